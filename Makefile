@@ -1,0 +1,87 @@
+# vaora build, run and test. `make` builds ./vaora; see README.md for the two commands.
+
+# Compiler and flags (override on the command line: make CC=clang).
+CC       ?= cc
+# Libraries found through pkg-config; libfcgi has no .pc file and is linked by name.
+PKGS     := libmariadb jansson libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+CPPFLAGS := -D_GNU_SOURCE -Icgi $(PKG_CFLAGS)
+CFLAGS   ?= -O2 -g
+# The test build: sanitizers, and a clock tests can set (VAORA_TEST_CLOCK).
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DVAORA_TEST_BUILD
+# Version stamped into the binary: the git commit when there is one.
+VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+SRC      := $(sort $(shell find cgi -name '*.c'))
+LIB_SRC  := $(filter-out cgi/main.c,$(SRC))
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
+
+.PHONY: all asan unit run stop test bench fuzz clean deps
+
+all: vaora
+
+vaora: build/rel/cgi/main.o build/rel/libvaora.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/libvaora.a: $(REL_OBJ)
+	ar rcs $@ $^
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) -DVAORA_VERSION='"$(VERSION)"' $(CFLAGS) -MMD -MP -c -o $@ $<
+
+asan: build/asan/vaora
+
+build/asan/vaora: build/asan/cgi/main.o build/asan/libvaora.a
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/libvaora.a: $(ASAN_OBJ)
+	ar rcs $@ $^
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) -DVAORA_VERSION='"$(VERSION)"' $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/unit/%: tests/unit/%.c tests/unit/unit.h build/asan/libvaora.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(ASAN_FLAGS) -o $@ $< build/asan/libvaora.a $(PKG_LIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+
+# libFuzzer targets and their replay programs (fuzz-bins, fuzz-replay-bins).
+include tests/fuzz/fuzz.mk
+
+deps:
+	@./deploy/deps.sh
+
+# Starts the private stack in var/ and leaves it running; `make stop` stops it.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@./deploy/stack.sh start
+
+stop:
+	@./deploy/stack.sh stop
+
+# Everything in a throw-away directory on free ports, then every suite.
+test: deps
+	@$(MAKE) --no-print-directory all asan unit
+	@./tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@./tests/bench/run.sh
+
+# Each libFuzzer target for FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@./tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build vaora
+
+-include $(shell find build -name '*.d' 2>/dev/null)

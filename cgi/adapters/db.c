@@ -1,0 +1,513 @@
+/* MariaDB access: one connection per shard per worker, prepared statements from tables. */
+#include "adapters/db.h"
+
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/xmalloc.h"
+
+/* More parameters than this in one statement is a design smell, not a need. */
+#define DB_MAX_PARAMS 32
+/* Result columns; a wider row would be a different query. */
+#define DB_MAX_COLUMNS 48
+/* Read/write timeouts bound how long a worker can hang on a sick server. */
+#define DB_IO_TIMEOUT_SECONDS 30
+/* A connection idle longer than this is pinged before use, so a restarted server is noticed
+ * before a statement fails on the stale connection. */
+#define DB_IDLE_PING_MS 1000
+/* Statements cached per connection before the cache is cleared and refilled. */
+#define DB_STMT_CACHE 256
+
+struct cached_stmt {
+	const struct db_statements *table;
+	int index;
+	MYSQL_STMT *stmt;
+};
+
+struct shard_conn {
+	MYSQL *mysql;		/* NULL while not connected */
+	struct cached_stmt cache[DB_STMT_CACHE];
+	size_t cached;
+	int64_t last_used_ms;	/* monotonic */
+};
+
+struct db {
+	const struct config *config;
+	struct shard_conn conns[CONFIG_MAX_SHARDS];
+};
+
+struct column {
+	char *data;		/* owned */
+	unsigned long cap;
+	unsigned long length;
+	my_bool is_null;
+	my_bool error;
+	int64_t number;
+	bool is_number;
+};
+
+struct db_query {
+	struct db *db;
+	size_t shard;
+	MYSQL_STMT *stmt;	/* borrowed from the connection's cache */
+	const char *what;	/* "table[index]" for logs */
+	char what_buf[64];
+	MYSQL_BIND params[DB_MAX_PARAMS];
+	int64_t param_ints[DB_MAX_PARAMS];
+	char *param_texts[DB_MAX_PARAMS];
+	unsigned long param_lengths[DB_MAX_PARAMS];
+	size_t param_count;
+	MYSQL_BIND results[DB_MAX_COLUMNS];
+	struct column columns[DB_MAX_COLUMNS];
+	size_t column_count;
+	bool executed;
+};
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Errors that mean "the server is gone", after which the connection is useless. */
+static bool connection_lost(unsigned int code)
+{
+	switch (code) {
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_CONNECTION_KILLED:
+	case ER_SERVER_SHUTDOWN:
+	case ER_QUERY_INTERRUPTED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void shard_disconnect(struct shard_conn *c)
+{
+	for (size_t i = 0; i < c->cached; i++)
+		mysql_stmt_close(c->cache[i].stmt);
+	c->cached = 0;
+	if (c->mysql)
+		mysql_close(c->mysql);
+	c->mysql = NULL;
+}
+
+static enum db_status shard_connect(struct db *db, size_t shard)
+{
+	const struct shard_config *sc = &db->config->shards[shard];
+	struct shard_conn *c = &db->conns[shard];
+	MYSQL *m = mysql_init(NULL);
+	if (!m)
+		abort();
+	unsigned int connect_timeout = db->config->db_connect_timeout;
+	unsigned int io_timeout = DB_IO_TIMEOUT_SECONDS;
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
+	/* utf8mb4 on the connection too, or Vietnamese text is stored double-encoded. */
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	if (!mysql_real_connect(m, sc->socket ? NULL : sc->host, sc->user, sc->password, sc->database,
+				sc->socket ? 0 : sc->port, sc->socket, CLIENT_MULTI_STATEMENTS)) {
+		log_msg(LOG_ERROR, "db: shard %s: connect failed: %s", sc->name, mysql_error(m));
+		mysql_close(m);
+		return DB_DOWN;
+	}
+	c->mysql = m;
+	c->last_used_ms = monotonic_ms();
+	return DB_OK;
+}
+
+/* Returns a usable connection for shard, connecting or checking a long-idle one. */
+static enum db_status shard_ready(struct db *db, size_t shard)
+{
+	struct shard_conn *c = &db->conns[shard];
+	int64_t now = monotonic_ms();
+	if (c->mysql && now - c->last_used_ms > DB_IDLE_PING_MS) {
+		if (mysql_ping(c->mysql) != 0) {
+			log_msg(LOG_WARN, "db: shard %s: connection lost (%s), reconnecting",
+				db->config->shards[shard].name, mysql_error(c->mysql));
+			shard_disconnect(c);
+		}
+	}
+	if (!c->mysql && shard_connect(db, shard) != DB_OK)
+		return DB_DOWN;
+	c->last_used_ms = now;
+	return DB_OK;
+}
+
+/* Maps the connection's last error to a status, dropping a lost connection. */
+static enum db_status shard_failure(struct db *db, size_t shard, unsigned int code, const char *message,
+				    const char *what)
+{
+	if (connection_lost(code)) {
+		log_msg(LOG_ERROR, "db: shard %s: %s: connection lost: %s", db->config->shards[shard].name, what,
+			message);
+		shard_disconnect(&db->conns[shard]);
+		return DB_DOWN;
+	}
+	if (code == ER_DUP_ENTRY)
+		return DB_DUPLICATE;
+	log_msg(LOG_ERROR, "db: shard %s: %s: error %u: %s", db->config->shards[shard].name, what, code, message);
+	return DB_ERROR;
+}
+
+struct db *db_open(const struct config *config)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	db->config = config;
+	return db;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < CONFIG_MAX_SHARDS; i++)
+		shard_disconnect(&db->conns[i]);
+	free(db);
+	/* Frees the connector's per-thread state, so leak checkers stay quiet. */
+	mysql_thread_end();
+}
+
+enum db_status db_ping(struct db *db, size_t shard)
+{
+	struct shard_conn *c = &db->conns[shard];
+	if (c->mysql && mysql_ping(c->mysql) != 0)
+		shard_disconnect(c);
+	if (!c->mysql)
+		return shard_connect(db, shard);
+	c->last_used_ms = monotonic_ms();
+	return DB_OK;
+}
+
+static MYSQL_STMT *cached_statement(struct db *db, size_t shard, const struct db_statements *table, int index,
+				    enum db_status *status)
+{
+	struct shard_conn *c = &db->conns[shard];
+	for (size_t i = 0; i < c->cached; i++)
+		if (c->cache[i].table == table && c->cache[i].index == index)
+			return c->cache[i].stmt;
+	if (c->cached == DB_STMT_CACHE) {
+		for (size_t i = 0; i < c->cached; i++)
+			mysql_stmt_close(c->cache[i].stmt);
+		c->cached = 0;
+	}
+	MYSQL_STMT *stmt = mysql_stmt_init(c->mysql);
+	if (!stmt)
+		abort();
+	const char *sql = table->sql[index];
+	if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "prepare %s[%d]", table->name, index);
+		*status = shard_failure(db, shard, mysql_stmt_errno(stmt), mysql_stmt_error(stmt), what);
+		mysql_stmt_close(stmt);
+		return NULL;
+	}
+	c->cache[c->cached++] = (struct cached_stmt){ table, index, stmt };
+	return stmt;
+}
+
+enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
+			      struct db_query **out)
+{
+	*out = NULL;
+	if (index < 0 || (size_t)index >= table->count || !table->sql[index])
+		abort();
+	enum db_status status = shard_ready(db, shard);
+	if (status != DB_OK)
+		return status;
+	MYSQL_STMT *stmt = cached_statement(db, shard, table, index, &status);
+	if (!stmt)
+		return status;
+	struct db_query *q = xcalloc(1, sizeof(*q));
+	q->db = db;
+	q->shard = shard;
+	q->stmt = stmt;
+	snprintf(q->what_buf, sizeof(q->what_buf), "%s[%d]", table->name, index);
+	q->what = q->what_buf;
+	*out = q;
+	return DB_OK;
+}
+
+enum db_status db_query_tenant(struct db *db, const struct tenant *t, const struct db_statements *table,
+			       int index, struct db_query **out)
+{
+	enum db_status status = db_query_shard(db, t->shard, table, index, out);
+	if (status == DB_OK)
+		db_bind_text(*out, t->code, strlen(t->code));
+	return status;
+}
+
+static MYSQL_BIND *next_param(struct db_query *q)
+{
+	if (q->param_count == DB_MAX_PARAMS)
+		abort();
+	MYSQL_BIND *b = &q->params[q->param_count];
+	memset(b, 0, sizeof(*b));
+	return b;
+}
+
+void db_bind_int(struct db_query *q, int64_t v)
+{
+	MYSQL_BIND *b = next_param(q);
+	q->param_ints[q->param_count] = v;
+	b->buffer_type = MYSQL_TYPE_LONGLONG;
+	b->buffer = &q->param_ints[q->param_count];
+	q->param_count++;
+}
+
+void db_bind_text(struct db_query *q, const char *s, size_t len)
+{
+	MYSQL_BIND *b = next_param(q);
+	size_t i = q->param_count;
+	q->param_texts[i] = xmalloc(len + 1);
+	memcpy(q->param_texts[i], s, len);
+	q->param_texts[i][len] = '\0';
+	q->param_lengths[i] = (unsigned long)len;
+	b->buffer_type = MYSQL_TYPE_STRING;
+	b->buffer = q->param_texts[i];
+	b->buffer_length = (unsigned long)len;
+	b->length = &q->param_lengths[i];
+	q->param_count++;
+}
+
+void db_bind_null(struct db_query *q)
+{
+	MYSQL_BIND *b = next_param(q);
+	b->buffer_type = MYSQL_TYPE_NULL;
+	q->param_count++;
+}
+
+static enum db_status query_failure(struct db_query *q)
+{
+	return shard_failure(q->db, q->shard, mysql_stmt_errno(q->stmt), mysql_stmt_error(q->stmt), q->what);
+}
+
+static bool is_integer_type(enum enum_field_types t)
+{
+	return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_INT24 ||
+	       t == MYSQL_TYPE_LONGLONG || t == MYSQL_TYPE_YEAR;
+}
+
+enum db_status db_execute(struct db_query *q)
+{
+	if (mysql_stmt_param_count(q->stmt) != q->param_count) {
+		log_msg(LOG_ERROR, "db: %s: %lu parameters bound, statement has %lu", q->what,
+			(unsigned long)q->param_count, (unsigned long)mysql_stmt_param_count(q->stmt));
+		abort();
+	}
+	if (q->param_count && mysql_stmt_bind_param(q->stmt, q->params) != 0)
+		return query_failure(q);
+	if (mysql_stmt_execute(q->stmt) != 0)
+		return query_failure(q);
+	q->executed = true;
+	MYSQL_RES *meta = mysql_stmt_result_metadata(q->stmt);
+	if (!meta)
+		return DB_OK;
+	q->column_count = mysql_num_fields(meta);
+	if (q->column_count > DB_MAX_COLUMNS)
+		abort();
+	MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+	for (size_t i = 0; i < q->column_count; i++) {
+		struct column *col = &q->columns[i];
+		MYSQL_BIND *b = &q->results[i];
+		memset(b, 0, sizeof(*b));
+		col->is_number = is_integer_type(fields[i].type);
+		if (col->is_number) {
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &col->number;
+			b->is_unsigned = (fields[i].flags & UNSIGNED_FLAG) != 0;
+		} else {
+			if (!col->data) {
+				col->cap = 256;
+				col->data = xmalloc(col->cap);
+			}
+			b->buffer_type = MYSQL_TYPE_STRING;
+			b->buffer = col->data;
+			b->buffer_length = col->cap - 1;
+		}
+		b->length = &col->length;
+		b->is_null = &col->is_null;
+		b->error = &col->error;
+	}
+	mysql_free_result(meta);
+	if (mysql_stmt_bind_result(q->stmt, q->results) != 0 || mysql_stmt_store_result(q->stmt) != 0)
+		return query_failure(q);
+	return DB_OK;
+}
+
+int db_fetch(struct db_query *q)
+{
+	if (!q->executed || q->column_count == 0)
+		return 0;
+	int rc = mysql_stmt_fetch(q->stmt);
+	if (rc == MYSQL_NO_DATA)
+		return 0;
+	if (rc == 1) {
+		query_failure(q);
+		return -1;
+	}
+	for (size_t i = 0; i < q->column_count; i++) {
+		struct column *col = &q->columns[i];
+		if (col->is_number || col->is_null)
+			continue;
+		if (col->length >= col->cap) {
+			/* Too long for the buffer: grow it and fetch this column again. */
+			col->cap = col->length + 1;
+			col->data = xrealloc(col->data, col->cap);
+			MYSQL_BIND b = q->results[i];
+			b.buffer = col->data;
+			b.buffer_length = col->cap - 1;
+			if (mysql_stmt_fetch_column(q->stmt, &b, (unsigned int)i, 0) != 0) {
+				query_failure(q);
+				return -1;
+			}
+			q->results[i].buffer = col->data;
+			q->results[i].buffer_length = col->cap - 1;
+			/* The bound buffers changed: rebind so later rows use the bigger one. */
+			mysql_stmt_bind_result(q->stmt, q->results);
+		}
+		col->data[col->length] = '\0';
+	}
+	return 1;
+}
+
+bool db_col_null(struct db_query *q, size_t col)
+{
+	return col >= q->column_count || q->columns[col].is_null;
+}
+
+int64_t db_col_int(struct db_query *q, size_t col)
+{
+	if (col >= q->column_count)
+		abort();
+	struct column *c = &q->columns[col];
+	if (c->is_null)
+		return 0;
+	if (c->is_number)
+		return c->number;
+	return strtoll(c->data, NULL, 10);
+}
+
+const char *db_col_text(struct db_query *q, size_t col, size_t *len)
+{
+	if (col >= q->column_count)
+		abort();
+	struct column *c = &q->columns[col];
+	if (c->is_null) {
+		if (len)
+			*len = 0;
+		return "";
+	}
+	if (c->is_number) {
+		if (!c->data) {
+			c->cap = 32;
+			c->data = xmalloc(c->cap);
+		}
+		snprintf(c->data, c->cap, "%lld", (long long)c->number);
+		if (len)
+			*len = strlen(c->data);
+		return c->data;
+	}
+	if (len)
+		*len = c->length;
+	return c->data;
+}
+
+uint64_t db_affected_rows(struct db_query *q)
+{
+	return (uint64_t)mysql_stmt_affected_rows(q->stmt);
+}
+
+uint64_t db_insert_id(struct db_query *q)
+{
+	return (uint64_t)mysql_stmt_insert_id(q->stmt);
+}
+
+void db_query_free(struct db_query *q)
+{
+	if (!q)
+		return;
+	/* The statement stays prepared in the cache; only its result goes. A lost connection has
+	 * already closed it, which the cache no longer holds. */
+	if (q->db->conns[q->shard].mysql)
+		mysql_stmt_free_result(q->stmt);
+	for (size_t i = 0; i < q->param_count; i++)
+		free(q->param_texts[i]);
+	for (size_t i = 0; i < DB_MAX_COLUMNS; i++)
+		free(q->columns[i].data);
+	free(q);
+}
+
+static enum db_status simple_command(struct db *db, size_t shard, const char *sql)
+{
+	enum db_status status = shard_ready(db, shard);
+	if (status != DB_OK)
+		return status;
+	MYSQL *m = db->conns[shard].mysql;
+	if (mysql_real_query(m, sql, strlen(sql)) != 0)
+		return shard_failure(db, shard, mysql_errno(m), mysql_error(m), sql);
+	return DB_OK;
+}
+
+enum db_status db_begin(struct db *db, size_t shard)
+{
+	return simple_command(db, shard, "START TRANSACTION");
+}
+
+enum db_status db_commit(struct db *db, size_t shard)
+{
+	return simple_command(db, shard, "COMMIT");
+}
+
+void db_rollback(struct db *db, size_t shard)
+{
+	MYSQL *m = db->conns[shard].mysql;
+	if (m && mysql_real_query(m, "ROLLBACK", 8) != 0)
+		shard_failure(db, shard, mysql_errno(m), mysql_error(m), "rollback");
+}
+
+enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen)
+{
+	enum db_status status = shard_ready(db, shard);
+	if (status != DB_OK) {
+		snprintf(err, errlen, "shard %s is down", db->config->shards[shard].name);
+		return status;
+	}
+	MYSQL *m = db->conns[shard].mysql;
+	int rc = mysql_real_query(m, sql, strlen(sql));
+	for (;;) {
+		if (rc != 0) {
+			snprintf(err, errlen, "%s", mysql_error(m));
+			status = shard_failure(db, shard, mysql_errno(m), mysql_error(m), "script");
+			if (status == DB_DOWN)
+				return status;
+			/* Drain what is left so the connection stays usable. */
+			while (mysql_more_results(m) && mysql_next_result(m) == 0)
+				mysql_free_result(mysql_store_result(m));
+			return status;
+		}
+		MYSQL_RES *res = mysql_store_result(m);
+		if (res)
+			mysql_free_result(res);
+		if (!mysql_more_results(m))
+			break;
+		rc = mysql_next_result(m);
+		if (rc < 0)
+			break;
+	}
+	return DB_OK;
+}

@@ -1,0 +1,73 @@
+/* MariaDB access: one connection per shard per worker, prepared statements from tables. */
+#ifndef VAORA_DB_H
+#define VAORA_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/config.h"
+
+enum db_status {
+	DB_OK,		/* done */
+	DB_DOWN,	/* the shard cannot be reached; the caller answers 503 */
+	DB_DUPLICATE,	/* a unique key refused the row */
+	DB_ERROR,	/* anything else; logged with context */
+};
+
+/* A table of statements, as each domain file declares at its top (STYLE.md: SQL sits in tables).
+ * Tenant statements take the province code as their first parameter; db_query_tenant binds it. */
+struct db_statements {
+	const char *name;		/* for logs: "venues", "health" */
+	const char *const *sql;		/* enum-indexed */
+	size_t count;
+};
+
+#define DB_STATEMENTS(name, table) { name, table, sizeof(table) / sizeof((table)[0]) }
+
+struct db;
+struct db_query;
+
+/* Creates the per-worker handle; no connection is made until a query needs one.
+ * The config must outlive the handle. Caller frees with db_close. */
+struct db *db_open(const struct config *config);
+void db_close(struct db *db);
+
+/* Checks that the shard answers, reconnecting when needed. */
+enum db_status db_ping(struct db *db, size_t shard);
+
+/* Starts statement index of table on the tenant's shard with the province code bound as the
+ * first parameter, so no tenant query can forget it. On DB_OK *out is the query (caller frees
+ * with db_query_free after binding, executing and fetching). */
+enum db_status db_query_tenant(struct db *db, const struct tenant *t, const struct db_statements *table,
+			       int index, struct db_query **out);
+/* Same for statements on a shard that are not about one province (migrations bookkeeping). */
+enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
+			      struct db_query **out);
+
+void db_bind_int(struct db_query *q, int64_t v);
+/* The text is copied. */
+void db_bind_text(struct db_query *q, const char *s, size_t len);
+void db_bind_null(struct db_query *q);
+
+/* Runs the statement and keeps its whole result for fetching. */
+enum db_status db_execute(struct db_query *q);
+/* Moves to the next row: 1 there is a row, 0 no more, -1 error (logged). */
+int db_fetch(struct db_query *q);
+bool db_col_null(struct db_query *q, size_t col);
+int64_t db_col_int(struct db_query *q, size_t col);
+/* The column as text (numbers formatted), valid until the next fetch; "" for NULL. */
+const char *db_col_text(struct db_query *q, size_t col, size_t *len);
+uint64_t db_affected_rows(struct db_query *q);
+uint64_t db_insert_id(struct db_query *q);
+void db_query_free(struct db_query *q);
+
+/* Transactions on a shard: everything between begin and commit lands together or not at all. */
+enum db_status db_begin(struct db *db, size_t shard);
+enum db_status db_commit(struct db *db, size_t shard);
+void db_rollback(struct db *db, size_t shard);
+
+/* Runs a script of several statements (migrations only: trusted text from schema/). */
+enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,16 @@
+/* The one wrapper of libfcgi: listening sockets and the accept loop of a worker. */
+#ifndef VAORA_FCGI_H
+#define VAORA_FCGI_H
+
+#include <signal.h>
+
+#include "base/io.h"
+
+/* Opens a listening unix socket at path (removing a stale one). Returns the fd or -1. */
+int fcgi_listen(const char *path, int backlog);
+
+/* Accepts requests on fd and calls handle for each until *stop is set (checked between requests;
+ * a signal interrupts a waiting accept). Returns 0 on a stop, -1 on an accept error. */
+int fcgi_serve(int fd, volatile sig_atomic_t *stop, void (*handle)(struct request_io *io, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,106 @@
+/* The one source of "now" for all code, and Vietnam dates (UTC+07:00, no daylight saving). */
+#include "base/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#ifdef VAORA_TEST_BUILD
+static int64_t fixed_us;
+
+void clock_set(int64_t us)
+{
+	fixed_us = us;
+}
+
+/* Reads the test clock file: a decimal number of seconds, optionally with a fraction. */
+static int test_clock_us(int64_t *out)
+{
+	if (fixed_us) {
+		*out = fixed_us;
+		return 1;
+	}
+	const char *path = getenv("VAORA_CLOCK_FILE");
+	if (!path)
+		return 0;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	double seconds;
+	int ok = fscanf(f, "%lf", &seconds) == 1 && seconds > 0;
+	fclose(f);
+	if (ok)
+		*out = (int64_t)(seconds * 1e6);
+	return ok;
+}
+#endif
+
+int64_t clock_now_us(void)
+{
+#ifdef VAORA_TEST_BUILD
+	int64_t us;
+	if (test_clock_us(&us))
+		return us;
+#endif
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+time_t clock_now(void)
+{
+	return (time_t)(clock_now_us() / 1000000);
+}
+
+struct vn_date vn_date_of(time_t t)
+{
+	time_t local = t + VN_UTC_OFFSET_SECONDS;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	return (struct vn_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+time_t vn_day_start(struct vn_date d)
+{
+	struct tm tm = { 0 };
+	tm.tm_year = d.year - 1900;
+	tm.tm_mon = d.month - 1;
+	tm.tm_mday = d.day;
+	return timegm(&tm) - VN_UTC_OFFSET_SECONDS;
+}
+
+void vn_date_format(struct vn_date d, char out[static 11])
+{
+	struct tm tm = { 0 };
+	tm.tm_year = d.year - 1900;
+	tm.tm_mon = d.month - 1;
+	tm.tm_mday = d.day;
+	if (strftime(out, 11, "%Y-%m-%d", &tm) == 0)
+		out[0] = '\0';
+}
+
+void vn_time_format(time_t t, char out[static 17])
+{
+	time_t local = t + VN_UTC_OFFSET_SECONDS;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	if (strftime(out, 17, "%Y-%m-%d %H:%M", &tm) == 0)
+		out[0] = '\0';
+}
+
+void utc_datetime_format(int64_t us, char out[static 27])
+{
+	time_t t = (time_t)(us / 1000000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char seconds[20];
+	if (strftime(seconds, sizeof(seconds), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		seconds[0] = '\0';
+	int micro = (int)(us % 1000000);
+	memcpy(out, seconds, 19);
+	out[19] = '.';
+	for (int i = 25; i >= 20; i--, micro /= 10)
+		out[i] = (char)('0' + micro % 10);
+	out[26] = '\0';
+}

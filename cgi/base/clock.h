@@ -1,0 +1,42 @@
+/* The one source of "now" for all code, and Vietnam dates (UTC+07:00, no daylight saving). */
+#ifndef VAORA_CLOCK_H
+#define VAORA_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+/* Vietnam is UTC+07:00 all year; MariaDB here has no time-zone tables, so we compute it. */
+#define VN_UTC_OFFSET_SECONDS (7 * 3600)
+
+/* Current time in microseconds since the Unix epoch, UTC. */
+int64_t clock_now_us(void);
+/* Current time in whole seconds since the epoch, UTC. */
+time_t clock_now(void);
+
+/* A calendar date in Vietnam. */
+struct vn_date {
+	int year;
+	int month;	/* 1..12 */
+	int day;	/* 1..31 */
+};
+
+/* The Vietnam calendar date at instant t. */
+struct vn_date vn_date_of(time_t t);
+/* The instant (UTC) at which Vietnam date d begins (00:00 +07:00). */
+time_t vn_day_start(struct vn_date d);
+/* Writes "YYYY-MM-DD" (11 bytes with NUL) into out. */
+void vn_date_format(struct vn_date d, char out[static 11]);
+/* Writes "YYYY-MM-DD HH:MM" in Vietnam time (17 bytes with NUL) into out. */
+void vn_time_format(time_t t, char out[static 17]);
+
+/* Writes "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (27 bytes with NUL), the form DATETIME(6) takes. */
+void utc_datetime_format(int64_t us, char out[static 27]);
+
+#ifdef VAORA_TEST_BUILD
+/* Test builds only: when the file named by $VAORA_CLOCK_FILE holds a number of seconds since
+ * the epoch, that is "now" (re-read at each call so a test can move time for running workers).
+ * clock_set() does the same for an in-process unit test; 0 clears it. */
+void clock_set(int64_t us);
+#endif
+
+#endif

@@ -1,0 +1,363 @@
+/* The instance configuration: vaora.conf (sockets, workers, shards) and provinces.conf (tenants). */
+#include "base/config.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/conf.h"
+#include "base/num.h"
+#include "base/xmalloc.h"
+
+/* Without a setting, fast workers are this many per core: durable commits make them wait. */
+#define FAST_WORKERS_PER_CORE 8
+/* Bounds that catch typos rather than limit real deployments. */
+#define WORKERS_MAX 1024
+#define SECONDS_MAX 3600
+#define PASSWORD_MAX 256
+
+struct load_ctx {
+	struct config *c;
+	char dir[4096];		/* directory of the file being read, for relative paths */
+	char *provinces_file;
+};
+
+/* Defaults for every key of vaora.conf, in one place. */
+static void config_defaults(struct config *c)
+{
+	c->fast_socket = xstrdup("/run/vaora/fast.sock");
+	c->slow_socket = xstrdup("/run/vaora/slow.sock");
+	c->fast_workers = 0;
+	c->slow_workers = 2;
+	c->shutdown_grace = 60;
+	c->db_connect_timeout = 2;
+	c->templates_dir = xstrdup("/usr/share/vaora/templates");
+	c->static_dir = xstrdup("/usr/share/vaora/templates/static");
+	c->schema_dir = xstrdup("/usr/share/vaora/schema");
+	c->base_url = xstrdup("http://127.0.0.1:8080");
+}
+
+static char *resolve_path(const struct load_ctx *ctx, const char *value)
+{
+	if (value[0] == '/')
+		return xstrdup(value);
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s/%s", ctx->dir, value);
+	return buf_take(&b);
+}
+
+static void set_string(char **field, char *value)
+{
+	free(*field);
+	*field = value;
+}
+
+static int set_uint(unsigned *field, const char *value, uint64_t min, uint64_t max, char *err, size_t errlen)
+{
+	uint64_t v;
+	if (!parse_uint(value, max, &v) || v < min) {
+		snprintf(err, errlen, "expected a whole number from %lu to %lu", (unsigned long)min,
+			 (unsigned long)max);
+		return -1;
+	}
+	*field = (unsigned)v;
+	return 0;
+}
+
+static int read_secret_file(const char *path, char **out, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "password file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[PASSWORD_MAX + 2];
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	*out = xstrdup(line);
+	return 0;
+}
+
+static struct shard_config *shard_by_name(struct config *c, const char *name, size_t len, int create)
+{
+	for (size_t i = 0; i < c->shard_count; i++)
+		if (strlen(c->shards[i].name) == len && memcmp(c->shards[i].name, name, len) == 0)
+			return &c->shards[i];
+	if (!create || c->shard_count == CONFIG_MAX_SHARDS || len == 0 || len > SHARD_NAME_MAX)
+		return NULL;
+	struct shard_config *s = &c->shards[c->shard_count++];
+	memset(s, 0, sizeof(*s));
+	memcpy(s->name, name, len);
+	s->port = 3306;
+	return s;
+}
+
+static int set_shard_key(struct load_ctx *ctx, const char *key, const char *value, char *err, size_t errlen)
+{
+	const char *name = key + strlen("shard.");
+	const char *dot = strchr(name, '.');
+	if (!dot) {
+		snprintf(err, errlen, "expected shard.NAME.KEY");
+		return -1;
+	}
+	for (const char *p = name; p < dot; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) {
+			snprintf(err, errlen, "shard names use a-z, 0-9 and _");
+			return -1;
+		}
+	}
+	struct shard_config *s = shard_by_name(ctx->c, name, (size_t)(dot - name), 1);
+	if (!s) {
+		snprintf(err, errlen, "too many shards or bad shard name (at most %d, %d bytes)",
+			 CONFIG_MAX_SHARDS, SHARD_NAME_MAX);
+		return -1;
+	}
+	const char *field = dot + 1;
+	if (strcmp(field, "socket") == 0)
+		set_string(&s->socket, resolve_path(ctx, value));
+	else if (strcmp(field, "host") == 0)
+		set_string(&s->host, xstrdup(value));
+	else if (strcmp(field, "port") == 0)
+		return set_uint(&s->port, value, 1, 65535, err, errlen);
+	else if (strcmp(field, "database") == 0)
+		set_string(&s->database, xstrdup(value));
+	else if (strcmp(field, "user") == 0)
+		set_string(&s->user, xstrdup(value));
+	else if (strcmp(field, "password_file") == 0) {
+		char *path = resolve_path(ctx, value);
+		char *password = NULL;
+		int rc = read_secret_file(path, &password, err, errlen);
+		free(path);
+		if (rc)
+			return -1;
+		set_string(&s->password, password);
+	} else {
+		snprintf(err, errlen, "unknown shard key \"%s\"", field);
+		return -1;
+	}
+	return 0;
+}
+
+static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
+{
+	struct load_ctx *ctx = vctx;
+	struct config *c = ctx->c;
+	if (strcmp(key, "fast_socket") == 0)
+		set_string(&c->fast_socket, resolve_path(ctx, value));
+	else if (strcmp(key, "slow_socket") == 0)
+		set_string(&c->slow_socket, resolve_path(ctx, value));
+	else if (strcmp(key, "fast_workers") == 0)
+		return set_uint(&c->fast_workers, value, 0, WORKERS_MAX, err, errlen);
+	else if (strcmp(key, "slow_workers") == 0)
+		return set_uint(&c->slow_workers, value, 1, WORKERS_MAX, err, errlen);
+	else if (strcmp(key, "shutdown_grace") == 0)
+		return set_uint(&c->shutdown_grace, value, 1, SECONDS_MAX, err, errlen);
+	else if (strcmp(key, "db_connect_timeout") == 0)
+		return set_uint(&c->db_connect_timeout, value, 1, SECONDS_MAX, err, errlen);
+	else if (strcmp(key, "templates_dir") == 0)
+		set_string(&c->templates_dir, resolve_path(ctx, value));
+	else if (strcmp(key, "static_dir") == 0)
+		set_string(&c->static_dir, resolve_path(ctx, value));
+	else if (strcmp(key, "schema_dir") == 0)
+		set_string(&c->schema_dir, resolve_path(ctx, value));
+	else if (strcmp(key, "base_url") == 0) {
+		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+			snprintf(err, errlen, "base_url must start with http:// or https://");
+			return -1;
+		}
+		char *url = xstrdup(value);
+		size_t len = strlen(url);
+		while (len && url[len - 1] == '/')
+			url[--len] = '\0';
+		set_string(&c->base_url, url);
+	} else if (strcmp(key, "provinces_file") == 0)
+		set_string(&ctx->provinces_file, resolve_path(ctx, value));
+	else if (strncmp(key, "shard.", 6) == 0)
+		return set_shard_key(ctx, key, value, err, errlen);
+	else {
+		snprintf(err, errlen, "unknown key \"%s\"", key);
+		return -1;
+	}
+	return 0;
+}
+
+static struct tenant *tenant_for_key(struct config *c, const char *key, const char **field, char *err, size_t errlen)
+{
+	if (!(key[0] >= '0' && key[0] <= '9' && key[1] >= '0' && key[1] <= '9' && key[2] == '.')) {
+		snprintf(err, errlen, "expected NN.KEY with a two-digit province code");
+		return NULL;
+	}
+	*field = key + 3;
+	for (size_t i = 0; i < c->tenant_count; i++)
+		if (memcmp(c->tenants[i].code, key, 2) == 0)
+			return &c->tenants[i];
+	if (c->tenant_count == CONFIG_MAX_TENANTS) {
+		snprintf(err, errlen, "more than %d provinces", CONFIG_MAX_TENANTS);
+		return NULL;
+	}
+	struct tenant *t = &c->tenants[c->tenant_count++];
+	memset(t, 0, sizeof(*t));
+	memcpy(t->code, key, 2);
+	t->shard = (size_t)-1;
+	return t;
+}
+
+static int valid_slug(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > TENANT_SLUG_MAX || s[0] == '-' || s[len - 1] == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int province_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
+{
+	struct load_ctx *ctx = vctx;
+	const char *field;
+	struct tenant *t = tenant_for_key(ctx->c, key, &field, err, errlen);
+	if (!t)
+		return -1;
+	if (strcmp(field, "slug") == 0) {
+		if (!valid_slug(value)) {
+			snprintf(err, errlen, "slug must be 1-%d of a-z, 0-9, '-'", TENANT_SLUG_MAX);
+			return -1;
+		}
+		if (config_tenant_by_slug(ctx->c, value, strlen(value))) {
+			snprintf(err, errlen, "slug \"%s\" used twice", value);
+			return -1;
+		}
+		snprintf(t->slug, sizeof(t->slug), "%s", value);
+	} else if (strcmp(field, "name") == 0) {
+		set_string(&t->name, xstrdup(value));
+	} else if (strcmp(field, "shard") == 0) {
+		struct shard_config *s = shard_by_name(ctx->c, value, strlen(value), 0);
+		if (!s) {
+			snprintf(err, errlen, "no shard \"%s\" in vaora.conf", value);
+			return -1;
+		}
+		t->shard = (size_t)(s - ctx->c->shards);
+	} else if (strcmp(field, "base_url") == 0) {
+		char *url = xstrdup(value);
+		size_t len = strlen(url);
+		while (len && url[len - 1] == '/')
+			url[--len] = '\0';
+		set_string(&t->base_url, url);
+	} else {
+		snprintf(err, errlen, "unknown province key \"%s\"", field);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_dir_of(struct load_ctx *ctx, const char *path)
+{
+	char copy[sizeof(ctx->dir)];
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(ctx->dir, sizeof(ctx->dir), "%s", dirname(copy));
+}
+
+/* Checks what single lines cannot: complete tenants, and shards that can be reached. */
+static int config_check(struct config *c, const char *provinces_file, char *err, size_t errlen)
+{
+	if (c->shard_count == 0) {
+		snprintf(err, errlen, "no shard.NAME.* settings: at least one database shard is needed");
+		return -1;
+	}
+	for (size_t i = 0; i < c->shard_count; i++) {
+		struct shard_config *s = &c->shards[i];
+		if (!s->database || !s->user || (!s->socket && !s->host)) {
+			snprintf(err, errlen, "shard %s needs database, user and socket or host", s->name);
+			return -1;
+		}
+	}
+	if (c->tenant_count == 0) {
+		snprintf(err, errlen, "%s: no provinces", provinces_file);
+		return -1;
+	}
+	for (size_t i = 0; i < c->tenant_count; i++) {
+		struct tenant *t = &c->tenants[i];
+		if (!t->slug[0] || !t->name || t->shard == (size_t)-1) {
+			snprintf(err, errlen, "%s: province %s needs slug, name and shard", provinces_file, t->code);
+			return -1;
+		}
+		if (!t->base_url)
+			t->base_url = xstrdup(c->base_url);
+	}
+	if (c->fast_workers == 0) {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		c->fast_workers = FAST_WORKERS_PER_CORE * (unsigned)(cores > 0 ? cores : 1);
+	}
+	return 0;
+}
+
+struct config *config_load(const char *path, char *err, size_t errlen)
+{
+	struct config *c = xcalloc(1, sizeof(*c));
+	struct load_ctx ctx = { .c = c, .provinces_file = NULL };
+	config_defaults(c);
+	set_dir_of(&ctx, path);
+	if (conf_read_file(path, vaora_setting, &ctx, err, errlen) != 0)
+		goto fail;
+	if (!ctx.provinces_file)
+		ctx.provinces_file = resolve_path(&ctx, "provinces.conf");
+	set_dir_of(&ctx, ctx.provinces_file);
+	if (conf_read_file(ctx.provinces_file, province_setting, &ctx, err, errlen) != 0)
+		goto fail;
+	if (config_check(c, ctx.provinces_file, err, errlen) != 0)
+		goto fail;
+	free(ctx.provinces_file);
+	return c;
+fail:
+	free(ctx.provinces_file);
+	config_free(c);
+	return NULL;
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	free(c->fast_socket);
+	free(c->slow_socket);
+	free(c->templates_dir);
+	free(c->static_dir);
+	free(c->schema_dir);
+	free(c->base_url);
+	for (size_t i = 0; i < c->shard_count; i++) {
+		free(c->shards[i].socket);
+		free(c->shards[i].host);
+		free(c->shards[i].database);
+		free(c->shards[i].user);
+		free(c->shards[i].password);
+	}
+	for (size_t i = 0; i < c->tenant_count; i++) {
+		free(c->tenants[i].name);
+		free(c->tenants[i].base_url);
+	}
+	free(c);
+}
+
+const struct tenant *config_tenant_by_slug(const struct config *c, const char *slug, size_t len)
+{
+	for (size_t i = 0; i < c->tenant_count; i++)
+		if (strlen(c->tenants[i].slug) == len && memcmp(c->tenants[i].slug, slug, len) == 0)
+			return &c->tenants[i];
+	return NULL;
+}
+
+const struct tenant *config_tenant_by_code(const struct config *c, const char *code)
+{
+	for (size_t i = 0; i < c->tenant_count; i++)
+		if (strcmp(c->tenants[i].code, code) == 0)
+			return &c->tenants[i];
+	return NULL;
+}

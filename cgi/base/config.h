@@ -1,0 +1,61 @@
+/* The instance configuration: vaora.conf (sockets, workers, shards) and provinces.conf (tenants). */
+#ifndef VAORA_CONFIG_H
+#define VAORA_CONFIG_H
+
+#include <stddef.h>
+
+/* A fixed upper bound keeps lookups simple; an instance serves at most all 34 provinces
+ * (plus room for test tenants), on at most a handful of shards. */
+#define CONFIG_MAX_SHARDS 16
+#define CONFIG_MAX_TENANTS 64
+/* Slugs are short ASCII words in URLs. */
+#define TENANT_SLUG_MAX 31
+/* Shard names are short identifiers in config keys and /healthz. */
+#define SHARD_NAME_MAX 31
+
+struct shard_config {
+	char name[SHARD_NAME_MAX + 1];
+	char *socket;		/* unix socket, or NULL to use host/port */
+	char *host;
+	unsigned port;
+	char *database;
+	char *user;
+	char *password;		/* read from password_file at load; NULL for socket auth */
+};
+
+struct tenant {
+	char code[3];		/* official two-digit province code, the key in every row */
+	char slug[TENANT_SLUG_MAX + 1];
+	char *name;		/* official name, UTF-8 with diacritics */
+	char *base_url;		/* public base URL for printed codes, no trailing slash */
+	size_t shard;		/* index into config.shards */
+};
+
+struct config {
+	char *fast_socket;	/* FastCGI socket of the fast pool */
+	char *slow_socket;	/* FastCGI socket of the slow pool */
+	unsigned fast_workers;	/* resolved: never 0 after load */
+	unsigned slow_workers;
+	unsigned shutdown_grace;	/* seconds a stopping worker may finish its request */
+	unsigned db_connect_timeout;	/* seconds */
+	char *templates_dir;
+	char *schema_dir;	/* numbered migrations and the demo sample */
+	char *static_dir;
+	char *base_url;
+	struct shard_config shards[CONFIG_MAX_SHARDS];
+	size_t shard_count;
+	struct tenant tenants[CONFIG_MAX_TENANTS];	/* in file order */
+	size_t tenant_count;
+};
+
+/* Loads path and the provinces file it names. Relative paths inside are taken from the
+ * directory of the file that holds them. Unknown keys are errors. Returns the config (caller
+ * frees with config_free), or NULL with "file:line: message" in err. */
+struct config *config_load(const char *path, char *err, size_t errlen);
+void config_free(struct config *c);
+
+/* Lookups; NULL when absent. */
+const struct tenant *config_tenant_by_slug(const struct config *c, const char *slug, size_t len);
+const struct tenant *config_tenant_by_code(const struct config *c, const char *code);
+
+#endif

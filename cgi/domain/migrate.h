@@ -1,0 +1,16 @@
+/* Schema migrations: numbered SQL files applied once each, in order, on every shard. */
+#ifndef VAORA_MIGRATE_H
+#define VAORA_MIGRATE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+
+/* Applies the files NNN-name.sql of schema_dir that a shard has not recorded, on every shard,
+ * writing one line per applied file to progress. Returns 0, or -1 with the reason in err. */
+int migrate_all(struct db *db, const struct config *config, const char *schema_dir, FILE *progress, char *err,
+		size_t errlen);
+
+#endif

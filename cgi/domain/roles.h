@@ -1,0 +1,21 @@
+/* The roles an account can hold, as bits so a route can allow several. */
+#ifndef VAORA_ROLES_H
+#define VAORA_ROLES_H
+
+enum role {
+	ROLE_OPERATOR,		/* ROLE_OPERATOR: the whole instance; figures, never personal data */
+	ROLE_PROVINCE_ADMIN,	/* ROLE_PROVINCE_ADMIN: accounts, settings and data of one province */
+	ROLE_AREA_OFFICER,	/* ROLE_AREA_OFFICER: venues and statistics of assigned areas */
+	ROLE_TRACER,		/* ROLE_TRACER: tracing queries of one province */
+	ROLE_VENUE_MANAGER,	/* ROLE_VENUE_MANAGER: own venues */
+	ROLE_VOLUNTEER,		/* ROLE_VOLUNTEER: proxy declarations at assigned venues */
+	ROLE_COUNT,
+};
+
+extern const char *const role_names[];
+
+#define ROLE_BIT(r) (1u << (r))
+/* A route open to everyone, logged in or not. */
+#define ROLES_ANYONE 0u
+
+#endif

@@ -1,0 +1,18 @@
+/* What the entry files (main.c, cli.c, serve.c) export to each other. */
+#ifndef VAORA_ENTRY_H
+#define VAORA_ENTRY_H
+
+#include <stdio.h>
+
+/* The config file: $VAORA_CONFIG, else var/vaora.conf when the private stack wrote one, else
+ * conf/vaora.conf. */
+const char *entry_config_path(const char *given);
+/* Runs a subcommand; argv[0] is the subcommand. Returns the exit code. */
+int cli_main(const char *config_path, int argc, char **argv);
+void cli_usage(FILE *out);
+/* The prefork FastCGI server. Returns the exit code. */
+int serve_main(const char *config_path);
+/* Answers one plain-CGI request from the environment and stdin/stdout. */
+int cgi_main(const char *config_path);
+
+#endif

@@ -1,0 +1,320 @@
+/* The prefork FastCGI server: a master that keeps two pools of workers alive on two sockets. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "adapters/db.h"
+#include "adapters/fcgi.h"
+#include "base/config.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "entry.h"
+#include "web/app.h"
+#include "web/pipeline.h"
+#include "web/routes.h"
+#include "web/views.h"
+
+/* Pending connections per socket while all workers are busy. */
+#define LISTEN_BACKLOG 1024
+/* A worker that dies sooner than this after its start counts as a crash loop. */
+#define CRASH_LOOP_MS 1000
+/* Pause before restarting a crash-looping worker, so a broken deploy does not spin the CPU. */
+#define CRASH_LOOP_PAUSE_MS 1000
+/* How often the master looks at its children while waiting for a stop. */
+#define STOP_POLL_MS 50
+
+struct worker {
+	pid_t pid;		/* 0: free slot */
+	enum pool pool;
+	unsigned generation;	/* bumped by each reload; older workers are being replaced */
+	int64_t started_ms;
+};
+
+struct master {
+	const char *config_path;
+	struct config *config;	/* current generation's */
+	struct views *views;	/* compiled once here; workers inherit them by fork */
+	int fds[2];		/* listening sockets, by pool */
+	struct worker *workers;
+	size_t worker_cap;
+	unsigned generation;
+};
+
+static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t child_exited;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_reload(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_exited = 1;
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+/* No SA_RESTART: a stop signal must interrupt a waiting accept() or sigsuspend(). */
+static void set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static void handle_request(struct request_io *io, void *arg)
+{
+	pipeline_handle(arg, io);
+}
+
+/* The life of a worker: its own database connections, the inherited views, the accept loop. */
+static void worker_run(struct master *m, enum pool pool)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGINT, SIG_IGN);	/* Ctrl-C reaches the master, which stops us gracefully */
+	set_handler(SIGHUP, SIG_IGN);
+	set_handler(SIGCHLD, SIG_DFL);
+	set_handler(SIGPIPE, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
+
+	struct app app = { m->config, db_open(m->config), m->views };
+	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
+	db_close(app.db);
+	views_free(m->views);
+	config_free(m->config);
+	free(m->workers);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+static struct worker *free_slot(struct master *m)
+{
+	for (size_t i = 0; i < m->worker_cap; i++)
+		if (m->workers[i].pid == 0)
+			return &m->workers[i];
+	size_t old = m->worker_cap;
+	m->worker_cap = old ? old * 2 : 64;
+	m->workers = xrealloc(m->workers, m->worker_cap * sizeof(*m->workers));
+	memset(m->workers + old, 0, (m->worker_cap - old) * sizeof(*m->workers));
+	return &m->workers[old];
+}
+
+static void spawn(struct master *m, enum pool pool)
+{
+	struct worker *w = free_slot(m);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_msg(LOG_ERROR, "serve: fork failed: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0)
+		worker_run(m, pool);
+	*w = (struct worker){ pid, pool, m->generation, monotonic_ms() };
+}
+
+static void spawn_generation(struct master *m)
+{
+	for (unsigned i = 0; i < m->config->fast_workers; i++)
+		spawn(m, POOL_FAST);
+	for (unsigned i = 0; i < m->config->slow_workers; i++)
+		spawn(m, POOL_SLOW);
+	log_msg(LOG_INFO, "serve: generation %u: %u fast and %u slow workers", m->generation,
+		m->config->fast_workers, m->config->slow_workers);
+}
+
+/* Reaps dead workers; a current-generation worker that died is replaced. */
+static void reap(struct master *m, bool replace)
+{
+	int status;
+	pid_t pid;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (size_t i = 0; i < m->worker_cap; i++) {
+			struct worker *w = &m->workers[i];
+			if (w->pid != pid)
+				continue;
+			w->pid = 0;
+			bool current = w->generation == m->generation;
+			if (!current)
+				break;
+			if (WIFSIGNALED(status))
+				log_msg(LOG_ERROR, "serve: %s worker %ld killed by signal %d", pool_names[w->pool],
+					(long)pid, WTERMSIG(status));
+			else
+				log_msg(LOG_WARN, "serve: %s worker %ld exited with %d", pool_names[w->pool],
+					(long)pid, WEXITSTATUS(status));
+			if (replace) {
+				if (monotonic_ms() - w->started_ms < CRASH_LOOP_MS)
+					sleep_ms(CRASH_LOOP_PAUSE_MS);
+				spawn(m, w->pool);
+			}
+			break;
+		}
+	}
+}
+
+static void signal_generation(struct master *m, unsigned below_generation, int sig)
+{
+	for (size_t i = 0; i < m->worker_cap; i++)
+		if (m->workers[i].pid && m->workers[i].generation < below_generation)
+			kill(m->workers[i].pid, sig);
+}
+
+/* New config and templates, then new workers beside the old; old ones finish and leave.
+ * The sockets stay open throughout, so no connection is refused. */
+static void reload(struct master *m)
+{
+	char err[1024];
+	struct config *c = config_load(m->config_path, err, sizeof(err));
+	if (!c) {
+		log_msg(LOG_ERROR, "serve: reload refused, keeping the running config: %s", err);
+		return;
+	}
+	struct views *v = views_load(c->templates_dir, err, sizeof(err));
+	if (!v) {
+		log_msg(LOG_ERROR, "serve: reload refused, keeping the running templates: %s", err);
+		config_free(c);
+		return;
+	}
+	if (strcmp(c->fast_socket, m->config->fast_socket) != 0 || strcmp(c->slow_socket, m->config->slow_socket) != 0)
+		log_msg(LOG_WARN, "serve: socket paths change only at a restart");
+	/* Old workers still point at the old config and views in their own memory; the master's
+	 * copies can go once they are replaced here. */
+	config_free(m->config);
+	views_free(m->views);
+	m->config = c;
+	m->views = v;
+	m->generation++;
+	spawn_generation(m);
+	signal_generation(m, m->generation, SIGTERM);
+	log_msg(LOG_INFO, "serve: reloaded %s", m->config_path);
+}
+
+static size_t live_workers(const struct master *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->worker_cap; i++)
+		n += m->workers[i].pid != 0;
+	return n;
+}
+
+/* Asks every worker to finish its request and leave; kills what remains after the grace. */
+static void stop_all(struct master *m)
+{
+	log_msg(LOG_INFO, "serve: stopping, waiting up to %u s for requests in flight", m->config->shutdown_grace);
+	signal_generation(m, m->generation + 1, SIGTERM);
+	int64_t deadline = monotonic_ms() + (int64_t)m->config->shutdown_grace * 1000;
+	while (live_workers(m) && monotonic_ms() < deadline) {
+		reap(m, false);
+		if (live_workers(m))
+			sleep_ms(STOP_POLL_MS);
+	}
+	if (live_workers(m)) {
+		log_msg(LOG_WARN, "serve: %lu workers still busy after the grace, killing them",
+			(unsigned long)live_workers(m));
+		signal_generation(m, m->generation + 1, SIGKILL);
+		while (live_workers(m)) {
+			reap(m, false);
+			sleep_ms(STOP_POLL_MS);
+		}
+	}
+}
+
+int serve_main(const char *config_path)
+{
+	char err[1024];
+	struct master m = { .config_path = config_path, .fds = { -1, -1 } };
+	int rc = 1;
+	m.config = config_load(config_path, err, sizeof(err));
+	if (!m.config) {
+		fprintf(stderr, "vaora: %s\n", err);
+		return 1;
+	}
+	m.views = views_load(m.config->templates_dir, err, sizeof(err));
+	if (!m.views) {
+		fprintf(stderr, "vaora: %s\n", err);
+		goto out;
+	}
+	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG);
+	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG);
+	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
+		fprintf(stderr, "vaora: cannot listen on %s and %s\n", m.config->fast_socket, m.config->slow_socket);
+		goto out;
+	}
+
+	/* Signals are blocked except inside sigsuspend, so none is lost between checks. */
+	sigset_t blocked, waiting;
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGINT);
+	sigaddset(&blocked, SIGHUP);
+	sigaddset(&blocked, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &blocked, &waiting);
+	sigdelset(&waiting, SIGTERM);
+	sigdelset(&waiting, SIGINT);
+	sigdelset(&waiting, SIGHUP);
+	sigdelset(&waiting, SIGCHLD);
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGINT, on_stop);
+	set_handler(SIGHUP, on_reload);
+	set_handler(SIGCHLD, on_child);
+	set_handler(SIGPIPE, SIG_IGN);
+
+	log_msg(LOG_INFO, "serve: vaora %s listening on %s (fast) and %s (slow)", VAORA_VERSION,
+		m.config->fast_socket, m.config->slow_socket);
+	spawn_generation(&m);
+	while (!stop_requested) {
+		sigsuspend(&waiting);
+		if (child_exited) {
+			child_exited = 0;
+			reap(&m, !stop_requested);
+		}
+		if (reload_requested && !stop_requested) {
+			reload_requested = 0;
+			reload(&m);
+		}
+	}
+	stop_all(&m);
+	unlink(m.config->fast_socket);
+	unlink(m.config->slow_socket);
+	log_msg(LOG_INFO, "serve: stopped");
+	rc = 0;
+out:
+	if (m.fds[POOL_FAST] >= 0)
+		close(m.fds[POOL_FAST]);
+	if (m.fds[POOL_SLOW] >= 0)
+		close(m.fds[POOL_SLOW]);
+	views_free(m.views);
+	config_free(m.config);
+	free(m.workers);
+	return rc;
+}

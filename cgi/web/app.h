@@ -1,0 +1,15 @@
+/* What a worker holds for its whole life and lends to every request: config, database, views. */
+#ifndef VAORA_APP_H
+#define VAORA_APP_H
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "web/views.h"
+
+struct app {
+	const struct config *config;
+	struct db *db;
+	struct views *views;
+};
+
+#endif

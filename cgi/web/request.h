@@ -1,0 +1,53 @@
+/* One request as a value: filled once per pass of the FastCGI loop, freed after the answer. */
+#ifndef VAORA_REQUEST_H
+#define VAORA_REQUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/config.h"
+#include "base/form.h"
+#include "base/io.h"
+#include "web/http.h"
+#include "web/lang.h"
+
+/* A decoded path longer than this is no page of ours. */
+#define REQUEST_PATH_MAX 2048
+/* Route patterns hold at most this many {parameters}. */
+#define ROUTE_MAX_PARAMS 4
+
+struct route;
+
+struct request {
+	enum http_method method;
+	bool head;			/* HEAD: answered as GET, without the body */
+	char *path;			/* percent-decoded, owned */
+	char *log_path;			/* path and query for the access log, tokens masked; owned */
+	struct fields query;
+	struct fields form;		/* urlencoded body fields, after request_read_body */
+	struct fields cookies;
+	const char *content_type;	/* borrowed from the server's parameters, may be NULL */
+	const char *accept_language;
+	const char *remote_addr;
+	bool https;
+	uint64_t content_length;
+	enum lang lang;
+	const struct tenant *tenant;	/* resolved from {province}, NULL on instance pages */
+	const struct route *route;
+	char *params[ROUTE_MAX_PARAMS];	/* decoded {parameter} values, owned, in pattern order */
+	size_t param_count;
+	int64_t started_us;
+	struct request_io *io;
+};
+
+/* Fills r from the server's parameters (no body yet). Returns 0, or 400 with *error_key set to
+ * a message catalog key. Language is chosen even on error, so the error page speaks it. */
+int request_parse(struct request *r, struct request_io *io, const char **error_key);
+/* Reads the body if it is at most limit bytes and parses an urlencoded one into r->form.
+ * Returns 0, 413 (too large) or 400 with *error_key set. */
+int request_read_body(struct request *r, size_t limit, const char **error_key);
+/* The {name}'s value of the matched route, or NULL. */
+const char *request_param(const struct request *r, const char *name);
+void request_free(struct request *r);
+
+#endif

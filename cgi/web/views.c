@@ -1,0 +1,123 @@
+/* Pages in the user's language: compiled templates, message catalogs, the layout, error pages. */
+#include "web/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/tmpl.h"
+#include "base/xmalloc.h"
+#include "web/request.h"
+
+struct views {
+	struct tmpl_set *templates;
+	json_t *catalogs[LANG_COUNT];	/* owned; flat objects key -> text */
+};
+
+struct views *views_load(const char *dir, char *err, size_t errlen)
+{
+	struct views *v = xcalloc(1, sizeof(*v));
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/html", dir);
+	v->templates = tmpl_load_dir(path, err, errlen);
+	if (!v->templates)
+		goto fail;
+	for (int l = 0; l < LANG_COUNT; l++) {
+		json_error_t jerr;
+		snprintf(path, sizeof(path), "%s/i18n/%s.json", dir, lang_codes[l]);
+		v->catalogs[l] = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+		if (!v->catalogs[l] || !json_is_object(v->catalogs[l])) {
+			snprintf(err, errlen, "%s:%d: %s", path, jerr.line, v->catalogs[l] ? "not an object" : jerr.text);
+			goto fail;
+		}
+	}
+	return v;
+fail:
+	views_free(v);
+	return NULL;
+}
+
+void views_free(struct views *v)
+{
+	if (!v)
+		return;
+	tmpl_set_free(v->templates);
+	for (int l = 0; l < LANG_COUNT; l++)
+		json_decref(v->catalogs[l]);
+	free(v);
+}
+
+const char *views_message(const struct views *v, enum lang lang, const char *key)
+{
+	const char *s = json_string_value(json_object_get(v->catalogs[lang], key));
+	if (!s)
+		s = json_string_value(json_object_get(v->catalogs[LANG_VI], key));
+	return s ? s : key;
+}
+
+/* The layout's context: the page's own values plus what every page shows. */
+static json_t *page_context(const struct views *v, enum lang lang, const struct tenant *tenant, json_t *ctx)
+{
+	json_t *c = ctx ? json_deep_copy(ctx) : json_object();
+	json_object_set(c, "t", v->catalogs[lang]);
+	json_object_set_new(c, "lang", json_string(lang_codes[lang]));
+	json_object_set_new(c, lang == LANG_VI ? "lang_vi" : "lang_en", json_true());
+	if (tenant) {
+		json_t *t = json_object();
+		json_object_set_new(t, "code", json_string(tenant->code));
+		json_object_set_new(t, "slug", json_string(tenant->slug));
+		json_object_set_new(t, "name", json_string(tenant->name));
+		json_object_set_new(c, "tenant", t);
+	}
+	return c;
+}
+
+static int render_in_layout(const struct views *v, enum lang lang, const struct tenant *tenant,
+			    struct response *resp, const char *page, json_t *ctx)
+{
+	json_t *c = page_context(v, lang, tenant, ctx);
+	struct buf content = BUF_INIT;
+	int rc = 500;
+	if (tmpl_render(v->templates, page, c, &content) != 0)
+		goto out;
+	/* The page's own output is trusted markup: it came through escaping templates. */
+	json_object_set_new(c, "content", json_stringn(content.data ? content.data : "", content.len));
+	buf_reset(&resp->body);
+	if (tmpl_render(v->templates, "layout", c, &resp->body) != 0)
+		goto out;
+	rc = 0;
+out:
+	buf_free(&content);
+	json_decref(c);
+	return rc;
+}
+
+int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
+	       const char *page, json_t *ctx)
+{
+	resp->status = status;
+	response_content_type(resp, "text/html; charset=utf-8");
+	return render_in_layout(v, req->lang, req->tenant, resp, page, ctx);
+}
+
+void views_error(const struct views *v, enum lang lang, const struct tenant *tenant, struct response *resp,
+		 int status, const char *detail_key)
+{
+	char key[32];
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "status", json_integer(status));
+	snprintf(key, sizeof(key), "error_%d_title", status);
+	json_object_set_new(ctx, "title", json_string(views_message(v, lang, key)));
+	snprintf(key, sizeof(key), "error_%d_text", status);
+	json_object_set_new(ctx, "text", json_string(views_message(v, lang, key)));
+	if (detail_key && strcmp(detail_key, key) != 0)
+		json_object_set_new(ctx, "detail", json_string(views_message(v, lang, detail_key)));
+	resp->status = status;
+	response_content_type(resp, "text/html; charset=utf-8");
+	if (render_in_layout(v, lang, tenant, resp, "error", ctx) != 0) {
+		/* The templates themselves failed: a plain page still tells the user something. */
+		buf_reset(&resp->body);
+		buf_printf(&resp->body, "<!doctype html><title>%d</title><h1>%d</h1>\n", status, status);
+	}
+	json_decref(ctx);
+}

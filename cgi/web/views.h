@@ -1,0 +1,33 @@
+/* Pages in the user's language: compiled templates, message catalogs, the layout, error pages. */
+#ifndef VAORA_VIEWS_H
+#define VAORA_VIEWS_H
+
+#include "adapters/json.h"
+#include "base/buf.h"
+#include "base/config.h"
+#include "web/lang.h"
+#include "web/response.h"
+
+struct views;
+struct request;
+
+/* Loads templates/html/NAME.html and templates/i18n/{vi,en}.json under dir, once per worker.
+ * Returns NULL with the reason in err. Caller frees with views_free. */
+struct views *views_load(const char *dir, char *err, size_t errlen);
+void views_free(struct views *v);
+
+/* The message for key in lang (falling back to Vietnamese, then to the key itself). */
+const char *views_message(const struct views *v, enum lang lang, const char *key);
+
+/* Renders template page with ctx (borrowed; may be NULL) inside the layout into resp's body,
+ * with status. The context gains "t" (the catalog), "lang", and "tenant" when the request has
+ * one. Returns 0, or 500 when a template is missing. */
+int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
+	       const char *page, json_t *ctx);
+
+/* An error page for status in lang; detail_key names an extra message (or NULL). Used by the
+ * pipeline and, with tenant NULL, for the static pages nginx shows when workers cannot answer. */
+void views_error(const struct views *v, enum lang lang, const struct tenant *tenant, struct response *resp,
+		 int status, const char *detail_key);
+
+#endif

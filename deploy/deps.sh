@@ -1,0 +1,42 @@
+#!/bin/sh
+# Installs the Debian packages vaora needs to build, run and test; does nothing when all are present.
+set -eu
+
+# Build, run and test dependencies, one list so the README and CI agree.
+PACKAGES="
+build-essential pkg-config
+libfcgi-dev libfcgi-bin
+mariadb-server mariadb-client libmariadb-dev
+nginx-light
+libqrencode-dev libjansson-dev libssl-dev
+libcairo2-dev libpango1.0-dev fonts-noto-core fontconfig
+libcmocka-dev
+clang libclang-rt-14-dev
+zbar-tools poppler-utils curl ca-certificates
+python3
+"
+
+missing=""
+for p in $PACKAGES; do
+  # dpkg-query prints "install ok installed" only for a fully installed package.
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case "$status" in
+    "install ok installed") ;;
+    *) missing="$missing $p" ;;
+  esac
+done
+# nginx comes in flavours; any of them provides /usr/sbin/nginx with the FastCGI module.
+if [ -x /usr/sbin/nginx ]; then
+  missing=$(echo "$missing" | sed 's/ nginx-light//')
+fi
+
+[ -z "$(echo "$missing" | tr -d ' ')" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# Another process may hold the dpkg lock (unattended upgrades, a parallel run): wait for it.
+$SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends $missing

@@ -1,0 +1,231 @@
+#!/bin/bash
+# The private stack: MariaDB, vaora workers and nginx on 127.0.0.1, with all state under one
+# folder. Usage: deploy/stack.sh start|stop|status
+#
+# Environment (all optional):
+#   VAORA_VAR           state folder (default: var/ in the checkout)
+#   VAORA_PORT          nginx port on 127.0.0.1 (default 8080)
+#   VAORA_BIN           the vaora binary (default: ./vaora in the checkout)
+#   VAORA_FAST_WORKERS  fast-pool workers (default 0: 8 per core)
+#   VAORA_TEMPLATES     templates folder (default: templates/ in the checkout)
+#   VAORA_TEST_CLOCK    a file whose number, when present, is "now" (test builds only)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VAR=${VAORA_VAR:-$ROOT/var}
+PORT=${VAORA_PORT:-8080}
+BIN=${VAORA_BIN:-$ROOT/vaora}
+FAST_WORKERS=${VAORA_FAST_WORKERS:-0}
+TEMPLATES=${VAORA_TEMPLATES:-$ROOT/templates}
+ME=$(id -un)
+# Seconds to wait for each server to come up or go down.
+WAIT_SECONDS=60
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+alive() { [ -f "$1" ] && kill -0 "$(tr -dc 0-9 < "$1")" 2>/dev/null; }
+
+# Unix socket paths are limited to 107 bytes, so sockets live in a short folder under /tmp,
+# remembered in $VAR/sockdir so stop and status find it again.
+socket_dir() {
+	local dir=""
+	[ -f "$VAR/sockdir" ] && dir=$(cat "$VAR/sockdir")
+	if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+		dir=$(mktemp -d /tmp/vaora.XXXXXX)
+		chmod 755 "$dir"
+		echo "$dir" > "$VAR/sockdir"
+	fi
+	echo "$dir"
+}
+
+wait_for() { # description, command...
+	local what=$1; shift
+	for _ in $(seq $((WAIT_SECONDS * 10))); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	die "$what did not come up in ${WAIT_SECONDS}s (logs in $VAR/log)"
+}
+
+stop_pid() { # pidfile, signal
+	local pidfile=$1 sig=$2 pid
+	[ -f "$pidfile" ] || return 0
+	pid=$(tr -dc 0-9 < "$pidfile")
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -"$sig" "$pid" 2>/dev/null || true
+		for _ in $(seq $((WAIT_SECONDS * 10))); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			log "pid $pid did not stop, killing it"
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+	fi
+	rm -f "$pidfile"
+}
+
+start_mariadb() {
+	local sock=$1
+	alive "$VAR/run/mariadb.pid" && return 0
+	cat > "$VAR/my.cnf" <<CNF
+[mysqld]
+datadir = $VAR/db
+socket = $sock/mysql.sock
+pid-file = $VAR/run/mariadb.pid
+log-error = $VAR/log/mariadb.log
+# Unix socket only: nothing listens on the network.
+skip-networking
+skip-name-resolve
+character-set-server = utf8mb4
+collation-server = utf8mb4_unicode_ci
+# Durable commits: an acknowledged check-in survives a crash.
+innodb_flush_log_at_trx_commit = 1
+innodb_buffer_pool_size = 256M
+max_connections = 500
+
+[client]
+socket = $sock/mysql.sock
+default-character-set = utf8mb4
+CNF
+	if [ ! -d "$VAR/db/mysql" ]; then
+		log "creating the database in $VAR/db"
+		mariadb-install-db --defaults-file="$VAR/my.cnf" --user="$ME" --skip-test-db \
+			--auth-root-authentication-method=socket > "$VAR/log/mariadb-install.log" 2>&1 \
+			|| die "mariadb-install-db failed: see $VAR/log/mariadb-install.log"
+	fi
+	# Started directly (not mysqld_safe, which would hide crashes by restarting).
+	setsid mariadbd --defaults-file="$VAR/my.cnf" --user="$ME" < /dev/null >> "$VAR/log/mariadb.log" 2>&1 &
+	echo $! > "$VAR/run/mariadb.pid"
+	wait_for "MariaDB" mariadb-admin --defaults-file="$VAR/my.cnf" -u "$ME" ping
+}
+
+prepare_databases() {
+	local pw
+	if [ ! -s "$VAR/secrets/db-password" ]; then
+		(umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$VAR/secrets/db-password")
+	fi
+	pw=$(cat "$VAR/secrets/db-password")
+	mariadb --defaults-file="$VAR/my.cnf" -u "$ME" <<SQL
+CREATE DATABASE IF NOT EXISTS vaora_s1 CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS vaora_s2 CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'vaora'@'localhost' IDENTIFIED BY '$pw';
+ALTER USER 'vaora'@'localhost' IDENTIFIED BY '$pw';
+GRANT ALL PRIVILEGES ON vaora_s1.* TO 'vaora'@'localhost';
+GRANT ALL PRIVILEGES ON vaora_s2.* TO 'vaora'@'localhost';
+SQL
+}
+
+write_vaora_conf() {
+	local sock=$1
+	cat > "$VAR/vaora.conf" <<CONF
+# Written by deploy/stack.sh for the private stack; see conf/vaora.conf for every key.
+provinces_file = $ROOT/conf/provinces.conf
+templates_dir = $TEMPLATES
+static_dir = $TEMPLATES/static
+schema_dir = $ROOT/schema
+base_url = http://127.0.0.1:$PORT
+fast_socket = $sock/fast.sock
+slow_socket = $sock/slow.sock
+fast_workers = $FAST_WORKERS
+slow_workers = 2
+shutdown_grace = 30
+db_connect_timeout = 2
+shard.s1.socket = $sock/mysql.sock
+shard.s1.database = vaora_s1
+shard.s1.user = vaora
+shard.s1.password_file = $VAR/secrets/db-password
+shard.s2.socket = $sock/mysql.sock
+shard.s2.database = vaora_s2
+shard.s2.user = vaora
+shard.s2.password_file = $VAR/secrets/db-password
+CONF
+}
+
+start_vaora() {
+	local sock=$1
+	alive "$VAR/run/vaora.pid" && return 0
+	setsid env VAORA_CLOCK_FILE="${VAORA_TEST_CLOCK:-}" "$BIN" -c "$VAR/vaora.conf" serve \
+		< /dev/null >> "$VAR/log/vaora.log" 2>&1 &
+	echo $! > "$VAR/run/vaora.pid"
+	wait_for "vaora workers" test -S "$sock/slow.sock"
+}
+
+start_nginx() {
+	local sock=$1 user_directive=""
+	alive "$VAR/run/nginx.pid" && return 0
+	[ "$(id -u)" -eq 0 ] && user_directive="user root;"
+	mkdir -p "$VAR/nginx/tmp"
+	"$BIN" -c "$VAR/vaora.conf" nginx-conf "$VAR/nginx"
+	"$BIN" -c "$VAR/vaora.conf" error-pages "$VAR/www/errors"
+	for pool in fast slow; do
+		local timeout=30s
+		[ $pool = slow ] && timeout=300s
+		cat > "$VAR/nginx/vaora-$pool.conf" <<POOL
+include /etc/nginx/fastcgi_params;
+fastcgi_pass vaora_$pool;
+fastcgi_read_timeout $timeout;
+fastcgi_send_timeout $timeout;
+POOL
+	done
+	sed -e "s|@USER_DIRECTIVE@|$user_directive|" -e "s|@VAR@|$VAR|g" -e "s|@SOCK@|$sock|g" \
+		-e "s|@PORT@|$PORT|g" -e "s|@STATIC@|$TEMPLATES/static|g" \
+		"$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+	/usr/sbin/nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$VAR/log/nginx-error.log" \
+		|| die "nginx did not start (port $PORT taken?): see $VAR/log/nginx-error.log"
+	wait_for "nginx" test -s "$VAR/run/nginx.pid"
+}
+
+cmd_start() {
+	[ -x "$BIN" ] || die "no binary at $BIN: run make first"
+	mkdir -p "$VAR"/{db,log,run,secrets,www}
+	chmod 700 "$VAR/secrets"
+	local sock
+	sock=$(socket_dir)
+	[ ${#sock} -lt 80 ] || die "socket folder path too long: $sock"
+	start_mariadb "$sock"
+	prepare_databases
+	write_vaora_conf "$sock"
+	"$BIN" -c "$VAR/vaora.conf" migrate
+	"$BIN" -c "$VAR/vaora.conf" seed-demo
+	start_vaora "$sock"
+	start_nginx "$sock"
+	wait_for "vaora behind nginx" curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
+	log "running on http://127.0.0.1:$PORT/ (logs in $VAR/log)"
+}
+
+cmd_stop() {
+	[ -d "$VAR/run" ] || return 0
+	# Front to back: nginx finishes its requests (QUIT), then the workers theirs, then MariaDB.
+	stop_pid "$VAR/run/nginx.pid" QUIT
+	stop_pid "$VAR/run/vaora.pid" TERM
+	stop_pid "$VAR/run/mariadb.pid" TERM
+	if [ -f "$VAR/sockdir" ]; then
+		local sock
+		sock=$(cat "$VAR/sockdir")
+		case "$sock" in /tmp/vaora.*) rm -rf "$sock" ;; esac
+		rm -f "$VAR/sockdir"
+	fi
+	log "stopped"
+}
+
+cmd_status() {
+	local rc=0
+	for part in mariadb vaora nginx; do
+		if alive "$VAR/run/$part.pid"; then
+			echo "$part: running (pid $(cat "$VAR/run/$part.pid"))"
+		else
+			echo "$part: stopped"
+			rc=3
+		fi
+	done
+	return $rc
+}
+
+case "${1:-}" in
+start) cmd_start ;;
+stop) cmd_stop ;;
+status) cmd_status ;;
+*) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
