@@ -13,7 +13,7 @@ libcairo2-dev libpango1.0-dev fonts-noto-core fontconfig
 libcmocka-dev
 clang libclang-rt-14-dev
 zbar-tools poppler-utils curl ca-certificates
-python3
+python3 wrk
 "
 
 missing=""
