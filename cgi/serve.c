@@ -21,9 +21,11 @@
 
 /* Pending connections per socket while all workers are busy. */
 #define LISTEN_BACKLOG 1024
-/* A worker that dies sooner than this after its start counts as a crash loop. */
+/* A worker that dies sooner than this after its start died young. */
 #define CRASH_LOOP_MS 1000
-/* Pause before restarting a crash-looping worker, so a broken deploy does not spin the CPU. */
+/* This many young deaths in a row is a crash loop (a broken deploy), not bad luck. */
+#define CRASH_LOOP_DEATHS 3
+/* Pause before each restart in a crash loop, so it does not spin the CPU. */
 #define CRASH_LOOP_PAUSE_MS 1000
 /* How often the master looks at its children while waiting for a stop. */
 #define STOP_POLL_MS 50
@@ -43,6 +45,7 @@ struct master {
 	struct worker *workers;
 	size_t worker_cap;
 	unsigned generation;
+	unsigned young_deaths;	/* consecutive workers that died within CRASH_LOOP_MS */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -152,8 +155,8 @@ static void spawn_generation(struct master *m)
 		m->config->fast_workers, m->config->slow_workers);
 }
 
-/* Reaps dead workers; a current-generation worker that died is replaced. */
-static void reap(struct master *m, bool replace)
+/* Reaps dead workers; while serving, a current-generation worker that died is replaced. */
+static void reap(struct master *m, bool serving)
 {
 	int status;
 	pid_t pid;
@@ -163,20 +166,19 @@ static void reap(struct master *m, bool replace)
 			if (w->pid != pid)
 				continue;
 			w->pid = 0;
-			bool current = w->generation == m->generation;
-			if (!current)
+			if (!serving || w->generation != m->generation)
 				break;
 			if (WIFSIGNALED(status))
 				log_msg(LOG_ERROR, "serve: %s worker %ld killed by signal %d", pool_names[w->pool],
 					(long)pid, WTERMSIG(status));
 			else
-				log_msg(LOG_WARN, "serve: %s worker %ld exited with %d", pool_names[w->pool],
+				log_msg(LOG_ERROR, "serve: %s worker %ld exited with %d", pool_names[w->pool],
 					(long)pid, WEXITSTATUS(status));
-			if (replace) {
-				if (monotonic_ms() - w->started_ms < CRASH_LOOP_MS)
-					sleep_ms(CRASH_LOOP_PAUSE_MS);
-				spawn(m, w->pool);
-			}
+			bool young = monotonic_ms() - w->started_ms < CRASH_LOOP_MS;
+			m->young_deaths = young ? m->young_deaths + 1 : 0;
+			if (m->young_deaths >= CRASH_LOOP_DEATHS)
+				sleep_ms(CRASH_LOOP_PAUSE_MS);
+			spawn(m, w->pool);
 			break;
 		}
 	}

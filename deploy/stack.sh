@@ -153,9 +153,16 @@ start_vaora() {
 }
 
 start_nginx() {
-	local sock=$1 user_directive=""
+	local sock=$1 user_directive="" rlimit_directive="" connections=8192
 	alive "$VAR/run/nginx.pid" && return 0
-	[ "$(id -u)" -eq 0 ] && user_directive="user root;"
+	if [ "$(id -u)" -eq 0 ]; then
+		user_directive="user root;"
+		rlimit_directive="worker_rlimit_nofile 20000;"
+	else
+		local limit
+		limit=$(ulimit -n)
+		[ "$limit" != unlimited ] && [ "$limit" -lt $((connections + 64)) ] && connections=$((limit - 64))
+	fi
 	mkdir -p "$VAR/nginx/tmp"
 	"$BIN" -c "$VAR/vaora.conf" nginx-conf "$VAR/nginx"
 	"$BIN" -c "$VAR/vaora.conf" error-pages "$VAR/www/errors"
@@ -169,7 +176,8 @@ fastcgi_read_timeout $timeout;
 fastcgi_send_timeout $timeout;
 POOL
 	done
-	sed -e "s|@USER_DIRECTIVE@|$user_directive|" -e "s|@VAR@|$VAR|g" -e "s|@SOCK@|$sock|g" \
+	sed -e "s|@USER_DIRECTIVE@|$user_directive|" -e "s|@RLIMIT_DIRECTIVE@|$rlimit_directive|" \
+		-e "s|@WORKER_CONNECTIONS@|$connections|" -e "s|@VAR@|$VAR|g" -e "s|@SOCK@|$sock|g" \
 		-e "s|@PORT@|$PORT|g" -e "s|@STATIC@|$TEMPLATES/static|g" \
 		"$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
 	/usr/sbin/nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$VAR/log/nginx-error.log" \

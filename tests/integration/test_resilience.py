@@ -38,6 +38,29 @@ class Hammer(threading.Thread):
         self.join(60)
 
 
+def test_second_start_is_harmless(stack):
+    pids = {part: stack.pid(part) for part in ("mariadb", "vaora", "nginx")}
+    r = stack.stack("start")
+    check(r.returncode == 0, r.stdout)
+    check({part: stack.pid(part) for part in pids} == pids, "a second start replaced running servers")
+    check(stack.get("/ha-noi/").status == 200, "pages broke after a second start")
+
+
+def test_workers_follow_the_settable_clock(stack):
+    # 2030-01-02T03:04:05Z: the test build's clock file moves "now" for running workers.
+    with open(stack.clock_file, "w") as f:
+        f.write("1893553445\n")
+    try:
+        stack.get("/healthz?clock-probe=1")
+        line = [x for x in stack.log().splitlines() if "clock-probe" in x]
+        check(line and line[-1].startswith("2030-01-02T03:04:05Z"), line[-1:] or "no log line")
+    finally:
+        os.remove(stack.clock_file)
+    stack.get("/healthz?clock-probe=2")
+    line = [x for x in stack.log().splitlines() if "clock-probe=*" in x][-1]
+    check(not line.startswith("2030"), "the clock did not return to real time")
+
+
 def test_killed_worker_is_replaced(stack):
     before = stack.worker_pids()
     check(len(before) >= 2, before)
