@@ -5,6 +5,7 @@
 
 #include "adapters/db.h"
 #include "base/config.h"
+#include "domain/keys.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
@@ -41,18 +42,21 @@ int cgi_main(const char *config_path)
 	char err[1024];
 	struct config *c = config_load(config_path, err, sizeof(err));
 	struct views *v = c ? views_load(c->templates_dir, err, sizeof(err)) : NULL;
-	if (!c || !v) {
+	struct keyring *keys = v ? keyring_load(c->secret_file, err, sizeof(err)) : NULL;
+	if (!c || !v || !keys) {
 		/* Without config or templates, the web server still gets a valid CGI answer. */
 		fprintf(stderr, "vaora: %s\n", err);
 		fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 		      "vaora: configuration error\n", stdout);
+		views_free(v);
 		config_free(c);
 		return 1;
 	}
-	struct app app = { c, db_open(c), v };
+	struct app app = { c, db_open(c), v, keys };
 	struct request_io io = { NULL, cgi_param, cgi_read, cgi_write };
 	pipeline_handle(&app, &io);
 	db_close(app.db);
+	keyring_free(keys);
 	views_free(v);
 	config_free(c);
 	return 0;

@@ -33,6 +33,12 @@ void cli_usage(FILE *out)
 	      "  error-pages DIR    write the static error pages nginx shows (CODE.LANG.html)\n"
 	      "  nginx-conf DIR     write security-headers.conf and slow-routes.conf for nginx\n"
 	      "  check-config       load the configuration and templates, report problems\n"
+	      "  secret init        create the instance secret (key material) if missing\n"
+	      "  secret rotate --purpose P   add a key version (poster, personal-qr,\n"
+	      "                     personal-data, lookup, sessions); then reload\n",
+	      out);
+	cli_jobs_usage(out);
+	fputs(
 	      "  version            print the version\n"
 	      "  help               print this help\n"
 	      "\n"
@@ -175,6 +181,13 @@ int cli_main(const char *config_path, int argc, char **argv)
 		return cmd_nginx_conf(argv[1]);
 	if (strcmp(cmd, "check-config") == 0 && argc == 1)
 		return cmd_check_config(config_path);
+	if (strcmp(cmd, "account") == 0 || strcmp(cmd, "areas") == 0 || strcmp(cmd, "people") == 0 ||
+	    strcmp(cmd, "secret") == 0) {
+		int rc = cli_jobs(config_path, argc, argv);
+		if (rc != 2)
+			return rc;
+		goto usage;
+	}
 	if (strcmp(cmd, "version") == 0 && argc == 1) {
 		printf("vaora %s\n", VAORA_VERSION);
 		return 0;

@@ -10,6 +10,10 @@ const char *entry_config_path(const char *given);
 /* Runs a subcommand; argv[0] is the subcommand. Returns the exit code. */
 int cli_main(const char *config_path, int argc, char **argv);
 void cli_usage(FILE *out);
+/* Operator jobs on a province's data and the secret (cli-jobs.c): argv[0] is the noun
+ * ("account", "areas", "people", "secret"). Returns the exit code (2: usage). */
+int cli_jobs(const char *config_path, int argc, char **argv);
+void cli_jobs_usage(FILE *out);
 /* The prefork FastCGI server. Returns the exit code. */
 int serve_main(const char *config_path);
 /* Answers one plain-CGI request from the environment and stdin/stdout. */

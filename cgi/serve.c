@@ -13,6 +13,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "domain/keys.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
@@ -41,6 +42,7 @@ struct master {
 	const char *config_path;
 	struct config *config;	/* current generation's */
 	struct views *views;	/* compiled once here; workers inherit them by fork */
+	struct keyring *keys;	/* loaded here, inherited likewise; a rotation needs a reload */
 	int fds[2];		/* listening sockets, by pool */
 	struct worker *workers;
 	size_t worker_cap;
@@ -111,9 +113,10 @@ static void worker_run(struct master *m, enum pool pool)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
 
-	struct app app = { m->config, db_open(m->config), m->views };
+	struct app app = { m->config, db_open(m->config), m->views, m->keys };
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
 	db_close(app.db);
+	keyring_free(m->keys);
 	views_free(m->views);
 	config_free(m->config);
 	free(m->workers);
@@ -207,14 +210,23 @@ static void reload(struct master *m)
 		config_free(c);
 		return;
 	}
+	struct keyring *k = keyring_load(c->secret_file, err, sizeof(err));
+	if (!k) {
+		log_msg(LOG_ERROR, "serve: reload refused, keeping the running keys: %s", err);
+		views_free(v);
+		config_free(c);
+		return;
+	}
 	if (strcmp(c->fast_socket, m->config->fast_socket) != 0 || strcmp(c->slow_socket, m->config->slow_socket) != 0)
 		log_msg(LOG_WARN, "serve: socket paths change only at a restart");
 	/* Old workers still point at the old config and views in their own memory; the master's
 	 * copies can go once they are replaced here. */
 	config_free(m->config);
 	views_free(m->views);
+	keyring_free(m->keys);
 	m->config = c;
 	m->views = v;
+	m->keys = k;
 	m->generation++;
 	spawn_generation(m);
 	signal_generation(m, m->generation, SIGTERM);
@@ -263,6 +275,11 @@ int serve_main(const char *config_path)
 	}
 	m.views = views_load(m.config->templates_dir, err, sizeof(err));
 	if (!m.views) {
+		fprintf(stderr, "vaora: %s\n", err);
+		goto out;
+	}
+	m.keys = keyring_load(m.config->secret_file, err, sizeof(err));
+	if (!m.keys) {
 		fprintf(stderr, "vaora: %s\n", err);
 		goto out;
 	}
@@ -315,6 +332,7 @@ out:
 		close(m.fds[POOL_FAST]);
 	if (m.fds[POOL_SLOW] >= 0)
 		close(m.fds[POOL_SLOW]);
+	keyring_free(m.keys);
 	views_free(m.views);
 	config_free(m.config);
 	free(m.workers);

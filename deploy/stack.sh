@@ -125,6 +125,7 @@ provinces_file = $ROOT/conf/provinces.conf
 templates_dir = $TEMPLATES
 static_dir = $TEMPLATES/static
 schema_dir = $ROOT/schema
+secret_file = $VAR/secret
 base_url = http://127.0.0.1:$PORT
 fast_socket = $sock/fast.sock
 slow_socket = $sock/slow.sock
@@ -195,6 +196,7 @@ cmd_start() {
 	start_mariadb "$sock"
 	prepare_databases
 	write_vaora_conf "$sock"
+	"$BIN" -c "$VAR/vaora.conf" secret init
 	"$BIN" -c "$VAR/vaora.conf" migrate
 	"$BIN" -c "$VAR/vaora.conf" seed-demo
 	start_vaora "$sock"

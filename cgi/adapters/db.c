@@ -28,7 +28,11 @@ struct cached_stmt {
 	const struct db_statements *table;
 	int index;
 	MYSQL_STMT *stmt;
+	uint64_t province_params;	/* bit i: parameter i is the province */
 };
+
+/* The marker tenant statements write where the province goes; it becomes a parameter. */
+static const char province_marker[] = "{province}";
 
 struct shard_conn {
 	MYSQL *mysql;		/* NULL while not connected */
@@ -56,6 +60,9 @@ struct db_query {
 	struct db *db;
 	size_t shard;
 	MYSQL_STMT *stmt;	/* borrowed from the connection's cache */
+	uint64_t province_params;
+	const char *province;	/* bound wherever the statement says {province} */
+	MYSQL_BIND all_params[DB_MAX_PARAMS];
 	const char *what;	/* "table[index]" for logs */
 	char what_buf[64];
 	MYSQL_BIND params[DB_MAX_PARAMS];
@@ -193,62 +200,110 @@ enum db_status db_ping(struct db *db, size_t shard)
 	return DB_OK;
 }
 
-static MYSQL_STMT *cached_statement(struct db *db, size_t shard, const struct db_statements *table, int index,
-				    enum db_status *status)
+/* Replaces each {province} of sql by '?' and notes which parameters they are. Returns the
+ * new text (caller frees) or NULL when there are too many parameters. */
+static char *translate_markers(const char *sql, uint64_t *province_params)
+{
+	size_t len = strlen(sql), marker_len = sizeof(province_marker) - 1;
+	char *out = xmalloc(len + 1), *o = out;
+	unsigned param = 0;
+	*province_params = 0;
+	for (const char *p = sql; *p;) {
+		if (strncmp(p, province_marker, marker_len) == 0) {
+			if (param >= DB_MAX_PARAMS)
+				goto fail;
+			*province_params |= (uint64_t)1 << param++;
+			*o++ = '?';
+			p += marker_len;
+			continue;
+		}
+		if (*p == '?' && ++param > DB_MAX_PARAMS)
+			goto fail;
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+static struct cached_stmt *cached_statement(struct db *db, size_t shard, const struct db_statements *table,
+					    int index, enum db_status *status)
 {
 	struct shard_conn *c = &db->conns[shard];
 	for (size_t i = 0; i < c->cached; i++)
 		if (c->cache[i].table == table && c->cache[i].index == index)
-			return c->cache[i].stmt;
+			return &c->cache[i];
 	if (c->cached == DB_STMT_CACHE) {
 		for (size_t i = 0; i < c->cached; i++)
 			mysql_stmt_close(c->cache[i].stmt);
 		c->cached = 0;
 	}
+	uint64_t province_params;
+	char *sql = translate_markers(table->sql[index], &province_params);
+	if (!sql) {
+		log_msg(LOG_ERROR, "db: %s[%d]: more than %d parameters", table->name, index, DB_MAX_PARAMS);
+		abort();
+	}
 	MYSQL_STMT *stmt = mysql_stmt_init(c->mysql);
 	if (!stmt)
 		abort();
-	const char *sql = table->sql[index];
 	if (mysql_stmt_prepare(stmt, sql, strlen(sql)) != 0) {
 		char what[64];
 		snprintf(what, sizeof(what), "prepare %s[%d]", table->name, index);
 		*status = shard_failure(db, shard, mysql_stmt_errno(stmt), mysql_stmt_error(stmt), what);
 		mysql_stmt_close(stmt);
+		free(sql);
 		return NULL;
 	}
-	c->cache[c->cached++] = (struct cached_stmt){ table, index, stmt };
-	return stmt;
+	free(sql);
+	c->cache[c->cached] = (struct cached_stmt){ table, index, stmt, province_params };
+	return &c->cache[c->cached++];
 }
 
-enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
-			      struct db_query **out)
+static enum db_status start_query(struct db *db, size_t shard, const struct db_statements *table, int index,
+				  const char *province, struct db_query **out)
 {
 	*out = NULL;
 	if (index < 0 || (size_t)index >= table->count || !table->sql[index])
 		abort();
+	/* A tenant statement without {province}, or a shard statement with it, is a bug: every
+	 * query on tenant data must be scoped by the province. */
+	bool marked = strstr(table->sql[index], province_marker) != NULL;
+	if (marked != (province != NULL)) {
+		log_msg(LOG_ERROR, "db: %s[%d]: %s", table->name, index,
+			province ? "tenant statement without {province}" : "shard statement with {province}");
+		abort();
+	}
 	enum db_status status = shard_ready(db, shard);
 	if (status != DB_OK)
 		return status;
-	MYSQL_STMT *stmt = cached_statement(db, shard, table, index, &status);
-	if (!stmt)
+	struct cached_stmt *cached = cached_statement(db, shard, table, index, &status);
+	if (!cached)
 		return status;
 	struct db_query *q = xcalloc(1, sizeof(*q));
 	q->db = db;
 	q->shard = shard;
-	q->stmt = stmt;
+	q->stmt = cached->stmt;
+	q->province_params = cached->province_params;
+	q->province = province;
 	snprintf(q->what_buf, sizeof(q->what_buf), "%s[%d]", table->name, index);
 	q->what = q->what_buf;
 	*out = q;
 	return DB_OK;
 }
 
+enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
+			      struct db_query **out)
+{
+	return start_query(db, shard, table, index, NULL, out);
+}
+
 enum db_status db_query_tenant(struct db *db, const struct tenant *t, const struct db_statements *table,
 			       int index, struct db_query **out)
 {
-	enum db_status status = db_query_shard(db, t->shard, table, index, out);
-	if (status == DB_OK)
-		db_bind_text(*out, t->code, strlen(t->code));
-	return status;
+	return start_query(db, t->shard, table, index, t->code, out);
 }
 
 static MYSQL_BIND *next_param(struct db_query *q)
@@ -302,14 +357,37 @@ static bool is_integer_type(enum enum_field_types t)
 	       t == MYSQL_TYPE_LONGLONG || t == MYSQL_TYPE_YEAR;
 }
 
+/* Lays the caller's parameters and the province into the statement's order. */
+static size_t assemble_params(struct db_query *q)
+{
+	static unsigned long code_length = 2;
+	size_t total = mysql_stmt_param_count(q->stmt), next = 0;
+	for (size_t i = 0; i < total && i < DB_MAX_PARAMS; i++) {
+		MYSQL_BIND *b = &q->all_params[i];
+		if (q->province_params & ((uint64_t)1 << i)) {
+			memset(b, 0, sizeof(*b));
+			b->buffer_type = MYSQL_TYPE_STRING;
+			b->buffer = (void *)q->province;
+			b->buffer_length = code_length;
+			b->length = &code_length;
+		} else if (next < q->param_count) {
+			*b = q->params[next++];
+		} else {
+			return (size_t)-1;
+		}
+	}
+	return next == q->param_count ? total : (size_t)-1;
+}
+
 enum db_status db_execute(struct db_query *q)
 {
-	if (mysql_stmt_param_count(q->stmt) != q->param_count) {
+	size_t total = assemble_params(q);
+	if (total == (size_t)-1) {
 		log_msg(LOG_ERROR, "db: %s: %lu parameters bound, statement has %lu", q->what,
 			(unsigned long)q->param_count, (unsigned long)mysql_stmt_param_count(q->stmt));
 		abort();
 	}
-	if (q->param_count && mysql_stmt_bind_param(q->stmt, q->params) != 0)
+	if (total && mysql_stmt_bind_param(q->stmt, q->all_params) != 0)
 		return query_failure(q);
 	if (mysql_stmt_execute(q->stmt) != 0)
 		return query_failure(q);

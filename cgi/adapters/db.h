@@ -16,7 +16,8 @@ enum db_status {
 };
 
 /* A table of statements, as each domain file declares at its top (STYLE.md: SQL sits in tables).
- * Tenant statements take the province code as their first parameter; db_query_tenant binds it. */
+ * Tenant statements write {province} wherever the province code goes ("WHERE province =
+ * {province}"); db_query_tenant binds it there, and refuses a tenant statement without it. */
 struct db_statements {
 	const char *name;		/* for logs: "venues", "health" */
 	const char *const *sql;		/* enum-indexed */
@@ -36,12 +37,13 @@ void db_close(struct db *db);
 /* Checks that the shard answers, reconnecting when needed. */
 enum db_status db_ping(struct db *db, size_t shard);
 
-/* Starts statement index of table on the tenant's shard with the province code bound as the
- * first parameter, so no tenant query can forget it. On DB_OK *out is the query (caller frees
- * with db_query_free after binding, executing and fetching). */
+/* Starts statement index of table on the tenant's shard with the province code bound at each
+ * {province}, so no tenant query can forget it. The caller binds the other parameters in
+ * order. On DB_OK *out is the query (caller frees with db_query_free after executing). */
 enum db_status db_query_tenant(struct db *db, const struct tenant *t, const struct db_statements *table,
 			       int index, struct db_query **out);
-/* Same for statements on a shard that are not about one province (migrations bookkeeping). */
+/* Same for statements on a shard that are not about one province (migrations bookkeeping);
+ * they must not say {province}. */
 enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
 			      struct db_query **out);
 

@@ -91,13 +91,18 @@ void vn_time_format(time_t t, char out[static 17])
 
 void utc_datetime_format(int64_t us, char out[static 27])
 {
-	time_t t = (time_t)(us / 1000000);
+	/* Floor division, so instants before 1970 keep a positive fraction. */
+	int64_t seconds_part = us / 1000000, micro = us % 1000000;
+	if (micro < 0) {
+		micro += 1000000;
+		seconds_part--;
+	}
+	time_t t = (time_t)seconds_part;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char seconds[20];
 	if (strftime(seconds, sizeof(seconds), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 		seconds[0] = '\0';
-	int micro = (int)(us % 1000000);
 	memcpy(out, seconds, 19);
 	out[19] = '.';
 	for (int i = 25; i >= 20; i--, micro /= 10)

@@ -24,6 +24,7 @@ struct load_ctx {
 	struct config *c;
 	char dir[4096];		/* directory of the file being read, for relative paths */
 	char *provinces_file;
+	char *instance_shard;	/* name, resolved once shards are known */
 };
 
 /* Defaults for every key of vaora.conf, in one place. */
@@ -39,6 +40,13 @@ static void config_defaults(struct config *c)
 	c->static_dir = xstrdup("/usr/share/vaora/templates/static");
 	c->schema_dir = xstrdup("/usr/share/vaora/schema");
 	c->base_url = xstrdup("http://127.0.0.1:8080");
+	c->secret_file = xstrdup("/etc/vaora/secret");
+	c->session_idle_minutes = 30;
+	c->session_absolute_hours = 12;
+	c->login_failures_per_account = 5;
+	/* Loose on purpose: carriers put thousands of phones behind one address. */
+	c->login_failures_per_address = 200;
+	c->login_window_minutes = 15;
 }
 
 static char *resolve_path(const struct load_ctx *ctx, const char *value)
@@ -79,9 +87,30 @@ static int read_secret_file(const char *path, char **out, char *err, size_t errl
 	if (!fgets(line, sizeof(line), f))
 		line[0] = '\0';
 	fclose(f);
-	line[strcspn(line, "\r\n")] = '\0';
+	size_t len = strcspn(line, "\r\n");
+	/* A longer password would be cut silently and then refused by the server. */
+	if (len > PASSWORD_MAX) {
+		snprintf(err, errlen, "password file %s: longer than %d bytes", path, PASSWORD_MAX);
+		return -1;
+	}
+	line[len] = '\0';
 	*out = xstrdup(line);
 	return 0;
+}
+
+/* A base URL as printed on posters: http(s), no trailing slash. Returns a new string, or NULL
+ * with err. */
+static char *base_url_value(const char *value, char *err, size_t errlen)
+{
+	if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+		snprintf(err, errlen, "base_url must start with http:// or https://");
+		return NULL;
+	}
+	char *url = xstrdup(value);
+	size_t len = strlen(url);
+	while (len && url[len - 1] == '/')
+		url[--len] = '\0';
+	return url;
 }
 
 static struct shard_config *shard_by_name(struct config *c, const char *name, size_t len, int create)
@@ -176,7 +205,21 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		while (len && url[len - 1] == '/')
 			url[--len] = '\0';
 		set_string(&c->base_url, url);
-	} else if (strcmp(key, "provinces_file") == 0)
+	} else if (strcmp(key, "secret_file") == 0)
+		set_string(&c->secret_file, resolve_path(ctx, value));
+	else if (strcmp(key, "instance_shard") == 0)
+		set_string(&ctx->instance_shard, xstrdup(value));
+	else if (strcmp(key, "session_idle_minutes") == 0)
+		return set_uint(&c->session_idle_minutes, value, 1, 7 * 24 * 60, err, errlen);
+	else if (strcmp(key, "session_absolute_hours") == 0)
+		return set_uint(&c->session_absolute_hours, value, 1, 30 * 24, err, errlen);
+	else if (strcmp(key, "login_failures_per_account") == 0)
+		return set_uint(&c->login_failures_per_account, value, 1, 1000, err, errlen);
+	else if (strcmp(key, "login_failures_per_address") == 0)
+		return set_uint(&c->login_failures_per_address, value, 1, 1000000, err, errlen);
+	else if (strcmp(key, "login_window_minutes") == 0)
+		return set_uint(&c->login_window_minutes, value, 1, 24 * 60, err, errlen);
+	else if (strcmp(key, "provinces_file") == 0)
 		set_string(&ctx->provinces_file, resolve_path(ctx, value));
 	else if (strncmp(key, "shard.", 6) == 0)
 		return set_shard_key(ctx, key, value, err, errlen);
@@ -194,6 +237,10 @@ static struct tenant *tenant_for_key(struct config *c, const char *key, const ch
 		return NULL;
 	}
 	*field = key + 3;
+	if (strncmp(key, INSTANCE_CODE, 2) == 0) {
+		snprintf(err, errlen, "code %s is reserved for instance-wide rows", INSTANCE_CODE);
+		return NULL;
+	}
 	for (size_t i = 0; i < c->tenant_count; i++)
 		if (memcmp(c->tenants[i].code, key, 2) == 0)
 			return &c->tenants[i];
@@ -246,10 +293,9 @@ static int province_setting(void *vctx, const char *key, const char *value, char
 		}
 		t->shard = (size_t)(s - ctx->c->shards);
 	} else if (strcmp(field, "base_url") == 0) {
-		char *url = xstrdup(value);
-		size_t len = strlen(url);
-		while (len && url[len - 1] == '/')
-			url[--len] = '\0';
+		char *url = base_url_value(value, err, errlen);
+		if (!url)
+			return -1;
 		set_string(&t->base_url, url);
 	} else {
 		snprintf(err, errlen, "unknown province key \"%s\"", field);
@@ -266,7 +312,8 @@ static void set_dir_of(struct load_ctx *ctx, const char *path)
 }
 
 /* Checks what single lines cannot: complete tenants, and shards that can be reached. */
-static int config_check(struct config *c, const char *provinces_file, char *err, size_t errlen)
+static int config_check(struct config *c, const char *provinces_file, const char *instance_shard, char *err,
+			size_t errlen)
 {
 	if (c->shard_count == 0) {
 		snprintf(err, errlen, "no shard.NAME.* settings: at least one database shard is needed");
@@ -279,6 +326,19 @@ static int config_check(struct config *c, const char *provinces_file, char *err,
 			return -1;
 		}
 	}
+	c->instance_shard = 0;
+	if (instance_shard) {
+		struct shard_config *s = shard_by_name(c, instance_shard, strlen(instance_shard), 0);
+		if (!s) {
+			snprintf(err, errlen, "instance_shard names no shard \"%s\"", instance_shard);
+			return -1;
+		}
+		c->instance_shard = (size_t)(s - c->shards);
+	}
+	snprintf(c->instance.code, sizeof(c->instance.code), "%s", INSTANCE_CODE);
+	c->instance.name = xstrdup("vaora");
+	c->instance.base_url = xstrdup(c->base_url);
+	c->instance.shard = c->instance_shard;
 	if (c->tenant_count == 0) {
 		snprintf(err, errlen, "%s: no provinces", provinces_file);
 		return -1;
@@ -302,7 +362,7 @@ static int config_check(struct config *c, const char *provinces_file, char *err,
 struct config *config_load(const char *path, char *err, size_t errlen)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
-	struct load_ctx ctx = { .c = c, .provinces_file = NULL };
+	struct load_ctx ctx = { .c = c, .provinces_file = NULL, .instance_shard = NULL };
 	config_defaults(c);
 	set_dir_of(&ctx, path);
 	if (conf_read_file(path, vaora_setting, &ctx, err, errlen) != 0)
@@ -312,12 +372,14 @@ struct config *config_load(const char *path, char *err, size_t errlen)
 	set_dir_of(&ctx, ctx.provinces_file);
 	if (conf_read_file(ctx.provinces_file, province_setting, &ctx, err, errlen) != 0)
 		goto fail;
-	if (config_check(c, ctx.provinces_file, err, errlen) != 0)
+	if (config_check(c, ctx.provinces_file, ctx.instance_shard, err, errlen) != 0)
 		goto fail;
 	free(ctx.provinces_file);
+	free(ctx.instance_shard);
 	return c;
 fail:
 	free(ctx.provinces_file);
+	free(ctx.instance_shard);
 	config_free(c);
 	return NULL;
 }
@@ -332,6 +394,7 @@ void config_free(struct config *c)
 	free(c->static_dir);
 	free(c->schema_dir);
 	free(c->base_url);
+	free(c->secret_file);
 	for (size_t i = 0; i < c->shard_count; i++) {
 		free(c->shards[i].socket);
 		free(c->shards[i].host);
@@ -339,6 +402,8 @@ void config_free(struct config *c)
 		free(c->shards[i].user);
 		free(c->shards[i].password);
 	}
+	free(c->instance.name);
+	free(c->instance.base_url);
 	for (size_t i = 0; i < c->tenant_count; i++) {
 		free(c->tenants[i].name);
 		free(c->tenants[i].base_url);
@@ -356,6 +421,8 @@ const struct tenant *config_tenant_by_slug(const struct config *c, const char *s
 
 const struct tenant *config_tenant_by_code(const struct config *c, const char *code)
 {
+	if (strcmp(code, INSTANCE_CODE) == 0)
+		return &c->instance;
 	for (size_t i = 0; i < c->tenant_count; i++)
 		if (strcmp(c->tenants[i].code, code) == 0)
 			return &c->tenants[i];

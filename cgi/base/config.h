@@ -42,8 +42,17 @@ struct config {
 	char *schema_dir;	/* numbered migrations and the demo sample */
 	char *static_dir;
 	char *base_url;
+	char *secret_file;		/* the instance secret: key material of every purpose */
+	size_t instance_shard;		/* holds instance-wide rows (operators), index into shards */
+	unsigned session_idle_minutes;	/* a session unused this long ends */
+	unsigned session_absolute_hours;	/* a session ends this long after login, used or not */
+	unsigned login_failures_per_account;	/* failed logins of one login name per window */
+	unsigned login_failures_per_address;	/* failed logins from one address per window */
+	unsigned login_window_minutes;
 	struct shard_config shards[CONFIG_MAX_SHARDS];
 	size_t shard_count;
+	/* Instance-wide rows (operators, their audit trail) live under code "00" on instance_shard. */
+	struct tenant instance;
 	struct tenant tenants[CONFIG_MAX_TENANTS];	/* in file order */
 	size_t tenant_count;
 };
@@ -54,8 +63,12 @@ struct config {
 struct config *config_load(const char *path, char *err, size_t errlen);
 void config_free(struct config *c);
 
+/* The province code of instance-wide rows. */
+#define INSTANCE_CODE "00"
+
 /* Lookups; NULL when absent. */
 const struct tenant *config_tenant_by_slug(const struct config *c, const char *slug, size_t len);
+/* By code; INSTANCE_CODE gives the instance pseudo-tenant. */
 const struct tenant *config_tenant_by_code(const struct config *c, const char *code);
 
 #endif

@@ -1,28 +1,26 @@
-/* The demo province: a hand-written sample of wards and one venue, for `make run`. */
+/* The demo province: a hand-written sample of wards, one venue and one account per role. */
 #include "domain/demo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
-#include "base/csv.h"
-#include "base/utf8.h"
+#include "domain/accounts.h"
+#include "domain/areas.h"
 
 /* The sample is a dozen lines; anything much larger is the wrong file. */
 #define DEMO_FILE_MAX (64 * 1024)
 
 enum demo_sql {
-	DEMO_UPSERT_AREA,	/* DEMO_UPSERT_AREA */
 	DEMO_FIND_VENUE,	/* DEMO_FIND_VENUE */
 	DEMO_INSERT_VENUE,	/* DEMO_INSERT_VENUE */
 };
 
 static const char *const demo_sql[] = {
-	[DEMO_UPSERT_AREA] = "INSERT INTO areas (province, code, name, kind) VALUES (?, ?, ?, ?)"
-			     " ON DUPLICATE KEY UPDATE name = VALUES(name), kind = VALUES(kind)",
-	[DEMO_FIND_VENUE] = "SELECT COUNT(*) FROM venues WHERE province = ? AND name = ?",
+	[DEMO_FIND_VENUE] = "SELECT id FROM venues WHERE province = {province} AND name = ?",
 	[DEMO_INSERT_VENUE] = "INSERT INTO venues (province, name, address, area_code, category, created_at)"
-			      " VALUES (?, ?, ?, ?, ?, ?)",
+			      " VALUES ({province}, ?, ?, ?, ?, ?)",
 };
 
 static const struct db_statements demo_statements = DB_STATEMENTS("demo", demo_sql);
@@ -32,6 +30,22 @@ static const char demo_venue_address[] = "Phố Đồng Xuân, Phường Hoàn K
 static const char demo_venue_area[] = "00070";
 static const char demo_venue_category[] = "market";
 
+/* Demo logins, all with DEMO_PASSWORD; printed by `make run`. Never for production. */
+static const struct {
+	const char *province;	/* DEMO_PROVINCE, or INSTANCE_CODE for the operator */
+	const char *login;
+	const char *name;
+	const char *role;
+	const char *areas;
+} demo_accounts[] = {
+	{ INSTANCE_CODE, "operator", "Sở TT&TT (demo)", "operator", "" },
+	{ DEMO_PROVINCE, "hn.admin", "Quản trị Hà Nội (demo)", "province-admin", "" },
+	{ DEMO_PROVINCE, "hn.officer", "Cán bộ phường Hoàn Kiếm (demo)", "area-officer", "00070,00082" },
+	{ DEMO_PROVINCE, "hn.tracer", "Cán bộ truy vết (demo)", "tracer", "" },
+	{ DEMO_PROVINCE, "hn.manager", "Quản lý chợ Đồng Xuân (demo)", "venue-manager", "00070" },
+	{ DEMO_PROVINCE, "hn.volunteer", "Tình nguyện viên (demo)", "volunteer", "" },
+};
+
 static int seed_areas(struct db *db, const struct tenant *t, const char *path, FILE *progress, char *err,
 		      size_t errlen)
 {
@@ -40,78 +54,70 @@ static int seed_areas(struct db *db, const struct tenant *t, const char *path, F
 		snprintf(err, errlen, "cannot open %s", path);
 		return -1;
 	}
-	char text[DEMO_FILE_MAX];
-	size_t len = fread(text, 1, sizeof(text), f);
+	char *text = malloc(DEMO_FILE_MAX);
+	size_t len = text ? fread(text, 1, DEMO_FILE_MAX, f) : 0;
 	fclose(f);
-	if (len == sizeof(text) || !utf8_valid(text, len)) {
-		snprintf(err, errlen, "%s: too large or not UTF-8", path);
+	size_t imported = 0;
+	char why[256] = "";
+	enum db_status status = text && len < DEMO_FILE_MAX ? areas_import(db, t, NULL, text, len, &imported, why,
+									      sizeof(why))
+							    : DB_ERROR;
+	free(text);
+	if (status != DB_OK || why[0]) {
+		snprintf(err, errlen, "%s: %s", path, why[0] ? why : "cannot import");
 		return -1;
 	}
-	struct csv_record rec = { 0 };
-	size_t pos = 0, line = 0, loaded = 0;
-	int rc = 0, got;
-	while ((got = csv_next(text, len, &pos, &rec)) != 0) {
-		line++;
-		if (got < 0 || rec.count != 3) {
-			snprintf(err, errlen, "%s:%lu: expected code,name,kind", path, (unsigned long)line);
-			rc = -1;
-			break;
-		}
-		if (line == 1)
-			continue;	/* header */
-		struct db_query *q;
-		enum db_status status = db_query_tenant(db, t, &demo_statements, DEMO_UPSERT_AREA, &q);
-		if (status == DB_OK) {
-			for (size_t i = 0; i < 3; i++)
-				db_bind_text(q, rec.fields[i], strlen(rec.fields[i]));
-			status = db_execute(q);
-			db_query_free(q);
-		}
-		if (status != DB_OK) {
-			snprintf(err, errlen, "%s:%lu: cannot store the area", path, (unsigned long)line);
-			rc = -1;
-			break;
-		}
-		loaded++;
-	}
-	csv_record_free(&rec);
-	if (rc == 0)
-		fprintf(progress, "demo: %lu areas in %s\n", (unsigned long)loaded, t->name);
-	return rc;
+	fprintf(progress, "demo: %lu areas in %s\n", (unsigned long)imported, t->name);
+	return 0;
 }
 
-static int seed_venue(struct db *db, const struct tenant *t, FILE *progress, char *err, size_t errlen)
+static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t *id)
 {
 	struct db_query *q;
-	int64_t existing = 0;
+	*id = 0;
 	enum db_status status = db_query_tenant(db, t, &demo_statements, DEMO_FIND_VENUE, &q);
-	if (status == DB_OK) {
-		db_bind_text(q, demo_venue_name, strlen(demo_venue_name));
-		status = db_execute(q);
-		if (status == DB_OK && db_fetch(q) > 0)
-			existing = db_col_int(q, 0);
-		db_query_free(q);
-	}
-	if (status == DB_OK && !existing) {
-		char now[27];
-		utc_datetime_format(clock_now_us(), now);
-		status = db_query_tenant(db, t, &demo_statements, DEMO_INSERT_VENUE, &q);
-		if (status == DB_OK) {
-			db_bind_text(q, demo_venue_name, strlen(demo_venue_name));
-			db_bind_text(q, demo_venue_address, strlen(demo_venue_address));
-			db_bind_text(q, demo_venue_area, strlen(demo_venue_area));
-			db_bind_text(q, demo_venue_category, strlen(demo_venue_category));
-			db_bind_text(q, now, strlen(now));
-			status = db_execute(q);
-			db_query_free(q);
-		}
-	}
-	if (status != DB_OK) {
-		snprintf(err, errlen, "cannot store the demo venue");
-		return -1;
-	}
-	fprintf(progress, "demo: venue \"%s\"\n", demo_venue_name);
-	return 0;
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, demo_venue_name, strlen(demo_venue_name));
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0)
+		*id = db_col_int(q, 0);
+	db_query_free(q);
+	if (status != DB_OK || *id)
+		return status;
+	char now[27];
+	utc_datetime_format(clock_now_us(), now);
+	status = db_query_tenant(db, t, &demo_statements, DEMO_INSERT_VENUE, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, demo_venue_name, strlen(demo_venue_name));
+	db_bind_text(q, demo_venue_address, strlen(demo_venue_address));
+	db_bind_text(q, demo_venue_area, strlen(demo_venue_area));
+	db_bind_text(q, demo_venue_category, strlen(demo_venue_category));
+	db_bind_text(q, now, strlen(now));
+	status = db_execute(q);
+	if (status == DB_OK)
+		*id = (int64_t)db_insert_id(q);
+	db_query_free(q);
+	return status;
+}
+
+/* Creates a demo account unless its login exists; returns its id. */
+static enum db_status seed_account(struct db *db, const struct tenant *t, size_t i, int64_t *id)
+{
+	enum db_status status = accounts_id_by_login(db, t, demo_accounts[i].login, id);
+	if (status != DB_OK || *id)
+		return status;
+	struct account_input input = { demo_accounts[i].login, demo_accounts[i].name, demo_accounts[i].role,
+				       demo_accounts[i].areas };
+	struct field_errors errors = { 0 };
+	char one_time[ONE_TIME_PASSWORD_LEN + 1];
+	status = accounts_create(db, t, NULL, &input, &errors, id, one_time);
+	if (status == DB_OK && errors.count)
+		return DB_ERROR;
+	if (status == DB_OK)
+		status = accounts_set_password(db, t, *id, DEMO_PASSWORD, false);
+	return status;
 }
 
 int demo_seed(struct db *db, const struct config *config, const char *schema_dir, FILE *progress, char *err,
@@ -126,7 +132,29 @@ int demo_seed(struct db *db, const struct config *config, const char *schema_dir
 	buf_printf(&path, "%s/demo/areas-%s.csv", schema_dir, DEMO_PROVINCE);
 	int rc = seed_areas(db, t, buf_str(&path), progress, err, errlen);
 	buf_free(&path);
-	if (rc == 0)
-		rc = seed_venue(db, t, progress, err, errlen);
-	return rc;
+	if (rc != 0)
+		return rc;
+	int64_t venue = 0;
+	if (seed_venue(db, t, &venue) != DB_OK) {
+		snprintf(err, errlen, "cannot store the demo venue");
+		return -1;
+	}
+	fprintf(progress, "demo: venue \"%s\"\n", demo_venue_name);
+	for (size_t i = 0; i < sizeof(demo_accounts) / sizeof(demo_accounts[0]); i++) {
+		const struct tenant *at = config_tenant_by_code(config, demo_accounts[i].province);
+		int64_t id = 0;
+		enum db_status status = seed_account(db, at, i, &id);
+		if (status == DB_OK && strcmp(demo_accounts[i].role, "venue-manager") == 0)
+			status = accounts_add_manager(db, at, venue, id);
+		if (status == DB_OK && strcmp(demo_accounts[i].role, "volunteer") == 0)
+			status = accounts_add_volunteer_direct(db, at, venue, id);
+		if (status != DB_OK) {
+			snprintf(err, errlen, "cannot store the demo account %s", demo_accounts[i].login);
+			return -1;
+		}
+		fprintf(progress, "demo: login %-13s (%s%s%s) password %s\n", demo_accounts[i].login,
+			demo_accounts[i].role, at == &config->instance ? "" : ", ", at == &config->instance ? "" : at->slug,
+			DEMO_PASSWORD);
+	}
+	return 0;
 }

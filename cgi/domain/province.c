@@ -7,8 +7,8 @@ enum province_sql {
 };
 
 static const char *const province_sql[] = {
-	[PROVINCE_COUNT_AREAS] = "SELECT COUNT(*) FROM areas WHERE province = ?",
-	[PROVINCE_COUNT_VENUES] = "SELECT COUNT(*) FROM venues WHERE province = ? AND status = 'active'",
+	[PROVINCE_COUNT_AREAS] = "SELECT COUNT(*) FROM areas WHERE province = {province}",
+	[PROVINCE_COUNT_VENUES] = "SELECT COUNT(*) FROM venues WHERE province = {province} AND status = 'active'",
 };
 
 static const struct db_statements province_statements = DB_STATEMENTS("province", province_sql);

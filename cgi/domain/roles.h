@@ -14,6 +14,9 @@ enum role {
 
 extern const char *const role_names[];
 
+/* The role named exactly name ("tracer"), or ROLE_COUNT. */
+enum role role_from_name(const char *name);
+
 #define ROLE_BIT(r) (1u << (r))
 /* A route open to everyone, logged in or not. */
 #define ROLES_ANYONE 0u

@@ -3,15 +3,81 @@
 
 #include <stdlib.h>
 
+#include "base/num.h"
+#include "domain/accounts.h"
+#include "domain/api-tokens.h"
+
+/* Ids are positive and fit a signed 64-bit column. */
+#define ID_MAX ((uint64_t)INT64_MAX)
+
 const char *const scope_names[] = {
-	[SCOPE_NONE] = "none",	/* SCOPE_NONE */
+	[SCOPE_NONE] = "none",			/* SCOPE_NONE */
+	[SCOPE_ACCOUNT] = "account",		/* SCOPE_ACCOUNT */
+	[SCOPE_API_TOKEN] = "api-token",	/* SCOPE_API_TOKEN */
+	[SCOPE_VENUE] = "venue",		/* SCOPE_VENUE */
 };
 
-bool scope_allows(enum scope scope)
+enum scope_sql {
+	SCOPE_VENUE_ANY,	/* SCOPE_VENUE_ANY */
+	SCOPE_VENUE_OFFICER,	/* SCOPE_VENUE_OFFICER */
+	SCOPE_VENUE_MANAGER,	/* SCOPE_VENUE_MANAGER */
+};
+
+static const char *const scope_sql[] = {
+	[SCOPE_VENUE_ANY] = "SELECT COUNT(*) FROM venues WHERE province = {province} AND id = ?",
+	[SCOPE_VENUE_OFFICER] = "SELECT COUNT(*) FROM venues v JOIN account_areas o"
+				" ON o.province = v.province AND o.area_code = v.area_code"
+				" WHERE v.province = {province} AND v.id = ? AND o.account_id = ?",
+	[SCOPE_VENUE_MANAGER] = "SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
+				" AND account_id = ? AND kind = 'manager'",
+};
+
+static const struct db_statements scope_statements = DB_STATEMENTS("scope", scope_sql);
+
+int64_t scope_id(const char *id)
 {
+	uint64_t v;
+	return id && parse_uint(id, ID_MAX, &v) ? (int64_t)v : 0;
+}
+
+static enum db_status venue_allowed(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
+				    bool *allowed)
+{
+	enum scope_sql which;
+	switch (actor->role) {
+	case ROLE_PROVINCE_ADMIN: which = SCOPE_VENUE_ANY; break;
+	case ROLE_AREA_OFFICER: which = SCOPE_VENUE_OFFICER; break;
+	case ROLE_VENUE_MANAGER: which = SCOPE_VENUE_MANAGER; break;
+	default: return DB_OK;
+	}
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &scope_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	if (which != SCOPE_VENUE_ANY)
+		db_bind_int(q, actor->account_id);
+	status = db_execute(q);
+	*allowed = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
+	db_query_free(q);
+	return status;
+}
+
+enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
+			   const char *id_text, bool *allowed)
+{
+	int64_t id = scope_id(id_text);
+	*allowed = false;
 	switch (scope) {
 	case SCOPE_NONE:
-		return true;
+		*allowed = true;
+		return DB_OK;
+	case SCOPE_ACCOUNT:
+		return id ? accounts_in_scope(db, t, actor, id, allowed) : DB_OK;
+	case SCOPE_API_TOKEN:
+		return id ? api_token_exists(db, t, id, allowed) : DB_OK;
+	case SCOPE_VENUE:
+		return id ? venue_allowed(db, t, actor, id, allowed) : DB_OK;
 	case SCOPE_COUNT:
 		break;
 	}

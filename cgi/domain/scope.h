@@ -4,15 +4,27 @@
 
 #include <stdbool.h>
 
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+
 enum scope {
-	SCOPE_NONE,	/* SCOPE_NONE: the route's role check is enough */
+	SCOPE_NONE,		/* SCOPE_NONE: the route's role check is enough */
+	SCOPE_ACCOUNT,		/* SCOPE_ACCOUNT: {id} is an account the actor may manage */
+	SCOPE_API_TOKEN,	/* SCOPE_API_TOKEN: {id} is an API token of the province */
+	SCOPE_VENUE,		/* SCOPE_VENUE: {id} is a venue the actor runs or oversees */
 	SCOPE_COUNT,
 };
 
 extern const char *const scope_names[];
 
-/* True when the scope holds for this request. Later issues add the checks that need an
- * account and an object (own venue, own area); until then only SCOPE_NONE exists. */
-bool scope_allows(enum scope scope);
+/* Whether the scope holds for actor in province t with the route's {id} (text as it came in
+ * the URL; not a number → not found). A miss is *allowed false: the caller answers 404, so
+ * someone else's object looks like no object. */
+enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
+			   const char *id, bool *allowed);
+
+/* The {id} of a URL as a number, or 0 when it is not one. */
+int64_t scope_id(const char *id);
 
 #endif

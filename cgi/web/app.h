@@ -4,12 +4,14 @@
 
 #include "adapters/db.h"
 #include "base/config.h"
+#include "domain/keys.h"
 #include "web/views.h"
 
 struct app {
 	const struct config *config;
 	struct db *db;
 	struct views *views;
+	const struct keyring *keys;
 };
 
 #endif

@@ -11,6 +11,36 @@ int page_instance_home(struct app *app, struct request *req, struct response *re
 int page_province_home(struct app *app, struct request *req, struct response *resp);
 /* page-health.c */
 int page_healthz(struct app *app, struct request *req, struct response *resp);
+/* page-login.c: login, logout, own password */
+int page_login_form(struct app *app, struct request *req, struct response *resp);
+int page_login(struct app *app, struct request *req, struct response *resp);
+int page_logout(struct app *app, struct request *req, struct response *resp);
+int page_logout_everywhere(struct app *app, struct request *req, struct response *resp);
+int page_password_form(struct app *app, struct request *req, struct response *resp);
+int page_password_change(struct app *app, struct request *req, struct response *resp);
+/* page-desk.c: the staff home of each role, and the operator's overview */
+int page_desk(struct app *app, struct request *req, struct response *resp);
+int page_admin(struct app *app, struct request *req, struct response *resp);
+/* page-accounts.c */
+int page_accounts(struct app *app, struct request *req, struct response *resp);
+int page_account_new(struct app *app, struct request *req, struct response *resp);
+int page_account_create(struct app *app, struct request *req, struct response *resp);
+int page_account(struct app *app, struct request *req, struct response *resp);
+int page_account_disable(struct app *app, struct request *req, struct response *resp);
+int page_account_enable(struct app *app, struct request *req, struct response *resp);
+int page_account_reset(struct app *app, struct request *req, struct response *resp);
+/* page-staff.c: volunteers of a venue */
+int page_venue_staff(struct app *app, struct request *req, struct response *resp);
+int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);
+/* page-tokens.c */
+int page_tokens(struct app *app, struct request *req, struct response *resp);
+int page_token_create(struct app *app, struct request *req, struct response *resp);
+int page_token_revoke(struct app *app, struct request *req, struct response *resp);
+/* page-audit.c */
+int page_audit(struct app *app, struct request *req, struct response *resp);
+/* api-v1.c: the JSON API */
+int api_me(struct app *app, struct request *req, struct response *resp);
+int api_areas(struct app *app, struct request *req, struct response *resp);
 
 #ifdef VAORA_TEST_BUILD
 /* page-test.c: routes only the test build has, to drive the pipeline and the pools. */

@@ -1,14 +1,18 @@
-/* Answers one request: parse, route, check, handle, and always send something. */
+/* Answers one request: parse, route, find who asks, check, handle, and always send something. */
 #include "web/pipeline.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/escape.h"
 #include "base/log.h"
+#include "domain/api-tokens.h"
 #include "domain/roles.h"
 #include "domain/scope.h"
+#include "domain/sessions.h"
 #include "web/app.h"
+#include "web/cookies.h"
 #include "web/request.h"
 #include "web/response.h"
 #include "web/routes.h"
@@ -22,17 +26,14 @@
 static int route_request(struct app *app, struct request *req, struct response *resp, struct buf *allow)
 {
 	const struct route *route = NULL;
-	int status = 0;
 	switch (route_find(routes, route_count, req->method, req->path, &route, req->params, &req->param_count,
 			   allow)) {
 	case ROUTE_FOUND:
 		break;
 	case ROUTE_NOT_FOUND:
-		status = 404;
-		goto out;
+		return 404;
 	case ROUTE_WRONG_METHOD:
-		status = 405;
-		goto out;
+		return 405;
 	case ROUTE_ADD_SLASH: {
 		struct buf to = BUF_INIT;
 		buf_printf(&to, "%s/", req->path);
@@ -46,52 +47,158 @@ static int route_request(struct app *app, struct request *req, struct response *
 		const char *slug = request_param(req, "province");
 		req->tenant = slug ? config_tenant_by_slug(app->config, slug, strlen(slug)) : NULL;
 		if (!req->tenant)
-			status = 404;
+			return 404;
 	}
-out:
-	return status;
+	return 0;
 }
 
-/* Role and scope requirements of the route, before any handler runs. Accounts arrive with a
- * later issue; until then a route that needs a role cannot be reached. */
-static int check_requirements(const struct request *req)
+/* Whether the actor counts on this request: an account of the request's province, or an
+ * operator on instance pages and on routes open to operators. Anyone else is anonymous here
+ * (a travelling officer can still check in), and a logged-in route answers 404. */
+static bool actor_belongs(const struct request *req, const struct actor *a)
 {
-	if (req->route->roles != ROLES_ANYONE)
-		return 404;
-	if (!scope_allows(req->route->scope))
-		return 404;
+	if (a->role == ROLE_OPERATOR)
+		return !req->tenant || (req->route->roles & ROLE_BIT(ROLE_OPERATOR));
+	return req->tenant && strcmp(a->province, req->tenant->code) == 0;
+}
+
+/* Fills req->actor from a Bearer token or the session cookie. Returns 0 or 503. */
+static int find_actor(struct app *app, struct request *req)
+{
+	struct actor found;
+	bool live = false;
+	enum db_status status = DB_OK;
+	const char *session = fields_get(&req->cookies, SESSION_COOKIE);
+	if (req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0)
+		status = api_token_resolve(app->db, app->config, req->authorization + 7, &live, &found);
+	else if (session)
+		status = session_resolve(app->db, app->config, session, &live, &found);
+	memset(&req->actor, 0, sizeof(req->actor));
+	req->actor.address = req->remote_addr;
+	if (status != DB_OK) {
+		/* Public pages still work for everyone while a shard is down; the rest cannot. */
+		return req->route->roles == ROLES_ANYONE ? 0 : 503;
+	}
+	if (!live)
+		return 0;
+	if (actor_belongs(req, &found)) {
+		req->actor = found;
+		req->actor.address = req->remote_addr;
+	} else {
+		req->foreign_session = true;
+	}
 	return 0;
+}
+
+/* The page a logged-out visitor is sent to, coming back afterwards. */
+static void redirect_to_login(const struct request *req, struct response *resp)
+{
+	struct buf to = BUF_INIT, next = BUF_INIT;
+	const char *query = req->io->param(req->io->ctx, "QUERY_STRING");
+	buf_puts(&next, req->path);
+	if (query && *query && req->method == HTTP_GET)
+		buf_printf(&next, "?%s", query);
+	if (req->tenant)
+		buf_printf(&to, "/%s/login?next=", req->tenant->slug);
+	else
+		buf_puts(&to, "/login?next=");
+	url_escape(&to, next.data, next.len);
+	response_redirect(resp, 303, buf_str(&to));
+	buf_free(&to);
+	buf_free(&next);
+}
+
+/* Roles, password change, CSRF and scope, in that order, before any handler runs. */
+static int check_requirements(struct app *app, struct request *req, struct response *resp, const char **error_key)
+{
+	const struct route *route = req->route;
+	if (route->roles != ROLES_ANYONE) {
+		if (!actor_known(&req->actor)) {
+			if (req->foreign_session || route_is_api(route))
+				return req->foreign_session ? 404 : 401;
+			redirect_to_login(req, resp);
+			return 303;
+		}
+		if (!(route->roles & ROLE_BIT(req->actor.role)))
+			return 403;
+		if (req->actor.must_change_password && !route_allows_password_change(route)) {
+			struct buf to = BUF_INIT;
+			buf_printf(&to, "/%s%spassword", req->tenant ? req->tenant->slug : "", req->tenant ? "/" : "");
+			response_redirect(resp, 303, buf_str(&to));
+			buf_free(&to);
+			return 303;
+		}
+	}
+	if (req->method != HTTP_GET && !route->csrf_exempt && !req->actor.by_token) {
+		const char *submitted = fields_get(&req->form, "csrf");
+		const char *header = req->io->param(req->io->ctx, "HTTP_X_CSRF_TOKEN");
+		if (!csrf_check(app->keys, &req->actor, fields_get(&req->cookies, CSRF_COOKIE),
+				submitted ? submitted : header)) {
+			*error_key = "error_csrf";
+			return 403;
+		}
+	}
+	if (route->scope != SCOPE_NONE) {
+		bool allowed = false;
+		enum db_status status = scope_check(app->db, req->tenant, &req->actor, route->scope,
+						    request_param(req, "id"), &allowed);
+		if (status != DB_OK)
+			return http_status_for_db(status);
+		if (!allowed)
+			return 404;
+	}
+	return 0;
+}
+
+/* The form token pages embed: bound to the session, or paired with the anonymous cookie
+ * (created here when the visitor has none yet). */
+static void prepare_csrf(struct app *app, struct request *req, struct response *resp)
+{
+	if (actor_known(&req->actor) && !req->actor.by_token) {
+		csrf_session_token(app->keys, &req->actor, req->csrf);
+		return;
+	}
+	const char *cookie = fields_get(&req->cookies, CSRF_COOKIE);
+	char fresh[CSRF_TOKEN_MAX];
+	if (!cookie || strlen(cookie) < 16) {
+		csrf_cookie_new(fresh);
+		cookie_set(resp, req, CSRF_COOKIE, fresh, 0);
+		cookie = fresh;
+	}
+	csrf_anonymous_token(app->keys, cookie, req->csrf);
 }
 
 static void access_log(const struct request *req, const struct response *resp)
 {
 	int64_t elapsed_us = clock_now_us() - req->started_us;
-	log_msg(LOG_ACCESS, "%s %s %d %lu %.1fms %s", req->head ? "HEAD" : http_method_names[req->method],
+	log_msg(LOG_ACCESS, "%s %s %d %lu %.1fms %s %s", req->head ? "HEAD" : http_method_names[req->method],
 		req->log_path ? req->log_path : "-", resp->status, (unsigned long)resp->body.len,
-		(double)elapsed_us / 1000.0, req->route ? pool_names[req->route->pool] : "-");
+		(double)elapsed_us / 1000.0, req->route ? pool_names[req->route->pool] : "-",
+		actor_known(&req->actor) ? req->actor.login : "-");
 }
 
 /* ?lang= picks the language and keeps it, in a cookie, for the next pages. */
 static void remember_language(const struct request *req, struct response *resp)
 {
 	const char *lang = fields_get(&req->query, "lang");
-	if (!lang || lang_from_code(lang, strlen(lang)) == LANG_COUNT)
-		return;
-	char cookie[96];
-	snprintf(cookie, sizeof(cookie), "lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s", lang_codes[req->lang],
-		 req->https ? "; Secure" : "");
-	response_header(resp, "Set-Cookie", cookie);
+	if (lang && lang_from_code(lang, strlen(lang)) != LANG_COUNT)
+		cookie_set(resp, req, "lang", lang_codes[req->lang], COOKIE_YEAR);
 }
 
 static void answer_error(struct app *app, const struct request *req, struct response *resp, int status,
 			 const char *error_key, const struct buf *allow)
 {
 	response_reset(resp);
-	views_error(app->views, req->lang, req->tenant, resp, status, error_key);
+	if (req->route && route_is_api(req->route))
+		views_error_json(app->views, req->lang, resp, status, error_key);
+	else
+		views_error(app->views, req->lang, req->tenant, resp, status, error_key);
 	if (status == 405)
 		response_header(resp, "Allow", buf_str(allow));
 	if (status == 503)
 		response_header(resp, "Retry-After", RETRY_AFTER_SECONDS);
+	if (status == 401)
+		response_header(resp, "WWW-Authenticate", "Bearer");
 	response_header(resp, "Cache-Control", "no-store");
 }
 
@@ -106,11 +213,15 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	if (!status)
 		status = route_request(app, &req, &resp, &allow);
 	if (!status)
+		status = find_actor(app, &req);
+	if (!status)
 		status = request_read_body(&req, req.route->body_limit, &error_key);
 	if (!status)
-		status = check_requirements(&req);
-	if (!status)
+		status = check_requirements(app, &req, &resp, &error_key);
+	if (!status) {
+		prepare_csrf(app, &req, &resp);
 		status = req.route->handler(app, &req, &resp);
+	}
 	if (status >= 400)
 		answer_error(app, &req, &resp, status, error_key, &allow);
 	remember_language(&req, &resp);

@@ -106,6 +106,7 @@ int request_parse(struct request *r, struct request_io *io, const char **error_k
 	r->content_type = param(io, "CONTENT_TYPE");
 	r->accept_language = param(io, "HTTP_ACCEPT_LANGUAGE");
 	r->remote_addr = param(io, "REMOTE_ADDR");
+	r->authorization = param(io, "HTTP_AUTHORIZATION");
 	const char *https = param(io, "HTTPS");
 	r->https = https && strcmp(https, "on") == 0;
 

@@ -8,6 +8,8 @@
 #include "base/config.h"
 #include "base/form.h"
 #include "base/io.h"
+#include "domain/actor.h"
+#include "domain/csrf.h"
 #include "web/http.h"
 #include "web/lang.h"
 
@@ -36,6 +38,11 @@ struct request {
 	const struct route *route;
 	char *params[ROUTE_MAX_PARAMS];	/* decoded {parameter} values, owned, in pattern order */
 	size_t param_count;
+	const char *authorization;	/* the Authorization header, may be NULL */
+	struct actor actor;		/* who asks; anonymous unless a session or token of this
+					 * tenant (or an operator where operators may go) */
+	bool foreign_session;		/* a live session of another province came along */
+	char csrf[CSRF_TOKEN_MAX];	/* the form token pages embed */
 	int64_t started_us;
 	struct request_io *io;
 };

@@ -48,6 +48,7 @@ enum route_match route_find(const struct route *table, size_t count, enum http_m
 			    struct buf *allow)
 {
 	bool path_matched = false;
+	unsigned listed = 0;	/* methods already in allow, as bits */
 	*param_count = 0;
 	for (size_t i = 0; i < count; i++) {
 		char *found[ROUTE_MAX_PARAMS];
@@ -62,7 +63,8 @@ enum route_match route_find(const struct route *table, size_t count, enum http_m
 		}
 		for (size_t k = 0; k < n; k++)
 			free(found[k]);
-		if (allow) {
+		if (allow && !(listed & (1u << table[i].method))) {
+			listed |= 1u << table[i].method;
 			if (allow->len)
 				buf_puts(allow, ", ");
 			buf_puts(allow, http_method_names[table[i].method]);
@@ -89,6 +91,11 @@ enum route_match route_find(const struct route *table, size_t count, enum http_m
 		buf_free(&slashed);
 	}
 	return ROUTE_NOT_FOUND;
+}
+
+bool route_is_api(const struct route *route)
+{
+	return strstr(route->pattern, "/api/") != NULL;
 }
 
 const char *route_param(const struct route *route, const char *name, const char *const *params, size_t count)

@@ -9,15 +9,74 @@
 /* Ordinary forms: a declaration is the largest, a few KB. */
 #define BODY_FORM (16 * 1024)
 
+#define OPERATOR ROLE_BIT(ROLE_OPERATOR)
+#define ADMIN ROLE_BIT(ROLE_PROVINCE_ADMIN)
+#define OFFICER ROLE_BIT(ROLE_AREA_OFFICER)
+#define TRACER ROLE_BIT(ROLE_TRACER)
+#define MANAGER ROLE_BIT(ROLE_VENUE_MANAGER)
+#define VOLUNTEER ROLE_BIT(ROLE_VOLUNTEER)
+/* Every role an account of a province can hold. */
+#define STAFF (ADMIN | OFFICER | TRACER | MANAGER | VOLUNTEER)
+
 const struct route routes[] = {
-	/* method, pattern, handler, roles, tenant, scope, pool, body limit */
-	{ HTTP_GET, "/", page_instance_home, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_NONE },
-	{ HTTP_GET, "/healthz", page_healthz, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_NONE },
-	{ HTTP_GET, "/{province}/", page_province_home, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE },
+	/* method, pattern, handler, roles, tenant, scope, pool, body limit, CSRF exempt */
+	{ HTTP_GET, "/", page_instance_home, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/healthz", page_healthz, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/login", page_login_form, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/login", page_login, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/logout", page_logout, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_GET, "/password", page_password_form, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/password", page_password_change, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_GET, "/admin", page_admin, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+
+	{ HTTP_GET, "/{province}/", page_province_home, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/{province}/login", page_login_form, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/login", page_login, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/{province}/logout", page_logout, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/{province}/logout-everywhere", page_logout_everywhere, STAFF, true, SCOPE_NONE, POOL_FAST,
+	  BODY_FORM, false },
+	{ HTTP_GET, "/{province}/password", page_password_form, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/password", page_password_change, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_GET, "/{province}/desk", page_desk, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+
+	{ HTTP_GET, "/{province}/accounts", page_accounts, OPERATOR | ADMIN | OFFICER, true, SCOPE_NONE, POOL_FAST,
+	  BODY_NONE, false },
+	{ HTTP_GET, "/{province}/accounts/new", page_account_new, OPERATOR | ADMIN | OFFICER, true, SCOPE_NONE,
+	  POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/accounts", page_account_create, OPERATOR | ADMIN | OFFICER, true, SCOPE_NONE,
+	  POOL_FAST, BODY_FORM, false },
+	{ HTTP_GET, "/{province}/accounts/{id}", page_account, OPERATOR | ADMIN | OFFICER, true, SCOPE_ACCOUNT,
+	  POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/accounts/{id}/disable", page_account_disable, OPERATOR | ADMIN, true,
+	  SCOPE_ACCOUNT, POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/{province}/accounts/{id}/enable", page_account_enable, OPERATOR | ADMIN, true, SCOPE_ACCOUNT,
+	  POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/{province}/accounts/{id}/reset-password", page_account_reset, OPERATOR | ADMIN | OFFICER,
+	  true, SCOPE_ACCOUNT, POOL_FAST, BODY_FORM, false },
+
+	{ HTTP_GET, "/{province}/venues/{id}/staff", page_venue_staff, ADMIN | OFFICER | MANAGER, true, SCOPE_VENUE,
+	  POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/venues/{id}/staff", page_venue_staff_change, ADMIN | OFFICER | MANAGER, true,
+	  SCOPE_VENUE, POOL_FAST, BODY_FORM, false },
+
+	{ HTTP_GET, "/{province}/api-tokens", page_tokens, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/api-tokens", page_token_create, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/{province}/api-tokens/{id}/revoke", page_token_revoke, ADMIN, true, SCOPE_API_TOKEN,
+	  POOL_FAST, BODY_FORM, false },
+	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+
+	{ HTTP_GET, "/{province}/api/v1/me", api_me, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/{province}/api/v1/areas", api_areas, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 #ifdef VAORA_TEST_BUILD
-	{ HTTP_GET, "/_test/sleep", page_test_sleep, ROLES_ANYONE, false, SCOPE_NONE, POOL_SLOW, BODY_NONE },
-	{ HTTP_POST, "/_test/echo", page_test_echo, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_FORM },
+	{ HTTP_GET, "/_test/sleep", page_test_sleep, ROLES_ANYONE, false, SCOPE_NONE, POOL_SLOW, BODY_NONE, false },
+	{ HTTP_POST, "/_test/echo", page_test_echo, ROLES_ANYONE, false, SCOPE_NONE, POOL_FAST, BODY_FORM, true },
 #endif
 };
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);
+
+bool route_allows_password_change(const struct route *route)
+{
+	return route->handler == page_password_form || route->handler == page_password_change ||
+	       route->handler == page_logout;
+}

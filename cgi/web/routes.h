@@ -34,7 +34,13 @@ struct route {
 	enum scope scope;	/* checked before the handler */
 	enum pool pool;
 	size_t body_limit;	/* bytes of request body accepted */
+	bool csrf_exempt;	/* only the test build's echo: every other POST proves its origin */
 };
+
+/* Whether a route stays open to an account that must change its password first. */
+bool route_allows_password_change(const struct route *route);
+/* Whether a route is part of the JSON API (errors answered as JSON). */
+bool route_is_api(const struct route *route);
 
 extern const struct route routes[];
 extern const size_t route_count;

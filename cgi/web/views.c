@@ -7,6 +7,7 @@
 
 #include "adapters/tmpl.h"
 #include "base/xmalloc.h"
+#include "domain/roles.h"
 #include "web/request.h"
 
 struct views {
@@ -92,12 +93,56 @@ out:
 	return rc;
 }
 
+/* What every page of a logged-in account shows: who, in which role, and the way home. */
+static json_t *me_object(const struct views *v, const struct request *req)
+{
+	const struct actor *a = &req->actor;
+	char key[40];
+	json_t *me = json_object();
+	json_object_set_new(me, "login", json_string(a->login));
+	json_object_set_new(me, "display_name", json_string(a->display_name));
+	snprintf(key, sizeof(key), "role_%s", role_names[a->role]);
+	json_object_set_new(me, "role", json_string(views_message(v, req->lang, key)));
+	json_object_set_new(me, "operator", json_boolean(a->role == ROLE_OPERATOR));
+	return me;
+}
+
 int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
 	       const char *page, json_t *ctx)
 {
 	resp->status = status;
 	response_content_type(resp, "text/html; charset=utf-8");
-	return render_in_layout(v, req->lang, req->tenant, resp, page, ctx);
+	/* Pages with a logged-in account or a form must not sit in shared caches. */
+	response_header(resp, "Cache-Control", "no-store");
+	json_t *c = ctx ? json_deep_copy(ctx) : json_object();
+	json_object_set_new(c, "csrf", json_string(req->csrf));
+	if (actor_known(&req->actor) && !req->actor.by_token)
+		json_object_set_new(c, "me", me_object(v, req));
+	int rc = render_in_layout(v, req->lang, req->tenant, resp, page, c);
+	json_decref(c);
+	return rc;
+}
+
+json_t *views_field_errors(const struct views *v, enum lang lang, const struct field_errors *errors)
+{
+	json_t *out = json_object();
+	for (size_t i = 0; i < errors->count; i++)
+		if (!json_object_get(out, errors->items[i].field))
+			json_object_set_new(out, errors->items[i].field,
+					    json_string(views_message(v, lang, errors->items[i].key)));
+	return out;
+}
+
+void views_error_json(const struct views *v, enum lang lang, struct response *resp, int status,
+		      const char *detail_key)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "error_%d_title", status);
+	json_t *body = json_object();
+	json_object_set_new(body, "error", json_integer(status));
+	json_object_set_new(body, "message", json_string(views_message(v, lang, detail_key ? detail_key : key)));
+	response_json(resp, status, body);
+	json_decref(body);
 }
 
 void views_error(const struct views *v, enum lang lang, const struct tenant *tenant, struct response *resp,

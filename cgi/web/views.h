@@ -5,6 +5,7 @@
 #include "adapters/json.h"
 #include "base/buf.h"
 #include "base/config.h"
+#include "domain/field-errors.h"
 #include "web/lang.h"
 #include "web/response.h"
 
@@ -20,10 +21,18 @@ void views_free(struct views *v);
 const char *views_message(const struct views *v, enum lang lang, const char *key);
 
 /* Renders template page with ctx (borrowed; may be NULL) inside the layout into resp's body,
- * with status. The context gains "t" (the catalog), "lang", and "tenant" when the request has
- * one. Returns 0, or 500 when a template is missing. */
+ * with status. The context gains "t" (the catalog), "lang", "csrf" (the form token), "me" (the
+ * logged-in account) and "tenant" when the request has one. Returns 0, or 500 when a template
+ * is missing. */
 int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
 	       const char *page, json_t *ctx);
+
+/* A JSON error for the API: {"error": status, "message": text in lang}. */
+void views_error_json(const struct views *v, enum lang lang, struct response *resp, int status,
+		      const char *detail_key);
+
+/* Field errors as {"field": "message in lang"}, for re-rendering a form. New reference. */
+json_t *views_field_errors(const struct views *v, enum lang lang, const struct field_errors *errors);
 
 /* An error page for status in lang; detail_key names an extra message (or NULL). Used by the
  * pipeline and, with tenant NULL, for the static pages nginx shows when workers cannot answer. */

@@ -1,0 +1,308 @@
+/* Operator jobs of the command line that work on a province's data: accounts, areas, people,
+ * and the instance secret. Each job is audited as "cli:USER". */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adapters/db.h"
+#include "base/buf.h"
+#include "base/config.h"
+#include "domain/accounts.h"
+#include "domain/areas.h"
+#include "domain/audit.h"
+#include "domain/keys.h"
+#include "domain/people.h"
+#include "entry.h"
+
+/* Area files of a province are small; the national list is 90 KB. */
+#define AREAS_FILE_MAX (8 * 1024 * 1024)
+/* People one look-up prints. */
+#define PEOPLE_SHOWN 20
+
+/* The value after --name in args, or NULL. */
+static const char *option(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+/* Whether argv[1..] is "--option VALUE" pairs of known options followed by positional
+ * arguments. argv[0] is the verb. */
+static bool options_valid(int argc, char **argv, const char *const *known, int positional)
+{
+	int end = argc - positional;
+	if (end < 1)
+		return false;
+	for (int i = 1; i < end; i += 2) {
+		bool ok = i + 1 < end;
+		bool named = false;
+		for (const char *const *k = known; *k && ok; k++)
+			named = named || strcmp(argv[i], *k) == 0;
+		if (!ok || !named)
+			return false;
+	}
+	return true;
+}
+
+static void cli_actor(struct actor *a)
+{
+	struct passwd *pw = getpwuid(getuid());
+	memset(a, 0, sizeof(*a));
+	snprintf(a->login, sizeof(a->login), "cli:%s", pw ? pw->pw_name : "unknown");
+	a->address = "local";
+}
+
+/* The tenant named by --province (code or slug). */
+static const struct tenant *province_option(const struct config *c, int argc, char **argv)
+{
+	const char *p = option(argc, argv, "--province");
+	const struct tenant *t = NULL;
+	if (p)
+		t = strlen(p) == 2 ? config_tenant_by_code(c, p) : config_tenant_by_slug(c, p, strlen(p));
+	if (!t)
+		fprintf(stderr, "vaora: --province must name a province of provinces.conf (code or slug)\n");
+	return t;
+}
+
+static int print_field_errors(const struct field_errors *e)
+{
+	for (size_t i = 0; i < e->count; i++)
+		fprintf(stderr, "vaora: %s: %s\n", e->items[i].field, e->items[i].key);
+	return e->count ? 1 : 0;
+}
+
+static int job_account_add(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
+{
+	(void)keys;
+	static const char *const known[] = { "--province", "--role", "--login", "--name", "--areas", NULL };
+	if (!options_valid(argc, argv, known, 0) || !option(argc, argv, "--role") || !option(argc, argv, "--login"))
+		return -1;
+	const char *role = option(argc, argv, "--role");
+	const struct tenant *t = strcmp(role, "operator") == 0 ? &c->instance : province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	struct actor actor;
+	cli_actor(&actor);
+	const char *name = option(argc, argv, "--name");
+	struct account_input input = { option(argc, argv, "--login"), name ? name : option(argc, argv, "--login"),
+				       role, option(argc, argv, "--areas") };
+	struct field_errors errors = { 0 };
+	char password[ONE_TIME_PASSWORD_LEN + 1];
+	int64_t id;
+	enum db_status status = accounts_create(db, t, &actor, &input, &errors, &id, password);
+	if (status != DB_OK) {
+		fprintf(stderr, "vaora: the database refused the account (shard down?)\n");
+		return 1;
+	}
+	if (print_field_errors(&errors))
+		return 1;
+	printf("account %s (%s) created in %s\none-time password: %s\n"
+	       "Hand it over in person; it must be changed at the first login.\n",
+	       input.login, role, t->name, password);
+	return 0;
+}
+
+static int job_areas_import(struct db *db, const struct config *c, const struct keyring *keys, int argc,
+			    char **argv)
+{
+	(void)keys;
+	static const char *const known[] = { "--province", NULL };
+	if (!options_valid(argc, argv, known, 1))
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	const char *path = argv[argc - 1];
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "vaora: cannot open %s\n", path);
+		return 1;
+	}
+	struct buf text = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len <= AREAS_FILE_MAX)
+		buf_append(&text, chunk, n);
+	fclose(f);
+	if (text.len > AREAS_FILE_MAX) {
+		fprintf(stderr, "vaora: %s is larger than %d bytes\n", path, AREAS_FILE_MAX);
+		buf_free(&text);
+		return 1;
+	}
+	struct actor actor;
+	cli_actor(&actor);
+	char err[256];
+	size_t imported;
+	enum db_status status = areas_import(db, t, &actor, buf_str(&text), text.len, &imported, err, sizeof(err));
+	buf_free(&text);
+	if (status != DB_OK || err[0]) {
+		fprintf(stderr, "vaora: %s: %s\n", path, err[0] ? err : "the database refused the import");
+		return 1;
+	}
+	printf("%lu areas imported into %s\n", (unsigned long)imported, t->name);
+	return 0;
+}
+
+static int job_people_add(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
+{
+	static const char *const known[] = { "--province", "--name", "--phone", "--id-number", "--address",
+					     "--birth-year", NULL };
+	if (!options_valid(argc, argv, known, 0))
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	struct actor actor;
+	cli_actor(&actor);
+	struct person_input in = { option(argc, argv, "--name"), option(argc, argv, "--phone"),
+				   option(argc, argv, "--id-number"), option(argc, argv, "--address"),
+				   option(argc, argv, "--birth-year") };
+	struct field_errors errors = { 0 };
+	int64_t id;
+	if (people_create(db, t, keys, &actor, &in, &errors, &id) != DB_OK) {
+		fprintf(stderr, "vaora: the database refused the person (shard down?)\n");
+		return 1;
+	}
+	if (print_field_errors(&errors))
+		return 1;
+	printf("person %lld added to %s\n", (long long)id, t->name);
+	return 0;
+}
+
+static int job_people_show(struct db *db, const struct config *c, const struct keyring *keys, int argc,
+			   char **argv)
+{
+	static const char *const known[] = { "--province", "--phone", "--id-number", NULL };
+	const char *phone = option(argc, argv, "--phone"), *id_number = option(argc, argv, "--id-number");
+	if (!options_valid(argc, argv, known, 0) || (!phone == !id_number))
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	struct actor actor;
+	cli_actor(&actor);
+	struct person *found = calloc(PEOPLE_SHOWN, sizeof(*found));
+	size_t n = 0;
+	struct field_errors errors = { 0 };
+	enum db_status status = people_find(db, t, keys, &actor, phone, id_number, &errors, found, PEOPLE_SHOWN, &n);
+	int rc = 0;
+	if (status != DB_OK) {
+		fprintf(stderr, "vaora: the database did not answer (shard down?)\n");
+		rc = 1;
+	} else if (print_field_errors(&errors)) {
+		rc = 1;
+	} else if (n == 0) {
+		fprintf(stderr, "vaora: nobody found\n");
+		rc = 1;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		printf("person %lld\n  name: %s\n  phone: %s\n  id number: %s\n  address: %s\n  birth year: %d\n"
+		       "  consent: notice v%u at %s UTC\n",
+		       (long long)found[i].id, found[i].full_name, found[i].phone, found[i].id_number, found[i].address,
+		       found[i].birth_year, found[i].consent_version, found[i].consent_at);
+	free(found);
+	return rc;
+}
+
+struct job {
+	const char *noun;
+	const char *verb;
+	int (*run)(struct db *, const struct config *, const struct keyring *, int, char **);
+	const char *usage;
+};
+
+static const struct job jobs[] = {
+	{ "account", "add", job_account_add,
+	  "account add --province P --role ROLE --login LOGIN [--name NAME] [--areas CODES]" },
+	{ "areas", "import", job_areas_import, "areas import --province P FILE.csv" },
+	{ "people", "add", job_people_add,
+	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]" },
+	{ "people", "show", job_people_show, "people show --province P (--phone N | --id-number N)" },
+};
+
+void cli_jobs_usage(FILE *out)
+{
+	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
+		fprintf(out, "  %s\n", jobs[i].usage);
+}
+
+/* Secret jobs need no database: init before the first start, rotate any time (then reload). */
+static int job_secret(const struct config *c, int argc, char **argv)
+{
+	char err[512];
+	if (argc == 2 && strcmp(argv[1], "init") == 0) {
+		int rc = keyring_init(c->secret_file, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "vaora: %s\n", err);
+			return 1;
+		}
+		printf("%s: %s\n", c->secret_file, rc ? "created" : "already there");
+		return 0;
+	}
+	const char *purpose = argc == 4 && strcmp(argv[1], "rotate") == 0 && strcmp(argv[2], "--purpose") == 0
+				      ? argv[3] : NULL;
+	if (!purpose)
+		return 2;
+	enum key_purpose p = key_purpose_from_name(purpose);
+	if (p == KEY_PURPOSE_COUNT) {
+		fprintf(stderr, "vaora: purposes are poster, personal-qr, personal-data, lookup, sessions\n");
+		return 2;
+	}
+	int version = keyring_rotate(c->secret_file, p, err, sizeof(err));
+	if (version < 0) {
+		fprintf(stderr, "vaora: %s\n", err);
+		return 1;
+	}
+	struct db *db = db_open(c);
+	struct actor actor;
+	cli_actor(&actor);
+	char detail[64];
+	snprintf(detail, sizeof(detail), "%s v%d", purpose, version);
+	audit_record(db, &c->instance, &actor, AUDIT_KEY_ROTATE, "secret", detail);
+	db_close(db);
+	printf("%s: %s is now at version %d; reload the server (SIGHUP) to use it\n", c->secret_file, purpose, version);
+	return 0;
+}
+
+int cli_jobs(const char *config_path, int argc, char **argv)
+{
+	char err[1024];
+	if (argc < 2)
+		return 2;
+	struct config *c = config_load(config_path, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "vaora: %s\n", err);
+		return 1;
+	}
+	int rc = 2;
+	if (strcmp(argv[0], "secret") == 0) {
+		rc = job_secret(c, argc, argv);
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
+		if (strcmp(argv[0], jobs[i].noun) != 0 || strcmp(argv[1], jobs[i].verb) != 0)
+			continue;
+		struct keyring *keys = keyring_load(c->secret_file, err, sizeof(err));
+		if (!keys) {
+			fprintf(stderr, "vaora: %s\n", err);
+			rc = 1;
+			goto out;
+		}
+		struct db *db = db_open(c);
+		rc = jobs[i].run(db, c, keys, argc - 1, argv + 1);
+		if (rc < 0) {
+			fprintf(stderr, "usage: vaora %s\n", jobs[i].usage);
+			rc = 2;
+		}
+		db_close(db);
+		keyring_free(keys);
+		goto out;
+	}
+out:
+	config_free(c);
+	return rc;
+}

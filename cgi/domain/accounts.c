@@ -1,0 +1,543 @@
+/* Staff accounts: creation with the one validation, listing by scope, status, passwords,
+ * and who works at which venue. */
+#include "domain/accounts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/audit.h"
+#include "domain/sessions.h"
+#include "domain/text.h"
+
+enum account_sql {
+	ACCOUNT_INSERT,		/* ACCOUNT_INSERT */
+	ACCOUNT_AREA_EXISTS,	/* ACCOUNT_AREA_EXISTS */
+	ACCOUNT_AREA_INSERT,	/* ACCOUNT_AREA_INSERT */
+	ACCOUNT_AREAS,		/* ACCOUNT_AREAS */
+	ACCOUNT_GET,		/* ACCOUNT_GET */
+	ACCOUNT_SCOPE_ADMIN,	/* ACCOUNT_SCOPE_ADMIN */
+	ACCOUNT_SCOPE_OPERATOR,	/* ACCOUNT_SCOPE_OPERATOR */
+	ACCOUNT_SCOPE_OFFICER,	/* ACCOUNT_SCOPE_OFFICER */
+	ACCOUNT_SET_STATUS,	/* ACCOUNT_SET_STATUS */
+	ACCOUNT_SET_PASSWORD,	/* ACCOUNT_SET_PASSWORD */
+	ACCOUNT_PASSWORD_HASH,	/* ACCOUNT_PASSWORD_HASH */
+	ACCOUNT_BY_LOGIN,	/* ACCOUNT_BY_LOGIN */
+	ACCOUNT_STAFF_INSERT,	/* ACCOUNT_STAFF_INSERT */
+	ACCOUNT_STAFF_DELETE,	/* ACCOUNT_STAFF_DELETE */
+};
+
+#define ACCOUNT_COLUMNS "a.id, a.login, a.display_name, a.role, a.status, a.must_change_password"
+
+/* The three scopes share one shape: "(? = 0 OR a.id = ?)" narrows the list to one account for
+ * a scope check, so listing and checking can never disagree. */
+static const char *const account_sql[] = {
+	[ACCOUNT_INSERT] = "INSERT INTO accounts (province, login, display_name, role, password_hash,"
+			   " must_change_password, status, created_at) VALUES ({province}, ?, ?, ?, ?, 1, 'active', ?)",
+	[ACCOUNT_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
+	[ACCOUNT_AREA_INSERT] = "INSERT IGNORE INTO account_areas (province, account_id, area_code)"
+				" VALUES ({province}, ?, ?)",
+	[ACCOUNT_AREAS] = "SELECT area_code FROM account_areas WHERE province = {province} AND account_id = ?"
+			  " ORDER BY area_code LIMIT ?",
+	[ACCOUNT_GET] = "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.province = {province} AND a.id = ?",
+	[ACCOUNT_SCOPE_ADMIN] = "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.province = {province}"
+				" AND a.role <> 'operator' AND (? = 0 OR a.id = ?) ORDER BY a.login LIMIT ?",
+	[ACCOUNT_SCOPE_OPERATOR] = "SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.province = {province}"
+				   " AND a.role = 'province-admin' AND (? = 0 OR a.id = ?) ORDER BY a.login LIMIT ?",
+	/* Venue managers whose home area, or a venue they manage, lies in the officer's areas. */
+	[ACCOUNT_SCOPE_OFFICER] =
+		"SELECT " ACCOUNT_COLUMNS " FROM accounts a WHERE a.province = {province}"
+		" AND a.role = 'venue-manager' AND (? = 0 OR a.id = ?) AND ("
+		" EXISTS (SELECT 1 FROM account_areas h JOIN account_areas o"
+		"  ON o.province = h.province AND o.area_code = h.area_code"
+		"  WHERE h.province = a.province AND h.account_id = a.id AND o.account_id = ?)"
+		" OR EXISTS (SELECT 1 FROM venue_staff s JOIN venues v ON v.province = s.province AND v.id = s.venue_id"
+		"  JOIN account_areas o ON o.province = v.province AND o.area_code = v.area_code"
+		"  WHERE s.province = a.province AND s.account_id = a.id AND s.kind = 'manager'"
+		"  AND o.account_id = ?)) ORDER BY a.login LIMIT ?",
+	[ACCOUNT_SET_STATUS] = "UPDATE accounts SET status = ? WHERE province = {province} AND id = ?",
+	[ACCOUNT_SET_PASSWORD] = "UPDATE accounts SET password_hash = ?, must_change_password = ?"
+				 " WHERE province = {province} AND id = ?",
+	[ACCOUNT_PASSWORD_HASH] = "SELECT password_hash FROM accounts WHERE province = {province} AND id = ?",
+	[ACCOUNT_BY_LOGIN] = "SELECT id, role FROM accounts WHERE province = {province} AND login = ?"
+			     " AND status = 'active'",
+	[ACCOUNT_STAFF_INSERT] = "INSERT INTO venue_staff (province, venue_id, account_id, kind)"
+				 " VALUES ({province}, ?, ?, ?) ON DUPLICATE KEY UPDATE kind = VALUES(kind)",
+	[ACCOUNT_STAFF_DELETE] = "DELETE FROM venue_staff WHERE province = {province} AND venue_id = ?"
+				 " AND account_id = ? AND kind = 'volunteer'",
+};
+
+static const struct db_statements account_statements = DB_STATEMENTS("accounts", account_sql);
+
+static void bind_string(struct db_query *q, const char *s)
+{
+	db_bind_text(q, s, strlen(s));
+}
+
+static void fill_account(struct db_query *q, struct account *a)
+{
+	a->id = db_col_int(q, 0);
+	snprintf(a->login, sizeof(a->login), "%s", db_col_text(q, 1, NULL));
+	snprintf(a->display_name, sizeof(a->display_name), "%s", db_col_text(q, 2, NULL));
+	a->role = role_from_name(db_col_text(q, 3, NULL));
+	a->active = strcmp(db_col_text(q, 4, NULL), "active") == 0;
+	a->must_change_password = db_col_int(q, 5) != 0;
+}
+
+/* Runs a statement whose only result is one number. */
+static enum db_status scalar(struct db *db, const struct tenant *t, enum account_sql which, const char *text,
+			     int64_t id, int64_t *out)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &account_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	if (text)
+		bind_string(q, text);
+	else
+		db_bind_int(q, id);
+	status = db_execute(q);
+	*out = status == DB_OK && db_fetch(q) > 0 ? db_col_int(q, 0) : 0;
+	db_query_free(q);
+	return status;
+}
+
+bool accounts_may_create(const struct actor *creator, enum role role)
+{
+	if (role == ROLE_COUNT)
+		return false;
+	if (!creator)
+		return true;
+	switch (creator->role) {
+	case ROLE_OPERATOR:
+		return role == ROLE_PROVINCE_ADMIN;
+	case ROLE_PROVINCE_ADMIN:
+		return role != ROLE_OPERATOR;
+	case ROLE_AREA_OFFICER:
+		return role == ROLE_VENUE_MANAGER;
+	case ROLE_TRACER:
+	case ROLE_VENUE_MANAGER:
+	case ROLE_VOLUNTEER:
+		return false;
+	case ROLE_COUNT:
+		break;
+	}
+	abort();
+}
+
+/* Splits "00070, 00082" into codes; returns -1 when one is malformed or there are too many. */
+static int split_areas(const char *text, char codes[][AREA_CODE_MAX + 1], size_t max, size_t *n)
+{
+	*n = 0;
+	const char *p = text ? text : "";
+	while (*p) {
+		p += strspn(p, ", \t\r\n");
+		size_t len = strcspn(p, ", \t\r\n");
+		if (len == 0)
+			break;
+		if (len > AREA_CODE_MAX || *n == max || strspn(p, "0123456789") < len)
+			return -1;
+		memcpy(codes[*n], p, len);
+		codes[(*n)++][len] = '\0';
+		p += len;
+	}
+	return 0;
+}
+
+/* Areas are required for area officers and for managers an officer creates; an officer may
+ * only hand out areas of their own. */
+static enum db_status check_areas(struct db *db, const struct tenant *t, const struct actor *creator,
+				  enum role role, char codes[][AREA_CODE_MAX + 1], size_t n,
+				  struct field_errors *errors)
+{
+	bool officer_creates = creator && creator->role == ROLE_AREA_OFFICER;
+	if (n == 0 && (role == ROLE_AREA_OFFICER || officer_creates)) {
+		field_error(errors, "areas", "areas_required");
+		return DB_OK;
+	}
+	char mine[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+	size_t mine_n = 0;
+	if (officer_creates) {
+		enum db_status status = accounts_areas(db, t, creator->account_id, mine, ACCOUNT_AREAS_MAX, &mine_n);
+		if (status != DB_OK)
+			return status;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t exists = 0;
+		enum db_status status = scalar(db, t, ACCOUNT_AREA_EXISTS, codes[i], 0, &exists);
+		if (status != DB_OK)
+			return status;
+		bool allowed = !officer_creates;
+		for (size_t k = 0; k < mine_n && !allowed; k++)
+			allowed = strcmp(mine[k], codes[i]) == 0;
+		if (!exists || !allowed) {
+			field_error(errors, "areas", "areas_unknown");
+			break;
+		}
+	}
+	return DB_OK;
+}
+
+enum db_status accounts_create(struct db *db, const struct tenant *t, const struct actor *creator,
+			       const struct account_input *input, struct field_errors *errors, int64_t *id,
+			       char one_time_password[ONE_TIME_PASSWORD_LEN + 1])
+{
+	char login[LOGIN_MAX + 1];
+	char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+	size_t code_count = 0;
+	char *name = text_clean(input->display_name);
+	const char *problem;
+	enum db_status status = DB_OK;
+	*id = 0;
+	if ((problem = login_normalize(input->login, login)))
+		field_error(errors, "login", problem);
+	if ((problem = text_error(name, DISPLAY_NAME_MAX, false)))
+		field_error(errors, "display_name", problem);
+	enum role role = role_from_name(input->role ? input->role : "");
+	if (!accounts_may_create(creator, role))
+		field_error(errors, "role", "role_not_allowed");
+	else if (split_areas(input->areas, codes, ACCOUNT_AREAS_MAX, &code_count) != 0)
+		field_error(errors, "areas", "areas_unknown");
+	else if (role == ROLE_AREA_OFFICER || role == ROLE_VENUE_MANAGER)
+		status = check_areas(db, t, creator, role, codes, code_count, errors);
+	if (status != DB_OK || errors->count)
+		goto out;
+
+	char hash[PASSWORD_HASH_MAX], now[27];
+	password_generate(one_time_password);
+	if (password_hash(one_time_password, hash) != 0) {
+		status = DB_ERROR;
+		goto out;
+	}
+	utc_datetime_format(clock_now_us(), now);
+	if ((status = db_begin(db, t->shard)) != DB_OK)
+		goto out;
+	struct db_query *q;
+	status = db_query_tenant(db, t, &account_statements, ACCOUNT_INSERT, &q);
+	if (status == DB_OK) {
+		bind_string(q, login);
+		bind_string(q, name);
+		bind_string(q, role_names[role]);
+		bind_string(q, hash);
+		bind_string(q, now);
+		status = db_execute(q);
+		if (status == DB_OK)
+			*id = (int64_t)db_insert_id(q);
+		db_query_free(q);
+	}
+	for (size_t i = 0; status == DB_OK && i < code_count; i++) {
+		status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREA_INSERT, &q);
+		if (status == DB_OK) {
+			db_bind_int(q, *id);
+			bind_string(q, codes[i]);
+			status = db_execute(q);
+			db_query_free(q);
+		}
+	}
+	if (status == DB_OK) {
+		char object[48];
+		snprintf(object, sizeof(object), "account:%lld", (long long)*id);
+		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[role]);
+	}
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK) {
+		db_rollback(db, t->shard);
+		*id = 0;
+		if (status == DB_DUPLICATE) {
+			field_error(errors, "login", "login_taken");
+			status = DB_OK;
+		}
+	}
+out:
+	free(name);
+	return status;
+}
+
+enum db_status accounts_get(struct db *db, const struct tenant *t, int64_t id, struct account *out, bool *found)
+{
+	struct db_query *q;
+	*found = false;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_GET, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		fill_account(q, out);
+		*found = out->role != ROLE_COUNT;
+	}
+	db_query_free(q);
+	return status;
+}
+
+/* The scoped list, or (with only_id) the one account if it is in scope. */
+static enum db_status scoped(struct db *db, const struct tenant *t, const struct actor *actor, int64_t only_id,
+			     struct account *out, size_t max, size_t *n)
+{
+	enum account_sql which;
+	*n = 0;
+	switch (actor->role) {
+	case ROLE_OPERATOR: which = ACCOUNT_SCOPE_OPERATOR; break;
+	case ROLE_PROVINCE_ADMIN: which = ACCOUNT_SCOPE_ADMIN; break;
+	case ROLE_AREA_OFFICER: which = ACCOUNT_SCOPE_OFFICER; break;
+	default: return DB_OK;
+	}
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &account_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, only_id);
+	db_bind_int(q, only_id);
+	if (which == ACCOUNT_SCOPE_OFFICER) {
+		db_bind_int(q, actor->account_id);
+		db_bind_int(q, actor->account_id);
+	}
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		fill_account(q, &out[*n]);
+		if (out[*n].role != ROLE_COUNT)
+			(*n)++;
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status accounts_in_scope(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
+				 bool *allowed)
+{
+	struct account a;
+	size_t n = 0;
+	enum db_status status = id > 0 ? scoped(db, t, actor, id, &a, 1, &n) : DB_OK;
+	*allowed = n == 1;
+	return status;
+}
+
+enum db_status accounts_list(struct db *db, const struct tenant *t, const struct actor *actor,
+			     struct account *out, size_t max, size_t *n)
+{
+	return scoped(db, t, actor, 0, out, max, n);
+}
+
+enum db_status accounts_areas(struct db *db, const struct tenant *t, int64_t id,
+			      char codes[][AREA_CODE_MAX + 1], size_t max, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREAS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0)
+		snprintf(codes[(*n)++], AREA_CODE_MAX + 1, "%s", db_col_text(q, 0, NULL));
+	db_query_free(q);
+	return status;
+}
+
+static void account_object(int64_t id, char out[48])
+{
+	snprintf(out, 48, "account:%lld", (long long)id);
+}
+
+enum db_status accounts_set_active(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
+				   bool active)
+{
+	struct db_query *q;
+	char object[48];
+	account_object(id, object);
+	enum db_status status = db_begin(db, t->shard);
+	if (status != DB_OK)
+		return status;
+	status = db_query_tenant(db, t, &account_statements, ACCOUNT_SET_STATUS, &q);
+	if (status == DB_OK) {
+		bind_string(q, active ? "active" : "disabled");
+		db_bind_int(q, id);
+		status = db_execute(q);
+		db_query_free(q);
+	}
+	if (status == DB_OK && !active)
+		status = session_end_all(db, t, id);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, object, "");
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK)
+		db_rollback(db, t->shard);
+	return status;
+}
+
+static enum db_status set_password(struct db *db, const struct tenant *t, int64_t id, const char *hash,
+				   bool must_change)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_SET_PASSWORD, &q);
+	if (status != DB_OK)
+		return status;
+	bind_string(q, hash);
+	db_bind_int(q, must_change);
+	db_bind_int(q, id);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+enum db_status accounts_set_password(struct db *db, const struct tenant *t, int64_t id, const char *password,
+				     bool must_change)
+{
+	char hash[PASSWORD_HASH_MAX];
+	if (password_hash(password, hash) != 0)
+		return DB_ERROR;
+	return set_password(db, t, id, hash, must_change);
+}
+
+enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const char *login, int64_t *id)
+{
+	struct db_query *q;
+	*id = 0;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_BY_LOGIN, &q);
+	if (status != DB_OK)
+		return status;
+	bind_string(q, login);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0)
+		*id = db_col_int(q, 0);
+	db_query_free(q);
+	return status;
+}
+
+enum db_status accounts_reset_password(struct db *db, const struct tenant *t, const struct actor *actor,
+				       int64_t id, char one_time_password[ONE_TIME_PASSWORD_LEN + 1])
+{
+	char hash[PASSWORD_HASH_MAX], object[48];
+	password_generate(one_time_password);
+	if (password_hash(one_time_password, hash) != 0)
+		return DB_ERROR;
+	account_object(id, object);
+	enum db_status status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = set_password(db, t, id, hash, true);
+	if (status == DB_OK)
+		status = session_end_all(db, t, id);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, object, "");
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK)
+		db_rollback(db, t->shard);
+	return status;
+}
+
+enum db_status accounts_change_password(struct db *db, const struct tenant *t, const struct actor *actor,
+					const char *current, const char *password, const char *repeat,
+					struct field_errors *errors)
+{
+	struct db_query *q;
+	char stored[PASSWORD_HASH_MAX] = "", hash[PASSWORD_HASH_MAX];
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_PASSWORD_HASH, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, actor->account_id);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0)
+		snprintf(stored, sizeof(stored), "%s", db_col_text(q, 0, NULL));
+	db_query_free(q);
+	if (status != DB_OK)
+		return status;
+	const char *problem = password_policy_error(password ? password : "");
+	if (!current || !password_verify(current, stored))
+		field_error(errors, "current", "password_current_wrong");
+	if (problem)
+		field_error(errors, "password", problem);
+	else if (!repeat || strcmp(password, repeat) != 0)
+		field_error(errors, "repeat", "password_repeat_differs");
+	else if (current && strcmp(current, password) == 0)
+		field_error(errors, "password", "password_same");
+	if (errors->count)
+		return DB_OK;
+	if (password_hash(password, hash) != 0)
+		return DB_ERROR;
+	char object[48];
+	account_object(actor->account_id, object);
+	status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = set_password(db, t, actor->account_id, hash, false);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, object, "");
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK)
+		db_rollback(db, t->shard);
+	return status;
+}
+
+static enum db_status staff_change(struct db *db, const struct tenant *t, enum account_sql which, int64_t venue_id,
+				   int64_t account_id, const char *kind)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &account_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, venue_id);
+	db_bind_int(q, account_id);
+	if (kind)
+		bind_string(q, kind);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, const struct actor *actor,
+					 int64_t venue_id, const char *login, bool assign,
+					 struct field_errors *errors)
+{
+	char normalized[LOGIN_MAX + 1];
+	if (login_normalize(login, normalized)) {
+		field_error(errors, "login", "login_bad");
+		return DB_OK;
+	}
+	struct db_query *q;
+	int64_t volunteer = 0;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_BY_LOGIN, &q);
+	if (status != DB_OK)
+		return status;
+	bind_string(q, normalized);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0 && strcmp(db_col_text(q, 1, NULL), "volunteer") == 0)
+		volunteer = db_col_int(q, 0);
+	db_query_free(q);
+	if (status != DB_OK)
+		return status;
+	if (!volunteer) {
+		field_error(errors, "login", "volunteer_unknown");
+		return DB_OK;
+	}
+	char object[64], detail[48];
+	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
+	account_object(volunteer, detail);
+	status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = staff_change(db, t, assign ? ACCOUNT_STAFF_INSERT : ACCOUNT_STAFF_DELETE, venue_id, volunteer,
+				      assign ? "volunteer" : NULL);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, object, detail);
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK)
+		db_rollback(db, t->shard);
+	return status;
+}
+
+enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id)
+{
+	return staff_change(db, t, ACCOUNT_STAFF_INSERT, venue_id, account_id, "manager");
+}
+
+enum db_status accounts_add_volunteer_direct(struct db *db, const struct tenant *t, int64_t venue_id,
+					     int64_t account_id)
+{
+	return staff_change(db, t, ACCOUNT_STAFF_INSERT, venue_id, account_id, "volunteer");
+}

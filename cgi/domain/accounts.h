@@ -1,0 +1,88 @@
+/* Staff accounts: creation with the one validation, listing by scope, status, passwords,
+ * and who works at which venue. */
+#ifndef VAORA_ACCOUNTS_H
+#define VAORA_ACCOUNTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+#include "domain/field-errors.h"
+#include "domain/password.h"
+
+/* Areas one officer answers for; a province has a few hundred communes at most. */
+#define ACCOUNT_AREAS_MAX 64
+#define AREA_CODE_MAX 10
+/* One-time passwords are 16 characters. */
+#define ONE_TIME_PASSWORD_LEN 16
+
+struct account {
+	int64_t id;
+	char login[LOGIN_MAX + 1];
+	char display_name[DISPLAY_NAME_MAX * 4 + 1];
+	enum role role;
+	bool active;
+	bool must_change_password;
+};
+
+/* A new account as typed into a form or the command line. */
+struct account_input {
+	const char *login;
+	const char *display_name;
+	const char *role;	/* role name */
+	const char *areas;	/* area codes separated by commas or spaces (area officers, venue managers) */
+};
+
+/* The roles actor may create: an operator creates province admins, an admin every province
+ * role, an area officer venue managers. creator NULL means the command line (any role). */
+bool accounts_may_create(const struct actor *creator, enum role role);
+
+/* Validates input once for page and command line; on errors fills errors and creates
+ * nothing. Otherwise creates the account with a one-time password (must be changed at first
+ * login) written to one_time_password, its areas, and the audit entry, in one transaction. */
+enum db_status accounts_create(struct db *db, const struct tenant *t, const struct actor *creator,
+			       const struct account_input *input, struct field_errors *errors, int64_t *id,
+			       char one_time_password[ONE_TIME_PASSWORD_LEN + 1]);
+
+/* The account id in province t; *found false when there is none. */
+enum db_status accounts_get(struct db *db, const struct tenant *t, int64_t id, struct account *out, bool *found);
+/* Whether actor may manage account id (see README's permission matrix). */
+enum db_status accounts_in_scope(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
+				 bool *allowed);
+/* The accounts actor may manage, by login, at most max. */
+enum db_status accounts_list(struct db *db, const struct tenant *t, const struct actor *actor,
+			     struct account *out, size_t max, size_t *n);
+/* The area codes of an account. */
+enum db_status accounts_areas(struct db *db, const struct tenant *t, int64_t id,
+			      char codes[][AREA_CODE_MAX + 1], size_t max, size_t *n);
+
+/* Disables (ending its sessions) or re-enables account id. */
+enum db_status accounts_set_active(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
+				   bool active);
+/* Replaces account id's password by a one-time password the caller shows once. */
+enum db_status accounts_reset_password(struct db *db, const struct tenant *t, const struct actor *actor,
+				       int64_t id, char one_time_password[ONE_TIME_PASSWORD_LEN + 1]);
+/* The actor changes their own password; errors name the field ("current", "password"). */
+enum db_status accounts_change_password(struct db *db, const struct tenant *t, const struct actor *actor,
+					const char *current, const char *password, const char *repeat,
+					struct field_errors *errors);
+
+/* Sets a password chosen elsewhere (the demo seed); must_change forces a change at login. */
+enum db_status accounts_set_password(struct db *db, const struct tenant *t, int64_t id, const char *password,
+				     bool must_change);
+/* The id of the account with login in province t, 0 when there is none. */
+enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const char *login, int64_t *id);
+
+/* Puts the volunteer with login at venue_id (or takes them off). errors: "login". */
+enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, const struct actor *actor,
+					 int64_t venue_id, const char *login, bool assign,
+					 struct field_errors *errors);
+/* Makes account_id a manager, or a volunteer, of venue_id (registration, demo). */
+enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id);
+enum db_status accounts_add_volunteer_direct(struct db *db, const struct tenant *t, int64_t venue_id,
+					     int64_t account_id);
+
+#endif

@@ -1,0 +1,199 @@
+/* API tokens for the JSON API: created by admins, stored hashed, revocable. */
+#include "domain/api-tokens.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/encode.h"
+#include "domain/audit.h"
+#include "domain/text.h"
+
+#define TOKEN_BYTES 32
+
+enum token_sql {
+	TOKEN_INSERT,	/* TOKEN_INSERT */
+	TOKEN_LIST,	/* TOKEN_LIST */
+	TOKEN_EXISTS,	/* TOKEN_EXISTS */
+	TOKEN_REVOKE,	/* TOKEN_REVOKE */
+	TOKEN_RESOLVE,	/* TOKEN_RESOLVE */
+};
+
+static const char *const token_sql[] = {
+	[TOKEN_INSERT] = "INSERT INTO api_tokens (province, token_hash, role, label, created_by, created_at)"
+			 " VALUES ({province}, ?, ?, ?, ?, ?)",
+	[TOKEN_LIST] = "SELECT id, label, role, DATE_FORMAT(created_at, '%Y-%m-%d %H:%i'), revoked_at IS NOT NULL"
+		       " FROM api_tokens WHERE province = {province} ORDER BY id DESC LIMIT ?",
+	[TOKEN_EXISTS] = "SELECT COUNT(*) FROM api_tokens WHERE province = {province} AND id = ?",
+	[TOKEN_REVOKE] = "UPDATE api_tokens SET revoked_at = ? WHERE province = {province} AND id = ?"
+			 " AND revoked_at IS NULL",
+	[TOKEN_RESOLVE] = "SELECT id, role, label FROM api_tokens WHERE province = {province} AND token_hash = ?"
+			  " AND revoked_at IS NULL",
+};
+
+static const struct db_statements token_statements = DB_STATEMENTS("api_tokens", token_sql);
+
+/* Tokens that may be issued: machine clients of a province, never the operator. */
+static bool token_role_allowed(enum role r)
+{
+	return r != ROLE_OPERATOR && r != ROLE_COUNT;
+}
+
+enum db_status api_token_create(struct db *db, const struct tenant *t, const struct actor *creator,
+				const char *label, const char *role, struct field_errors *errors,
+				char token[API_TOKEN_MAX + 1])
+{
+	char *clean = text_clean(label);
+	const char *problem = text_error(clean, API_TOKEN_LABEL_MAX, false);
+	enum role r = role_from_name(role ? role : "");
+	enum db_status status = DB_OK;
+	if (problem)
+		field_error(errors, "label", problem);
+	if (!token_role_allowed(r))
+		field_error(errors, "role", "role_not_allowed");
+	if (errors->count)
+		goto out;
+	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_BYTES];
+	crypto_random(raw, sizeof(raw));
+	crypto_sha256(raw, sizeof(raw), hash);
+	struct buf text = BUF_INIT;
+	buf_printf(&text, "vaora_%s_", t->code);
+	base64url_encode(&text, raw, sizeof(raw));
+	snprintf(token, API_TOKEN_MAX + 1, "%s", buf_str(&text));
+	crypto_wipe(raw, sizeof(raw));
+	crypto_wipe(text.data, text.len);
+	buf_free(&text);
+
+	char now[27];
+	utc_datetime_format(clock_now_us(), now);
+	struct db_query *q;
+	if ((status = db_begin(db, t->shard)) != DB_OK)
+		goto out;
+	status = db_query_tenant(db, t, &token_statements, TOKEN_INSERT, &q);
+	int64_t id = 0;
+	if (status == DB_OK) {
+		db_bind_text(q, (const char *)hash, sizeof(hash));
+		db_bind_text(q, role_names[r], strlen(role_names[r]));
+		db_bind_text(q, clean, strlen(clean));
+		db_bind_int(q, creator->account_id);
+		db_bind_text(q, now, strlen(now));
+		status = db_execute(q);
+		id = (int64_t)(status == DB_OK ? db_insert_id(q) : 0);
+		db_query_free(q);
+	}
+	char object[48];
+	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
+	if (status == DB_OK)
+		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, object, role_names[r]);
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK) {
+		db_rollback(db, t->shard);
+		token[0] = '\0';
+	}
+out:
+	free(clean);
+	return status;
+}
+
+enum db_status api_token_list(struct db *db, const struct tenant *t, struct api_token *out, size_t max,
+			      size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &token_statements, TOKEN_LIST, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		struct api_token *k = &out[(*n)++];
+		k->id = db_col_int(q, 0);
+		snprintf(k->label, sizeof(k->label), "%s", db_col_text(q, 1, NULL));
+		snprintf(k->role, sizeof(k->role), "%s", db_col_text(q, 2, NULL));
+		snprintf(k->created_at, sizeof(k->created_at), "%s", db_col_text(q, 3, NULL));
+		k->revoked = db_col_int(q, 4) != 0;
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t id, bool *exists)
+{
+	struct db_query *q;
+	*exists = false;
+	enum db_status status = db_query_tenant(db, t, &token_statements, TOKEN_EXISTS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	status = db_execute(q);
+	*exists = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
+	db_query_free(q);
+	return status;
+}
+
+enum db_status api_token_revoke(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
+{
+	struct db_query *q;
+	char now[27], object[48];
+	utc_datetime_format(clock_now_us(), now);
+	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
+	enum db_status status = db_begin(db, t->shard);
+	if (status != DB_OK)
+		return status;
+	status = db_query_tenant(db, t, &token_statements, TOKEN_REVOKE, &q);
+	if (status == DB_OK) {
+		db_bind_text(q, now, strlen(now));
+		db_bind_int(q, id);
+		status = db_execute(q);
+		db_query_free(q);
+	}
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, object, "");
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK)
+		db_rollback(db, t->shard);
+	return status;
+}
+
+enum db_status api_token_resolve(struct db *db, const struct config *config, const char *token, bool *found,
+				 struct actor *actor)
+{
+	*found = false;
+	memset(actor, 0, sizeof(*actor));
+	size_t len = token ? strlen(token) : 0;
+	if (len < 10 || len > API_TOKEN_MAX || strncmp(token, "vaora_", 6) != 0 || token[8] != '_')
+		return DB_OK;
+	char code[3] = { token[6], token[7], '\0' };
+	const struct tenant *t = config_tenant_by_code(config, code);
+	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_BYTES];
+	if (!t || t == &config->instance || base64url_decode(token + 9, len - 9, raw, sizeof(raw)) != TOKEN_BYTES)
+		return DB_OK;
+	crypto_sha256(raw, sizeof(raw), hash);
+	crypto_wipe(raw, sizeof(raw));
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &token_statements, TOKEN_RESOLVE, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)hash, sizeof(hash));
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		actor->token_id = db_col_int(q, 0);
+		/* Token actors have no account; a negative id keeps them apart from accounts. */
+		actor->account_id = -actor->token_id;
+		actor->role = role_from_name(db_col_text(q, 1, NULL));
+		actor->by_token = true;
+		snprintf(actor->province, sizeof(actor->province), "%s", t->code);
+		snprintf(actor->login, sizeof(actor->login), "token:%lld", (long long)actor->token_id);
+		snprintf(actor->display_name, sizeof(actor->display_name), "%s", db_col_text(q, 2, NULL));
+		*found = actor->role != ROLE_COUNT;
+	}
+	db_query_free(q);
+	if (!*found)
+		memset(actor, 0, sizeof(*actor));
+	return status;
+}

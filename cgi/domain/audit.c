@@ -1,0 +1,133 @@
+/* The audit log: who did what, when, from where — never the personal data itself. */
+#include "domain/audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+
+const char *const audit_action_names[] = {
+	[AUDIT_LOGIN] = "login",			/* AUDIT_LOGIN */
+	[AUDIT_LOGIN_FAILED] = "login-failed",		/* AUDIT_LOGIN_FAILED */
+	[AUDIT_LOGIN_THROTTLED] = "login-throttled",	/* AUDIT_LOGIN_THROTTLED */
+	[AUDIT_LOGOUT] = "logout",			/* AUDIT_LOGOUT */
+	[AUDIT_LOGOUT_EVERYWHERE] = "logout-everywhere",	/* AUDIT_LOGOUT_EVERYWHERE */
+	[AUDIT_ACCOUNT_CREATE] = "account-create",	/* AUDIT_ACCOUNT_CREATE */
+	[AUDIT_ACCOUNT_DISABLE] = "account-disable",	/* AUDIT_ACCOUNT_DISABLE */
+	[AUDIT_ACCOUNT_ENABLE] = "account-enable",	/* AUDIT_ACCOUNT_ENABLE */
+	[AUDIT_PASSWORD_RESET] = "password-reset",	/* AUDIT_PASSWORD_RESET */
+	[AUDIT_PASSWORD_CHANGE] = "password-change",	/* AUDIT_PASSWORD_CHANGE */
+	[AUDIT_STAFF_ASSIGN] = "staff-assign",		/* AUDIT_STAFF_ASSIGN */
+	[AUDIT_STAFF_UNASSIGN] = "staff-unassign",	/* AUDIT_STAFF_UNASSIGN */
+	[AUDIT_TOKEN_CREATE] = "token-create",		/* AUDIT_TOKEN_CREATE */
+	[AUDIT_TOKEN_REVOKE] = "token-revoke",		/* AUDIT_TOKEN_REVOKE */
+	[AUDIT_KEY_ROTATE] = "key-rotate",		/* AUDIT_KEY_ROTATE */
+	[AUDIT_AREAS_IMPORT] = "areas-import",		/* AUDIT_AREAS_IMPORT */
+	[AUDIT_PERSON_CREATE] = "person-create",	/* AUDIT_PERSON_CREATE */
+	[AUDIT_PERSON_LOOKUP] = "person-lookup",	/* AUDIT_PERSON_LOOKUP */
+};
+
+enum audit_sql {
+	AUDIT_INSERT,	/* AUDIT_INSERT */
+	AUDIT_SELECT,	/* AUDIT_SELECT */
+};
+
+/* Optional filters are bound twice ("? = '' OR column = ?") so one prepared statement
+ * serves every combination. */
+static const char *const audit_sql[] = {
+	[AUDIT_INSERT] = "INSERT INTO audit_log (province, at, actor_id, actor_login, actor_role, action, object,"
+			 " address, detail) VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[AUDIT_SELECT] = "SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_login, actor_role, action,"
+			 " object, address, detail FROM audit_log WHERE province = {province}"
+			 " AND (? = '' OR action = ?) AND (? = '' OR actor_login = ?)"
+			 " AND at >= ? AND at < ? AND (? = 0 OR id < ?)"
+			 " ORDER BY id DESC LIMIT ?",
+};
+
+static const struct db_statements audit_statements = DB_STATEMENTS("audit", audit_sql);
+
+static void bind_string(struct db_query *q, const char *s)
+{
+	db_bind_text(q, s ? s : "", s ? strlen(s) : 0);
+}
+
+enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
+			    enum audit_action action, const char *object, const char *detail)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_INSERT, &q);
+	if (status != DB_OK)
+		goto out;
+	char now[27];
+	utc_datetime_format(clock_now_us(), now);
+	bool known = actor_known(actor);
+	/* The command line names its Unix user in login, without an account. */
+	bool cli = !known && actor && actor->login[0];
+	bind_string(q, now);
+	if (known && actor->account_id > 0)
+		db_bind_int(q, actor->account_id);
+	else
+		db_bind_null(q);
+	bind_string(q, known || cli ? actor->login : "-");
+	bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
+	bind_string(q, audit_action_names[action]);
+	bind_string(q, object ? object : "");
+	bind_string(q, actor && actor->address ? actor->address : "-");
+	bind_string(q, detail ? detail : "");
+	status = db_execute(q);
+	db_query_free(q);
+out:
+	if (status != DB_OK)
+		log_msg(LOG_ERROR, "audit: could not record %s for province %s", audit_action_names[action], t->code);
+	return status;
+}
+
+/* The UTC bound of a Vietnam date: its start, or with next_day the next day's start. */
+static void date_bound(const char *date, bool next_day, const char *fallback, char out[27])
+{
+	int y, m, d;
+	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31 ||
+	    y < 2000 || y > 2999) {
+		snprintf(out, 27, "%s", fallback);
+		return;
+	}
+	time_t start = vn_day_start((struct vn_date){ y, m, d }) + (next_day ? 86400 : 0);
+	utc_datetime_format((int64_t)start * 1000000, out);
+}
+
+enum db_status audit_list(struct db *db, const struct tenant *t, const struct audit_filter *f,
+			  struct audit_entry *out, size_t max, size_t *n)
+{
+	*n = 0;
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_SELECT, &q);
+	if (status != DB_OK)
+		return status;
+	char from[27], to[27];
+	date_bound(f->from, false, "1970-01-01 00:00:00.000000", from);
+	date_bound(f->to, true, "9999-12-31 00:00:00.000000", to);
+	bind_string(q, f->action);
+	bind_string(q, f->action);
+	bind_string(q, f->actor_login);
+	bind_string(q, f->actor_login);
+	bind_string(q, from);
+	bind_string(q, to);
+	db_bind_int(q, f->before_id);
+	db_bind_int(q, f->before_id);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		struct audit_entry *e = &out[(*n)++];
+		e->id = db_col_int(q, 0);
+		snprintf(e->at, sizeof(e->at), "%s", db_col_text(q, 1, NULL));
+		snprintf(e->actor_login, sizeof(e->actor_login), "%s", db_col_text(q, 2, NULL));
+		snprintf(e->actor_role, sizeof(e->actor_role), "%s", db_col_text(q, 3, NULL));
+		snprintf(e->action, sizeof(e->action), "%s", db_col_text(q, 4, NULL));
+		snprintf(e->object, sizeof(e->object), "%s", db_col_text(q, 5, NULL));
+		snprintf(e->address, sizeof(e->address), "%s", db_col_text(q, 6, NULL));
+		snprintf(e->detail, sizeof(e->detail), "%s", db_col_text(q, 7, NULL));
+	}
+	db_query_free(q);
+	return status;
+}

@@ -1,0 +1,65 @@
+/* The audit log: who did what, when, from where — never the personal data itself. */
+#ifndef VAORA_AUDIT_H
+#define VAORA_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+
+enum audit_action {
+	AUDIT_LOGIN,		/* AUDIT_LOGIN */
+	AUDIT_LOGIN_FAILED,	/* AUDIT_LOGIN_FAILED */
+	AUDIT_LOGIN_THROTTLED,	/* AUDIT_LOGIN_THROTTLED */
+	AUDIT_LOGOUT,		/* AUDIT_LOGOUT */
+	AUDIT_LOGOUT_EVERYWHERE,	/* AUDIT_LOGOUT_EVERYWHERE */
+	AUDIT_ACCOUNT_CREATE,	/* AUDIT_ACCOUNT_CREATE */
+	AUDIT_ACCOUNT_DISABLE,	/* AUDIT_ACCOUNT_DISABLE */
+	AUDIT_ACCOUNT_ENABLE,	/* AUDIT_ACCOUNT_ENABLE */
+	AUDIT_PASSWORD_RESET,	/* AUDIT_PASSWORD_RESET */
+	AUDIT_PASSWORD_CHANGE,	/* AUDIT_PASSWORD_CHANGE */
+	AUDIT_STAFF_ASSIGN,	/* AUDIT_STAFF_ASSIGN */
+	AUDIT_STAFF_UNASSIGN,	/* AUDIT_STAFF_UNASSIGN */
+	AUDIT_TOKEN_CREATE,	/* AUDIT_TOKEN_CREATE */
+	AUDIT_TOKEN_REVOKE,	/* AUDIT_TOKEN_REVOKE */
+	AUDIT_KEY_ROTATE,	/* AUDIT_KEY_ROTATE */
+	AUDIT_AREAS_IMPORT,	/* AUDIT_AREAS_IMPORT */
+	AUDIT_PERSON_CREATE,	/* AUDIT_PERSON_CREATE */
+	AUDIT_PERSON_LOOKUP,	/* AUDIT_PERSON_LOOKUP */
+	AUDIT_ACTION_COUNT,
+};
+
+extern const char *const audit_action_names[];
+
+/* Appends one entry for the actor's province (or t's, for an anonymous actor). object names
+ * what was acted on ("account:12"), detail is free text such as a typed reason; neither may
+ * hold personal data. */
+enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
+			    enum audit_action action, const char *object, const char *detail);
+
+struct audit_filter {
+	const char *action;	/* exact action name, or NULL */
+	const char *actor_login;	/* exact login, or NULL */
+	const char *from;	/* "YYYY-MM-DD" Vietnam date, inclusive, or NULL */
+	const char *to;		/* "YYYY-MM-DD" Vietnam date, inclusive, or NULL */
+	int64_t before_id;	/* page: entries older than this id; 0 for the newest */
+};
+
+struct audit_entry {
+	int64_t id;
+	char at[27];
+	char actor_login[LOGIN_MAX + 1];
+	char actor_role[24];
+	char action[41];
+	char object[101];
+	char address[46];
+	char detail[501 * 4];
+};
+
+/* Lists up to max entries, newest first. Returns the count in *n. */
+enum db_status audit_list(struct db *db, const struct tenant *t, const struct audit_filter *f,
+			  struct audit_entry *out, size_t max, size_t *n);
+
+#endif

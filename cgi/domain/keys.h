@@ -1,0 +1,45 @@
+/* The instance's keys: one per purpose and version, per province, from the instance secret. */
+#ifndef VAORA_KEYS_H
+#define VAORA_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Versions of one purpose a secret file may hold; rotation adds one at a time. */
+#define KEY_VERSIONS_MAX 32
+#define KEY_BYTES 32
+
+enum key_purpose {
+	KEY_POSTER,		/* KEY_POSTER: venue poster token signatures */
+	KEY_PERSONAL_QR,	/* KEY_PERSONAL_QR: personal QR token signatures */
+	KEY_PERSONAL_DATA,	/* KEY_PERSONAL_DATA: AES-256-GCM of people's fields */
+	KEY_LOOKUP,		/* KEY_LOOKUP: blind indexes of phone and ID numbers, throttle subjects */
+	KEY_SESSIONS,		/* KEY_SESSIONS: CSRF tokens and other session-bound signatures */
+	KEY_PURPOSE_COUNT,
+};
+
+extern const char *const key_purpose_names[];
+
+struct keyring;
+
+/* Creates the secret file with version 1 of every purpose, mode 0600, unless it exists.
+ * Returns 1 when created, 0 when it was there already, -1 with err on failure. */
+int keyring_init(const char *path, char *err, size_t errlen);
+/* Adds the next version of purpose to the file (atomically, by rename). Old versions stay, so
+ * what they protect still verifies and decrypts. Returns the new version, or -1 with err. */
+int keyring_rotate(const char *path, enum key_purpose purpose, char *err, size_t errlen);
+/* Loads the secret file. Refuses a file others may read. Caller frees with keyring_free. */
+struct keyring *keyring_load(const char *path, char *err, size_t errlen);
+void keyring_free(struct keyring *k);
+
+/* The version new material is protected with: the highest one. */
+unsigned keyring_current(const struct keyring *k, enum key_purpose purpose);
+/* Derives the key of purpose and version for a province ("00" for instance-wide use): HKDF
+ * over the version's material, so each province's data has its own key. Returns 0, or -1
+ * when the version is unknown. */
+int keyring_key(const struct keyring *k, enum key_purpose purpose, unsigned version, const char *province,
+		uint8_t out[KEY_BYTES]);
+/* A purpose by name ("sessions"), or KEY_PURPOSE_COUNT. */
+enum key_purpose key_purpose_from_name(const char *name);
+
+#endif

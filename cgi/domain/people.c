@@ -1,0 +1,290 @@
+/* Residents: personal fields encrypted at rest, exact look-ups by blind index, consent. */
+#include "domain/people.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/num.h"
+#include "base/xmalloc.h"
+#include "domain/audit.h"
+#include "domain/identity.h"
+#include "domain/text.h"
+
+/* Birth years a living resident can have. */
+#define BIRTH_YEAR_MIN 1900
+/* Ciphertexts carry nonce and tag around the text. */
+#define SEALED_OVERHEAD (CRYPTO_GCM_NONCE_BYTES + CRYPTO_GCM_TAG_BYTES)
+
+enum people_sql {
+	PEOPLE_INSERT,		/* PEOPLE_INSERT */
+	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
+	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
+};
+
+#define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
+		       " consent_version, DATE_FORMAT(consent_at, '%Y-%m-%d %H:%i:%s')"
+
+static const char *const people_sql[] = {
+	[PEOPLE_INSERT] = "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc,"
+			  " address_enc, index_version, phone_index, id_number_index, birth_year, consent_version,"
+			  " consent_at, created_at) VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[PEOPLE_BY_PHONE] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
+			    " AND index_version = ? AND phone_index = ? ORDER BY id LIMIT ?",
+	[PEOPLE_BY_ID_NUMBER] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
+				" AND index_version = ? AND id_number_index = ? ORDER BY id LIMIT ?",
+};
+
+static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
+
+/* The associated data binds a ciphertext to its province and field, so a value cannot be
+ * moved to another column or province and still decrypt. */
+static void field_aad(const struct tenant *t, const char *field, struct buf *out)
+{
+	buf_printf(out, "vaora/person/%s/%s", t->code, field);
+}
+
+static void seal(const uint8_t key[KEY_BYTES], const struct tenant *t, const char *field, const char *plain,
+		 struct buf *out)
+{
+	size_t n = strlen(plain);
+	uint8_t nonce[CRYPTO_GCM_NONCE_BYTES], tag[CRYPTO_GCM_TAG_BYTES];
+	uint8_t *cipher = xmalloc(n ? n : 1);
+	struct buf aad = BUF_INIT;
+	field_aad(t, field, &aad);
+	crypto_random(nonce, sizeof(nonce));
+	if (crypto_aes256gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
+		abort();
+	buf_append(out, (const char *)nonce, sizeof(nonce));
+	buf_append(out, (const char *)cipher, n);
+	buf_append(out, (const char *)tag, sizeof(tag));
+	free(cipher);
+	buf_free(&aad);
+}
+
+/* Decrypts a sealed field into out (cap bytes with NUL). Returns 0, or -1 when it does not
+ * verify (wrong key, tampering). */
+static int unseal(const uint8_t key[KEY_BYTES], const struct tenant *t, const char *field, const char *sealed,
+		  size_t len, char *out, size_t cap)
+{
+	out[0] = '\0';
+	if (len == 0)
+		return 0;
+	if (len < SEALED_OVERHEAD || len - SEALED_OVERHEAD >= cap)
+		return -1;
+	size_t n = len - SEALED_OVERHEAD;
+	struct buf aad = BUF_INIT;
+	field_aad(t, field, &aad);
+	const uint8_t *p = (const uint8_t *)sealed;
+	int rc = crypto_aes256gcm_decrypt(key, p, aad.data, aad.len, p + CRYPTO_GCM_NONCE_BYTES, n,
+					  p + CRYPTO_GCM_NONCE_BYTES + n, (uint8_t *)out);
+	out[rc == 0 ? n : 0] = '\0';
+	buf_free(&aad);
+	return rc;
+}
+
+static void blind_index(const struct keyring *keys, const struct tenant *t, unsigned version, const char *kind,
+			const char *value, uint8_t out[CRYPTO_SHA256_BYTES])
+{
+	uint8_t key[KEY_BYTES];
+	struct buf msg = BUF_INIT;
+	keyring_key(keys, KEY_LOOKUP, version, t->code, key);
+	buf_printf(&msg, "%s:%s", kind, value);
+	crypto_hmac_sha256(key, sizeof(key), msg.data, msg.len, out);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(msg.data, msg.len);
+	buf_free(&msg);
+}
+
+struct clean_person {
+	char *full_name;
+	char *address;
+	char phone[16];
+	char id_number[16];
+	int birth_year;
+};
+
+/* The one validation of a person's fields. */
+static void person_validate(const struct person_input *in, struct clean_person *c, struct field_errors *errors)
+{
+	const char *problem;
+	c->full_name = text_clean(in->full_name);
+	c->address = text_clean(in->address);
+	c->phone[0] = c->id_number[0] = '\0';
+	c->birth_year = 0;
+	if ((problem = text_error(c->full_name, PERSON_NAME_MAX, false)))
+		field_error(errors, "full_name", problem);
+	if ((problem = text_error(c->address, PERSON_ADDRESS_MAX, true)))
+		field_error(errors, "address", problem);
+	if (in->phone && *in->phone && (problem = phone_normalize(in->phone, c->phone)))
+		field_error(errors, "phone", problem);
+	if (in->id_number && *in->id_number && (problem = id_number_normalize(in->id_number, c->id_number)))
+		field_error(errors, "id_number", problem);
+	if (in->birth_year && *in->birth_year) {
+		uint64_t year;
+		struct vn_date today = vn_date_of(clock_now());
+		if (!parse_uint(in->birth_year, 9999, &year) || year < BIRTH_YEAR_MIN || year > (uint64_t)today.year)
+			field_error(errors, "birth_year", "birth_year_bad");
+		else
+			c->birth_year = (int)year;
+	}
+}
+
+static void bind_blob(struct db_query *q, const struct buf *b)
+{
+	if (b->len)
+		db_bind_text(q, b->data, b->len);
+	else
+		db_bind_null(q);
+}
+
+enum db_status people_create(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const struct actor *actor, const struct person_input *input, struct field_errors *errors,
+			     int64_t *id)
+{
+	struct clean_person c;
+	*id = 0;
+	person_validate(input, &c, errors);
+	enum db_status status = DB_OK;
+	struct buf name = BUF_INIT, phone = BUF_INIT, id_number = BUF_INIT, address = BUF_INIT;
+	if (errors->count)
+		goto out;
+	unsigned key_version = keyring_current(keys, KEY_PERSONAL_DATA);
+	unsigned index_version = keyring_current(keys, KEY_LOOKUP);
+	uint8_t key[KEY_BYTES], phone_index[CRYPTO_SHA256_BYTES], id_index[CRYPTO_SHA256_BYTES];
+	keyring_key(keys, KEY_PERSONAL_DATA, key_version, t->code, key);
+	seal(key, t, "full_name", c.full_name, &name);
+	if (c.phone[0]) {
+		seal(key, t, "phone", c.phone, &phone);
+		blind_index(keys, t, index_version, "phone", c.phone, phone_index);
+	}
+	if (c.id_number[0]) {
+		seal(key, t, "id_number", c.id_number, &id_number);
+		blind_index(keys, t, index_version, "id_number", c.id_number, id_index);
+	}
+	if (c.address[0])
+		seal(key, t, "address", c.address, &address);
+	crypto_wipe(key, sizeof(key));
+
+	char now[27];
+	utc_datetime_format(clock_now_us(), now);
+	if ((status = db_begin(db, t->shard)) != DB_OK)
+		goto out;
+	struct db_query *q;
+	status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
+	if (status == DB_OK) {
+		db_bind_int(q, key_version);
+		bind_blob(q, &name);
+		bind_blob(q, &phone);
+		bind_blob(q, &id_number);
+		bind_blob(q, &address);
+		db_bind_int(q, index_version);
+		if (c.phone[0])
+			db_bind_text(q, (const char *)phone_index, sizeof(phone_index));
+		else
+			db_bind_null(q);
+		if (c.id_number[0])
+			db_bind_text(q, (const char *)id_index, sizeof(id_index));
+		else
+			db_bind_null(q);
+		if (c.birth_year)
+			db_bind_int(q, c.birth_year);
+		else
+			db_bind_null(q);
+		db_bind_int(q, CONSENT_NOTICE_VERSION);
+		db_bind_text(q, now, strlen(now));
+		db_bind_text(q, now, strlen(now));
+		status = db_execute(q);
+		if (status == DB_OK)
+			*id = (int64_t)db_insert_id(q);
+		db_query_free(q);
+	}
+	char object[48];
+	snprintf(object, sizeof(object), "person:%lld", (long long)*id);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");
+	if (status == DB_OK)
+		status = db_commit(db, t->shard);
+	if (status != DB_OK) {
+		db_rollback(db, t->shard);
+		*id = 0;
+	}
+out:
+	free(c.full_name);
+	free(c.address);
+	buf_free(&name);
+	buf_free(&phone);
+	buf_free(&id_number);
+	buf_free(&address);
+	return status;
+}
+
+static int fill_person(struct db_query *q, const struct tenant *t, const struct keyring *keys, struct person *p)
+{
+	uint8_t key[KEY_BYTES];
+	size_t len;
+	const char *data;
+	p->id = db_col_int(q, 0);
+	if (keyring_key(keys, KEY_PERSONAL_DATA, (unsigned)db_col_int(q, 1), t->code, key) != 0)
+		return -1;
+	int rc = 0;
+	data = db_col_text(q, 2, &len);
+	rc |= unseal(key, t, "full_name", data, len, p->full_name, sizeof(p->full_name));
+	data = db_col_text(q, 3, &len);
+	rc |= unseal(key, t, "phone", data, len, p->phone, sizeof(p->phone));
+	data = db_col_text(q, 4, &len);
+	rc |= unseal(key, t, "id_number", data, len, p->id_number, sizeof(p->id_number));
+	data = db_col_text(q, 5, &len);
+	rc |= unseal(key, t, "address", data, len, p->address, sizeof(p->address));
+	crypto_wipe(key, sizeof(key));
+	p->birth_year = (int)db_col_int(q, 6);
+	p->consent_version = (unsigned)db_col_int(q, 7);
+	snprintf(p->consent_at, sizeof(p->consent_at), "%s", db_col_text(q, 8, NULL));
+	return rc;
+}
+
+enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,
+			   const struct actor *actor, const char *phone, const char *id_number,
+			   struct field_errors *errors, struct person *out, size_t max, size_t *n)
+{
+	char normal[16];
+	const char *problem, *kind;
+	*n = 0;
+	if (phone && *phone) {
+		kind = "phone";
+		problem = phone_normalize(phone, normal);
+	} else {
+		kind = "id_number";
+		problem = id_number_normalize(id_number, normal);
+	}
+	if (problem) {
+		field_error(errors, kind, problem);
+		return DB_OK;
+	}
+	/* The look-up itself is audited first: it happened even if nothing matches. */
+	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
+					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
+	enum people_sql which = strcmp(kind, "phone") == 0 ? PEOPLE_BY_PHONE : PEOPLE_BY_ID_NUMBER;
+	/* Rows indexed under an older lookup key are found with that key. */
+	for (unsigned v = keyring_current(keys, KEY_LOOKUP); status == DB_OK && v >= 1 && *n < max; v--) {
+		uint8_t index[CRYPTO_SHA256_BYTES];
+		blind_index(keys, t, v, kind, normal, index);
+		struct db_query *q;
+		status = db_query_tenant(db, t, &people_statements, which, &q);
+		if (status != DB_OK)
+			break;
+		db_bind_int(q, v);
+		db_bind_text(q, (const char *)index, sizeof(index));
+		db_bind_int(q, (int64_t)(max - *n));
+		status = db_execute(q);
+		while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+			if (fill_person(q, t, keys, &out[*n]) == 0)
+				(*n)++;
+		}
+		db_query_free(q);
+	}
+	return status;
+}

@@ -1,0 +1,51 @@
+/* Residents: personal fields encrypted at rest, exact look-ups by blind index, consent. */
+#ifndef VAORA_PEOPLE_H
+#define VAORA_PEOPLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+#include "domain/field-errors.h"
+#include "domain/keys.h"
+
+/* Field limits, in characters. */
+#define PERSON_NAME_MAX 100
+#define PERSON_ADDRESS_MAX 300
+/* The privacy notice people agree to; bump it when the notice's text changes. */
+#define CONSENT_NOTICE_VERSION 1
+
+struct person_input {
+	const char *full_name;
+	const char *phone;	/* optional */
+	const char *id_number;	/* optional */
+	const char *address;	/* optional */
+	const char *birth_year;	/* optional */
+};
+
+struct person {
+	int64_t id;
+	char full_name[PERSON_NAME_MAX * 4 + 1];
+	char phone[16];
+	char id_number[16];
+	char address[PERSON_ADDRESS_MAX * 4 + 1];
+	int birth_year;		/* 0 when not given */
+	unsigned consent_version;
+	char consent_at[27];
+};
+
+/* Validates and stores a person with their consent to the current notice. Field errors name
+ * the input fields ("full_name", "phone", ...). */
+enum db_status people_create(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const struct actor *actor, const struct person_input *input, struct field_errors *errors,
+			     int64_t *id);
+
+/* Finds people by exact phone or ID number (one of them), decrypted; every call is audited
+ * with the actor. At most max results. Field errors: "phone", "id_number". */
+enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,
+			   const struct actor *actor, const char *phone, const char *id_number,
+			   struct field_errors *errors, struct person *out, size_t max, size_t *n);
+
+#endif

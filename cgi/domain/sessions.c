@@ -1,0 +1,315 @@
+/* Logins and sessions: verifying passwords under throttling, session tokens, logout. */
+#include "domain/sessions.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/encode.h"
+#include "domain/audit.h"
+#include "domain/password.h"
+
+#define TOKEN_BYTES 32
+/* A session's last use is written at most this often, not at every request. */
+#define TOUCH_EVERY_SECONDS 60
+
+enum session_sql {
+	SESSION_ACCOUNT_BY_LOGIN,	/* SESSION_ACCOUNT_BY_LOGIN */
+	SESSION_INSERT,			/* SESSION_INSERT */
+	SESSION_RESOLVE,		/* SESSION_RESOLVE */
+	SESSION_TOUCH,			/* SESSION_TOUCH */
+	SESSION_DELETE,			/* SESSION_DELETE */
+	SESSION_DELETE_ACCOUNT,		/* SESSION_DELETE_ACCOUNT */
+	SESSION_THROTTLE_GET,		/* SESSION_THROTTLE_GET */
+	SESSION_THROTTLE_FAIL,		/* SESSION_THROTTLE_FAIL */
+	SESSION_THROTTLE_CLEAR,		/* SESSION_THROTTLE_CLEAR */
+};
+
+static const char *const session_sql[] = {
+	[SESSION_ACCOUNT_BY_LOGIN] = "SELECT id, login, display_name, role, status, must_change_password,"
+				     " password_hash FROM accounts WHERE province = {province} AND login = ?",
+	[SESSION_INSERT] = "INSERT INTO sessions (province, token_hash, account_id, created_at, last_seen_at,"
+			   " expires_at) VALUES ({province}, ?, ?, ?, ?, ?)",
+	[SESSION_RESOLVE] = "SELECT a.id, a.login, a.display_name, a.role, a.must_change_password,"
+			    " s.last_seen_at < ? FROM sessions s JOIN accounts a"
+			    " ON a.province = s.province AND a.id = s.account_id"
+			    " WHERE s.province = {province} AND s.token_hash = ? AND a.status = 'active'"
+			    " AND s.expires_at > ? AND s.last_seen_at > ?",
+	[SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ? WHERE province = {province} AND token_hash = ?",
+	[SESSION_DELETE] = "DELETE FROM sessions WHERE province = {province} AND token_hash = ?",
+	[SESSION_DELETE_ACCOUNT] = "DELETE FROM sessions WHERE province = {province} AND account_id = ?",
+	[SESSION_THROTTLE_GET] = "SELECT failures, TIMESTAMPDIFF(SECOND, ?, window_start) FROM login_throttle"
+				 " WHERE province = {province} AND subject = ? AND window_start > ?",
+	/* A window older than the limit restarts at one failure; otherwise the count grows. */
+	[SESSION_THROTTLE_FAIL] = "INSERT INTO login_throttle (province, subject, window_start, failures)"
+				  " VALUES ({province}, ?, ?, 1) ON DUPLICATE KEY UPDATE"
+				  " failures = IF(window_start <= ?, 1, failures + 1),"
+				  " window_start = IF(window_start <= ?, VALUES(window_start), window_start)",
+	[SESSION_THROTTLE_CLEAR] = "DELETE FROM login_throttle WHERE province = {province} AND subject = ?",
+};
+
+static const struct db_statements session_statements = DB_STATEMENTS("sessions", session_sql);
+
+const struct tenant *actor_tenant(const struct config *config, const struct actor *actor)
+{
+	return config_tenant_by_code(config, actor->province);
+}
+
+static void time_text(int64_t us, char out[27])
+{
+	utc_datetime_format(us, out);
+}
+
+static void bind_time(struct db_query *q, int64_t us)
+{
+	char text[27];
+	time_text(us, text);
+	db_bind_text(q, text, strlen(text));
+}
+
+/* The keyed hash that names a throttle subject, so the table holds no login or address. */
+static void throttle_subject(const struct keyring *keys, const struct tenant *t, const char *kind,
+			     const char *value, uint8_t out[CRYPTO_SHA256_BYTES])
+{
+	uint8_t key[KEY_BYTES];
+	struct buf b = BUF_INIT;
+	keyring_key(keys, KEY_LOOKUP, keyring_current(keys, KEY_LOOKUP), t->code, key);
+	buf_printf(&b, "throttle:%s:%s", kind, value);
+	crypto_hmac_sha256(key, sizeof(key), b.data, b.len, out);
+	crypto_wipe(key, sizeof(key));
+	buf_free(&b);
+}
+
+/* Failures of subject in the current window and the seconds until that window ends. */
+static enum db_status throttle_get(struct db *db, const struct tenant *t, const uint8_t subject[32],
+				   int64_t now_us, int64_t window_us, unsigned *failures, unsigned *seconds_left)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_THROTTLE_GET, &q);
+	if (status != DB_OK)
+		return status;
+	bind_time(q, now_us - window_us);
+	db_bind_text(q, (const char *)subject, 32);
+	bind_time(q, now_us - window_us);
+	*failures = 0;
+	*seconds_left = 0;
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		*failures = (unsigned)db_col_int(q, 0);
+		int64_t left = db_col_int(q, 1);
+		*seconds_left = left > 0 ? (unsigned)left : 1;
+	}
+	db_query_free(q);
+	return status;
+}
+
+static enum db_status throttle_run(struct db *db, const struct tenant *t, enum session_sql which,
+				   const uint8_t subject[32], int64_t now_us, int64_t window_us)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)subject, 32);
+	if (which == SESSION_THROTTLE_FAIL) {
+		bind_time(q, now_us);
+		bind_time(q, now_us - window_us);
+		bind_time(q, now_us - window_us);
+	}
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+static void fill_actor(struct db_query *q, const struct tenant *t, struct actor *a)
+{
+	a->account_id = db_col_int(q, 0);
+	snprintf(a->province, sizeof(a->province), "%s", t->code);
+	snprintf(a->login, sizeof(a->login), "%s", db_col_text(q, 1, NULL));
+	snprintf(a->display_name, sizeof(a->display_name), "%s", db_col_text(q, 2, NULL));
+	a->role = role_from_name(db_col_text(q, 3, NULL));
+}
+
+static enum db_status create_session(struct db *db, const struct config *config, const struct tenant *t,
+				     struct actor *actor, char token[SESSION_TOKEN_MAX + 1])
+{
+	uint8_t raw[TOKEN_BYTES];
+	crypto_random(raw, sizeof(raw));
+	crypto_sha256(raw, sizeof(raw), actor->session_hash);
+	int64_t now = clock_now_us();
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_INSERT, &q);
+	if (status == DB_OK) {
+		db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
+		db_bind_int(q, actor->account_id);
+		bind_time(q, now);
+		bind_time(q, now);
+		bind_time(q, now + (int64_t)config->session_absolute_hours * 3600 * 1000000);
+		status = db_execute(q);
+		db_query_free(q);
+	}
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s.", t->code);
+	base64url_encode(&b, raw, sizeof(raw));
+	snprintf(token, SESSION_TOKEN_MAX + 1, "%s", buf_str(&b));
+	crypto_wipe(raw, sizeof(raw));
+	crypto_wipe(b.data, b.len);
+	buf_free(&b);
+	return status;
+}
+
+enum db_status session_login(struct db *db, const struct config *config, const struct keyring *keys,
+			     const struct tenant *t, const char *login, const char *password, const char *address,
+			     enum login_result *result, unsigned *retry_after, struct actor *actor,
+			     char token[SESSION_TOKEN_MAX + 1])
+{
+	uint8_t by_login[32], by_address[32];
+	int64_t now = clock_now_us(), window = (int64_t)config->login_window_minutes * 60 * 1000000;
+	unsigned login_failures, address_failures, login_left, address_left;
+	memset(actor, 0, sizeof(*actor));
+	actor->address = address;
+	*result = LOGIN_REFUSED;
+	*retry_after = 0;
+	throttle_subject(keys, t, "login", login, by_login);
+	throttle_subject(keys, t, "address", address ? address : "-", by_address);
+	enum db_status status = throttle_get(db, t, by_login, now, window, &login_failures, &login_left);
+	if (status == DB_OK)
+		status = throttle_get(db, t, by_address, now, window, &address_failures, &address_left);
+	if (status != DB_OK)
+		return status;
+	if (login_failures >= config->login_failures_per_account ||
+	    address_failures >= config->login_failures_per_address) {
+		*result = LOGIN_THROTTLED;
+		*retry_after = login_failures >= config->login_failures_per_account ? login_left : address_left;
+		if (address_failures >= config->login_failures_per_address && address_left > *retry_after)
+			*retry_after = address_left;
+		audit_record(db, t, actor, AUDIT_LOGIN_THROTTLED, "", "");
+		return DB_OK;
+	}
+
+	struct db_query *q;
+	status = db_query_tenant(db, t, &session_statements, SESSION_ACCOUNT_BY_LOGIN, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, login, strlen(login));
+	status = db_execute(q);
+	bool found = status == DB_OK && db_fetch(q) > 0;
+	bool ok = false;
+	if (found) {
+		fill_actor(q, t, actor);
+		actor->must_change_password = db_col_int(q, 5) != 0;
+		bool active = strcmp(db_col_text(q, 4, NULL), "active") == 0;
+		ok = password_verify(password, db_col_text(q, 6, NULL)) && active;
+	} else if (status == DB_OK) {
+		password_verify_dummy(password);
+	}
+	db_query_free(q);
+	if (status != DB_OK)
+		return status;
+	if (!ok) {
+		throttle_run(db, t, SESSION_THROTTLE_FAIL, by_login, now, window);
+		throttle_run(db, t, SESSION_THROTTLE_FAIL, by_address, now, window);
+		/* A failed login names the account only when it exists: a typed password in the
+		 * login field must not land in the log. */
+		audit_record(db, t, actor, AUDIT_LOGIN_FAILED, found ? "" : "unknown-login", "");
+		memset(actor, 0, sizeof(*actor));
+		return DB_OK;
+	}
+	throttle_run(db, t, SESSION_THROTTLE_CLEAR, by_login, now, window);
+	status = create_session(db, config, t, actor, token);
+	if (status == DB_OK) {
+		*result = LOGIN_OK;
+		audit_record(db, t, actor, AUDIT_LOGIN, "", "");
+	}
+	return status;
+}
+
+enum db_status session_resolve(struct db *db, const struct config *config, const char *token, bool *found,
+			       struct actor *actor)
+{
+	*found = false;
+	memset(actor, 0, sizeof(*actor));
+	size_t len = token ? strlen(token) : 0;
+	if (len < 4 || len > SESSION_TOKEN_MAX || token[2] != '.')
+		return DB_OK;
+	char code[3] = { token[0], token[1], '\0' };
+	const struct tenant *t = config_tenant_by_code(config, code);
+	uint8_t raw[TOKEN_BYTES];
+	if (!t || base64url_decode(token + 3, len - 3, raw, sizeof(raw)) != TOKEN_BYTES)
+		return DB_OK;
+	crypto_sha256(raw, sizeof(raw), actor->session_hash);
+	crypto_wipe(raw, sizeof(raw));
+
+	int64_t now = clock_now_us();
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_RESOLVE, &q);
+	if (status != DB_OK)
+		return status;
+	bind_time(q, now - (int64_t)TOUCH_EVERY_SECONDS * 1000000);
+	db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
+	bind_time(q, now);
+	bind_time(q, now - (int64_t)config->session_idle_minutes * 60 * 1000000);
+	status = db_execute(q);
+	bool touch = false;
+	if (status == DB_OK && db_fetch(q) > 0) {
+		fill_actor(q, t, actor);
+		actor->must_change_password = db_col_int(q, 4) != 0;
+		touch = db_col_int(q, 5) != 0;
+		*found = actor->role != ROLE_COUNT;
+		actor->must_change_password = actor->must_change_password && *found;
+	}
+	db_query_free(q);
+	if (status == DB_OK && *found && touch) {
+		status = db_query_tenant(db, t, &session_statements, SESSION_TOUCH, &q);
+		if (status == DB_OK) {
+			bind_time(q, now);
+			db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
+			status = db_execute(q);
+			db_query_free(q);
+		}
+	}
+	if (!*found)
+		memset(actor, 0, sizeof(*actor));
+	return status;
+}
+
+static enum db_status delete_by(struct db *db, const struct tenant *t, enum session_sql which, const void *key,
+				int64_t account_id)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	if (which == SESSION_DELETE)
+		db_bind_text(q, key, SESSION_HASH_BYTES);
+	else
+		db_bind_int(q, account_id);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+enum db_status session_logout(struct db *db, const struct config *config, const struct actor *actor)
+{
+	const struct tenant *t = actor_tenant(config, actor);
+	enum db_status status = delete_by(db, t, SESSION_DELETE, actor->session_hash, 0);
+	if (status == DB_OK)
+		audit_record(db, t, actor, AUDIT_LOGOUT, "", "");
+	return status;
+}
+
+enum db_status session_logout_everywhere(struct db *db, const struct config *config, const struct actor *actor)
+{
+	const struct tenant *t = actor_tenant(config, actor);
+	enum db_status status = session_end_all(db, t, actor->account_id);
+	if (status == DB_OK)
+		audit_record(db, t, actor, AUDIT_LOGOUT_EVERYWHERE, "", "");
+	return status;
+}
+
+enum db_status session_end_all(struct db *db, const struct tenant *t, int64_t account_id)
+{
+	return delete_by(db, t, SESSION_DELETE_ACCOUNT, NULL, account_id);
+}

@@ -1,0 +1,45 @@
+/* Logins and sessions: verifying passwords under throttling, session tokens, logout. */
+#ifndef VAORA_SESSIONS_H
+#define VAORA_SESSIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+#include "domain/keys.h"
+
+/* "PP." + 43 base64url characters of 32 random bytes. */
+#define SESSION_TOKEN_MAX 48
+
+enum login_result {
+	LOGIN_OK,		/* *actor and token are set */
+	LOGIN_REFUSED,		/* unknown login, wrong password or disabled account: one answer */
+	LOGIN_THROTTLED,	/* too many failures; retry_after says when */
+};
+
+/* Checks login and password for province t (the instance for operators), counting failures
+ * per login and per address in the database. On LOGIN_OK creates a session: token receives
+ * the cookie value. Refusals cost the same time whether or not the login exists. */
+enum db_status session_login(struct db *db, const struct config *config, const struct keyring *keys,
+			     const struct tenant *t, const char *login, const char *password, const char *address,
+			     enum login_result *result, unsigned *retry_after, struct actor *actor,
+			     char token[SESSION_TOKEN_MAX + 1]);
+
+/* Finds the live session of a cookie value and its account; touches it (at most once a
+ * minute). *found is false for a malformed, unknown, expired or idle token, or a disabled
+ * account. Returns DB_DOWN when the token's shard cannot answer. */
+enum db_status session_resolve(struct db *db, const struct config *config, const char *token, bool *found,
+			       struct actor *actor);
+
+/* Ends the actor's session, or all sessions of the actor's account. */
+enum db_status session_logout(struct db *db, const struct config *config, const struct actor *actor);
+enum db_status session_logout_everywhere(struct db *db, const struct config *config, const struct actor *actor);
+/* Ends every session of an account (disabled, password reset). */
+enum db_status session_end_all(struct db *db, const struct tenant *t, int64_t account_id);
+
+/* The tenant an actor belongs to (the instance for operators). */
+const struct tenant *actor_tenant(const struct config *config, const struct actor *actor);
+
+#endif

@@ -1,0 +1,60 @@
+/* The one validation of free text and login names that every input shares. */
+#include "domain/text.h"
+
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/utf8.h"
+
+const char *text_error(const char *s, size_t max_chars, bool optional)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (len == 0)
+		return optional ? NULL : "field_required";
+	if (!utf8_valid(s, len))
+		return "error_bad_utf8";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return "field_control_chars";
+	}
+	if (utf8_length(s, len) > max_chars)
+		return "field_too_long";
+	return NULL;
+}
+
+char *text_clean(const char *s)
+{
+	struct buf b = BUF_INIT;
+	bool space = false;
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (*p == ' ' || *p == '\t') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = false;
+		buf_putc(&b, *p);
+	}
+	return buf_take(&b);
+}
+
+const char *login_normalize(const char *login, char out[65])
+{
+	size_t len = login ? strlen(login) : 0;
+	if (len == 0)
+		return "field_required";
+	if (len < 3 || len > 64)
+		return "login_bad";
+	for (size_t i = 0; i < len; i++) {
+		char c = login[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return "login_bad";
+		out[i] = c;
+	}
+	out[len] = '\0';
+	return NULL;
+}

@@ -1,0 +1,34 @@
+/* The staff home of each role (what they can do here), and the operator's overview. */
+#include "web/pages.h"
+
+#include "domain/roles.h"
+#include "web/views.h"
+
+int page_desk(struct app *app, struct request *req, struct response *resp)
+{
+	enum role r = req->actor.role;
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "desk_title")));
+	json_object_set_new(ctx, "can_accounts", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER));
+	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
+	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
+	int rc = views_page(app->views, req, resp, 200, "desk", ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+int page_admin(struct app *app, struct request *req, struct response *resp)
+{
+	json_t *ctx = json_object();
+	json_t *list = json_array();
+	for (size_t i = 0; i < app->config->tenant_count; i++) {
+		const struct tenant *t = &app->config->tenants[i];
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "code", t->code, "slug", t->slug, "name",
+						      t->name, "shard", app->config->shards[t->shard].name));
+	}
+	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "admin_title")));
+	json_object_set_new(ctx, "provinces", list);
+	int rc = views_page(app->views, req, resp, 200, "admin", ctx);
+	json_decref(ctx);
+	return rc;
+}
