@@ -107,7 +107,8 @@ bool accounts_may_create(const struct actor *creator, enum role role)
 {
 	if (role == ROLE_COUNT)
 		return false;
-	if (!creator)
+	/* The command line (an actor without an account) is the operator's own hand. */
+	if (!actor_known(creator))
 		return true;
 	switch (creator->role) {
 	case ROLE_OPERATOR:
@@ -151,7 +152,7 @@ static enum db_status check_areas(struct db *db, const struct tenant *t, const s
 				  enum role role, char codes[][AREA_CODE_MAX + 1], size_t n,
 				  struct field_errors *errors)
 {
-	bool officer_creates = creator && creator->role == ROLE_AREA_OFFICER;
+	bool officer_creates = actor_known(creator) && creator->role == ROLE_AREA_OFFICER;
 	if (n == 0 && (role == ROLE_AREA_OFFICER || officer_creates)) {
 		field_error(errors, "areas", "areas_required");
 		return DB_OK;

@@ -37,7 +37,8 @@ struct account_input {
 };
 
 /* The roles actor may create: an operator creates province admins, an admin every province
- * role, an area officer venue managers. creator NULL means the command line (any role). */
+ * role, an area officer venue managers. A creator without an account (NULL, or the command
+ * line's actor) may create any role. */
 bool accounts_may_create(const struct actor *creator, enum role role);
 
 /* Validates input once for page and command line; on errors fills errors and creates

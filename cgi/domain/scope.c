@@ -28,8 +28,8 @@ static const char *const scope_sql[] = {
 	[SCOPE_VENUE_OFFICER] = "SELECT COUNT(*) FROM venues v JOIN account_areas o"
 				" ON o.province = v.province AND o.area_code = v.area_code"
 				" WHERE v.province = {province} AND v.id = ? AND o.account_id = ?",
-	[SCOPE_VENUE_MANAGER] = "SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
-				" AND account_id = ? AND kind = 'manager'",
+	[SCOPE_VENUE_MANAGER] = ("SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
+				 " AND account_id = ? AND kind = 'manager'"),
 };
 
 static const struct db_statements scope_statements = DB_STATEMENTS("scope", scope_sql);

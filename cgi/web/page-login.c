@@ -72,8 +72,8 @@ int page_login(struct app *app, struct request *req, struct response *resp)
 	const char *password = fields_get(&req->form, "password");
 	char login[LOGIN_MAX + 1];
 	/* Over-long input gets the form again with the login kept (never the password). */
-	if (typed && strlen(typed) > LOGIN_MAX * 4)
-		return render_login(app, req, resp, 200, "", "field_too_long", 0);
+	if (typed && strlen(typed) > LOGIN_MAX)
+		return render_login(app, req, resp, 200, typed, "field_too_long", 0);
 	if (password && strlen(password) > PASSWORD_MAX_BYTES)
 		return render_login(app, req, resp, 200, typed, "password_too_long", 0);
 	if (!password || !*password || login_normalize(typed, login))

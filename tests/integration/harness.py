@@ -1,6 +1,8 @@
 """Integration harness: one whole private stack in a throw-away folder on a free port,
 driven over HTTP as a user's client would, always stopped at the end."""
 import http.client
+import re
+import urllib.parse
 import os
 import shutil
 import socket
@@ -185,3 +187,65 @@ def run_tests(stack, modules, results_file):
                 with open(results_file, "a") as f:
                     f.write(f"integration:{label} 1 {0 if ok else 1}\n")
     return passed, failed
+
+
+DEMO_PASSWORD = "vaora-demo-2026"
+CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+class Browser:
+    """A cookie-keeping client that logs in and submits forms with their CSRF token, as a
+    person's browser would."""
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.cookies = {}
+
+    def _cookie_header(self):
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _keep_cookies(self, r):
+        for c in r.headers_named("Set-Cookie"):
+            name, _, rest = c.partition("=")
+            value = rest.split(";", 1)[0]
+            if "Max-Age=0" in c:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+
+    def request(self, method, path, body=None, headers=None):
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = self._cookie_header()
+        r = self.stack.request(method, path, body=body, headers=h)
+        self._keep_cookies(r)
+        return r
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def csrf_from(self, page_path):
+        r = self.get(page_path)
+        m = CSRF_FIELD.search(r.text)
+        if not m:
+            raise Failure(f"no CSRF token on {page_path} ({r.status})")
+        return m.group(1)
+
+    def post_form(self, path, fields, csrf_page=None, csrf=True):
+        """Posts fields; takes a CSRF token from csrf_page (default: the desk or login page)."""
+        data = dict(fields)
+        if csrf and "csrf" not in data:
+            data["csrf"] = self.csrf_from(csrf_page or path)
+        return self.request("POST", path, body=urllib.parse.urlencode(data))
+
+    def login(self, login, password=DEMO_PASSWORD, province="ha-noi"):
+        base = f"/{province}" if province else ""
+        r = self.post_form(f"{base}/login", {"login": login, "password": password}, csrf_page=f"{base}/login")
+        return r
+
+
+def logged_in(stack, login, password=DEMO_PASSWORD, province="ha-noi"):
+    b = Browser(stack)
+    r = b.login(login, password, province)
+    check(r.status == 303, f"login {login}: status {r.status}")
+    return b

@@ -445,14 +445,25 @@ static void test_regression_long_password_truncated(void **state)
 {
 	(void)state;
 	struct buf pw = BUF_INIT;
-	for (int i = 0; i < 300; i++)
+	for (int i = 0; i < 256; i++)
 		buf_putc(&pw, (char)('a' + i % 26));
 	write_file("vaora.conf", valid_conf);
 	write_file("tenants/provinces.conf", valid_provinces);
 	write_file("db-password", buf_str(&pw));
+	struct config *c = load_ok();
+	int whole = strcmp(c->shards[0].password, buf_str(&pw)) == 0;
+	config_free(c);
+	if (!whole) {
+		buf_free(&pw);
+		fail_msg("a 256-byte password did not load whole");
+	}
+
+	for (int i = 256; i < 300; i++)
+		buf_putc(&pw, (char)('a' + i % 26));
+	write_file("db-password", buf_str(&pw));
 	char err[ERR_MAX] = "";
 	char *path = path_of("vaora.conf");
-	struct config *c = config_load(path, err, sizeof(err));
+	c = config_load(path, err, sizeof(err));
 	free(path);
 	if (c) {
 		size_t got = strlen(c->shards[0].password);
