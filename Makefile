@@ -2,10 +2,11 @@
 
 # Compiler and flags (override on the command line: make CC=clang).
 CC       ?= cc
-# Libraries found through pkg-config; libfcgi has no .pc file and is linked by name.
+# Libraries found through pkg-config; libfcgi and libunistring have no .pc file and are
+# linked by name.
 PKGS     := libmariadb jansson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lunistring
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 CPPFLAGS := -D_GNU_SOURCE -Icgi $(PKG_CFLAGS)
 CFLAGS   ?= -O2 -g

@@ -10,6 +10,7 @@ mariadb-server mariadb-client libmariadb-dev
 nginx-light
 libqrencode-dev libjansson-dev libssl-dev
 libcairo2-dev libpango1.0-dev fonts-noto-core fontconfig
+libunistring-dev
 libcmocka-dev
 clang libclang-rt-14-dev
 zbar-tools poppler-utils curl ca-certificates

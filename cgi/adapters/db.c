@@ -558,6 +558,15 @@ void db_rollback(struct db *db, size_t shard)
 		shard_failure(db, shard, mysql_errno(m), mysql_error(m), "rollback");
 }
 
+enum db_status db_end(struct db *db, size_t shard, enum db_status status)
+{
+	if (status == DB_OK)
+		status = db_commit(db, shard);
+	if (status != DB_OK)
+		db_rollback(db, shard);
+	return status;
+}
+
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen)
 {
 	enum db_status status = shard_ready(db, shard);

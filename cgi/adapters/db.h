@@ -68,6 +68,9 @@ void db_query_free(struct db_query *q);
 enum db_status db_begin(struct db *db, size_t shard);
 enum db_status db_commit(struct db *db, size_t shard);
 void db_rollback(struct db *db, size_t shard);
+/* Ends a transaction: commits when status is DB_OK, otherwise (or when the commit fails) rolls
+ * back. Returns the final status, so "status = db_end(db, shard, status)" closes any path. */
+enum db_status db_end(struct db *db, size_t shard, enum db_status status);
 
 /* Runs a script of several statements (migrations only: trusted text from schema/). */
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen);

@@ -241,10 +241,8 @@ enum db_status accounts_create(struct db *db, const struct tenant *t, const stru
 		snprintf(object, sizeof(object), "account:%lld", (long long)*id);
 		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[role]);
 	}
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
+	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
-		db_rollback(db, t->shard);
 		*id = 0;
 		if (status == DB_DUPLICATE) {
 			field_error(errors, "login", "login_taken");
@@ -364,10 +362,7 @@ enum db_status accounts_set_active(struct db *db, const struct tenant *t, const 
 		status = session_end_all(db, t, id);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, object, "");
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
-	if (status != DB_OK)
-		db_rollback(db, t->shard);
+	status = db_end(db, t->shard, status);
 	return status;
 }
 
@@ -425,10 +420,7 @@ enum db_status accounts_reset_password(struct db *db, const struct tenant *t, co
 		status = session_end_all(db, t, id);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, object, "");
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
-	if (status != DB_OK)
-		db_rollback(db, t->shard);
+	status = db_end(db, t->shard, status);
 	return status;
 }
 
@@ -468,10 +460,7 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 		status = set_password(db, t, actor->account_id, hash, false);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, object, "");
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
-	if (status != DB_OK)
-		db_rollback(db, t->shard);
+	status = db_end(db, t->shard, status);
 	return status;
 }
 
@@ -525,10 +514,7 @@ enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, 
 				      assign ? "volunteer" : NULL);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, object, detail);
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
-	if (status != DB_OK)
-		db_rollback(db, t->shard);
+	status = db_end(db, t->shard, status);
 	return status;
 }
 

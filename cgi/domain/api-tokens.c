@@ -88,10 +88,8 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
 	if (status == DB_OK)
 		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, object, role_names[r]);
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
+	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
-		db_rollback(db, t->shard);
 		token[0] = '\0';
 	}
 out:
@@ -153,10 +151,7 @@ enum db_status api_token_revoke(struct db *db, const struct tenant *t, const str
 	}
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, object, "");
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
-	if (status != DB_OK)
-		db_rollback(db, t->shard);
+	status = db_end(db, t->shard, status);
 	return status;
 }
 

@@ -183,11 +183,8 @@ enum db_status areas_import(struct db *db, const struct tenant *t, const struct 
 	snprintf(detail, sizeof(detail), "%lu rows", (unsigned long)n);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_AREAS_IMPORT, "areas", detail);
+	status = db_end(db, t->shard, status);
 	if (status == DB_OK)
-		status = db_commit(db, t->shard);
-	if (status != DB_OK)
-		db_rollback(db, t->shard);
-	else
 		*imported = n;
 	free_rows(rows, n);
 	return status;

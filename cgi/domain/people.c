@@ -206,10 +206,8 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 	snprintf(object, sizeof(object), "person:%lld", (long long)*id);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");
-	if (status == DB_OK)
-		status = db_commit(db, t->shard);
+	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
-		db_rollback(db, t->shard);
 		*id = 0;
 	}
 out:

@@ -25,6 +25,7 @@ enum session_sql {
 	SESSION_THROTTLE_GET,		/* SESSION_THROTTLE_GET */
 	SESSION_THROTTLE_FAIL,		/* SESSION_THROTTLE_FAIL */
 	SESSION_THROTTLE_CLEAR,		/* SESSION_THROTTLE_CLEAR */
+	SESSION_THROTTLE_REFUND,	/* SESSION_THROTTLE_REFUND */
 };
 
 static const char *const session_sql[] = {
@@ -48,6 +49,8 @@ static const char *const session_sql[] = {
 				  " failures = IF(window_start <= ?, 1, failures + 1),"
 				  " window_start = IF(window_start <= ?, VALUES(window_start), window_start)",
 	[SESSION_THROTTLE_CLEAR] = "DELETE FROM login_throttle WHERE province = {province} AND subject = ?",
+	[SESSION_THROTTLE_REFUND] = "UPDATE login_throttle SET failures = failures - 1"
+				    " WHERE province = {province} AND subject = ? AND failures > 0",
 };
 
 static const struct db_statements session_statements = DB_STATEMENTS("sessions", session_sql);
@@ -160,6 +163,9 @@ static enum db_status create_session(struct db *db, const struct config *config,
 	return status;
 }
 
+/* Every attempt is counted before its password is checked, and refunded when it succeeds:
+ * attempts arriving together then cannot all slip under the limit while each waits for its
+ * (slow, on purpose) password check. */
 enum db_status session_login(struct db *db, const struct config *config, const struct keyring *keys,
 			     const struct tenant *t, const char *login, const char *password, const char *address,
 			     enum login_result *result, unsigned *retry_after, struct actor *actor,
@@ -167,23 +173,28 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 {
 	uint8_t by_login[32], by_address[32];
 	int64_t now = clock_now_us(), window = (int64_t)config->login_window_minutes * 60 * 1000000;
-	unsigned login_failures, address_failures, login_left, address_left;
+	unsigned login_attempts, address_attempts, login_left, address_left;
 	memset(actor, 0, sizeof(*actor));
 	actor->address = address;
 	*result = LOGIN_REFUSED;
 	*retry_after = 0;
 	throttle_subject(keys, t, "login", login, by_login);
 	throttle_subject(keys, t, "address", address ? address : "-", by_address);
-	enum db_status status = throttle_get(db, t, by_login, now, window, &login_failures, &login_left);
+	enum db_status status = throttle_run(db, t, SESSION_THROTTLE_FAIL, by_login, now, window);
 	if (status == DB_OK)
-		status = throttle_get(db, t, by_address, now, window, &address_failures, &address_left);
+		status = throttle_run(db, t, SESSION_THROTTLE_FAIL, by_address, now, window);
+	if (status == DB_OK)
+		status = throttle_get(db, t, by_login, now, window, &login_attempts, &login_left);
+	if (status == DB_OK)
+		status = throttle_get(db, t, by_address, now, window, &address_attempts, &address_left);
 	if (status != DB_OK)
 		return status;
-	if (login_failures >= config->login_failures_per_account ||
-	    address_failures >= config->login_failures_per_address) {
+	bool login_over = login_attempts > config->login_failures_per_account;
+	bool address_over = address_attempts > config->login_failures_per_address;
+	if (login_over || address_over) {
 		*result = LOGIN_THROTTLED;
-		*retry_after = login_failures >= config->login_failures_per_account ? login_left : address_left;
-		if (address_failures >= config->login_failures_per_address && address_left > *retry_after)
+		*retry_after = login_over ? login_left : 0;
+		if (address_over && address_left > *retry_after)
 			*retry_after = address_left;
 		audit_record(db, t, actor, AUDIT_LOGIN_THROTTLED, "", "");
 		return DB_OK;
@@ -209,8 +220,6 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 	if (status != DB_OK)
 		return status;
 	if (!ok) {
-		throttle_run(db, t, SESSION_THROTTLE_FAIL, by_login, now, window);
-		throttle_run(db, t, SESSION_THROTTLE_FAIL, by_address, now, window);
 		/* A failed login names the account only when it exists: a typed password in the
 		 * login field must not land in the log. */
 		audit_record(db, t, actor, AUDIT_LOGIN_FAILED, found ? "" : "unknown-login", "");
@@ -218,6 +227,7 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 		return DB_OK;
 	}
 	throttle_run(db, t, SESSION_THROTTLE_CLEAR, by_login, now, window);
+	throttle_run(db, t, SESSION_THROTTLE_REFUND, by_address, now, window);
 	status = create_session(db, config, t, actor, token);
 	if (status == DB_OK) {
 		*result = LOGIN_OK;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "adapters/unicode.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 
@@ -26,6 +27,7 @@ const char *text_error(const char *s, size_t max_chars, bool optional)
 char *text_clean(const char *s)
 {
 	struct buf b = BUF_INIT;
+	char *out;
 	bool space = false;
 	for (const char *p = s ? s : ""; *p; p++) {
 		if (*p == ' ' || *p == '\t') {
@@ -36,6 +38,12 @@ char *text_clean(const char *s)
 			buf_putc(&b, ' ');
 		space = false;
 		buf_putc(&b, *p);
+	}
+	/* Normalize only valid text; invalid text is refused by text_error anyway. */
+	if (utf8_valid(buf_str(&b), b.len)) {
+		out = unicode_nfc(buf_str(&b), b.len);
+		buf_free(&b);
+		return out;
 	}
 	return buf_take(&b);
 }

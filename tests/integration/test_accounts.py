@@ -4,6 +4,7 @@ import re
 import stat
 import subprocess
 import time
+import unicodedata
 import urllib.parse
 
 import fixtures
@@ -105,10 +106,13 @@ def test_absolute_expiry_ends_a_busy_session(stack):
 
 def test_admin_creates_an_account_that_must_change_its_password(stack):
     admin = logged_in(stack, "hn.admin")
-    r, otp = create_account(admin, {"login": "Flow.Volunteer", "display_name": "  Lê   Văn Tình ",
+    # Typed with combining marks (NFD), as some phones send Vietnamese: stored and shown as NFC.
+    nfd_name = unicodedata.normalize("NFD", "  Lê   Văn Tình ")
+    r, otp = create_account(admin, {"login": "Flow.Volunteer", "display_name": nfd_name,
                                     "role": "volunteer", "areas": ""})
     check(r.status == 201 and otp and len(otp) == 16, r.status)
-    check("flow.volunteer" in r.text and "Lê Văn Tình" in r.text, "login not normalized or name not cleaned")
+    check("flow.volunteer" in r.text and unicodedata.normalize("NFC", "Lê Văn Tình") in r.text,
+          "login not normalized or name not cleaned")
     new = Browser(stack)
     r = new.login("flow.volunteer", otp)
     check(r.header("Location") == "/ha-noi/password", r.header("Location"))
