@@ -4,7 +4,7 @@
 CC       ?= cc
 # Libraries found through pkg-config; libfcgi and libunistring have no .pc file and are
 # linked by name.
-PKGS     := libmariadb jansson libcrypto
+PKGS     := libmariadb jansson libcrypto libqrencode cairo pangocairo fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lunistring
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -414,7 +415,7 @@ void config_free(struct config *c)
 const struct tenant *config_tenant_by_slug(const struct config *c, const char *slug, size_t len)
 {
 	for (size_t i = 0; i < c->tenant_count; i++)
-		if (strlen(c->tenants[i].slug) == len && memcmp(c->tenants[i].slug, slug, len) == 0)
+		if (strlen(c->tenants[i].slug) == len && strncasecmp(c->tenants[i].slug, slug, len) == 0)
 			return &c->tenants[i];
 	return NULL;
 }

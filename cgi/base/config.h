@@ -66,7 +66,7 @@ void config_free(struct config *c);
 /* The province code of instance-wide rows. */
 #define INSTANCE_CODE "00"
 
-/* Lookups; NULL when absent. */
+/* Lookups; NULL when absent. Slugs match in any case: posters print URLs in upper case. */
 const struct tenant *config_tenant_by_slug(const struct config *c, const char *slug, size_t len);
 /* By code; INSTANCE_CODE gives the instance pseudo-tenant. */
 const struct tenant *config_tenant_by_code(const struct config *c, const char *code);

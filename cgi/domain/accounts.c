@@ -34,7 +34,7 @@ enum account_sql {
  * a scope check, so listing and checking can never disagree. */
 static const char *const account_sql[] = {
 	[ACCOUNT_INSERT] = "INSERT INTO accounts (province, login, display_name, role, password_hash,"
-			   " must_change_password, status, created_at) VALUES ({province}, ?, ?, ?, ?, 1, 'active', ?)",
+			   " must_change_password, status, created_at) VALUES ({province}, ?, ?, ?, ?, ?, 'active', ?)",
 	[ACCOUNT_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
 	[ACCOUNT_AREA_INSERT] = "INSERT IGNORE INTO account_areas (province, account_id, area_code)"
 				" VALUES ({province}, ?, ?)",
@@ -180,66 +180,120 @@ static enum db_status check_areas(struct db *db, const struct tenant *t, const s
 	return DB_OK;
 }
 
+/* An account's fields after the one validation. */
+struct clean_account {
+	char login[LOGIN_MAX + 1];
+	char *name;	/* owned */
+	enum role role;
+	char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+	size_t code_count;
+};
+
+static enum db_status validate_account(struct db *db, const struct tenant *t, const struct actor *creator,
+				       const struct account_input *input, struct clean_account *c,
+				       struct field_errors *errors)
+{
+	const char *problem;
+	enum db_status status = DB_OK;
+	c->name = text_clean(input->display_name);
+	c->code_count = 0;
+	if ((problem = login_normalize(input->login, c->login)))
+		field_error(errors, "login", problem);
+	if ((problem = text_error(c->name, DISPLAY_NAME_MAX, false)))
+		field_error(errors, "display_name", problem);
+	c->role = role_from_name(input->role ? input->role : "");
+	if (!accounts_may_create(creator, c->role))
+		field_error(errors, "role", "role_not_allowed");
+	else if (split_areas(input->areas, c->codes, ACCOUNT_AREAS_MAX, &c->code_count) != 0)
+		field_error(errors, "areas", "areas_unknown");
+	else if (c->role == ROLE_AREA_OFFICER || c->role == ROLE_VENUE_MANAGER)
+		status = check_areas(db, t, creator, c->role, c->codes, c->code_count, errors);
+	return status;
+}
+
+/* Inserts the account and its areas inside the caller's transaction. */
+static enum db_status insert_account(struct db *db, const struct tenant *t, const struct clean_account *c,
+				     const char *hash, bool must_change, int64_t *id)
+{
+	char now[27];
+	struct db_query *q;
+	utc_datetime_format(clock_now_us(), now);
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_INSERT, &q);
+	if (status == DB_OK) {
+		bind_string(q, c->login);
+		bind_string(q, c->name);
+		bind_string(q, role_names[c->role]);
+		bind_string(q, hash);
+		db_bind_int(q, must_change);
+		bind_string(q, now);
+		status = db_execute(q);
+		*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
+		db_query_free(q);
+	}
+	for (size_t i = 0; status == DB_OK && i < c->code_count; i++) {
+		status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREA_INSERT, &q);
+		if (status == DB_OK) {
+			db_bind_int(q, *id);
+			bind_string(q, c->codes[i]);
+			status = db_execute(q);
+			db_query_free(q);
+		}
+	}
+	return status;
+}
+
+void accounts_check_input(struct db *db, const struct tenant *t, const struct account_input *input,
+			  struct field_errors *errors)
+{
+	struct clean_account c;
+	validate_account(db, t, NULL, input, &c, errors);
+	free(c.name);
+}
+
+enum db_status accounts_insert_self_registered(struct db *db, const struct tenant *t,
+					       const struct account_input *input, const char *password,
+					       struct field_errors *errors, int64_t *id)
+{
+	struct clean_account c;
+	char hash[PASSWORD_HASH_MAX];
+	*id = 0;
+	enum db_status status = validate_account(db, t, NULL, input, &c, errors);
+	if (status == DB_OK && !errors->count) {
+		if (password_hash(password, hash) != 0)
+			status = DB_ERROR;
+		else
+			status = insert_account(db, t, &c, hash, false, id);
+		if (status == DB_DUPLICATE) {
+			field_error(errors, "login", "login_taken");
+			status = DB_OK;
+		}
+	}
+	free(c.name);
+	return status;
+}
+
 enum db_status accounts_create(struct db *db, const struct tenant *t, const struct actor *creator,
 			       const struct account_input *input, struct field_errors *errors, int64_t *id,
 			       char one_time_password[ONE_TIME_PASSWORD_LEN + 1])
 {
-	char login[LOGIN_MAX + 1];
-	char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
-	size_t code_count = 0;
-	char *name = text_clean(input->display_name);
-	const char *problem;
-	enum db_status status = DB_OK;
+	struct clean_account c;
+	char hash[PASSWORD_HASH_MAX];
 	*id = 0;
-	if ((problem = login_normalize(input->login, login)))
-		field_error(errors, "login", problem);
-	if ((problem = text_error(name, DISPLAY_NAME_MAX, false)))
-		field_error(errors, "display_name", problem);
-	enum role role = role_from_name(input->role ? input->role : "");
-	if (!accounts_may_create(creator, role))
-		field_error(errors, "role", "role_not_allowed");
-	else if (split_areas(input->areas, codes, ACCOUNT_AREAS_MAX, &code_count) != 0)
-		field_error(errors, "areas", "areas_unknown");
-	else if (role == ROLE_AREA_OFFICER || role == ROLE_VENUE_MANAGER)
-		status = check_areas(db, t, creator, role, codes, code_count, errors);
+	enum db_status status = validate_account(db, t, creator, input, &c, errors);
 	if (status != DB_OK || errors->count)
 		goto out;
-
-	char hash[PASSWORD_HASH_MAX], now[27];
 	password_generate(one_time_password);
 	if (password_hash(one_time_password, hash) != 0) {
 		status = DB_ERROR;
 		goto out;
 	}
-	utc_datetime_format(clock_now_us(), now);
-	if ((status = db_begin(db, t->shard)) != DB_OK)
-		goto out;
-	struct db_query *q;
-	status = db_query_tenant(db, t, &account_statements, ACCOUNT_INSERT, &q);
-	if (status == DB_OK) {
-		bind_string(q, login);
-		bind_string(q, name);
-		bind_string(q, role_names[role]);
-		bind_string(q, hash);
-		bind_string(q, now);
-		status = db_execute(q);
-		if (status == DB_OK)
-			*id = (int64_t)db_insert_id(q);
-		db_query_free(q);
-	}
-	for (size_t i = 0; status == DB_OK && i < code_count; i++) {
-		status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREA_INSERT, &q);
-		if (status == DB_OK) {
-			db_bind_int(q, *id);
-			bind_string(q, codes[i]);
-			status = db_execute(q);
-			db_query_free(q);
-		}
-	}
+	status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = insert_account(db, t, &c, hash, true, id);
 	if (status == DB_OK) {
 		char object[48];
 		snprintf(object, sizeof(object), "account:%lld", (long long)*id);
-		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[role]);
+		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[c.role]);
 	}
 	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
@@ -250,7 +304,7 @@ enum db_status accounts_create(struct db *db, const struct tenant *t, const stru
 		}
 	}
 out:
-	free(name);
+	free(c.name);
 	return status;
 }
 

@@ -26,6 +26,14 @@ const char *const audit_action_names[] = {
 	[AUDIT_AREAS_IMPORT] = "areas-import",		/* AUDIT_AREAS_IMPORT */
 	[AUDIT_PERSON_CREATE] = "person-create",	/* AUDIT_PERSON_CREATE */
 	[AUDIT_PERSON_LOOKUP] = "person-lookup",	/* AUDIT_PERSON_LOOKUP */
+	[AUDIT_VENUE_REGISTER] = "venue-register",	/* AUDIT_VENUE_REGISTER */
+	[AUDIT_VENUE_CREATE] = "venue-create",		/* AUDIT_VENUE_CREATE */
+	[AUDIT_VENUE_UPDATE] = "venue-update",		/* AUDIT_VENUE_UPDATE */
+	[AUDIT_VENUE_DEACTIVATE] = "venue-deactivate",	/* AUDIT_VENUE_DEACTIVATE */
+	[AUDIT_VENUE_ACTIVATE] = "venue-activate",	/* AUDIT_VENUE_ACTIVATE */
+	[AUDIT_VENUE_VERIFY] = "venue-verify",		/* AUDIT_VENUE_VERIFY */
+	[AUDIT_VENUE_REISSUE] = "venue-reissue",	/* AUDIT_VENUE_REISSUE */
+	[AUDIT_POSTERS_BULK] = "posters-bulk",		/* AUDIT_POSTERS_BULK */
 };
 
 enum audit_sql {

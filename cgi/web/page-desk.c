@@ -10,6 +10,8 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "desk_title")));
 	json_object_set_new(ctx, "can_accounts", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER));
+	json_object_set_new(ctx, "can_venues", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER ||
+							   r == ROLE_VENUE_MANAGER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	int rc = views_page(app->views, req, resp, 200, "desk", ctx);

@@ -29,6 +29,22 @@ int page_account(struct app *app, struct request *req, struct response *resp);
 int page_account_disable(struct app *app, struct request *req, struct response *resp);
 int page_account_enable(struct app *app, struct request *req, struct response *resp);
 int page_account_reset(struct app *app, struct request *req, struct response *resp);
+/* page-venues.c */
+int page_venues(struct app *app, struct request *req, struct response *resp);
+int page_venue_new(struct app *app, struct request *req, struct response *resp);
+int page_venue_create(struct app *app, struct request *req, struct response *resp);
+int page_venue(struct app *app, struct request *req, struct response *resp);
+int page_venue_update(struct app *app, struct request *req, struct response *resp);
+int page_venue_deactivate(struct app *app, struct request *req, struct response *resp);
+int page_venue_activate(struct app *app, struct request *req, struct response *resp);
+int page_venue_verify(struct app *app, struct request *req, struct response *resp);
+int page_venue_reissue(struct app *app, struct request *req, struct response *resp);
+/* page-register.c */
+int page_register_form(struct app *app, struct request *req, struct response *resp);
+int page_register(struct app *app, struct request *req, struct response *resp);
+/* page-checkin.c */
+int page_checkin(struct app *app, struct request *req, struct response *resp);
+int page_short_code(struct app *app, struct request *req, struct response *resp);
 /* page-staff.c: volunteers of a venue */
 int page_venue_staff(struct app *app, struct request *req, struct response *resp);
 int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);

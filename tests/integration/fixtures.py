@@ -54,6 +54,13 @@ def add_venue(stack, province, name, area):
     return int(sql(stack, f"SELECT MAX(id) FROM {db}.venues WHERE province = '{province}'"))
 
 
+def make_manager(stack, province, venue_id, login):
+    db = "vaora_s2" if province == "79" else "vaora_s1"
+    account = sql(stack, f"SELECT id FROM {db}.accounts WHERE province = '{province}' AND login = '{login}'")
+    sql(stack, f"INSERT INTO {db}.venue_staff (province, venue_id, account_id, kind)"
+               f" VALUES ('{province}', {venue_id}, {account}, 'manager')")
+
+
 def add_token_row(stack, province, label):
     db = "vaora_s2" if province == "79" else "vaora_s1"
     sql(stack, f"INSERT INTO {db}.api_tokens (province, token_hash, role, label, created_by, created_at)"

@@ -1,0 +1,179 @@
+/* Venue pages for staff: search, create, view and edit, deactivate/activate, verify, reissue. */
+#include "web/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/num.h"
+#include "base/xmalloc.h"
+#include "domain/scope.h"
+#include "domain/venues.h"
+#include "web/venue-view.h"
+#include "web/views.h"
+
+/* Pages of a search a person would click through; deeper is the export's job. */
+#define VENUE_PAGES_MAX 10000
+
+static struct venue_filter filter_from(const struct request *req)
+{
+	uint64_t page = 0;
+	const char *p = fields_get(&req->query, "page");
+	if (p && !parse_uint(p, VENUE_PAGES_MAX, &page))
+		page = 0;
+	const char *status = fields_get(&req->query, "status");
+	if (status && strcmp(status, "active") != 0 && strcmp(status, "inactive") != 0)
+		status = NULL;
+	const char *unverified = fields_get(&req->query, "unverified");
+	return (struct venue_filter){ fields_get(&req->query, "q"), fields_get(&req->query, "category"),
+				      fields_get(&req->query, "area"), status,
+				      unverified && strcmp(unverified, "1") == 0, (unsigned)page, VENUES_PAGE };
+}
+
+int page_venues(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue_filter f = filter_from(req);
+	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
+	size_t n;
+	int64_t total;
+	enum db_status status = venues_search(app->db, req->tenant, &req->actor, &f, list, VENUES_PAGE, &n, &total);
+	if (status != DB_OK) {
+		free(list);
+		return http_status_for_db(status);
+	}
+	json_t *ctx = json_object(), *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, venue_json(app, req, &list[i]));
+	free(list);
+	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "venues_title")));
+	json_object_set_new(ctx, "venues", items);
+	json_object_set_new(ctx, "total", json_integer(total));
+	json_object_set_new(ctx, "q", json_string(f.text ? f.text : ""));
+	json_object_set_new(ctx, "area", json_string(f.area_code ? f.area_code : ""));
+	json_object_set_new(ctx, "unverified", json_boolean(f.unverified_only));
+	json_object_set_new(ctx, "can_create", json_boolean(req->actor.role != ROLE_VENUE_MANAGER));
+	if (f.page > 0)
+		json_object_set_new(ctx, "prev_page", json_integer(f.page - 1));
+	if ((int64_t)(f.page + 1) * VENUES_PAGE < total)
+		json_object_set_new(ctx, "next_page", json_integer(f.page + 1));
+	venue_form_json(app, req, NULL, ctx);
+	int rc = views_page(app->views, req, resp, 200, "venues", ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+static struct venue_input input_from(const struct request *req)
+{
+	return (struct venue_input){ fields_get(&req->form, "name"), fields_get(&req->form, "category"),
+				     fields_get(&req->form, "address"), fields_get(&req->form, "area_code"),
+				     fields_get(&req->form, "contact_phone"), fields_get(&req->form, "opening_hours") };
+}
+
+static int render_form(struct app *app, struct request *req, struct response *resp, const struct venue *v,
+		       const struct field_errors *errors, bool saved)
+{
+	json_t *ctx = json_object();
+	venue_form_json(app, req, v, ctx);
+	if (v) {
+		json_object_set_new(ctx, "venue", venue_json(app, req, v));
+		bool officer = req->actor.role != ROLE_VENUE_MANAGER;
+		json_object_set_new(ctx, "can_verify", json_boolean(officer && !v->verified));
+	}
+	json_object_set_new(ctx, "title", json_string(v ? v->name : views_message(app->views, req->lang,
+										   "venue_new_title")));
+	json_object_set_new(ctx, "saved", json_boolean(saved));
+	if (errors)
+		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
+	int rc = views_page(app->views, req, resp, errors && errors->count ? 400 : 200, v ? "venue" : "venue-new",
+			    ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+int page_venue_new(struct app *app, struct request *req, struct response *resp)
+{
+	return render_form(app, req, resp, NULL, NULL, false);
+}
+
+int page_venue_create(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue_input in = input_from(req);
+	struct field_errors errors = { 0 };
+	int64_t id;
+	enum db_status status = venues_create(app->db, req->tenant, &req->actor, &in, &errors, &id);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (errors.count)
+		return render_form(app, req, resp, NULL, &errors, false);
+	char to[96];
+	snprintf(to, sizeof(to), "/%s/venues/%lld", req->tenant->slug, (long long)id);
+	response_redirect(resp, 303, to);
+	return 0;
+}
+
+static int load(struct app *app, struct request *req, struct venue *v)
+{
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return found ? 0 : 404;
+}
+
+int page_venue(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	int rc = load(app, req, &v);
+	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL);
+}
+
+int page_venue_update(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	int rc = load(app, req, &v);
+	if (rc)
+		return rc;
+	struct venue_input in = input_from(req);
+	struct field_errors errors = { 0 };
+	enum db_status status = venues_update(app->db, req->tenant, &req->actor, v.id, &in, &errors);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (errors.count)
+		return render_form(app, req, resp, &v, &errors, false);
+	char to[112];
+	snprintf(to, sizeof(to), "/%s/venues/%lld?saved=1", req->tenant->slug, (long long)v.id);
+	response_redirect(resp, 303, to);
+	return 0;
+}
+
+static int change(struct app *app, struct request *req, struct response *resp, enum venue_change what)
+{
+	int64_t id = scope_id(request_param(req, "id"));
+	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id, what);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	char to[112];
+	snprintf(to, sizeof(to), "/%s/venues/%lld?saved=1", req->tenant->slug, (long long)id);
+	response_redirect(resp, 303, to);
+	return 0;
+}
+
+int page_venue_deactivate(struct app *app, struct request *req, struct response *resp)
+{
+	return change(app, req, resp, VENUE_DEACTIVATE);
+}
+
+int page_venue_activate(struct app *app, struct request *req, struct response *resp)
+{
+	return change(app, req, resp, VENUE_ACTIVATE);
+}
+
+int page_venue_verify(struct app *app, struct request *req, struct response *resp)
+{
+	return change(app, req, resp, VENUE_VERIFY);
+}
+
+int page_venue_reissue(struct app *app, struct request *req, struct response *resp)
+{
+	return change(app, req, resp, VENUE_REISSUE);
+}

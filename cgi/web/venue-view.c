@@ -1,0 +1,81 @@
+/* Venues as pages show them: JSON for templates, the form's choices, the poster URL. */
+#include "web/venue-view.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xmalloc.h"
+#include "domain/areas.h"
+#include "domain/venue-token.h"
+#include "web/views.h"
+
+/* A province's communes for the picker. */
+#define AREA_CHOICES_MAX 2000
+
+void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
+	       size_t cap)
+{
+	char token[VENUE_TOKEN_LEN + 1];
+	venue_token_make(app->keys, t, v->id, v->token_version, token);
+	snprintf(out, cap, "%s/%s/c/%s", t->base_url, t->slug, token);
+	if (for_qr)
+		for (char *p = out; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+}
+
+static json_t *category_label(const struct app *app, const struct request *req, enum venue_category c)
+{
+	char key[48];
+	snprintf(key, sizeof(key), "category_%s", venue_category_names[c]);
+	return json_string(views_message(app->views, req->lang, key));
+}
+
+json_t *venue_json(const struct app *app, const struct request *req, const struct venue *v)
+{
+	char url[512], token[VENUE_TOKEN_LEN + 1];
+	venue_url(app, req->tenant, v, false, url, sizeof(url));
+	venue_token_make(app->keys, req->tenant, v->id, v->token_version, token);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:s, s:s, s:s}", "id",
+			      (json_int_t)v->id, "name", v->name, "category", venue_category_names[v->category],
+			      "address", v->address, "area_code", v->area_code, "area_name", v->area_name,
+			      "contact_phone", v->contact_phone, "opening_hours", v->opening_hours, "active",
+			      v->active, "verified", v->verified, "token_version", (int)v->token_version,
+			      "token_issued_at", v->token_issued_at, "url", url, "short_code", token);
+	json_object_set_new(o, "category_label", category_label(app, req, v->category));
+	return o;
+}
+
+static const char *typed(const struct request *req, const char *field, const char *stored)
+{
+	const char *v = fields_get(&req->form, field);
+	return v ? v : stored ? stored : "";
+}
+
+void venue_form_json(struct app *app, const struct request *req, const struct venue *v, json_t *ctx)
+{
+	const char *category = typed(req, "category", v ? venue_category_names[v->category] : NULL);
+	const char *area = typed(req, "area_code", v ? v->area_code : NULL);
+	json_t *categories = json_array(), *areas = json_array();
+	for (int c = 0; c < VENUE_CATEGORY_COUNT; c++) {
+		json_t *o = json_pack("{s:s, s:b}", "name", venue_category_names[c], "selected",
+				      strcmp(category, venue_category_names[c]) == 0);
+		json_object_set_new(o, "label", category_label(app, req, (enum venue_category)c));
+		json_array_append_new(categories, o);
+	}
+	struct area *list = xcalloc(AREA_CHOICES_MAX, sizeof(*list));
+	size_t n = 0;
+	if (areas_list(app->db, req->tenant, list, AREA_CHOICES_MAX, &n) == DB_OK)
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(areas, json_pack("{s:s, s:s, s:b}", "code", list[i].code, "name",
+							       list[i].name, "selected",
+							       strcmp(area, list[i].code) == 0));
+	free(list);
+	json_object_set_new(ctx, "categories", categories);
+	json_object_set_new(ctx, "areas", areas);
+	json_object_set_new(ctx, "name", json_string(typed(req, "name", v ? v->name : NULL)));
+	json_object_set_new(ctx, "address", json_string(typed(req, "address", v ? v->address : NULL)));
+	json_object_set_new(ctx, "contact_phone", json_string(typed(req, "contact_phone", v ? v->contact_phone : NULL)));
+	json_object_set_new(ctx, "opening_hours", json_string(typed(req, "opening_hours", v ? v->opening_hours : NULL)));
+}

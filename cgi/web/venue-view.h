@@ -1,0 +1,20 @@
+/* Venues as pages show them: JSON for templates, the form's choices, the poster URL. */
+#ifndef VAORA_VENUE_VIEW_H
+#define VAORA_VENUE_VIEW_H
+
+#include "adapters/json.h"
+#include "domain/venues.h"
+#include "web/app.h"
+#include "web/request.h"
+
+/* The venue's fields, its category label and its poster URL and short code. New reference. */
+json_t *venue_json(const struct app *app, const struct request *req, const struct venue *v);
+/* The category and area choices of a venue form, with selected ones marked, and the typed
+ * values of the form (from the request's form fields, else from v, else empty). */
+void venue_form_json(struct app *app, const struct request *req, const struct venue *v, json_t *ctx);
+/* The public URL printed on posters and encoded in their QR ({base}/{slug}/c/{token}); the QR
+ * form is upper case so the whole URL fits QR alphanumeric mode. */
+void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
+	       size_t cap);
+
+#endif

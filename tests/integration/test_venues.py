@@ -1,0 +1,114 @@
+"""Venues: public registration, staff pages, search, the poster token and its short code."""
+import re
+import urllib.parse
+
+import fixtures
+from harness import Browser, check, logged_in, DEMO_PASSWORD
+
+SHORT_CODE = re.compile(r'id="short-code">([A-Z2-7]+)<')
+LONG_NAME = "Chợ Đầm — Quầy số 12, Nguyễn Thị Ánh Tuyết"
+
+
+def register(b, **overrides):
+    fields = {"name": LONG_NAME, "category": "market", "address": "Số 1 Hàng Bạc", "area_code": "00070",
+              "contact_phone": "0912 345 678", "opening_hours": "06:00-18:00", "display_name": "Nguyễn Thị Ánh Tuyết",
+              "login": "tuyet.cho.dam", "password": "mat-khau-rat-dai", "repeat": "mat-khau-rat-dai"}
+    fields.update(overrides)
+    return b.post_form("/ha-noi/register", fields)
+
+
+def venue_page(b, venue_id):
+    return b.get(f"/ha-noi/venues/{venue_id}")
+
+
+def test_registration_errors_come_back_beside_each_field(stack):
+    b = Browser(stack)
+    r = register(b, name="", area_code="99999", contact_phone="12345", opening_hours="7h-9h", login="x",
+                 repeat="other-password", display_name="Người Đăng Ký")
+    check(r.status == 400, r.status)
+    for message in ("Vui lòng điền trường này.", "Có mã xã, phường không tồn tại", "Số điện thoại không hợp lệ",
+                    "Giờ mở cửa phải có dạng", "Tên đăng nhập chỉ gồm", "Hai lần nhập mật khẩu mới không khớp"):
+        check(message in r.text, f"missing: {message}")
+    check('value="Người Đăng Ký"' in r.text and 'value="Số 1 Hàng Bạc"' in r.text, "typed values not kept")
+    check("mat-khau-rat-dai" not in r.text, "a password came back")
+    r = register(b, name="x" * 201)
+    check(r.status == 400 and "Nội dung quá dài." in r.text, r.status)
+    count = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.accounts WHERE login = 'tuyet.cho.dam'")
+    check(count == "0", "a refused registration left an account behind")
+
+
+def test_registration_creates_a_live_unverified_venue_and_its_manager(stack):
+    r = register(Browser(stack))
+    check(r.status == 303 and "/ha-noi/login" in r.header("Location"), (r.status, r.header("Location")))
+    manager = logged_in(stack, "tuyet.cho.dam", "mat-khau-rat-dai")
+    venue_id = int(fixtures.sql(stack, "SELECT id FROM vaora_s1.venues WHERE name = '" + LONG_NAME + "'"))
+    page = venue_page(manager, venue_id)
+    check(page.status == 200 and LONG_NAME in page.text and "Chưa xác minh" in page.text, page.status)
+    check("0912345678" in page.text, "phone not normalized")
+    listing = manager.get("/ha-noi/venues").text
+    check(LONG_NAME in listing and "Chợ Đồng Xuân (demo)" not in listing, "manager sees other venues")
+    officer = logged_in(stack, "hn.officer")
+    check(LONG_NAME in officer.get("/ha-noi/venues?unverified=1").text, "officer's unverified list misses it")
+    r = officer.post_form(f"/ha-noi/venues/{venue_id}/verify", {}, csrf_page="/ha-noi/desk")
+    check(r.status == 303 and "Đã xác minh" in venue_page(officer, venue_id).text, r.status)
+    accounts = officer.get("/ha-noi/accounts").text
+    check("tuyet.cho.dam" in accounts, "the officer does not see the new manager of their area")
+    r = register(Browser(stack), name="Quầy khác")
+    check(r.status == 400 and "đã có người dùng" in r.text, "a taken login was accepted")
+
+
+def test_token_page_short_code_tampering_and_reissue(stack):
+    admin = logged_in(stack, "hn.admin")
+    venue_id = fixtures.demo_venue_id(stack)
+    code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
+    check(len(code) == 18, code)
+    r = stack.get(f"/ha-noi/c/{code}")
+    check(r.status == 200 and "Chợ Đồng Xuân (demo)" in r.text, r.status)
+    # The QR carries the URL in upper case (alphanumeric mode): it opens the same page.
+    r = stack.get(f"/HA-NOI/C/{code}")
+    check(r.status == 200 and "Chợ Đồng Xuân (demo)" in r.text, f"upper-case URL: {r.status}")
+    tampered = code[:5] + ("A" if code[5] != "A" else "B") + code[6:]
+    r = stack.get(f"/ha-noi/c/{tampered}")
+    check(r.status == 404 and "Không tìm thấy trang" in r.text, f"tampered: {r.status}")
+    check(stack.get("/ha-noi/c/NOT-A-TOKEN").status == 404, "garbage token")
+    # A code typed by hand: lower case, spaces and dashes.
+    typed = " ".join([code[:6].lower(), code[6:12], code[12:].lower()])
+    r = stack.get("/ha-noi/c?code=" + urllib.parse.quote(typed))
+    check(r.status == 303 and r.header("Location") == f"/ha-noi/c/{code}", (r.status, r.header("Location")))
+    r = stack.get("/ha-noi/c?code=ABCDEFGHJKMNPQRSTU")
+    check(r.status == 404 and "Mã không đúng" in r.text and 'value="ABCDEFGHJKMNPQRSTU"' in r.text, r.status)
+    # The same code is no good in another province.
+    check(stack.get(f"/ho-chi-minh/c/{code}").status == 404, "a Hà Nội code opened in Hồ Chí Minh")
+    r = admin.post_form(f"/ha-noi/venues/{venue_id}/reissue", {}, csrf_page="/ha-noi/desk")
+    check(r.status == 303, r.status)
+    r = stack.get(f"/ha-noi/c/{code}")
+    check(r.status == 410 and "Áp phích này đã được thay thế" in r.text, f"old poster: {r.status}")
+    new_code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
+    check(new_code != code and stack.get(f"/ha-noi/c/{new_code}").status == 200, "new poster does not work")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    r = stack.get(f"/ha-noi/c/{new_code}")
+    check(r.status == 410 and "ngừng hoạt động" in r.text, f"deactivated: {r.status}")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/activate", {}, csrf_page="/ha-noi/desk")
+    check(stack.get(f"/ha-noi/c/{new_code}").status == 200, "reactivated venue")
+
+
+def test_officer_creates_venues_only_in_own_areas_and_searches(stack):
+    officer = logged_in(stack, "hn.officer")
+    fields = {"name": "Trạm y tế phường", "category": "hospital", "address": "Số 3 Lý Thái Tổ",
+              "contact_phone": "+84 24 3825 1234", "area_code": "00256"}
+    r = officer.post_form("/ha-noi/venues", fields, csrf_page="/ha-noi/venues/new")
+    check(r.status == 400 and "ngoài phạm vi" in r.text, f"outside own areas: {r.status}")
+    fields["contact_phone"] = "0243 825 123"
+    fields["area_code"] = "00082"
+    r = officer.post_form("/ha-noi/venues", fields, csrf_page="/ha-noi/venues/new")
+    check(r.status == 303, (r.status, r.text[:400]))
+    r = officer.get("/ha-noi/venues?q=" + urllib.parse.quote("y tế"))
+    check("Trạm y tế phường" in r.text and "Chợ Đồng Xuân" not in r.text, "search by name")
+    r = officer.get("/ha-noi/venues?q=" + urllib.parse.quote("%"))
+    check("Trạm y tế phường" not in r.text, "a typed % matched everything")
+    for i in range(55):
+        fixtures.add_venue(stack, "01", f"Paging venue {i:02d}", "00070")
+    r = officer.get("/ha-noi/venues?q=Paging")
+    check(r.text.count("Paging venue") == 50 and "page=1" in r.text, "first page of 50")
+    r = officer.get("/ha-noi/venues?q=Paging&page=1")
+    check(r.text.count("Paging venue") == 5, "second page")
