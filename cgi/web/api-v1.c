@@ -2,6 +2,10 @@
 #include "web/pages.h"
 
 #include "domain/areas.h"
+#include "domain/scope.h"
+#include "domain/venues.h"
+#include "web/venue-view.h"
+#include "web/views.h"
 #include "base/xmalloc.h"
 #include "domain/roles.h"
 
@@ -36,6 +40,78 @@ int api_areas(struct app *app, struct request *req, struct response *resp)
 	free(list);
 	json_t *body = json_pack("{s:s, s:o}", "province", req->tenant->code, "areas", items);
 	response_json(resp, 200, body);
+	json_decref(body);
+	return 0;
+}
+
+/* A string member of the JSON body, or NULL. */
+static const char *member(const struct request *req, const char *name)
+{
+	return req->json ? json_string_value(json_object_get(req->json, name)) : NULL;
+}
+
+int api_venues(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
+				  fields_get(&req->query, "area"), fields_get(&req->query, "status"), false,
+				  (unsigned)scope_id(fields_get(&req->query, "page")), VENUES_PAGE };
+	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
+	size_t n;
+	int64_t total;
+	enum db_status status = venues_search(app->db, req->tenant, &req->actor, &f, list, VENUES_PAGE, &n, &total);
+	if (status != DB_OK) {
+		free(list);
+		return http_status_for_db(status);
+	}
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, venue_json(app, req, &list[i]));
+	free(list);
+	json_t *body = json_pack("{s:I, s:i, s:o}", "total", (json_int_t)total, "page", (int)f.page, "venues", items);
+	response_json(resp, 200, body);
+	json_decref(body);
+	return 0;
+}
+
+int api_venue(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), &v, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (!found)
+		return 404;
+	json_t *body = venue_json(app, req, &v);
+	response_json(resp, 200, body);
+	json_decref(body);
+	return 0;
+}
+
+int api_venue_create(struct app *app, struct request *req, struct response *resp)
+{
+	if (!req->json)
+		return 400;
+	struct venue_input in = { member(req, "name"), member(req, "category"), member(req, "address"),
+				  member(req, "area_code"), member(req, "contact_phone"), member(req, "opening_hours") };
+	struct field_errors errors = { 0 };
+	int64_t id;
+	enum db_status status = venues_create(app->db, req->tenant, &req->actor, &in, &errors, &id);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	json_t *body;
+	if (errors.count) {
+		body = json_pack("{s:i, s:o}", "error", 400, "errors", views_field_errors(app->views, req->lang, &errors));
+		response_json(resp, 400, body);
+	} else {
+		struct venue v;
+		bool found;
+		status = venues_get(app->db, req->tenant, id, &v, &found);
+		if (status != DB_OK || !found)
+			return status != DB_OK ? http_status_for_db(status) : 500;
+		body = venue_json(app, req, &v);
+		response_json(resp, 201, body);
+	}
 	json_decref(body);
 	return 0;
 }

@@ -57,6 +57,9 @@ int page_audit(struct app *app, struct request *req, struct response *resp);
 /* api-v1.c: the JSON API */
 int api_me(struct app *app, struct request *req, struct response *resp);
 int api_areas(struct app *app, struct request *req, struct response *resp);
+int api_venues(struct app *app, struct request *req, struct response *resp);
+int api_venue(struct app *app, struct request *req, struct response *resp);
+int api_venue_create(struct app *app, struct request *req, struct response *resp);
 
 #ifdef VAORA_TEST_BUILD
 /* page-test.c: routes only the test build has, to drive the pipeline and the pools. */

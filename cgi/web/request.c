@@ -174,6 +174,13 @@ int request_read_body(struct request *r, size_t limit, const char **error_key)
 	if (got != want) {
 		*error_key = "error_bad_request";
 		rc = 400;
+	} else if (r->content_type && strncmp(r->content_type, "application/json", 16) == 0) {
+		json_error_t jerr;
+		r->json = json_loadb(body, got, JSON_REJECT_DUPLICATES, &jerr);
+		if (!r->json || !json_is_object(r->json)) {
+			*error_key = "error_bad_json";
+			rc = 400;
+		}
 	} else if (r->content_type && strncmp(r->content_type, "application/x-www-form-urlencoded", 33) == 0) {
 		enum form_error e = form_parse(body, got, &body_limits, &r->form);
 		if (e != FORM_OK) {
@@ -201,6 +208,7 @@ void request_free(struct request *r)
 	fields_free(&r->query);
 	fields_free(&r->form);
 	fields_free(&r->cookies);
+	json_decref(r->json);
 	for (size_t i = 0; i < r->param_count; i++)
 		free(r->params[i]);
 	r->param_count = 0;

@@ -7,6 +7,7 @@
 
 #include "base/config.h"
 #include "base/form.h"
+#include "adapters/json.h"
 #include "base/io.h"
 #include "domain/actor.h"
 #include "domain/csrf.h"
@@ -27,6 +28,7 @@ struct request {
 	char *log_path;			/* path and query for the access log, tokens masked; owned */
 	struct fields query;
 	struct fields form;		/* urlencoded body fields, after request_read_body */
+	json_t *json;			/* an application/json body, parsed; NULL otherwise; owned */
 	struct fields cookies;
 	const char *content_type;	/* borrowed from the server's parameters, may be NULL */
 	const char *accept_language;

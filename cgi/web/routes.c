@@ -95,6 +95,12 @@ const struct route routes[] = {
 	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
 	{ HTTP_GET, "/{province}/api/v1/me", api_me, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/{province}/api/v1/venues", api_venues, ADMIN | OFFICER | MANAGER, true, SCOPE_NONE, POOL_FAST,
+	  BODY_NONE, false },
+	{ HTTP_POST, "/{province}/api/v1/venues", api_venue_create, ADMIN | OFFICER, true, SCOPE_NONE, POOL_FAST,
+	  BODY_FORM, false },
+	{ HTTP_GET, "/{province}/api/v1/venues/{id}", api_venue, ADMIN | OFFICER | MANAGER, true, SCOPE_VENUE,
+	  POOL_FAST, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/api/v1/areas", api_areas, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 #ifdef VAORA_TEST_BUILD
 	{ HTTP_GET, "/_test/sleep", page_test_sleep, ROLES_ANYONE, false, SCOPE_NONE, POOL_SLOW, BODY_NONE, false },

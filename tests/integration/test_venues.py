@@ -1,4 +1,5 @@
 """Venues: public registration, staff pages, search, the poster token and its short code."""
+import json
 import re
 import urllib.parse
 
@@ -112,3 +113,27 @@ def test_officer_creates_venues_only_in_own_areas_and_searches(stack):
     check(r.text.count("Paging venue") == 50 and "page=1" in r.text, "first page of 50")
     r = officer.get("/ha-noi/venues?q=Paging&page=1")
     check(r.text.count("Paging venue") == 5, "second page")
+
+
+def test_venues_through_the_json_api(stack):
+    admin = logged_in(stack, "hn.admin")
+    r = admin.post_form("/ha-noi/api-tokens", {"label": "Venue importer", "role": "province-admin"})
+    token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = json.dumps({"name": "Bến xe Giáp Bát (API)", "category": "transport", "address": "Giải Phóng",
+                       "area_code": "00292", "contact_phone": "0987000111"})
+    r = stack.post("/ha-noi/api/v1/venues", body, headers=auth)
+    check(r.status == 201, (r.status, r.text))
+    created = json.loads(r.body)
+    check(created["name"] == "Bến xe Giáp Bát (API)" and len(created["short_code"]) == 18, created)
+    r = stack.get(f"/ha-noi/api/v1/venues/{created['id']}", headers=auth)
+    check(r.status == 200 and json.loads(r.body)["verified"] is True, r.status)
+    r = stack.get("/ha-noi/api/v1/venues?q=" + urllib.parse.quote("Giáp Bát"), headers=auth)
+    check(json.loads(r.body)["total"] == 1, r.text)
+    r = stack.post("/ha-noi/api/v1/venues", json.dumps({"name": "", "category": "zoo"}), headers=auth)
+    errors = json.loads(r.body).get("errors", {})
+    check(r.status == 400 and {"name", "category", "address", "area_code", "contact_phone"} <= set(errors), r.text)
+    r = stack.post("/ha-noi/api/v1/venues", "{not json", headers=auth)
+    check(r.status == 400 and r.header("Content-Type") == "application/json", r.status)
+    r = stack.get(f"/ha-noi/c/{created['short_code']}")
+    check(r.status == 200 and "Bến xe Giáp Bát (API)" in r.text, "the API's venue has no working code")
