@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "adapters/db.h"
+#include "adapters/render.h"
 #include "base/config.h"
 #include "domain/keys.h"
 #include "entry.h"
@@ -43,19 +44,25 @@ int cgi_main(const char *config_path)
 	struct config *c = config_load(config_path, err, sizeof(err));
 	struct views *v = c ? views_load(c->templates_dir, err, sizeof(err)) : NULL;
 	struct keyring *keys = v ? keyring_load(c->secret_file, err, sizeof(err)) : NULL;
-	if (!c || !v || !keys) {
+	char dir[4096];
+	if (c)
+		snprintf(dir, sizeof(dir), "%s/posters", c->templates_dir);
+	struct render_layouts *layouts = keys ? render_layouts_load(dir, err, sizeof(err)) : NULL;
+	if (!c || !v || !keys || !layouts) {
 		/* Without config or templates, the web server still gets a valid CGI answer. */
 		fprintf(stderr, "vaora: %s\n", err);
 		fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 		      "vaora: configuration error\n", stdout);
+		keyring_free(keys);
 		views_free(v);
 		config_free(c);
 		return 1;
 	}
-	struct app app = { c, db_open(c), v, keys };
+	struct app app = { c, db_open(c), v, keys, layouts };
 	struct request_io io = { NULL, cgi_param, cgi_read, cgi_write };
 	pipeline_handle(&app, &io);
 	db_close(app.db);
+	render_layouts_free(layouts);
 	keyring_free(keys);
 	views_free(v);
 	config_free(c);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "adapters/db.h"
+#include "adapters/render.h"
 #include "base/buf.h"
 #include "base/config.h"
 #include "domain/accounts.h"
@@ -14,6 +15,7 @@
 #include "domain/audit.h"
 #include "domain/keys.h"
 #include "domain/people.h"
+#include "domain/posters.h"
 #include "entry.h"
 
 /* Area files of a province are small; the national list is 90 KB. */
@@ -208,6 +210,59 @@ static int job_people_show(struct db *db, const struct config *c, const struct k
 	return rc;
 }
 
+static int write_file(void *ctx, const unsigned char *data, size_t n)
+{
+	return fwrite(data, 1, n, ctx) == n ? 0 : -1;
+}
+
+static void show_progress(void *ctx, size_t done, int64_t total)
+{
+	(void)ctx;
+	/* One line, rewritten in place: a thousand pages should not scroll a thousand lines. */
+	fprintf(stderr, "\rposters: %lu of %lld", (unsigned long)done, (long long)total);
+}
+
+static int job_posters(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
+{
+	static const char *const known[] = { "--province", "--area", "--layout", "-o", NULL };
+	const char *out_path = option(argc, argv, "-o");
+	if (!options_valid(argc, argv, known, 0) || !out_path)
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	char dir[4096], err[512];
+	snprintf(dir, sizeof(dir), "%s/posters", c->templates_dir);
+	struct render_layouts *layouts = render_layouts_load(dir, err, sizeof(err));
+	if (!layouts) {
+		fprintf(stderr, "vaora: %s\n", err);
+		return 1;
+	}
+	FILE *out = fopen(out_path, "wb");
+	if (!out) {
+		fprintf(stderr, "vaora: cannot write %s\n", out_path);
+		render_layouts_free(layouts);
+		return 1;
+	}
+	struct actor actor;
+	cli_actor(&actor);
+	const char *layout = option(argc, argv, "--layout");
+	struct venue_filter f = { NULL, NULL, option(argc, argv, "--area"), "active", false, 0, 0 };
+	size_t pages = 0;
+	bool failed = false;
+	enum db_status status = posters_render_bulk(db, layouts, keys, t, &actor, &f, layout ? layout : "a4", write_file,
+						    out, show_progress, NULL, &pages, &failed);
+	int rc = fclose(out) == 0 && status == DB_OK && !failed ? 0 : 1;
+	fprintf(stderr, "%s", pages ? "\n" : "");
+	if (rc)
+		fprintf(stderr, "vaora: %s\n", status != DB_OK ? "the database did not answer" :
+				pages == 0 ? "no active venue matches" : "rendering failed (see the log)");
+	else
+		printf("%s: %lu posters\n", out_path, (unsigned long)pages);
+	render_layouts_free(layouts);
+	return rc;
+}
+
 struct job {
 	const char *noun;
 	const char *verb;
@@ -222,6 +277,7 @@ static const struct job jobs[] = {
 	{ "people", "add", job_people_add,
 	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]" },
 	{ "people", "show", job_people_show, "people show --province P (--phone N | --id-number N)" },
+	{ "posters", "bulk", job_posters, "posters bulk --province P [--area CODE] [--layout a4|a5|a6|tent] -o FILE.pdf" },
 };
 
 void cli_jobs_usage(FILE *out)

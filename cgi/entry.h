@@ -11,7 +11,7 @@ const char *entry_config_path(const char *given);
 int cli_main(const char *config_path, int argc, char **argv);
 void cli_usage(FILE *out);
 /* Operator jobs on a province's data and the secret (cli-jobs.c): argv[0] is the noun
- * ("account", "areas", "people", "secret"). Returns the exit code (2: usage). */
+ * ("account", "areas", "people", "posters", "secret"). Returns the exit code (2: usage). */
 int cli_jobs(const char *config_path, int argc, char **argv);
 void cli_jobs_usage(FILE *out);
 /* The prefork FastCGI server. Returns the exit code. */

@@ -10,6 +10,7 @@
 
 #include "adapters/db.h"
 #include "adapters/fcgi.h"
+#include "adapters/render.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -43,6 +44,7 @@ struct master {
 	struct config *config;	/* current generation's */
 	struct views *views;	/* compiled once here; workers inherit them by fork */
 	struct keyring *keys;	/* loaded here, inherited likewise; a rotation needs a reload */
+	struct render_layouts *layouts;	/* poster layouts, loaded here like the templates */
 	int fds[2];		/* listening sockets, by pool */
 	struct worker *workers;
 	size_t worker_cap;
@@ -95,6 +97,13 @@ static void set_handler(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
+static struct render_layouts *load_layouts(const struct config *c, char *err, size_t errlen)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s/posters", c->templates_dir);
+	return render_layouts_load(dir, err, errlen);
+}
+
 static void handle_request(struct request_io *io, void *arg)
 {
 	pipeline_handle(arg, io);
@@ -113,10 +122,11 @@ static void worker_run(struct master *m, enum pool pool)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
 
-	struct app app = { m->config, db_open(m->config), m->views, m->keys };
+	struct app app = { m->config, db_open(m->config), m->views, m->keys, m->layouts };
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
 	db_close(app.db);
 	keyring_free(m->keys);
+	render_layouts_free(m->layouts);
 	views_free(m->views);
 	config_free(m->config);
 	free(m->workers);
@@ -217,6 +227,14 @@ static void reload(struct master *m)
 		config_free(c);
 		return;
 	}
+	struct render_layouts *layouts = load_layouts(c, err, sizeof(err));
+	if (!layouts) {
+		log_msg(LOG_ERROR, "serve: reload refused, keeping the running poster layouts: %s", err);
+		keyring_free(k);
+		views_free(v);
+		config_free(c);
+		return;
+	}
 	if (strcmp(c->fast_socket, m->config->fast_socket) != 0 || strcmp(c->slow_socket, m->config->slow_socket) != 0)
 		log_msg(LOG_WARN, "serve: socket paths change only at a restart");
 	/* Old workers still point at the old config and views in their own memory; the master's
@@ -224,9 +242,11 @@ static void reload(struct master *m)
 	config_free(m->config);
 	views_free(m->views);
 	keyring_free(m->keys);
+	render_layouts_free(m->layouts);
 	m->config = c;
 	m->views = v;
 	m->keys = k;
+	m->layouts = layouts;
 	m->generation++;
 	spawn_generation(m);
 	signal_generation(m, m->generation, SIGTERM);
@@ -283,6 +303,11 @@ int serve_main(const char *config_path)
 		fprintf(stderr, "vaora: %s\n", err);
 		goto out;
 	}
+	m.layouts = load_layouts(m.config, err, sizeof(err));
+	if (!m.layouts) {
+		fprintf(stderr, "vaora: %s\n", err);
+		goto out;
+	}
 	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG);
 	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG);
 	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
@@ -333,6 +358,7 @@ out:
 	if (m.fds[POOL_SLOW] >= 0)
 		close(m.fds[POOL_SLOW]);
 	keyring_free(m.keys);
+	render_layouts_free(m.layouts);
 	views_free(m.views);
 	config_free(m.config);
 	free(m.workers);

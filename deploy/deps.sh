@@ -13,7 +13,7 @@ libcairo2-dev libpango1.0-dev fonts-noto-core fontconfig
 libunistring-dev
 libcmocka-dev
 clang libclang-rt-14-dev
-zbar-tools poppler-utils curl ca-certificates
+zbar-tools poppler-utils librsvg2-bin curl ca-certificates
 python3 wrk
 "
 

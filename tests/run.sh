@@ -9,6 +9,7 @@ export VAORA_RESULTS
 # ASan's leak check runs when a test binary exits; UBSan stops at the first report.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
 
 suite_crashed() { echo "$1 1 1" >> "$VAORA_RESULTS"; }
 

@@ -36,6 +36,9 @@
 #define SIZE_STEPS_PER_PT 4
 /* Longest message from a layout check, before "path: " is put in front. */
 #define PARSE_MSG_MAX 256
+/* Every text is laid out at this size and drawn scaled to its own: with unhinted metrics the
+ * result is the same, and pango then loads each font once instead of once per size tried. */
+#define FONT_REF_PT 10.0
 /* Slack for comparing millimetres read from JSON (0.1 + 0.2 and the like). */
 #define MM_EPSILON 1e-6
 
@@ -762,8 +765,10 @@ static int fonts_init(void)
 	fonts.pango = pango_font_map_create_context(map);
 	pango_context_set_language(fonts.pango, pango_language_from_string("vi"));
 	pango_context_set_base_dir(fonts.pango, PANGO_DIRECTION_LTR);
-	/* Unhinted metrics: line breaks and positions come out the same in PDF, SVG and PNG at
-	 * any resolution, so what fitted in one fits in all. */
+	/* Unhinted metrics and unrounded glyph positions: line breaks and positions come out the
+	 * same in PDF, SVG and PNG at any resolution and scale, so what fitted in one fits in all
+	 * (rounded to whole points, a 10 pt layout scaled up would space letters unevenly). */
+	pango_context_set_round_glyph_positions(fonts.pango, FALSE);
 	opts = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
@@ -772,6 +777,7 @@ static int fonts_init(void)
 	fonts.regular = pango_font_description_new();
 	pango_font_description_set_family_static(fonts.regular, FONT_FAMILY);
 	pango_font_description_set_weight(fonts.regular, PANGO_WEIGHT_NORMAL);
+	pango_font_description_set_absolute_size(fonts.regular, FONT_REF_PT * PANGO_SCALE);
 	fonts.bold = pango_font_description_copy(fonts.regular);
 	pango_font_description_set_weight(fonts.bold, PANGO_WEIGHT_BOLD);
 	/* A code or a long name broken mid-word gets no hyphen: the reader might type it. */
@@ -813,32 +819,32 @@ static bool breaks_a_word(PangoLayout *pl)
 	return false;
 }
 
-/* Lays pl out at size quarter points; true when it is no higher than height and, if whole,
- * breaks no word. */
-static bool fits_at(PangoLayout *pl, PangoFontDescription *fd, int size, double height, bool whole)
+/* Sets pl's width for text at size quarter points, and says whether it then fits height:
+ * the layout is at FONT_REF_PT and drawn scaled, so a smaller size is a wider layout. When
+ * whole, no word may be broken either. */
+static bool fits_at(PangoLayout *pl, const struct element *e, int size, bool whole)
 {
+	double k = (double)size / SIZE_STEPS_PER_PT / FONT_REF_PT;
 	PangoRectangle logical;
 
-	pango_font_description_set_absolute_size(fd, (double)size * PANGO_SCALE / SIZE_STEPS_PER_PT);
-	pango_layout_set_font_description(pl, fd);
+	pango_layout_set_width(pl, pango_units_from_double(e->box.w / k));
 	pango_layout_get_extents(pl, NULL, &logical);
-	if (logical.height > height * PANGO_SCALE)
+	if ((double)logical.height / PANGO_SCALE * k > e->box.h)
 		return false;
 	return !whole || !breaks_a_word(pl);
 }
 
 /*
- * A layout of s in e's box at the largest size that fits whole (no word broken); failing that,
+ * A layout of s for e's box at the largest size that fits whole (no word broken); failing that,
  * the smallest size, breaking words; failing that, the smallest size cut short with an
- * ellipsis. The caller unrefs it.
+ * ellipsis. Returns the layout (the caller unrefs it) and its size in *size_pt.
  */
-static PangoLayout *fit_text(const struct element *e, const char *s)
+static PangoLayout *fit_text(const struct element *e, const char *s, double *size_pt)
 {
 	PangoLayout *pl = pango_layout_new(fonts.pango);
-	PangoFontDescription *fd = pango_font_description_copy(e->bold ? fonts.bold : fonts.regular);
 	int hi = (int)(e->size_max * SIZE_STEPS_PER_PT);
 	int lo = (int)(e->size_min * SIZE_STEPS_PER_PT + 0.999);
-	double h = e->box.h;
+	int size = hi;
 	static const PangoAlignment aligns[] = {
 		[ALIGN_LEFT] = PANGO_ALIGN_LEFT,	/* ALIGN_LEFT */
 		[ALIGN_CENTER] = PANGO_ALIGN_CENTER,	/* ALIGN_CENTER */
@@ -848,51 +854,59 @@ static PangoLayout *fit_text(const struct element *e, const char *s)
 	if (lo > hi)
 		lo = hi;
 	pango_layout_set_attributes(pl, fonts.attrs);
+	pango_layout_set_font_description(pl, e->bold ? fonts.bold : fonts.regular);
 	pango_layout_set_text(pl, s, -1);
-	pango_layout_set_width(pl, pango_units_from_double(e->box.w));
 	pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_alignment(pl, aligns[e->align]);
-	if (fits_at(pl, fd, hi, h, true))
+	if (fits_at(pl, e, hi, true))
 		goto out;
-	if (fits_at(pl, fd, lo, h, true)) {
+	size = lo;
+	if (fits_at(pl, e, lo, true)) {
 		/* Largest fitting size between lo (fits) and hi (does not): fitting shrinks
 		 * monotonically with the size, near enough for a search. */
 		while (hi - lo > 1) {
 			int mid = lo + (hi - lo) / 2;
-			if (fits_at(pl, fd, mid, h, true))
+			if (fits_at(pl, e, mid, true))
 				lo = mid;
 			else
 				hi = mid;
 		}
-		fits_at(pl, fd, lo, h, true);
+		size = lo;
+		fits_at(pl, e, size, true);
 		goto out;
 	}
-	if (fits_at(pl, fd, lo, h, false))
+	if (fits_at(pl, e, size, false))
 		goto out;
 	/* With a height, pango keeps the lines that fit and ends the last with an ellipsis; the box
 	 * holds at least one line at the smallest size (checked at load). */
 	pango_layout_set_ellipsize(pl, PANGO_ELLIPSIZE_END);
-	pango_layout_set_height(pl, pango_units_from_double(h));
+	pango_layout_set_height(pl, pango_units_from_double(e->box.h * FONT_REF_PT * SIZE_STEPS_PER_PT / size));
 out:
-	pango_font_description_free(fd);
+	*size_pt = (double)size / SIZE_STEPS_PER_PT;
 	return pl;
 }
 
 static void draw_text(cairo_t *cr, const struct element *e, const char *s)
 {
-	PangoLayout *pl = fit_text(e, s);
+	double size;
+	PangoLayout *pl = fit_text(e, s, &size);
+	double k = size / FONT_REF_PT;
 	PangoRectangle logical;
 	double y = e->box.y;
 
 	pango_layout_get_extents(pl, NULL, &logical);
-	double height = (double)logical.height / PANGO_SCALE;
+	double height = (double)logical.height / PANGO_SCALE * k;
 	if (e->valign == VALIGN_MIDDLE)
 		y += (e->box.h - height) / 2;
 	else if (e->valign == VALIGN_BOTTOM)
 		y += e->box.h - height;
+	cairo_save(cr);
+	cairo_translate(cr, e->box.x, y);
+	cairo_scale(cr, k, k);
 	cairo_set_source_rgb(cr, e->color.r, e->color.g, e->color.b);
-	cairo_move_to(cr, e->box.x, y - (double)logical.y / PANGO_SCALE);
+	cairo_move_to(cr, 0, -(double)logical.y / PANGO_SCALE);
 	pango_cairo_show_layout(cr, pl);
+	cairo_restore(cr);
 	g_object_unref(pl);
 }
 

@@ -2,6 +2,7 @@
 #include "domain/venue-token.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "adapters/crypto.h"
@@ -41,6 +42,17 @@ void venue_token_make(const struct keyring *keys, const struct tenant *t, int64_
 	memcpy(out, buf_str(&b), VENUE_TOKEN_LEN);
 	out[VENUE_TOKEN_LEN] = '\0';
 	buf_free(&b);
+}
+
+void venue_poster_url(const struct keyring *keys, const struct tenant *t, int64_t id, unsigned version,
+		      bool for_qr, char *out, size_t cap)
+{
+	char token[VENUE_TOKEN_LEN + 1];
+	venue_token_make(keys, t, id, version, token);
+	snprintf(out, cap, "%s/%s/c/%s", t->base_url, t->slug, token);
+	if (for_qr)
+		for (char *p = out; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
 }
 
 enum venue_token_status venue_token_parse(const struct keyring *keys, const struct tenant *t, const char *text,

@@ -3,6 +3,7 @@
 #define VAORA_APP_H
 
 #include "adapters/db.h"
+#include "adapters/render.h"
 #include "base/config.h"
 #include "domain/keys.h"
 #include "web/views.h"
@@ -12,6 +13,7 @@ struct app {
 	struct db *db;
 	struct views *views;
 	const struct keyring *keys;
+	const struct render_layouts *layouts;	/* poster and card layouts */
 };
 
 #endif

@@ -39,6 +39,9 @@ int page_venue_deactivate(struct app *app, struct request *req, struct response 
 int page_venue_activate(struct app *app, struct request *req, struct response *resp);
 int page_venue_verify(struct app *app, struct request *req, struct response *resp);
 int page_venue_reissue(struct app *app, struct request *req, struct response *resp);
+/* page-posters.c */
+int page_venue_poster(struct app *app, struct request *req, struct response *resp);
+int page_posters_bulk(struct app *app, struct request *req, struct response *resp);
 /* page-register.c */
 int page_register_form(struct app *app, struct request *req, struct response *resp);
 int page_register(struct app *app, struct request *req, struct response *resp);

@@ -222,10 +222,16 @@ void pipeline_handle(struct app *app, struct request_io *io)
 		prepare_csrf(app, &req, &resp);
 		status = req.route->handler(app, &req, &resp);
 	}
-	if (status >= 400)
-		answer_error(app, &req, &resp, status, error_key, &allow);
-	remember_language(&req, &resp);
-	if (response_send(&resp, io, req.head) != 0)
+	if (resp.streamed) {
+		/* The body went out as it was made; a failure midway can only be logged. */
+		if (status >= 400)
+			log_msg(LOG_ERROR, "streamed answer to %s failed with %d", req.log_path, status);
+	} else {
+		if (status >= 400)
+			answer_error(app, &req, &resp, status, error_key, &allow);
+		remember_language(&req, &resp);
+	}
+	if (!resp.streamed && response_send(&resp, io, req.head) != 0)
 		log_msg(LOG_WARN, "client went away before the answer to %s", req.log_path ? req.log_path : "-");
 	access_log(&req, &resp);
 	buf_free(&allow);

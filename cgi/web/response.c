@@ -89,16 +89,33 @@ void response_json(struct response *resp, int status, json_t *v)
 	buf_putc(&resp->body, '\n');
 }
 
+/* Status line and headers, with a length unless the body is streamed. */
+static void head_lines(const struct response *resp, struct buf *out, bool with_length)
+{
+	buf_printf(out, "Status: %d %s\r\n", resp->status, http_reason(resp->status));
+	buf_printf(out, "Content-Type: %s\r\n", resp->content_type);
+	if (with_length)
+		buf_printf(out, "Content-Length: %lu\r\n", (unsigned long)resp->body.len);
+	for (size_t i = 0; i < security_header_count; i++)
+		buf_printf(out, "%s: %s\r\n", security_headers[i].name, security_headers[i].value);
+	buf_append(out, buf_str(&resp->headers), resp->headers.len);
+	buf_puts(out, "\r\n");
+}
+
+int response_stream_start(struct response *resp, struct request_io *io)
+{
+	struct buf out = BUF_INIT;
+	head_lines(resp, &out, false);
+	resp->streamed = true;
+	int rc = io->write(io->ctx, buf_str(&out), out.len);
+	buf_free(&out);
+	return rc;
+}
+
 int response_send(struct response *resp, struct request_io *io, bool head)
 {
 	struct buf out = BUF_INIT;
-	buf_printf(&out, "Status: %d %s\r\n", resp->status, http_reason(resp->status));
-	buf_printf(&out, "Content-Type: %s\r\n", resp->content_type);
-	buf_printf(&out, "Content-Length: %lu\r\n", (unsigned long)resp->body.len);
-	for (size_t i = 0; i < security_header_count; i++)
-		buf_printf(&out, "%s: %s\r\n", security_headers[i].name, security_headers[i].value);
-	buf_append(&out, buf_str(&resp->headers), resp->headers.len);
-	buf_puts(&out, "\r\n");
+	head_lines(resp, &out, true);
 	if (!head)
 		buf_append(&out, buf_str(&resp->body), resp->body.len);
 	int rc = io->write(io->ctx, buf_str(&out), out.len);

@@ -25,6 +25,7 @@ struct response {
 	char content_type[64];
 	struct buf headers;	/* extra "Name: value\r\n" lines */
 	struct buf body;
+	bool streamed;		/* headers already sent by response_stream_start */
 };
 
 void response_init(struct response *resp);
@@ -40,6 +41,10 @@ void response_content_type(struct response *resp, const char *type);
 void response_redirect(struct response *resp, int status, const char *location);
 /* Body as JSON (Jansson) with status; v is borrowed. */
 void response_json(struct response *resp, int status, json_t *v);
+
+/* Sends status and headers now, without a length, for a body written afterwards with
+ * io->write as it is produced (bulk PDFs). Returns 0, or -1 when the client went away. */
+int response_stream_start(struct response *resp, struct request_io *io);
 
 /* Writes status line, the security headers every response carries, headers and (unless head)
  * the body. Returns 0, or -1 when the client went away. */

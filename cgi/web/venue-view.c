@@ -1,7 +1,6 @@
 /* Venues as pages show them: JSON for templates, the form's choices, the poster URL. */
 #include "web/venue-view.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +16,7 @@
 void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
 	       size_t cap)
 {
-	char token[VENUE_TOKEN_LEN + 1];
-	venue_token_make(app->keys, t, v->id, v->token_version, token);
-	snprintf(out, cap, "%s/%s/c/%s", t->base_url, t->slug, token);
-	if (for_qr)
-		for (char *p = out; *p; p++)
-			*p = (char)toupper((unsigned char)*p);
+	venue_poster_url(app->keys, t, v->id, v->token_version, for_qr, out, cap);
 }
 
 static json_t *category_label(const struct app *app, const struct request *req, enum venue_category c)

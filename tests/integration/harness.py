@@ -12,6 +12,8 @@ import time
 import traceback
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The sanitizer build's leak check ignores libraries' process-lifetime caches (see the file).
+os.environ.setdefault("LSAN_OPTIONS", f"suppressions={ROOT}/tests/lsan.supp:print_suppressions=0")
 # The stack's start, with a fresh database, takes a few seconds; this is a loose bound.
 START_ATTEMPTS = 5
 

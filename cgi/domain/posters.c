@@ -1,0 +1,107 @@
+/* Posters of venues: the values a poster shows, one poster, and bulk PDFs streamed page by
+ * page for an area. */
+#include "domain/posters.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/xmalloc.h"
+#include "domain/audit.h"
+#include "domain/venue-token.h"
+
+const char *const poster_layouts[] = { "a4", "a5", "a6", "tent", NULL };
+
+/* The words every poster carries: Vietnamese first, English as a second line. */
+static const char instructions_vi[] = "Quét mã QR bằng camera điện thoại để khai báo vào/ra";
+static const char instructions_en[] = "Scan the QR code with your phone camera to check in or out";
+static const char short_code_label[] = "Không quét được? Nhập mã địa điểm:";
+
+/* The short code in three groups of six, easier to read aloud and type; dashes are ignored
+ * when it is typed back. */
+static void grouped_code(const char *token, char out[VENUE_TOKEN_LEN + 3])
+{
+	snprintf(out, VENUE_TOKEN_LEN + 3, "%.6s-%.6s-%.6s", token, token + 6, token + 12);
+}
+
+static json_t *poster_values(const struct keyring *keys, const struct tenant *t, const struct venue *v)
+{
+	char url[512], qr[512], token[VENUE_TOKEN_LEN + 1], code[VENUE_TOKEN_LEN + 3], version[96], address[2048];
+	venue_poster_url(keys, t, v->id, v->token_version, false, url, sizeof(url));
+	venue_poster_url(keys, t, v->id, v->token_version, true, qr, sizeof(qr));
+	venue_token_make(keys, t, v->id, v->token_version, token);
+	grouped_code(token, code);
+	int y = 0, m = 0, d = 0;
+	sscanf(v->token_issued_at, "%4d-%2d-%2d", &y, &m, &d);
+	snprintf(version, sizeof(version), "Phiên bản %u · cấp ngày %02d/%02d/%04d", v->token_version, d % 100, m % 100,
+		 y % 10000);
+	if (v->area_name[0])
+		snprintf(address, sizeof(address), "%s, %s", v->address, v->area_name);
+	else
+		snprintf(address, sizeof(address), "%s", v->address);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "province_name", t->name, "venue_name",
+			 v->name, "venue_address", address, "instructions_vi", instructions_vi, "instructions_en",
+			 instructions_en, "short_code_label", short_code_label, "short_code", code, "url", url, "qr",
+			 qr, "version_line", version);
+}
+
+int posters_render_one(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
+		       const struct venue *v, const char *layout, enum render_format format, unsigned png_width,
+		       render_write_fn write, void *ctx, bool *unknown_layout)
+{
+	const struct render_layout *l = layout ? render_layouts_get(layouts, layout) : NULL;
+	*unknown_layout = l == NULL;
+	if (!l)
+		return -1;
+	struct render_doc *doc = render_begin(l, format, png_width, write, ctx);
+	if (!doc)
+		return -1;
+	json_t *values = poster_values(keys, t, v);
+	int rc = render_page(doc, values);
+	json_decref(values);
+	if (render_end(doc) != 0)
+		rc = -1;
+	return rc;
+}
+
+enum db_status posters_render_bulk(struct db *db, const struct render_layouts *layouts, const struct keyring *keys,
+				   const struct tenant *t, const struct actor *actor, const struct venue_filter *filter,
+				   const char *layout, render_write_fn write, void *ctx, posters_progress_fn progress,
+				   void *progress_ctx, size_t *pages, bool *render_failed)
+{
+	const struct render_layout *l = render_layouts_get(layouts, layout);
+	*pages = 0;
+	*render_failed = l == NULL;
+	if (!l)
+		return DB_OK;
+	struct venue_filter f = *filter;
+	f.status = "active";
+	f.page = 0;
+	f.page_size = VENUES_PAGE;
+	struct venue *batch = xcalloc(VENUES_PAGE, sizeof(*batch));
+	struct render_doc *doc = render_begin(l, RENDER_PDF, 0, write, ctx);
+	enum db_status status = DB_OK;
+	*render_failed = doc == NULL;
+	for (size_t n = VENUES_PAGE; doc && status == DB_OK && n == VENUES_PAGE; f.page++) {
+		int64_t total;
+		status = venues_search(db, t, actor, &f, batch, VENUES_PAGE, &n, &total);
+		for (size_t i = 0; status == DB_OK && i < n && !*render_failed; i++) {
+			json_t *values = poster_values(keys, t, &batch[i]);
+			*render_failed = render_page(doc, values) != 0;
+			json_decref(values);
+			(*pages)++;
+			if (progress)
+				progress(progress_ctx, *pages, total);
+		}
+	}
+	if (doc && render_end(doc) != 0)
+		*render_failed = true;
+	free(batch);
+	if (status == DB_OK && !*render_failed) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "%lu pages, layout %s", (unsigned long)*pages, layout);
+		audit_record(db, t, actor, AUDIT_POSTERS_BULK, filter->area_code ? filter->area_code : "all", detail);
+	}
+	return status;
+}

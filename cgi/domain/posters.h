@@ -1,0 +1,36 @@
+/* Posters of venues: the values a poster shows, one poster, and bulk PDFs streamed page by
+ * page for an area. */
+#ifndef VAORA_POSTERS_H
+#define VAORA_POSTERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adapters/db.h"
+#include "adapters/render.h"
+#include "base/config.h"
+#include "domain/actor.h"
+#include "domain/keys.h"
+#include "domain/venues.h"
+
+/* The layouts a poster can be printed in (templates/posters/NAME.json), for choices. */
+extern const char *const poster_layouts[];
+
+/* Writes venue v's poster in layout and format to write. Returns 0, or -1 (logged) when the
+ * layout is unknown or rendering failed; *unknown_layout tells which. */
+int posters_render_one(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
+		       const struct venue *v, const char *layout, enum render_format format, unsigned png_width,
+		       render_write_fn write, void *ctx, bool *unknown_layout);
+
+/* Called after each page of a bulk PDF: pages done so far, of total. */
+typedef void (*posters_progress_fn)(void *ctx, size_t done, int64_t total);
+
+/* One PDF of every active venue the actor may see that matches filter, written page by page
+ * (venues are read a page of the search at a time, so memory stays flat). *pages gets the
+ * count. Audited as one bulk print. */
+enum db_status posters_render_bulk(struct db *db, const struct render_layouts *layouts, const struct keyring *keys,
+				   const struct tenant *t, const struct actor *actor, const struct venue_filter *filter,
+				   const char *layout, render_write_fn write, void *ctx, posters_progress_fn progress,
+				   void *progress_ctx, size_t *pages, bool *render_failed);
+
+#endif

@@ -1,0 +1,101 @@
+"""Posters through the web and the command line, checked with real tools: zbarimg decodes
+the QR to a URL that opens the venue, pdffonts finds only embedded fonts, pdfimages no
+raster image, pdftotext the exact Vietnamese name."""
+import os
+import re
+import subprocess
+import tempfile
+
+import fixtures
+from harness import check, logged_in
+
+NAME = "Chợ Đầm — Quầy số 12, Nguyễn Thị Ánh Tuyết"
+
+
+def run(*args):
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+
+
+def decode_qr(path, is_pdf):
+    if is_pdf:
+        prefix = path + "-page"
+        check(run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", path, prefix).returncode == 0, "pdftoppm")
+        path = [os.path.join(os.path.dirname(prefix), f) for f in sorted(os.listdir(os.path.dirname(prefix)))
+                if f.startswith(os.path.basename(prefix))][0]
+    r = run("zbarimg", "--nodbus", "--raw", "-q", path)
+    return r.stdout.decode().strip()
+
+
+def test_every_poster_format_decodes_to_the_venue(stack):
+    officer = logged_in(stack, "hn.officer")
+    venue_id = fixtures.add_venue(stack, "01", NAME, "00070")
+    work = tempfile.mkdtemp(dir=stack.dir)
+    urls = set()
+    for layout, fmt, width in [("a4", "pdf", None), ("a5", "pdf", None), ("a6", "pdf", None),
+                               ("tent", "pdf", None), ("a4", "png", None), ("a4", "png", "1080"),
+                               ("a4", "svg", None)]:
+        query = f"layout={layout}&format={fmt}" + (f"&width={width}" if width else "")
+        r = officer.get(f"/ha-noi/venues/{venue_id}/poster?{query}")
+        check(r.status == 200, (query, r.status))
+        path = os.path.join(work, f"{layout}-{width or 'print'}.{fmt}")
+        with open(path, "wb") as f:
+            f.write(r.body)
+        if fmt == "svg":
+            check(b"<svg" in r.body[:400] and r.header("Content-Type") == "image/svg+xml", "not an SVG")
+            # Rasterized as a browser or print shop would, then decoded like the others.
+            png = path + ".png"
+            check(run("rsvg-convert", "-w", "1240", "-b", "white", "-o", png, path).returncode == 0, "rsvg-convert")
+            path, fmt = png, "png"
+        decoded = set(decode_qr(path, fmt == "pdf").split())
+        # The table tent carries the code on both halves: the same URL twice.
+        check(len(decoded) == 1, (query, decoded))
+        url = decoded.pop()
+        check(url.startswith(f"HTTP://127.0.0.1:{stack.port}/HA-NOI/C/"), (query, url))
+        urls.add(url)
+        if fmt == "pdf":
+            fonts = run("pdffonts", path).stdout.decode().splitlines()[2:]
+            check(fonts and all(line.split()[-5] == "yes" for line in fonts), ("fonts not embedded", fonts))
+            images = run("pdfimages", "-list", path).stdout.decode().splitlines()[2:]
+            check(images == [], ("raster images in the PDF", images))
+            text = run("pdftotext", path, "-").stdout.decode()
+            check(NAME in " ".join(text.split()), ("name not found exactly", text[:300]))
+    check(len(urls) == 1, urls)
+    url = urls.pop()
+    # The scanned URL opens the venue's page.
+    r = stack.get(url.split(f":{stack.port}", 1)[1])
+    check(r.status == 200 and NAME in r.text, r.status)
+
+
+def test_deactivated_venue_has_no_poster_and_bad_requests_are_refused(stack):
+    admin = logged_in(stack, "hn.admin")
+    venue_id = fixtures.add_venue(stack, "01", "Quầy tạm ngừng", "00070")
+    check(admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a9&format=pdf").status == 400, "unknown layout")
+    check(admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=gif").status == 400, "unknown format")
+    check(admin.get(f"/ha-noi/venues/{venue_id}/poster?format=png&width=99999").status == 400, "huge PNG")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    r = admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=pdf")
+    check(r.status == 410 and "Không còn hiệu lực" in r.text, r.status)
+
+
+def test_bulk_posters_through_the_slow_pool_and_the_command_line(stack):
+    officer = logged_in(stack, "hn.officer")
+    for i in range(3):
+        fixtures.add_venue(stack, "01", f"Bulk venue {i}", "00082")
+    r = officer.get("/ha-noi/posters?area=00082&layout=a6")
+    check(r.status == 200 and r.body.startswith(b"%PDF") and r.header("Content-Type") == "application/pdf", r.status)
+    expected = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.venues WHERE province = '01'"
+                                       " AND area_code = '00082' AND status = 'active'"))
+    path = os.path.join(stack.dir, "bulk.pdf")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    pages = re.search(rb"Pages:\s+(\d+)", run("pdfinfo", path).stdout)
+    check(pages and int(pages.group(1)) == expected, (pages, expected))
+    check(" slow " in [x for x in stack.log().splitlines() if "/ha-noi/posters" in x][-1] + " ", "not the slow pool")
+    check(officer.get("/ha-noi/posters?area=99999").status == 404, "empty bulk")
+    out = os.path.join(stack.dir, "cli.pdf")
+    r = stack.vaora("posters", "bulk", "--province", "ha-noi", "--area", "00070", "-o", out)
+    check(r.returncode == 0 and b"posters: " in r.stderr, r.stderr)
+    total = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.venues WHERE province = '01'"
+                                    " AND area_code = '00070' AND status = 'active'"))
+    pages = re.search(rb"Pages:\s+(\d+)", run("pdfinfo", out).stdout)
+    check(pages and int(pages.group(1)) == total, (pages, total))
