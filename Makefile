@@ -56,6 +56,8 @@ unit: $(UNIT_BIN)
 
 # libFuzzer targets and their replay programs (fuzz-bins, fuzz-replay-bins).
 include tests/fuzz/fuzz.mk
+# The renderer's benchmark program (build/rel/bench-render).
+include tests/bench/bench.mk
 
 deps:
 	@./deploy/deps.sh

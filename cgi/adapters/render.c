@@ -39,6 +39,8 @@
 /* Every text is laid out at this size and drawn scaled to its own: with unhinted metrics the
  * result is the same, and pango then loads each font once instead of once per size tried. */
 #define FONT_REF_PT 10.0
+/* Longest value key: keys are identifiers like "venue_name". */
+#define VALUE_KEY_MAX 64
 /* Slack for comparing millimetres read from JSON (0.1 + 0.2 and the like). */
 #define MM_EPSILON 1e-6
 
@@ -299,7 +301,7 @@ static int parse_key(const struct parse *p, const char *where, json_t *v, char *
 	const char *s = json_string_value(v);
 	size_t n = s ? strlen(s) : 0;
 
-	if (n == 0 || n > RENDER_LAYOUT_NAME_MAX)
+	if (n == 0 || n > VALUE_KEY_MAX)
 		goto bad;
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
@@ -307,7 +309,7 @@ static int parse_key(const struct parse *p, const char *where, json_t *v, char *
 	*out = xstrdup(s);
 	return 0;
 bad:
-	return failf(p, "%s: key must be 1 to %d of a-z 0-9 _", where, RENDER_LAYOUT_NAME_MAX);
+	return failf(p, "%s: key must be 1 to %d of a-z 0-9 _", where, VALUE_KEY_MAX);
 }
 
 static bool box_inside(const struct box *b, double w, double h)

@@ -51,6 +51,8 @@ int page_venues(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "q", json_string(f.text ? f.text : ""));
 	json_object_set_new(ctx, "area", json_string(f.area_code ? f.area_code : ""));
 	json_object_set_new(ctx, "unverified", json_boolean(f.unverified_only));
+	json_object_set_new(ctx, "status_active", json_boolean(f.status && strcmp(f.status, "active") == 0));
+	json_object_set_new(ctx, "status_inactive", json_boolean(f.status && strcmp(f.status, "inactive") == 0));
 	json_object_set_new(ctx, "can_create", json_boolean(req->actor.role != ROLE_VENUE_MANAGER));
 	if (f.page > 0)
 		json_object_set_new(ctx, "prev_page", json_integer(f.page - 1));
