@@ -19,9 +19,36 @@ static int hex_value(char c)
 	return -1;
 }
 
-/* Decodes s[0..n) into a new string; *out_len gets its length. In forms '+' is a space. */
-static enum form_error decode_component(const char *s, size_t n, size_t limit, bool plus_is_space, char **out,
-					size_t *out_len)
+/* Copies d[0..len) with each invalid UTF-8 sequence replaced by U+FFFD. Caller frees. */
+static char *replace_invalid(const char *d, size_t len, size_t *out_len)
+{
+	static const char replacement[] = "\xEF\xBF\xBD";
+	char *out = xmalloc(len * 3 + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		size_t take = 1;
+		unsigned char c = (unsigned char)d[i];
+		if (c >= 0xC2 && c <= 0xF4)
+			take = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (i + take <= len && utf8_valid(d + i, take)) {
+			memcpy(out + o, d + i, take);
+			o += take;
+			i += take;
+		} else {
+			memcpy(out + o, replacement, 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
+/* Decodes s[0..n) into a new string; *out_len gets its length. In forms '+' is a space. With
+ * replace, text that is not UTF-8 gets U+FFFD for each bad sequence instead of an error. */
+static enum form_error decode_component(const char *s, size_t n, size_t limit, bool plus_is_space, bool replace,
+					char **out, size_t *out_len)
 {
 	char *d = xmalloc(n + 1);
 	size_t len = 0;
@@ -47,8 +74,15 @@ static enum form_error decode_component(const char *s, size_t n, size_t limit, b
 		err = FORM_TOO_LONG;
 	else if (memchr(d, '\0', len))
 		err = FORM_NUL;
-	else if (!utf8_valid(d, len))
+	else if (!utf8_valid(d, len) && !replace)
 		err = FORM_BAD_UTF8;
+	else if (!utf8_valid(d, len)) {
+		char *fixed = replace_invalid(d, len, &len);
+		free(d);
+		d = fixed;
+		if (len > limit)
+			err = FORM_TOO_LONG;
+	}
 out:
 	if (err != FORM_OK) {
 		free(d);
@@ -87,10 +121,11 @@ enum form_error form_parse(const char *s, size_t n, const struct form_limits *li
 				err = FORM_TOO_MANY;
 				goto out;
 			}
-			err = decode_component(s + pos, name_end - pos, lim->max_name, true, &name, &name_len);
+			err = decode_component(s + pos, name_end - pos, lim->max_name, true, false, &name, &name_len);
 			if (err != FORM_OK)
 				goto out;
-			err = decode_component(s + value_start, end - value_start, lim->max_value, true, &value,
+			err = decode_component(s + value_start, end - value_start, lim->max_value, true,
+					       lim->replace_bad_utf8, &value,
 					       &value_len);
 			if (err != FORM_OK) {
 				free(name);
@@ -139,7 +174,7 @@ void cookie_parse(const char *s, const struct form_limits *lim, struct fields *o
 enum form_error path_decode(const char *s, size_t n, size_t limit, char **out)
 {
 	size_t len;
-	return decode_component(s, n, limit, false, out, &len);
+	return decode_component(s, n, limit, false, false, out, &len);
 }
 
 const char *fields_get(const struct fields *f, const char *name)

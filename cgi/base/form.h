@@ -2,6 +2,7 @@
 #ifndef VAORA_FORM_H
 #define VAORA_FORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct field {
@@ -20,6 +21,10 @@ struct form_limits {
 	size_t max_fields;	/* more pairs than this is an error */
 	size_t max_name;	/* bytes of a decoded name */
 	size_t max_value;	/* bytes of a decoded value */
+	/* Form pages: a value that is not UTF-8 gets U+FFFD for each bad sequence instead of
+	 * failing the parse, so the page can show the form again with a message beside that
+	 * field (the domain refuses text holding U+FFFD). Names must still be UTF-8. */
+	bool replace_bad_utf8;
 };
 
 enum form_error {

@@ -22,7 +22,7 @@ const char *password_policy_error(const char *password)
 	size_t len = strlen(password);
 	if (len > PASSWORD_MAX_BYTES)
 		return "password_too_long";
-	if (!utf8_valid(password, len))
+	if (!utf8_valid(password, len) || strstr(password, "\xEF\xBF\xBD"))
 		return "error_bad_utf8";
 	if (utf8_length(password, len) < PASSWORD_MIN_CHARS)
 		return "password_too_short";

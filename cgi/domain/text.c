@@ -12,7 +12,8 @@ const char *text_error(const char *s, size_t max_chars, bool optional)
 	size_t len = s ? strlen(s) : 0;
 	if (len == 0)
 		return optional ? NULL : "field_required";
-	if (!utf8_valid(s, len))
+	/* U+FFFD marks bytes that were not UTF-8 when the form came in (see form_parse). */
+	if (!utf8_valid(s, len) || strstr(s, "\xEF\xBF\xBD"))
 		return "error_bad_utf8";
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];

@@ -115,3 +115,53 @@ int api_venue_create(struct app *app, struct request *req, struct response *resp
 	json_decref(body);
 	return 0;
 }
+
+/* The venue as JSON after a change, or the field errors. */
+static int answer_venue(struct app *app, struct request *req, struct response *resp, int64_t id,
+			const struct field_errors *errors)
+{
+	json_t *body;
+	if (errors->count) {
+		body = json_pack("{s:i, s:o}", "error", 400, "errors", views_field_errors(app->views, req->lang, errors));
+		response_json(resp, 400, body);
+		json_decref(body);
+		return 0;
+	}
+	struct venue v;
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, id, &v, &found);
+	if (status != DB_OK || !found)
+		return status != DB_OK ? http_status_for_db(status) : 404;
+	body = venue_json(app, req, &v);
+	response_json(resp, 200, body);
+	json_decref(body);
+	return 0;
+}
+
+int api_venue_update(struct app *app, struct request *req, struct response *resp)
+{
+	if (!req->json)
+		return 400;
+	int64_t id = scope_id(request_param(req, "id"));
+	struct venue_input in = { member(req, "name"), member(req, "category"), member(req, "address"),
+				  member(req, "area_code"), member(req, "contact_phone"), member(req, "opening_hours") };
+	struct field_errors errors = { 0 };
+	enum db_status status = venues_update(app->db, req->tenant, &req->actor, id, &in, &errors);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return answer_venue(app, req, resp, id, &errors);
+}
+
+int api_venue_status(struct app *app, struct request *req, struct response *resp)
+{
+	json_t *active = req->json ? json_object_get(req->json, "active") : NULL;
+	if (!json_is_boolean(active))
+		return 400;
+	int64_t id = scope_id(request_param(req, "id"));
+	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id,
+					      json_is_true(active) ? VENUE_ACTIVATE : VENUE_DEACTIVATE);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	struct field_errors none = { 0 };
+	return answer_venue(app, req, resp, id, &none);
+}

@@ -63,6 +63,8 @@ int api_areas(struct app *app, struct request *req, struct response *resp);
 int api_venues(struct app *app, struct request *req, struct response *resp);
 int api_venue(struct app *app, struct request *req, struct response *resp);
 int api_venue_create(struct app *app, struct request *req, struct response *resp);
+int api_venue_update(struct app *app, struct request *req, struct response *resp);
+int api_venue_status(struct app *app, struct request *req, struct response *resp);
 
 #ifdef VAORA_TEST_BUILD
 /* page-test.c: routes only the test build has, to drive the pipeline and the pools. */

@@ -215,7 +215,7 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	if (!status)
 		status = find_actor(app, &req);
 	if (!status)
-		status = request_read_body(&req, req.route->body_limit, &error_key);
+		status = request_read_body(&req, req.route->body_limit, !route_is_api(req.route), &error_key);
 	if (!status)
 		status = check_requirements(app, &req, &resp, &error_key);
 	if (!status) {

@@ -153,7 +153,7 @@ int request_parse(struct request *r, struct request_io *io, const char **error_k
 	return 0;
 }
 
-int request_read_body(struct request *r, size_t limit, const char **error_key)
+int request_read_body(struct request *r, size_t limit, bool form_page, const char **error_key)
 {
 	if (r->content_length == 0)
 		return 0;
@@ -182,7 +182,9 @@ int request_read_body(struct request *r, size_t limit, const char **error_key)
 			rc = 400;
 		}
 	} else if (r->content_type && strncmp(r->content_type, "application/x-www-form-urlencoded", 33) == 0) {
-		enum form_error e = form_parse(body, got, &body_limits, &r->form);
+		struct form_limits limits = body_limits;
+		limits.replace_bad_utf8 = form_page;
+		enum form_error e = form_parse(body, got, &limits, &r->form);
 		if (e != FORM_OK) {
 			*error_key = form_error_key(e);
 			rc = e == FORM_TOO_MANY ? 413 : 400;

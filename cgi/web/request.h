@@ -52,9 +52,10 @@ struct request {
 /* Fills r from the server's parameters (no body yet). Returns 0, or 400 with *error_key set to
  * a message catalog key. Language is chosen even on error, so the error page speaks it. */
 int request_parse(struct request *r, struct request_io *io, const char **error_key);
-/* Reads the body if it is at most limit bytes and parses an urlencoded one into r->form.
- * Returns 0, 413 (too large) or 400 with *error_key set. */
-int request_read_body(struct request *r, size_t limit, const char **error_key);
+/* Reads the body if it is at most limit bytes and parses an urlencoded one into r->form (for
+ * a form page, with not-UTF-8 values marked by U+FFFD for the page to point out; for the API,
+ * refused). Returns 0, 413 (too large) or 400 with *error_key set. */
+int request_read_body(struct request *r, size_t limit, bool form_page, const char **error_key);
 /* The {name}'s value of the matched route, or NULL. */
 const char *request_param(const struct request *r, const char *name);
 void request_free(struct request *r);

@@ -9,7 +9,7 @@
 #include "base/xmalloc.h"
 
 /* Small limits, so that short inputs reach them. */
-static const struct form_limits limits = { 8, 16, 64 };
+static const struct form_limits limits = { 8, 16, 64, false };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

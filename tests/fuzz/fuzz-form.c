@@ -8,7 +8,7 @@
 #include "base/utf8.h"
 
 /* Small limits, so that inputs of a few hundred bytes reach every error. */
-static const struct form_limits limits = { 16, 32, 256 };
+static const struct form_limits limits = { 16, 32, 256, false };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -32,6 +32,14 @@ def test_registration_errors_come_back_beside_each_field(stack):
         check(message in r.text, f"missing: {message}")
     check('value="Người Đăng Ký"' in r.text and 'value="Số 1 Hàng Bạc"' in r.text, "typed values not kept")
     check("mat-khau-rat-dai" not in r.text, "a password came back")
+    # Bytes that are not UTF-8 in one field: the form again, that field pointed out.
+    body = urllib.parse.urlencode({"csrf": b.csrf_from("/ha-noi/register"), "category": "market",
+                                   "address": "Số 1 Hàng Bạc", "area_code": "00070", "contact_phone": "0912345678",
+                                   "display_name": "A", "login": "utf8.test", "password": "x" * 12,
+                                   "repeat": "x" * 12, "name": "Ch"}) + "%FF%FE"
+    r = b.request("POST", "/ha-noi/register", body=body)
+    check(r.status == 400 and "không phải văn bản UTF-8" in r.text and 'value="Số 1 Hàng Bạc"' in r.text,
+          (r.status, r.text[:300]))
     r = register(b, name="x" * 201)
     check(r.status == 400 and "Nội dung quá dài." in r.text, r.status)
     count = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.accounts WHERE login = 'tuyet.cho.dam'")
@@ -137,3 +145,12 @@ def test_venues_through_the_json_api(stack):
     check(r.status == 400 and r.header("Content-Type") == "application/json", r.status)
     r = stack.get(f"/ha-noi/c/{created['short_code']}")
     check(r.status == 200 and "Bến xe Giáp Bát (API)" in r.text, "the API's venue has no working code")
+    update = json.dumps({"name": "Bến xe Giáp Bát", "category": "transport", "address": "Giải Phóng",
+                         "area_code": "00292", "contact_phone": "0987000111", "opening_hours": "05:00-22:00"})
+    r = stack.post(f"/ha-noi/api/v1/venues/{created['id']}", update, headers=auth)
+    check(r.status == 200 and json.loads(r.body)["opening_hours"] == "05:00-22:00", r.text)
+    r = stack.post(f"/ha-noi/api/v1/venues/{created['id']}/status", json.dumps({"active": False}), headers=auth)
+    check(r.status == 200 and json.loads(r.body)["active"] is False, r.text)
+    check(stack.get(f"/ha-noi/c/{created['short_code']}").status == 410, "deactivated through the API")
+    r = stack.post(f"/ha-noi/api/v1/venues/{created['id']}/status", json.dumps({"active": "yes"}), headers=auth)
+    check(r.status == 400, r.status)

@@ -6,7 +6,7 @@
 #include "base/form.h"
 
 /* Limits roomy enough that only the tests about limits meet them. */
-static const struct form_limits roomy = { 64, 64, 1024 };
+static const struct form_limits roomy = { 64, 64, 1024, false };
 
 /* Parses the C string s, expects FORM_OK and count fields; the caller frees out. */
 static void parse_ok(const char *s, const struct form_limits *lim, struct fields *out, size_t count)
@@ -173,7 +173,7 @@ static void test_nul(void **state)
 static void test_too_many(void **state)
 {
 	(void)state;
-	const struct form_limits two = { 2, 64, 64 };
+	const struct form_limits two = { 2, 64, 64, false };
 	struct fields f;
 	parse_ok("a=1&b=2", &two, &f, 2);
 	fields_free(&f);
@@ -183,7 +183,7 @@ static void test_too_many(void **state)
 	assert_form_error("a=1&b=2&c=3", &two, FORM_TOO_MANY);
 	assert_form_error("a&b&c", &two, FORM_TOO_MANY);
 
-	const struct form_limits none = { 0, 64, 64 };
+	const struct form_limits none = { 0, 64, 64, false };
 	parse_ok("", &none, &f, 0);
 	assert_form_error("a=1", &none, FORM_TOO_MANY);
 }
@@ -191,7 +191,7 @@ static void test_too_many(void **state)
 static void test_too_long(void **state)
 {
 	(void)state;
-	const struct form_limits small = { 8, 3, 4 };
+	const struct form_limits small = { 8, 3, 4, false };
 	struct fields f;
 	parse_ok("abc=1234", &small, &f, 1);
 	fields_free(&f);
@@ -331,7 +331,7 @@ static void test_cookie_malformed(void **state)
 static void test_cookie_limits(void **state)
 {
 	(void)state;
-	const struct form_limits two = { 2, 4, 5 };
+	const struct form_limits two = { 2, 4, 5, false };
 	struct fields f;
 	/* Pairs past max_fields are ignored, not an error. */
 	cookies("a=1; b=2; c=3", &two, &f, 2);
@@ -349,7 +349,7 @@ static void test_cookie_limits(void **state)
 	assert_field(&f, 0, "a", "12345");
 	fields_free(&f);
 
-	const struct form_limits none = { 0, 4, 5 };
+	const struct form_limits none = { 0, 4, 5, false };
 	cookies("a=1", &none, &f, 0);
 	fields_free(&f);
 }
@@ -371,9 +371,24 @@ static void test_error_text(void **state)
 	}
 }
 
+static void test_replace_bad_utf8(void **state)
+{
+	(void)state;
+	const struct form_limits lenient = { 8, 64, 64, true };
+	struct fields f;
+	assert_int_equal(form_parse("name=a%C3%28b&ok=%C3%A1", 23, &lenient, &f), FORM_OK);
+	assert_string_equal(fields_get(&f, "name"), "a\xEF\xBF\xBD(b");
+	assert_string_equal(fields_get(&f, "ok"), "\xC3\xA1");
+	fields_free(&f);
+	/* Names must still be UTF-8, and NUL is never let through. */
+	assert_int_equal(form_parse("n%FF=1", 6, &lenient, &f), FORM_BAD_UTF8);
+	assert_int_equal(form_parse("n=%00", 5, &lenient, &f), FORM_NUL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_replace_bad_utf8),
 		cmocka_unit_test(test_simple),
 		cmocka_unit_test(test_plus_and_percent),
 		cmocka_unit_test(test_empty_pairs),
