@@ -198,11 +198,14 @@ cmd_start() {
 	write_vaora_conf "$sock"
 	"$BIN" -c "$VAR/vaora.conf" secret init
 	"$BIN" -c "$VAR/vaora.conf" migrate
-	"$BIN" -c "$VAR/vaora.conf" seed-demo
+	"$BIN" -c "$VAR/vaora.conf" seed-demo > "$VAR/log/seed-demo.txt"
+	grep -v '^demo: login' "$VAR/log/seed-demo.txt" || true
 	start_vaora "$sock"
 	start_nginx "$sock"
 	wait_for "vaora behind nginx" curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
 	log "running on http://127.0.0.1:$PORT/ (logs in $VAR/log)"
+	echo "Demo logins (province logins at /ha-noi/login, the operator at /login):"
+	sed -n 's/^demo: login /  /p' "$VAR/log/seed-demo.txt"
 }
 
 cmd_stop() {
