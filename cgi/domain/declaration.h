@@ -1,0 +1,38 @@
+/* The health declaration: its questions, from a per-province file, and the one validation of
+ * the answers given to them. */
+#ifndef VAORA_DECLARATION_H
+#define VAORA_DECLARATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "adapters/json.h"
+#include "base/buf.h"
+#include "domain/field-errors.h"
+
+/* A declaration is a screenful: more questions than this is a mistake in the file. */
+#define DECLARATION_QUESTIONS_MAX 32
+#define DECLARATION_ID_MAX 24
+#define DECLARATION_OPTIONS_MAX 12
+
+struct declaration_form;
+
+/* Loads and checks a declaration file. Returns the form (caller frees with
+ * declaration_form_free) or NULL with "path: message" in err. */
+struct declaration_form *declaration_form_load(const char *path, char *err, size_t errlen);
+void declaration_form_free(struct declaration_form *f);
+unsigned declaration_form_version(const struct declaration_form *f);
+/* The questions as pages and the API show them (id, kind, amber, options, vi, en). Borrowed. */
+json_t *declaration_form_questions(const struct declaration_form *f);
+
+/* Reads the answer to question id, or NULL when none was given. */
+typedef const char *(*declaration_answer_fn)(void *ctx, const char *id);
+
+/* Validates every answer once, for the page, the API, the gate, proxy and paper import:
+ * every question must be answered with one of its values. On success appends the answers in
+ * the form's order as "id=value;..." to normalized and sets *amber when a question marked
+ * amber was answered yes. Errors are keyed by question id. */
+void declaration_validate(const struct declaration_form *f, declaration_answer_fn answer, void *ctx,
+			  struct buf *normalized, bool *amber, struct field_errors *errors);
+
+#endif
