@@ -6,6 +6,7 @@
 #include "adapters/db.h"
 #include "adapters/render.h"
 #include "base/config.h"
+#include "domain/declaration.h"
 #include "domain/keys.h"
 #include "entry.h"
 #include "web/app.h"
@@ -48,20 +49,25 @@ int cgi_main(const char *config_path)
 	if (c)
 		snprintf(dir, sizeof(dir), "%s/posters", c->templates_dir);
 	struct render_layouts *layouts = keys ? render_layouts_load(dir, err, sizeof(err)) : NULL;
-	if (!c || !v || !keys || !layouts) {
+	if (c)
+		snprintf(dir, sizeof(dir), "%s/forms/declaration.json", c->templates_dir);
+	struct declaration_form *declaration = layouts ? declaration_form_load(dir, err, sizeof(err)) : NULL;
+	if (!c || !v || !keys || !layouts || !declaration) {
 		/* Without config or templates, the web server still gets a valid CGI answer. */
 		fprintf(stderr, "vaora: %s\n", err);
 		fputs("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 		      "vaora: configuration error\n", stdout);
+		render_layouts_free(layouts);
 		keyring_free(keys);
 		views_free(v);
 		config_free(c);
 		return 1;
 	}
-	struct app app = { c, db_open(c), v, keys, layouts };
+	struct app app = { c, db_open(c), v, keys, layouts, declaration };
 	struct request_io io = { NULL, cgi_param, cgi_read, cgi_write };
 	pipeline_handle(&app, &io);
 	db_close(app.db);
+	declaration_form_free(declaration);
 	render_layouts_free(layouts);
 	keyring_free(keys);
 	views_free(v);

@@ -14,6 +14,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
+#include "domain/declaration.h"
 #include "domain/keys.h"
 #include "entry.h"
 #include "web/app.h"
@@ -45,6 +46,7 @@ struct master {
 	struct views *views;	/* compiled once here; workers inherit them by fork */
 	struct keyring *keys;	/* loaded here, inherited likewise; a rotation needs a reload */
 	struct render_layouts *layouts;	/* poster layouts, loaded here like the templates */
+	struct declaration_form *declaration;	/* the health questions, likewise */
 	int fds[2];		/* listening sockets, by pool */
 	struct worker *workers;
 	size_t worker_cap;
@@ -104,6 +106,13 @@ static struct render_layouts *load_layouts(const struct config *c, char *err, si
 	return render_layouts_load(dir, err, errlen);
 }
 
+static struct declaration_form *load_declaration(const struct config *c, char *err, size_t errlen)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/forms/declaration.json", c->templates_dir);
+	return declaration_form_load(path, err, errlen);
+}
+
 static void handle_request(struct request_io *io, void *arg)
 {
 	pipeline_handle(arg, io);
@@ -122,11 +131,12 @@ static void worker_run(struct master *m, enum pool pool)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
 
-	struct app app = { m->config, db_open(m->config), m->views, m->keys, m->layouts };
+	struct app app = { m->config, db_open(m->config), m->views, m->keys, m->layouts, m->declaration };
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
 	db_close(app.db);
 	keyring_free(m->keys);
 	render_layouts_free(m->layouts);
+	declaration_form_free(m->declaration);
 	views_free(m->views);
 	config_free(m->config);
 	free(m->workers);
@@ -235,6 +245,15 @@ static void reload(struct master *m)
 		config_free(c);
 		return;
 	}
+	struct declaration_form *declaration = load_declaration(c, err, sizeof(err));
+	if (!declaration) {
+		log_msg(LOG_ERROR, "serve: reload refused, keeping the running declaration: %s", err);
+		render_layouts_free(layouts);
+		keyring_free(k);
+		views_free(v);
+		config_free(c);
+		return;
+	}
 	if (strcmp(c->fast_socket, m->config->fast_socket) != 0 || strcmp(c->slow_socket, m->config->slow_socket) != 0)
 		log_msg(LOG_WARN, "serve: socket paths change only at a restart");
 	/* Old workers still point at the old config and views in their own memory; the master's
@@ -243,6 +262,8 @@ static void reload(struct master *m)
 	views_free(m->views);
 	keyring_free(m->keys);
 	render_layouts_free(m->layouts);
+	declaration_form_free(m->declaration);
+	m->declaration = declaration;
 	m->config = c;
 	m->views = v;
 	m->keys = k;
@@ -308,6 +329,11 @@ int serve_main(const char *config_path)
 		fprintf(stderr, "vaora: %s\n", err);
 		goto out;
 	}
+	m.declaration = load_declaration(m.config, err, sizeof(err));
+	if (!m.declaration) {
+		fprintf(stderr, "vaora: %s\n", err);
+		goto out;
+	}
 	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG);
 	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG);
 	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
@@ -359,6 +385,7 @@ out:
 		close(m.fds[POOL_SLOW]);
 	keyring_free(m.keys);
 	render_layouts_free(m.layouts);
+	declaration_form_free(m.declaration);
 	views_free(m.views);
 	config_free(m.config);
 	free(m.workers);

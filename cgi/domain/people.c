@@ -23,6 +23,7 @@ enum people_sql {
 	PEOPLE_INSERT,		/* PEOPLE_INSERT */
 	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
 	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
+	PEOPLE_BY_ID,		/* PEOPLE_BY_ID */
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
@@ -36,6 +37,7 @@ static const char *const people_sql[] = {
 			    " AND index_version = ? AND phone_index = ? ORDER BY id LIMIT ?",
 	[PEOPLE_BY_ID_NUMBER] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 				" AND index_version = ? AND id_number_index = ? ORDER BY id LIMIT ?",
+	[PEOPLE_BY_ID] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province} AND id = ?",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -141,9 +143,17 @@ static void bind_blob(struct db_query *q, const struct buf *b)
 		db_bind_null(q);
 }
 
-enum db_status people_create(struct db *db, const struct tenant *t, const struct keyring *keys,
-			     const struct actor *actor, const struct person_input *input, struct field_errors *errors,
-			     int64_t *id)
+void people_check_input(const struct person_input *input, struct field_errors *errors)
+{
+	struct clean_person c;
+	person_validate(input, &c, errors);
+	free(c.full_name);
+	free(c.address);
+}
+
+enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct actor *actor, const struct person_input *input,
+				    struct field_errors *errors, int64_t *id)
 {
 	struct clean_person c;
 	*id = 0;
@@ -171,8 +181,6 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 
 	char now[27];
 	utc_datetime_format(clock_now_us(), now);
-	if ((status = db_begin(db, t->shard)) != DB_OK)
-		goto out;
 	struct db_query *q;
 	status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
 	if (status == DB_OK) {
@@ -206,10 +214,8 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 	snprintf(object, sizeof(object), "person:%lld", (long long)*id);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");
-	status = db_end(db, t->shard, status);
-	if (status != DB_OK) {
+	if (status != DB_OK)
 		*id = 0;
-	}
 out:
 	free(c.full_name);
 	free(c.address);
@@ -217,6 +223,22 @@ out:
 	buf_free(&phone);
 	buf_free(&id_number);
 	buf_free(&address);
+	return status;
+}
+
+enum db_status people_create(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const struct actor *actor, const struct person_input *input, struct field_errors *errors,
+			     int64_t *id)
+{
+	enum db_status status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = people_create_within(db, t, keys, actor, input, errors, id);
+	/* A refused person leaves nothing behind. */
+	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
+	if (errors->count) {
+		*id = 0;
+		return DB_OK;
+	}
 	return status;
 }
 
@@ -284,5 +306,28 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 		}
 		db_query_free(q);
 	}
+	return status;
+}
+
+enum db_status people_given_name(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
+				 char *out, size_t cap, bool *found)
+{
+	struct db_query *q;
+	*found = false;
+	out[0] = '\0';
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_BY_ID, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	status = db_execute(q);
+	struct person *p = xcalloc(1, sizeof(*p));
+	if (status == DB_OK && db_fetch(q) > 0 && fill_person(q, t, keys, p) == 0) {
+		const char *last = strrchr(p->full_name, ' ');
+		snprintf(out, cap, "%s", last ? last + 1 : p->full_name);
+		*found = true;
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	db_query_free(q);
 	return status;
 }

@@ -42,6 +42,18 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 			     const struct actor *actor, const struct person_input *input, struct field_errors *errors,
 			     int64_t *id);
 
+/* Checks a person's fields without storing them (to show every error of a form at once). */
+void people_check_input(const struct person_input *input, struct field_errors *errors);
+/* The same inside the caller's transaction (a check-in stores its person with it). On field
+ * errors nothing is written and the caller rolls back. */
+enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct actor *actor, const struct person_input *input,
+				    struct field_errors *errors, int64_t *id);
+/* The person's given name (the last word of the full name, as Vietnamese names go), for a
+ * confirmation screen. */
+enum db_status people_given_name(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
+				 char *out, size_t cap, bool *found);
+
 /* Finds people by exact phone or ID number (one of them), decrypted; every call is audited
  * with the actor. At most max results. Field errors: "phone", "id_number". */
 enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,

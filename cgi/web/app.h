@@ -5,6 +5,7 @@
 #include "adapters/db.h"
 #include "adapters/render.h"
 #include "base/config.h"
+#include "domain/declaration.h"
 #include "domain/keys.h"
 #include "web/views.h"
 
@@ -14,6 +15,7 @@ struct app {
 	struct views *views;
 	const struct keyring *keys;
 	const struct render_layouts *layouts;	/* poster and card layouts */
+	const struct declaration_form *declaration;	/* the health questions */
 };
 
 #endif

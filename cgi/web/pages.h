@@ -65,6 +65,8 @@ int api_venue(struct app *app, struct request *req, struct response *resp);
 int api_venue_create(struct app *app, struct request *req, struct response *resp);
 int api_venue_update(struct app *app, struct request *req, struct response *resp);
 int api_venue_status(struct app *app, struct request *req, struct response *resp);
+/* api-checkins.c */
+int api_checkin_create(struct app *app, struct request *req, struct response *resp);
 
 #ifdef VAORA_TEST_BUILD
 /* page-test.c: routes only the test build has, to drive the pipeline and the pools. */

@@ -109,6 +109,8 @@ const struct route routes[] = {
 	  POOL_FAST, BODY_FORM, false },
 	{ HTTP_POST, "/{province}/api/v1/venues/{id}/status", api_venue_status, ADMIN | OFFICER | MANAGER, true,
 	  SCOPE_VENUE, POOL_FAST, BODY_FORM, false },
+	{ HTTP_POST, "/{province}/api/v1/checkins", api_checkin_create, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,
+	  SCOPE_NONE, POOL_FAST, BODY_FORM, false },
 	{ HTTP_GET, "/{province}/api/v1/areas", api_areas, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 #ifdef VAORA_TEST_BUILD
 	{ HTTP_GET, "/_test/sleep", page_test_sleep, ROLES_ANYONE, false, SCOPE_NONE, POOL_SLOW, BODY_NONE, false },

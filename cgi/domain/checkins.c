@@ -1,0 +1,318 @@
+/* Check-ins: one short transaction that stores the person (when new) and the visit exactly
+ * once, whatever retries, double taps or queued submissions bring. */
+#include "domain/checkins.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/num.h"
+
+/* Idempotency keys as clients make them: a UUID or 16+ random characters. */
+#define KEY_MIN 16
+#define KEY_MAX 128
+#define KEY_HASH_BYTES 16
+
+const char *const checkin_method_names[] = {
+	[METHOD_SELF] = "self",			/* METHOD_SELF */
+	[METHOD_GATE_CAMERA] = "gate-camera",	/* METHOD_GATE_CAMERA */
+	[METHOD_GATE_READER] = "gate-reader",	/* METHOD_GATE_READER */
+	[METHOD_PROXY] = "proxy",		/* METHOD_PROXY */
+	[METHOD_PAPER] = "paper",		/* METHOD_PAPER */
+	[METHOD_API] = "api",			/* METHOD_API */
+};
+
+enum checkin_sql {
+	CHECKIN_KEY_INSERT,	/* CHECKIN_KEY_INSERT */
+	CHECKIN_KEY_FIND,	/* CHECKIN_KEY_FIND */
+	CHECKIN_KEY_POINT,	/* CHECKIN_KEY_POINT */
+	CHECKIN_PERSON_EXISTS,	/* CHECKIN_PERSON_EXISTS */
+	CHECKIN_RECENT,		/* CHECKIN_RECENT */
+	CHECKIN_INSERT,		/* CHECKIN_INSERT */
+};
+
+#define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
+			" DATE_FORMAT(c.pressed_at, '%Y-%m-%d %H:%i:%s.%f')," \
+			" DATE_FORMAT(c.received_at, '%Y-%m-%d %H:%i:%s.%f'), c.time_note"
+
+static const char *const checkin_sql[] = {
+	[CHECKIN_KEY_INSERT] = "INSERT INTO checkin_keys (province, idem_key, received_at) VALUES ({province}, ?, ?)",
+	[CHECKIN_KEY_FIND] = "SELECT " CHECKIN_COLUMNS " FROM checkin_keys k JOIN checkins c"
+			     " ON c.province = k.province AND c.day = k.checkin_day AND c.id = k.checkin_id"
+			     " WHERE k.province = {province} AND k.idem_key = ?",
+	[CHECKIN_KEY_POINT] = "UPDATE checkin_keys SET checkin_day = ?, checkin_id = ?"
+			      " WHERE province = {province} AND idem_key = ?",
+	[CHECKIN_PERSON_EXISTS] = "SELECT COUNT(*) FROM people WHERE province = {province} AND id = ?",
+	/* The day list lets MariaDB read only the partitions the two minutes can fall in. */
+	[CHECKIN_RECENT] = "SELECT c.day, " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
+			   " AND c.day IN (?, ?) AND c.person_id = ? AND c.venue_id = ? AND c.direction = ?"
+			   " AND c.pressed_at > ? AND c.pressed_at <= ? ORDER BY c.pressed_at DESC LIMIT 1",
+	[CHECKIN_INSERT] = "INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by,"
+			   " answers, amber, form_version, pressed_at, received_at, time_note, check_code)"
+			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
+
+static void bind_string(struct db_query *q, const char *s)
+{
+	db_bind_text(q, s, strlen(s));
+}
+
+static void bind_time(struct db_query *q, int64_t us)
+{
+	char text[27];
+	utc_datetime_format(us, text);
+	bind_string(q, text);
+}
+
+static void bind_day(struct db_query *q, int64_t us)
+{
+	char day[11];
+	vn_date_format(vn_date_of((time_t)(us / 1000000)), day);
+	bind_string(q, day);
+}
+
+static bool key_valid(const char *k)
+{
+	size_t len = k ? strlen(k) : 0;
+	if (len < KEY_MIN || len > KEY_MAX)
+		return false;
+	for (const char *p = k; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		      *p == '_'))
+			return false;
+	return true;
+}
+
+/* A code the guard reads off the screen: no look-alike characters. */
+static void new_check_code(char out[5])
+{
+	static const char alphabet[] = "ACDEFHJKMNPRTUVWXY34679";
+	const size_t n = sizeof(alphabet) - 1;
+	for (int i = 0; i < 4;) {
+		uint8_t b;
+		crypto_random(&b, 1);
+		if (b >= 256 - 256 % n)
+			continue;
+		out[i++] = alphabet[b % n];
+	}
+	out[4] = '\0';
+}
+
+static void fill_result(struct db_query *q, size_t first, struct checkin_result *r)
+{
+	r->id = db_col_int(q, first);
+	r->person_id = db_col_int(q, first + 1);
+	snprintf(r->check_code, sizeof(r->check_code), "%s", db_col_text(q, first + 2, NULL));
+	r->amber = db_col_int(q, first + 3) != 0;
+	snprintf(r->direction, sizeof(r->direction), "%s", db_col_text(q, first + 4, NULL));
+	snprintf(r->pressed_at, sizeof(r->pressed_at), "%s", db_col_text(q, first + 5, NULL));
+	snprintf(r->received_at, sizeof(r->received_at), "%s", db_col_text(q, first + 6, NULL));
+	snprintf(r->time_note, sizeof(r->time_note), "%s", db_col_text(q, first + 7, NULL));
+}
+
+/* The check-in an earlier submission with this key recorded, if any. */
+static enum db_status find_by_key(struct db *db, const struct tenant *t, const uint8_t key[KEY_HASH_BYTES],
+				  struct checkin_result *r, bool *found)
+{
+	struct db_query *q;
+	*found = false;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_FIND, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		fill_result(q, 0, r);
+		*found = true;
+	}
+	db_query_free(q);
+	return status;
+}
+
+/* When the button was pressed: the client's time when it is believable, else the server's. */
+static int64_t pressed_time(const char *ms_text, int64_t received, char note[13])
+{
+	uint64_t ms;
+	note[0] = '\0';
+	if (!ms_text || !*ms_text)
+		return received;
+	if (!parse_uint(ms_text, (uint64_t)INT64_MAX / 1000, &ms)) {
+		snprintf(note, 13, "unreadable");
+		return received;
+	}
+	int64_t us = (int64_t)ms * 1000;
+	/* A few seconds of clock skew between phone and server is not "the future". */
+	if (us > received + 5 * 1000000LL) {
+		snprintf(note, 13, "future");
+		return received;
+	}
+	if (us < received - (int64_t)QUEUED_MAX_AGE_HOURS * 3600 * 1000000) {
+		snprintf(note, 13, "too-old");
+		return received;
+	}
+	return us < received ? us : received;
+}
+
+static enum db_status run_simple(struct db *db, const struct tenant *t, enum checkin_sql which, int64_t id,
+				 int64_t *out)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	status = db_execute(q);
+	*out = status == DB_OK && db_fetch(q) > 0 ? db_col_int(q, 0) : 0;
+	db_query_free(q);
+	return status;
+}
+
+/* The same person at the same venue in the same direction within two minutes. */
+static enum db_status find_recent(struct db *db, const struct tenant *t, const struct checkin_request *req,
+				  int64_t person, int64_t pressed, struct checkin_result *r, char day[11], bool *found)
+{
+	struct db_query *q;
+	*found = false;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECENT, &q);
+	if (status != DB_OK)
+		return status;
+	bind_day(q, pressed);
+	bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
+	db_bind_int(q, person);
+	db_bind_int(q, req->venue_id);
+	bind_string(q, req->direction);
+	bind_time(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
+	bind_time(q, pressed);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		snprintf(day, 11, "%s", db_col_text(q, 0, NULL));
+		fill_result(q, 1, r);
+		*found = true;
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
+			       const struct declaration_form *form, const struct actor *actor,
+			       const struct checkin_request *req, struct field_errors *errors,
+			       struct checkin_result *result)
+{
+	struct buf answers = BUF_INIT;
+	bool amber = false;
+	memset(result, 0, sizeof(*result));
+	if (!req->direction || (strcmp(req->direction, "in") != 0 && strcmp(req->direction, "out") != 0))
+		field_error(errors, "direction", "direction_bad");
+	if (!key_valid(req->key))
+		field_error(errors, "key", "key_bad");
+	if (!req->consent)
+		field_error(errors, "consent", "consent_required");
+	declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
+	if (!req->person_id)
+		people_check_input(req->person, errors);
+	enum db_status status = DB_OK;
+	if (errors->count)
+		goto out;
+
+	uint8_t full[CRYPTO_SHA256_BYTES], key[KEY_HASH_BYTES];
+	crypto_sha256(req->key, strlen(req->key), full);
+	memcpy(key, full, sizeof(key));
+	int64_t received = clock_now_us();
+	char note[13];
+	int64_t pressed = pressed_time(req->pressed_at_ms, received, note);
+
+	status = db_begin(db, t->shard);
+	struct db_query *q;
+	if (status == DB_OK)
+		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_INSERT, &q);
+	if (status == DB_OK) {
+		db_bind_text(q, (const char *)key, sizeof(key));
+		bind_time(q, received);
+		status = db_execute(q);
+		db_query_free(q);
+	}
+	if (status == DB_DUPLICATE) {
+		/* A retry: answer with what the first submission recorded. */
+		db_rollback(db, t->shard);
+		bool found;
+		status = find_by_key(db, t, key, result, &found);
+		result->already = true;
+		if (status == DB_OK && !found)
+			status = DB_ERROR;
+		goto out;
+	}
+	int64_t person = req->person_id;
+	if (status == DB_OK && person) {
+		int64_t exists;
+		status = run_simple(db, t, CHECKIN_PERSON_EXISTS, person, &exists);
+		if (status == DB_OK && !exists)
+			field_error(errors, "person", "person_unknown");
+	} else if (status == DB_OK) {
+		status = people_create_within(db, t, keys, actor, req->person, errors, &person);
+	}
+	bool recent = false;
+	char day[11], code[5];
+	vn_date_format(vn_date_of((time_t)(pressed / 1000000)), day);
+	if (status == DB_OK && !errors->count && req->person_id)
+		status = find_recent(db, t, req, person, pressed, result, day, &recent);
+	int64_t id = recent ? result->id : 0;
+	if (status == DB_OK && !errors->count && !recent) {
+		new_check_code(code);
+		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
+		if (status == DB_OK) {
+			bind_string(q, day);
+			db_bind_int(q, req->venue_id);
+			db_bind_int(q, person);
+			bind_string(q, req->direction);
+			bind_string(q, checkin_method_names[req->method]);
+			if (actor_known(actor) && actor->account_id > 0)
+				db_bind_int(q, actor->account_id);
+			else
+				db_bind_null(q);
+			bind_string(q, buf_str(&answers));
+			db_bind_int(q, amber);
+			db_bind_int(q, declaration_form_version(form));
+			bind_time(q, pressed);
+			bind_time(q, received);
+			bind_string(q, note);
+			bind_string(q, code);
+			status = db_execute(q);
+			id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
+			db_query_free(q);
+		}
+	}
+	if (status == DB_OK && !errors->count) {
+		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_POINT, &q);
+		if (status == DB_OK) {
+			bind_string(q, day);
+			db_bind_int(q, id);
+			db_bind_text(q, (const char *)key, sizeof(key));
+			status = db_execute(q);
+			db_query_free(q);
+		}
+	}
+	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
+	if (errors->count) {
+		status = DB_OK;
+		goto out;
+	}
+	if (status == DB_OK && recent) {
+		result->already = true;
+	} else if (status == DB_OK) {
+		result->id = id;
+		result->person_id = person;
+		snprintf(result->check_code, sizeof(result->check_code), "%s", code);
+		result->amber = amber;
+		snprintf(result->direction, sizeof(result->direction), "%s", req->direction);
+		utc_datetime_format(pressed, result->pressed_at);
+		utc_datetime_format(received, result->received_at);
+		snprintf(result->time_note, sizeof(result->time_note), "%s", note);
+	}
+out:
+	buf_free(&answers);
+	return status;
+}

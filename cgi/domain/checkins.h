@@ -1,0 +1,66 @@
+/* Check-ins: one short transaction that stores the person (when new) and the visit exactly
+ * once, whatever retries, double taps or queued submissions bring. */
+#ifndef VAORA_CHECKINS_H
+#define VAORA_CHECKINS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+#include "domain/declaration.h"
+#include "domain/field-errors.h"
+#include "domain/keys.h"
+#include "domain/people.h"
+
+/* A queued check-in keeps the time its button was pressed when that is at most this old. */
+#define QUEUED_MAX_AGE_HOURS 72
+/* The same person, venue and direction again within this is the same check-in. */
+#define SAME_CHECKIN_SECONDS 120
+
+enum checkin_method {
+	METHOD_SELF,		/* METHOD_SELF: the person scanned the poster */
+	METHOD_GATE_CAMERA,	/* METHOD_GATE_CAMERA */
+	METHOD_GATE_READER,	/* METHOD_GATE_READER */
+	METHOD_PROXY,		/* METHOD_PROXY: a volunteer declared for them */
+	METHOD_PAPER,		/* METHOD_PAPER: typed in from a paper form */
+	METHOD_API,		/* METHOD_API: an integration with an API token */
+	METHOD_COUNT,
+};
+
+extern const char *const checkin_method_names[];
+
+struct checkin_request {
+	int64_t venue_id;		/* a live venue of the province, checked by the caller */
+	const char *direction;		/* "in" or "out" */
+	enum checkin_method method;
+	int64_t person_id;		/* a known person, or 0 to create one from person */
+	const struct person_input *person;
+	bool consent;			/* the privacy notice was accepted */
+	declaration_answer_fn answer;	/* the declaration's answers */
+	void *answer_ctx;
+	const char *key;		/* client-made idempotency key */
+	const char *pressed_at_ms;	/* when the button was pressed, ms since the epoch; optional */
+};
+
+struct checkin_result {
+	int64_t id;
+	int64_t person_id;
+	char check_code[5];
+	bool amber;		/* symptoms or contact declared */
+	bool already;		/* a retry or a repeat within two minutes: nothing new stored */
+	char direction[4];
+	char pressed_at[27];	/* UTC */
+	char received_at[27];
+	char time_note[13];	/* "", or "too-old" / "future" when the pressed time was not kept */
+};
+
+/* Validates everything once (field errors keyed by field or question id, nothing written),
+ * then records in one transaction. */
+enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
+			       const struct declaration_form *form, const struct actor *actor,
+			       const struct checkin_request *req, struct field_errors *errors,
+			       struct checkin_result *result);
+
+#endif
