@@ -46,11 +46,20 @@ def enter_by_cli(stack, person):
     check(r.returncode == 0 and r.stdout.startswith(b"person "), (r.returncode, r.stdout, r.stderr))
 
 
+def enter_by_api(stack, person):
+    import test_checkins
+    api = test_checkins.Api(stack)
+    r, body = api.post(person={"full_name": person["name"], "phone": person["phone"],
+                               "id_number": person["id_number"], "address": person["address"],
+                               "birth_year": person["birth_year"]})
+    check(r.status == 201, (r.status, body))
+
+
 # Every way personal data of residents enters the system, as (name, function(stack, person)).
-# At this time that is the command line only: there is no resident form on the web and no API
-# for residents yet. When one comes, add its function here: the people it enters are then
-# searched for like the others.
-WAYS = [("cli people add", enter_by_cli)]
+# At this time: the command line and the check-in API; the resident check-in page (#5) is
+# still to come. When it does, add its function here: the people it enters are then searched
+# for like the others.
+WAYS = [("cli people add", enter_by_cli), ("api checkins", enter_by_api)]
 
 
 def text_variants(value):
