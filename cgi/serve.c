@@ -10,17 +10,14 @@
 
 #include "adapters/db.h"
 #include "adapters/fcgi.h"
-#include "adapters/render.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
-#include "domain/declaration.h"
-#include "domain/keys.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
 #include "web/routes.h"
-#include "web/views.h"
+#include "web/resources.h"
 
 /* Pending connections per socket while all workers are busy. */
 #define LISTEN_BACKLOG 1024
@@ -43,10 +40,9 @@ struct worker {
 struct master {
 	const char *config_path;
 	struct config *config;	/* current generation's */
-	struct views *views;	/* compiled once here; workers inherit them by fork */
-	struct keyring *keys;	/* loaded here, inherited likewise; a rotation needs a reload */
-	struct render_layouts *layouts;	/* poster layouts, loaded here like the templates */
-	struct declaration_form *declaration;	/* the health questions, likewise */
+	/* Templates, keys, layouts, declaration: loaded once here, inherited by the workers
+	 * through fork; a template edit or a key rotation needs a reload. */
+	struct resources res;
 	int fds[2];		/* listening sockets, by pool */
 	struct worker *workers;
 	size_t worker_cap;
@@ -99,20 +95,6 @@ static void set_handler(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
-static struct render_layouts *load_layouts(const struct config *c, char *err, size_t errlen)
-{
-	char dir[4096];
-	snprintf(dir, sizeof(dir), "%s/posters", c->templates_dir);
-	return render_layouts_load(dir, err, errlen);
-}
-
-static struct declaration_form *load_declaration(const struct config *c, char *err, size_t errlen)
-{
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/forms/declaration.json", c->templates_dir);
-	return declaration_form_load(path, err, errlen);
-}
-
 static void handle_request(struct request_io *io, void *arg)
 {
 	pipeline_handle(arg, io);
@@ -131,13 +113,10 @@ static void worker_run(struct master *m, enum pool pool)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
 
-	struct app app = { m->config, db_open(m->config), m->views, m->keys, m->layouts, m->declaration };
+	struct app app = resources_app(m->config, &m->res, db_open(m->config));
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
 	db_close(app.db);
-	keyring_free(m->keys);
-	render_layouts_free(m->layouts);
-	declaration_form_free(m->declaration);
-	views_free(m->views);
+	resources_free(&m->res);
 	config_free(m->config);
 	free(m->workers);
 	_exit(rc == 0 ? 0 : 1);
@@ -224,33 +203,9 @@ static void reload(struct master *m)
 		log_msg(LOG_ERROR, "serve: reload refused, keeping the running config: %s", err);
 		return;
 	}
-	struct views *v = views_load(c->templates_dir, err, sizeof(err));
-	if (!v) {
-		log_msg(LOG_ERROR, "serve: reload refused, keeping the running templates: %s", err);
-		config_free(c);
-		return;
-	}
-	struct keyring *k = keyring_load(c->secret_file, err, sizeof(err));
-	if (!k) {
-		log_msg(LOG_ERROR, "serve: reload refused, keeping the running keys: %s", err);
-		views_free(v);
-		config_free(c);
-		return;
-	}
-	struct render_layouts *layouts = load_layouts(c, err, sizeof(err));
-	if (!layouts) {
-		log_msg(LOG_ERROR, "serve: reload refused, keeping the running poster layouts: %s", err);
-		keyring_free(k);
-		views_free(v);
-		config_free(c);
-		return;
-	}
-	struct declaration_form *declaration = load_declaration(c, err, sizeof(err));
-	if (!declaration) {
-		log_msg(LOG_ERROR, "serve: reload refused, keeping the running declaration: %s", err);
-		render_layouts_free(layouts);
-		keyring_free(k);
-		views_free(v);
+	struct resources res;
+	if (resources_load(c, &res, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERROR, "serve: reload refused, keeping what runs: %s", err);
 		config_free(c);
 		return;
 	}
@@ -259,15 +214,9 @@ static void reload(struct master *m)
 	/* Old workers still point at the old config and views in their own memory; the master's
 	 * copies can go once they are replaced here. */
 	config_free(m->config);
-	views_free(m->views);
-	keyring_free(m->keys);
-	render_layouts_free(m->layouts);
-	declaration_form_free(m->declaration);
-	m->declaration = declaration;
+	resources_free(&m->res);
 	m->config = c;
-	m->views = v;
-	m->keys = k;
-	m->layouts = layouts;
+	m->res = res;
 	m->generation++;
 	spawn_generation(m);
 	signal_generation(m, m->generation, SIGTERM);
@@ -314,23 +263,7 @@ int serve_main(const char *config_path)
 		fprintf(stderr, "vaora: %s\n", err);
 		return 1;
 	}
-	m.views = views_load(m.config->templates_dir, err, sizeof(err));
-	if (!m.views) {
-		fprintf(stderr, "vaora: %s\n", err);
-		goto out;
-	}
-	m.keys = keyring_load(m.config->secret_file, err, sizeof(err));
-	if (!m.keys) {
-		fprintf(stderr, "vaora: %s\n", err);
-		goto out;
-	}
-	m.layouts = load_layouts(m.config, err, sizeof(err));
-	if (!m.layouts) {
-		fprintf(stderr, "vaora: %s\n", err);
-		goto out;
-	}
-	m.declaration = load_declaration(m.config, err, sizeof(err));
-	if (!m.declaration) {
+	if (resources_load(m.config, &m.res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "vaora: %s\n", err);
 		goto out;
 	}
@@ -383,10 +316,7 @@ out:
 		close(m.fds[POOL_FAST]);
 	if (m.fds[POOL_SLOW] >= 0)
 		close(m.fds[POOL_SLOW]);
-	keyring_free(m.keys);
-	render_layouts_free(m.layouts);
-	declaration_form_free(m.declaration);
-	views_free(m.views);
+	resources_free(&m.res);
 	config_free(m.config);
 	free(m.workers);
 	return rc;

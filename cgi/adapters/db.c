@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
@@ -337,6 +338,18 @@ void db_bind_text(struct db_query *q, const char *s, size_t len)
 	b->buffer_length = (unsigned long)len;
 	b->length = &q->param_lengths[i];
 	q->param_count++;
+}
+
+void db_bind_string(struct db_query *q, const char *s)
+{
+	db_bind_text(q, s ? s : "", s ? strlen(s) : 0);
+}
+
+void db_bind_time(struct db_query *q, int64_t us)
+{
+	char text[27];
+	utc_datetime_format(us, text);
+	db_bind_text(q, text, strlen(text));
 }
 
 void db_bind_null(struct db_query *q)

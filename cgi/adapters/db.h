@@ -51,6 +51,10 @@ void db_bind_int(struct db_query *q, int64_t v);
 /* The text is copied. */
 void db_bind_text(struct db_query *q, const char *s, size_t len);
 void db_bind_null(struct db_query *q);
+/* A C string (NULL binds as ""). */
+void db_bind_string(struct db_query *q, const char *s);
+/* An instant (microseconds since the epoch, UTC) as DATETIME(6); time comes from C, never NOW(). */
+void db_bind_time(struct db_query *q, int64_t us);
 
 /* Runs the statement and keeps its whole result for fetching. */
 enum db_status db_execute(struct db_query *q);

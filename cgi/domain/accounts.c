@@ -70,10 +70,6 @@ static const char *const account_sql[] = {
 
 static const struct db_statements account_statements = DB_STATEMENTS("accounts", account_sql);
 
-static void bind_string(struct db_query *q, const char *s)
-{
-	db_bind_text(q, s, strlen(s));
-}
 
 static void fill_account(struct db_query *q, struct account *a)
 {
@@ -94,7 +90,7 @@ static enum db_status scalar(struct db *db, const struct tenant *t, enum account
 	if (status != DB_OK)
 		return status;
 	if (text)
-		bind_string(q, text);
+		db_bind_string(q, text);
 	else
 		db_bind_int(q, id);
 	status = db_execute(q);
@@ -215,17 +211,16 @@ static enum db_status validate_account(struct db *db, const struct tenant *t, co
 static enum db_status insert_account(struct db *db, const struct tenant *t, const struct clean_account *c,
 				     const char *hash, bool must_change, int64_t *id)
 {
-	char now[27];
+	int64_t now = clock_now_us();
 	struct db_query *q;
-	utc_datetime_format(clock_now_us(), now);
 	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_INSERT, &q);
 	if (status == DB_OK) {
-		bind_string(q, c->login);
-		bind_string(q, c->name);
-		bind_string(q, role_names[c->role]);
-		bind_string(q, hash);
+		db_bind_string(q, c->login);
+		db_bind_string(q, c->name);
+		db_bind_string(q, role_names[c->role]);
+		db_bind_string(q, hash);
 		db_bind_int(q, must_change);
-		bind_string(q, now);
+		db_bind_time(q, now);
 		status = db_execute(q);
 		*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
 		db_query_free(q);
@@ -234,7 +229,7 @@ static enum db_status insert_account(struct db *db, const struct tenant *t, cons
 		status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREA_INSERT, &q);
 		if (status == DB_OK) {
 			db_bind_int(q, *id);
-			bind_string(q, c->codes[i]);
+			db_bind_string(q, c->codes[i]);
 			status = db_execute(q);
 			db_query_free(q);
 		}
@@ -407,7 +402,7 @@ enum db_status accounts_set_active(struct db *db, const struct tenant *t, const 
 		return status;
 	status = db_query_tenant(db, t, &account_statements, ACCOUNT_SET_STATUS, &q);
 	if (status == DB_OK) {
-		bind_string(q, active ? "active" : "disabled");
+		db_bind_string(q, active ? "active" : "disabled");
 		db_bind_int(q, id);
 		status = db_execute(q);
 		db_query_free(q);
@@ -427,7 +422,7 @@ static enum db_status set_password(struct db *db, const struct tenant *t, int64_
 	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_SET_PASSWORD, &q);
 	if (status != DB_OK)
 		return status;
-	bind_string(q, hash);
+	db_bind_string(q, hash);
 	db_bind_int(q, must_change);
 	db_bind_int(q, id);
 	status = db_execute(q);
@@ -451,7 +446,7 @@ enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const
 	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_BY_LOGIN, &q);
 	if (status != DB_OK)
 		return status;
-	bind_string(q, login);
+	db_bind_string(q, login);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0)
 		*id = db_col_int(q, 0);
@@ -528,7 +523,7 @@ static enum db_status staff_change(struct db *db, const struct tenant *t, enum a
 	db_bind_int(q, venue_id);
 	db_bind_int(q, account_id);
 	if (kind)
-		bind_string(q, kind);
+		db_bind_string(q, kind);
 	status = db_execute(q);
 	db_query_free(q);
 	return status;
@@ -548,7 +543,7 @@ enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, 
 	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_BY_LOGIN, &q);
 	if (status != DB_OK)
 		return status;
-	bind_string(q, normalized);
+	db_bind_string(q, normalized);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0 && strcmp(db_col_text(q, 1, NULL), "volunteer") == 0)
 		volunteer = db_col_int(q, 0);

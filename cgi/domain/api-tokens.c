@@ -67,8 +67,7 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 	crypto_wipe(text.data, text.len);
 	buf_free(&text);
 
-	char now[27];
-	utc_datetime_format(clock_now_us(), now);
+	int64_t now = clock_now_us();
 	struct db_query *q;
 	if ((status = db_begin(db, t->shard)) != DB_OK)
 		goto out;
@@ -79,7 +78,7 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 		db_bind_text(q, role_names[r], strlen(role_names[r]));
 		db_bind_text(q, clean, strlen(clean));
 		db_bind_int(q, creator->account_id);
-		db_bind_text(q, now, strlen(now));
+		db_bind_time(q, now);
 		status = db_execute(q);
 		id = (int64_t)(status == DB_OK ? db_insert_id(q) : 0);
 		db_query_free(q);
@@ -136,15 +135,14 @@ enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t i
 enum db_status api_token_revoke(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
 {
 	struct db_query *q;
-	char now[27], object[48];
-	utc_datetime_format(clock_now_us(), now);
+	char object[48];
 	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
 	status = db_query_tenant(db, t, &token_statements, TOKEN_REVOKE, &q);
 	if (status == DB_OK) {
-		db_bind_text(q, now, strlen(now));
+		db_bind_time(q, clock_now_us());
 		db_bind_int(q, id);
 		status = db_execute(q);
 		db_query_free(q);

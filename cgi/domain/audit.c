@@ -55,10 +55,6 @@ static const char *const audit_sql[] = {
 
 static const struct db_statements audit_statements = DB_STATEMENTS("audit", audit_sql);
 
-static void bind_string(struct db_query *q, const char *s)
-{
-	db_bind_text(q, s ? s : "", s ? strlen(s) : 0);
-}
 
 enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
 			    enum audit_action action, const char *object, const char *detail)
@@ -67,22 +63,21 @@ enum db_status audit_record(struct db *db, const struct tenant *t, const struct 
 	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_INSERT, &q);
 	if (status != DB_OK)
 		goto out;
-	char now[27];
-	utc_datetime_format(clock_now_us(), now);
+	int64_t now = clock_now_us();
 	bool known = actor_known(actor);
 	/* The command line names its Unix user in login, without an account. */
 	bool cli = !known && actor && actor->login[0];
-	bind_string(q, now);
+	db_bind_time(q, now);
 	if (known && actor->account_id > 0)
 		db_bind_int(q, actor->account_id);
 	else
 		db_bind_null(q);
-	bind_string(q, known || cli ? actor->login : "-");
-	bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
-	bind_string(q, audit_action_names[action]);
-	bind_string(q, object ? object : "");
-	bind_string(q, actor && actor->address ? actor->address : "-");
-	bind_string(q, detail ? detail : "");
+	db_bind_string(q, known || cli ? actor->login : "-");
+	db_bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
+	db_bind_string(q, audit_action_names[action]);
+	db_bind_string(q, object ? object : "");
+	db_bind_string(q, actor && actor->address ? actor->address : "-");
+	db_bind_string(q, detail ? detail : "");
 	status = db_execute(q);
 	db_query_free(q);
 out:
@@ -115,12 +110,12 @@ enum db_status audit_list(struct db *db, const struct tenant *t, const struct au
 	char from[27], to[27];
 	date_bound(f->from, false, "1970-01-01 00:00:00.000000", from);
 	date_bound(f->to, true, "9999-12-31 00:00:00.000000", to);
-	bind_string(q, f->action);
-	bind_string(q, f->action);
-	bind_string(q, f->actor_login);
-	bind_string(q, f->actor_login);
-	bind_string(q, from);
-	bind_string(q, to);
+	db_bind_string(q, f->action);
+	db_bind_string(q, f->action);
+	db_bind_string(q, f->actor_login);
+	db_bind_string(q, f->actor_login);
+	db_bind_string(q, from);
+	db_bind_string(q, to);
 	db_bind_int(q, f->before_id);
 	db_bind_int(q, f->before_id);
 	db_bind_int(q, (int64_t)max);

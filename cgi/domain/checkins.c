@@ -56,23 +56,13 @@ static const char *const checkin_sql[] = {
 
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
 
-static void bind_string(struct db_query *q, const char *s)
-{
-	db_bind_text(q, s, strlen(s));
-}
 
-static void bind_time(struct db_query *q, int64_t us)
-{
-	char text[27];
-	utc_datetime_format(us, text);
-	bind_string(q, text);
-}
 
 static void bind_day(struct db_query *q, int64_t us)
 {
 	char day[11];
 	vn_date_format(vn_date_of((time_t)(us / 1000000)), day);
-	bind_string(q, day);
+	db_bind_string(q, day);
 }
 
 static bool key_valid(const char *k)
@@ -184,9 +174,9 @@ static enum db_status find_recent(struct db *db, const struct tenant *t, const s
 	bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
 	db_bind_int(q, person);
 	db_bind_int(q, req->venue_id);
-	bind_string(q, req->direction);
-	bind_time(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
-	bind_time(q, pressed);
+	db_bind_string(q, req->direction);
+	db_bind_time(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
+	db_bind_time(q, pressed);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0) {
 		snprintf(day, 11, "%s", db_col_text(q, 0, NULL));
@@ -231,7 +221,7 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_INSERT, &q);
 	if (status == DB_OK) {
 		db_bind_text(q, (const char *)key, sizeof(key));
-		bind_time(q, received);
+		db_bind_time(q, received);
 		status = db_execute(q);
 		db_query_free(q);
 	}
@@ -264,22 +254,22 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 		new_check_code(code);
 		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
 		if (status == DB_OK) {
-			bind_string(q, day);
+			db_bind_string(q, day);
 			db_bind_int(q, req->venue_id);
 			db_bind_int(q, person);
-			bind_string(q, req->direction);
-			bind_string(q, checkin_method_names[req->method]);
+			db_bind_string(q, req->direction);
+			db_bind_string(q, checkin_method_names[req->method]);
 			if (actor_known(actor) && actor->account_id > 0)
 				db_bind_int(q, actor->account_id);
 			else
 				db_bind_null(q);
-			bind_string(q, buf_str(&answers));
+			db_bind_string(q, buf_str(&answers));
 			db_bind_int(q, amber);
 			db_bind_int(q, declaration_form_version(form));
-			bind_time(q, pressed);
-			bind_time(q, received);
-			bind_string(q, note);
-			bind_string(q, code);
+			db_bind_time(q, pressed);
+			db_bind_time(q, received);
+			db_bind_string(q, note);
+			db_bind_string(q, code);
 			status = db_execute(q);
 			id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
 			db_query_free(q);
@@ -288,7 +278,7 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK && !errors->count) {
 		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_POINT, &q);
 		if (status == DB_OK) {
-			bind_string(q, day);
+			db_bind_string(q, day);
 			db_bind_int(q, id);
 			db_bind_text(q, (const char *)key, sizeof(key));
 			status = db_execute(q);

@@ -85,8 +85,7 @@ static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t 
 	db_query_free(q);
 	if (status != DB_OK || *id)
 		return status;
-	char now[27];
-	utc_datetime_format(clock_now_us(), now);
+	int64_t now = clock_now_us();
 	status = db_query_tenant(db, t, &demo_statements, DEMO_INSERT_VENUE, &q);
 	if (status != DB_OK)
 		return status;
@@ -94,7 +93,7 @@ static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t 
 	db_bind_text(q, demo_venue_address, strlen(demo_venue_address));
 	db_bind_text(q, demo_venue_area, strlen(demo_venue_area));
 	db_bind_text(q, demo_venue_category, strlen(demo_venue_category));
-	db_bind_text(q, now, strlen(now));
+	db_bind_time(q, now);
 	status = db_execute(q);
 	if (status == DB_OK)
 		*id = (int64_t)db_insert_id(q);

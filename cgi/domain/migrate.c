@@ -169,13 +169,12 @@ static int migrate_shard(struct db *db, const struct config *config, size_t shar
 			rc = -1;
 		} else {
 			struct db_query *q;
-			char now[27];
-			utc_datetime_format(clock_now_us(), now);
+			int64_t now = clock_now_us();
 			enum db_status status = db_query_shard(db, shard, &migrate_statements, MIGRATE_RECORD, &q);
 			if (status == DB_OK) {
 				db_bind_int(q, version);
 				db_bind_text(q, list[i].name, strlen(list[i].name));
-				db_bind_text(q, now, strlen(now));
+				db_bind_time(q, now);
 				status = db_execute(q);
 				db_query_free(q);
 			}

@@ -179,8 +179,7 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 		seal(key, t, "address", c.address, &address);
 	crypto_wipe(key, sizeof(key));
 
-	char now[27];
-	utc_datetime_format(clock_now_us(), now);
+	int64_t now = clock_now_us();
 	struct db_query *q;
 	status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
 	if (status == DB_OK) {
@@ -203,8 +202,8 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 		else
 			db_bind_null(q);
 		db_bind_int(q, CONSENT_NOTICE_VERSION);
-		db_bind_text(q, now, strlen(now));
-		db_bind_text(q, now, strlen(now));
+		db_bind_time(q, now);
+		db_bind_time(q, now);
 		status = db_execute(q);
 		if (status == DB_OK)
 			*id = (int64_t)db_insert_id(q);

@@ -60,17 +60,6 @@ const struct tenant *actor_tenant(const struct config *config, const struct acto
 	return config_tenant_by_code(config, actor->province);
 }
 
-static void time_text(int64_t us, char out[27])
-{
-	utc_datetime_format(us, out);
-}
-
-static void bind_time(struct db_query *q, int64_t us)
-{
-	char text[27];
-	time_text(us, text);
-	db_bind_text(q, text, strlen(text));
-}
 
 /* The keyed hash that names a throttle subject, so the table holds no login or address. */
 static void throttle_subject(const struct keyring *keys, const struct tenant *t, const char *kind,
@@ -93,9 +82,9 @@ static enum db_status throttle_get(struct db *db, const struct tenant *t, const 
 	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_THROTTLE_GET, &q);
 	if (status != DB_OK)
 		return status;
-	bind_time(q, now_us - window_us);
+	db_bind_time(q, now_us - window_us);
 	db_bind_text(q, (const char *)subject, 32);
-	bind_time(q, now_us - window_us);
+	db_bind_time(q, now_us - window_us);
 	*failures = 0;
 	*seconds_left = 0;
 	status = db_execute(q);
@@ -117,9 +106,9 @@ static enum db_status throttle_run(struct db *db, const struct tenant *t, enum s
 		return status;
 	db_bind_text(q, (const char *)subject, 32);
 	if (which == SESSION_THROTTLE_FAIL) {
-		bind_time(q, now_us);
-		bind_time(q, now_us - window_us);
-		bind_time(q, now_us - window_us);
+		db_bind_time(q, now_us);
+		db_bind_time(q, now_us - window_us);
+		db_bind_time(q, now_us - window_us);
 	}
 	status = db_execute(q);
 	db_query_free(q);
@@ -147,9 +136,9 @@ static enum db_status create_session(struct db *db, const struct config *config,
 	if (status == DB_OK) {
 		db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
 		db_bind_int(q, actor->account_id);
-		bind_time(q, now);
-		bind_time(q, now);
-		bind_time(q, now + (int64_t)config->session_absolute_hours * 3600 * 1000000);
+		db_bind_time(q, now);
+		db_bind_time(q, now);
+		db_bind_time(q, now + (int64_t)config->session_absolute_hours * 3600 * 1000000);
 		status = db_execute(q);
 		db_query_free(q);
 	}
@@ -257,10 +246,10 @@ enum db_status session_resolve(struct db *db, const struct config *config, const
 	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_RESOLVE, &q);
 	if (status != DB_OK)
 		return status;
-	bind_time(q, now - (int64_t)TOUCH_EVERY_SECONDS * 1000000);
+	db_bind_time(q, now - (int64_t)TOUCH_EVERY_SECONDS * 1000000);
 	db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
-	bind_time(q, now);
-	bind_time(q, now - (int64_t)config->session_idle_minutes * 60 * 1000000);
+	db_bind_time(q, now);
+	db_bind_time(q, now - (int64_t)config->session_idle_minutes * 60 * 1000000);
 	status = db_execute(q);
 	bool touch = false;
 	if (status == DB_OK && db_fetch(q) > 0) {
@@ -274,7 +263,7 @@ enum db_status session_resolve(struct db *db, const struct config *config, const
 	if (status == DB_OK && *found && touch) {
 		status = db_query_tenant(db, t, &session_statements, SESSION_TOUCH, &q);
 		if (status == DB_OK) {
-			bind_time(q, now);
+			db_bind_time(q, now);
 			db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
 			status = db_execute(q);
 			db_query_free(q);

@@ -76,17 +76,7 @@ static const char *const venue_sql[] = {
 
 static const struct db_statements venue_statements = DB_STATEMENTS("venues", venue_sql);
 
-static void bind_string(struct db_query *q, const char *s)
-{
-	db_bind_text(q, s ? s : "", s ? strlen(s) : 0);
-}
 
-static void bind_now(struct db_query *q)
-{
-	char now[27];
-	utc_datetime_format(clock_now_us(), now);
-	bind_string(q, now);
-}
 
 static enum venue_category category_from_name(const char *name)
 {
@@ -144,7 +134,7 @@ static enum db_status venue_validate(struct db *db, const struct tenant *t, cons
 						officer ? VENUE_AREA_OF_OFFICER : VENUE_AREA_EXISTS, &q);
 	if (status != DB_OK)
 		return status;
-	bind_string(q, c->area_code);
+	db_bind_string(q, c->area_code);
 	if (officer)
 		db_bind_int(q, actor->account_id);
 	status = db_execute(q);
@@ -168,16 +158,16 @@ static enum db_status insert_venue(struct db *db, const struct tenant *t, const 
 	enum db_status status = db_query_tenant(db, t, &venue_statements, VENUE_INSERT, &q);
 	if (status != DB_OK)
 		return status;
-	bind_string(q, c->name);
-	bind_string(q, c->address);
-	bind_string(q, c->area_code);
-	bind_string(q, venue_category_names[c->category]);
-	bind_string(q, c->phone);
-	bind_string(q, c->opening_hours);
+	db_bind_string(q, c->name);
+	db_bind_string(q, c->address);
+	db_bind_string(q, c->area_code);
+	db_bind_string(q, venue_category_names[c->category]);
+	db_bind_string(q, c->phone);
+	db_bind_string(q, c->opening_hours);
 	db_bind_int(q, verified);
-	bind_now(q);
-	bind_now(q);
-	bind_now(q);
+	db_bind_time(q, clock_now_us());
+	db_bind_time(q, clock_now_us());
+	db_bind_time(q, clock_now_us());
 	status = db_execute(q);
 	*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
 	db_query_free(q);
@@ -263,13 +253,13 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 		if (status == DB_OK)
 			status = db_query_tenant(db, t, &venue_statements, VENUE_UPDATE, &q);
 		if (status == DB_OK) {
-			bind_string(q, c.name);
-			bind_string(q, c.address);
-			bind_string(q, c.area_code);
-			bind_string(q, venue_category_names[c.category]);
-			bind_string(q, c.phone);
-			bind_string(q, c.opening_hours);
-			bind_now(q);
+			db_bind_string(q, c.name);
+			db_bind_string(q, c.address);
+			db_bind_string(q, c.area_code);
+			db_bind_string(q, venue_category_names[c.category]);
+			db_bind_string(q, c.phone);
+			db_bind_string(q, c.opening_hours);
+			db_bind_time(q, clock_now_us());
 			db_bind_int(q, id);
 			status = db_execute(q);
 			db_query_free(q);
@@ -337,7 +327,7 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 	case VENUE_ACTIVATE:
 		status = db_query_tenant(db, t, &venue_statements, VENUE_SET_ACTIVE, &q);
 		if (status == DB_OK)
-			bind_string(q, change == VENUE_ACTIVATE ? "active" : "inactive");
+			db_bind_string(q, change == VENUE_ACTIVATE ? "active" : "inactive");
 		break;
 	case VENUE_VERIFY:
 		status = db_query_tenant(db, t, &venue_statements, VENUE_SET_VERIFIED, &q);
@@ -345,13 +335,13 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 	case VENUE_REISSUE:
 		status = db_query_tenant(db, t, &venue_statements, VENUE_REISSUE_TOKEN, &q);
 		if (status == DB_OK)
-			bind_now(q);
+			db_bind_time(q, clock_now_us());
 		break;
 	default:
 		abort();
 	}
 	if (status == DB_OK) {
-		bind_now(q);
+		db_bind_time(q, clock_now_us());
 		db_bind_int(q, id);
 		status = db_execute(q);
 		db_query_free(q);
@@ -368,10 +358,10 @@ static void bind_scope(struct db_query *q, const struct actor *actor)
 			    : actor->role == ROLE_AREA_OFFICER			     ? "areas"
 			    : actor->role == ROLE_VENUE_MANAGER		     ? "own"
 										       : "none";
-	bind_string(q, scope);
-	bind_string(q, scope);
+	db_bind_string(q, scope);
+	db_bind_string(q, scope);
 	db_bind_int(q, actor->account_id);
-	bind_string(q, scope);
+	db_bind_string(q, scope);
 	db_bind_int(q, actor->account_id);
 }
 
@@ -389,14 +379,14 @@ static char *like_literal(const char *s)
 
 static void bind_filters(struct db_query *q, const struct venue_filter *f, const char *text)
 {
-	bind_string(q, text);
-	bind_string(q, text);
-	bind_string(q, f->category);
-	bind_string(q, f->category);
-	bind_string(q, f->area_code);
-	bind_string(q, f->area_code);
-	bind_string(q, f->status);
-	bind_string(q, f->status);
+	db_bind_string(q, text);
+	db_bind_string(q, text);
+	db_bind_string(q, f->category);
+	db_bind_string(q, f->category);
+	db_bind_string(q, f->area_code);
+	db_bind_string(q, f->area_code);
+	db_bind_string(q, f->status);
+	db_bind_string(q, f->status);
 	db_bind_int(q, f->unverified_only);
 }
 
