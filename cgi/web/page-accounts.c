@@ -17,9 +17,7 @@
 
 static json_t *role_json(const struct app *app, const struct request *req, enum role r)
 {
-	char key[40];
-	snprintf(key, sizeof(key), "role_%s", role_names[r]);
-	return json_string(views_message(app->views, req->lang, key));
+	return json_string(views_role_label(app->views, req->lang, r));
 }
 
 static json_t *account_json(const struct app *app, const struct request *req, const struct account *a)

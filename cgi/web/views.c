@@ -93,16 +93,21 @@ out:
 	return rc;
 }
 
+const char *views_role_label(const struct views *v, enum lang lang, enum role role)
+{
+	char key[40];
+	snprintf(key, sizeof(key), "role_%s", role_names[role]);
+	return views_message(v, lang, key);
+}
+
 /* What every page of a logged-in account shows: who, in which role, and the way home. */
 static json_t *me_object(const struct views *v, const struct request *req)
 {
 	const struct actor *a = &req->actor;
-	char key[40];
 	json_t *me = json_object();
 	json_object_set_new(me, "login", json_string(a->login));
 	json_object_set_new(me, "display_name", json_string(a->display_name));
-	snprintf(key, sizeof(key), "role_%s", role_names[a->role]);
-	json_object_set_new(me, "role", json_string(views_message(v, req->lang, key)));
+	json_object_set_new(me, "role", json_string(views_role_label(v, req->lang, a->role)));
 	json_object_set_new(me, "operator", json_boolean(a->role == ROLE_OPERATOR));
 	return me;
 }

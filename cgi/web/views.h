@@ -6,6 +6,7 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "domain/field-errors.h"
+#include "domain/roles.h"
 #include "web/lang.h"
 #include "web/response.h"
 
@@ -19,6 +20,9 @@ void views_free(struct views *v);
 
 /* The message for key in lang (falling back to Vietnamese, then to the key itself). */
 const char *views_message(const struct views *v, enum lang lang, const char *key);
+
+/* A role's name in lang ("Cán bộ truy vết"). */
+const char *views_role_label(const struct views *v, enum lang lang, enum role role);
 
 /* Renders template page with ctx (borrowed; may be NULL) inside the layout into resp's body,
  * with status. The context gains "t" (the catalog), "lang", "csrf" (the form token), "me" (the
