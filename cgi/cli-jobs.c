@@ -152,7 +152,7 @@ static int job_areas_import(struct db *db, const struct config *c, const struct 
 static int job_people_add(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
 {
 	static const char *const known[] = { "--province", "--name", "--phone", "--id-number", "--address",
-					     "--birth-year", NULL };
+					     "--birth-year", "--gender", "--area", NULL };
 	if (!options_valid(argc, argv, known, 0))
 		return -1;
 	const struct tenant *t = province_option(c, argc, argv);
@@ -162,7 +162,8 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 	cli_actor(&actor);
 	struct person_input in = { option(argc, argv, "--name"), option(argc, argv, "--phone"),
 				   option(argc, argv, "--id-number"), option(argc, argv, "--address"),
-				   option(argc, argv, "--birth-year") };
+				   option(argc, argv, "--birth-year"), option(argc, argv, "--gender"),
+				   option(argc, argv, "--area") };
 	struct field_errors errors = { 0 };
 	int64_t id;
 	if (people_create(db, t, keys, &actor, &in, &errors, &id) != DB_OK) {
@@ -202,10 +203,11 @@ static int job_people_show(struct db *db, const struct config *c, const struct k
 		rc = 1;
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		printf("person %lld\n  name: %s\n  phone: %s\n  id number: %s\n  address: %s\n  birth year: %d\n"
-		       "  consent: notice v%u at %s UTC\n",
+		printf("person %lld\n  name: %s\n  phone: %s\n  id number: %s\n  address: %s\n  commune: %s\n"
+		       "  birth year: %d\n  gender: %s\n  consent: notice v%u at %s UTC\n",
 		       (long long)found[i].id, found[i].full_name, found[i].phone, found[i].id_number, found[i].address,
-		       found[i].birth_year, found[i].consent_version, found[i].consent_at);
+		       found[i].area_code, found[i].birth_year, person_gender_names[found[i].gender],
+		       found[i].consent_version, found[i].consent_at);
 	free(found);
 	return rc;
 }
@@ -275,7 +277,8 @@ static const struct job jobs[] = {
 	  "account add --province P --role ROLE --login LOGIN [--name NAME] [--areas CODES]" },
 	{ "areas", "import", job_areas_import, "areas import --province P FILE.csv" },
 	{ "people", "add", job_people_add,
-	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]" },
+	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]"
+	  " [--gender male|female|other] [--area CODE]" },
 	{ "people", "show", job_people_show, "people show --province P (--phone N | --id-number N)" },
 	{ "posters", "bulk", job_posters, "posters bulk --province P [--area CODE] [--layout a4|a5|a6|tent] -o FILE.pdf" },
 };

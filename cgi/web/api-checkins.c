@@ -57,7 +57,8 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		snprintf(birth_text, sizeof(birth_text), "%lld", (long long)json_integer_value(birth));
 	struct person_input p = { string_member(person, "full_name"), string_member(person, "phone"),
 				  string_member(person, "id_number"), string_member(person, "address"),
-				  json_is_string(birth) ? json_string_value(birth) : birth_text };
+				  json_is_string(birth) ? json_string_value(birth) : birth_text,
+				  string_member(person, "gender"), string_member(person, "area_code") };
 	json_t *person_id = json_object_get(body, "person_id");
 	json_t *answers = json_object_get(body, "answers");
 	struct checkin_request r = {
