@@ -115,16 +115,21 @@ json_t *declaration_view(const struct app *app, const struct request *req, const
 	return json_pack("{s:o, s:o}", "groups", groups, "questions", asked);
 }
 
-static const char *typed(const struct request *req, const char *field)
+static const char *typed(const struct request *req, const char *field, const char *stored)
 {
 	const char *v = fields_get(&req->form, field);
-	return v ? v : "";
+	return v ? v : stored ? stored : "";
 }
 
-json_t *person_fields_view(const struct app *app, const struct request *req)
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored)
 {
 	json_t *genders = json_array();
-	const char *gender = typed(req, "gender");
+	bool posted = req->method == HTTP_POST;
+	const struct person *p = posted ? NULL : stored;
+	char year[8] = "";
+	if (p && p->birth_year)
+		snprintf(year, sizeof(year), "%d", p->birth_year);
+	const char *gender = typed(req, "gender", p ? person_gender_names[p->gender] : NULL);
 	for (int g = GENDER_MALE; g < GENDER_COUNT; g++) {
 		char key[32];
 		snprintf(key, sizeof(key), "gender_%s", person_gender_names[g]);
@@ -132,10 +137,12 @@ json_t *person_fields_view(const struct app *app, const struct request *req)
 							 views_message(app->views, req->lang, key), "checked",
 							 strcmp(gender, person_gender_names[g]) == 0));
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "full_name", typed(req, "full_name"), "phone",
-			 typed(req, "phone"), "id_number", typed(req, "id_number"), "birth_year",
-			 typed(req, "birth_year"), "address", typed(req, "address"), "genders", genders, "areas",
-			 area_choices_json(app, req, fields_get(&req->form, "area_code")));
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "full_name",
+			 typed(req, "full_name", p ? p->full_name : NULL), "phone", typed(req, "phone", p ? p->phone : NULL),
+			 "id_number", typed(req, "id_number", p ? p->id_number : NULL), "birth_year",
+			 typed(req, "birth_year", year), "address", typed(req, "address", p ? p->address : NULL),
+			 "genders", genders, "areas",
+			 area_choices_json(app, req, typed(req, "area_code", p ? p->area_code : NULL)));
 }
 
 json_t *answers_hidden_view(const char *answers)
@@ -158,9 +165,12 @@ json_t *confirmation_view(const struct app *app, const struct request *req, cons
 			  const struct checkin_result *r)
 {
 	time_t pressed = 0;
-	char when[17] = "", time_key[32];
-	if (utc_datetime_parse(r->pressed_at, &pressed) == 0)
-		vn_time_format(pressed, when);
+	char local[17] = "", when[32] = "", time_key[32];
+	/* "HH:MM · DD/MM/YYYY", as people read a time and a date here. */
+	if (utc_datetime_parse(r->pressed_at, &pressed) == 0) {
+		vn_time_format(pressed, local);
+		snprintf(when, sizeof(when), "%.5s · %.2s/%.2s/%.4s", local + 11, local + 8, local + 5, local);
+	}
 	bool in = strcmp(r->direction, "in") == 0;
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "venue", v->name, "direction", r->direction,
 			      "direction_label", views_message(app->views, req->lang, in ? "checkin_in_done" : "checkin_out_done"),

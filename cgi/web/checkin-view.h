@@ -8,6 +8,7 @@
 #include "adapters/json.h"
 #include "domain/checkins.h"
 #include "domain/field-errors.h"
+#include "domain/people.h"
 #include "domain/venues.h"
 #include "web/app.h"
 #include "web/request.h"
@@ -23,8 +24,9 @@ const char *form_answer(void *ctx, const char *id);
 /* The declaration part of the form: symptom groups of checkboxes and questions answered by
  * radio buttons, each marked as the request's form answered it, with its error. */
 json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors);
-/* The person's fields as typed (request form), genders and communes to pick. */
-json_t *person_fields_view(const struct app *app, const struct request *req);
+/* The person's fields as typed (the request's form), else as stored (may be NULL), with the
+ * genders and communes to pick. */
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored);
 /* Stored answers ("id=value;...") as hidden fields [{id, value}] for a one-tap form. */
 json_t *answers_hidden_view(const char *answers);
 /* The confirmation a guard reads: venue, direction, given name, time, check code, colour. */

@@ -101,7 +101,7 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 		json_object_set_new(form, "person_token", json_string(person_token));
 		json_object_set_new(form, "person_name", json_string(person_name));
 	} else {
-		json_object_set_new(form, "person", person_fields_view(app, req));
+		json_object_set_new(form, "person", person_fields_view(app, req, NULL));
 	}
 	bool submitted = req->method == HTTP_POST;
 	json_object_set_new(form, "consent", json_boolean(submitted && fields_get(&req->form, "consent")));
