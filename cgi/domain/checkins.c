@@ -276,8 +276,12 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	if (!req->person_id)
 		people_check_input(req->person, errors);
 	enum db_status status = DB_OK;
-	if (errors->count)
+	if (errors->count) {
+		/* The commune is checked when the person is stored; list it now with the rest. */
+		if (!req->person_id)
+			status = people_check_area(db, t, req->person, errors);
 		goto out;
+	}
 
 	uint8_t full[CRYPTO_SHA256_BYTES], key[KEY_HASH_BYTES];
 	crypto_sha256(req->key, strlen(req->key), full);

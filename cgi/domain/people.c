@@ -208,12 +208,6 @@ static void clean_person_free(struct clean_person *c)
 	free(c->address);
 }
 
-void people_check_input(const struct person_input *input, struct field_errors *errors)
-{
-	struct clean_person c;
-	person_validate(input, &c, errors);
-	clean_person_free(&c);
-}
 
 /* A person's fields as the database keeps them: encrypted under the current key, with blind
  * indexes under the current lookup key. */
@@ -314,6 +308,24 @@ static enum db_status check_area(struct db *db, const struct tenant *t, const st
 	if (status == DB_OK && (db_fetch(q) <= 0 || db_col_int(q, 0) == 0))
 		field_error(errors, "area_code", "area_unknown");
 	db_query_free(q);
+	return status;
+}
+
+void people_check_input(const struct person_input *input, struct field_errors *errors)
+{
+	struct clean_person c;
+	person_validate(input, &c, errors);
+	clean_person_free(&c);
+}
+
+enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
+				 struct field_errors *errors)
+{
+	struct clean_person c;
+	struct field_errors ignored = { 0 };
+	person_validate(input, &c, &ignored);
+	enum db_status status = check_area(db, t, &c, errors);
+	clean_person_free(&c);
 	return status;
 }
 

@@ -61,6 +61,10 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 
 /* Checks a person's fields without storing them (to show every error of a form at once). */
 void people_check_input(const struct person_input *input, struct field_errors *errors);
+/* Checks that the person's commune is one of the province's (a database look-up, which
+ * people_create_within makes itself; this is for listing it with other errors). */
+enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
+				 struct field_errors *errors);
 /* The same inside the caller's transaction (a check-in stores its person with it). On field
  * errors nothing is written and the caller rolls back. */
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,

@@ -53,6 +53,13 @@ static int open_venue(struct app *app, struct request *req, struct response *res
 	return rc ? rc : -1;
 }
 
+/* A checkbox sends its value when ticked and nothing otherwise; an empty value is not a tick. */
+static bool ticked(const struct fields *f, const char *name)
+{
+	const char *v = fields_get(f, name);
+	return v && *v;
+}
+
 static json_t *page_context(struct app *app, struct request *req, const struct venue *v)
 {
 	char action[128], key[64];
@@ -104,8 +111,8 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 		json_object_set_new(form, "person", person_fields_view(app, req, NULL));
 	}
 	bool submitted = req->method == HTTP_POST;
-	json_object_set_new(form, "consent", json_boolean(submitted && fields_get(&req->form, "consent")));
-	json_object_set_new(form, "remember", json_boolean(!submitted || fields_get(&req->form, "remember")));
+	json_object_set_new(form, "consent", json_boolean(submitted && ticked(&req->form, "consent")));
+	json_object_set_new(form, "remember", json_boolean(!submitted || ticked(&req->form, "remember")));
 	if (errors && errors->count)
 		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, errors));
 	json_object_set_new(ctx, "form", form);
@@ -178,7 +185,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 		.person_id = person_id,
 		.person_version = person_version,
 		.person = &person,
-		.consent = fields_get(f, "consent") != NULL,
+		.consent = ticked(f, "consent"),
 		.answer = form_answer,
 		.answer_ctx = &answers,
 		.key = key,
@@ -203,7 +210,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 		free(p);
 		rc = status == DB_OK ? views_page(app->views, req, resp, 400, "checkin", ctx) : http_status_for_db(status);
 	} else {
-		if (fields_get(f, "remember"))
+		if (ticked(f, "remember"))
 			remembered_add(app, req, resp, result->person_id, result->device_version);
 		ctx = page_context(app, req, &v);
 		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
