@@ -19,3 +19,9 @@ enum venue_category venue_category_from_name(const char *name)
 {
 	return (enum venue_category)names_index(venue_category_names, VENUE_CATEGORY_COUNT, name);
 }
+
+enum venue_category venue_category_stored(const char *name)
+{
+	enum venue_category c = venue_category_from_name(name);
+	return c == VENUE_CATEGORY_COUNT ? VENUE_OTHER : c;
+}

@@ -20,5 +20,7 @@ extern const char *const venue_category_names[];
 
 /* The category called name, or VENUE_CATEGORY_COUNT when there is none (or name is NULL). */
 enum venue_category venue_category_from_name(const char *name);
+/* The category of a stored row: one this build does not know (a newer writer's) is "other". */
+enum venue_category venue_category_stored(const char *name);
 
 #endif

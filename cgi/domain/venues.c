@@ -256,9 +256,7 @@ static void fill_venue(struct db_query *q, struct venue *v)
 {
 	v->id = db_col_int(q, 0);
 	snprintf(v->name, sizeof(v->name), "%s", db_col_text(q, 1, NULL));
-	v->category = venue_category_from_name(db_col_text(q, 2, NULL));
-	if (v->category == VENUE_CATEGORY_COUNT)
-		v->category = VENUE_OTHER;
+	v->category = venue_category_stored(db_col_text(q, 2, NULL));
 	snprintf(v->address, sizeof(v->address), "%s", db_col_text(q, 3, NULL));
 	snprintf(v->area_code, sizeof(v->area_code), "%s", db_col_text(q, 4, NULL));
 	snprintf(v->area_name, sizeof(v->area_name), "%s", db_col_text(q, 5, NULL));
