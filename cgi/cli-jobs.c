@@ -9,19 +9,26 @@
 #include "adapters/db.h"
 #include "adapters/render.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/config.h"
+#include "base/xmalloc.h"
 #include "domain/accounts.h"
 #include "domain/areas.h"
 #include "domain/audit.h"
 #include "domain/keys.h"
 #include "domain/people.h"
 #include "domain/posters.h"
+#include "domain/visits.h"
 #include "entry.h"
 
 /* Area files of a province are small; the national list is 90 KB. */
 #define AREAS_FILE_MAX (8 * 1024 * 1024)
 /* People one look-up prints. */
 #define PEOPLE_SHOWN 20
+/* A person's visits it prints after their details: the days a trace looks back, and at most
+ * this many (later ones are cut, and it says so). */
+#define VISITS_SHOWN_DAYS 30
+#define VISITS_SHOWN 500
 
 /* The value after --name in args, or NULL. */
 static const char *option(int argc, char **argv, const char *name)
@@ -176,6 +183,36 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 	return 0;
 }
 
+/* The person's visits of the last VISITS_SHOWN_DAYS, oldest first, in Vietnam time. */
+static int print_visits(struct db *db, const struct tenant *t, const struct config *c, int64_t person_id)
+{
+	int64_t now = clock_now_us();
+	struct visit *visits = xcalloc(VISITS_SHOWN, sizeof(*visits));
+	size_t n;
+	bool more;
+	enum db_status status = visits_of_person(db, t, c, person_id, now - VISITS_SHOWN_DAYS * 86400 * 1000000LL, now,
+						 visits, VISITS_SHOWN, &n, &more);
+	if (status != DB_OK) {
+		fprintf(stderr, "vaora: the database did not answer (shard down?)\n");
+		free(visits);
+		return 1;
+	}
+	printf("  visits of the last %d days (Vietnam time):%s\n", VISITS_SHOWN_DAYS, n ? "" : " none");
+	for (size_t i = 0; i < n; i++) {
+		const struct visit *v = &visits[i];
+		char start[17], end[17];
+		vn_time_format((time_t)(v->start_us / 1000000), start);
+		vn_time_format((time_t)(v->end_us / 1000000), end);
+		printf("    %s to %s  %s  %s (%s, %s)%s\n", start, end, visit_end_names[v->end_reason], v->venue_name,
+		       venue_category_names[v->category], checkin_method_names[v->method],
+		       v->start_unknown ? ", start unknown" : "");
+	}
+	if (more)
+		printf("    (more visits than shown)\n");
+	free(visits);
+	return 0;
+}
+
 static int job_people_show(struct db *db, const struct config *c, const struct keyring *keys, int argc,
 			   char **argv)
 {
@@ -202,12 +239,14 @@ static int job_people_show(struct db *db, const struct config *c, const struct k
 		fprintf(stderr, "vaora: nobody found\n");
 		rc = 1;
 	}
-	for (size_t i = 0; rc == 0 && i < n; i++)
+	for (size_t i = 0; rc == 0 && i < n; i++) {
 		printf("person %lld\n  name: %s\n  phone: %s\n  id number: %s\n  address: %s\n  commune: %s\n"
 		       "  birth year: %d\n  gender: %s\n  consent: notice v%u at %s UTC\n",
 		       (long long)found[i].id, found[i].full_name, found[i].phone, found[i].id_number, found[i].address,
 		       found[i].area_code, found[i].birth_year, person_gender_names[found[i].gender],
 		       found[i].consent_version, found[i].consent_at);
+		rc = print_visits(db, t, c, found[i].id);
+	}
 	free(found);
 	return rc;
 }

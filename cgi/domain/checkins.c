@@ -9,6 +9,7 @@
 #include "adapters/crypto.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/names.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 
@@ -16,6 +17,11 @@
 #define KEY_MIN 16
 #define KEY_MAX 128
 #define KEY_HASH_BYTES 16
+
+const char *const checkin_direction_names[] = {
+	[DIRECTION_IN] = "in",		/* DIRECTION_IN */
+	[DIRECTION_OUT] = "out",	/* DIRECTION_OUT */
+};
 
 const char *const checkin_method_names[] = {
 	[METHOD_SELF] = "self",			/* METHOD_SELF */
@@ -25,6 +31,16 @@ const char *const checkin_method_names[] = {
 	[METHOD_PAPER] = "paper",		/* METHOD_PAPER */
 	[METHOD_API] = "api",			/* METHOD_API */
 };
+
+enum checkin_direction checkin_direction_from_name(const char *name)
+{
+	return (enum checkin_direction)names_index(checkin_direction_names, DIRECTION_COUNT, name);
+}
+
+enum checkin_method checkin_method_from_name(const char *name)
+{
+	return (enum checkin_method)names_index(checkin_method_names, METHOD_COUNT, name);
+}
 
 enum checkin_sql {
 	CHECKIN_KEY_INSERT,	/* CHECKIN_KEY_INSERT */
@@ -58,13 +74,6 @@ static const char *const checkin_sql[] = {
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
 
 
-
-static void bind_day(struct db_query *q, int64_t us)
-{
-	char day[11];
-	vn_date_format(vn_date_of((time_t)(us / 1000000)), day);
-	db_bind_string(q, day);
-}
 
 static bool key_valid(const char *k)
 {
@@ -157,8 +166,8 @@ static enum db_status find_recent(struct db *db, const struct tenant *t, const s
 	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECENT, &q);
 	if (status != DB_OK)
 		return status;
-	bind_day(q, pressed);
-	bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
+	db_bind_day(q, pressed);
+	db_bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
 	db_bind_int(q, person);
 	db_bind_int(q, req->venue_id);
 	db_bind_string(q, req->direction);
@@ -264,7 +273,7 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	struct buf answers = BUF_INIT;
 	bool amber = false;
 	memset(result, 0, sizeof(*result));
-	if (!req->direction || (strcmp(req->direction, "in") != 0 && strcmp(req->direction, "out") != 0))
+	if (checkin_direction_from_name(req->direction) == DIRECTION_COUNT)
 		field_error(errors, "direction", "direction_bad");
 	if (!key_valid(req->key))
 		field_error(errors, "key", "key_bad");

@@ -19,6 +19,14 @@
 /* The same person, venue and direction again within this is the same check-in. */
 #define SAME_CHECKIN_SECONDS 120
 
+enum checkin_direction {
+	DIRECTION_IN,		/* DIRECTION_IN: a visit starts */
+	DIRECTION_OUT,		/* DIRECTION_OUT: a visit ends */
+	DIRECTION_COUNT,
+};
+
+extern const char *const checkin_direction_names[];
+
 enum checkin_method {
 	METHOD_SELF,		/* METHOD_SELF: the person scanned the poster */
 	METHOD_GATE_CAMERA,	/* METHOD_GATE_CAMERA */
@@ -31,9 +39,13 @@ enum checkin_method {
 
 extern const char *const checkin_method_names[];
 
+/* By name; DIRECTION_COUNT and METHOD_COUNT when there is none (or name is NULL). */
+enum checkin_direction checkin_direction_from_name(const char *name);
+enum checkin_method checkin_method_from_name(const char *name);
+
 struct checkin_request {
 	int64_t venue_id;		/* a live venue of the province, checked by the caller */
-	const char *direction;		/* "in" or "out" */
+	const char *direction;		/* a checkin_direction_names entry */
 	enum checkin_method method;
 	int64_t person_id;		/* a known person, or 0 to create one from person */
 	unsigned person_version;	/* with person_id: the device token's version that must still
