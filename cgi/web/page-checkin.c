@@ -23,8 +23,6 @@
 #define SHORT_CODE_TYPED_MAX 40
 /* Random bytes of the idempotency key a page hands its form. */
 #define FORM_KEY_BYTES 16
-/* How long check-ins are kept, as the privacy notice states it. */
-#define RETENTION_DAYS_DEFAULT 30
 
 /* The venue the token names, when it takes check-ins. Returns 0 with *v filled; -1 when a page
  * saying why not (an old poster, a closed venue) is already in resp; or an error status. */
@@ -75,7 +73,7 @@ static json_t *page_context(struct app *app, struct request *req, const struct v
 	json_object_set_new(ctx, "title", json_string(v->name));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
-	json_object_set_new(ctx, "retention_days", json_integer(RETENTION_DAYS_DEFAULT));
+	json_object_set_new(ctx, "retention_days", json_integer(CHECKIN_RETENTION_DAYS));
 	return ctx;
 }
 

@@ -11,9 +11,45 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "domain/people.h"
+#include "domain/visits.h"
 #include "web/checkin-view.h"
 #include "web/remembered.h"
 #include "web/views.h"
+
+/* Visits a page lists: a month of a busy person's days fits. */
+#define ME_VISITS_MAX 300
+
+static void vn_minute(int64_t us, char out[17])
+{
+	vn_time_format((time_t)(us / 1000000), out);
+}
+
+/* The person's visits of the retention period, newest first. */
+static enum db_status visits_json(struct app *app, struct request *req, int64_t person, json_t *o)
+{
+	struct visit *list = xcalloc(ME_VISITS_MAX, sizeof(*list));
+	size_t n = 0;
+	bool more = false;
+	int64_t now = clock_now_us();
+	enum db_status status = visits_of_person(app->db, req->tenant, app->config, person,
+						 now - (int64_t)CHECKIN_RETENTION_DAYS * 24 * 3600 * 1000000, now, list,
+						 ME_VISITS_MAX, &n, &more);
+	json_t *visits = json_array();
+	for (size_t i = n; status == DB_OK && i-- > 0;) {
+		char start[17], end[17], key[40];
+		vn_minute(list[i].start_us, start);
+		vn_minute(list[i].end_us, end);
+		snprintf(key, sizeof(key), "visit_end_%s", visit_end_names[list[i].end_reason]);
+		json_array_append_new(visits, json_pack("{s:s, s:s, s:s, s:s}", "venue", list[i].venue_name, "start",
+							list[i].start_unknown ? "—" : start, "end", end, "end_reason",
+							views_message(app->views, req->lang, key)));
+	}
+	free(list);
+	json_object_set_new(o, "has_visits", json_boolean(json_array_size(visits) > 0));
+	json_object_set_new(o, "visits", visits);
+	json_object_set_new(o, "more_visits", json_boolean(more));
+	return status;
+}
 
 /* The remembered people of this phone with their data; the one at index `editing` shows the
  * request's form (a correction or a deletion that needs fixing) with errors. */
@@ -46,6 +82,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 				      "consent_version", (int)p->consent_version, "consent_at", consent_at, "fields",
 				      person_fields_view(app, req, p));
 		req->method = method;
+		rc = http_status_for_db(visits_json(app, req, p->id, o));
 		if (mine && errors && errors->count)
 			json_object_set_new(o, "errors", views_field_errors(app->views, req->lang, errors));
 		if (mine && delete_error)
