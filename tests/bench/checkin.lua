@@ -34,8 +34,8 @@ function request()
 	counter = counter + 1
 	local n = id * 10000000 + counter
 	local venue = venues[(n % #venues) + 1]
-	local name = families[n % #families + 1] .. "+" .. middles[(n // 7) % #middles + 1] .. "+" ..
-		givens[(n // 3) % #givens + 1]
+	local name = families[n % #families + 1] .. "+" .. middles[math.floor(n / 7) % #middles + 1] .. "+" ..
+		givens[math.floor(n / 3) % #givens + 1]
 	local body = "csrf=" .. csrf .. "&key=bench-" .. string.format("%012d", n) .. "&direction=in" ..
 		"&full_name=" .. name .. "&phone=09" .. string.format("%08d", n % 100000000) ..
 		"&birth_year=" .. (1940 + n % 66) .. "&gender=" .. (n % 2 == 0 and "female" or "male") ..

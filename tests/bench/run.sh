@@ -1,8 +1,15 @@
 #!/bin/sh
-# Benchmarks: starts a throw-away stack with the release build and prints its figures.
+# Benchmarks, in named parts (BENCH_PARTS, comma-separated; default all): render (poster
+# rendering inside one process), then against a throw-away stack running the release build:
+# pages, weight, checkin (see bench.py).
 set -eu
 cd "$(dirname "$0")/../.."
-# Poster rendering inside one process (the cost a request pays), then the stack under wrk.
-make --no-print-directory build/rel/bench-render && build/rel/bench-render ||
-	echo "bench: render benchmark failed or missed a target"
-exec python3 tests/bench/bench.py "$@"
+parts=",${BENCH_PARTS:-render,pages,weight,checkin},"
+case "$parts" in
+*,render,*)
+	make --no-print-directory build/rel/bench-render && build/rel/bench-render ||
+		echo "bench: render benchmark failed or missed a target" ;;
+esac
+stack_parts=$(echo "$parts" | sed 's/,render,/,/; s/^,*//; s/,*$//')
+[ -n "$stack_parts" ] || exit 0
+BENCH_PARTS=$stack_parts exec python3 tests/bench/bench.py "$@"
