@@ -13,6 +13,7 @@ import fixtures
 from harness import Browser, check, logged_in
 
 NAME = "Nguyễn Thị Ánh Tuyết"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 KEY = re.compile(r'name="key" value="([^"]+)"')
 PERSON = re.compile(r'name="person" value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
