@@ -48,6 +48,11 @@ int page_register(struct app *app, struct request *req, struct response *resp);
 /* page-checkin.c */
 int page_checkin(struct app *app, struct request *req, struct response *resp);
 int page_short_code(struct app *app, struct request *req, struct response *resp);
+/* page-cards.c: the personal QR, scanned and the person's own */
+int page_card(struct app *app, struct request *req, struct response *resp);
+int page_my_qr(struct app *app, struct request *req, struct response *resp);
+int page_my_card(struct app *app, struct request *req, struct response *resp);
+int page_my_card_reissue(struct app *app, struct request *req, struct response *resp);
 /* page-staff.c: volunteers of a venue */
 int page_venue_staff(struct app *app, struct request *req, struct response *resp);
 int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);
