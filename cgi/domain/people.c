@@ -540,17 +540,10 @@ enum db_status people_get(struct db *db, const struct tenant *t, const struct ke
 	return status;
 }
 
-enum db_status people_given_name(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
-				 char *out, size_t cap, bool *found)
+void people_given_name_of(const char *full_name, char *out, size_t cap)
 {
-	out[0] = '\0';
-	struct person *p = xcalloc(1, sizeof(*p));
-	enum db_status status = people_get(db, t, keys, id, p, found);
-	if (status == DB_OK && *found) {
-		const char *last = strrchr(p->full_name, ' ');
-		snprintf(out, cap, "%s", last ? last + 1 : p->full_name);
-	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
-	return status;
+	char *clean = text_clean(full_name);
+	const char *last = strrchr(clean, ' ');
+	snprintf(out, cap, "%s", last ? last + 1 : clean);
+	free(clean);
 }

@@ -66,10 +66,9 @@ void people_check_input(const struct person_input *input, struct field_errors *e
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
 				    const struct actor *actor, const struct person_input *input,
 				    struct field_errors *errors, int64_t *id);
-/* The person's given name (the last word of the full name, as Vietnamese names go), for a
- * confirmation screen. */
-enum db_status people_given_name(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
-				 char *out, size_t cap, bool *found);
+/* The given name in a full name: its last word, as Vietnamese names go ("Nguyễn Thị Ánh Tuyết"
+ * → "Tuyết"), cleaned as stored, for a confirmation screen. */
+void people_given_name_of(const char *full_name, char *out, size_t cap);
 
 /* The person with id, decrypted, without an audit entry: for the person themselves (their
  * phone's token) and for check-ins. *found is false for an unknown id. */
