@@ -28,6 +28,7 @@ const char *const audit_action_names[] = {
 	[AUDIT_PERSON_LOOKUP] = "person-lookup",	/* AUDIT_PERSON_LOOKUP */
 	[AUDIT_PERSON_UPDATE] = "person-update",	/* AUDIT_PERSON_UPDATE */
 	[AUDIT_PERSON_DELETE] = "person-delete",	/* AUDIT_PERSON_DELETE */
+	[AUDIT_CARD_REISSUE] = "card-reissue",		/* AUDIT_CARD_REISSUE */
 	[AUDIT_VENUE_REGISTER] = "venue-register",	/* AUDIT_VENUE_REGISTER */
 	[AUDIT_VENUE_CREATE] = "venue-create",		/* AUDIT_VENUE_CREATE */
 	[AUDIT_VENUE_UPDATE] = "venue-update",		/* AUDIT_VENUE_UPDATE */

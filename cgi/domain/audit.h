@@ -30,6 +30,7 @@ enum audit_action {
 	AUDIT_PERSON_LOOKUP,	/* AUDIT_PERSON_LOOKUP */
 	AUDIT_PERSON_UPDATE,	/* AUDIT_PERSON_UPDATE: corrected by the person on their phone */
 	AUDIT_PERSON_DELETE,	/* AUDIT_PERSON_DELETE: the person deleted themselves */
+	AUDIT_CARD_REISSUE,	/* AUDIT_CARD_REISSUE: a lost card replaced by the person on their phone */
 	AUDIT_VENUE_REGISTER,	/* AUDIT_VENUE_REGISTER */
 	AUDIT_VENUE_CREATE,	/* AUDIT_VENUE_CREATE */
 	AUDIT_VENUE_UPDATE,	/* AUDIT_VENUE_UPDATE */

@@ -36,6 +36,7 @@ enum people_sql {
 	PEOPLE_DELETE_KEYS,	/* PEOPLE_DELETE_KEYS */
 	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
 	PEOPLE_DELETE,		/* PEOPLE_DELETE */
+	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
@@ -62,6 +63,10 @@ static const char *const people_sql[] = {
 			       " WHERE k.province = {province} AND c.person_id = ?",
 	[PEOPLE_DELETE_CHECKINS] = "DELETE FROM checkins WHERE province = {province} AND person_id = ?",
 	[PEOPLE_DELETE] = "DELETE FROM people WHERE province = {province} AND id = ?",
+	/* A token holds one byte of version (SIGNED_TOKEN_VERSION_MAX): a card reissued that often
+	 * keeps its last one. */
+	[PEOPLE_CARD_REISSUE] = "UPDATE people SET card_version = card_version + 1, updated_at = ?"
+				" WHERE province = {province} AND id = ? AND card_version < 255",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -293,6 +298,24 @@ static enum db_status run_on_id(struct db *db, const struct tenant *t, enum peop
 	return status;
 }
 
+/* What the audit log names: the row, never the person. */
+static void person_object(int64_t id, char out[48])
+{
+	snprintf(out, 48, "person:%lld", (long long)id);
+}
+
+/* Records action on person id when everything before went well, and ends the transaction
+ * either way: a change and its audit entry are one. */
+static enum db_status end_audited(struct db *db, const struct tenant *t, const struct actor *actor,
+				  enum audit_action action, int64_t id, const char *detail, enum db_status status)
+{
+	char object[48];
+	person_object(id, object);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, action, object, detail);
+	return db_end(db, t->shard, status);
+}
+
 /* The commune must be one of the province's: a field error otherwise. */
 static enum db_status check_area(struct db *db, const struct tenant *t, const struct clean_person *c,
 				 struct field_errors *errors)
@@ -355,7 +378,7 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 		db_query_free(q);
 	}
 	char object[48];
-	snprintf(object, sizeof(object), "person:%lld", (long long)*id);
+	person_object(*id, object);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");
 	if (status != DB_OK)
@@ -404,11 +427,7 @@ enum db_status people_update(struct db *db, const struct tenant *t, const struct
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	char object[48];
-	snprintf(object, sizeof(object), "person:%lld", (long long)id);
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PERSON_UPDATE, object, "");
-	status = db_end(db, t->shard, status);
+	status = end_audited(db, t, actor, AUDIT_PERSON_UPDATE, id, "", status);
 out:
 	clean_person_free(&c);
 	sealed_person_free(&sealed);
@@ -425,12 +444,24 @@ enum db_status people_delete(struct db *db, const struct tenant *t, const struct
 		status = run_on_id(db, t, PEOPLE_DELETE_CHECKINS, id, &removed);
 	if (status == DB_OK)
 		status = run_on_id(db, t, PEOPLE_DELETE, id, NULL);
-	char object[48], detail[64];
-	snprintf(object, sizeof(object), "person:%lld", (long long)id);
+	char detail[64];
 	snprintf(detail, sizeof(detail), "with %llu check-ins", (unsigned long long)removed);
+	return end_audited(db, t, actor, AUDIT_PERSON_DELETE, id, detail, status);
+}
+
+enum db_status people_card_reissue(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
+{
+	struct db_query *q;
+	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PERSON_DELETE, object, detail);
-	return db_end(db, t->shard, status);
+		status = db_query_tenant(db, t, &people_statements, PEOPLE_CARD_REISSUE, &q);
+	if (status == DB_OK) {
+		db_bind_time(q, clock_now_us());
+		db_bind_int(q, id);
+		status = db_execute(q);
+		db_query_free(q);
+	}
+	return end_audited(db, t, actor, AUDIT_CARD_REISSUE, id, "", status);
 }
 
 static int fill_person(struct db_query *q, const struct tenant *t, const struct keyring *keys, struct person *p)

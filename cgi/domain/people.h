@@ -87,6 +87,10 @@ enum db_status people_update(struct db *db, const struct tenant *t, const struct
  * personal data. */
 enum db_status people_delete(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id);
 
+/* A new version of the person's card (a lost card): every card printed or saved before stops
+ * identifying them at a gate. Audited. */
+enum db_status people_card_reissue(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id);
+
 /* Finds people by exact phone or ID number (one of them), decrypted; every call is audited
  * with the actor. At most max results. Field errors: "phone", "id_number". */
 enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,

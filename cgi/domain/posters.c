@@ -1,5 +1,6 @@
 /* Posters of venues: the values a poster shows, one poster, and bulk PDFs streamed page by
- * page for an area. */
+ * page for an area; the one path from values to a single-page document, which personal cards
+ * take too. */
 #include "domain/posters.h"
 
 #include <stdio.h>
@@ -18,20 +19,24 @@ static const char instructions_vi[] = "Quét mã QR bằng camera điện thoạ
 static const char instructions_en[] = "Scan the QR code with your phone camera to check in or out";
 static const char short_code_label[] = "Không quét được? Nhập mã địa điểm:";
 
-/* The short code in three groups of six, easier to read aloud and type; dashes are ignored
- * when it is typed back. */
-static void grouped_code(const char *token, char out[VENUE_TOKEN_LEN + 3])
+void posters_group_code(const char *token, char *out, size_t cap)
 {
-	snprintf(out, VENUE_TOKEN_LEN + 3, "%.6s-%.6s-%.6s", token, token + 6, token + 12);
+	size_t n = 0, len = strlen(token);
+	for (size_t i = 0; i < len && n + 2 < cap; i++) {
+		if (i && i % POSTER_CODE_GROUP == 0)
+			out[n++] = '-';
+		out[n++] = token[i];
+	}
+	out[n] = '\0';
 }
 
 static json_t *poster_values(const struct keyring *keys, const struct tenant *t, const struct venue *v)
 {
-	char url[512], qr[512], token[VENUE_TOKEN_LEN + 1], code[VENUE_TOKEN_LEN + 3], version[96], address[2048];
+	char url[512], qr[512], token[VENUE_TOKEN_LEN + 1], code[POSTER_CODE_CAP(VENUE_TOKEN_LEN)], version[96], address[2048];
 	venue_poster_url(keys, t, v->id, v->token_version, false, url, sizeof(url));
 	venue_poster_url(keys, t, v->id, v->token_version, true, qr, sizeof(qr));
 	venue_token_make(keys, t, v->id, v->token_version, token);
-	grouped_code(token, code);
+	posters_group_code(token, code, sizeof(code));
 	int y = 0, m = 0, d = 0;
 	sscanf(v->token_issued_at, "%4d-%2d-%2d", &y, &m, &d);
 	snprintf(version, sizeof(version), "Phiên bản %u · cấp ngày %02d/%02d/%04d", v->token_version, d % 100, m % 100,
@@ -46,9 +51,8 @@ static json_t *poster_values(const struct keyring *keys, const struct tenant *t,
 			 qr, "version_line", version);
 }
 
-int posters_render_one(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
-		       const struct venue *v, const char *layout, enum render_format format, unsigned png_width,
-		       render_write_fn write, void *ctx, bool *unknown_layout)
+int posters_render_page(const struct render_layouts *layouts, const char *layout, enum render_format format,
+			unsigned png_width, json_t *values, render_write_fn write, void *ctx, bool *unknown_layout)
 {
 	const struct render_layout *l = layout ? render_layouts_get(layouts, layout) : NULL;
 	*unknown_layout = l == NULL;
@@ -57,11 +61,19 @@ int posters_render_one(const struct render_layouts *layouts, const struct keyrin
 	struct render_doc *doc = render_begin(l, format, png_width, write, ctx);
 	if (!doc)
 		return -1;
-	json_t *values = poster_values(keys, t, v);
 	int rc = render_page(doc, values);
-	json_decref(values);
 	if (render_end(doc) != 0)
 		rc = -1;
+	return rc;
+}
+
+int posters_render_one(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
+		       const struct venue *v, const char *layout, enum render_format format, unsigned png_width,
+		       render_write_fn write, void *ctx, bool *unknown_layout)
+{
+	json_t *values = poster_values(keys, t, v);
+	int rc = posters_render_page(layouts, layout, format, png_width, values, write, ctx, unknown_layout);
+	json_decref(values);
 	return rc;
 }
 

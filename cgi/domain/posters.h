@@ -1,5 +1,6 @@
 /* Posters of venues: the values a poster shows, one poster, and bulk PDFs streamed page by
- * page for an area. */
+ * page for an area; the one path from values to a single-page document, which personal cards
+ * take too. */
 #ifndef VAORA_POSTERS_H
 #define VAORA_POSTERS_H
 
@@ -15,6 +16,20 @@
 
 /* The layouts a poster can be printed in (templates/posters/NAME.json), for choices. */
 extern const char *const poster_layouts[];
+
+/* Printed short codes come in groups of this many characters, easier to read aloud and type;
+ * dashes are ignored when a code is typed back. */
+#define POSTER_CODE_GROUP 6
+/* Bytes a grouped code of len characters needs, with its NUL. */
+#define POSTER_CODE_CAP(len) ((len) + (len) / POSTER_CODE_GROUP + 1)
+/* Writes token in groups ("ABCDEF-GHIJKL-MNOPQR") into out (cap bytes, cut short if smaller
+ * than POSTER_CODE_CAP). */
+void posters_group_code(const char *token, char *out, size_t cap);
+
+/* Draws one page of values (borrowed) in layout and format to write. Returns 0, or -1
+ * (logged) when the layout is unknown or rendering failed; *unknown_layout tells which. */
+int posters_render_page(const struct render_layouts *layouts, const char *layout, enum render_format format,
+			unsigned png_width, json_t *values, render_write_fn write, void *ctx, bool *unknown_layout);
 
 /* Writes venue v's poster in layout and format to write. Returns 0, or -1 (logged) when the
  * layout is unknown or rendering failed; *unknown_layout tells which. */

@@ -15,12 +15,6 @@
 #define PNG_WIDTH_MIN 300
 #define PNG_WIDTH_MAX 4961
 
-static int append_to_body(void *ctx, const unsigned char *data, size_t n)
-{
-	buf_append(&((struct response *)ctx)->body, (const char *)data, n);
-	return 0;
-}
-
 static int stream_to_client(void *ctx, const unsigned char *data, size_t n)
 {
 	struct request_io *io = ctx;
@@ -69,7 +63,7 @@ int page_venue_poster(struct app *app, struct request *req, struct response *res
 	if (!v.active)
 		return 410;
 	if (posters_render_one(app->layouts, app->keys, req->tenant, &v, layout, formats[f].format, (unsigned)width,
-			       append_to_body, resp, &unknown) != 0)
+			       response_body_write, resp, &unknown) != 0)
 		return unknown ? 400 : 500;
 	char disposition[128];
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"poster-%s-%lld-v%u-%s.%s\"",

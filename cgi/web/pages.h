@@ -54,6 +54,11 @@ int page_me(struct app *app, struct request *req, struct response *resp);
 int page_me_update(struct app *app, struct request *req, struct response *resp);
 int page_me_delete(struct app *app, struct request *req, struct response *resp);
 int page_me_forget(struct app *app, struct request *req, struct response *resp);
+/* page-cards.c: the personal QR, scanned and the person's own */
+int page_card(struct app *app, struct request *req, struct response *resp);
+int page_my_qr(struct app *app, struct request *req, struct response *resp);
+int page_my_card(struct app *app, struct request *req, struct response *resp);
+int page_my_card_reissue(struct app *app, struct request *req, struct response *resp);
 /* page-staff.c: volunteers of a venue */
 int page_venue_staff(struct app *app, struct request *req, struct response *resp);
 int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);

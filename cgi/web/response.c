@@ -75,6 +75,12 @@ void response_redirect(struct response *resp, int status, const char *location)
 	buf_reset(&resp->body);
 }
 
+int response_body_write(void *resp, const unsigned char *data, size_t n)
+{
+	buf_append(&((struct response *)resp)->body, (const char *)data, n);
+	return 0;
+}
+
 void response_json(struct response *resp, int status, json_t *v)
 {
 	resp->status = status;

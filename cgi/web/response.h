@@ -39,6 +39,9 @@ int response_header(struct response *resp, const char *name, const char *value);
 void response_content_type(struct response *resp, const char *type);
 /* A redirect to a local path (must start with "/"; anything else becomes "/"). */
 void response_redirect(struct response *resp, int status, const char *location);
+/* Appends n bytes to the body of resp (a struct response): the shape of a renderer's writer,
+ * for a document made whole before it is sent. Returns 0. */
+int response_body_write(void *resp, const unsigned char *data, size_t n);
 /* Body as JSON (Jansson) with status; v is borrowed. */
 void response_json(struct response *resp, int status, json_t *v);
 

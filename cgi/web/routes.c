@@ -68,6 +68,9 @@ const struct route routes[] = {
 	  BODY_FORM, false },
 	{ HTTP_POST, "/{province}/C/{token}", page_checkin_submit, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST,
 	  BODY_FORM, false },
+	/* Personal cards likewise: scanned in upper case. They identify and show nothing personal. */
+	{ HTTP_GET, "/{province}/r/{card}", page_card, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/{province}/R/{card}", page_card, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
 	{ HTTP_GET, "/{province}/me", page_me, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/me/{n}/update", page_me_update, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
@@ -76,6 +79,13 @@ const struct route routes[] = {
 	  false },
 	{ HTTP_POST, "/{province}/me/{n}/forget", page_me_forget, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
 	  false },
+	/* The person's own card: {n} is their place in the phone's cookie, which is the permission. */
+	{ HTTP_GET, "/{province}/me/{n}/qr.png", page_my_qr, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_GET, "/{province}/me/{n}/card.pdf", page_my_card, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_POST, "/{province}/me/{n}/card/reissue", page_my_card_reissue, ROLES_ANYONE, true, SCOPE_NONE,
+	  POOL_FAST, BODY_FORM, false },
 
 	{ HTTP_GET, "/{province}/venues", page_venues, ADMIN | OFFICER | MANAGER, true, SCOPE_NONE, POOL_FAST,
 	  BODY_NONE, false },

@@ -1,10 +1,14 @@
 """Objects the permission tests need beyond the demo seed: accounts, venues and tokens in
 Hà Nội (01) and in Hồ Chí Minh (79, another shard), made through the CLI and, where the
-product has no way yet (venues before the venue issue), by SQL as test set-up."""
+product has no way yet (venues before the venue issue), by SQL as test set-up; and a phone
+that remembers a resident, made as a resident makes one."""
+import json
+import os
 import re
+import secrets
 import subprocess
 
-from harness import Browser, check, DEMO_PASSWORD
+from harness import Browser, check, DEMO_PASSWORD, ROOT
 
 OTP = re.compile(rb"one-time password: (\S+)")
 
@@ -70,3 +74,64 @@ def add_token_row(stack, province, label):
 
 def demo_venue_id(stack):
     return int(sql(stack, "SELECT id FROM vaora_s1.venues WHERE province = '01' AND name = 'Chợ Đồng Xuân (demo)'"))
+
+
+def run(*args):
+    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+
+
+def decode_qr(path, is_pdf):
+    """What zbarimg reads in a PNG, or on a PDF's first page rasterized at 150 dpi."""
+    if is_pdf:
+        prefix = path + "-page"
+        check(run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", path, prefix).returncode == 0, "pdftoppm")
+        path = [os.path.join(os.path.dirname(prefix), f) for f in sorted(os.listdir(os.path.dirname(prefix)))
+                if f.startswith(os.path.basename(prefix))][0]
+    r = run("zbarimg", "--nodbus", "--raw", "-q", path)
+    return r.stdout.decode().strip()
+
+
+def venue_code(admin, venue_id):
+    """The short code (poster token) of a venue, as its page shows it to staff."""
+    return re.search(r'id="short-code">([A-Z2-7]+)<', admin.get(f"/ha-noi/venues/{venue_id}").text).group(1)
+
+
+# The self check-in form that sets the cookie of remembered people; it comes with issue #5.
+SELF_CHECKIN = ["POST", "/{province}/c/{token}"]
+
+
+def remember(stack, phone, full_name, code):
+    """Makes phone (a Browser) remember a new resident of Hà Nội the only way a phone can: by
+    checking in on the venue's form with "remember me" ticked. The device token in the cookie
+    is signed by the server, so a test cannot make one. Returns False when this build has no
+    self check-in form yet."""
+    routes = stack.vaora("routes").stdout.decode().splitlines()
+    if not any(line.split()[:2] == SELF_CHECKIN for line in routes):
+        return False
+    with open(os.path.join(ROOT, "templates", "forms", "declaration.json"), encoding="utf-8") as f:
+        questions = json.load(f)["questions"]
+    fields = {q["id"]: "no" for q in questions if q["kind"] == "yesno"}
+    fields.update(key="remember-" + secrets.token_hex(8), direction="in", full_name=full_name, phone="0912345678",
+                  birth_year="1990", consent="1", remember="1", doses="2")
+    r = phone.post_form(f"/ha-noi/c/{code}", fields)
+    check(r.status < 400 and "vaora_people_01" in phone.cookies, ("self check-in did not remember", r.status))
+    return True
+
+
+def card_url(stack, phone):
+    """The URL in the QR image of the first person phone remembers, as zbarimg reads it."""
+    r = phone.get("/ha-noi/me/0/qr.png")
+    check(r.status == 200 and r.header("Content-Type") == "image/png", ("qr.png", r.status))
+    path = os.path.join(stack.dir, f"card-{secrets.token_hex(4)}.png")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    return decode_qr(path, False)
+
+
+def card_token(stack, code):
+    """The card token of a new resident remembered by a phone of its own, or None when this
+    build cannot remember people yet."""
+    phone = Browser(stack)
+    if not remember(stack, phone, "Trần Văn Ma Trận", code):
+        return None
+    return card_url(stack, phone).rsplit("/", 1)[1]

@@ -3,27 +3,15 @@ the QR to a URL that opens the venue, pdffonts finds only embedded fonts, pdfima
 raster image, pdftotext the exact Vietnamese name."""
 import os
 import re
-import subprocess
 import tempfile
 
 import fixtures
+from fixtures import decode_qr, run
 from harness import check, logged_in
 
 NAME = "Chợ Đầm — Quầy số 12, Nguyễn Thị Ánh Tuyết"
 
 
-def run(*args):
-    return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-
-
-def decode_qr(path, is_pdf):
-    if is_pdf:
-        prefix = path + "-page"
-        check(run("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", path, prefix).returncode == 0, "pdftoppm")
-        path = [os.path.join(os.path.dirname(prefix), f) for f in sorted(os.listdir(os.path.dirname(prefix)))
-                if f.startswith(os.path.basename(prefix))][0]
-    r = run("zbarimg", "--nodbus", "--raw", "-q", path)
-    return r.stdout.decode().strip()
 
 
 def test_every_poster_format_decodes_to_the_venue(stack):

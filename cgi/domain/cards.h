@@ -1,0 +1,33 @@
+/* Personal QR cards: whether a scanned card still identifies someone, and a person's card drawn
+ * as a QR image for the phone or as a printable wallet card. A card only identifies: it never
+ * opens the person's data. */
+#ifndef VAORA_CARDS_H
+#define VAORA_CARDS_H
+
+#include "adapters/db.h"
+#include "adapters/render.h"
+#include "base/config.h"
+#include "domain/keys.h"
+#include "domain/people.h"
+
+enum card_status {
+	CARD_CURRENT,	/* CARD_CURRENT: the person's current card */
+	CARD_UNKNOWN,	/* CARD_UNKNOWN: malformed, tampered, or signed under a key this instance lacks */
+	CARD_REPLACED,	/* CARD_REPLACED: an older card (reissued as lost), or the person deleted themselves */
+};
+
+/* What the card token (as scanned or typed, any case) points at, in *out. */
+enum db_status cards_check(struct db *db, const struct tenant *t, const struct keyring *keys, const char *token,
+			   enum card_status *out);
+
+enum card_format {
+	CARD_QR_PNG,		/* CARD_QR_PNG: the QR alone, sized for a phone screen */
+	CARD_WALLET_PDF,	/* CARD_WALLET_PDF: the wallet card for people without a smartphone */
+};
+
+/* Writes person p's current card in format to write, through the poster renderer. Returns 0,
+ * or -1 (logged) when rendering failed. */
+int cards_render(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
+		 const struct person *p, enum card_format format, render_write_fn write, void *ctx);
+
+#endif

@@ -1,0 +1,104 @@
+/* The personal QR: what a scanned card opens for anyone, and the card of a person the phone
+ * remembers (/me/{n}: the n-th in the cookie, never an id or token in the URL) as a QR image,
+ * a wallet card PDF, and "I lost my card". */
+#include "web/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/num.h"
+#include "base/xmalloc.h"
+#include "domain/cards.h"
+#include "domain/people.h"
+#include "web/http.h"
+#include "web/remembered.h"
+#include "web/views.h"
+
+/* How a card is sent: its type and the word in its file name. */
+static const struct {
+	const char *type;
+	const char *file;
+} card_files[] = {
+	[CARD_QR_PNG] = { "image/png", "qr.png" },		/* CARD_QR_PNG */
+	[CARD_WALLET_PDF] = { "application/pdf", "card.pdf" },	/* CARD_WALLET_PDF */
+};
+
+int page_card(struct app *app, struct request *req, struct response *resp)
+{
+	enum card_status card;
+	enum db_status status = cards_check(app->db, req->tenant, app->keys, request_param(req, "card"), &card);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (card == CARD_UNKNOWN)
+		return 404;
+	/* Nothing about the person: whoever picks up a card learns only that it is one. */
+	bool current = card == CARD_CURRENT;
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "title",
+			    json_string(views_message(app->views, req->lang, current ? "card_title" : "card_replaced")));
+	json_object_set_new(ctx, "current", json_boolean(current));
+	int rc = views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+/* The person the phone remembers at {n}, into *p (caller wipes it). Returns 0 or a status. */
+static int remembered_at(struct app *app, struct request *req, struct person *p)
+{
+	uint64_t n;
+	if (!parse_uint(request_param(req, "n"), REMEMBERED_MAX - 1, &n))
+		return 404;
+	return remembered_person(app, req, (size_t)n, p);
+}
+
+static int send_card(struct app *app, struct request *req, struct response *resp, enum card_format format)
+{
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = remembered_at(app, req, p);
+	if (rc == 0 && cards_render(app->layouts, app->keys, req->tenant, p, format, response_body_write, resp) != 0)
+		rc = 500;
+	if (rc == 0) {
+		/* The name carries no personal data: the province, what it is, the card's version. */
+		const char *download = fields_get(&req->query, "download");
+		char disposition[128];
+		snprintf(disposition, sizeof(disposition), "%s; filename=\"vaora-%s-v%u-%s\"",
+			 download && strcmp(download, "1") == 0 ? "attachment" : "inline", req->tenant->slug,
+			 p->card_version, card_files[format].file);
+		response_content_type(resp, card_files[format].type);
+		response_header(resp, "Content-Disposition", disposition);
+		response_header(resp, "Cache-Control", "no-store");
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	return rc;
+}
+
+int page_my_qr(struct app *app, struct request *req, struct response *resp)
+{
+	return send_card(app, req, resp, CARD_QR_PNG);
+}
+
+int page_my_card(struct app *app, struct request *req, struct response *resp)
+{
+	return send_card(app, req, resp, CARD_WALLET_PDF);
+}
+
+int page_my_card_reissue(struct app *app, struct request *req, struct response *resp)
+{
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = remembered_at(app, req, p);
+	if (rc == 0) {
+		enum db_status status = people_card_reissue(app->db, req->tenant, &req->actor, p->id);
+		rc = status == DB_OK ? 0 : http_status_for_db(status);
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	if (rc)
+		return rc;
+	char to[64];
+	snprintf(to, sizeof(to), "/%s/me", req->tenant->slug);
+	response_redirect(resp, 303, to);
+	return 0;
+}
