@@ -255,6 +255,7 @@ def test_my_data_view_correct_delete_and_forget(stack):
     me = phone.get("/ha-noi/me")
     check(me.status == 200 and "Vũ Thị Lan" in me.text and 'value="0912777888"' in me.text, me.status)
     check('value="001190012345"' in me.text and "đồng ý" in me.text, "details and consent")
+    check('src="/ha-noi/me/0/qr.png"' in me.text and 'href="/ha-noi/me/0/card.pdf"' in me.text, "personal QR")
     visits = re.search(r'<table class="visits">.*?</table>', me.text, re.S)
     check(visits and "<td>Thư viện Hà Nội</td>" in visits.group(0) and "ước tính" in visits.group(0),
           "the check-in is not among the visits")
