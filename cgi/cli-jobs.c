@@ -9,19 +9,26 @@
 #include "adapters/db.h"
 #include "adapters/render.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/config.h"
+#include "base/xmalloc.h"
 #include "domain/accounts.h"
 #include "domain/areas.h"
 #include "domain/audit.h"
 #include "domain/keys.h"
 #include "domain/people.h"
 #include "domain/posters.h"
+#include "domain/visits.h"
 #include "entry.h"
 
 /* Area files of a province are small; the national list is 90 KB. */
 #define AREAS_FILE_MAX (8 * 1024 * 1024)
 /* People one look-up prints. */
 #define PEOPLE_SHOWN 20
+/* A person's visits it prints after their details: the days a trace looks back, and at most
+ * this many (later ones are cut, and it says so). */
+#define VISITS_SHOWN_DAYS 30
+#define VISITS_SHOWN 500
 
 /* The value after --name in args, or NULL. */
 static const char *option(int argc, char **argv, const char *name)
@@ -152,7 +159,7 @@ static int job_areas_import(struct db *db, const struct config *c, const struct 
 static int job_people_add(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
 {
 	static const char *const known[] = { "--province", "--name", "--phone", "--id-number", "--address",
-					     "--birth-year", NULL };
+					     "--birth-year", "--gender", "--area", NULL };
 	if (!options_valid(argc, argv, known, 0))
 		return -1;
 	const struct tenant *t = province_option(c, argc, argv);
@@ -162,7 +169,8 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 	cli_actor(&actor);
 	struct person_input in = { option(argc, argv, "--name"), option(argc, argv, "--phone"),
 				   option(argc, argv, "--id-number"), option(argc, argv, "--address"),
-				   option(argc, argv, "--birth-year") };
+				   option(argc, argv, "--birth-year"), option(argc, argv, "--gender"),
+				   option(argc, argv, "--area") };
 	struct field_errors errors = { 0 };
 	int64_t id;
 	if (people_create(db, t, keys, &actor, &in, &errors, &id) != DB_OK) {
@@ -172,6 +180,36 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 	if (print_field_errors(&errors))
 		return 1;
 	printf("person %lld added to %s\n", (long long)id, t->name);
+	return 0;
+}
+
+/* The person's visits of the last VISITS_SHOWN_DAYS, oldest first, in Vietnam time. */
+static int print_visits(struct db *db, const struct tenant *t, const struct config *c, int64_t person_id)
+{
+	int64_t now = clock_now_us();
+	struct visit *visits = xcalloc(VISITS_SHOWN, sizeof(*visits));
+	size_t n;
+	bool more;
+	enum db_status status = visits_of_person(db, t, c, person_id, now - VISITS_SHOWN_DAYS * 86400 * 1000000LL, now,
+						 visits, VISITS_SHOWN, &n, &more);
+	if (status != DB_OK) {
+		fprintf(stderr, "vaora: the database did not answer (shard down?)\n");
+		free(visits);
+		return 1;
+	}
+	printf("  visits of the last %d days (Vietnam time):%s\n", VISITS_SHOWN_DAYS, n ? "" : " none");
+	for (size_t i = 0; i < n; i++) {
+		const struct visit *v = &visits[i];
+		char start[17], end[17];
+		vn_time_format((time_t)(v->start_us / 1000000), start);
+		vn_time_format((time_t)(v->end_us / 1000000), end);
+		printf("    %s to %s  %s  %s (%s, %s)%s\n", start, end, visit_end_names[v->end_reason], v->venue_name,
+		       venue_category_names[v->category], checkin_method_names[v->method],
+		       v->start_unknown ? ", start unknown" : "");
+	}
+	if (more)
+		printf("    (more visits than shown)\n");
+	free(visits);
 	return 0;
 }
 
@@ -201,11 +239,14 @@ static int job_people_show(struct db *db, const struct config *c, const struct k
 		fprintf(stderr, "vaora: nobody found\n");
 		rc = 1;
 	}
-	for (size_t i = 0; rc == 0 && i < n; i++)
-		printf("person %lld\n  name: %s\n  phone: %s\n  id number: %s\n  address: %s\n  birth year: %d\n"
-		       "  consent: notice v%u at %s UTC\n",
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		printf("person %lld\n  name: %s\n  phone: %s\n  id number: %s\n  address: %s\n  commune: %s\n"
+		       "  birth year: %d\n  gender: %s\n  consent: notice v%u at %s UTC\n",
 		       (long long)found[i].id, found[i].full_name, found[i].phone, found[i].id_number, found[i].address,
-		       found[i].birth_year, found[i].consent_version, found[i].consent_at);
+		       found[i].area_code, found[i].birth_year, person_gender_names[found[i].gender],
+		       found[i].consent_version, found[i].consent_at);
+		rc = print_visits(db, t, c, found[i].id);
+	}
 	free(found);
 	return rc;
 }
@@ -275,7 +316,8 @@ static const struct job jobs[] = {
 	  "account add --province P --role ROLE --login LOGIN [--name NAME] [--areas CODES]" },
 	{ "areas", "import", job_areas_import, "areas import --province P FILE.csv" },
 	{ "people", "add", job_people_add,
-	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]" },
+	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]"
+	  " [--gender male|female|other] [--area CODE]" },
 	{ "people", "show", job_people_show, "people show --province P (--phone N | --id-number N)" },
 	{ "posters", "bulk", job_posters, "posters bulk --province P [--area CODE] [--layout a4|a5|a6|tent] -o FILE.pdf" },
 };

@@ -352,6 +352,13 @@ void db_bind_time(struct db_query *q, int64_t us)
 	db_bind_text(q, text, strlen(text));
 }
 
+void db_bind_day(struct db_query *q, int64_t us)
+{
+	char day[11];
+	vn_date_format(vn_date_of((time_t)(us / 1000000)), day);
+	db_bind_string(q, day);
+}
+
 void db_bind_null(struct db_query *q)
 {
 	MYSQL_BIND *b = next_param(q);

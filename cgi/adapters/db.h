@@ -55,6 +55,8 @@ void db_bind_null(struct db_query *q);
 void db_bind_string(struct db_query *q, const char *s);
 /* An instant (microseconds since the epoch, UTC) as DATETIME(6); time comes from C, never NOW(). */
 void db_bind_time(struct db_query *q, int64_t us);
+/* The Vietnam date of an instant as DATE: the day check-ins are partitioned by. */
+void db_bind_day(struct db_query *q, int64_t us);
 
 /* Runs the statement and keeps its whole result for fetching. */
 enum db_status db_execute(struct db_query *q);

@@ -109,3 +109,19 @@ void utc_datetime_format(int64_t us, char out[static 27])
 		out[i] = (char)('0' + micro % 10);
 	out[26] = '\0';
 }
+
+int utc_datetime_parse(const char *s, time_t *out)
+{
+	struct tm tm = { 0 };
+	int n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+			 &tm.tm_sec, &n) != 6 || n != 19 || (s[19] != '\0' && s[19] != '.'))
+		return -1;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*out = timegm(&tm);
+	return 0;
+}

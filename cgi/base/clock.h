@@ -31,6 +31,9 @@ void vn_time_format(time_t t, char out[static 17]);
 
 /* Writes "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (27 bytes with NUL), the form DATETIME(6) takes. */
 void utc_datetime_format(int64_t us, char out[static 27]);
+/* Reads "YYYY-MM-DD HH:MM:SS[.ffffff]" (UTC, as the database gives DATETIME(6) back) into
+ * seconds since the epoch. Returns 0, or -1 when s is not of that form. */
+int utc_datetime_parse(const char *s, time_t *out);
 
 #ifdef VAORA_TEST_BUILD
 /* Test builds only: when the file named by $VAORA_CLOCK_FILE holds a number of seconds since

@@ -48,6 +48,17 @@ static void config_defaults(struct config *c)
 	/* Loose on purpose: carriers put thousands of phones behind one address. */
 	c->login_failures_per_address = 200;
 	c->login_window_minutes = 15;
+	/* Typical stays: a working day at an office, a morning at school, an instant at a
+	 * checkpoint (0: the visit is the check-in itself). */
+	c->stay_minutes[VENUE_OFFICE] = 540;
+	c->stay_minutes[VENUE_SHOP] = 30;
+	c->stay_minutes[VENUE_MARKET] = 60;
+	c->stay_minutes[VENUE_HOSPITAL] = 120;
+	c->stay_minutes[VENUE_SCHOOL] = 480;
+	c->stay_minutes[VENUE_TRANSPORT] = 60;
+	c->stay_minutes[VENUE_CHECKPOINT] = 0;
+	c->stay_minutes[VENUE_EVENT] = 180;
+	c->stay_minutes[VENUE_OTHER] = 60;
 }
 
 static char *resolve_path(const struct load_ctx *ctx, const char *value)
@@ -174,6 +185,21 @@ static int set_shard_key(struct load_ctx *ctx, const char *key, const char *valu
 	return 0;
 }
 
+static int set_stay_key(struct config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+	const char *name = key + strlen("stay_minutes.");
+	enum venue_category category = venue_category_from_name(name);
+	if (category == VENUE_CATEGORY_COUNT) {
+		struct buf known = BUF_INIT;
+		for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
+			buf_printf(&known, "%s%s", i ? ", " : "", venue_category_names[i]);
+		snprintf(err, errlen, "unknown venue category \"%s\" (categories: %s)", name, buf_str(&known));
+		buf_free(&known);
+		return -1;
+	}
+	return set_uint(&c->stay_minutes[category], value, 0, STAY_MINUTES_MAX, err, errlen);
+}
+
 static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct load_ctx *ctx = vctx;
@@ -224,6 +250,8 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		set_string(&ctx->provinces_file, resolve_path(ctx, value));
 	else if (strncmp(key, "shard.", 6) == 0)
 		return set_shard_key(ctx, key, value, err, errlen);
+	else if (strncmp(key, "stay_minutes.", 13) == 0)
+		return set_stay_key(c, key, value, err, errlen);
 	else {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "base/venue-category.h"
+
 /* A fixed upper bound keeps lookups simple; an instance serves at most all 34 provinces
  * (plus room for test tenants), on at most a handful of shards. */
 #define CONFIG_MAX_SHARDS 16
@@ -12,6 +14,9 @@
 #define TENANT_SLUG_MAX 31
 /* Shard names are short identifiers in config keys and /healthz. */
 #define SHARD_NAME_MAX 31
+/* A visit's default stay is at most a day: a longer guess says nothing to a tracer, and it
+ * bounds how far around a window visits must read check-ins. */
+#define STAY_MINUTES_MAX 1440
 
 struct shard_config {
 	char name[SHARD_NAME_MAX + 1];
@@ -49,6 +54,8 @@ struct config {
 	unsigned login_failures_per_account;	/* failed logins of one login name per window */
 	unsigned login_failures_per_address;	/* failed logins from one address per window */
 	unsigned login_window_minutes;
+	/* How long a visit lasts when no check-out or check-in elsewhere ends it sooner. */
+	unsigned stay_minutes[VENUE_CATEGORY_COUNT];
 	struct shard_config shards[CONFIG_MAX_SHARDS];
 	size_t shard_count;
 	/* Instance-wide rows (operators, their audit trail) live under code "00" on instance_shard. */

@@ -3,17 +3,25 @@
 #include "domain/checkins.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapters/crypto.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/names.h"
 #include "base/num.h"
+#include "base/xmalloc.h"
 
 /* Idempotency keys as clients make them: a UUID or 16+ random characters. */
 #define KEY_MIN 16
 #define KEY_MAX 128
 #define KEY_HASH_BYTES 16
+
+const char *const checkin_direction_names[] = {
+	[DIRECTION_IN] = "in",		/* DIRECTION_IN */
+	[DIRECTION_OUT] = "out",	/* DIRECTION_OUT */
+};
 
 const char *const checkin_method_names[] = {
 	[METHOD_SELF] = "self",			/* METHOD_SELF */
@@ -24,13 +32,22 @@ const char *const checkin_method_names[] = {
 	[METHOD_API] = "api",			/* METHOD_API */
 };
 
+enum checkin_direction checkin_direction_from_name(const char *name)
+{
+	return (enum checkin_direction)names_index(checkin_direction_names, DIRECTION_COUNT, name);
+}
+
+enum checkin_method checkin_method_from_name(const char *name)
+{
+	return (enum checkin_method)names_index(checkin_method_names, METHOD_COUNT, name);
+}
+
 enum checkin_sql {
 	CHECKIN_KEY_INSERT,	/* CHECKIN_KEY_INSERT */
 	CHECKIN_KEY_FIND,	/* CHECKIN_KEY_FIND */
-	CHECKIN_KEY_POINT,	/* CHECKIN_KEY_POINT */
-	CHECKIN_PERSON_EXISTS,	/* CHECKIN_PERSON_EXISTS */
 	CHECKIN_RECENT,		/* CHECKIN_RECENT */
 	CHECKIN_INSERT,		/* CHECKIN_INSERT */
+	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
 };
 
 #define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
@@ -38,13 +55,11 @@ enum checkin_sql {
 			" DATE_FORMAT(c.received_at, '%Y-%m-%d %H:%i:%s.%f'), c.time_note"
 
 static const char *const checkin_sql[] = {
-	[CHECKIN_KEY_INSERT] = "INSERT INTO checkin_keys (province, idem_key, received_at) VALUES ({province}, ?, ?)",
+	[CHECKIN_KEY_INSERT] = "INSERT INTO checkin_keys (province, idem_key, checkin_day, checkin_id, received_at)"
+			       " VALUES ({province}, ?, ?, ?, ?)",
 	[CHECKIN_KEY_FIND] = "SELECT " CHECKIN_COLUMNS " FROM checkin_keys k JOIN checkins c"
 			     " ON c.province = k.province AND c.day = k.checkin_day AND c.id = k.checkin_id"
 			     " WHERE k.province = {province} AND k.idem_key = ?",
-	[CHECKIN_KEY_POINT] = "UPDATE checkin_keys SET checkin_day = ?, checkin_id = ?"
-			      " WHERE province = {province} AND idem_key = ?",
-	[CHECKIN_PERSON_EXISTS] = "SELECT COUNT(*) FROM people WHERE province = {province} AND id = ?",
 	/* The day list lets MariaDB read only the partitions the two minutes can fall in. */
 	[CHECKIN_RECENT] = "SELECT c.day, " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
 			   " AND c.day IN (?, ?) AND c.person_id = ? AND c.venue_id = ? AND c.direction = ?"
@@ -52,18 +67,13 @@ static const char *const checkin_sql[] = {
 	[CHECKIN_INSERT] = "INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by,"
 			   " answers, amber, form_version, pressed_at, received_at, time_note, check_code)"
 			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version FROM checkins WHERE province = {province}"
+				 " AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
 };
 
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
 
 
-
-static void bind_day(struct db_query *q, int64_t us)
-{
-	char day[11];
-	vn_date_format(vn_date_of((time_t)(us / 1000000)), day);
-	db_bind_string(q, day);
-}
 
 static bool key_valid(const char *k)
 {
@@ -147,20 +157,6 @@ static int64_t pressed_time(const char *ms_text, int64_t received, char note[13]
 	return us < received ? us : received;
 }
 
-static enum db_status run_simple(struct db *db, const struct tenant *t, enum checkin_sql which, int64_t id,
-				 int64_t *out)
-{
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, which, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	*out = status == DB_OK && db_fetch(q) > 0 ? db_col_int(q, 0) : 0;
-	db_query_free(q);
-	return status;
-}
-
 /* The same person at the same venue in the same direction within two minutes. */
 static enum db_status find_recent(struct db *db, const struct tenant *t, const struct checkin_request *req,
 				  int64_t person, int64_t pressed, struct checkin_result *r, char day[11], bool *found)
@@ -170,8 +166,8 @@ static enum db_status find_recent(struct db *db, const struct tenant *t, const s
 	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECENT, &q);
 	if (status != DB_OK)
 		return status;
-	bind_day(q, pressed);
-	bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
+	db_bind_day(q, pressed);
+	db_bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
 	db_bind_int(q, person);
 	db_bind_int(q, req->venue_id);
 	db_bind_string(q, req->direction);
@@ -187,6 +183,88 @@ static enum db_status find_recent(struct db *db, const struct tenant *t, const s
 	return status;
 }
 
+/* The known person of the request, inside the transaction: gone or forgotten is a field error. */
+static enum db_status known_person(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   const struct checkin_request *req, struct field_errors *errors,
+				   struct checkin_result *r)
+{
+	struct person *p = xcalloc(1, sizeof(*p));
+	bool found;
+	enum db_status status = people_get(db, t, keys, req->person_id, p, &found);
+	if (status == DB_OK && (!found || (req->person_version && p->device_version != req->person_version))) {
+		field_error(errors, "person", "person_unknown");
+	} else if (status == DB_OK && p->consent_version != CONSENT_NOTICE_VERSION && !req->consent) {
+		field_error(errors, "consent", "consent_required");
+	} else if (status == DB_OK) {
+		people_given_name_of(p->full_name, r->given_name, sizeof(r->given_name));
+		r->device_version = p->device_version;
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	return status;
+}
+
+static enum db_status insert_checkin(struct db *db, const struct tenant *t, const struct declaration_form *form,
+				     const struct actor *actor, const struct checkin_request *req, int64_t person,
+				     const char *day, const struct buf *answers, bool amber, int64_t pressed,
+				     int64_t received, const char *note, const char *code, int64_t *id)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, day);
+	db_bind_int(q, req->venue_id);
+	db_bind_int(q, person);
+	db_bind_string(q, req->direction);
+	db_bind_string(q, checkin_method_names[req->method]);
+	if (actor_known(actor) && actor->account_id > 0)
+		db_bind_int(q, actor->account_id);
+	else
+		db_bind_null(q);
+	db_bind_string(q, buf_str(answers));
+	db_bind_int(q, amber);
+	db_bind_int(q, declaration_form_version(form));
+	db_bind_time(q, pressed);
+	db_bind_time(q, received);
+	db_bind_string(q, note);
+	db_bind_string(q, code);
+	status = db_execute(q);
+	*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
+	db_query_free(q);
+	return status;
+}
+
+static enum db_status insert_key(struct db *db, const struct tenant *t, const uint8_t key[KEY_HASH_BYTES],
+				 const char *day, int64_t id, int64_t received)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_INSERT, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
+	db_bind_string(q, day);
+	db_bind_int(q, id);
+	db_bind_time(q, received);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+/* A key seen before: the first submission's record, with its person's given name. */
+static enum db_status replay(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const uint8_t key[KEY_HASH_BYTES], struct checkin_result *result)
+{
+	bool found;
+	enum db_status status = find_by_key(db, t, key, result, &found);
+	if (status == DB_OK && !found)
+		return DB_ERROR;
+	result->replayed = true;
+	struct checkin_request who = { .person_id = result->person_id };
+	struct field_errors ignored = { 0 };
+	return status == DB_OK ? known_person(db, t, keys, &who, &ignored, result) : status;
+}
+
 enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
 			       const struct declaration_form *form, const struct actor *actor,
 			       const struct checkin_request *req, struct field_errors *errors,
@@ -195,95 +273,59 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	struct buf answers = BUF_INIT;
 	bool amber = false;
 	memset(result, 0, sizeof(*result));
-	if (!req->direction || (strcmp(req->direction, "in") != 0 && strcmp(req->direction, "out") != 0))
+	if (checkin_direction_from_name(req->direction) == DIRECTION_COUNT)
 		field_error(errors, "direction", "direction_bad");
 	if (!key_valid(req->key))
 		field_error(errors, "key", "key_bad");
-	if (!req->consent)
+	/* A known person agreed when they were first recorded (known_person checks it is still the
+	 * notice in force); a new one agrees now. */
+	if (!req->consent && !req->person_id)
 		field_error(errors, "consent", "consent_required");
 	declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
 	if (!req->person_id)
 		people_check_input(req->person, errors);
 	enum db_status status = DB_OK;
-	if (errors->count)
+	if (errors->count) {
+		/* The commune is checked when the person is stored; list it now with the rest. */
+		if (!req->person_id)
+			status = people_check_area(db, t, req->person, errors);
 		goto out;
+	}
 
 	uint8_t full[CRYPTO_SHA256_BYTES], key[KEY_HASH_BYTES];
 	crypto_sha256(req->key, strlen(req->key), full);
 	memcpy(key, full, sizeof(key));
 	int64_t received = clock_now_us();
-	char note[13];
+	char note[13], day[11], code[5] = "";
 	int64_t pressed = pressed_time(req->pressed_at_ms, received, note);
+	vn_date_format(vn_date_of((time_t)(pressed / 1000000)), day);
 
+	int64_t person = req->person_id, id = 0;
+	bool recent = false;
 	status = db_begin(db, t->shard);
-	struct db_query *q;
-	if (status == DB_OK)
-		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_INSERT, &q);
-	if (status == DB_OK) {
-		db_bind_text(q, (const char *)key, sizeof(key));
-		db_bind_time(q, received);
-		status = db_execute(q);
-		db_query_free(q);
-	}
-	if (status == DB_DUPLICATE) {
-		/* A retry: answer with what the first submission recorded. */
-		db_rollback(db, t->shard);
-		bool found;
-		status = find_by_key(db, t, key, result, &found);
-		result->already = true;
-		if (status == DB_OK && !found)
-			status = DB_ERROR;
-		goto out;
-	}
-	int64_t person = req->person_id;
 	if (status == DB_OK && person) {
-		int64_t exists;
-		status = run_simple(db, t, CHECKIN_PERSON_EXISTS, person, &exists);
-		if (status == DB_OK && !exists)
-			field_error(errors, "person", "person_unknown");
+		status = known_person(db, t, keys, req, errors, result);
 	} else if (status == DB_OK) {
 		status = people_create_within(db, t, keys, actor, req->person, errors, &person);
+		people_given_name_of(req->person->full_name, result->given_name, sizeof(result->given_name));
+		result->device_version = 1;
 	}
-	bool recent = false;
-	char day[11], code[5];
-	vn_date_format(vn_date_of((time_t)(pressed / 1000000)), day);
+	char recent_day[11];
 	if (status == DB_OK && !errors->count && req->person_id)
-		status = find_recent(db, t, req, person, pressed, result, day, &recent);
-	int64_t id = recent ? result->id : 0;
+		status = find_recent(db, t, req, person, pressed, result, recent_day, &recent);
 	if (status == DB_OK && !errors->count && !recent) {
 		new_check_code(code);
-		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
-		if (status == DB_OK) {
-			db_bind_string(q, day);
-			db_bind_int(q, req->venue_id);
-			db_bind_int(q, person);
-			db_bind_string(q, req->direction);
-			db_bind_string(q, checkin_method_names[req->method]);
-			if (actor_known(actor) && actor->account_id > 0)
-				db_bind_int(q, actor->account_id);
-			else
-				db_bind_null(q);
-			db_bind_string(q, buf_str(&answers));
-			db_bind_int(q, amber);
-			db_bind_int(q, declaration_form_version(form));
-			db_bind_time(q, pressed);
-			db_bind_time(q, received);
-			db_bind_string(q, note);
-			db_bind_string(q, code);
-			status = db_execute(q);
-			id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
-			db_query_free(q);
-		}
+		status = insert_checkin(db, t, form, actor, req, person, day, &answers, amber, pressed, received, note,
+					code, &id);
 	}
-	if (status == DB_OK && !errors->count) {
-		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_POINT, &q);
-		if (status == DB_OK) {
-			db_bind_string(q, day);
-			db_bind_int(q, id);
-			db_bind_text(q, (const char *)key, sizeof(key));
-			status = db_execute(q);
-			db_query_free(q);
-		}
+	/* The key goes last: a duplicate waits here for the first submission's commit, then
+	 * rolls back everything this one wrote and answers with the first one's record. */
+	if (status == DB_OK && !errors->count)
+		status = insert_key(db, t, key, recent ? recent_day : day, recent ? result->id : id, received);
+	if (status == DB_DUPLICATE) {
+		db_rollback(db, t->shard);
+		status = replay(db, t, keys, key, result);
+		goto out;
 	}
 	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
 	if (errors->count) {
@@ -304,5 +346,21 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	}
 out:
 	buf_free(&answers);
+	return status;
+}
+
+enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
+				     int64_t person_id, struct buf *out)
+{
+	struct db_query *q;
+	buf_reset(out);
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_LAST_ANSWERS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, person_id);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form))
+		buf_puts(out, db_col_text(q, 0, NULL));
+	db_query_free(q);
 	return status;
 }

@@ -14,10 +14,21 @@
 #include "domain/keys.h"
 #include "domain/people.h"
 
+/* Days check-ins are kept, as the privacy notice states it. XXX: a province setting once
+ * retention (the purge) exists; until then nothing is purged and this is the promise. */
+#define CHECKIN_RETENTION_DAYS 30
 /* A queued check-in keeps the time its button was pressed when that is at most this old. */
 #define QUEUED_MAX_AGE_HOURS 72
 /* The same person, venue and direction again within this is the same check-in. */
 #define SAME_CHECKIN_SECONDS 120
+
+enum checkin_direction {
+	DIRECTION_IN,		/* DIRECTION_IN: a visit starts */
+	DIRECTION_OUT,		/* DIRECTION_OUT: a visit ends */
+	DIRECTION_COUNT,
+};
+
+extern const char *const checkin_direction_names[];
 
 enum checkin_method {
 	METHOD_SELF,		/* METHOD_SELF: the person scanned the poster */
@@ -31,11 +42,17 @@ enum checkin_method {
 
 extern const char *const checkin_method_names[];
 
+/* By name; DIRECTION_COUNT and METHOD_COUNT when there is none (or name is NULL). */
+enum checkin_direction checkin_direction_from_name(const char *name);
+enum checkin_method checkin_method_from_name(const char *name);
+
 struct checkin_request {
 	int64_t venue_id;		/* a live venue of the province, checked by the caller */
-	const char *direction;		/* "in" or "out" */
+	const char *direction;		/* a checkin_direction_names entry */
 	enum checkin_method method;
 	int64_t person_id;		/* a known person, or 0 to create one from person */
+	unsigned person_version;	/* with person_id: the device token's version that must still
+					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
 	bool consent;			/* the privacy notice was accepted */
 	declaration_answer_fn answer;	/* the declaration's answers */
@@ -47,9 +64,12 @@ struct checkin_request {
 struct checkin_result {
 	int64_t id;
 	int64_t person_id;
+	unsigned device_version;	/* the person's, for a phone that remembers them */
+	char given_name[PERSON_NAME_MAX * 4 + 1];
 	char check_code[5];
 	bool amber;		/* symptoms or contact declared */
-	bool already;		/* a retry or a repeat within two minutes: nothing new stored */
+	bool replayed;		/* the key was seen: this is the first submission's record */
+	bool already;		/* the same check-in within two minutes: nothing new stored */
 	char direction[4];
 	char pressed_at[27];	/* UTC */
 	char received_at[27];
@@ -57,10 +77,17 @@ struct checkin_result {
 };
 
 /* Validates everything once (field errors keyed by field or question id, nothing written),
- * then records in one transaction. */
+ * then records in one transaction: the person when new, the check-in unless it repeats one of
+ * the last two minutes, and the idempotency key pointing at it. A key seen before answers with
+ * its first record (replayed). An unknown or forgotten person_id is the field error "person". */
 enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
 			       const struct declaration_form *form, const struct actor *actor,
 			       const struct checkin_request *req, struct field_errors *errors,
 			       struct checkin_result *result);
+
+/* The answers of the person's latest check-in as declaration_validate wrote them, when made
+ * with the form's current version ("" otherwise): what "declaration unchanged" repeats. */
+enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
+				     int64_t person_id, struct buf *out);
 
 #endif

@@ -2,10 +2,12 @@
 #ifndef VAORA_FIELD_ERRORS_H
 #define VAORA_FIELD_ERRORS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
-/* A form has a handful of fields; one message each is enough. */
-#define FIELD_ERRORS_MAX 16
+/* A check-in form has its person's fields and a few dozen questions; one message each. */
+#define FIELD_ERRORS_MAX 48
 
 struct field_errors {
 	struct {
@@ -22,6 +24,14 @@ static inline void field_error(struct field_errors *e, const char *field, const 
 		e->items[e->count].key = key;
 		e->count++;
 	}
+}
+
+static inline bool field_errors_has(const struct field_errors *e, const char *field)
+{
+	for (size_t i = 0; i < e->count; i++)
+		if (strcmp(e->items[i].field, field) == 0)
+			return true;
+	return false;
 }
 
 #endif

@@ -19,25 +19,49 @@
 /* Ciphertexts carry nonce and tag around the text. */
 #define SEALED_OVERHEAD (CRYPTO_GCM_NONCE_BYTES + CRYPTO_GCM_TAG_BYTES)
 
+const char *const person_gender_names[] = {
+	[GENDER_UNSAID] = "",		/* GENDER_UNSAID */
+	[GENDER_MALE] = "male",		/* GENDER_MALE */
+	[GENDER_FEMALE] = "female",	/* GENDER_FEMALE */
+	[GENDER_OTHER] = "other",	/* GENDER_OTHER */
+};
+
 enum people_sql {
 	PEOPLE_INSERT,		/* PEOPLE_INSERT */
+	PEOPLE_UPDATE,		/* PEOPLE_UPDATE */
 	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
 	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
 	PEOPLE_BY_ID,		/* PEOPLE_BY_ID */
+	PEOPLE_AREA_EXISTS,	/* PEOPLE_AREA_EXISTS */
+	PEOPLE_DELETE_KEYS,	/* PEOPLE_DELETE_KEYS */
+	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
+	PEOPLE_DELETE,		/* PEOPLE_DELETE */
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
-		       " consent_version, DATE_FORMAT(consent_at, '%Y-%m-%d %H:%i:%s')"
+		       " consent_version, DATE_FORMAT(consent_at, '%Y-%m-%d %H:%i:%s'), gender, area_code," \
+		       " card_version, device_version"
 
 static const char *const people_sql[] = {
 	[PEOPLE_INSERT] = "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc,"
-			  " address_enc, index_version, phone_index, id_number_index, birth_year, consent_version,"
-			  " consent_at, created_at) VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " address_enc, index_version, phone_index, id_number_index, birth_year, gender, area_code,"
+			  " consent_version, consent_at, created_at)"
+			  " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[PEOPLE_UPDATE] = "UPDATE people SET key_version = ?, full_name_enc = ?, phone_enc = ?, id_number_enc = ?,"
+			  " address_enc = ?, index_version = ?, phone_index = ?, id_number_index = ?, birth_year = ?,"
+			  " gender = ?, area_code = ?, updated_at = ? WHERE province = {province} AND id = ?",
 	[PEOPLE_BY_PHONE] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 			    " AND index_version = ? AND phone_index = ? ORDER BY id LIMIT ?",
 	[PEOPLE_BY_ID_NUMBER] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 				" AND index_version = ? AND id_number_index = ? ORDER BY id LIMIT ?",
 	[PEOPLE_BY_ID] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province} AND id = ?",
+	[PEOPLE_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
+	/* Keys first: they find their rows through the check-ins about to go. */
+	[PEOPLE_DELETE_KEYS] = "DELETE k FROM checkin_keys k JOIN checkins c ON c.province = k.province"
+			       " AND c.day = k.checkin_day AND c.id = k.checkin_id"
+			       " WHERE k.province = {province} AND c.person_id = ?",
+	[PEOPLE_DELETE_CHECKINS] = "DELETE FROM checkins WHERE province = {province} AND person_id = ?",
+	[PEOPLE_DELETE] = "DELETE FROM people WHERE province = {province} AND id = ?",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -107,7 +131,32 @@ struct clean_person {
 	char phone[16];
 	char id_number[16];
 	int birth_year;
+	enum person_gender gender;
+	const char *area_code;	/* borrowed from the input; NULL when not given */
 };
+
+static bool gender_parse(const char *s, enum person_gender *out)
+{
+	for (int g = 0; g < GENDER_COUNT; g++) {
+		if (strcmp(s, person_gender_names[g]) == 0) {
+			*out = (enum person_gender)g;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Area codes are short digit strings (national commune codes). */
+static bool area_code_plausible(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 10)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
 
 /* The one validation of a person's fields. */
 static void person_validate(const struct person_input *in, struct clean_person *c, struct field_errors *errors)
@@ -117,6 +166,16 @@ static void person_validate(const struct person_input *in, struct clean_person *
 	c->address = text_clean(in->address);
 	c->phone[0] = c->id_number[0] = '\0';
 	c->birth_year = 0;
+	c->gender = GENDER_UNSAID;
+	c->area_code = NULL;
+	if (in->gender && *in->gender && !gender_parse(in->gender, &c->gender))
+		field_error(errors, "gender", "gender_bad");
+	if (in->area_code && *in->area_code) {
+		if (area_code_plausible(in->area_code))
+			c->area_code = in->area_code;
+		else
+			field_error(errors, "area_code", "area_unknown");
+	}
 	if ((problem = text_error(c->full_name, PERSON_NAME_MAX, false)))
 		field_error(errors, "full_name", problem);
 	if ((problem = text_error(c->address, PERSON_ADDRESS_MAX, true)))
@@ -143,12 +202,131 @@ static void bind_blob(struct db_query *q, const struct buf *b)
 		db_bind_null(q);
 }
 
+static void clean_person_free(struct clean_person *c)
+{
+	free(c->full_name);
+	free(c->address);
+}
+
+
+/* A person's fields as the database keeps them: encrypted under the current key, with blind
+ * indexes under the current lookup key. */
+struct sealed_person {
+	unsigned key_version, index_version;
+	struct buf name, phone, id_number, address;
+	uint8_t phone_index[CRYPTO_SHA256_BYTES], id_index[CRYPTO_SHA256_BYTES];
+};
+
+static void seal_person(const struct tenant *t, const struct keyring *keys, const struct clean_person *c,
+			struct sealed_person *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->key_version = keyring_current(keys, KEY_PERSONAL_DATA);
+	s->index_version = keyring_current(keys, KEY_LOOKUP);
+	uint8_t key[KEY_BYTES];
+	keyring_key(keys, KEY_PERSONAL_DATA, s->key_version, t->code, key);
+	seal(key, t, "full_name", c->full_name, &s->name);
+	if (c->phone[0]) {
+		seal(key, t, "phone", c->phone, &s->phone);
+		blind_index(keys, t, s->index_version, "phone", c->phone, s->phone_index);
+	}
+	if (c->id_number[0]) {
+		seal(key, t, "id_number", c->id_number, &s->id_number);
+		blind_index(keys, t, s->index_version, "id_number", c->id_number, s->id_index);
+	}
+	if (c->address[0])
+		seal(key, t, "address", c->address, &s->address);
+	crypto_wipe(key, sizeof(key));
+}
+
+static void sealed_person_free(struct sealed_person *s)
+{
+	buf_free(&s->name);
+	buf_free(&s->phone);
+	buf_free(&s->id_number);
+	buf_free(&s->address);
+}
+
+/* Binds the columns INSERT and UPDATE share, in their order: key_version .. area_code. */
+static void bind_person(struct db_query *q, const struct clean_person *c, const struct sealed_person *s)
+{
+	db_bind_int(q, s->key_version);
+	bind_blob(q, &s->name);
+	bind_blob(q, &s->phone);
+	bind_blob(q, &s->id_number);
+	bind_blob(q, &s->address);
+	db_bind_int(q, s->index_version);
+	if (c->phone[0])
+		db_bind_text(q, (const char *)s->phone_index, sizeof(s->phone_index));
+	else
+		db_bind_null(q);
+	if (c->id_number[0])
+		db_bind_text(q, (const char *)s->id_index, sizeof(s->id_index));
+	else
+		db_bind_null(q);
+	if (c->birth_year)
+		db_bind_int(q, c->birth_year);
+	else
+		db_bind_null(q);
+	if (c->gender != GENDER_UNSAID)
+		db_bind_string(q, person_gender_names[c->gender]);
+	else
+		db_bind_null(q);
+	if (c->area_code)
+		db_bind_string(q, c->area_code);
+	else
+		db_bind_null(q);
+}
+
+static enum db_status run_on_id(struct db *db, const struct tenant *t, enum people_sql which, int64_t id,
+				uint64_t *affected)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &people_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	status = db_execute(q);
+	if (affected)
+		*affected = status == DB_OK ? db_affected_rows(q) : 0;
+	db_query_free(q);
+	return status;
+}
+
+/* The commune must be one of the province's: a field error otherwise. */
+static enum db_status check_area(struct db *db, const struct tenant *t, const struct clean_person *c,
+				 struct field_errors *errors)
+{
+	if (!c->area_code)
+		return DB_OK;
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_AREA_EXISTS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, c->area_code);
+	status = db_execute(q);
+	if (status == DB_OK && (db_fetch(q) <= 0 || db_col_int(q, 0) == 0))
+		field_error(errors, "area_code", "area_unknown");
+	db_query_free(q);
+	return status;
+}
+
 void people_check_input(const struct person_input *input, struct field_errors *errors)
 {
 	struct clean_person c;
 	person_validate(input, &c, errors);
-	free(c.full_name);
-	free(c.address);
+	clean_person_free(&c);
+}
+
+enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
+				 struct field_errors *errors)
+{
+	struct clean_person c;
+	struct field_errors ignored = { 0 };
+	person_validate(input, &c, &ignored);
+	enum db_status status = check_area(db, t, &c, errors);
+	clean_person_free(&c);
+	return status;
 }
 
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
@@ -156,51 +334,18 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 				    struct field_errors *errors, int64_t *id)
 {
 	struct clean_person c;
+	struct sealed_person sealed = { 0 };
 	*id = 0;
 	person_validate(input, &c, errors);
-	enum db_status status = DB_OK;
-	struct buf name = BUF_INIT, phone = BUF_INIT, id_number = BUF_INIT, address = BUF_INIT;
-	if (errors->count)
+	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
+	if (status != DB_OK || errors->count)
 		goto out;
-	unsigned key_version = keyring_current(keys, KEY_PERSONAL_DATA);
-	unsigned index_version = keyring_current(keys, KEY_LOOKUP);
-	uint8_t key[KEY_BYTES], phone_index[CRYPTO_SHA256_BYTES], id_index[CRYPTO_SHA256_BYTES];
-	keyring_key(keys, KEY_PERSONAL_DATA, key_version, t->code, key);
-	seal(key, t, "full_name", c.full_name, &name);
-	if (c.phone[0]) {
-		seal(key, t, "phone", c.phone, &phone);
-		blind_index(keys, t, index_version, "phone", c.phone, phone_index);
-	}
-	if (c.id_number[0]) {
-		seal(key, t, "id_number", c.id_number, &id_number);
-		blind_index(keys, t, index_version, "id_number", c.id_number, id_index);
-	}
-	if (c.address[0])
-		seal(key, t, "address", c.address, &address);
-	crypto_wipe(key, sizeof(key));
-
+	seal_person(t, keys, &c, &sealed);
 	int64_t now = clock_now_us();
 	struct db_query *q;
 	status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
 	if (status == DB_OK) {
-		db_bind_int(q, key_version);
-		bind_blob(q, &name);
-		bind_blob(q, &phone);
-		bind_blob(q, &id_number);
-		bind_blob(q, &address);
-		db_bind_int(q, index_version);
-		if (c.phone[0])
-			db_bind_text(q, (const char *)phone_index, sizeof(phone_index));
-		else
-			db_bind_null(q);
-		if (c.id_number[0])
-			db_bind_text(q, (const char *)id_index, sizeof(id_index));
-		else
-			db_bind_null(q);
-		if (c.birth_year)
-			db_bind_int(q, c.birth_year);
-		else
-			db_bind_null(q);
+		bind_person(q, &c, &sealed);
 		db_bind_int(q, CONSENT_NOTICE_VERSION);
 		db_bind_time(q, now);
 		db_bind_time(q, now);
@@ -216,12 +361,8 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 	if (status != DB_OK)
 		*id = 0;
 out:
-	free(c.full_name);
-	free(c.address);
-	buf_free(&name);
-	buf_free(&phone);
-	buf_free(&id_number);
-	buf_free(&address);
+	clean_person_free(&c);
+	sealed_person_free(&sealed);
 	return status;
 }
 
@@ -239,6 +380,57 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 		return DB_OK;
 	}
 	return status;
+}
+
+enum db_status people_update(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const struct actor *actor, int64_t id, const struct person_input *input,
+			     struct field_errors *errors)
+{
+	struct clean_person c;
+	struct sealed_person sealed = { 0 };
+	person_validate(input, &c, errors);
+	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
+	if (status != DB_OK || errors->count)
+		goto out;
+	seal_person(t, keys, &c, &sealed);
+	status = db_begin(db, t->shard);
+	struct db_query *q;
+	if (status == DB_OK)
+		status = db_query_tenant(db, t, &people_statements, PEOPLE_UPDATE, &q);
+	if (status == DB_OK) {
+		bind_person(q, &c, &sealed);
+		db_bind_time(q, clock_now_us());
+		db_bind_int(q, id);
+		status = db_execute(q);
+		db_query_free(q);
+	}
+	char object[48];
+	snprintf(object, sizeof(object), "person:%lld", (long long)id);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, AUDIT_PERSON_UPDATE, object, "");
+	status = db_end(db, t->shard, status);
+out:
+	clean_person_free(&c);
+	sealed_person_free(&sealed);
+	return status;
+}
+
+enum db_status people_delete(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
+{
+	uint64_t removed = 0;
+	enum db_status status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = run_on_id(db, t, PEOPLE_DELETE_KEYS, id, NULL);
+	if (status == DB_OK)
+		status = run_on_id(db, t, PEOPLE_DELETE_CHECKINS, id, &removed);
+	if (status == DB_OK)
+		status = run_on_id(db, t, PEOPLE_DELETE, id, NULL);
+	char object[48], detail[64];
+	snprintf(object, sizeof(object), "person:%lld", (long long)id);
+	snprintf(detail, sizeof(detail), "with %llu check-ins", (unsigned long long)removed);
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, AUDIT_PERSON_DELETE, object, detail);
+	return db_end(db, t->shard, status);
 }
 
 static int fill_person(struct db_query *q, const struct tenant *t, const struct keyring *keys, struct person *p)
@@ -262,6 +454,11 @@ static int fill_person(struct db_query *q, const struct tenant *t, const struct 
 	p->birth_year = (int)db_col_int(q, 6);
 	p->consent_version = (unsigned)db_col_int(q, 7);
 	snprintf(p->consent_at, sizeof(p->consent_at), "%s", db_col_text(q, 8, NULL));
+	p->gender = GENDER_UNSAID;
+	gender_parse(db_col_text(q, 9, NULL), &p->gender);
+	snprintf(p->area_code, sizeof(p->area_code), "%s", db_col_text(q, 10, NULL));
+	p->card_version = (unsigned)db_col_int(q, 11);
+	p->device_version = (unsigned)db_col_int(q, 12);
 	return rc;
 }
 
@@ -308,25 +505,26 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 	return status;
 }
 
-enum db_status people_given_name(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
-				 char *out, size_t cap, bool *found)
+enum db_status people_get(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
+			  struct person *out, bool *found)
 {
 	struct db_query *q;
 	*found = false;
-	out[0] = '\0';
 	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_BY_ID, &q);
 	if (status != DB_OK)
 		return status;
 	db_bind_int(q, id);
 	status = db_execute(q);
-	struct person *p = xcalloc(1, sizeof(*p));
-	if (status == DB_OK && db_fetch(q) > 0 && fill_person(q, t, keys, p) == 0) {
-		const char *last = strrchr(p->full_name, ' ');
-		snprintf(out, cap, "%s", last ? last + 1 : p->full_name);
+	if (status == DB_OK && db_fetch(q) > 0 && fill_person(q, t, keys, out) == 0)
 		*found = true;
-	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
 	db_query_free(q);
 	return status;
+}
+
+void people_given_name_of(const char *full_name, char *out, size_t cap)
+{
+	char *clean = text_clean(full_name);
+	const char *last = strrchr(clean, ' ');
+	snprintf(out, cap, "%s", last ? last + 1 : clean);
+	free(clean);
 }

@@ -17,12 +17,25 @@
 /* The privacy notice people agree to; bump it when the notice's text changes. */
 #define CONSENT_NOTICE_VERSION 1
 
+enum person_gender {
+	GENDER_UNSAID,	/* GENDER_UNSAID: not given */
+	GENDER_MALE,	/* GENDER_MALE */
+	GENDER_FEMALE,	/* GENDER_FEMALE */
+	GENDER_OTHER,	/* GENDER_OTHER */
+	GENDER_COUNT,
+};
+
+/* "", "male", "female", "other": what forms send and the database keeps. */
+extern const char *const person_gender_names[];
+
 struct person_input {
 	const char *full_name;
 	const char *phone;	/* optional */
 	const char *id_number;	/* optional */
-	const char *address;	/* optional */
+	const char *address;	/* optional: street and house, the commune is area_code */
 	const char *birth_year;	/* optional */
+	const char *gender;	/* optional: one of person_gender_names */
+	const char *area_code;	/* optional: a commune/ward of the province */
 };
 
 struct person {
@@ -32,8 +45,12 @@ struct person {
 	char id_number[16];
 	char address[PERSON_ADDRESS_MAX * 4 + 1];
 	int birth_year;		/* 0 when not given */
+	enum person_gender gender;
+	char area_code[11];
 	unsigned consent_version;
 	char consent_at[27];
+	unsigned card_version;		/* of the personal QR card (person-token.h) */
+	unsigned device_version;	/* of the tokens phones keep to remember the person */
 };
 
 /* Validates and stores a person with their consent to the current notice. Field errors name
@@ -44,15 +61,31 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 
 /* Checks a person's fields without storing them (to show every error of a form at once). */
 void people_check_input(const struct person_input *input, struct field_errors *errors);
+/* Checks that the person's commune is one of the province's (a database look-up, which
+ * people_create_within makes itself; this is for listing it with other errors). */
+enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
+				 struct field_errors *errors);
 /* The same inside the caller's transaction (a check-in stores its person with it). On field
  * errors nothing is written and the caller rolls back. */
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
 				    const struct actor *actor, const struct person_input *input,
 				    struct field_errors *errors, int64_t *id);
-/* The person's given name (the last word of the full name, as Vietnamese names go), for a
- * confirmation screen. */
-enum db_status people_given_name(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
-				 char *out, size_t cap, bool *found);
+/* The given name in a full name: its last word, as Vietnamese names go ("Nguyễn Thị Ánh Tuyết"
+ * → "Tuyết"), cleaned as stored, for a confirmation screen. */
+void people_given_name_of(const char *full_name, char *out, size_t cap);
+
+/* The person with id, decrypted, without an audit entry: for the person themselves (their
+ * phone's token) and for check-ins. *found is false for an unknown id. */
+enum db_status people_get(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
+			  struct person *out, bool *found);
+/* Replaces the person's fields with input (the same one validation), re-encrypted and
+ * re-indexed under the current keys; audited. Field errors leave the row as it was. */
+enum db_status people_update(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const struct actor *actor, int64_t id, const struct person_input *input,
+			     struct field_errors *errors);
+/* Removes the person and every check-in of theirs, in one transaction; audited without any
+ * personal data. */
+enum db_status people_delete(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id);
 
 /* Finds people by exact phone or ID number (one of them), decrypted; every call is audited
  * with the actor. At most max results. Field errors: "phone", "id_number". */

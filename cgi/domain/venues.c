@@ -14,18 +14,6 @@
 #include "domain/password.h"
 #include "domain/text.h"
 
-const char *const venue_category_names[] = {
-	[VENUE_OFFICE] = "office",		/* VENUE_OFFICE */
-	[VENUE_SHOP] = "shop",			/* VENUE_SHOP */
-	[VENUE_MARKET] = "market",		/* VENUE_MARKET */
-	[VENUE_HOSPITAL] = "hospital",		/* VENUE_HOSPITAL */
-	[VENUE_SCHOOL] = "school",		/* VENUE_SCHOOL */
-	[VENUE_TRANSPORT] = "transport",	/* VENUE_TRANSPORT */
-	[VENUE_CHECKPOINT] = "checkpoint",	/* VENUE_CHECKPOINT */
-	[VENUE_EVENT] = "event",		/* VENUE_EVENT */
-	[VENUE_OTHER] = "other",		/* VENUE_OTHER */
-};
-
 enum venue_sql {
 	VENUE_AREA_EXISTS,	/* VENUE_AREA_EXISTS */
 	VENUE_AREA_OF_OFFICER,	/* VENUE_AREA_OF_OFFICER */
@@ -78,14 +66,6 @@ static const struct db_statements venue_statements = DB_STATEMENTS("venues", ven
 
 
 
-static enum venue_category category_from_name(const char *name)
-{
-	for (int c = 0; c < VENUE_CATEGORY_COUNT; c++)
-		if (name && strcmp(name, venue_category_names[c]) == 0)
-			return (enum venue_category)c;
-	return VENUE_CATEGORY_COUNT;
-}
-
 /* "07:30-21:00", or empty. */
 static bool hours_valid(const char *s)
 {
@@ -115,7 +95,7 @@ static enum db_status venue_validate(struct db *db, const struct tenant *t, cons
 	c->name = text_clean(in->name);
 	c->address = text_clean(in->address);
 	c->phone[0] = '\0';
-	c->category = category_from_name(in->category);
+	c->category = venue_category_from_name(in->category);
 	c->area_code = in->area_code ? in->area_code : "";
 	c->opening_hours = in->opening_hours ? in->opening_hours : "";
 	if ((problem = text_error(c->name, VENUE_NAME_MAX, false)))
@@ -276,9 +256,7 @@ static void fill_venue(struct db_query *q, struct venue *v)
 {
 	v->id = db_col_int(q, 0);
 	snprintf(v->name, sizeof(v->name), "%s", db_col_text(q, 1, NULL));
-	v->category = category_from_name(db_col_text(q, 2, NULL));
-	if (v->category == VENUE_CATEGORY_COUNT)
-		v->category = VENUE_OTHER;
+	v->category = venue_category_stored(db_col_text(q, 2, NULL));
 	snprintf(v->address, sizeof(v->address), "%s", db_col_text(q, 3, NULL));
 	snprintf(v->area_code, sizeof(v->area_code), "%s", db_col_text(q, 4, NULL));
 	snprintf(v->area_name, sizeof(v->area_name), "%s", db_col_text(q, 5, NULL));

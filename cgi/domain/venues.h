@@ -9,6 +9,7 @@
 
 #include "adapters/db.h"
 #include "base/config.h"
+#include "base/venue-category.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
 
@@ -17,21 +18,6 @@
 #define VENUE_ADDRESS_MAX 300
 /* Venues one page lists. */
 #define VENUES_PAGE 50
-
-enum venue_category {
-	VENUE_OFFICE,		/* VENUE_OFFICE */
-	VENUE_SHOP,		/* VENUE_SHOP */
-	VENUE_MARKET,		/* VENUE_MARKET */
-	VENUE_HOSPITAL,		/* VENUE_HOSPITAL */
-	VENUE_SCHOOL,		/* VENUE_SCHOOL */
-	VENUE_TRANSPORT,	/* VENUE_TRANSPORT */
-	VENUE_CHECKPOINT,	/* VENUE_CHECKPOINT */
-	VENUE_EVENT,		/* VENUE_EVENT */
-	VENUE_OTHER,		/* VENUE_OTHER */
-	VENUE_CATEGORY_COUNT,
-};
-
-extern const char *const venue_category_names[];
 
 struct venue_input {
 	const char *name;

@@ -57,7 +57,8 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		snprintf(birth_text, sizeof(birth_text), "%lld", (long long)json_integer_value(birth));
 	struct person_input p = { string_member(person, "full_name"), string_member(person, "phone"),
 				  string_member(person, "id_number"), string_member(person, "address"),
-				  json_is_string(birth) ? json_string_value(birth) : birth_text };
+				  json_is_string(birth) ? json_string_value(birth) : birth_text,
+				  string_member(person, "gender"), string_member(person, "area_code") };
 	json_t *person_id = json_object_get(body, "person_id");
 	json_t *answers = json_object_get(body, "answers");
 	struct checkin_request r = {
@@ -84,17 +85,13 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		out = json_pack("{s:i, s:o}", "error", 400, "errors", views_field_errors(app->views, req->lang, &errors));
 		response_json(resp, 400, out);
 	} else {
-		char given[PERSON_NAME_MAX * 4 + 1];
-		bool known;
-		status = people_given_name(app->db, req->tenant, app->keys, result.person_id, given, sizeof(given), &known);
-		if (status != DB_OK)
-			return http_status_for_db(status);
-		out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s}", "id", (json_int_t)result.id,
+		bool stored = !result.already && !result.replayed;
+		out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s}", "id", (json_int_t)result.id,
 				"person_id", (json_int_t)result.person_id, "check_code", result.check_code, "venue",
-				v.name, "direction", result.direction, "given_name", given, "amber", result.amber,
-				"already_recorded", result.already, "pressed_at", result.pressed_at, "received_at",
-				result.received_at, "time_note", result.time_note);
-		response_json(resp, result.already ? 200 : 201, out);
+				v.name, "direction", result.direction, "given_name", result.given_name, "amber",
+				result.amber, "already_recorded", !stored, "replayed", result.replayed, "pressed_at",
+				result.pressed_at, "received_at", result.received_at, "time_note", result.time_note);
+		response_json(resp, stored ? 201 : 200, out);
 	}
 	json_decref(out);
 	return 0;

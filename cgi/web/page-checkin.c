@@ -1,46 +1,222 @@
-/* What a scanned or typed venue code opens: the venue's check-in page, or why it cannot. */
+/* The self check-in page a venue's poster opens: the form (or one tap for the people this
+ * phone remembers), its submission, and the confirmation the guard reads. */
 #include "web/pages.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "adapters/crypto.h"
+#include "base/encode.h"
+#include "base/num.h"
+#include "base/xmalloc.h"
+#include "domain/checkins.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
+#include "web/checkin-view.h"
+#include "web/remembered.h"
 #include "web/venue-view.h"
 #include "web/views.h"
 
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */
 #define SHORT_CODE_TYPED_MAX 40
+/* Random bytes of the idempotency key a page hands its form. */
+#define FORM_KEY_BYTES 16
 
-int page_checkin(struct app *app, struct request *req, struct response *resp)
+/* The venue the token names, when it takes check-ins. Returns 0 with *v filled; -1 when a page
+ * saying why not (an old poster, a closed venue) is already in resp; or an error status. */
+static int open_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
 {
 	int64_t id;
 	unsigned version;
 	if (venue_token_parse(app->keys, req->tenant, request_param(req, "token"), &id, &version) != VENUE_TOKEN_OK)
 		return 404;
-	struct venue v;
 	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, id, &v, &found);
+	enum db_status status = venues_get(app->db, req->tenant, id, v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)
 		return 404;
+	if (version == v->token_version && v->active)
+		return 0;
+	/* An old poster must not check anybody in: the venue printed a new one. */
+	bool replaced = version != v->token_version;
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "venue", venue_json(app, req, &v));
-	int rc;
-	if (version != v.token_version) {
-		/* An old poster: the venue printed a new one, this one must not check anybody in. */
-		json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "poster_replaced")));
-		rc = views_page(app->views, req, resp, 410, "poster-replaced", ctx);
-	} else if (!v.active) {
-		json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "venue_closed")));
-		rc = views_page(app->views, req, resp, 410, "venue-closed", ctx);
+	json_object_set_new(ctx, "venue", venue_json(app, req, v));
+	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang,
+								    replaced ? "poster_replaced" : "venue_closed")));
+	int rc = views_page(app->views, req, resp, 410, replaced ? "poster-replaced" : "venue-closed", ctx);
+	json_decref(ctx);
+	return rc ? rc : -1;
+}
+
+/* A checkbox sends its value when ticked and nothing otherwise; an empty value is not a tick. */
+static bool ticked(const struct fields *f, const char *name)
+{
+	const char *v = fields_get(f, name);
+	return v && *v;
+}
+
+static json_t *page_context(struct app *app, struct request *req, const struct venue *v)
+{
+	char action[128], key[64];
+	snprintf(action, sizeof(action), "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
+	uint8_t raw[FORM_KEY_BYTES];
+	crypto_random(raw, sizeof(raw));
+	struct buf b = BUF_INIT;
+	base64url_encode(&b, raw, sizeof(raw));
+	snprintf(key, sizeof(key), "%s", buf_str(&b));
+	buf_free(&b);
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "venue", venue_json(app, req, v));
+	json_object_set_new(ctx, "title", json_string(v->name));
+	json_object_set_new(ctx, "action", json_string(action));
+	json_object_set_new(ctx, "key", json_string(key));
+	json_object_set_new(ctx, "retention_days", json_integer(CHECKIN_RETENTION_DAYS));
+	return ctx;
+}
+
+/* One entry of the people this phone remembers, ready for a one-tap form; NULL when the
+ * token no longer holds (the person is gone or had their phones forgotten). */
+static json_t *known_person(struct app *app, struct request *req, size_t n, const struct remembered *r)
+{
+	struct person *p = xcalloc(1, sizeof(*p));
+	json_t *o = NULL;
+	struct buf answers = BUF_INIT;
+	if (remembered_person(app, req, n, p) == 0 &&
+	    checkins_last_answers(app->db, req->tenant, app->declaration, p->id, &answers) == DB_OK) {
+		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,
+			      "one_tap", answers.len > 0);
+		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	buf_free(&answers);
+	return o;
+}
+
+/* The form for a new person, or (with a remembered person's token) only the declaration. */
+static void form_context(struct app *app, struct request *req, json_t *ctx, const struct field_errors *errors,
+			 const char *person_token, const char *person_name)
+{
+	json_t *form = json_object();
+	json_object_set_new(form, "declaration", declaration_view(app, req, errors));
+	if (person_token) {
+		json_object_set_new(form, "person_token", json_string(person_token));
+		json_object_set_new(form, "person_name", json_string(person_name));
 	} else {
-		json_object_set_new(ctx, "title", json_string(v.name));
+		json_object_set_new(form, "person", person_fields_view(app, req, NULL));
+	}
+	bool submitted = req->method == HTTP_POST;
+	json_object_set_new(form, "consent", json_boolean(submitted && ticked(&req->form, "consent")));
+	json_object_set_new(form, "remember", json_boolean(!submitted || ticked(&req->form, "remember")));
+	if (errors && errors->count)
+		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, errors));
+	json_object_set_new(ctx, "form", form);
+}
+
+int page_checkin(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	int rc = open_venue(app, req, resp, &v);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	json_t *ctx = page_context(app, req, &v);
+	struct remembered list[REMEMBERED_MAX];
+	size_t count = remembered_read(app, req, list);
+	const char *who = fields_get(&req->query, "who");
+	uint64_t n;
+	rc = 0;
+	if (who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count) {
+		struct person *p = xcalloc(1, sizeof(*p));
+		rc = remembered_person(app, req, (size_t)n, p);
+		if (rc == 0)
+			form_context(app, req, ctx, NULL, list[n].token, p->full_name);
+		crypto_wipe(p, sizeof(*p));
+		free(p);
+	} else if (!fields_get(&req->query, "new") && count > 0) {
+		json_t *people = json_array();
+		for (size_t i = 0; i < count; i++) {
+			json_t *o = known_person(app, req, i, &list[i]);
+			if (o)
+				json_array_append_new(people, o);
+		}
+		json_object_set_new(ctx, "has_known", json_boolean(json_array_size(people) > 0));
+		if (json_array_size(people) == 0)
+			form_context(app, req, ctx, NULL, NULL, NULL);
+		json_object_set_new(ctx, "known", people);
+	} else {
+		form_context(app, req, ctx, NULL, NULL, NULL);
+	}
+	if (rc == 0)
 		rc = views_page(app->views, req, resp, 200, "checkin", ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+int page_checkin_submit(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	int rc = open_venue(app, req, resp, &v);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	const struct fields *f = &req->form;
+	const char *token = fields_get(f, "person"), *direction = fields_get(f, "direction");
+	int64_t person_id = 0;
+	unsigned person_version = 0;
+	struct field_errors errors = { 0 };
+	if (token && !device_token_parse(app->keys, req->tenant, token, &person_id, &person_version))
+		field_error(&errors, "person", "person_unknown");
+	/* A page hands out one key; the direction makes "in" then "out" from it two check-ins,
+	 * while a second tap of the same button is the same one. */
+	char key[160];
+	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
+	struct person_input person = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
+				       fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
+				       fields_get(f, "area_code") };
+	struct form_answers answers = { f, declaration_form_questions(app->declaration) };
+	struct checkin_request r = {
+		.venue_id = v.id,
+		.direction = direction,
+		.method = METHOD_SELF,
+		.person_id = person_id,
+		.person_version = person_version,
+		.person = &person,
+		.consent = ticked(f, "consent"),
+		.answer = form_answer,
+		.answer_ctx = &answers,
+		.key = key,
+		.pressed_at_ms = fields_get(f, "pressed_at_ms"),
+	};
+	struct checkin_result *result = xcalloc(1, sizeof(*result));
+	enum db_status status = DB_OK;
+	if (!errors.count)
+		status = checkins_record(app->db, req->tenant, app->keys, app->declaration, &req->actor, &r, &errors,
+					 result);
+	json_t *ctx = NULL;
+	if (status != DB_OK) {
+		rc = http_status_for_db(status);
+	} else if (errors.count) {
+		ctx = page_context(app, req, &v);
+		struct person *p = xcalloc(1, sizeof(*p));
+		bool known = false;
+		if (person_id && !field_errors_has(&errors, "person"))
+			status = people_get(app->db, req->tenant, app->keys, person_id, p, &known);
+		form_context(app, req, ctx, &errors, known ? token : NULL, known ? p->full_name : NULL);
+		crypto_wipe(p, sizeof(*p));
+		free(p);
+		rc = status == DB_OK ? views_page(app->views, req, resp, 400, "checkin", ctx) : http_status_for_db(status);
+	} else {
+		if (ticked(f, "remember"))
+			remembered_add(app, req, resp, result->person_id, result->device_version);
+		ctx = page_context(app, req, &v);
+		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
+		rc = views_page(app->views, req, resp, 200, "checkin-done", ctx);
 	}
 	json_decref(ctx);
+	crypto_wipe(result, sizeof(*result));
+	free(result);
 	return rc;
 }
 

@@ -47,7 +47,13 @@ int page_register_form(struct app *app, struct request *req, struct response *re
 int page_register(struct app *app, struct request *req, struct response *resp);
 /* page-checkin.c */
 int page_checkin(struct app *app, struct request *req, struct response *resp);
+int page_checkin_submit(struct app *app, struct request *req, struct response *resp);
 int page_short_code(struct app *app, struct request *req, struct response *resp);
+/* page-me.c: a resident's own data, on the phone that remembers them */
+int page_me(struct app *app, struct request *req, struct response *resp);
+int page_me_update(struct app *app, struct request *req, struct response *resp);
+int page_me_delete(struct app *app, struct request *req, struct response *resp);
+int page_me_forget(struct app *app, struct request *req, struct response *resp);
 /* page-staff.c: volunteers of a venue */
 int page_venue_staff(struct app *app, struct request *req, struct response *resp);
 int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);

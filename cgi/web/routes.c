@@ -64,6 +64,18 @@ const struct route routes[] = {
 	  false },
 	{ HTTP_GET, "/{province}/C/{token}", page_checkin, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
 	  false },
+	{ HTTP_POST, "/{province}/c/{token}", page_checkin_submit, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST,
+	  BODY_FORM, false },
+	{ HTTP_POST, "/{province}/C/{token}", page_checkin_submit, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST,
+	  BODY_FORM, false },
+
+	{ HTTP_GET, "/{province}/me", page_me, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/me/{n}/update", page_me_update, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
+	  false },
+	{ HTTP_POST, "/{province}/me/{n}/delete", page_me_delete, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
+	  false },
+	{ HTTP_POST, "/{province}/me/{n}/forget", page_me_forget, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
+	  false },
 
 	{ HTTP_GET, "/{province}/venues", page_venues, ADMIN | OFFICER | MANAGER, true, SCOPE_NONE, POOL_FAST,
 	  BODY_NONE, false },

@@ -5,13 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/xmalloc.h"
-#include "domain/areas.h"
 #include "domain/venue-token.h"
+#include "web/area-choices.h"
 #include "web/views.h"
-
-/* A province's communes for the picker. */
-#define AREA_CHOICES_MAX 2000
 
 void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
 	       size_t cap)
@@ -51,23 +47,15 @@ void venue_form_json(struct app *app, const struct request *req, const struct ve
 {
 	const char *category = typed(req, "category", v ? venue_category_names[v->category] : NULL);
 	const char *area = typed(req, "area_code", v ? v->area_code : NULL);
-	json_t *categories = json_array(), *areas = json_array();
+	json_t *categories = json_array();
 	for (int c = 0; c < VENUE_CATEGORY_COUNT; c++) {
 		json_t *o = json_pack("{s:s, s:b}", "name", venue_category_names[c], "selected",
 				      strcmp(category, venue_category_names[c]) == 0);
 		json_object_set_new(o, "label", category_label(app, req, (enum venue_category)c));
 		json_array_append_new(categories, o);
 	}
-	struct area *list = xcalloc(AREA_CHOICES_MAX, sizeof(*list));
-	size_t n = 0;
-	if (areas_list(app->db, req->tenant, list, AREA_CHOICES_MAX, &n) == DB_OK)
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(areas, json_pack("{s:s, s:s, s:b}", "code", list[i].code, "name",
-							       list[i].name, "selected",
-							       strcmp(area, list[i].code) == 0));
-	free(list);
 	json_object_set_new(ctx, "categories", categories);
-	json_object_set_new(ctx, "areas", areas);
+	json_object_set_new(ctx, "areas", area_choices_json(app, req, area));
 	json_object_set_new(ctx, "name", json_string(typed(req, "name", v ? v->name : NULL)));
 	json_object_set_new(ctx, "address", json_string(typed(req, "address", v ? v->address : NULL)));
 	json_object_set_new(ctx, "contact_phone", json_string(typed(req, "contact_phone", v ? v->contact_phone : NULL)));

@@ -47,10 +47,10 @@ def login_with_new_password(stack, slug, login, one_time):
     return b
 
 
-def add_venue(stack, province, name, area):
+def add_venue(stack, province, name, area, category="shop"):
     db = "vaora_s2" if province == "79" else "vaora_s1"
     sql(stack, f"INSERT INTO {db}.venues (province, name, address, area_code, category, created_at)"
-               f" VALUES ('{province}', '{name}', 'test address', '{area}', 'shop', '2026-01-01')")
+               f" VALUES ('{province}', '{name}', 'test address', '{area}', '{category}', '2026-01-01')")
     return int(sql(stack, f"SELECT MAX(id) FROM {db}.venues WHERE province = '{province}'"))
 
 

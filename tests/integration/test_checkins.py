@@ -15,14 +15,18 @@ NO = {"fever": "no", "cough": "no", "breath": "no", "throat": "no", "taste": "no
 
 class Api:
     def __init__(self, stack):
-        admin = logged_in(stack, "hn.admin")
-        r = admin.post_form("/ha-noi/api-tokens", {"label": "Kiosk", "role": "volunteer"})
+        self.admin = logged_in(stack, "hn.admin")
+        r = self.admin.post_form("/ha-noi/api-tokens", {"label": "Kiosk", "role": "volunteer"})
         self.headers = {"Authorization": "Bearer " + re.search(r'id="new-token">([^<]+)<', r.text).group(1),
                         "Content-Type": "application/json"}
         self.stack = stack
-        venue = fixtures.add_venue(stack, "01", "Checkin venue", "00070")
-        self.code = re.search(r'id="short-code">([A-Z2-7]+)<', admin.get(f"/ha-noi/venues/{venue}").text).group(1)
-        self.venue_id = venue
+        self.venue_id = fixtures.add_venue(stack, "01", "Checkin venue", "00070")
+        self.code = self.venue_code(self.venue_id)
+
+    def venue_code(self, venue_id):
+        """The code a venue's poster carries, as its page shows it."""
+        page = self.admin.get(f"/ha-noi/venues/{venue_id}").text
+        return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
 
     def post(self, **fields):
         body = {"venue": self.code, "direction": "in", "key": uuid.uuid4().hex, "consent": True, "answers": NO,

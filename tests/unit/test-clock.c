@@ -99,6 +99,16 @@ static void test_formats(void **state)
 	utc_datetime_format(0, dt);
 	assert_string_equal(dt, "1970-01-01 00:00:00.000000");
 	assert_int_equal(strlen(dt), 26);
+
+	time_t back;
+	assert_int_equal(utc_datetime_parse("2026-11-21 17:00:00.123456", &back), 0);
+	assert_int_equal(back, VN_MIDNIGHT_2026_11_22);
+	assert_int_equal(utc_datetime_parse("2026-11-21 17:00:00", &back), 0);
+	assert_int_equal(back, VN_MIDNIGHT_2026_11_22);
+	assert_int_equal(utc_datetime_parse("2026-13-21 17:00:00", &back), -1);
+	assert_int_equal(utc_datetime_parse("2026-11-21 17:00", &back), -1);
+	assert_int_equal(utc_datetime_parse("2026-11-21 17:00:00x", &back), -1);
+	assert_int_equal(utc_datetime_parse("", &back), -1);
 }
 
 /*

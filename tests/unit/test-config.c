@@ -145,6 +145,9 @@ static const char valid_conf[] =
 	"fast_workers = 0\n"
 	"slow_workers = 3\n"
 	"shutdown_grace = 5\n"
+	"stay_minutes.market = 45\n"
+	"stay_minutes.checkpoint = 1440\n"
+	"stay_minutes.office = 0\n"
 	"\n"
 	"shard.north.socket = /run/mysqld/mysqld.sock\n"
 	"shard.north.database = vaora_north\n"
@@ -242,6 +245,13 @@ static void test_load_valid(void **state)
 	/* Unset keys keep their defaults. */
 	assert_int_equal(c->db_connect_timeout, 2);
 	assert_string_equal(c->fast_socket, "/run/vaora/fast.sock");
+	/* Stays as set, at both bounds; the other categories keep their defaults. */
+	assert_int_equal(c->stay_minutes[VENUE_MARKET], 45);
+	assert_int_equal(c->stay_minutes[VENUE_CHECKPOINT], STAY_MINUTES_MAX);
+	assert_int_equal(c->stay_minutes[VENUE_OFFICE], 0);
+	assert_int_equal(c->stay_minutes[VENUE_SHOP], 30);
+	assert_int_equal(c->stay_minutes[VENUE_HOSPITAL], 120);
+	assert_int_equal(c->stay_minutes[VENUE_OTHER], 60);
 
 	/* Tenants in file order; one without base_url inherits the instance's. */
 	assert_int_equal(c->tenant_count, 3);
@@ -359,6 +369,21 @@ static void test_load_errors(void **state)
 	write_conf_with("fast_workers = 1025");
 	assert_load_error(at, "whole number", NULL);
 	write_conf_with("shard.south.port = 65536");
+	assert_load_error(at, "whole number", NULL);
+
+	write_conf_with("stay_minutes.cinema = 90");
+	assert_load_error(at, "unknown venue category \"cinema\"", "market", NULL);
+	write_conf_with("stay_minutes.Market = 90");
+	assert_load_error(at, "unknown venue category", NULL);
+	write_conf_with("stay_minutes. = 90");
+	assert_load_error(at, "unknown venue category", NULL);
+	write_conf_with("stay_minutes = 90");
+	assert_load_error(at, "unknown key \"stay_minutes\"", NULL);
+	write_conf_with("stay_minutes.market = 1441");
+	assert_load_error(at, "from 0 to 1440", NULL);
+	write_conf_with("stay_minutes.market = -5");
+	assert_load_error(at, "whole number", NULL);
+	write_conf_with("stay_minutes.market = 1h");
 	assert_load_error(at, "whole number", NULL);
 
 	write_conf_with("base_url = ftp://vaora.example");

@@ -1,0 +1,26 @@
+/* The categories of venues. They live below the domain because the configuration names them
+ * (stay_minutes.CATEGORY) and rejects unknown ones at load. */
+#ifndef VAORA_VENUE_CATEGORY_H
+#define VAORA_VENUE_CATEGORY_H
+
+enum venue_category {
+	VENUE_OFFICE,		/* VENUE_OFFICE */
+	VENUE_SHOP,		/* VENUE_SHOP */
+	VENUE_MARKET,		/* VENUE_MARKET */
+	VENUE_HOSPITAL,		/* VENUE_HOSPITAL */
+	VENUE_SCHOOL,		/* VENUE_SCHOOL */
+	VENUE_TRANSPORT,	/* VENUE_TRANSPORT */
+	VENUE_CHECKPOINT,	/* VENUE_CHECKPOINT */
+	VENUE_EVENT,		/* VENUE_EVENT */
+	VENUE_OTHER,		/* VENUE_OTHER */
+	VENUE_CATEGORY_COUNT,
+};
+
+extern const char *const venue_category_names[];
+
+/* The category called name, or VENUE_CATEGORY_COUNT when there is none (or name is NULL). */
+enum venue_category venue_category_from_name(const char *name);
+/* The category of a stored row: one this build does not know (a newer writer's) is "other". */
+enum venue_category venue_category_stored(const char *name);
+
+#endif

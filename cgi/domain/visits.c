@@ -1,0 +1,179 @@
+/* Visits: when a person's stay at a venue began, when it ended and why, derived in C from
+ * their check-ins so that the rules stay in one place and never depend on SQL's clock. */
+#include "domain/visits.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/xmalloc.h"
+
+#define MINUTE_US (60 * 1000000LL)
+/* No visit lasts longer than the longest stay, so the check-ins this far around a window
+ * decide every visit that overlaps it exactly as the whole history would. */
+#define STAY_MAX_US (STAY_MINUTES_MAX * MINUTE_US)
+
+const char *const visit_end_names[] = {
+	[VISIT_CHECKOUT] = "checkout",		/* VISIT_CHECKOUT */
+	[VISIT_NEXT_CHECKIN] = "next-checkin",	/* VISIT_NEXT_CHECKIN */
+	[VISIT_DEFAULT_STAY] = "default-stay",	/* VISIT_DEFAULT_STAY */
+	[VISIT_OPEN] = "open",			/* VISIT_OPEN */
+};
+
+enum visit_sql {
+	VISIT_CHECKINS,		/* VISIT_CHECKINS */
+};
+
+static const char *const visit_sql[] = {
+	/* The day range lets MariaDB read only those partitions, and checkins_person (province,
+	 * person_id, pressed_at) finds the person's rows in them: forced, because on a small
+	 * table the optimizer takes the primary key and would read the whole province's days.
+	 * Instants come back as microseconds since the epoch: DATETIME holds UTC, so no time
+	 * zone is involved. */
+	[VISIT_CHECKINS] = "SELECT c.id, c.venue_id, v.name, v.category, c.direction, c.method,"
+			   " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c.pressed_at)"
+			   " FROM checkins c FORCE INDEX (checkins_person)"
+			   " JOIN venues v ON v.province = c.province AND v.id = c.venue_id"
+			   " WHERE c.province = {province} AND c.day BETWEEN ? AND ? AND c.person_id = ?"
+			   " AND c.pressed_at BETWEEN ? AND ? ORDER BY c.pressed_at, c.id LIMIT ?",
+};
+
+static const struct db_statements visit_statements = DB_STATEMENTS("visits", visit_sql);
+
+static void visit_begin(struct visit *v, const struct checkin_row *r, const unsigned stay_minutes[])
+{
+	v->venue_id = r->venue_id;
+	snprintf(v->venue_name, sizeof(v->venue_name), "%s", r->venue_name);
+	v->category = r->category;
+	v->method = r->method;
+	v->start_us = r->pressed_at_us;
+	v->start_unknown = r->direction == DIRECTION_OUT;
+	if (v->start_unknown) {
+		v->end_us = v->start_us;
+		v->end_reason = VISIT_CHECKOUT;
+	} else {
+		v->end_us = v->start_us + stay_minutes[r->category] * MINUTE_US;
+		v->end_reason = VISIT_OPEN;
+	}
+}
+
+size_t visits_derive(const struct checkin_row *rows, size_t n, const unsigned stay_minutes[], int64_t now_us,
+		     struct visit *out, size_t max)
+{
+	size_t count = 0;
+	struct visit *open = NULL;	/* the latest visit while nothing has ended it */
+	for (size_t i = 0; i < n; i++) {
+		const struct checkin_row *r = &rows[i];
+		/* A default end before this check-in came first (end_us holds it while open), unless
+		 * this is the visit's own check-out: what the person did beats the default. */
+		bool own_checkout = open && open->venue_id == r->venue_id && r->direction == DIRECTION_OUT &&
+				    r->pressed_at_us - open->start_us <= (int64_t)VISIT_CHECKOUT_WITHIN_MINUTES * 60000000;
+		if (open && open->end_us < r->pressed_at_us && !own_checkout) {
+			open->end_reason = VISIT_DEFAULT_STAY;
+			open = NULL;
+		}
+		if (open) {
+			/* Whatever the person did next, and wherever, they had left this visit. */
+			bool checkout = open->venue_id == r->venue_id && r->direction == DIRECTION_OUT;
+			open->end_us = r->pressed_at_us;
+			open->end_reason = checkout ? VISIT_CHECKOUT : VISIT_NEXT_CHECKIN;
+			open = NULL;
+			if (checkout)
+				continue;
+		}
+		if (count == max)
+			break;
+		visit_begin(&out[count], r, stay_minutes);
+		if (out[count].end_reason == VISIT_OPEN)
+			open = &out[count];
+		count++;
+	}
+	if (open && open->end_us <= now_us)
+		open->end_reason = VISIT_DEFAULT_STAY;
+	return count;
+}
+
+/* Reads one check-in; false (logged) for a direction or method this build does not know. */
+static bool read_row(struct db_query *q, struct checkin_row *r)
+{
+	r->venue_id = db_col_int(q, 1);
+	snprintf(r->venue_name, sizeof(r->venue_name), "%s", db_col_text(q, 2, NULL));
+	r->category = venue_category_stored(db_col_text(q, 3, NULL));
+	r->direction = checkin_direction_from_name(db_col_text(q, 4, NULL));
+	r->method = checkin_method_from_name(db_col_text(q, 5, NULL));
+	r->pressed_at_us = db_col_int(q, 6);
+	if (r->direction != DIRECTION_COUNT && r->method != METHOD_COUNT)
+		return true;
+	log_msg(LOG_WARN, "visits: check-in %lld has an unknown direction or method; left out",
+		(long long)db_col_int(q, 0));
+	return false;
+}
+
+/* The person's check-ins from from_us to to_us, in time order, at most max. Caller frees
+ * *rows with free(). */
+static enum db_status read_checkins(struct db *db, const struct tenant *t, int64_t person_id, int64_t from_us,
+				    int64_t to_us, size_t max, struct checkin_row **rows, size_t *n)
+{
+	struct db_query *q;
+	size_t cap = 0;
+	*rows = NULL;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &visit_statements, VISIT_CHECKINS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, from_us);
+	db_bind_day(q, to_us);
+	db_bind_int(q, person_id);
+	db_bind_time(q, from_us);
+	db_bind_time(q, to_us);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*rows = xrealloc(*rows, cap * sizeof(**rows));
+		}
+		if (read_row(q, &(*rows)[*n]))
+			(*n)++;
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status visits_of_person(struct db *db, const struct tenant *t, const struct config *config,
+				int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
+				size_t *n, bool *more)
+{
+	struct checkin_row *rows;
+	size_t row_count;
+	*n = 0;
+	*more = false;
+	/* One check-in over the limit tells that the limit cut the window. */
+	enum db_status status = read_checkins(db, t, person_id, from_us - STAY_MAX_US, to_us + STAY_MAX_US,
+					      VISIT_CHECKINS_MAX + 1, &rows, &row_count);
+	if (status != DB_OK || row_count == 0)
+		goto out;
+	int64_t last_start = to_us;
+	/* The last check-in read ends whatever is open before it, so the visits that start
+	 * earlier are whole; later ones are not known when the limit left check-ins unread. */
+	if (row_count > VISIT_CHECKINS_MAX && rows[row_count - 1].pressed_at_us <= to_us) {
+		last_start = rows[row_count - 1].pressed_at_us - 1;
+		*more = true;
+	}
+	struct visit *all = xcalloc(row_count, sizeof(*all));
+	size_t derived = visits_derive(rows, row_count, config->stay_minutes, clock_now_us(), all, row_count);
+	for (size_t i = 0; i < derived; i++) {
+		if (all[i].start_us > last_start || all[i].end_us < from_us)
+			continue;
+		if (*n == max) {
+			*more = true;
+			break;
+		}
+		out[(*n)++] = all[i];
+	}
+	free(all);
+out:
+	free(rows);
+	return status;
+}

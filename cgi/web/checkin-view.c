@@ -1,0 +1,184 @@
+/* The self check-in page as templates show it. */
+#include "web/checkin-view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "domain/people.h"
+#include "web/area-choices.h"
+#include "web/views.h"
+
+/* A stored answers string is short: a few dozen questions of short ids and values. */
+#define ANSWERS_TEXT_MAX 1000
+
+static const char *question_text(const struct request *req, json_t *q)
+{
+	return json_string_value(json_object_get(q, req->lang == LANG_EN ? "en" : "vi"));
+}
+
+/* Yes/no questions in a group are ticked in a list ("symptoms: tick what you have"). */
+static bool is_checkbox(json_t *q)
+{
+	const char *kind = json_string_value(json_object_get(q, "kind"));
+	return kind && strcmp(kind, "yesno") == 0 && json_string_value(json_object_get(q, "group"));
+}
+
+static json_t *question_by_id(json_t *questions, const char *id)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(questions, i, q) {
+		const char *qid = json_string_value(json_object_get(q, "id"));
+		if (qid && strcmp(qid, id) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+const char *form_answer(void *ctx, const char *id)
+{
+	const struct form_answers *a = ctx;
+	const char *v = fields_get(a->form, id);
+	if (v)
+		return v;
+	json_t *q = question_by_id(a->questions, id);
+	return q && is_checkbox(q) ? "no" : NULL;
+}
+
+static const char *error_of(const struct app *app, const struct request *req, const struct field_errors *errors,
+			    const char *field)
+{
+	for (size_t i = 0; errors && i < errors->count; i++)
+		if (strcmp(errors->items[i].field, field) == 0)
+			return views_message(app->views, req->lang, errors->items[i].key);
+	return NULL;
+}
+
+/* The group's fieldset, created the first time one of its questions comes. */
+static json_t *group_items(const struct app *app, const struct request *req, json_t *groups, const char *group)
+{
+	size_t i;
+	json_t *g;
+	json_array_foreach(groups, i, g)
+		if (strcmp(json_string_value(json_object_get(g, "group")), group) == 0)
+			return json_object_get(g, "items");
+	char key[64];
+	snprintf(key, sizeof(key), "group_%s", group);
+	json_t *items = json_array();
+	json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "group", group, "label",
+						views_message(app->views, req->lang, key), "items", items));
+	return items;
+}
+
+json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors)
+{
+	json_t *questions = declaration_form_questions(app->declaration);
+	json_t *groups = json_array(), *asked = json_array();
+	size_t i;
+	json_t *q;
+	json_array_foreach(questions, i, q) {
+		const char *id = json_string_value(json_object_get(q, "id"));
+		const char *given = fields_get(&req->form, id);
+		const char *error = error_of(app, req, errors, id);
+		if (is_checkbox(q)) {
+			json_t *item = json_pack("{s:s, s:s, s:b}", "id", id, "label", question_text(req, q), "checked",
+						 given && strcmp(given, "yes") == 0);
+			if (error)
+				json_object_set_new(item, "error", json_string(error));
+			json_array_append_new(group_items(app, req, groups, json_string_value(json_object_get(q, "group"))),
+					      item);
+			continue;
+		}
+		json_t *options = json_array();
+		json_t *choices = json_object_get(q, "options");
+		if (json_is_array(choices)) {
+			size_t k;
+			json_t *o;
+			json_array_foreach(choices, k, o)
+				json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", json_string_value(o),
+									 "label", json_string_value(o), "checked",
+									 given && strcmp(given, json_string_value(o)) == 0));
+		} else {
+			json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", "yes", "label",
+								 views_message(app->views, req->lang, "answer_yes"),
+								 "checked", given && strcmp(given, "yes") == 0));
+			json_array_append_new(options, json_pack("{s:s, s:s, s:b}", "value", "no", "label",
+								 views_message(app->views, req->lang, "answer_no"),
+								 "checked", given && strcmp(given, "no") == 0));
+		}
+		json_t *item = json_pack("{s:s, s:s, s:o}", "id", id, "label", question_text(req, q), "options", options);
+		if (error)
+			json_object_set_new(item, "error", json_string(error));
+		json_array_append_new(asked, item);
+	}
+	return json_pack("{s:o, s:o}", "groups", groups, "questions", asked);
+}
+
+static const char *typed(const struct request *req, const char *field, const char *stored)
+{
+	const char *v = fields_get(&req->form, field);
+	return v ? v : stored ? stored : "";
+}
+
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored)
+{
+	json_t *genders = json_array();
+	bool posted = req->method == HTTP_POST;
+	const struct person *p = posted ? NULL : stored;
+	char year[8] = "";
+	if (p && p->birth_year)
+		snprintf(year, sizeof(year), "%d", p->birth_year);
+	const char *gender = typed(req, "gender", p ? person_gender_names[p->gender] : NULL);
+	for (int g = GENDER_MALE; g < GENDER_COUNT; g++) {
+		char key[32];
+		snprintf(key, sizeof(key), "gender_%s", person_gender_names[g]);
+		json_array_append_new(genders, json_pack("{s:s, s:s, s:b}", "value", person_gender_names[g], "label",
+							 views_message(app->views, req->lang, key), "checked",
+							 strcmp(gender, person_gender_names[g]) == 0));
+	}
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "full_name",
+			 typed(req, "full_name", p ? p->full_name : NULL), "phone", typed(req, "phone", p ? p->phone : NULL),
+			 "id_number", typed(req, "id_number", p ? p->id_number : NULL), "birth_year",
+			 typed(req, "birth_year", year), "address", typed(req, "address", p ? p->address : NULL),
+			 "genders", genders, "areas",
+			 area_choices_json(app, req, typed(req, "area_code", p ? p->area_code : NULL)));
+}
+
+json_t *answers_hidden_view(const char *answers)
+{
+	json_t *out = json_array();
+	char copy[ANSWERS_TEXT_MAX + 1];
+	snprintf(copy, sizeof(copy), "%s", answers);
+	char *save = NULL;
+	for (char *pair = strtok_r(copy, ";", &save); pair; pair = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(pair, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		json_array_append_new(out, json_pack("{s:s, s:s}", "id", pair, "value", eq + 1));
+	}
+	return out;
+}
+
+json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,
+			  const struct checkin_result *r)
+{
+	time_t pressed = 0;
+	char local[17] = "", when[32] = "", time_key[32];
+	/* "HH:MM · DD/MM/YYYY", as people read a time and a date here. */
+	if (utc_datetime_parse(r->pressed_at, &pressed) == 0) {
+		vn_time_format(pressed, local);
+		snprintf(when, sizeof(when), "%.5s · %.2s/%.2s/%.4s", local + 11, local + 8, local + 5, local);
+	}
+	bool in = strcmp(r->direction, "in") == 0;
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "venue", v->name, "direction", r->direction,
+			      "direction_label", views_message(app->views, req->lang, in ? "checkin_in_done" : "checkin_out_done"),
+			      "given_name", r->given_name, "check_code", r->check_code, "time", when, "amber", r->amber,
+			      "already", r->already);
+	if (r->time_note[0]) {
+		snprintf(time_key, sizeof(time_key), "time_note_%s", r->time_note);
+		json_object_set_new(o, "time_note", json_string(views_message(app->views, req->lang, time_key)));
+	}
+	return o;
+}

@@ -1,0 +1,36 @@
+/* The self check-in page as templates show it: the declaration's questions with the answers
+ * given, the person's fields, the people this phone remembers, and the confirmation. */
+#ifndef VAORA_CHECKIN_VIEW_H
+#define VAORA_CHECKIN_VIEW_H
+
+#include <stdbool.h>
+
+#include "adapters/json.h"
+#include "domain/checkins.h"
+#include "domain/field-errors.h"
+#include "domain/people.h"
+#include "domain/venues.h"
+#include "web/app.h"
+#include "web/request.h"
+
+/* Reads a declaration answer from a submitted form, for declaration_validate. ctx is the
+ * struct form_answers. A symptom is a checkbox on the page, so one left unticked is "no". */
+struct form_answers {
+	const struct fields *form;
+	json_t *questions;	/* declaration_form_questions, borrowed */
+};
+const char *form_answer(void *ctx, const char *id);
+
+/* The declaration part of the form: symptom groups of checkboxes and questions answered by
+ * radio buttons, each marked as the request's form answered it, with its error. */
+json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors);
+/* The person's fields as typed (the request's form), else as stored (may be NULL), with the
+ * genders and communes to pick. */
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored);
+/* Stored answers ("id=value;...") as hidden fields [{id, value}] for a one-tap form. */
+json_t *answers_hidden_view(const char *answers);
+/* The confirmation a guard reads: venue, direction, given name, time, check code, colour. */
+json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,
+			  const struct checkin_result *r);
+
+#endif

@@ -1,0 +1,189 @@
+/* "My data": on the phone that remembers them, residents see what vaora holds about them (their
+ * details, consent and check-ins), correct it, or delete themselves, as Decree 13/2023/NĐ-CP
+ * expects for health data; or have the phone forget them. */
+#include "web/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/clock.h"
+#include "base/xmalloc.h"
+#include "domain/people.h"
+#include "domain/visits.h"
+#include "web/checkin-view.h"
+#include "web/remembered.h"
+#include "web/views.h"
+
+/* Visits a page lists: a month of a busy person's days fits. */
+#define ME_VISITS_MAX 300
+
+static void vn_minute(int64_t us, char out[17])
+{
+	vn_time_format((time_t)(us / 1000000), out);
+}
+
+/* The person's visits of the retention period, newest first. */
+static enum db_status visits_json(struct app *app, struct request *req, int64_t person, json_t *o)
+{
+	struct visit *list = xcalloc(ME_VISITS_MAX, sizeof(*list));
+	size_t n = 0;
+	bool more = false;
+	int64_t now = clock_now_us();
+	enum db_status status = visits_of_person(app->db, req->tenant, app->config, person,
+						 now - (int64_t)CHECKIN_RETENTION_DAYS * 24 * 3600 * 1000000, now, list,
+						 ME_VISITS_MAX, &n, &more);
+	json_t *visits = json_array();
+	for (size_t i = n; status == DB_OK && i-- > 0;) {
+		char start[17], end[17], key[40];
+		vn_minute(list[i].start_us, start);
+		vn_minute(list[i].end_us, end);
+		snprintf(key, sizeof(key), "visit_end_%s", visit_end_names[list[i].end_reason]);
+		json_array_append_new(visits, json_pack("{s:s, s:s, s:s, s:s}", "venue", list[i].venue_name, "start",
+							list[i].start_unknown ? "—" : start, "end", end, "end_reason",
+							views_message(app->views, req->lang, key)));
+	}
+	free(list);
+	json_object_set_new(o, "has_visits", json_boolean(json_array_size(visits) > 0));
+	json_object_set_new(o, "visits", visits);
+	json_object_set_new(o, "more_visits", json_boolean(more));
+	return status;
+}
+
+/* The remembered people of this phone with their data; the one at index `editing` shows the
+ * request's form (a correction or a deletion that needs fixing) with errors. */
+static int render(struct app *app, struct request *req, struct response *resp, int status, long editing,
+		  const struct field_errors *errors, const char *delete_error)
+{
+	struct remembered list[REMEMBERED_MAX];
+	size_t count = remembered_read(app, req, list);
+	json_t *people = json_array();
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		int found = remembered_person(app, req, i, p);
+		if (found == 404)
+			continue;
+		if (found) {
+			rc = found;
+			break;
+		}
+		bool mine = (long)i == editing;
+		/* Only the person being corrected shows what was typed; the others what is stored. */
+		enum http_method method = req->method;
+		if (!mine)
+			req->method = HTTP_GET;
+		time_t consent = 0;
+		char consent_at[17] = "";
+		if (utc_datetime_parse(p->consent_at, &consent) == 0)
+			vn_time_format(consent, consent_at);
+		json_t *o = json_pack("{s:i, s:s, s:i, s:s, s:o}", "index", (int)i, "full_name", p->full_name,
+				      "consent_version", (int)p->consent_version, "consent_at", consent_at, "fields",
+				      person_fields_view(app, req, p));
+		req->method = method;
+		rc = http_status_for_db(visits_json(app, req, p->id, o));
+		if (mine && errors && errors->count)
+			json_object_set_new(o, "errors", views_field_errors(app->views, req->lang, errors));
+		if (mine && delete_error)
+			json_object_set_new(o, "delete_error", json_string(views_message(app->views, req->lang, delete_error)));
+		json_array_append_new(people, o);
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	if (rc) {
+		json_decref(people);
+		return rc;
+	}
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "me_title")));
+	json_object_set_new(ctx, "has_people", json_boolean(json_array_size(people) > 0));
+	json_object_set_new(ctx, "people", people);
+	json_object_set_new(ctx, "saved", json_boolean(fields_get(&req->query, "saved") != NULL));
+	json_object_set_new(ctx, "deleted", json_boolean(fields_get(&req->query, "deleted") != NULL));
+	rc = views_page(app->views, req, resp, status, "me", ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+int page_me(struct app *app, struct request *req, struct response *resp)
+{
+	return render(app, req, resp, 200, -1, NULL, NULL);
+}
+
+/* The remembered person the route's {n} names, or 404. */
+static int person_of_route(struct app *app, struct request *req, size_t *n, struct person *p)
+{
+	const char *text = request_param(req, "n");
+	if (!text || strlen(text) != 1 || text[0] < '0' || text[0] >= '0' + REMEMBERED_MAX)
+		return 404;
+	*n = (size_t)(text[0] - '0');
+	return remembered_person(app, req, *n, p);
+}
+
+static int back_to_me(struct request *req, struct response *resp, const char *query)
+{
+	char to[96];
+	snprintf(to, sizeof(to), "/%s/me%s", req->tenant->slug, query);
+	response_redirect(resp, 303, to);
+	return 0;
+}
+
+int page_me_update(struct app *app, struct request *req, struct response *resp)
+{
+	size_t n;
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = person_of_route(app, req, &n, p);
+	int64_t id = p->id;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	if (rc)
+		return rc;
+	const struct fields *f = &req->form;
+	struct person_input in = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
+				   fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
+				   fields_get(f, "area_code") };
+	struct field_errors errors = { 0 };
+	enum db_status status = people_update(app->db, req->tenant, app->keys, &req->actor, id, &in, &errors);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (errors.count)
+		return render(app, req, resp, 400, (long)n, &errors, NULL);
+	return back_to_me(req, resp, "?saved=1");
+}
+
+int page_me_delete(struct app *app, struct request *req, struct response *resp)
+{
+	size_t n;
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = person_of_route(app, req, &n, p);
+	int64_t id = p->id;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	if (rc)
+		return rc;
+	/* Deleting is for good: only with the box ticked that says so. */
+	if (!fields_get(&req->form, "confirm"))
+		return render(app, req, resp, 400, (long)n, NULL, "me_delete_confirm_required");
+	enum db_status status = people_delete(app->db, req->tenant, &req->actor, id);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	remembered_forget(app, req, resp, n);
+	return back_to_me(req, resp, "?deleted=1");
+}
+
+int page_me_forget(struct app *app, struct request *req, struct response *resp)
+{
+	size_t n = REMEMBERED_MAX;
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = person_of_route(app, req, &n, p);
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	/* A token that no longer holds is forgotten all the same. */
+	if (rc && rc != 404)
+		return rc;
+	if (rc == 404 && n >= REMEMBERED_MAX)
+		return 404;
+	remembered_forget(app, req, resp, n);
+	return back_to_me(req, resp, "");
+}

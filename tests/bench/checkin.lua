@@ -1,0 +1,62 @@
+-- wrk script: self check-ins posted as a phone posts the form (CSRF cookie and token, a
+-- fresh idempotency key each), by distinct people at venues spread over the given codes.
+-- Environment: BENCH_VENUES (comma-separated venue codes), BENCH_CSRF, BENCH_COOKIE, BENCH_PATH
+-- (the province's slug path, "/ha-noi").
+
+local venues = {}
+for code in string.gmatch(os.getenv("BENCH_VENUES") or "", "[^,]+") do
+	venues[#venues + 1] = code
+end
+local csrf = os.getenv("BENCH_CSRF")
+local cookie = os.getenv("BENCH_COOKIE")
+local base = os.getenv("BENCH_PATH") or "/ha-noi"
+-- Family and given names, percent-encoded UTF-8, so people differ as real ones do.
+local families = { "Nguy%E1%BB%85n", "Tr%E1%BA%A7n", "L%C3%AA", "Ph%E1%BA%A1m", "Ho%C3%A0ng", "V%C5%A9" }
+local middles = { "V%C4%83n", "Th%E1%BB%8B", "%C4%90%E1%BB%A9c", "Minh" }
+local givens = { "An", "B%C3%ACnh", "C%C6%B0%E1%BB%9Dng", "D%C5%A9ng", "H%C3%A0", "Lan", "Mai", "Tu%E1%BA%A5n" }
+
+local threads = {}
+local next_id = 0
+
+function setup(thread)
+	thread:set("id", next_id)
+	next_id = next_id + 1
+	threads[#threads + 1] = thread
+end
+
+function init(args)
+	counter = 0
+	answered = 0
+	refused = 0
+end
+
+function request()
+	counter = counter + 1
+	local n = id * 10000000 + counter
+	local venue = venues[(n % #venues) + 1]
+	local name = families[n % #families + 1] .. "+" .. middles[(n // 7) % #middles + 1] .. "+" ..
+		givens[(n // 3) % #givens + 1]
+	local body = "csrf=" .. csrf .. "&key=bench-" .. string.format("%012d", n) .. "&direction=in" ..
+		"&full_name=" .. name .. "&phone=09" .. string.format("%08d", n % 100000000) ..
+		"&birth_year=" .. (1940 + n % 66) .. "&gender=" .. (n % 2 == 0 and "female" or "male") ..
+		"&consent=1&remember=1&contact=no&travel=no&doses=" .. (n % 4) .. "&pressed_at_ms="
+	return wrk.format("POST", base .. "/c/" .. venue,
+		{ ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie }, body)
+end
+
+function response(status, headers, body)
+	if status == 200 and string.find(body, 'id="check-code"', 1, true) then
+		answered = answered + 1
+	else
+		refused = refused + 1
+	end
+end
+
+function done(summary, latency, requests)
+	local ok, bad = 0, 0
+	for _, t in ipairs(threads) do
+		ok = ok + t:get("answered")
+		bad = bad + t:get("refused")
+	end
+	io.write(string.format("confirmed %d refused %d\n", ok, bad))
+end

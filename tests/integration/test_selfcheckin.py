@@ -1,0 +1,292 @@
+"""The self check-in page through nginx as a phone's browser without JavaScript uses it: the
+form, its one validation with messages beside the fields, exactly-once submission, the
+remembered people and their one tap, the two-minute rule and queued times with the settable
+clock, the confirmation, and "my data" (view, correct, delete, forget). Every test checks what
+was stored, in the database or through `vaora people show`."""
+import gzip
+import os
+import re
+import time
+import urllib.parse
+
+import fixtures
+from harness import Browser, check, logged_in
+
+NAME = "Nguyễn Thị Ánh Tuyết"
+KEY = re.compile(r'name="key" value="([^"]+)"')
+PERSON = re.compile(r'name="person" value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+ERRORS = re.compile(r'<p class="error" id="err-([a-z_]+)">([^<]+)</p>')
+
+
+def rows(stack, where):
+    return int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01' AND {where}"))
+
+
+def set_clock(stack, seconds):
+    with open(stack.clock_file, "w") as f:
+        f.write(str(seconds))
+
+
+class Venue:
+    """A venue of its own per test, so counts of rows are the test's alone."""
+
+    def __init__(self, stack, name):
+        self.stack = stack
+        self.id = fixtures.add_venue(stack, "01", name, "00070")
+        admin = logged_in(stack, "hn.admin")
+        page = admin.get(f"/ha-noi/venues/{self.id}").text
+        self.code = re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
+        self.path = f"/ha-noi/c/{self.code}"
+
+
+class Phone(Browser):
+    """A phone's browser without JavaScript: it fills the form of the page it was given."""
+
+    def open(self, venue, query=""):
+        r = self.get(venue.path + query)
+        check(r.status == 200, (r.status, r.text[:300]))
+        return r
+
+    def submit(self, venue, page, fields, direction="in", form_index=0):
+        csrf = re.findall(r'name="csrf" value="([^"]+)"', page.text)[form_index]
+        data = {"csrf": csrf, "key": KEY.findall(page.text)[form_index], "direction": direction}
+        data.update(fields)
+        return self.request("POST", venue.path, body=urllib.parse.urlencode(data))
+
+    def first_checkin(self, venue, direction="in", **extra):
+        fields = {"full_name": NAME, "phone": "0903 111 222", "birth_year": "1985", "gender": "female",
+                  "area_code": "00070", "address": "12 Hàng Đào", "contact": "no", "travel": "no", "doses": "2",
+                  "consent": "1", "remember": "1"}
+        fields.update(extra)
+        return self.submit(venue, self.open(venue, "?new=1"), fields, direction)
+
+
+def confirmation(r):
+    check(r.status == 200 and 'id="confirmation"' in r.text, (r.status, r.text[:500]))
+    code = re.search(r'id="check-code">([A-Z0-9]{4})<', r.text).group(1)
+    colour = re.search(r'class="confirm (green|amber)"', r.text).group(1)
+    return code, colour
+
+
+def person_id_of(stack, venue):
+    return int(fixtures.sql(stack, f"SELECT MAX(person_id) FROM vaora_s1.checkins WHERE province = '01'"
+                                   f" AND venue_id = {venue.id}"))
+
+
+def test_form_page_is_small_and_labelled(stack):
+    venue = Venue(stack, "Nhà văn hoá Tổ 5")
+    r = Phone(stack).request("GET", venue.path, headers={"Accept-Encoding": "gzip"})
+    body = gzip.decompress(r.body) if r.header("Content-Encoding") == "gzip" else r.body
+    text = body.decode()
+    check(r.status == 200 and "Nhà văn hoá Tổ 5" in text, r.status)
+    for field in ("full_name", "phone", "id_number", "birth_year", "area_code", "address"):
+        check(f'<label for="{field}">' in text and f'id="{field}"' in text, f"no label for {field}")
+    check('name="gender" value="female"' in text and 'name="fever" value="yes"' in text, "gender or symptoms")
+    check('name="contact" value="yes"' in text and 'name="doses" value="4+"' in text, "declaration questions")
+    check('value="in"' in text and 'value="out"' in text and "Vào" in text and "Ra" in text, "in/out buttons")
+    check("Nghị định 13/2023" in text and "30" in text, "privacy notice with retention days")
+    css = stack.get("/static/style.css", headers={"Accept-Encoding": "gzip"}).body
+    js = stack.get("/static/checkin.js", headers={"Accept-Encoding": "gzip"}).body
+    total = len(r.body) + len(css) + len(js)
+    print(f"    check-in page transfer: html {len(r.body)} B + css {len(css)} B + js {len(js)} B = {total} B")
+    check(total <= 30 * 1024, f"{total} bytes over 30 KB")
+
+
+def test_each_wrong_field_is_named_and_nothing_written(stack):
+    venue = Venue(stack, "Quán phở Bát Đàn")
+    phone = Phone(stack)
+    before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people"))
+    r = phone.first_checkin(venue, full_name="Trần Văn Bình", phone="12345", birth_year="1850", id_number="12",
+                            gender="robot", area_code="99999", contact="maybe", travel="", consent="")
+    check(r.status == 400, r.status)
+    errors = dict(ERRORS.findall(r.text))
+    for field in ("phone", "birth_year", "id_number", "gender", "area_code", "contact", "travel", "consent"):
+        check(field in errors, f"no message beside {field}: {sorted(errors)}")
+    check(errors["phone"].startswith("Số điện thoại không hợp lệ"), errors["phone"])
+    check('value="Trần Văn Bình"' in r.text and 'value="12345"' in r.text, "typed values were not kept")
+    check('name="contact" value="maybe"' not in r.text, "a bad answer came back as an option")
+    check(rows(stack, f"venue_id = {venue.id}") == 0, "a refused check-in wrote a row")
+    check(int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people")) == before, "a person was half-written")
+    # Only the consent missing: the form again, with everything typed kept.
+    r = phone.first_checkin(venue, consent="")
+    check(r.status == 400 and set(dict(ERRORS.findall(r.text))) == {"consent"}, dict(ERRORS.findall(r.text)))
+    check(f'value="{NAME}"' in r.text and rows(stack, f"venue_id = {venue.id}") == 0, "consent")
+    # A commune of another province is refused the same way (the one validation reads areas).
+    r = phone.first_checkin(venue, area_code="26734")
+    check(r.status == 400 and "area_code" in dict(ERRORS.findall(r.text)), "foreign commune")
+
+
+def test_first_checkin_confirms_and_stores_once(stack):
+    venue = Venue(stack, "Chợ Hàng Da")
+    phone = Phone(stack)
+    page = phone.open(venue, "?new=1")
+    fields = {"full_name": "  Nguyễn   Thị Ánh Tuyết ", "phone": "+84 903 222 333", "birth_year": "1990",
+              "gender": "female", "area_code": "00070", "cough": "yes", "contact": "no", "travel": "no",
+              "doses": "3", "consent": "1", "remember": "1"}
+    r = phone.submit(venue, page, fields)
+    code, colour = confirmation(r)
+    check(colour == "amber" and "Tuyết" in r.text and "Chợ Hàng Da" in r.text and "Đã VÀO" in r.text, colour)
+    check(any(c.startswith("vaora_people_01=") and "HttpOnly" in c for c in r.headers_named("Set-Cookie")),
+          "the phone was not asked to remember the person")
+    cookie = phone.cookies["vaora_people_01"]
+    check("0903222333" not in cookie and "Tuy" not in cookie, "personal data in the cookie")
+    # The same form sent again (a double tap, a retry): the same confirmation, one row.
+    again = phone.submit(venue, page, fields)
+    check(confirmation(again)[0] == code, "a retry got another check code")
+    check(rows(stack, f"venue_id = {venue.id}") == 1, "the retry added a row")
+    stored = fixtures.sql(stack, f"SELECT method, direction, amber, answers FROM vaora_s1.checkins"
+                                 f" WHERE venue_id = {venue.id}").split("\t")
+    check(stored[:3] == ["self", "in", "1"] and "cough=yes" in stored[3] and "doses=3" in stored[3], stored)
+    r = stack.vaora("people", "show", "--province", "01", "--phone", "0903222333")
+    out = r.stdout.decode()
+    check(r.returncode == 0 and f"name: {NAME}\n" in out and "commune: 00070" in out and "gender: female" in out,
+          out)
+
+
+def test_in_then_out_from_one_page_is_two(stack):
+    venue = Venue(stack, "Bưu điện Hàng Trống")
+    phone = Phone(stack)
+    page = phone.open(venue, "?new=1")
+    fields = {"full_name": "Lê Văn Cường", "contact": "no", "travel": "no", "doses": "2", "consent": "1"}
+    confirmation(phone.submit(venue, page, fields, "in"))
+    r = phone.submit(venue, page, fields, "out")
+    confirmation(r)
+    check("Đã RA" in r.text, "out confirmation")
+    check(rows(stack, f"venue_id = {venue.id}") == 2, "in and out are two rows")
+    check("vaora_people_01" not in phone.cookies, "remembered without being asked")
+
+
+def test_returning_resident_checks_in_with_one_tap(stack):
+    venue, other = Venue(stack, "Siêu thị Hàng Bài"), Venue(stack, "Ngân hàng Tràng Tiền")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(venue, phone="0903444555"))
+    person = person_id_of(stack, venue)
+    page = phone.open(other)
+    check(f"Bạn là <strong>{NAME}</strong>?" in page.text and "không thay đổi" in page.text, page.text[:2000])
+    check('id="full_name"' not in page.text, "the full form was shown to a remembered person")
+    form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', page.text, re.S).group(0)
+    data = dict(HIDDEN.findall(form), direction="in")
+    confirmation(phone.request("POST", other.path, body=urllib.parse.urlencode(data)))
+    check(rows(stack, f"venue_id = {other.id} AND person_id = {person}") == 1, "one tap did not record the person")
+    answers = fixtures.sql(stack, f"SELECT answers FROM vaora_s1.checkins WHERE venue_id = {other.id}")
+    first = fixtures.sql(stack, f"SELECT answers FROM vaora_s1.checkins WHERE venue_id = {venue.id}")
+    check(answers == first, ("declaration unchanged", answers, first))
+    check(int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"
+                                  f" AND id = {person}")) == 1, "person")
+
+
+def test_two_people_on_one_phone_and_the_two_minute_rule(stack):
+    venue = Venue(stack, "Trạm y tế phường")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(venue, full_name="Phạm Văn Đức", phone="0911000111"))
+    confirmation(phone.first_checkin(venue, full_name="Phạm Thị Hoa", phone="0911000222"))
+    page = phone.open(venue)
+    names = re.findall(r"Bạn là <strong>([^<]+)</strong>", page.text)
+    check(names == ["Phạm Thị Hoa", "Phạm Văn Đức"], names)
+    def forms_of(page):
+        """The one-tap forms by the person's name (the last one to check in comes first)."""
+        found = re.findall(r'<form method="post"[^>]*one-tap.*?</form>', page.text, re.S)
+        return {re.search(r"<strong>([^<]+)</strong>", f).group(1): f for f in found}
+
+    forms = forms_of(page)
+
+    def tap(form_html, direction="in"):
+        data = dict(HIDDEN.findall(form_html))
+        data["direction"] = direction
+        return phone.request("POST", venue.path, body=urllib.parse.urlencode(data))
+
+    start = time.time()
+    try:
+        set_clock(stack, start + 30)
+        r = tap(forms["Phạm Văn Đức"])
+        check("Đức" in r.text and 'id="already"' in r.text, "a repeat within two minutes is not 'already recorded'")
+        set_clock(stack, start + 200)
+        # A later scan opens the page again: a new page, a new key.
+        forms = forms_of(phone.open(venue))
+        r = tap(forms["Phạm Văn Đức"])
+        check("Đức" in r.text and 'id="already"' not in r.text, "three minutes later is a new check-in")
+        r = tap(forms["Phạm Thị Hoa"], "out")
+        check("Hoa" in r.text and "Đã RA" in r.text, "the second person")
+    finally:
+        os.remove(stack.clock_file)
+    duc = fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins c WHERE venue_id = {venue.id}"
+                              " GROUP BY person_id ORDER BY person_id").split("\n")
+    check(duc == ["2", "2"], duc)
+
+
+def test_queued_time_too_old_is_flagged(stack):
+    venue = Venue(stack, "Bến xe Gia Lâm")
+    phone = Phone(stack)
+    old = int((time.time() - 73 * 3600) * 1000)
+    r = phone.first_checkin(venue, pressed_at_ms=str(old))
+    confirmation(r)
+    check("quá 72 giờ" in r.text, "the confirmation does not say the time was not kept")
+    note = fixtures.sql(stack, f"SELECT time_note, pressed_at = received_at FROM vaora_s1.checkins"
+                               f" WHERE venue_id = {venue.id}")
+    check(note == "too-old\t1", note)
+    recent = int((time.time() - 3600) * 1000)
+    confirmation(phone.first_checkin(venue, full_name="Đỗ Thị Mai", pressed_at_ms=str(recent)))
+    kept = fixtures.sql(stack, f"SELECT TIMESTAMPDIFF(SECOND, pressed_at, received_at), time_note"
+                               f" FROM vaora_s1.checkins WHERE venue_id = {venue.id} ORDER BY id DESC LIMIT 1")
+    seconds, flag = kept.split("\t") if "\t" in kept else (kept, "")
+    check(3590 <= int(seconds) <= 3610 and flag == "", kept)
+
+
+def test_unknown_and_replaced_posters(stack):
+    venue = Venue(stack, "Cửa hàng Hàng Gai")
+    phone = Phone(stack)
+    check(phone.get("/ha-noi/c/AAAAAAAAAAAAAAAAAA").status == 404, "unknown code")
+    page = phone.open(venue, "?new=1")
+    admin = logged_in(stack, "hn.admin")
+    admin.post_form(f"/ha-noi/venues/{venue.id}/reissue", {}, csrf_page="/ha-noi/desk")
+    r = phone.submit(venue, page, {"full_name": NAME, "contact": "no", "travel": "no", "doses": "1", "consent": "1"})
+    check(r.status == 410 and "đã được thay thế" in r.text, r.status)
+    check(phone.get(venue.path).status == 410, "old poster page")
+    check(rows(stack, f"venue_id = {venue.id}") == 0, "an old poster recorded a check-in")
+
+
+def test_my_data_view_correct_delete_and_forget(stack):
+    venue = Venue(stack, "Thư viện Hà Nội")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(venue, full_name="Vũ Thị Lan", phone="0912777888", id_number="001190012345"))
+    person = person_id_of(stack, venue)
+    me = phone.get("/ha-noi/me")
+    check(me.status == 200 and "Vũ Thị Lan" in me.text and 'value="0912777888"' in me.text, me.status)
+    check('value="001190012345"' in me.text and "đồng ý" in me.text, "details and consent")
+    visits = re.search(r'<table class="visits">.*?</table>', me.text, re.S)
+    check(visits and "<td>Thư viện Hà Nội</td>" in visits.group(0) and "ước tính" in visits.group(0),
+          "the check-in is not among the visits")
+    check(Browser(stack).get("/ha-noi/me").text.count("Vũ Thị Lan") == 0, "another phone sees the person")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', me.text).group(1)
+    r = phone.request("POST", "/ha-noi/me/0/update", body=urllib.parse.urlencode(
+        {"csrf": csrf, "full_name": "Vũ Thị Lan Anh", "phone": "0912 777 999", "birth_year": "1990",
+         "gender": "female", "area_code": "00070"}))
+    check(r.status == 303, r.status)
+    out = stack.vaora("people", "show", "--province", "01", "--phone", "0912777999").stdout.decode()
+    check("name: Vũ Thị Lan Anh\n" in out and "id number: \n" in out, out)
+    r = phone.request("POST", "/ha-noi/me/0/update", body=urllib.parse.urlencode(
+        {"csrf": csrf, "full_name": "", "phone": "0912777999"}))
+    check(r.status == 400 and "Vũ Thị Lan Anh" not in r.text.split("me-update")[1][:2000], "bad correction")
+    check("name: Vũ Thị Lan Anh" in stack.vaora("people", "show", "--province", "01", "--phone",
+                                                 "0912777999").stdout.decode(), "a refused correction changed it")
+    r = phone.request("POST", "/ha-noi/me/0/delete", body=urllib.parse.urlencode({"csrf": csrf}))
+    check(r.status == 400 and "đánh dấu ô xác nhận" in r.text, "delete without confirmation")
+    check(rows(stack, f"person_id = {person}") == 1, "deleted without confirmation")
+    r = phone.request("POST", "/ha-noi/me/0/delete", body=urllib.parse.urlencode({"csrf": csrf, "confirm": "1"}))
+    check(r.status == 303 and "vaora_people_01" not in phone.cookies, (r.status, phone.cookies))
+    check(rows(stack, f"person_id = {person}") == 0, "check-ins survived the deletion")
+    check(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.people WHERE id = {person}") == "0", "person")
+    check(stack.vaora("people", "show", "--province", "01", "--phone", "0912777999").returncode == 1, "still found")
+    audit = fixtures.sql(stack, f"SELECT detail FROM vaora_s1.audit_log WHERE action = 'person-delete'"
+                                f" AND object = 'person:{person}'")
+    check(audit == "with 1 check-ins", audit)
+    # Forget: the phone no longer offers the one tap, the data stays.
+    confirmation(phone.first_checkin(venue, full_name="Hoàng Văn Nam", phone="0912000333"))
+    check("Hoàng Văn Nam" in phone.open(venue).text, "remembered")
+    me = phone.get("/ha-noi/me")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', me.text).group(1)
+    r = phone.request("POST", "/ha-noi/me/0/forget", body=urllib.parse.urlencode({"csrf": csrf}))
+    check(r.status == 303 and "vaora_people_01" not in phone.cookies, "forget")
+    check('id="full_name"' in phone.open(venue).text, "a forgotten person still gets one tap")
+    check(stack.vaora("people", "show", "--province", "01", "--phone", "0912000333").returncode == 0, "data kept")
