@@ -22,7 +22,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all asan unit run stop test bench fuzz clean deps
+.PHONY: all asan unit run stop test test-browser browser-deps bench fuzz clean deps
 
 all: vaora
 
@@ -70,10 +70,21 @@ run: deps
 stop:
 	@./deploy/stack.sh stop
 
-# Everything in a throw-away directory on free ports, then every suite.
+# The browser tests' npm packages (tests/browser/package-lock.json), when missing or changed.
+browser-deps: deps
+	@./tests/browser/install.sh
+
+# Everything in a throw-away directory on free ports, then every suite. A failed npm install
+# does not stop the other suites: the browser suite then counts it as its failure.
 test: deps
+	@./tests/browser/install.sh || echo "browser-deps: npm ci failed; the browser suite will fail"
 	@$(MAKE) --no-print-directory all asan unit
 	@./tests/run.sh
+
+# Only the browser suite, against a fresh throw-away stack (quick iteration).
+test-browser: browser-deps
+	@$(MAKE) --no-print-directory asan
+	@python3 tests/integration/run.py --only browser
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -15,7 +15,13 @@ libcmocka-dev
 clang libclang-rt-14-dev
 zbar-tools poppler-utils librsvg2-bin curl ca-certificates
 python3 wrk
+chromium
 "
+# The browser tests run on Node (playwright-core from npm). A machine that already has a
+# `node` (e.g. from nodesource) keeps it; a fresh Debian 12 gets Debian's nodejs and npm.
+if ! command -v node >/dev/null 2>&1; then
+  PACKAGES="$PACKAGES nodejs npm"
+fi
 
 missing=""
 for p in $PACKAGES; do

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Runs every suite (unit, fuzz corpora replayed, integration against a throw-away stack) and
-# ends with one line "N passed, N failed". Exit status 0 only when nothing failed.
+# Runs every suite (unit, fuzz corpora replayed, integration and browser against a throw-away
+# stack) and ends with one line "N passed, N failed". Exit status 0 only when nothing failed.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -35,6 +35,10 @@ echo "== integration"
 python3 tests/integration/run.py || true
 if ! grep -q '^integration' "$VAORA_RESULTS"; then
 	suite_crashed integration
+fi
+# The browser suite runs inside run.py, against the same stack; silence from it is a failure.
+if ! grep -q '^browser' "$VAORA_RESULTS"; then
+	suite_crashed browser
 fi
 
 awk '{ total += $2; failed += $3 } END { printf "%d passed, %d failed\n", total - failed, failed; exit failed > 0 }' "$VAORA_RESULTS"
