@@ -15,12 +15,14 @@ const char *const scope_names[] = {
 	[SCOPE_ACCOUNT] = "account",		/* SCOPE_ACCOUNT */
 	[SCOPE_API_TOKEN] = "api-token",	/* SCOPE_API_TOKEN */
 	[SCOPE_VENUE] = "venue",		/* SCOPE_VENUE */
+	[SCOPE_VENUE_DESK] = "venue-desk",	/* SCOPE_VENUE_DESK */
 };
 
 enum scope_sql {
 	SCOPE_VENUE_ANY,	/* SCOPE_VENUE_ANY */
 	SCOPE_VENUE_OFFICER,	/* SCOPE_VENUE_OFFICER */
 	SCOPE_VENUE_MANAGER,	/* SCOPE_VENUE_MANAGER */
+	SCOPE_VENUE_STAFF,	/* SCOPE_VENUE_STAFF */
 };
 
 static const char *const scope_sql[] = {
@@ -30,6 +32,8 @@ static const char *const scope_sql[] = {
 				" WHERE v.province = {province} AND v.id = ? AND o.account_id = ?",
 	[SCOPE_VENUE_MANAGER] = ("SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
 				 " AND account_id = ? AND kind = 'manager'"),
+	[SCOPE_VENUE_STAFF] = "SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
+			      " AND account_id = ?",
 };
 
 static const struct db_statements scope_statements = DB_STATEMENTS("scope", scope_sql);
@@ -40,14 +44,20 @@ int64_t scope_id(const char *id)
 	return id && parse_uint(id, ID_MAX, &v) ? (int64_t)v : 0;
 }
 
+/* desk: volunteers assigned to the venue count too (gate and proxy desks). */
 static enum db_status venue_allowed(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
-				    bool *allowed)
+				    bool desk, bool *allowed)
 {
 	enum scope_sql which;
 	switch (actor->role) {
 	case ROLE_PROVINCE_ADMIN: which = SCOPE_VENUE_ANY; break;
 	case ROLE_AREA_OFFICER: which = SCOPE_VENUE_OFFICER; break;
-	case ROLE_VENUE_MANAGER: which = SCOPE_VENUE_MANAGER; break;
+	case ROLE_VENUE_MANAGER: which = desk ? SCOPE_VENUE_STAFF : SCOPE_VENUE_MANAGER; break;
+	case ROLE_VOLUNTEER:
+		if (!desk)
+			return DB_OK;
+		which = SCOPE_VENUE_STAFF;
+		break;
 	default: return DB_OK;
 	}
 	struct db_query *q;
@@ -77,7 +87,9 @@ enum db_status scope_check(struct db *db, const struct tenant *t, const struct a
 	case SCOPE_API_TOKEN:
 		return id ? api_token_exists(db, t, id, allowed) : DB_OK;
 	case SCOPE_VENUE:
-		return id ? venue_allowed(db, t, actor, id, allowed) : DB_OK;
+		return id ? venue_allowed(db, t, actor, id, false, allowed) : DB_OK;
+	case SCOPE_VENUE_DESK:
+		return id ? venue_allowed(db, t, actor, id, true, allowed) : DB_OK;
 	case SCOPE_COUNT:
 		break;
 	}

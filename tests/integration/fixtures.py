@@ -58,11 +58,12 @@ def add_venue(stack, province, name, area, category="shop"):
     return int(sql(stack, f"SELECT MAX(id) FROM {db}.venues WHERE province = '{province}'"))
 
 
-def make_manager(stack, province, venue_id, login):
+def make_manager(stack, province, venue_id, login, kind="manager"):
+    """Puts login on the venue's staff: its manager, or (kind "volunteer") one of its volunteers."""
     db = "vaora_s2" if province == "79" else "vaora_s1"
     account = sql(stack, f"SELECT id FROM {db}.accounts WHERE province = '{province}' AND login = '{login}'")
     sql(stack, f"INSERT INTO {db}.venue_staff (province, venue_id, account_id, kind)"
-               f" VALUES ('{province}', {venue_id}, {account}, 'manager')")
+               f" VALUES ('{province}', {venue_id}, {account}, '{kind}')")
 
 
 def add_token_row(stack, province, label):

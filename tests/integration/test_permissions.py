@@ -62,6 +62,9 @@ def expected(method, pattern, scope, roles, persona, obj, card_known=True):
     allowed = {
         "account": {"own": {"province-admin", "area-officer"}, "other-area": {"province-admin"}},
         "venue": {"own": {"province-admin", "area-officer", "venue-manager"}, "other-area": {"province-admin"}},
+        # Gate and proxy desks: the venue's volunteers work there too.
+        "venue-desk": {"own": {"province-admin", "area-officer", "venue-manager", "volunteer"},
+                       "other-area": {"province-admin"}},
         "api-token": {"own": {"province-admin"}},
     }[scope][obj]
     return "ok" if role in allowed else "404"
@@ -97,15 +100,18 @@ class World:
         # venue stays as it is for other tests).
         own_venue = fixtures.add_venue(stack, "01", "Matrix own venue", "00070")
         fixtures.make_manager(stack, "01", own_venue, "hn.manager")
+        fixtures.make_manager(stack, "01", own_venue, "hn.volunteer", kind="volunteer")
         self.token = fixtures.venue_code(self.browsers["admin"], own_venue)
         # A real personal card for /r/{card}, from a phone of its own (the personas' browsers
         # remember nobody); None until this build has the self check-in that remembers people.
         self.card = fixtures.card_token(stack, self.token)
+        venues = {"own": own_venue,
+                  "other-area": fixtures.add_venue(stack, "01", "Matrix venue", "00256"),
+                  "other-province": fixtures.add_venue(stack, "79", "Matrix venue HCM", "26734")}
         self.objects = {
             "account": {"own": own_manager, "other-area": other_manager, "other-province": foreign_manager},
-            "venue": {"own": own_venue,
-                      "other-area": fixtures.add_venue(stack, "01", "Matrix venue", "00256"),
-                      "other-province": fixtures.add_venue(stack, "79", "Matrix venue HCM", "26734")},
+            "venue": venues,
+            "venue-desk": venues,
             "api-token": {"own": fixtures.add_token_row(stack, "01", "matrix own"),
                           "other-province": fixtures.add_token_row(stack, "79", "matrix hcm")},
         }
@@ -160,7 +166,7 @@ def test_unknown_scope_fails_loudly(stack):
     # expected() raises KeyError for a scope it does not know: a new scope needs rules here.
     for method, pattern, scope, roles in route_table(stack):
         if "{id}" in pattern:
-            check(scope in ("account", "venue", "api-token"), f"{method} {pattern}: scope {scope} has no rules")
+            check(scope in ("account", "venue", "venue-desk", "api-token"), f"{method} {pattern}: scope {scope} has no rules")
 
 
 def test_foreign_session_is_anonymous_on_public_pages(stack):
