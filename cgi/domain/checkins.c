@@ -281,7 +281,10 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	 * notice in force); a new one agrees now. */
 	if (!req->consent && !req->person_id)
 		field_error(errors, "consent", "consent_required");
-	declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
+	if (req->verbal)
+		declaration_verbal(form, &answers);
+	else
+		declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
 	if (!req->person_id)
 		people_check_input(req->person, errors);
 	enum db_status status = DB_OK;
@@ -359,7 +362,8 @@ enum db_status checkins_last_answers(struct db *db, const struct tenant *t, cons
 		return status;
 	db_bind_int(q, person_id);
 	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form))
+	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form) &&
+	    !declaration_is_verbal(db_col_text(q, 0, NULL)))
 		buf_puts(out, db_col_text(q, 0, NULL));
 	db_query_free(q);
 	return status;

@@ -55,6 +55,8 @@ struct checkin_request {
 					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
 	bool consent;			/* the privacy notice was accepted */
+	bool verbal;			/* declared verbally at a gate (declaration_verbal); answer
+					 * is then not read */
 	declaration_answer_fn answer;	/* the declaration's answers */
 	void *answer_ctx;
 	const char *key;		/* client-made idempotency key */
@@ -86,7 +88,8 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       struct checkin_result *result);
 
 /* The answers of the person's latest check-in as declaration_validate wrote them, when made
- * with the form's current version ("" otherwise): what "declaration unchanged" repeats. */
+ * with the form's current version and not declared verbally at a gate ("" otherwise): what
+ * "declaration unchanged" repeats. */
 enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
 				     int64_t person_id, struct buf *out);
 

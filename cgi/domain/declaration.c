@@ -8,6 +8,10 @@
 
 #include "base/xmalloc.h"
 
+/* The flag a verbal declaration ends with; no question may take its id. */
+#define VERBAL_ID "verbal"
+#define VERBAL_FLAG VERBAL_ID "=yes"
+
 enum question_kind {
 	QUESTION_YESNO,		/* QUESTION_YESNO: "yes" or "no" */
 	QUESTION_CHOICE,	/* QUESTION_CHOICE: one of the options */
@@ -45,6 +49,10 @@ static int load_question(json_t *q, struct question *out, char *why, size_t whyl
 	const char *kind = json_string_value(json_object_get(q, "kind"));
 	if (!id_valid(id)) {
 		snprintf(why, whylen, "a question id must be 1-%d of a-z, 0-9, _", DECLARATION_ID_MAX);
+		return -1;
+	}
+	if (strcmp(id, VERBAL_ID) == 0) {
+		snprintf(why, whylen, "question id %s is kept for verbal declarations", id);
 		return -1;
 	}
 	snprintf(out->id, sizeof(out->id), "%s", id);
@@ -165,4 +173,20 @@ void declaration_validate(const struct declaration_form *f, declaration_answer_f
 		buf_reset(normalized);
 		*amber = false;
 	}
+}
+
+void declaration_verbal(const struct declaration_form *f, struct buf *normalized)
+{
+	buf_reset(normalized);
+	for (size_t i = 0; i < f->count; i++)
+		if (f->questions[i].kind == QUESTION_YESNO)
+			buf_printf(normalized, "%s=no;", f->questions[i].id);
+	buf_puts(normalized, VERBAL_FLAG);
+}
+
+bool declaration_is_verbal(const char *answers)
+{
+	size_t n = strlen(answers), flag = strlen(VERBAL_FLAG);
+	return n >= flag && strcmp(answers + n - flag, VERBAL_FLAG) == 0 &&
+	       (n == flag || answers[n - flag - 1] == ';');
 }

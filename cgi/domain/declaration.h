@@ -35,4 +35,14 @@ typedef const char *(*declaration_answer_fn)(void *ctx, const char *id);
 void declaration_validate(const struct declaration_form *f, declaration_answer_fn answer, void *ctx,
 			  struct buf *normalized, bool *amber, struct field_errors *errors);
 
+/* "Declared verbally" at a gate: the guard asked the questions aloud and the person declared
+ * none of them (someone who declares anything gets the questions filled in instead). Stored as
+ * every yes/no question answered "no", questions of other kinds (the vaccine doses) left out as
+ * not asked, and "verbal=yes" last: "fever=no;...;travel=no;verbal=yes". Never amber. Writes
+ * it to normalized. */
+void declaration_verbal(const struct declaration_form *f, struct buf *normalized);
+/* Whether stored answers are a verbal declaration, which is no answer of the person's own to
+ * repeat on a one-tap check-in. */
+bool declaration_is_verbal(const char *answers);
+
 #endif
