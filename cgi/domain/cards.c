@@ -26,11 +26,13 @@ static const struct {
 };
 
 enum db_status cards_check(struct db *db, const struct tenant *t, const struct keyring *keys, const char *token,
-			   enum card_status *out)
+			   enum card_status *out, int64_t *person)
 {
 	int64_t id;
 	unsigned version;
 	*out = CARD_UNKNOWN;
+	if (person)
+		*person = 0;
 	if (!token || !card_token_parse(keys, t, token, &id, &version))
 		return DB_OK;
 	bool found;
@@ -38,6 +40,8 @@ enum db_status cards_check(struct db *db, const struct tenant *t, const struct k
 	enum db_status status = people_get(db, t, keys, id, p, &found);
 	if (status == DB_OK)
 		*out = found && p->card_version == version ? CARD_CURRENT : CARD_REPLACED;
+	if (person && *out == CARD_CURRENT)
+		*person = id;
 	crypto_wipe(p, sizeof(*p));
 	free(p);
 	return status;

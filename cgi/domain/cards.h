@@ -16,9 +16,10 @@ enum card_status {
 	CARD_REPLACED,	/* CARD_REPLACED: an older card (reissued as lost), or the person deleted themselves */
 };
 
-/* What the card token (as scanned or typed, any case) points at, in *out. */
+/* What the card token (as scanned or typed, any case) points at, in *out, and for a current
+ * card the person's id in *person (when person is not NULL). */
 enum db_status cards_check(struct db *db, const struct tenant *t, const struct keyring *keys, const char *token,
-			   enum card_status *out);
+			   enum card_status *out, int64_t *person);
 
 enum card_format {
 	CARD_QR_PNG,		/* CARD_QR_PNG: the QR alone, sized for a phone screen */
