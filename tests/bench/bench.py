@@ -98,7 +98,9 @@ def bench_weight(stack):
     page = phone.get(f"/ha-noi/c/{code}?new=1")
     _, html = transfer(stack, f"/ha-noi/c/{code}?new=1")
     _, css = transfer(stack, "/static/style.css")
-    _, js = transfer(stack, "/static/checkin.js")
+    _, shared = transfer(stack, "/static/vaora.js")
+    _, page_js = transfer(stack, "/static/checkin.js")
+    js = shared + page_js
     data = {"csrf": harness.CSRF_FIELD.search(page.text).group(1),
             "key": re.search(r'name="key" value="([^"]+)"', page.text).group(1), "direction": "in",
             "full_name": "Nguyễn Thị Ánh Tuyết", "contact": "no", "travel": "no", "doses": "2", "consent": "1"}
