@@ -1,8 +1,31 @@
 /* The staff home of each role (what they can do here), and the operator's overview. */
 #include "web/pages.h"
 
+#include <stdlib.h>
+
+#include "base/xmalloc.h"
 #include "domain/roles.h"
+#include "domain/venues.h"
 #include "web/views.h"
+
+/* Gates a desk links to: a volunteer or manager works at a few venues, not dozens. */
+#define DESK_GATES_MAX 20
+
+/* The gates of the venues the actor works at (managers and volunteers), as [{id, name}]. */
+static int gates_json(struct app *app, struct request *req, json_t **out)
+{
+	*out = json_array();
+	enum role r = req->actor.role;
+	if (r != ROLE_VENUE_MANAGER && r != ROLE_VOLUNTEER)
+		return 0;
+	struct venue *venues = xcalloc(DESK_GATES_MAX, sizeof(*venues));
+	size_t n;
+	enum db_status status = venues_worked_at(app->db, req->tenant, &req->actor, venues, DESK_GATES_MAX, &n);
+	for (size_t i = 0; status == DB_OK && i < n; i++)
+		json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)venues[i].id, "name", venues[i].name));
+	free(venues);
+	return status == DB_OK ? 0 : http_status_for_db(status);
+}
 
 int page_desk(struct app *app, struct request *req, struct response *resp)
 {
@@ -14,7 +37,11 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 							   r == ROLE_VENUE_MANAGER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
-	int rc = views_page(app->views, req, resp, 200, "desk", ctx);
+	json_t *gates;
+	int rc = gates_json(app, req, &gates);
+	json_object_set_new(ctx, "gates", gates);
+	if (rc == 0)
+		rc = views_page(app->views, req, resp, 200, "desk", ctx);
 	json_decref(ctx);
 	return rc;
 }

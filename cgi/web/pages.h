@@ -49,6 +49,9 @@ int page_register(struct app *app, struct request *req, struct response *resp);
 int page_checkin(struct app *app, struct request *req, struct response *resp);
 int page_checkin_submit(struct app *app, struct request *req, struct response *resp);
 int page_short_code(struct app *app, struct request *req, struct response *resp);
+/* page-gate.c: gate mode at a venue, scanning personal QR cards and chip ID cards */
+int page_gate(struct app *app, struct request *req, struct response *resp);
+int page_gate_scan(struct app *app, struct request *req, struct response *resp);
 /* page-me.c: a resident's own data, on the phone that remembers them */
 int page_me(struct app *app, struct request *req, struct response *resp);
 int page_me_update(struct app *app, struct request *req, struct response *resp);

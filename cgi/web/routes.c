@@ -114,6 +114,12 @@ const struct route routes[] = {
 	{ HTTP_POST, "/{province}/venues/{id}/staff", page_venue_staff_change, ADMIN | OFFICER | MANAGER, true,
 	  SCOPE_VENUE, POOL_FAST, BODY_FORM, false },
 
+	/* Gate mode: the venue's managers and volunteers, and who oversees it. */
+	{ HTTP_GET, "/{province}/venues/{id}/gate", page_gate, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,
+	  SCOPE_VENUE_DESK, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/venues/{id}/gate/scans", page_gate_scan, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,
+	  SCOPE_VENUE_DESK, POOL_FAST, BODY_FORM, false },
+
 	{ HTTP_GET, "/{province}/api-tokens", page_tokens, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/api-tokens", page_token_create, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
 	{ HTTP_POST, "/{province}/api-tokens/{id}/revoke", page_token_revoke, ADMIN, true, SCOPE_API_TOKEN,
