@@ -11,8 +11,7 @@
 
 /* Fields a card has before the ones newer cards append. */
 #define CCCD_CARD_FIELDS 7
-/* A card with fewer fields than this is not told apart from garbage unless it starts with an
- * ID number. */
+/* Fewer fields than this are no card unless the first is an ID number. */
 #define CCCD_SHAPE_MIN_FIELDS 4
 /* Longer than any card's QR (some 200 bytes with a long address): the rest is not a card. */
 #define CCCD_TEXT_MAX 1024
@@ -209,7 +208,10 @@ enum cccd_read cccd_parse(const char *text, struct cccd_card *out)
 		if (field_read((enum cccd_field)f, fields[f], out))
 			out->missing &= ~CCCD_FIELD_BIT(f);
 	free(copy);
-	if (!out->id_number[0] && count < CCCD_SHAPE_MIN_FIELDS)
+	/* Without an ID number, only a date or a gender where a card has them tells a card that
+	 * lost its number from text that merely has bars in it. */
+	bool structured = !(out->missing & CCCD_FIELD_BIT(CCCD_BIRTH_DATE)) || !(out->missing & CCCD_FIELD_BIT(CCCD_GENDER));
+	if (!out->id_number[0] && (count < CCCD_SHAPE_MIN_FIELDS || !structured))
 		return CCCD_NOT_A_CARD;
 	return needed(out->missing) ? CCCD_READ_PART : CCCD_READ_ALL;
 }

@@ -47,8 +47,9 @@ enum cccd_read {
  * "Nam"/"Nữ" in any case, composed or not, or without diacritics. A text of fewer than seven
  * fields is a scan cut short: its last field, which no '|' ends, may be cut mid-word and is
  * left unread. A field that fails its check (a date that is no date, an ID number of the wrong
- * length, a name too long) is unread too. Text is a card when its first field is an ID number
- * or it has at least four fields. The ID number, name, birth date, gender and address are
+ * length, a name too long) is unread too. Text is a card when its first field is an ID number,
+ * or it has at least four fields and a birth date or a gender is read in its place (garbage
+ * with bars in it has neither). The ID number, name, birth date, gender and address are
  * what a person needs; the old ID number and the issue date are read but never required. */
 enum cccd_read cccd_parse(const char *text, struct cccd_card *out);
 
