@@ -65,8 +65,8 @@ static const char *const people_sql[] = {
 	[PEOPLE_DELETE] = "DELETE FROM people WHERE province = {province} AND id = ?",
 	/* A token holds one byte of version (SIGNED_TOKEN_VERSION_MAX): a card reissued that often
 	 * keeps its last one. */
-	[PEOPLE_CARD_REISSUE] = "UPDATE people SET card_version = card_version + 1, updated_at = ?"
-				" WHERE province = {province} AND id = ? AND card_version < 255",
+	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, updated_at = ?"
+				 " WHERE province = {province} AND id = ? AND card_version < 255"),
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);

@@ -1,7 +1,8 @@
 """Benchmarks against a throw-away stack running the release build, in named parts so one can
 run alone (`make bench BENCH_PARTS=checkin`): pages (the foundation's pages under wrk), weight
-(bytes a phone downloads for the check-in page and its confirmation) and checkin (self
-check-ins through nginx with production settings). Prints figures; judges nothing that the
+(bytes a phone downloads for the check-in page and its confirmation), checkin (self
+check-ins through nginx with production settings) and gate (gate scans of ID cards by
+first-time holders, sustained). Prints figures; judges nothing that the
 issues do not set a number for."""
 import gzip
 import os
@@ -26,7 +27,7 @@ CHECKIN_VENUES = 200
 # Fast workers for the check-in run: durable commits make workers wait on the disk, so the
 # production default (8 per core) rather than the test stack's 4.
 CHECKIN_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "16")
-PARTS = ("pages", "weight", "checkin")
+PARTS = ("pages", "weight", "checkin", "gate")
 
 
 class BenchStack(harness.Stack):
@@ -147,13 +148,33 @@ def bench_checkin(stack):
           f"(rows above confirmations are requests in flight when wrk stopped)")
 
 
+def bench_gate(stack):
+    """Gate scans as the gate page's script sends them: a manager's session, CSRF on, a new key
+    and a new ID card holder each (person created, check-in recorded), durable commits."""
+    manager = harness.logged_in(stack, "hn.manager")
+    gate = f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}/gate"
+    env = {"BENCH_GATE_PATH": gate + "/scans", "BENCH_CSRF": manager.csrf_from(gate),
+           "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in manager.cookies.items())}
+    before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'"))
+    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, "gate.lua"), env)
+    rows = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'")) - before
+    answered = re.search(r"recorded (\d+) other (\d+)", r["out"])
+    ok, bad = (int(answered.group(1)), int(answered.group(2))) if answered else (0, -1)
+    print(f"bench: gate: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
+          f"ID cards of new holders, durable commits, CSRF on")
+    print(f"bench: POST {gate}/scans {r['rps']:9.0f} scans/s   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
+          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    print(f"bench: gate: sustained {ok / float(DURATION):.0f} recorded scans/s ({ok} recorded, {bad} other, "
+          f"{rows} rows)")
+
+
 def main():
     parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(PARTS)).split(",") if p]
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS)}")
         return 2
-    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts else "4")
+    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4")
     try:
         stack.start()
         for part in parts:
