@@ -31,13 +31,18 @@ export function choice(page, legend, label) {
   return page.getByRole('group', { name: legend }).getByRole('radio', { name: label, exact: true });
 }
 
-/** Fills the first-time form for person { name, phone } with no symptoms and consent. */
+/**
+ * Fills the first-time form for person { name, phone, and optionally birthYear, gender,
+ * idNumber, address, area } with no symptoms and consent.
+ */
 export async function fillFirstForm(page, person, { remember = true } = {}) {
   await page.getByLabel('Họ và tên').fill(person.name);
   await page.getByLabel('Số điện thoại').fill(person.phone);
   await page.getByLabel('Năm sinh').fill(person.birthYear || '1970');
   await choice(page, 'Giới tính', person.gender || 'Nữ').check();
-  await page.getByLabel('Xã, phường nơi ở').selectOption('00070');
+  if (person.idNumber) await page.getByLabel('Số CCCD/CMND').fill(person.idNumber);
+  await page.getByLabel('Xã, phường nơi ở').selectOption(person.area || '00070');
+  if (person.address) await page.getByLabel('Số nhà, đường, thôn, tổ').fill(person.address);
   await page.locator('#q-contact').getByRole('radio', { name: 'Không', exact: true }).check();
   await page.locator('#q-travel').getByRole('radio', { name: 'Không', exact: true }).check();
   await page.locator('#q-doses').getByRole('radio', { name: '2', exact: true }).check();
@@ -46,11 +51,17 @@ export async function fillFirstForm(page, person, { remember = true } = {}) {
   if (remember) await box.check(); else await box.uncheck();
 }
 
-/** Waits for the confirmation; checks its venue, direction and given name; returns the code. */
-export async function confirmed(page, venue, direction, given) {
+/**
+ * Waits for the confirmation; checks its colour (green unless symptoms or a contact were
+ * declared), venue, direction as the guard reads it and the given name; returns the code.
+ */
+export async function confirmed(page, venue, direction, given, colour = 'green') {
   const confirmation = page.locator('#confirmation');
   await confirmation.waitFor();
+  check(await confirmation.getAttribute('class') === `confirm ${colour}`, `class ${await confirmation.getAttribute('class')}`);
   check(await confirmation.getAttribute('data-direction') === direction, `not "${direction}"`);
+  const label = (await page.locator('.confirm-direction').innerText()).toUpperCase();
+  check(label === (direction === 'in' ? 'ĐÃ VÀO' : 'ĐÃ RA'), `direction reads ${JSON.stringify(label)}`);
   check(await page.locator('.confirm-venue').innerText() === venue.name, 'venue on the confirmation');
   const name = await page.locator('.confirm-name').innerText();
   check(name === given, `name ${JSON.stringify(name)}, want ${JSON.stringify(given)}`);
