@@ -3,6 +3,7 @@ form, its one validation with messages beside the fields, exactly-once submissio
 remembered people and their one tap, the two-minute rule and queued times with the settable
 clock, the confirmation, and "my data" (view, correct, delete, forget). Every test checks what
 was stored, in the database or through `vaora people show`."""
+import concurrent.futures
 import gzip
 import os
 import re
@@ -22,6 +23,10 @@ ERRORS = re.compile(r'<p class="error" id="err-([a-z_]+)">([^<]+)</p>')
 
 def rows(stack, where):
     return int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01' AND {where}"))
+
+
+def people(stack):
+    return int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"))
 
 
 def set_clock(stack, seconds):
@@ -143,6 +148,21 @@ def test_first_checkin_confirms_and_stores_once(stack):
     out = r.stdout.decode()
     check(r.returncode == 0 and f"name: {NAME}\n" in out and "commune: 00070" in out and "gender: female" in out,
           out)
+
+
+def test_simultaneous_double_submissions_are_one(stack):
+    """A double tap on a slow network: the same form several times at once, on several workers."""
+    venue = Venue(stack, "Cửa hàng Tạ Hiện")
+    phone = Phone(stack)
+    page = phone.open(venue, "?new=1")
+    fields = {"full_name": "Bùi Thị Nga", "contact": "no", "travel": "no", "doses": "1", "consent": "1"}
+    people_before = people(stack)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: phone.submit(venue, page, fields), range(6)))
+    codes = {confirmation(r)[0] for r in answers}
+    check(len(codes) == 1, f"different confirmations: {codes}")
+    check(rows(stack, f"venue_id = {venue.id}") == 1, f"{rows(stack, f'venue_id = {venue.id}')} rows")
+    check(people(stack) == people_before + 1, "the duplicates that lost left people behind")
 
 
 def test_in_then_out_from_one_page_is_two(stack):
