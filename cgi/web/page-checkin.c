@@ -172,9 +172,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	 * while a second tap of the same button is the same one. */
 	char key[160];
 	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
-	struct person_input person = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
-				       fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
-				       fields_get(f, "area_code") };
+	struct person_input person = person_input_of(f);
 	struct form_answers answers = { f, declaration_form_questions(app->declaration) };
 	struct checkin_request r = {
 		.venue_id = v.id,
