@@ -73,7 +73,7 @@ static json_t *group_items(const struct app *app, const struct request *req, jso
 
 json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors)
 {
-	json_t *questions = declaration_form_questions(app->declaration);
+	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
 	json_t *groups = json_array(), *asked = json_array();
 	size_t i;
 	json_t *q;
