@@ -155,10 +155,9 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 	const struct fields *f = &req->form;
 	struct gate_settings s = settings_of(req);
 	const char *completed = fields_get(f, "completed");
-	struct person_input person = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
-				       fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
-				       fields_get(f, "area_code") };
-	struct form_answers answers = { f, declaration_form_questions(app->declaration) };
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	struct person_input person = person_input_of(f);
+	struct form_answers answers = { f, declaration_form_questions(form) };
 	struct gate_scan scan = {
 		.venue_id = v.id,
 		.code = fields_get(f, "code"),
@@ -182,7 +181,7 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 		result->outcome = GATE_REFUSED;
 		result->reason = "gate_method_bad";
 	} else {
-		status = gate_scan(app->db, req->tenant, app->keys, app->declaration, &req->actor, &scan, &errors, result);
+		status = gate_scan(app->db, req->tenant, app->keys, form, &req->actor, &scan, &errors, result);
 	}
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);

@@ -48,7 +48,7 @@ def wrk(port, path, connections=CONNECTIONS, script=None, env=None):
     if script:
         args += ["-s", script]
     out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True,
-                         env=dict(os.environ, **(env or {})), timeout=int(DURATION) + 60).stdout
+                         env=dict(os.environ, BENCH_LUA_DIR=HERE, **(env or {})), timeout=int(DURATION) + 60).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
@@ -74,6 +74,16 @@ def demo_venue_code(stack):
     admin = harness.logged_in(stack, "hn.admin")
     page = admin.get(f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}").text
     return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
+
+
+def post_run(script, stack, env, label, unit):
+    """Posts through wrk with the check-in settings and script (which counts answers with
+    answers.lua); prints the rate line. Returns wrk's figures and (answered, refused)."""
+    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, script), env)
+    print(f"bench: POST {label} {r['rps']:9.0f} {unit}   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
+          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    counts = re.search(r"answered (\d+) refused (\d+)", r["out"])
+    return r, ((int(counts.group(1)), int(counts.group(2))) if counts else (0, -1))
 
 
 def bench_pages(stack):
@@ -148,17 +158,13 @@ def bench_checkin(stack):
     env = {"BENCH_VENUES": ",".join(codes), "BENCH_CSRF": harness.CSRF_FIELD.search(form).group(1),
            "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in phone.cookies.items()), "BENCH_PATH": "/ha-noi"}
     before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins"))
-    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, "checkin.lua"), env)
+    print(f"bench: checkin: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
+          f"{len(codes)} venues, durable commits, CSRF on")
+    _, (ok, bad) = post_run("checkin.lua", stack, env, "/ha-noi/c/{venue}", "req/s")
     # Requests in flight when wrk stopped still commit: count once the table stops growing.
     total, people = (int(x) for x in settled(
         lambda: fixtures.sql(stack, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM vaora_s1.checkins")).split("\t"))
     rows = total - before
-    confirmed = re.search(r"confirmed (\d+) refused (\d+)", r["out"])
-    ok, bad = (int(confirmed.group(1)), int(confirmed.group(2))) if confirmed else (0, -1)
-    print(f"bench: checkin: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
-          f"{len(codes)} venues, durable commits, CSRF on")
-    print(f"bench: POST /ha-noi/c/{{venue}} {r['rps']:9.0f} req/s   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
-          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
     print(f"bench: checkin: {ok} confirmations, {bad} refused, {rows} rows recorded, {people} distinct people "
           f"(rows above confirmations are requests in flight when wrk stopped)")
 
@@ -170,17 +176,14 @@ def bench_gate(stack):
     gate = f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}/gate"
     env = {"BENCH_GATE_PATH": gate + "/scans", "BENCH_CSRF": manager.csrf_from(gate),
            "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in manager.cookies.items())}
-    before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'"))
-    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, "gate.lua"), env)
-    rows = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'")) - before
-    answered = re.search(r"recorded (\d+) other (\d+)", r["out"])
-    ok, bad = (int(answered.group(1)), int(answered.group(2))) if answered else (0, -1)
+    count = "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'"
+    before = int(fixtures.sql(stack, count))
     print(f"bench: gate: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
           f"ID cards of new holders, durable commits, CSRF on")
-    print(f"bench: POST {gate}/scans {r['rps']:9.0f} scans/s   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
-          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    _, (ok, bad) = post_run("gate.lua", stack, env, f"{gate}/scans", "scans/s")
+    rows = int(settled(lambda: fixtures.sql(stack, count))) - before
     print(f"bench: gate: sustained {ok / float(DURATION):.0f} recorded scans/s ({ok} recorded, {bad} other, "
-          f"{rows} rows)")
+          f"{rows} rows; rows above recorded are scans in flight when wrk stopped)")
 
 
 def main():

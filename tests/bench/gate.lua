@@ -10,20 +10,7 @@ local cookie = os.getenv("BENCH_COOKIE")
 local name = "Nguy%E1%BB%85n+V%C4%83n+"
 local tail = "%7C15081987%7CNam%7CH%C3%A0+N%E1%BB%99i%7C20042021"
 
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-	thread:set("id", next_id)
-	next_id = next_id + 1
-	threads[#threads + 1] = thread
-end
-
-function init(args)
-	counter = 0
-	recorded = 0
-	other = 0
-end
+dofile(os.getenv("BENCH_LUA_DIR") .. "/answers.lua")
 
 function request()
 	counter = counter + 1
@@ -36,18 +23,5 @@ function request()
 end
 
 function response(status, headers, body)
-	if status == 200 and string.find(body, '"outcome":%s*"recorded"') then
-		recorded = recorded + 1
-	else
-		other = other + 1
-	end
-end
-
-function done(summary, latency, requests)
-	local ok, bad = 0, 0
-	for _, t in ipairs(threads) do
-		ok = ok + t:get("recorded")
-		bad = bad + t:get("other")
-	end
-	io.write(string.format("recorded %d other %d\n", ok, bad))
+	counted(status == 200 and string.find(body, '"outcome":%s*"recorded"') ~= nil)
 end

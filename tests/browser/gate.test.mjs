@@ -8,6 +8,7 @@ import path from 'node:path';
 import {
   axeAudit, check, demoVenueCode, launch, newContext, sessionFor, sql, sqlValue, stack, url, vaora,
 } from './lib.mjs';
+import { ownVenue } from './resident.mjs';
 
 // A reader types about this fast; the page tells it from a hand by it.
 const READER_KEY_DELAY_MS = 5;
@@ -23,15 +24,18 @@ let gateVenueId = null;
 
 /** A venue of hn.manager with hn.volunteer at its gate, apart from the demo venue where the
  * residents made here check themselves in (a gate scan within two minutes would repeat it). */
-function gateVenue() {
+async function setUpGateVenue(browser) {
   if (gateVenueId) return gateVenueId;
-  sql(`INSERT INTO vaora_s1.venues (province, name, address, area_code, category, created_at)
-       VALUES ('01', '${GATE_VENUE}', 'Trịnh Hoài Đức', '00070', 'event', '2026-01-01')`);
-  gateVenueId = sqlValue(`SELECT MAX(id) FROM vaora_s1.venues WHERE province = '01' AND name = '${GATE_VENUE}'`);
+  gateVenueId = (await ownVenue(browser, GATE_VENUE)).id;
   for (const [login, kind] of [['hn.manager', 'manager'], ['hn.volunteer', 'volunteer']]) {
     sql(`INSERT INTO vaora_s1.venue_staff (province, venue_id, account_id, kind) SELECT '01', ${gateVenueId}, id,
          '${kind}' FROM vaora_s1.accounts WHERE province = '01' AND login = '${login}'`);
   }
+  return gateVenueId;
+}
+
+function gateVenue() {
+  check(gateVenueId, 'the gate venue is not set up');
   return gateVenueId;
 }
 
@@ -80,6 +84,7 @@ async function residentCard(browser, fullName) {
 
 /** The gate page of the test venue, logged in as login, ready for a reader. */
 async function openGate(t, login = 'hn.manager', page = t.page) {
+  await setUpGateVenue(t.browser);
   await page.context().addCookies((await sessionFor(t.browser, login)).cookies);
   const r = await page.goto(url(`/ha-noi/venues/${gateVenue()}/gate`));
   check(r.status() === 200, `gate page: ${r.status()}`);
