@@ -111,6 +111,9 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 		}
 		return record(db, t, keys, form, actor, &req, errors, out);
 	}
+	/* XXX: two first scans of one new card at once (two gates, same second) can make two people:
+	 * the ID number's blind index is not unique (index versions, shared old numbers). A unique
+	 * key on (province, index_version, id_number_index) with a retry on DB_DUPLICATE would fix it. */
 	const char *id_number = scan->completed ? scan->completed->id_number : out->card.id_number;
 	status = people_holder_of_card(db, t, keys, id_number, &req.person_id);
 	if (status != DB_OK)
