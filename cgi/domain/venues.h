@@ -87,4 +87,9 @@ struct venue_filter {
 enum db_status venues_search(struct db *db, const struct tenant *t, const struct actor *actor,
 			     const struct venue_filter *f, struct venue *out, size_t max, size_t *n, int64_t *total);
 
+/* The active venues whose staff the actor is on (as manager or volunteer), by name; at most
+ * max: the desks a volunteer can open. */
+enum db_status venues_worked_at(struct db *db, const struct tenant *t, const struct actor *actor,
+				struct venue *out, size_t max, size_t *n);
+
 #endif
