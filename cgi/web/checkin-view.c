@@ -4,13 +4,28 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adapters/crypto.h"
+#include "base/buf.h"
 #include "base/clock.h"
+#include "base/encode.h"
 #include "domain/people.h"
 #include "web/area-choices.h"
 #include "web/views.h"
 
 /* A stored answers string is short: a few dozen questions of short ids and values. */
 #define ANSWERS_TEXT_MAX 1000
+/* Random bytes of the idempotency key a page hands its form: 128 bits, never repeated. */
+#define FORM_KEY_BYTES 16
+
+void form_key_new(char out[FORM_KEY_CAP])
+{
+	uint8_t raw[FORM_KEY_BYTES];
+	crypto_random(raw, sizeof(raw));
+	struct buf b = BUF_INIT;
+	base64url_encode(&b, raw, sizeof(raw));
+	snprintf(out, FORM_KEY_CAP, "%s", buf_str(&b));
+	buf_free(&b);
+}
 
 static const char *question_text(const struct request *req, json_t *q)
 {

@@ -21,6 +21,12 @@ struct form_answers {
 };
 const char *form_answer(void *ctx, const char *id);
 
+/* Bytes a form key needs with its NUL: FORM_KEY_BYTES random bytes in base64url. */
+#define FORM_KEY_CAP 32
+/* A new idempotency key for a form a page hands out: one per page, so a double tap or a retry
+ * of that form is one check-in. */
+void form_key_new(char out[FORM_KEY_CAP]);
+
 /* The declaration part of the form: symptom groups of checkboxes and questions answered by
  * radio buttons, each marked as the request's form answered it, with its error. */
 json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors);

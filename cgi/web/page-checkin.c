@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "adapters/crypto.h"
-#include "base/encode.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/checkins.h"
@@ -21,8 +20,6 @@
 
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */
 #define SHORT_CODE_TYPED_MAX 40
-/* Random bytes of the idempotency key a page hands its form. */
-#define FORM_KEY_BYTES 16
 
 /* The venue the token names, when it takes check-ins. Returns 0 with *v filled; -1 when a page
  * saying why not (an old poster, a closed venue) is already in resp; or an error status. */
@@ -60,14 +57,9 @@ static bool ticked(const struct fields *f, const char *name)
 
 static json_t *page_context(struct app *app, struct request *req, const struct venue *v)
 {
-	char action[128], key[64];
+	char action[128], key[FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
-	uint8_t raw[FORM_KEY_BYTES];
-	crypto_random(raw, sizeof(raw));
-	struct buf b = BUF_INIT;
-	base64url_encode(&b, raw, sizeof(raw));
-	snprintf(key, sizeof(key), "%s", buf_str(&b));
-	buf_free(&b);
+	form_key_new(key);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "venue", venue_json(app, req, v));
 	json_object_set_new(ctx, "title", json_string(v->name));
