@@ -206,7 +206,8 @@ static json_t *match_view(struct app *app, struct request *req, const struct per
 	card_token_make(app->keys, req->tenant, p->id, p->card_version, card);
 	form_key_new(key);
 	json_t *o = NULL;
-	if (checkins_last_answers(app->db, req->tenant, app->declaration, p->id, &answers) == DB_OK) {
+	if (checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id,
+				  &answers) == DB_OK) {
 		o = json_pack("{s:i, s:s, s:s, s:o, s:s, s:b, s:b}", "index", (int)index, "key", key, "full_name",
 			      p->full_name, "birth_year", birth_year_json(p), "card", card, "one_tap", answers.len > 0,
 			      "first", index == 0);
@@ -300,10 +301,9 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 	/* One key a page; the direction makes "in" and "out" from it two check-ins. */
 	char key[160];
 	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
-	struct person_input person = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
-				       fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
-				       fields_get(f, "area_code") };
-	struct form_answers answers = { f, declaration_form_questions(app->declaration) };
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	struct person_input person = person_input_of(f);
+	struct form_answers answers = { f, declaration_form_questions(form) };
 	const char *consent = fields_get(f, "consent");
 	struct checkin_request r = {
 		.venue_id = venue.id,
@@ -318,7 +318,7 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 	};
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	if (rc == 0 && !errors.count) {
-		enum db_status status = checkins_record(app->db, req->tenant, app->keys, app->declaration, &req->actor,
+		enum db_status status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor,
 							&r, &errors, result);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 	}
