@@ -31,4 +31,9 @@ enum card_format {
 int cards_render(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
 		 const struct person *p, enum card_format format, render_write_fn write, void *ctx);
 
+/* Writes one PDF of the current cards of people[0..n) (n >= 1), as many to an A4 sheet as its
+ * layout (card-sheet) has panels, through the poster renderer. Returns 0, or -1 (logged). */
+int cards_render_sheet(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
+		       const struct person *people, size_t n, render_write_fn write, void *ctx);
+
 #endif

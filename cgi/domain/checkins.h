@@ -93,4 +93,13 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
 				     int64_t person_id, struct buf *out);
 
+/* Most people one "declared for" list shows: a long day's work at one desk. */
+#define DECLARED_FOR_MAX 50
+
+/* The people the actor declared for (proxy check-ins they filed) at venue within the retention
+ * period, the latest first, decrypted; at most max. Not audited: the actor typed them in. */
+enum db_status checkins_declared_for(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct actor *actor, int64_t venue_id, struct person *out, size_t max,
+				     size_t *n);
+
 #endif

@@ -15,7 +15,6 @@
 #define FORM_KEY_BYTES 16
 /* A stored answers string is short: a few dozen questions of short ids and values. */
 #define ANSWERS_TEXT_MAX 1000
-
 void checkin_form_key(char out[CHECKIN_FORM_KEY_CAP])
 {
 	uint8_t raw[FORM_KEY_BYTES];

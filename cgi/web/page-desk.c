@@ -6,24 +6,27 @@
 #include "base/xmalloc.h"
 #include "domain/roles.h"
 #include "domain/venues.h"
+#include "web/http.h"
 #include "web/views.h"
 
-/* Gates a desk links to: a volunteer or manager works at a few venues, not dozens. */
-#define DESK_GATES_MAX 20
+/* Desks one home page lists: a volunteer helps at a few venues, a manager runs a few. */
+#define DESK_VENUES_MAX 20
 
-/* The gates of the venues the actor works at (managers and volunteers), as [{id, name}]. */
-static int gates_json(struct app *app, struct request *req, json_t **out)
+/* The venues whose desks (proxy declarations) the actor works at: managers and volunteers.
+ * Admins and officers reach a desk from the venue's page. */
+static int desk_venues(struct app *app, struct request *req, json_t *ctx)
 {
-	*out = json_array();
 	enum role r = req->actor.role;
 	if (r != ROLE_VENUE_MANAGER && r != ROLE_VOLUNTEER)
 		return 0;
-	struct venue *venues = xcalloc(DESK_GATES_MAX, sizeof(*venues));
+	struct venue *list = xcalloc(DESK_VENUES_MAX, sizeof(*list));
 	size_t n;
-	enum db_status status = venues_worked_at(app->db, req->tenant, &req->actor, venues, DESK_GATES_MAX, &n);
+	enum db_status status = venues_worked_at(app->db, req->tenant, &req->actor, list, DESK_VENUES_MAX, &n);
+	json_t *desks = json_array();
 	for (size_t i = 0; status == DB_OK && i < n; i++)
-		json_array_append_new(*out, json_pack("{s:I, s:s}", "id", (json_int_t)venues[i].id, "name", venues[i].name));
-	free(venues);
+		json_array_append_new(desks, json_pack("{s:I, s:s}", "id", (json_int_t)list[i].id, "name", list[i].name));
+	free(list);
+	json_object_set_new(ctx, "desks", desks);
 	return status == DB_OK ? 0 : http_status_for_db(status);
 }
 
@@ -37,9 +40,7 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 							   r == ROLE_VENUE_MANAGER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
-	json_t *gates;
-	int rc = gates_json(app, req, &gates);
-	json_object_set_new(ctx, "gates", gates);
+	int rc = desk_venues(app, req, ctx);
 	if (rc == 0)
 		rc = views_page(app->views, req, resp, 200, "desk", ctx);
 	json_decref(ctx);
