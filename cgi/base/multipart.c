@@ -84,6 +84,28 @@ static bool param_value(struct span *v, char *out, size_t cap)
 	return !memchr(out, '\0', n) && utf8_valid(out, n);
 }
 
+/* Moves v past the next "name=" of a parameter list ("; a=1; b="2"") and sets *name; its value
+ * is read next with param_value. Returns 1 for a parameter, 0 at the end, -1 when malformed. */
+static int next_param(struct span *v, struct span *name)
+{
+	while (v->n && (v->s[0] == ';' || is_space(v->s[0]))) {
+		v->s++;
+		v->n--;
+	}
+	if (!v->n)
+		return 0;
+	size_t eq = 0;
+	while (eq < v->n && v->s[eq] != '=' && v->s[eq] != ';')
+		eq++;
+	if (eq == v->n || v->s[eq] != '=')
+		return -1;
+	*name = trim((struct span){ v->s, eq });
+	v->s += eq + 1;
+	v->n -= eq + 1;
+	*v = trim(*v);
+	return 1;
+}
+
 /* "form-data; name="field"; filename="file.csv"". */
 static enum multipart_error parse_disposition(struct span v, struct multipart_part *part, bool *named)
 {
@@ -94,21 +116,9 @@ static enum multipart_error parse_disposition(struct span v, struct multipart_pa
 		return MULTIPART_BAD_DISPOSITION;
 	v.s += kind;
 	v.n -= kind;
-	while (v.n) {
-		if (v.s[0] == ';' || is_space(v.s[0])) {
-			v.s++;
-			v.n--;
-			continue;
-		}
-		size_t eq = 0;
-		while (eq < v.n && v.s[eq] != '=' && v.s[eq] != ';')
-			eq++;
-		if (eq == v.n || v.s[eq] != '=')
-			return MULTIPART_BAD_DISPOSITION;
-		struct span name = trim((struct span){ v.s, eq });
-		v.s += eq + 1;
-		v.n -= eq + 1;
-		v = trim(v);
+	struct span name;
+	int got;
+	while ((got = next_param(&v, &name)) > 0) {
 		char ignored[MULTIPART_NAME_MAX + 1];
 		char *out = ignored;
 		if (span_is(name, "name")) {
@@ -121,7 +131,7 @@ static enum multipart_error parse_disposition(struct span v, struct multipart_pa
 		if (!param_value(&v, out, MULTIPART_NAME_MAX + 1))
 			return MULTIPART_BAD_TEXT;
 	}
-	return *named && part->name[0] ? MULTIPART_OK : MULTIPART_BAD_DISPOSITION;
+	return got == 0 && *named && part->name[0] ? MULTIPART_OK : MULTIPART_BAD_DISPOSITION;
 }
 
 /* The header block [s, s + n): lines "Name: value" separated by CRLF. */
@@ -162,20 +172,9 @@ bool multipart_boundary(const char *content_type, char out[MULTIPART_BOUNDARY_MA
 	struct span v = { content_type + sizeof(type) - 1, strlen(content_type) - (sizeof(type) - 1) };
 	if (v.n && v.s[0] != ';' && !is_space(v.s[0]))
 		return false;
-	while (v.n) {
-		if (v.s[0] == ';' || is_space(v.s[0])) {
-			v.s++;
-			v.n--;
-			continue;
-		}
-		size_t eq = 0;
-		while (eq < v.n && v.s[eq] != '=' && v.s[eq] != ';')
-			eq++;
-		if (eq == v.n || v.s[eq] != '=')
-			return false;
-		bool wanted = span_is(trim((struct span){ v.s, eq }), "boundary");
-		v.s += eq + 1;
-		v.n -= eq + 1;
+	struct span name;
+	while (next_param(&v, &name) > 0) {
+		bool wanted = span_is(name, "boundary");
 		char value[MULTIPART_BOUNDARY_MAX + 1];
 		if (!param_value(&v, value, sizeof(value)))
 			return false;

@@ -41,47 +41,26 @@ enum paper_column {
 	COL_COUNT,
 };
 
-/* Column names: Vietnamese without diacritics, so Excel's and LibreOffice's exports (and
- * typing them) never disagree about Unicode normalization. */
-static const char *const column_names[] = {
-	[COL_VENUE] = "ma_dia_diem",		/* COL_VENUE */
-	[COL_TIME] = "ngay_gio",		/* COL_TIME */
-	[COL_DIRECTION] = "vao_ra",		/* COL_DIRECTION */
-	[COL_NAME] = "ho_ten",			/* COL_NAME */
-	[COL_PHONE] = "so_dien_thoai",		/* COL_PHONE */
-	[COL_ID_NUMBER] = "so_giay_to",		/* COL_ID_NUMBER */
-	[COL_BIRTH_YEAR] = "nam_sinh",		/* COL_BIRTH_YEAR */
-	[COL_GENDER] = "gioi_tinh",		/* COL_GENDER */
-	[COL_AREA] = "ma_xa",			/* COL_AREA */
-	[COL_ADDRESS] = "dia_chi",		/* COL_ADDRESS */
+struct column {
+	const char *name;	/* in the header */
+	const char *field;	/* the person_input (or row) field it fills, as field errors name it */
+	const char *example;	/* in the template's example row */
 };
 
-/* The example row of the template, column by column (the venue is left to the page's choice). */
-static const char *const column_examples[] = {
-	[COL_VENUE] = "",			/* COL_VENUE */
-	[COL_TIME] = "15/03/2026 08:30",	/* COL_TIME */
-	[COL_DIRECTION] = "Vào",		/* COL_DIRECTION */
-	[COL_NAME] = "Nguyễn Văn An",		/* COL_NAME */
-	[COL_PHONE] = "0912345678",		/* COL_PHONE */
-	[COL_ID_NUMBER] = "",			/* COL_ID_NUMBER */
-	[COL_BIRTH_YEAR] = "1980",		/* COL_BIRTH_YEAR */
-	[COL_GENDER] = "Nam",			/* COL_GENDER */
-	[COL_AREA] = "",			/* COL_AREA */
-	[COL_ADDRESS] = "12 Hàng Bạc",		/* COL_ADDRESS */
-};
-
-/* The person_input field each person column fills, for naming the column in field errors. */
-static const char *const column_fields[] = {
-	[COL_VENUE] = "venue",			/* COL_VENUE */
-	[COL_TIME] = "time",			/* COL_TIME */
-	[COL_DIRECTION] = "direction",		/* COL_DIRECTION */
-	[COL_NAME] = "full_name",		/* COL_NAME */
-	[COL_PHONE] = "phone",			/* COL_PHONE */
-	[COL_ID_NUMBER] = "id_number",		/* COL_ID_NUMBER */
-	[COL_BIRTH_YEAR] = "birth_year",	/* COL_BIRTH_YEAR */
-	[COL_GENDER] = "gender",		/* COL_GENDER */
-	[COL_AREA] = "area_code",		/* COL_AREA */
-	[COL_ADDRESS] = "address",		/* COL_ADDRESS */
+/* Column names are Vietnamese without diacritics, so Excel's and LibreOffice's exports (and
+ * typing them) never disagree about Unicode normalization. The example leaves the venue to
+ * the page's choice. */
+static const struct column columns[] = {
+	[COL_VENUE] = { "ma_dia_diem", "venue", "" },				/* COL_VENUE */
+	[COL_TIME] = { "ngay_gio", "time", "15/03/2026 08:30" },		/* COL_TIME */
+	[COL_DIRECTION] = { "vao_ra", "direction", "Vào" },			/* COL_DIRECTION */
+	[COL_NAME] = { "ho_ten", "full_name", "Nguyễn Văn An" },		/* COL_NAME */
+	[COL_PHONE] = { "so_dien_thoai", "phone", "0912345678" },		/* COL_PHONE */
+	[COL_ID_NUMBER] = { "so_giay_to", "id_number", "" },			/* COL_ID_NUMBER */
+	[COL_BIRTH_YEAR] = { "nam_sinh", "birth_year", "1980" },		/* COL_BIRTH_YEAR */
+	[COL_GENDER] = { "gioi_tinh", "gender", "Nam" },			/* COL_GENDER */
+	[COL_AREA] = { "ma_xa", "area_code", "" },				/* COL_AREA */
+	[COL_ADDRESS] = { "dia_chi", "address", "12 Hàng Bạc" },		/* COL_ADDRESS */
 };
 
 /* Words people write on paper for a closed set, and what the forms send for them. */
@@ -131,7 +110,7 @@ struct import {
 	const struct declaration_form *form;
 	const struct actor *actor;
 	const char *default_venue;
-	int columns[COL_COUNT];			/* index in the record, -1 when absent */
+	int column_at[COL_COUNT];			/* index in the record, -1 when absent */
 	int question_columns[DECLARATION_QUESTIONS_MAX];
 	const char *question_ids[DECLARATION_QUESTIONS_MAX];	/* borrowed from the form */
 	size_t question_count;
@@ -159,7 +138,7 @@ void paper_import_header(const struct declaration_form *form, struct buf *out)
 {
 	json_t *questions = declaration_form_questions(form);
 	for (int c = 0; c < COL_COUNT; c++)
-		buf_printf(out, "%s%s", c ? "," : "", column_names[c]);
+		buf_printf(out, "%s%s", c ? "," : "", columns[c].name);
 	for (size_t i = 0; i < json_array_size(questions); i++)
 		buf_printf(out, ",%s", json_string_value(json_object_get(json_array_get(questions, i), "id")));
 }
@@ -171,7 +150,7 @@ void paper_import_template(const struct declaration_form *form, struct buf *out)
 	paper_import_header(form, out);
 	buf_puts(out, "\r\n");
 	for (int c = 0; c < COL_COUNT; c++)
-		buf_printf(out, "%s%s", c ? "," : "", column_examples[c]);
+		buf_printf(out, "%s%s", c ? "," : "", columns[c].example);
 	for (size_t i = 0; i < json_array_size(questions); i++) {
 		json_t *q = json_array_get(questions, i);
 		json_t *options = json_object_get(q, "options");
@@ -204,10 +183,10 @@ static bool read_header(struct import *im, const struct csv_record *rec)
 	json_t *questions = declaration_form_questions(im->form);
 	size_t named = 0;
 	for (int c = 0; c < COL_COUNT; c++) {
-		im->columns[c] = column_of(rec, column_names[c]);
-		if (im->columns[c] < 0 && !(c == COL_VENUE && im->default_venue && *im->default_venue))
+		im->column_at[c] = column_of(rec, columns[c].name);
+		if (im->column_at[c] < 0 && !(c == COL_VENUE && im->default_venue && *im->default_venue))
 			return false;
-		named += im->columns[c] >= 0;
+		named += im->column_at[c] >= 0;
 	}
 	im->question_count = json_array_size(questions);
 	for (size_t i = 0; i < im->question_count; i++) {
@@ -223,7 +202,7 @@ static bool read_header(struct import *im, const struct csv_record *rec)
 
 static const char *cell(const struct row *r, enum paper_column c)
 {
-	int i = r->im->columns[c];
+	int i = r->im->column_at[c];
 	return i >= 0 ? r->rec->fields[i] : "";
 }
 
@@ -333,16 +312,16 @@ static enum db_status read_row(struct import *im, const struct csv_record *rec, 
 	if (status != DB_OK)
 		return status;
 	if (!allowed)
-		field_error(errors, column_names[COL_VENUE], "import_venue_unknown");
+		field_error(errors, columns[COL_VENUE].name, "import_venue_unknown");
 	if (!parse_paper_time(cell(r, COL_TIME), &r->pressed_us))
-		field_error(errors, column_names[COL_TIME], "import_time_bad");
+		field_error(errors, columns[COL_TIME].name, "import_time_bad");
 	else if (r->pressed_us > im->now_us + PAPER_FUTURE_SLACK_SECONDS * 1000000LL)
-		field_error(errors, column_names[COL_TIME], "import_time_future");
+		field_error(errors, columns[COL_TIME].name, "import_time_future");
 	else if (r->pressed_us < im->now_us - CHECKIN_RETENTION_DAYS * 86400 * 1000000LL)
-		field_error(errors, column_names[COL_TIME], "import_time_old");
+		field_error(errors, columns[COL_TIME].name, "import_time_old");
 	r->direction = meaning(direction_words, cell(r, COL_DIRECTION));
 	if (checkin_direction_from_name(r->direction) == DIRECTION_COUNT)
-		field_error(errors, column_names[COL_DIRECTION], "direction_bad");
+		field_error(errors, columns[COL_DIRECTION].name, "direction_bad");
 	r->person = (struct person_input){ cell(r, COL_NAME), cell(r, COL_PHONE), cell(r, COL_ID_NUMBER),
 					   cell(r, COL_ADDRESS), cell(r, COL_BIRTH_YEAR),
 					   meaning(gender_words, cell(r, COL_GENDER)), cell(r, COL_AREA) };
@@ -353,8 +332,8 @@ static enum db_status read_row(struct import *im, const struct csv_record *rec, 
 	/* The person's errors name their form fields: name the columns instead. */
 	for (size_t i = before; i < errors->count; i++)
 		for (int c = 0; c < COL_COUNT; c++)
-			if (strcmp(errors->items[i].field, column_fields[c]) == 0)
-				errors->items[i].field = column_names[c];
+			if (strcmp(errors->items[i].field, columns[c].field) == 0)
+				errors->items[i].field = columns[c].name;
 	declaration_validate(im->form, row_answer, r, &r->answers, &r->amber, errors);
 	return DB_OK;
 }
