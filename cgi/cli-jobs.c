@@ -1,5 +1,5 @@
 /* Operator jobs of the command line that work on a province's data: accounts, areas, people,
- * and the instance secret. Each job is audited as "cli:USER". */
+ * paper check-ins, and the instance secret. Each job is audited as "cli:USER". */
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
