@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/xmalloc.h"
 
@@ -121,6 +122,50 @@ void declaration_form_free(struct declaration_form *f)
 		return;
 	json_decref(f->json);
 	free(f);
+}
+
+struct declarations {
+	struct declaration_form *fallback;			/* declaration.json */
+	struct declaration_form *own[CONFIG_MAX_TENANTS];	/* by the tenant's place in config */
+	const struct config *config;
+};
+
+struct declarations *declarations_load(const char *dir, const struct config *config, char *err, size_t errlen)
+{
+	struct declarations *d = xcalloc(1, sizeof(*d));
+	char path[4096];
+	d->config = config;
+	snprintf(path, sizeof(path), "%s/declaration.json", dir);
+	d->fallback = declaration_form_load(path, err, errlen);
+	for (size_t i = 0; d->fallback && i < config->tenant_count; i++) {
+		snprintf(path, sizeof(path), "%s/declaration-%s.json", dir, config->tenants[i].slug);
+		if (access(path, F_OK) != 0)
+			continue;
+		d->own[i] = declaration_form_load(path, err, errlen);
+		if (!d->own[i])
+			goto fail;
+	}
+	if (d->fallback)
+		return d;
+fail:
+	declarations_free(d);
+	return NULL;
+}
+
+void declarations_free(struct declarations *d)
+{
+	if (!d)
+		return;
+	declaration_form_free(d->fallback);
+	for (size_t i = 0; i < CONFIG_MAX_TENANTS; i++)
+		declaration_form_free(d->own[i]);
+	free(d);
+}
+
+const struct declaration_form *declaration_for(const struct declarations *d, const struct tenant *t)
+{
+	size_t i = (size_t)(t - d->config->tenants);
+	return i < d->config->tenant_count && d->own[i] ? d->own[i] : d->fallback;
 }
 
 unsigned declaration_form_version(const struct declaration_form *f)

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "adapters/json.h"
+#include "base/config.h"
 #include "base/buf.h"
 #include "domain/field-errors.h"
 
@@ -24,6 +25,18 @@ void declaration_form_free(struct declaration_form *f);
 unsigned declaration_form_version(const struct declaration_form *f);
 /* The questions as pages and the API show them (id, kind, amber, options, vi, en). Borrowed. */
 json_t *declaration_form_questions(const struct declaration_form *f);
+
+/* The declarations of an instance: the default file, and for each province that has one, its
+ * own (a health department changes its questions without a rebuild). */
+struct declarations;
+
+/* Loads dir/declaration.json and, for each tenant of config, dir/declaration-{slug}.json when
+ * that file exists. Returns the set (caller frees with declarations_free) or NULL with
+ * "path: message" in err. */
+struct declarations *declarations_load(const char *dir, const struct config *config, char *err, size_t errlen);
+void declarations_free(struct declarations *d);
+/* The form province t asks (its own file, else the default). Borrowed from d. */
+const struct declaration_form *declaration_for(const struct declarations *d, const struct tenant *t);
 
 /* Reads the answer to question id, or NULL when none was given. */
 typedef const char *(*declaration_answer_fn)(void *ctx, const char *id);

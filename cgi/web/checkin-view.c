@@ -73,7 +73,7 @@ static json_t *group_items(const struct app *app, const struct request *req, jso
 
 json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors)
 {
-	json_t *questions = declaration_form_questions(app->declaration);
+	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
 	json_t *groups = json_array(), *asked = json_array();
 	size_t i;
 	json_t *q;
@@ -119,6 +119,13 @@ static const char *typed(const struct request *req, const char *field, const cha
 {
 	const char *v = fields_get(&req->form, field);
 	return v ? v : stored ? stored : "";
+}
+
+struct person_input person_input_of(const struct fields *f)
+{
+	return (struct person_input){ fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
+				      fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
+				      fields_get(f, "area_code") };
 }
 
 json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored)

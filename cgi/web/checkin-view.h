@@ -24,6 +24,9 @@ const char *form_answer(void *ctx, const char *id);
 /* The declaration part of the form: symptom groups of checkboxes and questions answered by
  * radio buttons, each marked as the request's form answered it, with its error. */
 json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors);
+/* The person's fields of a submitted form (the names the check-in and "my data" forms use);
+ * the strings stay the form's. */
+struct person_input person_input_of(const struct fields *form);
 /* The person's fields as typed (the request's form), else as stored (may be NULL), with the
  * genders and communes to pick. */
 json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored);

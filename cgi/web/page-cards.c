@@ -44,19 +44,11 @@ int page_card(struct app *app, struct request *req, struct response *resp)
 	return rc;
 }
 
-/* The person the phone remembers at {n}, into *p (caller wipes it). Returns 0 or a status. */
-static int remembered_at(struct app *app, struct request *req, struct person *p)
-{
-	uint64_t n;
-	if (!parse_uint(request_param(req, "n"), REMEMBERED_MAX - 1, &n))
-		return 404;
-	return remembered_person(app, req, (size_t)n, p);
-}
-
 static int send_card(struct app *app, struct request *req, struct response *resp, enum card_format format)
 {
 	struct person *p = xcalloc(1, sizeof(*p));
-	int rc = remembered_at(app, req, p);
+	size_t n;
+	int rc = remembered_person_of_route(app, req, &n, p);
 	if (rc == 0 && cards_render(app->layouts, app->keys, req->tenant, p, format, response_body_write, resp) != 0)
 		rc = 500;
 	if (rc == 0) {
@@ -88,7 +80,8 @@ int page_my_card(struct app *app, struct request *req, struct response *resp)
 int page_my_card_reissue(struct app *app, struct request *req, struct response *resp)
 {
 	struct person *p = xcalloc(1, sizeof(*p));
-	int rc = remembered_at(app, req, p);
+	size_t n;
+	int rc = remembered_person_of_route(app, req, &n, p);
 	if (rc == 0) {
 		enum db_status status = people_card_reissue(app->db, req->tenant, &req->actor, p->id);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);

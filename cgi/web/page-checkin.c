@@ -85,7 +85,7 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
 	if (remembered_person(app, req, n, p) == 0 &&
-	    checkins_last_answers(app->db, req->tenant, app->declaration, p->id, &answers) == DB_OK) {
+	    checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id, &answers) == DB_OK) {
 		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,
 			      "one_tap", answers.len > 0);
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
@@ -172,10 +172,8 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	 * while a second tap of the same button is the same one. */
 	char key[160];
 	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
-	struct person_input person = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
-				       fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
-				       fields_get(f, "area_code") };
-	struct form_answers answers = { f, declaration_form_questions(app->declaration) };
+	struct person_input person = person_input_of(f);
+	struct form_answers answers = { f, declaration_form_questions(declaration_for(app->declarations, req->tenant)) };
 	struct checkin_request r = {
 		.venue_id = v.id,
 		.direction = direction,
@@ -192,7 +190,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	enum db_status status = DB_OK;
 	if (!errors.count)
-		status = checkins_record(app->db, req->tenant, app->keys, app->declaration, &req->actor, &r, &errors,
+		status = checkins_record(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant), &req->actor, &r, &errors,
 					 result);
 	json_t *ctx = NULL;
 	if (status != DB_OK) {

@@ -111,14 +111,15 @@ int page_me(struct app *app, struct request *req, struct response *resp)
 	return render(app, req, resp, 200, -1, NULL, NULL);
 }
 
-/* The remembered person the route's {n} names, or 404. */
-static int person_of_route(struct app *app, struct request *req, size_t *n, struct person *p)
+/* The id of the remembered person the route's {n} names (*n its place). Returns 0 or 404. */
+static int person_of_route(struct app *app, struct request *req, size_t *n, int64_t *id)
 {
-	const char *text = request_param(req, "n");
-	if (!text || strlen(text) != 1 || text[0] < '0' || text[0] >= '0' + REMEMBERED_MAX)
-		return 404;
-	*n = (size_t)(text[0] - '0');
-	return remembered_person(app, req, *n, p);
+	struct person *p = xcalloc(1, sizeof(*p));
+	int rc = remembered_person_of_route(app, req, n, p);
+	*id = p->id;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	return rc;
 }
 
 static int back_to_me(struct request *req, struct response *resp, const char *query)
@@ -132,17 +133,11 @@ static int back_to_me(struct request *req, struct response *resp, const char *qu
 int page_me_update(struct app *app, struct request *req, struct response *resp)
 {
 	size_t n;
-	struct person *p = xcalloc(1, sizeof(*p));
-	int rc = person_of_route(app, req, &n, p);
-	int64_t id = p->id;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	int64_t id;
+	int rc = person_of_route(app, req, &n, &id);
 	if (rc)
 		return rc;
-	const struct fields *f = &req->form;
-	struct person_input in = { fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
-				   fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
-				   fields_get(f, "area_code") };
+	struct person_input in = person_input_of(&req->form);
 	struct field_errors errors = { 0 };
 	enum db_status status = people_update(app->db, req->tenant, app->keys, &req->actor, id, &in, &errors);
 	if (status != DB_OK)
@@ -155,11 +150,8 @@ int page_me_update(struct app *app, struct request *req, struct response *resp)
 int page_me_delete(struct app *app, struct request *req, struct response *resp)
 {
 	size_t n;
-	struct person *p = xcalloc(1, sizeof(*p));
-	int rc = person_of_route(app, req, &n, p);
-	int64_t id = p->id;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	int64_t id;
+	int rc = person_of_route(app, req, &n, &id);
 	if (rc)
 		return rc;
 	/* Deleting is for good: only with the box ticked that says so. */
@@ -175,10 +167,8 @@ int page_me_delete(struct app *app, struct request *req, struct response *resp)
 int page_me_forget(struct app *app, struct request *req, struct response *resp)
 {
 	size_t n = REMEMBERED_MAX;
-	struct person *p = xcalloc(1, sizeof(*p));
-	int rc = person_of_route(app, req, &n, p);
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	int64_t id;
+	int rc = person_of_route(app, req, &n, &id);
 	/* A token that no longer holds is forgotten all the same. */
 	if (rc && rc != 404)
 		return rc;

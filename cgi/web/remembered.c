@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/num.h"
 #include "web/cookies.h"
 #include "web/http.h"
 
@@ -52,6 +53,15 @@ int remembered_person(const struct app *app, const struct request *req, size_t n
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	return found && out->device_version == list[n].version ? 0 : 404;
+}
+
+int remembered_person_of_route(const struct app *app, const struct request *req, size_t *n, struct person *out)
+{
+	uint64_t place;
+	if (!parse_uint(request_param(req, "n"), REMEMBERED_MAX - 1, &place))
+		return 404;
+	*n = (size_t)place;
+	return remembered_person(app, req, *n, out);
 }
 
 static void write_cookie(const struct request *req, struct response *resp, const struct remembered *list, size_t n)

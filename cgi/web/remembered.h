@@ -30,6 +30,9 @@ size_t remembered_read(const struct app *app, const struct request *req, struct 
 /* The n-th remembered person (0-based), decrypted, when the token is still current (the person
  * exists and has not had their phones forgotten). Returns 0, 404, or a database status. */
 int remembered_person(const struct app *app, const struct request *req, size_t n, struct person *out);
+/* The same for n written as the route's {n} parameter, a digit; *n gets its value. 404 for
+ * anything that is not one of this phone's places. */
+int remembered_person_of_route(const struct app *app, const struct request *req, size_t *n, struct person *out);
 /* Puts the person first in the cookie (once), dropping the oldest beyond REMEMBERED_MAX. */
 void remembered_add(const struct app *app, const struct request *req, struct response *resp, int64_t person_id,
 		    unsigned version);

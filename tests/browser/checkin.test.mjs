@@ -1,6 +1,7 @@
 // A resident's self check-in on a phone with JavaScript (checkin.js sends the form and shows
 // the answer): from the poster's URL to the green confirmation, then what was stored.
 import { DEMO_VENUE, axeAudit, check, demoVenueCode, sql, sqlValue, url, vaora } from './lib.mjs';
+import { confirmed, fillFirstForm, newPhone, rowsAt } from './resident.mjs';
 
 // A person of this run alone: the phone number is new each run, the name has every kind of
 // Vietnamese diacritic (ư, ơ, ạ, ầ, ễ).
@@ -9,76 +10,34 @@ const GIVEN_NAME = 'Nguyễn';
 const ADDRESS = '12 Hàng Đào, tổ 5';
 const AREA = '00070';
 
-function newPhone() {
-  return `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-}
-
-/** The labelled radio button in the fieldset whose legend is legend. */
-function choice(page, legend, label) {
-  return page.getByRole('group', { name: legend }).getByRole('radio', { name: label, exact: true });
-}
-
-/** Fills the first-time form for NAME with phone, no symptoms, and consent (remembered). */
-async function fillFirstForm(page, phone) {
-  await page.getByLabel('Họ và tên').fill(NAME);
-  await page.getByLabel('Số điện thoại').fill(phone);
-  await page.getByLabel('Năm sinh').fill('1987');
-  await choice(page, 'Giới tính', 'Nữ').check();
-  await page.getByLabel('Số CCCD/CMND').fill('001187012345');
-  await page.getByLabel('Xã, phường nơi ở').selectOption(AREA);
-  await page.getByLabel('Số nhà, đường, thôn, tổ').fill(ADDRESS);
-  // No symptom ticked; the other questions answered.
-  await page.locator('#q-contact').getByRole('radio', { name: 'Không', exact: true }).check();
-  await page.locator('#q-travel').getByRole('radio', { name: 'Không', exact: true }).check();
-  await page.locator('#q-doses').getByRole('radio', { name: '2', exact: true }).check();
-  await page.getByLabel('Tôi đồng ý cung cấp thông tin').check();
-  await page.getByLabel('Ghi nhớ tôi trên điện thoại này').check();
-}
-
-function venueRows(venueId, where = '1') {
-  return Number(sqlValue(`SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01' AND venue_id = ${venueId} AND ${where}`));
+function person(phone) {
+  return { name: NAME, phone, birthYear: '1987', gender: 'Nữ', idNumber: '001187012345', address: ADDRESS, area: AREA };
 }
 
 async function demoVenue(browser) {
   const code = await demoVenueCode(browser);
   const id = sqlValue(`SELECT id FROM vaora_s1.venues WHERE province = '01' AND name = '${DEMO_VENUE}'`);
-  return { code, id, path: `/ha-noi/c/${code}` };
-}
-
-/** Waits for the confirmation and checks it shows a check-in (in) or out; returns its code. */
-async function confirmed(page, direction) {
-  const confirmation = page.locator('#confirmation');
-  await confirmation.waitFor();
-  check(await confirmation.getAttribute('class') === 'confirm green', `class ${await confirmation.getAttribute('class')}`);
-  check(await confirmation.getAttribute('data-direction') === direction, `not "${direction}"`);
-  check(await page.locator('.confirm-venue').innerText() === DEMO_VENUE, 'venue on the confirmation');
-  const name = await page.locator('.confirm-name').innerText();
-  check(name === GIVEN_NAME, `name ${JSON.stringify(name)}`);
-  const label = (await page.locator('.confirm-direction').innerText()).toUpperCase();
-  check(label === (direction === 'in' ? 'ĐÃ VÀO' : 'ĐÃ RA'), `direction reads ${JSON.stringify(label)}`);
-  const code = (await page.locator('#check-code').innerText()).trim();
-  check(/^[A-Z0-9]{4}$/.test(code), `check code ${JSON.stringify(code)}`);
-  return code;
+  return { code, id, name: DEMO_VENUE, path: `/ha-noi/c/${code}` };
 }
 
 export async function test_first_checkin_from_the_poster_url(t) {
   const { page } = t;
   const venue = await demoVenue(t.browser);
   const phone = newPhone();
-  const before = venueRows(venue.id);
+  const before = rowsAt(venue);
 
   // The poster's QR holds the URL in upper case (QR alphanumeric mode); a camera opens it as is.
   const r = await page.goto(url(`/HA-NOI/C/${venue.code}`));
   check(r.status() === 200, `poster URL: status ${r.status()}`);
   check(await page.locator('h1').innerText() === DEMO_VENUE, 'not the venue\'s page');
   await axeAudit(page);
-  await fillFirstForm(page, phone);
+  await fillFirstForm(page, person(phone));
   await page.getByRole('button', { name: 'Vào', exact: true }).click();
-  const checkCode = await confirmed(page, 'in');
+  const checkCode = await confirmed(page, venue, 'in', GIVEN_NAME);
   await axeAudit(page);
 
   // One row, as the confirmation says.
-  check(venueRows(venue.id) === before + 1, `${venueRows(venue.id) - before} rows added`);
+  check(rowsAt(venue) === before + 1, `${rowsAt(venue) - before} rows added`);
   const [personId, direction, method, amber, storedCode] = sql(`SELECT person_id, direction, method, amber, check_code`
     + ` FROM vaora_s1.checkins WHERE province = '01' AND venue_id = ${venue.id} ORDER BY id DESC LIMIT 1`)[0];
   check(direction === 'in' && method === 'self' && amber === '0' && storedCode === checkCode,
@@ -99,9 +58,9 @@ export async function test_remembered_person_checks_out_with_one_tap(t) {
   const venue = await demoVenue(t.browser);
   const phone = newPhone();
   await page.goto(url(venue.path));
-  await fillFirstForm(page, phone);
+  await fillFirstForm(page, person(phone));
   await page.getByRole('button', { name: 'Vào', exact: true }).click();
-  await confirmed(page, 'in');
+  await confirmed(page, venue, 'in', GIVEN_NAME);
   const personId = sqlValue(`SELECT person_id FROM vaora_s1.checkins WHERE province = '01' AND venue_id = ${venue.id}`
     + ' ORDER BY id DESC LIMIT 1');
 
@@ -111,9 +70,9 @@ export async function test_remembered_person_checks_out_with_one_tap(t) {
   check(await known.count() === 1, 'the remembered person is not offered');
   await axeAudit(page);
   await known.getByRole('button', { name: 'Ra', exact: true }).click();
-  await confirmed(page, 'out');
-  check(venueRows(venue.id, `person_id = ${personId}`) === 2, 'rows of the person');
-  check(venueRows(venue.id, `person_id = ${personId} AND direction = 'out' AND method = 'self'`) === 1, 'no check-out row');
+  await confirmed(page, venue, 'out', GIVEN_NAME);
+  check(rowsAt(venue, `person_id = ${personId}`) === 2, 'rows of the person');
+  check(rowsAt(venue, `person_id = ${personId} AND direction = 'out' AND method = 'self'`) === 1, 'no check-out row');
 }
 
 export async function test_offline_checkin_is_queued_and_sent_once(t) {
@@ -121,17 +80,17 @@ export async function test_offline_checkin_is_queued_and_sent_once(t) {
   const venue = await demoVenue(t.browser);
   const phone = newPhone();
   await page.goto(url(venue.path));
-  await fillFirstForm(page, phone);
-  const before = venueRows(venue.id);
+  await fillFirstForm(page, person(phone));
+  const before = rowsAt(venue);
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Vào', exact: true }).click();
   const queued = page.locator('#queue-status');
   await queued.waitFor();
   check((await queued.innerText()).startsWith('Chưa gửi được vì mất kết nối.'), `status reads ${await queued.innerText()}`);
-  check(venueRows(venue.id) === before, 'a row was stored while offline');
+  check(rowsAt(venue) === before, 'a row was stored while offline');
   check(await page.evaluate(() => JSON.parse(localStorage.getItem('vaora.queue') || '[]').length) === 1, 'not queued');
   await context.setOffline(false);
-  await confirmed(page, 'in');
-  check(venueRows(venue.id) === before + 1, `${venueRows(venue.id) - before} rows after the network came back`);
+  await confirmed(page, venue, 'in', GIVEN_NAME);
+  check(rowsAt(venue) === before + 1, `${rowsAt(venue) - before} rows after the network came back`);
   check(await page.evaluate(() => localStorage.getItem('vaora.queue')) === null, 'the queue was not emptied');
 }

@@ -3,14 +3,17 @@ form, its one validation with messages beside the fields, exactly-once submissio
 remembered people and their one tap, the two-minute rule and queued times with the settable
 clock, the confirmation, and "my data" (view, correct, delete, forget). Every test checks what
 was stored, in the database or through `vaora people show`."""
+import concurrent.futures
 import gzip
 import os
+import json
 import re
+import signal
 import time
 import urllib.parse
 
 import fixtures
-from harness import Browser, check, logged_in
+from harness import Browser, check, logged_in, poll
 
 NAME = "Nguyễn Thị Ánh Tuyết"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -22,6 +25,10 @@ ERRORS = re.compile(r'<p class="error" id="err-([a-z_]+)">([^<]+)</p>')
 
 def rows(stack, where):
     return int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01' AND {where}"))
+
+
+def people(stack):
+    return int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"))
 
 
 def set_clock(stack, seconds):
@@ -143,6 +150,21 @@ def test_first_checkin_confirms_and_stores_once(stack):
     out = r.stdout.decode()
     check(r.returncode == 0 and f"name: {NAME}\n" in out and "commune: 00070" in out and "gender: female" in out,
           out)
+
+
+def test_simultaneous_double_submissions_are_one(stack):
+    """A double tap on a slow network: the same form several times at once, on several workers."""
+    venue = Venue(stack, "Cửa hàng Tạ Hiện")
+    phone = Phone(stack)
+    page = phone.open(venue, "?new=1")
+    fields = {"full_name": "Bùi Thị Nga", "contact": "no", "travel": "no", "doses": "1", "consent": "1"}
+    people_before = people(stack)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: phone.submit(venue, page, fields), range(6)))
+    codes = {confirmation(r)[0] for r in answers}
+    check(len(codes) == 1, f"different confirmations: {codes}")
+    check(rows(stack, f"venue_id = {venue.id}") == 1, f"{rows(stack, f'venue_id = {venue.id}')} rows")
+    check(people(stack) == people_before + 1, "the duplicates that lost left people behind")
 
 
 def test_in_then_out_from_one_page_is_two(stack):
@@ -292,3 +314,40 @@ def test_my_data_view_correct_delete_and_forget(stack):
     check(r.status == 303 and "vaora_people_01" not in phone.cookies, "forget")
     check('id="full_name"' in phone.open(venue).text, "a forgotten person still gets one tap")
     check(stack.vaora("people", "show", "--province", "01", "--phone", "0912000333").returncode == 0, "data kept")
+
+
+def test_a_province_asks_its_own_questions(stack):
+    """declaration-{slug}.json beside the default file: Hồ Chí Minh adds a question, Hà Nội
+    keeps the default; a reload (SIGHUP) takes it, no rebuild."""
+    forms = os.path.join(stack.templates, "forms")
+    with open(os.path.join(forms, "declaration.json"), encoding="utf-8") as f:
+        own = json.load(f)
+    own["version"] = 7
+    own["questions"].append({"id": "market", "kind": "yesno", "amber": False,
+                             "vi": "Đi chợ đầu mối Bình Điền trong 14 ngày qua", "en": "Went to Bình Điền market"})
+    path = os.path.join(forms, "declaration-ho-chi-minh.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(own, f, ensure_ascii=False)
+    hcm = fixtures.add_venue(stack, "79", "Chợ Bến Thành", "26734")
+    _, otp = fixtures.add_account(stack, "79", "province-admin", "hcm.forms.admin")
+    admin = fixtures.login_with_new_password(stack, "ho-chi-minh", "hcm.forms.admin", otp)
+    code = fixtures.venue_code(admin, hcm, "ho-chi-minh")
+    try:
+        os.kill(stack.pid("vaora"), signal.SIGHUP)
+        took = poll(lambda: "Bình Điền" in stack.get(f"/ho-chi-minh/c/{code}").text, 10)
+        check(took is not None, "Hồ Chí Minh's own question never showed")
+        check("Bình Điền" not in Phone(stack).open(Venue(stack, "Chợ Long Biên")).text, "Hà Nội got it too")
+        phone = Phone(stack)
+        page = phone.get(f"/ho-chi-minh/c/{code}?new=1")
+        data = {"csrf": CSRF.search(page.text).group(1), "key": KEY.search(page.text).group(1), "direction": "in",
+                "full_name": "Trương Văn Tài", "contact": "no", "travel": "no", "doses": "2", "consent": "1"}
+        r = phone.request("POST", f"/ho-chi-minh/c/{code}", body=urllib.parse.urlencode(data))
+        check(r.status == 400 and "market" in dict(ERRORS.findall(r.text)), "its own question was not required")
+        data["market"] = "no"
+        data["csrf"] = CSRF.search(r.text).group(1)
+        confirmation(phone.request("POST", f"/ho-chi-minh/c/{code}", body=urllib.parse.urlencode(data)))
+        stored = fixtures.sql(stack, f"SELECT answers, form_version FROM vaora_s2.checkins WHERE venue_id = {hcm}")
+        check("market=no" in stored and stored.endswith("\t7"), stored)
+    finally:
+        os.remove(path)
+        os.kill(stack.pid("vaora"), signal.SIGHUP)
