@@ -359,10 +359,11 @@ static int job_checkins_import(struct db *db, const struct config *c, const stru
 	const struct tenant *t = province_option(c, argc, argv);
 	if (!t)
 		return 1;
-	char err[1024], form_path[4096];
-	snprintf(form_path, sizeof(form_path), "%s/forms/declaration.json", c->templates_dir);
-	struct declaration_form *form = declaration_form_load(form_path, err, sizeof(err));
-	struct views *views = form ? views_load(c->templates_dir, err, sizeof(err)) : NULL;
+	char err[1024], forms_dir[4096];
+	snprintf(forms_dir, sizeof(forms_dir), "%s/forms", c->templates_dir);
+	struct declarations *declarations = declarations_load(forms_dir, c, err, sizeof(err));
+	const struct declaration_form *form = declarations ? declaration_for(declarations, t) : NULL;
+	struct views *views = declarations ? views_load(c->templates_dir, err, sizeof(err)) : NULL;
 	struct buf text = BUF_INIT;
 	struct actor actor;
 	struct paper_import_result result = { 0 };
@@ -402,7 +403,7 @@ out:
 	paper_import_result_free(&result);
 	buf_free(&text);
 	views_free(views);
-	declaration_form_free(form);
+	declarations_free(declarations);
 	return rc;
 }
 

@@ -8,10 +8,10 @@
 #include "domain/paper-import.h"
 #include "web/views.h"
 
-static json_t *header_view(const struct app *app)
+static json_t *header_view(const struct app *app, const struct request *req)
 {
 	struct buf header = BUF_INIT;
-	paper_import_header(app->declaration, &header);
+	paper_import_header(declaration_for(app->declarations, req->tenant), &header);
 	json_t *v = json_string(buf_str(&header));
 	buf_free(&header);
 	return v;
@@ -20,7 +20,7 @@ static json_t *header_view(const struct app *app)
 static int render(struct app *app, struct request *req, struct response *resp, int status, json_t *ctx)
 {
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "imports_title")));
-	json_object_set_new(ctx, "header", header_view(app));
+	json_object_set_new(ctx, "header", header_view(app, req));
 	const char *venue = fields_get(&req->form, "venue");
 	json_object_set_new(ctx, "venue", json_string(venue ? venue : ""));
 	int rc = views_page(app->views, req, resp, status, "imports", ctx);
@@ -35,8 +35,7 @@ int page_imports(struct app *app, struct request *req, struct response *resp)
 
 int page_imports_template(struct app *app, struct request *req, struct response *resp)
 {
-	(void)req;
-	paper_import_template(app->declaration, &resp->body);
+	paper_import_template(declaration_for(app->declarations, req->tenant), &resp->body);
 	response_content_type(resp, "text/csv; charset=utf-8");
 	response_header(resp, "Content-Disposition", "attachment; filename=\"vaora-to-khai-giay.csv\"");
 	return 0;
@@ -69,7 +68,7 @@ int page_imports_upload(struct app *app, struct request *req, struct response *r
 		return render(app, req, resp, 400, ctx);
 	}
 	struct paper_import_result result;
-	enum db_status status = paper_import(app->db, req->tenant, app->keys, app->declaration, &req->actor,
+	enum db_status status = paper_import(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant), &req->actor,
 					     fields_get(&req->form, "venue"), file->data, file->len, NULL, NULL, &result);
 	int http = 200;
 	if (result.file_error) {
