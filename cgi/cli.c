@@ -182,6 +182,7 @@ int cli_main(const char *config_path, int argc, char **argv)
 	if (strcmp(cmd, "check-config") == 0 && argc == 1)
 		return cmd_check_config(config_path);
 	if (strcmp(cmd, "account") == 0 || strcmp(cmd, "areas") == 0 || strcmp(cmd, "people") == 0 || strcmp(cmd, "posters") == 0 ||
+	    strcmp(cmd, "checkins") == 0 ||
 	    strcmp(cmd, "secret") == 0) {
 		int rc = cli_jobs(config_path, argc, argv);
 		if (rc != 2)

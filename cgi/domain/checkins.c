@@ -16,7 +16,7 @@
 /* Idempotency keys as clients make them: a UUID or 16+ random characters. */
 #define KEY_MIN 16
 #define KEY_MAX 128
-#define KEY_HASH_BYTES 16
+#define KEY_HASH_BYTES CHECKIN_KEY_BYTES
 
 const char *const checkin_direction_names[] = {
 	[DIRECTION_IN] = "in",		/* DIRECTION_IN */
@@ -49,6 +49,8 @@ enum checkin_sql {
 	CHECKIN_INSERT,		/* CHECKIN_INSERT */
 	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
 	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
+	CHECKIN_KEY_CLAIM,	/* CHECKIN_KEY_CLAIM */
+	CHECKIN_KEY_POINT,	/* CHECKIN_KEY_POINT */
 };
 
 #define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
@@ -74,6 +76,12 @@ static const char *const checkin_sql[] = {
 	[CHECKIN_DECLARED_FOR] = "SELECT person_id FROM checkins WHERE province = {province} AND day >= ?"
 				 " AND venue_id = ? AND filed_by = ? AND method = ?"
 				 " GROUP BY person_id ORDER BY MAX(pressed_at) DESC LIMIT ?",
+	/* A key nobody holds yet, claimed before anything else is written: one affected row when it
+	 * is new, none when an earlier import (committed, or waited for) holds it. */
+	[CHECKIN_KEY_CLAIM] = "INSERT INTO checkin_keys (province, idem_key, received_at) VALUES ({province}, ?, ?)"
+			      " ON DUPLICATE KEY UPDATE idem_key = idem_key",
+	[CHECKIN_KEY_POINT] = "UPDATE checkin_keys SET checkin_day = ?, checkin_id = ?"
+			      " WHERE province = {province} AND idem_key = ?",
 };
 
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
@@ -404,5 +412,72 @@ enum db_status checkins_declared_for(struct db *db, const struct tenant *t, cons
 			(*n)++;
 	}
 	free(ids);
+	return status;
+}
+
+void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int64_t venue_id, const char *identity,
+			int64_t pressed_us, const char *direction, uint8_t out[CHECKIN_KEY_BYTES])
+{
+	/* Under the first lookup key, not the current one: a re-upload after a rotation must find
+	 * the same key. An HMAC, so the stored key says nothing about the person without the secret. */
+	uint8_t key[KEY_BYTES], mac[CRYPTO_SHA256_BYTES];
+	struct buf msg = BUF_INIT;
+	keyring_key(keys, KEY_LOOKUP, 1, t->code, key);
+	buf_printf(&msg, "paper:%s:%lld:%s:%lld:%s", t->code, (long long)venue_id, identity,
+		   (long long)(pressed_us / (60 * 1000000LL)), direction);
+	crypto_hmac_sha256(key, sizeof(key), msg.data, msg.len, mac);
+	memcpy(out, mac, CHECKIN_KEY_BYTES);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(msg.data, msg.len);
+	buf_free(&msg);
+}
+
+enum db_status checkins_claim_key_within(struct db *db, const struct tenant *t, const uint8_t key[CHECKIN_KEY_BYTES],
+					 bool *fresh)
+{
+	struct db_query *q;
+	*fresh = false;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_CLAIM, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)key, CHECKIN_KEY_BYTES);
+	db_bind_time(q, clock_now_us());
+	status = db_execute(q);
+	*fresh = status == DB_OK && db_affected_rows(q) == 1;
+	db_query_free(q);
+	return status;
+}
+
+enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
+					    const struct declaration_form *form, const struct actor *actor,
+					    const struct checkin_paper *paper, bool *recorded)
+{
+	struct checkin_request req = { .venue_id = paper->venue_id, .direction = paper->direction,
+				       .method = METHOD_PAPER, .person_id = paper->person_id };
+	struct checkin_result recent = { 0 };
+	char day[11], recent_day[11], code[5];
+	bool found = false;
+	int64_t id = 0, received = clock_now_us();
+	*recorded = false;
+	vn_date_format(vn_date_of((time_t)(paper->pressed_us / 1000000)), day);
+	enum db_status status = DB_OK;
+	if (!paper->person_new)
+		status = find_recent(db, t, &req, paper->person_id, paper->pressed_us, &recent, recent_day, &found);
+	if (status == DB_OK && !found) {
+		new_check_code(code);
+		status = insert_checkin(db, t, form, actor, &req, paper->person_id, day, paper->answers, paper->amber,
+					paper->pressed_us, received, "", code, &id);
+		*recorded = status == DB_OK;
+	}
+	struct db_query *q;
+	if (status == DB_OK)
+		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_POINT, &q);
+	if (status == DB_OK) {
+		db_bind_string(q, found ? recent_day : day);
+		db_bind_int(q, found ? recent.id : id);
+		db_bind_text(q, (const char *)paper->key, CHECKIN_KEY_BYTES);
+		status = db_execute(q);
+		db_query_free(q);
+	}
 	return status;
 }

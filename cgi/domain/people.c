@@ -352,23 +352,17 @@ enum db_status people_check_area(struct db *db, const struct tenant *t, const st
 	return status;
 }
 
-enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct actor *actor, const struct person_input *input,
-				    struct field_errors *errors, int64_t *id)
+/* Stores a validated person with their consent, without an audit entry of its own. */
+static enum db_status insert_person(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct clean_person *c, int64_t *id)
 {
-	struct clean_person c;
 	struct sealed_person sealed = { 0 };
-	*id = 0;
-	person_validate(input, &c, errors);
-	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
-	if (status != DB_OK || errors->count)
-		goto out;
-	seal_person(t, keys, &c, &sealed);
+	seal_person(t, keys, c, &sealed);
 	int64_t now = clock_now_us();
 	struct db_query *q;
-	status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
 	if (status == DB_OK) {
-		bind_person(q, &c, &sealed);
+		bind_person(q, c, &sealed);
 		db_bind_int(q, CONSENT_NOTICE_VERSION);
 		db_bind_time(q, now);
 		db_bind_time(q, now);
@@ -377,6 +371,21 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 			*id = (int64_t)db_insert_id(q);
 		db_query_free(q);
 	}
+	sealed_person_free(&sealed);
+	return status;
+}
+
+enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct actor *actor, const struct person_input *input,
+				    struct field_errors *errors, int64_t *id)
+{
+	struct clean_person c;
+	*id = 0;
+	person_validate(input, &c, errors);
+	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
+	if (status != DB_OK || errors->count)
+		goto out;
+	status = insert_person(db, t, keys, &c, id);
 	char object[48];
 	person_object(*id, object);
 	if (status == DB_OK)
@@ -385,7 +394,6 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 		*id = 0;
 out:
 	clean_person_free(&c);
-	sealed_person_free(&sealed);
 	return status;
 }
 
@@ -585,4 +593,58 @@ void people_given_name_of(const char *full_name, char *out, size_t cap)
 	const char *last = strrchr(clean, ' ');
 	snprintf(out, cap, "%s", last ? last + 1 : clean);
 	free(clean);
+}
+
+/* People one phone may be shared by (a family, an elder's carer): enough to find the one with
+ * the same name. */
+#define PEOPLE_PER_PHONE_MAX 8
+
+enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct person_input *input, struct field_errors *errors, int64_t *id,
+				     bool *created)
+{
+	struct clean_person c;
+	*id = 0;
+	*created = false;
+	person_validate(input, &c, errors);
+	enum db_status status = DB_OK;
+	if (errors->count)
+		goto out;
+	struct person *found = xcalloc(PEOPLE_PER_PHONE_MAX, sizeof(*found));
+	size_t n = 0;
+	if (c.id_number[0]) {
+		status = find_by_index(db, t, keys, "id_number", c.id_number, found, 1, &n);
+		if (status == DB_OK && n)
+			*id = found[0].id;
+	} else if (c.phone[0]) {
+		/* People who share one phone are different people: the name tells them apart. */
+		status = find_by_index(db, t, keys, "phone", c.phone, found, PEOPLE_PER_PHONE_MAX, &n);
+		for (size_t i = 0; status == DB_OK && i < n && !*id; i++)
+			if (strcmp(found[i].full_name, c.full_name) == 0)
+				*id = found[i].id;
+	}
+	crypto_wipe(found, PEOPLE_PER_PHONE_MAX * sizeof(*found));
+	free(found);
+	if (status == DB_OK && !*id) {
+		status = insert_person(db, t, keys, &c, id);
+		*created = status == DB_OK;
+	}
+out:
+	clean_person_free(&c);
+	return status;
+}
+
+void people_identity(const struct person_input *input, struct buf *out)
+{
+	struct clean_person c;
+	struct field_errors ignored = { 0 };
+	person_validate(input, &c, &ignored);
+	buf_reset(out);
+	if (c.id_number[0])
+		buf_printf(out, "id:%s", c.id_number);
+	else if (c.phone[0])
+		buf_printf(out, "phone:%s|name:%s", c.phone, c.full_name);
+	else
+		buf_printf(out, "name:%s|year:%d", c.full_name, c.birth_year);
+	clean_person_free(&c);
 }

@@ -38,6 +38,8 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "can_accounts", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER));
 	json_object_set_new(ctx, "can_venues", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER ||
 							   r == ROLE_VENUE_MANAGER));
+	json_object_set_new(ctx, "can_import", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER ||
+							   r == ROLE_VOLUNTEER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	int rc = desk_venues(app, req, ctx);

@@ -42,6 +42,9 @@ int page_venue_reissue(struct app *app, struct request *req, struct response *re
 /* page-posters.c */
 int page_venue_poster(struct app *app, struct request *req, struct response *resp);
 int page_posters_bulk(struct app *app, struct request *req, struct response *resp);
+int page_imports(struct app *app, struct request *req, struct response *resp);
+int page_imports_template(struct app *app, struct request *req, struct response *resp);
+int page_imports_upload(struct app *app, struct request *req, struct response *resp);
 /* page-register.c */
 int page_register_form(struct app *app, struct request *req, struct response *resp);
 int page_register(struct app *app, struct request *req, struct response *resp);

@@ -8,6 +8,9 @@
 #define BODY_NONE 0
 /* Ordinary forms: a declaration is the largest, a few KB. */
 #define BODY_FORM (16 * 1024)
+/* A CSV of paper declarations: ~150 bytes a row, so some 25,000 rows; a larger backlog goes
+ * through `vaora checkins import`. Below nginx's client_max_body_size, so the 413 is ours. */
+#define BODY_UPLOAD (4 * 1024 * 1024)
 
 #define OPERATOR ROLE_BIT(ROLE_OPERATOR)
 #define ADMIN ROLE_BIT(ROLE_PROVINCE_ADMIN)
@@ -131,6 +134,13 @@ const struct route routes[] = {
 	  SCOPE_VENUE_DESK, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/venues/{id}/gate/scans", page_gate_scan, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,
 	  SCOPE_VENUE_DESK, POOL_FAST, BODY_FORM, false },
+
+	{ HTTP_GET, "/{province}/imports", page_imports, ADMIN | OFFICER | VOLUNTEER, true, SCOPE_NONE, POOL_FAST,
+	  BODY_NONE, false },
+	{ HTTP_GET, "/{province}/imports/template.csv", page_imports_template, ADMIN | OFFICER | VOLUNTEER, true,
+	  SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/imports", page_imports_upload, ADMIN | OFFICER | VOLUNTEER, true, SCOPE_NONE,
+	  POOL_SLOW, BODY_UPLOAD, false },
 
 	{ HTTP_GET, "/{province}/api-tokens", page_tokens, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/api-tokens", page_token_create, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },

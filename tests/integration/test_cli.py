@@ -33,6 +33,7 @@ def test_routes_prints_the_table_and_slow_locations(stack):
     r = stack.vaora("routes", "--nginx")
     check(r.stdout.decode().splitlines() == ["location ~ ^/[^/]+/posters$ { include vaora-slow.conf; }",
                                              "location ~ ^/[^/]+/venues/[^/]+/proxy/cards$ { include vaora-slow.conf; }",
+                                             "location ~ ^/[^/]+/imports$ { include vaora-slow.conf; }",
                                              "location ~ ^/_test/sleep$ { include vaora-slow.conf; }"], r.stdout)
 
 
