@@ -39,6 +39,8 @@ const char *const audit_action_names[] = {
 	[AUDIT_POSTERS_BULK] = "posters-bulk",		/* AUDIT_POSTERS_BULK */
 	[AUDIT_CARDS_PRINT] = "cards-print",		/* AUDIT_CARDS_PRINT */
 	[AUDIT_PAPER_IMPORT] = "paper-import",		/* AUDIT_PAPER_IMPORT */
+	[AUDIT_HANDOVER_CREATE] = "handover-create",	/* AUDIT_HANDOVER_CREATE */
+	[AUDIT_HANDOVER_REDEEM] = "handover-redeem",	/* AUDIT_HANDOVER_REDEEM */
 };
 
 enum audit_sql {

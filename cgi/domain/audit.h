@@ -41,6 +41,8 @@ enum audit_action {
 	AUDIT_POSTERS_BULK,	/* AUDIT_POSTERS_BULK */
 	AUDIT_CARDS_PRINT,	/* AUDIT_CARDS_PRINT: a volunteer printed cards of people they declared for */
 	AUDIT_PAPER_IMPORT,	/* AUDIT_PAPER_IMPORT: one entry per file, with its counts */
+	AUDIT_HANDOVER_CREATE,	/* AUDIT_HANDOVER_CREATE: a volunteer made a hand-over code */
+	AUDIT_HANDOVER_REDEEM,	/* AUDIT_HANDOVER_REDEEM: a phone took a hand-over code */
 	AUDIT_ACTION_COUNT,
 };
 

@@ -22,8 +22,12 @@ static const char short_code_label[] = "Không quét được? Nhập mã địa
 void posters_group_code(const char *token, char *out, size_t cap)
 {
 	size_t n = 0, len = strlen(token);
-	for (size_t i = 0; i < len && n + 2 < cap; i++) {
-		if (i && i % POSTER_CODE_GROUP == 0)
+	for (size_t i = 0; i < len; i++) {
+		bool dash = i && i % POSTER_CODE_GROUP == 0;
+		/* The character, its dash and the NUL must fit. */
+		if (n + dash + 2 > cap)
+			break;
+		if (dash)
 			out[n++] = '-';
 		out[n++] = token[i];
 	}

@@ -4,17 +4,21 @@
  * The venue is picked once (the URL); every check-in records the volunteer's account. */
 #include "web/pages.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "adapters/crypto.h"
+#include "base/encode.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
 #include "domain/cards.h"
 #include "domain/checkins.h"
+#include "domain/handover.h"
 #include "domain/people.h"
 #include "domain/person-token.h"
+#include "domain/posters.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
 #include "web/checkin-view.h"
@@ -66,7 +70,7 @@ static int desk_venue(struct app *app, struct request *req, struct venue *v)
 	return v->active ? 0 : 410;
 }
 
-/* "/{slug}/venues/{id}/proxy" followed by tail ("", "/find", "/cards"). */
+/* "/{slug}/venues/{id}/proxy" followed by tail ("", "/find", "/cards", "/handover"). */
 static void proxy_path(const struct request *req, const struct venue *v, const char *tail, char *out, size_t cap)
 {
 	snprintf(out, cap, "/%s/venues/%lld/proxy%s", req->tenant->slug, (long long)v->id, tail);
@@ -140,10 +144,11 @@ static int declared_view(struct app *app, struct request *req, const struct venu
 static int proxy_page(struct app *app, struct request *req, struct response *resp, int status,
 		      const struct venue *venue, struct proxy_view *v)
 {
-	char action[128], find_action[128], cards_action[128];
+	char action[128], find_action[128], cards_action[128], handover_action[128];
 	proxy_path(req, venue, "", action, sizeof(action));
 	proxy_path(req, venue, "/find", find_action, sizeof(find_action));
 	proxy_path(req, venue, "/cards", cards_action, sizeof(cards_action));
+	proxy_path(req, venue, "/handover", handover_action, sizeof(handover_action));
 	json_t *declared;
 	int rc = declared_view(app, req, venue, &declared);
 	if (rc) {
@@ -155,6 +160,7 @@ static int proxy_page(struct app *app, struct request *req, struct response *res
 				find_action, "cards_action", cards_action, "declared", declared, "has_declared",
 				json_array_size(declared) > 0, "focus_find", v->focus == FOCUS_FIND);
 	json_object_set_new(ctx, "venue", json_pack("{s:s, s:s}", "name", venue->name, "address", venue->address));
+	json_object_set_new(ctx, "handover_action", json_string(handover_action));
 	json_object_set_new(ctx, "form", form_view(app, req, v, action));
 	if (v->done)
 		json_object_set_new(ctx, "done", json_incref(v->done));
@@ -385,6 +391,77 @@ int page_proxy_cards(struct app *app, struct request *req, struct response *resp
 		response_content_type(resp, "application/pdf");
 		response_header(resp, "Content-Disposition", disposition);
 		response_header(resp, "Cache-Control", "private, no-store");
+	}
+	crypto_wipe(people, DECLARED_FOR_MAX * sizeof(*people));
+	free(people);
+	return rc;
+}
+
+static int append_to_buf(void *ctx, const unsigned char *data, size_t n)
+{
+	buf_append(ctx, (const char *)data, n);
+	return 0;
+}
+
+/* A QR of text as an <img> source: SVG from the poster renderer, inline, so the one-time code
+ * is never a URL of ours that a log or a cache could keep. NULL when rendering failed. */
+static json_t *qr_image_source(struct app *app, const char *text)
+{
+	struct buf svg = BUF_INIT, src = BUF_INIT;
+	json_t *values = json_pack("{s:s}", "qr", text), *out = NULL;
+	bool unknown;
+	if (posters_render_page(app->layouts, "qr", RENDER_SVG, 0, values, append_to_buf, &svg, &unknown) == 0) {
+		buf_puts(&src, "data:image/svg+xml;base64,");
+		base64_encode(&src, svg.data, svg.len);
+		out = json_string(buf_str(&src));
+	}
+	json_decref(values);
+	buf_free(&svg);
+	buf_free(&src);
+	return out;
+}
+
+/* A hand-over of one person the actor declared for here to the person's own phone: a
+ * single-use code shown as a QR the phone scans (any other id is ignored: the list is the
+ * permission). */
+int page_proxy_handover(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue venue;
+	int rc = desk_venue(app, req, &venue);
+	if (rc)
+		return rc;
+	struct person *people = xcalloc(DECLARED_FOR_MAX, sizeof(*people));
+	size_t n;
+	const struct person *chosen = NULL;
+	enum db_status status = checkins_declared_for(app->db, req->tenant, app->keys, &req->actor, venue.id, people,
+						      DECLARED_FOR_MAX, &n);
+	for (size_t i = 0; status == DB_OK && i < n && !chosen; i++)
+		if (picked(&req->form, people[i].id))
+			chosen = &people[i];
+	char code[HANDOVER_CODE_LEN + 1];
+	if (status == DB_OK && chosen)
+		status = handover_create(app->db, req->tenant, &req->actor, chosen->id, code);
+	if (status != DB_OK) {
+		rc = http_status_for_db(status);
+	} else if (!chosen) {
+		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
+		rc = proxy_page(app, req, resp, 400, &venue, &v);
+	} else {
+		char url[256], grouped[POSTER_CODE_CAP(HANDOVER_CODE_LEN)], back[128];
+		snprintf(url, sizeof(url), "%s/%s/h/%s", req->tenant->base_url, req->tenant->slug, code);
+		/* Upper case: the whole URL in QR alphanumeric mode, a small code. */
+		for (char *p = url; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		posters_group_code(code, grouped, sizeof(grouped));
+		proxy_path(req, &venue, "", back, sizeof(back));
+		json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:i}", "title",
+					views_message(app->views, req->lang, "handover_title"), "person_name",
+					chosen->full_name, "code", grouped, "back", back, "minutes", HANDOVER_MINUTES);
+		json_t *qr = qr_image_source(app, url);
+		if (qr)
+			json_object_set_new(ctx, "qr", qr);
+		rc = views_page(app->views, req, resp, 200, "handover", ctx);
+		json_decref(ctx);
 	}
 	crypto_wipe(people, DECLARED_FOR_MAX * sizeof(*people));
 	free(people);

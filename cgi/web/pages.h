@@ -70,6 +70,10 @@ int page_proxy(struct app *app, struct request *req, struct response *resp);
 int page_proxy_find(struct app *app, struct request *req, struct response *resp);
 int page_proxy_submit(struct app *app, struct request *req, struct response *resp);
 int page_proxy_cards(struct app *app, struct request *req, struct response *resp);
+int page_proxy_handover(struct app *app, struct request *req, struct response *resp);
+/* page-handover.c: a resident's phone takes the hand-over code a volunteer showed */
+int page_handover(struct app *app, struct request *req, struct response *resp);
+int page_handover_take(struct app *app, struct request *req, struct response *resp);
 /* page-staff.c: volunteers of a venue */
 int page_venue_staff(struct app *app, struct request *req, struct response *resp);
 int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);

@@ -77,6 +77,15 @@ const struct route routes[] = {
 	{ HTTP_GET, "/{province}/r/{card}", page_card, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/R/{card}", page_card, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
+	/* A hand-over code's QR holds the URL in upper case, like posters and cards. */
+	{ HTTP_GET, "/{province}/h/{code}", page_handover, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_GET, "/{province}/H/{code}", page_handover, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_POST, "/{province}/h/{code}", page_handover_take, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
+	  false },
+	{ HTTP_POST, "/{province}/H/{code}", page_handover_take, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
+	  false },
 	{ HTTP_GET, "/{province}/me", page_me, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/me/{n}/update", page_me_update, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
 	  false },
@@ -128,6 +137,8 @@ const struct route routes[] = {
 	  BODY_FORM, false },
 	{ HTTP_POST, "/{province}/venues/{id}/proxy/cards", page_proxy_cards, DESK, true, SCOPE_VENUE_DESK, POOL_SLOW,
 	  BODY_FORM, false },
+	{ HTTP_POST, "/{province}/venues/{id}/proxy/handover", page_proxy_handover, DESK, true, SCOPE_VENUE_DESK,
+	  POOL_FAST, BODY_FORM, false },
 
 	/* Gate mode: the venue's managers and volunteers, and who oversees it. */
 	{ HTTP_GET, "/{province}/venues/{id}/gate", page_gate, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,

@@ -189,3 +189,63 @@ def test_a_sheet_of_cards_decodes_to_cards_that_open(stack):
         m = CARD_URL.match(url)
         check(m, ("not a card URL", url))
         check(stranger.get(m.group(1)).status == 200, ("card does not open", url))
+
+
+def test_a_person_is_handed_over_to_their_own_phone_once(stack):
+    desk = Desk(stack)
+    name = "Hà Thị Chuyển Máy"
+    check(desk.declare(name, phone=new_phone()).status == 200, "declare")
+    person = person_of_last_checkin(stack, desk.venue)
+    r = desk.b.post_form(desk.path + "/handover", {"person": str(person)}, csrf_page=desk.path)
+    check(r.status == 200 and "Hà Thị Chuyển Máy" in r.text, (r.status, r.text[:300]))
+    code = re.search(r'id="handover-code">([A-Z2-7-]+)<', r.text).group(1)
+    qr = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', r.text)
+    check(qr, "no QR on the hand-over page")
+    # The QR holds the phone's URL, in upper case; its SVG is drawn by the poster renderer.
+    svg = os.path.join(stack.dir, "handover.svg")
+    with open(svg, "wb") as f:
+        f.write(__import__("base64").b64decode(qr.group(1)))
+    png = os.path.join(stack.dir, "handover.png")
+    run("rsvg-convert", "-w", "400", "-b", "white", "-o", png, svg)
+    url = run("zbarimg", "--nodbus", "--raw", "-q", png).stdout.decode().strip()
+    check(re.match(r"^HTTP://127\.0\.0\.1:\d+/HA-NOI/H/[A-Z2-7]{10}$", url) and url.endswith(code.replace("-", "")), url)
+    path = url.split(str(stack.port), 1)[1]
+    # Someone else's list is no permission: an id the volunteer did not declare for is refused.
+    other = desk.b.post_form(desk.path + "/handover", {"person": "999999999"}, csrf_page=desk.path)
+    check(other.status == 400, other.status)
+
+    phone = Browser(stack)
+    page = phone.get(path)
+    check(page.status == 200 and "Hà Thị Chuyển Máy" in page.text, page.status)
+    check("vaora_people_01" not in phone.cookies, "a GET remembered the person")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    r = phone.request("POST", path, body=f"csrf={csrf}")
+    check(r.status == 303 and r.header("Location") == "/ha-noi/me" and "vaora_people_01" in phone.cookies, r.status)
+    check(name in phone.get("/ha-noi/me").text, "the phone does not show the person's data")
+    # Once only: a second phone gets "used".
+    second = Browser(stack)
+    page = second.get(path)
+    check(page.status == 410 and "đã được dùng" in page.text, page.status)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', second.get("/ha-noi/login").text).group(1)
+    r = second.request("POST", path, body=f"csrf={csrf}")
+    check(r.status == 410 and "vaora_people_01" not in second.cookies, r.status)
+    check(Browser(stack).get("/ha-noi/h/AAAAAAAAAA").status == 404, "a made-up code")
+    audit = sql(stack, f"SELECT GROUP_CONCAT(action ORDER BY id) FROM vaora_s1.audit_log WHERE object = 'person:{person}'"
+                       " AND action LIKE 'handover-%'")
+    check(audit == "handover-create,handover-redeem", audit)
+
+
+def test_a_hand_over_code_expires(stack):
+    desk = Desk(stack)
+    check(desk.declare("Đinh Văn Hết Hạn", phone=new_phone()).status == 200, "declare")
+    person = person_of_last_checkin(stack, desk.venue)
+    r = desk.b.post_form(desk.path + "/handover", {"person": str(person)}, csrf_page=desk.path)
+    code = re.search(r'id="handover-code">([A-Z2-7-]+)<', r.text).group(1)
+    import time
+    try:
+        with open(stack.clock_file, "w") as f:
+            f.write(str(int(time.time()) + 16 * 60))
+        page = Browser(stack).get(f"/ha-noi/h/{code}")
+        check(page.status == 410 and "hết hạn" in page.text, page.status)
+    finally:
+        os.remove(stack.clock_file)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "domain/person-token.h"
+#include "domain/posters.h"
 #include "domain/venue-token.h"
 
 static struct keyring *keys;
@@ -97,6 +98,19 @@ static void test_card_url_fits_alphanumeric_mode(void **state)
 		assert_non_null(strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", *p));
 }
 
+static void test_codes_are_grouped_whole(void **state)
+{
+	(void)state;
+	char ten[POSTER_CODE_CAP(10)], card[POSTER_CODE_CAP(CARD_TOKEN_LEN)], small[8];
+	posters_group_code("ABCDEFGHJK", ten, sizeof(ten));
+	assert_string_equal(ten, "ABCDEF-GHJK");
+	posters_group_code("ABCDEFGHJKLMNPQRSTUVWXYZ", card, sizeof(card));
+	assert_string_equal(card, "ABCDEF-GHJKLM-NPQRST-UVWXYZ");
+	/* Too small a buffer cuts the code short, never past its end. */
+	posters_group_code("ABCDEFGHJK", small, sizeof(small));
+	assert_string_equal(small, "ABCDEF");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +118,7 @@ int main(void)
 		cmocka_unit_test(test_tampering_and_other_province_refused),
 		cmocka_unit_test(test_shapes_do_not_cross),
 		cmocka_unit_test(test_card_url_fits_alphanumeric_mode),
+		cmocka_unit_test(test_codes_are_grouped_whole),
 	};
 	if (load_keys() != 0) {
 		fprintf(stderr, "tokens: cannot make a test keyring\n");
