@@ -92,13 +92,12 @@ out:
 /* The UTC bound of a Vietnam date: its start, or with next_day the next day's start. */
 static void date_bound(const char *date, bool next_day, const char *fallback, char out[27])
 {
-	int y, m, d;
-	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31 ||
-	    y < 2000 || y > 2999) {
+	struct vn_date d;
+	if (vn_date_parse(date, &d) != 0) {
 		snprintf(out, 27, "%s", fallback);
 		return;
 	}
-	time_t start = vn_day_start((struct vn_date){ y, m, d }) + (next_day ? 86400 : 0);
+	time_t start = vn_day_start(d) + (next_day ? 86400 : 0);
 	utc_datetime_format((int64_t)start * 1000000, out);
 }
 
