@@ -37,6 +37,10 @@ const char *const audit_action_names[] = {
 	[AUDIT_VENUE_VERIFY] = "venue-verify",		/* AUDIT_VENUE_VERIFY */
 	[AUDIT_VENUE_REISSUE] = "venue-reissue",	/* AUDIT_VENUE_REISSUE */
 	[AUDIT_POSTERS_BULK] = "posters-bulk",		/* AUDIT_POSTERS_BULK */
+	[AUDIT_TRACE_CASE] = "trace-case",		/* AUDIT_TRACE_CASE */
+	[AUDIT_TRACE_CASE_EXPORT] = "trace-case-export",	/* AUDIT_TRACE_CASE_EXPORT */
+	[AUDIT_TRACE_VENUE] = "trace-venue",		/* AUDIT_TRACE_VENUE */
+	[AUDIT_TRACE_VENUE_EXPORT] = "trace-venue-export",	/* AUDIT_TRACE_VENUE_EXPORT */
 };
 
 enum audit_sql {
