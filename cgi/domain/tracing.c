@@ -167,13 +167,19 @@ static int by_overlap(const void *a, const void *b)
 	return x->person.id < y->person.id ? -1 : x->person.id > y->person.id;
 }
 
-/* Decrypts the people found (only they: nobody else's data is read) and sorts them; someone
- * deleted meanwhile is left out. */
-static enum db_status finish(struct collector *c, const struct keyring *keys)
+static struct collector collector_start(struct db *db, const struct tenant *t, const struct config *config,
+					struct trace_result *out)
+{
+	return (struct collector){ db, t, config, out, 0, 0, xcalloc(TRACE_CANDIDATE_VISITS_MAX, sizeof(struct visit)) };
+}
+
+/* After collecting went well (status), decrypts the people found (only they: nobody else's data
+ * is read) and sorts them, leaving out anyone deleted meanwhile; frees the scratch either way. */
+static enum db_status collector_finish(struct collector *c, const struct keyring *keys, enum db_status status)
 {
 	struct trace_result *out = c->out;
 	size_t kept = 0, i = 0;
-	enum db_status status = DB_OK;
+	free(c->visits);
 	for (; status == DB_OK && i < out->people_count; i++) {
 		bool found;
 		struct trace_person *p = &out->people[i];
@@ -189,6 +195,19 @@ static enum db_status finish(struct collector *c, const struct keyring *keys)
 	out->people_count = kept;
 	qsort(out->people, out->people_count, sizeof(*out->people), by_overlap);
 	return status;
+}
+
+/* The entry of a query: the object traced by internal id, the reason first, then what was
+ * asked (what) and how many people came out; nothing personal. */
+static enum db_status audit_trace(struct db *db, const struct tenant *t, const struct actor *actor,
+				  enum audit_action action, const char *kind, int64_t id, const char *reason,
+				  const char *what, const struct trace_result *out)
+{
+	char object[32], detail[TRACE_REASON_MAX * 4 + 160];
+	snprintf(object, sizeof(object), "%s:%lld", kind, (long long)id);
+	snprintf(detail, sizeof(detail), "%s | %s | %lu people%s", reason, what, (unsigned long)out->people_count,
+		 out->more ? ", cut by a limit" : "");
+	return audit_record(db, t, actor, action, object, detail);
 }
 
 /* The reason, checked and cleaned into *clean (caller frees; NULL on an error). */
@@ -208,12 +227,45 @@ static void check_reason(const char *reason, struct field_errors *errors, char *
 	}
 }
 
-/* Checks the window [from_us, to_us] against max_seconds, on the "to" field. */
-static void check_range(int64_t from_us, int64_t to_us, int64_t max_seconds, struct field_errors *errors)
+/* Reads a form's "from" and "to" into out->from_us and out->to_us with parse (false for text it
+ * cannot read, which is bad_key, or field_required when empty). Returns whether both were read. */
+static bool read_bounds(const char *from, const char *to, bool (*parse)(const char *text, int64_t *us),
+			const char *bad_key, struct trace_result *out, struct field_errors *errors)
 {
-	if (to_us < from_us)
+	bool from_ok = parse(from, &out->from_us), to_ok = parse(to, &out->to_us);
+	if (!from_ok)
+		field_error(errors, "from", from && *from ? bad_key : "field_required");
+	if (!to_ok)
+		field_error(errors, "to", to && *to ? bad_key : "field_required");
+	return from_ok && to_ok;
+}
+
+/* A Vietnam date as the instant its day starts. */
+static bool day_start_us(const char *text, int64_t *us)
+{
+	struct vn_date d;
+	if (vn_date_parse(text, &d) != 0)
+		return false;
+	*us = (int64_t)vn_day_start(d) * 1000000;
+	return true;
+}
+
+/* A Vietnam date and time as its instant. */
+static bool minute_us(const char *text, int64_t *us)
+{
+	time_t t;
+	if (vn_time_parse(text, &t) != 0)
+		return false;
+	*us = (int64_t)t * 1000000;
+	return true;
+}
+
+/* Checks that the window read runs forwards and lasts at most max_seconds, on the "to" field. */
+static void check_range(const struct trace_result *out, int64_t max_seconds, struct field_errors *errors)
+{
+	if (out->to_us < out->from_us)
 		field_error(errors, "to", "trace_range_bad");
-	else if (to_us - from_us > max_seconds * 1000000)
+	else if (out->to_us - out->from_us > max_seconds * 1000000)
 		field_error(errors, "to", "trace_range_too_long");
 }
 
@@ -231,22 +283,10 @@ static void check_case_input(const struct trace_case_input *in, struct field_err
 	} else {
 		field_error(errors, "phone", "trace_case_required");
 	}
-	struct vn_date from, to;
-	bool dates = true;
-	if (vn_date_parse(in->from, &from) != 0) {
-		field_error(errors, "from", in->from && *in->from ? "trace_date_bad" : "field_required");
-		dates = false;
-	}
-	if (vn_date_parse(in->to, &to) != 0) {
-		field_error(errors, "to", in->to && *in->to ? "trace_date_bad" : "field_required");
-		dates = false;
-	}
-	if (dates) {
-		/* The range holds both days whole: from the first's midnight to just before the
-		 * midnight after the last. */
-		out->from_us = (int64_t)vn_day_start(from) * 1000000;
-		out->to_us = ((int64_t)vn_day_start(to) + DAY_SECONDS) * 1000000 - 1;
-		check_range(out->from_us, out->to_us, (int64_t)TRACE_RANGE_DAYS_MAX * DAY_SECONDS + 1, errors);
+	if (read_bounds(in->from, in->to, day_start_us, "trace_date_bad", out, errors)) {
+		/* The range holds the last day whole, up to just before the next midnight. */
+		out->to_us += (int64_t)DAY_SECONDS * 1000000 - 1;
+		check_range(out, (int64_t)TRACE_RANGE_DAYS_MAX * DAY_SECONDS, errors);
 	}
 	uint64_t slack = TRACE_SLACK_DEFAULT_MINUTES;
 	if (in->slack && *in->slack && !parse_uint(in->slack, TRACE_SLACK_MAX_MINUTES, &slack))
@@ -306,23 +346,20 @@ enum db_status trace_case(struct db *db, const struct tenant *t, const struct ke
 	out->case_visits = xcalloc(TRACE_CASE_VISITS_MAX, sizeof(*out->case_visits));
 	status = visits_of_person(db, t, config, out->case_person.id, out->from_us, out->to_us, out->case_visits,
 				  TRACE_CASE_VISITS_MAX, &out->case_visit_count, &out->more);
-	struct collector c = { db, t, config, out, 0, 0, xcalloc(TRACE_CANDIDATE_VISITS_MAX, sizeof(struct visit)) };
+	struct collector c = collector_start(db, t, config, out);
 	int64_t slack_us = out->slack_minutes * MINUTE_US;
 	for (size_t i = 0; status == DB_OK && i < out->case_visit_count; i++) {
 		const struct visit *v = &out->case_visits[i];
 		status = collect(&c, v->venue_id, v->start_us - slack_us, v->end_us + slack_us, out->case_person.id, i);
 	}
-	if (status == DB_OK)
-		status = finish(&c, keys);
-	free(c.visits);
+	status = collector_finish(&c, keys, status);
 	if (status != DB_OK)
 		goto out;
-	char object[32], detail[TRACE_REASON_MAX * 4 + 128];
-	snprintf(object, sizeof(object), "person:%lld", (long long)out->case_person.id);
-	snprintf(detail, sizeof(detail), "%s | %s to %s, slack %u min | %lu visits, %lu people%s", reason, in->from,
-		 in->to, out->slack_minutes, (unsigned long)out->case_visit_count, (unsigned long)out->people_count,
-		 out->more ? ", cut by a limit" : "");
-	status = audit_record(db, t, actor, export ? AUDIT_TRACE_CASE_EXPORT : AUDIT_TRACE_CASE, object, detail);
+	char what[80];
+	snprintf(what, sizeof(what), "%s to %s, slack %u min, %lu visits", in->from, in->to, out->slack_minutes,
+		 (unsigned long)out->case_visit_count);
+	status = audit_trace(db, t, actor, export ? AUDIT_TRACE_CASE_EXPORT : AUDIT_TRACE_CASE, "person",
+			     out->case_person.id, reason, what, out);
 out:
 	free(reason);
 	return status;
@@ -354,37 +391,20 @@ enum db_status trace_venue(struct db *db, const struct tenant *t, const struct k
 {
 	memset(out, 0, sizeof(*out));
 	char *reason;
-	time_t from, to;
-	bool times = true;
-	if (vn_time_parse(in->from, &from) != 0) {
-		field_error(errors, "from", in->from && *in->from ? "trace_time_bad" : "field_required");
-		times = false;
-	}
-	if (vn_time_parse(in->to, &to) != 0) {
-		field_error(errors, "to", in->to && *in->to ? "trace_time_bad" : "field_required");
-		times = false;
-	}
-	if (times) {
-		out->from_us = (int64_t)from * 1000000;
-		out->to_us = (int64_t)to * 1000000;
-		check_range(out->from_us, out->to_us, (int64_t)TRACE_WINDOW_HOURS_MAX * 3600, errors);
-	}
+	if (read_bounds(in->from, in->to, minute_us, "trace_time_bad", out, errors))
+		check_range(out, (int64_t)TRACE_WINDOW_HOURS_MAX * 3600, errors);
 	check_reason(in->reason, errors, &reason);
 	enum db_status status = find_venue(db, t, keys, in->venue, errors, &out->venue);
 	if (status != DB_OK || errors->count)
 		goto out;
-	struct collector c = { db, t, config, out, 0, 0, xcalloc(TRACE_CANDIDATE_VISITS_MAX, sizeof(struct visit)) };
-	status = collect(&c, out->venue.id, out->from_us, out->to_us, 0, 0);
-	if (status == DB_OK)
-		status = finish(&c, keys);
-	free(c.visits);
+	struct collector c = collector_start(db, t, config, out);
+	status = collector_finish(&c, keys, collect(&c, out->venue.id, out->from_us, out->to_us, 0, 0));
 	if (status != DB_OK)
 		goto out;
-	char object[32], detail[TRACE_REASON_MAX * 4 + 128];
-	snprintf(object, sizeof(object), "venue:%lld", (long long)out->venue.id);
-	snprintf(detail, sizeof(detail), "%s | %s to %s | %lu people%s", reason, in->from, in->to,
-		 (unsigned long)out->people_count, out->more ? ", cut by a limit" : "");
-	status = audit_record(db, t, actor, export ? AUDIT_TRACE_VENUE_EXPORT : AUDIT_TRACE_VENUE, object, detail);
+	char what[80];
+	snprintf(what, sizeof(what), "%s to %s", in->from, in->to);
+	status = audit_trace(db, t, actor, export ? AUDIT_TRACE_VENUE_EXPORT : AUDIT_TRACE_VENUE, "venue",
+			     out->venue.id, reason, what, out);
 out:
 	free(reason);
 	return status;

@@ -117,10 +117,13 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	return rc;
 }
 
-/* The result's common part: the people, their count, whether a limit cut them. */
-static json_t *result_json(struct app *app, const struct request *req, const struct trace_result *r)
+/* The result's common part: the people, their count, whether a limit cut them, where the
+ * export form posts (after /{province}). */
+static json_t *result_json(struct app *app, const struct request *req, const struct trace_result *r,
+			   const char *export_path)
 {
 	json_t *result = json_object();
+	json_object_set_new(result, "export_path", json_string(export_path));
 	json_object_set_new(result, "people", people_json(app, req, r));
 	json_object_set_new(result, "count", json_integer((json_int_t)r->people_count));
 	json_object_set_new(result, "has_people", json_boolean(r->people_count > 0));
@@ -165,7 +168,7 @@ static int render_case(struct app *app, struct request *req, struct response *re
 		json_object_set_new(ctx, "matches", matches);
 		json_object_set_new(ctx, "has_matches", json_true());
 	} else if (!errors->count) {
-		json_t *result = result_json(app, req, r), *visits = json_array();
+		json_t *result = result_json(app, req, r, "tracing/export.csv"), *visits = json_array();
 		for (size_t i = 0; i < r->case_visit_count; i++)
 			json_array_append_new(visits, visit_json(app, req, &r->case_visits[i]));
 		json_object_set_new(result, "case_name", json_string(r->case_person.full_name));
@@ -184,35 +187,11 @@ static int render_venue(struct app *app, struct request *req, struct response *r
 	json_t *ctx = json_object();
 	form_json(req, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]), ctx);
 	if (!errors->count) {
-		json_t *result = result_json(app, req, r);
+		json_t *result = result_json(app, req, r, "tracing/venue/export.csv");
 		json_object_set_new(result, "venue_name", json_string(r->venue.name));
 		json_object_set_new(ctx, "result", result);
 	}
 	return render(app, req, resp, errors->count ? 400 : 200, "tracing-venue", "trace_venue_title", ctx, errors);
-}
-
-int page_tracing(struct app *app, struct request *req, struct response *resp)
-{
-	struct trace_case_input in = case_input(req);
-	struct field_errors errors = { 0 };
-	struct trace_result r;
-	enum db_status status = trace_case(app->db, req->tenant, app->keys, app->config, &req->actor, false, &in,
-					   &errors, &r);
-	int rc = status != DB_OK ? http_status_for_db(status) : render_case(app, req, resp, &errors, &r);
-	trace_result_free(&r);
-	return rc;
-}
-
-int page_tracing_venue(struct app *app, struct request *req, struct response *resp)
-{
-	struct trace_venue_input in = venue_input(req);
-	struct field_errors errors = { 0 };
-	struct trace_result r;
-	enum db_status status = trace_venue(app->db, req->tenant, app->keys, app->config, &req->actor, false, &in,
-					    &errors, &r);
-	int rc = status != DB_OK ? http_status_for_db(status) : render_venue(app, req, resp, &errors, &r);
-	trace_result_free(&r);
-	return rc;
 }
 
 /* One CSV row per contact: who, how to reach them, where and when they were, how their visit
@@ -266,38 +245,47 @@ static int send_csv(struct app *app, const struct request *req, struct response 
 	return 0;
 }
 
-int page_tracing_export(struct app *app, struct request *req, struct response *resp)
+/* Runs the case query (or, with venue, the venue query) and answers with the page, or with
+ * export the CSV once the query went through. */
+static int answer(struct app *app, struct request *req, struct response *resp, bool venue, bool export)
 {
-	struct trace_case_input in = case_input(req);
 	struct field_errors errors = { 0 };
 	struct trace_result r;
-	enum db_status status = trace_case(app->db, req->tenant, app->keys, app->config, &req->actor, true, &in,
-					   &errors, &r);
+	enum db_status status;
+	if (venue) {
+		struct trace_venue_input in = venue_input(req);
+		status = trace_venue(app->db, req->tenant, app->keys, app->config, &req->actor, export, &in, &errors, &r);
+	} else {
+		struct trace_case_input in = case_input(req);
+		status = trace_case(app->db, req->tenant, app->keys, app->config, &req->actor, export, &in, &errors, &r);
+	}
 	int rc;
 	if (status != DB_OK)
 		rc = http_status_for_db(status);
-	else if (errors.count || r.match_count)
-		rc = render_case(app, req, resp, &errors, &r);
+	else if (export && !errors.count && !r.match_count)
+		rc = send_csv(app, req, resp, &r, venue ? "venue" : "case", venue ? r.venue.id : r.case_person.id);
 	else
-		rc = send_csv(app, req, resp, &r, "case", r.case_person.id);
+		rc = venue ? render_venue(app, req, resp, &errors, &r) : render_case(app, req, resp, &errors, &r);
 	trace_result_free(&r);
 	return rc;
 }
 
+int page_tracing(struct app *app, struct request *req, struct response *resp)
+{
+	return answer(app, req, resp, false, false);
+}
+
+int page_tracing_export(struct app *app, struct request *req, struct response *resp)
+{
+	return answer(app, req, resp, false, true);
+}
+
+int page_tracing_venue(struct app *app, struct request *req, struct response *resp)
+{
+	return answer(app, req, resp, true, false);
+}
+
 int page_tracing_venue_export(struct app *app, struct request *req, struct response *resp)
 {
-	struct trace_venue_input in = venue_input(req);
-	struct field_errors errors = { 0 };
-	struct trace_result r;
-	enum db_status status = trace_venue(app->db, req->tenant, app->keys, app->config, &req->actor, true, &in,
-					    &errors, &r);
-	int rc;
-	if (status != DB_OK)
-		rc = http_status_for_db(status);
-	else if (errors.count)
-		rc = render_venue(app, req, resp, &errors, &r);
-	else
-		rc = send_csv(app, req, resp, &r, "venue", r.venue.id);
-	trace_result_free(&r);
-	return rc;
+	return answer(app, req, resp, true, true);
 }
