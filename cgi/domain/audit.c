@@ -37,6 +37,7 @@ const char *const audit_action_names[] = {
 	[AUDIT_VENUE_VERIFY] = "venue-verify",		/* AUDIT_VENUE_VERIFY */
 	[AUDIT_VENUE_REISSUE] = "venue-reissue",	/* AUDIT_VENUE_REISSUE */
 	[AUDIT_POSTERS_BULK] = "posters-bulk",		/* AUDIT_POSTERS_BULK */
+	[AUDIT_CARDS_PRINT] = "cards-print",		/* AUDIT_CARDS_PRINT */
 	[AUDIT_TRACE_CASE] = "trace-case",		/* AUDIT_TRACE_CASE */
 	[AUDIT_TRACE_CASE_EXPORT] = "trace-case-export",	/* AUDIT_TRACE_CASE_EXPORT */
 	[AUDIT_TRACE_VENUE] = "trace-venue",		/* AUDIT_TRACE_VENUE */

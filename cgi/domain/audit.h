@@ -39,6 +39,7 @@ enum audit_action {
 	AUDIT_VENUE_VERIFY,	/* AUDIT_VENUE_VERIFY */
 	AUDIT_VENUE_REISSUE,	/* AUDIT_VENUE_REISSUE */
 	AUDIT_POSTERS_BULK,	/* AUDIT_POSTERS_BULK */
+	AUDIT_CARDS_PRINT,	/* AUDIT_CARDS_PRINT: a volunteer printed cards of people they declared for */
 	AUDIT_TRACE_CASE,	/* AUDIT_TRACE_CASE: a case's contacts listed, with the tracer's reason */
 	AUDIT_TRACE_CASE_EXPORT,	/* AUDIT_TRACE_CASE_EXPORT: the same, downloaded as CSV */
 	AUDIT_TRACE_VENUE,	/* AUDIT_TRACE_VENUE: everyone at a venue in a window, with the reason */

@@ -48,6 +48,7 @@ enum checkin_sql {
 	CHECKIN_RECENT,		/* CHECKIN_RECENT */
 	CHECKIN_INSERT,		/* CHECKIN_INSERT */
 	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
+	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
 };
 
 #define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
@@ -69,6 +70,10 @@ static const char *const checkin_sql[] = {
 			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version FROM checkins WHERE province = {province}"
 				 " AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
+	/* The day bound keeps MariaDB to the partitions of the retention period. */
+	[CHECKIN_DECLARED_FOR] = "SELECT person_id FROM checkins WHERE province = {province} AND day >= ?"
+				 " AND venue_id = ? AND filed_by = ? AND method = ?"
+				 " GROUP BY person_id ORDER BY MAX(pressed_at) DESC LIMIT ?",
 };
 
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
@@ -281,7 +286,10 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	 * notice in force); a new one agrees now. */
 	if (!req->consent && !req->person_id)
 		field_error(errors, "consent", "consent_required");
-	declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
+	if (req->verbal)
+		declaration_verbal(form, &answers);
+	else
+		declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
 	if (!req->person_id)
 		people_check_input(req->person, errors);
 	enum db_status status = DB_OK;
@@ -359,8 +367,42 @@ enum db_status checkins_last_answers(struct db *db, const struct tenant *t, cons
 		return status;
 	db_bind_int(q, person_id);
 	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form))
+	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form) &&
+	    !declaration_is_verbal(db_col_text(q, 0, NULL)))
 		buf_puts(out, db_col_text(q, 0, NULL));
 	db_query_free(q);
+	return status;
+}
+
+enum db_status checkins_declared_for(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct actor *actor, int64_t venue_id, struct person *out, size_t max,
+				     size_t *n)
+{
+	*n = 0;
+	if (!actor_known(actor) || max == 0)
+		return DB_OK;
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_DECLARED_FOR, &q);
+	if (status != DB_OK)
+		return status;
+	int64_t *ids = xcalloc(max, sizeof(*ids));
+	size_t count = 0;
+	db_bind_day(q, clock_now_us() - (int64_t)CHECKIN_RETENTION_DAYS * 86400 * 1000000);
+	db_bind_int(q, venue_id);
+	db_bind_int(q, actor->account_id);
+	db_bind_string(q, checkin_method_names[METHOD_PROXY]);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && count < max && db_fetch(q) > 0)
+		ids[count++] = db_col_int(q, 0);
+	db_query_free(q);
+	/* A row that no longer decrypts (its key gone from the secret) is left out. */
+	for (size_t i = 0; status == DB_OK && i < count; i++) {
+		bool found;
+		status = people_get(db, t, keys, ids[i], &out[*n], &found);
+		if (status == DB_OK && found)
+			(*n)++;
+	}
+	free(ids);
 	return status;
 }

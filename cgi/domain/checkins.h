@@ -55,6 +55,8 @@ struct checkin_request {
 					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
 	bool consent;			/* the privacy notice was accepted */
+	bool verbal;			/* declared verbally at a gate (declaration_verbal); answer
+					 * is then not read */
 	declaration_answer_fn answer;	/* the declaration's answers */
 	void *answer_ctx;
 	const char *key;		/* client-made idempotency key */
@@ -86,8 +88,18 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       struct checkin_result *result);
 
 /* The answers of the person's latest check-in as declaration_validate wrote them, when made
- * with the form's current version ("" otherwise): what "declaration unchanged" repeats. */
+ * with the form's current version and not declared verbally at a gate ("" otherwise): what
+ * "declaration unchanged" repeats. */
 enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
 				     int64_t person_id, struct buf *out);
+
+/* Most people one "declared for" list shows: a long day's work at one desk. */
+#define DECLARED_FOR_MAX 50
+
+/* The people the actor declared for (proxy check-ins they filed) at venue within the retention
+ * period, the latest first, decrypted; at most max. Not audited: the actor typed them in. */
+enum db_status checkins_declared_for(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct actor *actor, int64_t venue_id, struct person *out, size_t max,
+				     size_t *n);
 
 #endif

@@ -65,8 +65,8 @@ static const char *const people_sql[] = {
 	[PEOPLE_DELETE] = "DELETE FROM people WHERE province = {province} AND id = ?",
 	/* A token holds one byte of version (SIGNED_TOKEN_VERSION_MAX): a card reissued that often
 	 * keeps its last one. */
-	[PEOPLE_CARD_REISSUE] = "UPDATE people SET card_version = card_version + 1, updated_at = ?"
-				" WHERE province = {province} AND id = ? AND card_version < 255",
+	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, updated_at = ?"
+				 " WHERE province = {province} AND id = ? AND card_version < 255"),
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -493,6 +493,35 @@ static int fill_person(struct db_query *q, const struct tenant *t, const struct 
 	return rc;
 }
 
+/* People whose blind index of kind ("phone", "id_number") matches the normalized value, under
+ * every lookup key version from the current one down, at most max of them. */
+static enum db_status find_by_index(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const char *kind, const char *normal, struct person *out, size_t max, size_t *n)
+{
+	enum people_sql which = strcmp(kind, "phone") == 0 ? PEOPLE_BY_PHONE : PEOPLE_BY_ID_NUMBER;
+	enum db_status status = DB_OK;
+	*n = 0;
+	/* Rows indexed under an older lookup key are found with that key. */
+	for (unsigned v = keyring_current(keys, KEY_LOOKUP); status == DB_OK && v >= 1 && *n < max; v--) {
+		uint8_t index[CRYPTO_SHA256_BYTES];
+		blind_index(keys, t, v, kind, normal, index);
+		struct db_query *q;
+		status = db_query_tenant(db, t, &people_statements, which, &q);
+		if (status != DB_OK)
+			break;
+		db_bind_int(q, v);
+		db_bind_text(q, (const char *)index, sizeof(index));
+		db_bind_int(q, (int64_t)(max - *n));
+		status = db_execute(q);
+		while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+			if (fill_person(q, t, keys, &out[*n]) == 0)
+				(*n)++;
+		}
+		db_query_free(q);
+	}
+	return status;
+}
+
 enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,
 			   const struct actor *actor, const char *phone, const char *id_number,
 			   struct field_errors *errors, struct person *out, size_t max, size_t *n)
@@ -514,25 +543,23 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 	/* The look-up itself is audited first: it happened even if nothing matches. */
 	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
 					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
-	enum people_sql which = strcmp(kind, "phone") == 0 ? PEOPLE_BY_PHONE : PEOPLE_BY_ID_NUMBER;
-	/* Rows indexed under an older lookup key are found with that key. */
-	for (unsigned v = keyring_current(keys, KEY_LOOKUP); status == DB_OK && v >= 1 && *n < max; v--) {
-		uint8_t index[CRYPTO_SHA256_BYTES];
-		blind_index(keys, t, v, kind, normal, index);
-		struct db_query *q;
-		status = db_query_tenant(db, t, &people_statements, which, &q);
-		if (status != DB_OK)
-			break;
-		db_bind_int(q, v);
-		db_bind_text(q, (const char *)index, sizeof(index));
-		db_bind_int(q, (int64_t)(max - *n));
-		status = db_execute(q);
-		while (status == DB_OK && *n < max && db_fetch(q) > 0) {
-			if (fill_person(q, t, keys, &out[*n]) == 0)
-				(*n)++;
-		}
-		db_query_free(q);
-	}
+	return status == DB_OK ? find_by_index(db, t, keys, kind, normal, out, max, n) : status;
+}
+
+enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const char *id_number, int64_t *id)
+{
+	char normal[16];
+	*id = 0;
+	if (id_number_normalize(id_number, normal))
+		return DB_OK;
+	struct person *p = xcalloc(1, sizeof(*p));
+	size_t n;
+	enum db_status status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
+	if (status == DB_OK && n == 1)
+		*id = p->id;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
 	return status;
 }
 

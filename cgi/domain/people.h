@@ -97,4 +97,11 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 			   const struct actor *actor, const char *phone, const char *id_number,
 			   struct field_errors *errors, struct person *out, size_t max, size_t *n);
 
+/* The person an ID card presented at a gate names (by the blind index of its ID number), or
+ * *id 0. Not audited as a look-up: the card is in the guard's hand, the check-in it leads to
+ * records who filed it, and callers show the card's own name, never the stored one, so typing
+ * made-up numbers reveals nobody. */
+enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const char *id_number, int64_t *id);
+
 #endif

@@ -1,13 +1,15 @@
 """Benchmarks against a throw-away stack running the release build, in named parts so one can
 run alone (`make bench BENCH_PARTS=checkin`): pages (the foundation's pages under wrk), weight
-(bytes a phone downloads for the check-in page and its confirmation) and checkin (self
-check-ins through nginx with production settings). Prints figures; judges nothing that the
+(bytes a phone downloads for the check-in page and its confirmation), checkin (self
+check-ins through nginx with production settings) and gate (gate scans of ID cards by
+first-time holders, sustained). Prints figures; judges nothing that the
 issues do not set a number for."""
 import gzip
 import os
 import re
 import subprocess
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
@@ -26,7 +28,7 @@ CHECKIN_VENUES = 200
 # Fast workers for the check-in run: durable commits make workers wait on the disk, so the
 # production default (8 per core) rather than the test stack's 4.
 CHECKIN_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "16")
-PARTS = ("pages", "weight", "checkin")
+PARTS = ("pages", "weight", "checkin", "gate")
 
 
 class BenchStack(harness.Stack):
@@ -46,7 +48,7 @@ def wrk(port, path, connections=CONNECTIONS, script=None, env=None):
     if script:
         args += ["-s", script]
     out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True,
-                         env=dict(os.environ, **(env or {})), timeout=int(DURATION) + 60).stdout
+                         env=dict(os.environ, BENCH_LUA_DIR=HERE, **(env or {})), timeout=int(DURATION) + 60).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
@@ -74,6 +76,16 @@ def demo_venue_code(stack):
     return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
 
 
+def post_run(script, stack, env, label, unit):
+    """Posts through wrk with the check-in settings and script (which counts answers with
+    answers.lua); prints the rate line. Returns wrk's figures and (answered, refused)."""
+    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, script), env)
+    print(f"bench: POST {label} {r['rps']:9.0f} {unit}   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
+          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    counts = re.search(r"answered (\d+) refused (\d+)", r["out"])
+    return r, ((int(counts.group(1)), int(counts.group(2))) if counts else (0, -1))
+
+
 def bench_pages(stack):
     print(f"bench: pages: release build, wrk -t2 -c{CONNECTIONS} -d{DURATION}s on 127.0.0.1, {stack.fast_workers} fast workers")
     for path in PATHS:
@@ -98,7 +110,9 @@ def bench_weight(stack):
     page = phone.get(f"/ha-noi/c/{code}?new=1")
     _, html = transfer(stack, f"/ha-noi/c/{code}?new=1")
     _, css = transfer(stack, "/static/style.css")
-    _, js = transfer(stack, "/static/checkin.js")
+    _, shared = transfer(stack, "/static/vaora.js")
+    _, page_js = transfer(stack, "/static/checkin.js")
+    js = shared + page_js
     data = {"csrf": harness.CSRF_FIELD.search(page.text).group(1),
             "key": re.search(r'name="key" value="([^"]+)"', page.text).group(1), "direction": "in",
             "full_name": "Nguyễn Thị Ánh Tuyết", "contact": "no", "travel": "no", "doses": "2", "consent": "1"}
@@ -110,6 +124,18 @@ def bench_weight(stack):
           f"(target <= 30720 B before fonts; system fonts only)")
     print(f"bench: weight: confirmation {done_bytes} B html ({len(raw)} B unzipped; css and js already cached) "
           f"-> {done_bytes + css + js} B with a cold cache")
+
+
+def settled(read, seconds=10, interval=0.5):
+    """read() once two readings interval apart agree (or after seconds)."""
+    last = read()
+    for _ in range(int(seconds / interval)):
+        time.sleep(interval)
+        now = read()
+        if now == last:
+            break
+        last = now
+    return last
 
 
 def bench_checkin(stack):
@@ -132,17 +158,32 @@ def bench_checkin(stack):
     env = {"BENCH_VENUES": ",".join(codes), "BENCH_CSRF": harness.CSRF_FIELD.search(form).group(1),
            "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in phone.cookies.items()), "BENCH_PATH": "/ha-noi"}
     before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins"))
-    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, "checkin.lua"), env)
-    rows = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins")) - before
-    people = int(fixtures.sql(stack, "SELECT COUNT(DISTINCT person_id) FROM vaora_s1.checkins"))
-    confirmed = re.search(r"confirmed (\d+) refused (\d+)", r["out"])
-    ok, bad = (int(confirmed.group(1)), int(confirmed.group(2))) if confirmed else (0, -1)
     print(f"bench: checkin: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
           f"{len(codes)} venues, durable commits, CSRF on")
-    print(f"bench: POST /ha-noi/c/{{venue}} {r['rps']:9.0f} req/s   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
-          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    _, (ok, bad) = post_run("checkin.lua", stack, env, "/ha-noi/c/{venue}", "req/s")
+    # Requests in flight when wrk stopped still commit: count once the table stops growing.
+    total, people = (int(x) for x in settled(
+        lambda: fixtures.sql(stack, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM vaora_s1.checkins")).split("\t"))
+    rows = total - before
     print(f"bench: checkin: {ok} confirmations, {bad} refused, {rows} rows recorded, {people} distinct people "
           f"(rows above confirmations are requests in flight when wrk stopped)")
+
+
+def bench_gate(stack):
+    """Gate scans as the gate page's script sends them: a manager's session, CSRF on, a new key
+    and a new ID card holder each (person created, check-in recorded), durable commits."""
+    manager = harness.logged_in(stack, "hn.manager")
+    gate = f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}/gate"
+    env = {"BENCH_GATE_PATH": gate + "/scans", "BENCH_CSRF": manager.csrf_from(gate),
+           "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in manager.cookies.items())}
+    count = "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'"
+    before = int(fixtures.sql(stack, count))
+    print(f"bench: gate: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
+          f"ID cards of new holders, durable commits, CSRF on")
+    _, (ok, bad) = post_run("gate.lua", stack, env, f"{gate}/scans", "scans/s")
+    rows = int(settled(lambda: fixtures.sql(stack, count))) - before
+    print(f"bench: gate: sustained {ok / float(DURATION):.0f} recorded scans/s ({ok} recorded, {bad} other, "
+          f"{rows} rows; rows above recorded are scans in flight when wrk stopped)")
 
 
 def main():
@@ -151,7 +192,7 @@ def main():
     if unknown:
         print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS)}")
         return 2
-    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts else "4")
+    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4")
     try:
         stack.start()
         for part in parts:
