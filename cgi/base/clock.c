@@ -1,6 +1,8 @@
 /* The one source of "now" for all code, and Vietnam dates (UTC+07:00, no daylight saving). */
 #include "base/clock.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +89,46 @@ void vn_time_format(time_t t, char out[static 17])
 	gmtime_r(&local, &tm);
 	if (strftime(out, 17, "%Y-%m-%d %H:%M", &tm) == 0)
 		out[0] = '\0';
+}
+
+/* Whether s is shaped exactly like pattern, where 'd' stands for any ASCII digit: sscanf alone
+ * would also take signs and spaces. */
+static bool shaped(const char *s, const char *pattern)
+{
+	for (; *pattern; s++, pattern++)
+		if (*pattern == 'd' ? !isdigit((unsigned char)*s) : *s != *pattern)
+			return false;
+	return *s == '\0';
+}
+
+int vn_date_parse(const char *s, struct vn_date *out)
+{
+	struct vn_date d;
+	if (!s || !shaped(s, "dddd-dd-dd") || sscanf(s, "%4d-%2d-%2d", &d.year, &d.month, &d.day) != 3 ||
+	    d.year < 2000 || d.year > 2999 || d.month < 1 || d.month > 12 || d.day < 1)
+		return -1;
+	/* A date that does not exist (31 April) comes back from the round trip as another one. */
+	struct vn_date back = vn_date_of(vn_day_start(d));
+	if (back.year != d.year || back.month != d.month || back.day != d.day)
+		return -1;
+	*out = d;
+	return 0;
+}
+
+int vn_time_parse(const char *s, time_t *out)
+{
+	char date[11];
+	int hour, minute;
+	struct vn_date d;
+	if (!s || (!shaped(s, "dddd-dd-dd dd:dd") && !shaped(s, "dddd-dd-ddTdd:dd")))
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (vn_date_parse(date, &d) != 0 || sscanf(s + 11, "%2d:%2d", &hour, &minute) != 2 || hour > 23 ||
+	    minute > 59)
+		return -1;
+	*out = vn_day_start(d) + hour * 3600 + minute * 60;
+	return 0;
 }
 
 void utc_datetime_format(int64_t us, char out[static 27])

@@ -28,6 +28,12 @@ time_t vn_day_start(struct vn_date d);
 void vn_date_format(struct vn_date d, char out[static 11]);
 /* Writes "YYYY-MM-DD HH:MM" in Vietnam time (17 bytes with NUL) into out. */
 void vn_time_format(time_t t, char out[static 17]);
+/* Reads exactly "YYYY-MM-DD" (a real calendar date, years 2000-2999) into *out. Returns 0, or
+ * -1 when s is not such a date. */
+int vn_date_parse(const char *s, struct vn_date *out);
+/* Reads exactly "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM" (what a datetime-local field sends)
+ * in Vietnam time into the instant *out. Returns 0, or -1 when s is not of that form. */
+int vn_time_parse(const char *s, time_t *out);
 
 /* Writes "YYYY-MM-DD HH:MM:SS.ffffff" in UTC (27 bytes with NUL), the form DATETIME(6) takes. */
 void utc_datetime_format(int64_t us, char out[static 27]);

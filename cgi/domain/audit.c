@@ -41,6 +41,10 @@ const char *const audit_action_names[] = {
 	[AUDIT_PAPER_IMPORT] = "paper-import",		/* AUDIT_PAPER_IMPORT */
 	[AUDIT_HANDOVER_CREATE] = "handover-create",	/* AUDIT_HANDOVER_CREATE */
 	[AUDIT_HANDOVER_REDEEM] = "handover-redeem",	/* AUDIT_HANDOVER_REDEEM */
+	[AUDIT_TRACE_CASE] = "trace-case",		/* AUDIT_TRACE_CASE */
+	[AUDIT_TRACE_CASE_EXPORT] = "trace-case-export",	/* AUDIT_TRACE_CASE_EXPORT */
+	[AUDIT_TRACE_VENUE] = "trace-venue",		/* AUDIT_TRACE_VENUE */
+	[AUDIT_TRACE_VENUE_EXPORT] = "trace-venue-export",	/* AUDIT_TRACE_VENUE_EXPORT */
 };
 
 enum audit_sql {
@@ -96,13 +100,12 @@ out:
 /* The UTC bound of a Vietnam date: its start, or with next_day the next day's start. */
 static void date_bound(const char *date, bool next_day, const char *fallback, char out[27])
 {
-	int y, m, d;
-	if (!date || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31 ||
-	    y < 2000 || y > 2999) {
+	struct vn_date d;
+	if (vn_date_parse(date, &d) != 0) {
 		snprintf(out, 27, "%s", fallback);
 		return;
 	}
-	time_t start = vn_day_start((struct vn_date){ y, m, d }) + (next_day ? 86400 : 0);
+	time_t start = vn_day_start(d) + (next_day ? 86400 : 0);
 	utc_datetime_format((int64_t)start * 1000000, out);
 }
 

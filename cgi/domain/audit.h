@@ -43,6 +43,10 @@ enum audit_action {
 	AUDIT_PAPER_IMPORT,	/* AUDIT_PAPER_IMPORT: one entry per file, with its counts */
 	AUDIT_HANDOVER_CREATE,	/* AUDIT_HANDOVER_CREATE: a volunteer made a hand-over code */
 	AUDIT_HANDOVER_REDEEM,	/* AUDIT_HANDOVER_REDEEM: a phone took a hand-over code */
+	AUDIT_TRACE_CASE,	/* AUDIT_TRACE_CASE: a case's contacts listed, with the tracer's reason */
+	AUDIT_TRACE_CASE_EXPORT,	/* AUDIT_TRACE_CASE_EXPORT: the same, downloaded as CSV */
+	AUDIT_TRACE_VENUE,	/* AUDIT_TRACE_VENUE: everyone at a venue in a window, with the reason */
+	AUDIT_TRACE_VENUE_EXPORT,	/* AUDIT_TRACE_VENUE_EXPORT: the same, downloaded as CSV */
 	AUDIT_ACTION_COUNT,
 };
 

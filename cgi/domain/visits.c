@@ -10,9 +10,9 @@
 #include "base/xmalloc.h"
 
 #define MINUTE_US (60 * 1000000LL)
-/* No visit lasts longer than the longest stay, so the check-ins this far around a window
- * decide every visit that overlaps it exactly as the whole history would. */
-#define STAY_MAX_US (STAY_MINUTES_MAX * MINUTE_US)
+/* No visit lasts longer than this, so the check-ins this far around a window decide every
+ * visit that overlaps it exactly as the whole history would. */
+#define VISIT_LONGEST_US (VISIT_LONGEST_MINUTES * MINUTE_US)
 
 const char *const visit_end_names[] = {
 	[VISIT_CHECKOUT] = "checkout",		/* VISIT_CHECKOUT */
@@ -150,7 +150,7 @@ enum db_status visits_of_person(struct db *db, const struct tenant *t, const str
 	*n = 0;
 	*more = false;
 	/* One check-in over the limit tells that the limit cut the window. */
-	enum db_status status = read_checkins(db, t, person_id, from_us - STAY_MAX_US, to_us + STAY_MAX_US,
+	enum db_status status = read_checkins(db, t, person_id, from_us - VISIT_LONGEST_US, to_us + VISIT_LONGEST_US,
 					      VISIT_CHECKINS_MAX + 1, &rows, &row_count);
 	if (status != DB_OK || row_count == 0)
 		goto out;

@@ -21,6 +21,12 @@
  * of the start with nothing between: later, it cannot be the same stay. */
 #define VISIT_CHECKOUT_WITHIN_MINUTES (24 * 60)
 
+/* No visit lasts longer than this: a default stay is at most STAY_MINUTES_MAX and a late
+ * check-out ends its visit only within VISIT_CHECKOUT_WITHIN_MINUTES. So the check-ins this far
+ * before a window hold the start of every visit that overlaps it. */
+#define VISIT_LONGEST_MINUTES \
+	(STAY_MINUTES_MAX > VISIT_CHECKOUT_WITHIN_MINUTES ? STAY_MINUTES_MAX : VISIT_CHECKOUT_WITHIN_MINUTES)
+
 /* Why a visit ended. */
 enum visit_end {
 	VISIT_CHECKOUT,		/* VISIT_CHECKOUT: the person checked out at the venue */

@@ -42,6 +42,7 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 							   r == ROLE_VOLUNTEER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
+	json_object_set_new(ctx, "can_trace", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_TRACER));
 	int rc = desk_venues(app, req, ctx);
 	if (rc == 0)
 		rc = views_page(app->views, req, resp, 200, "desk", ctx);

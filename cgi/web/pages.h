@@ -83,6 +83,13 @@ int page_token_create(struct app *app, struct request *req, struct response *res
 int page_token_revoke(struct app *app, struct request *req, struct response *resp);
 /* page-audit.c */
 int page_audit(struct app *app, struct request *req, struct response *resp);
+/* page-tracing.c: contact tracing, on screen and as CSV */
+int page_tracing_form(struct app *app, struct request *req, struct response *resp);
+int page_tracing(struct app *app, struct request *req, struct response *resp);
+int page_tracing_export(struct app *app, struct request *req, struct response *resp);
+int page_tracing_venue_form(struct app *app, struct request *req, struct response *resp);
+int page_tracing_venue(struct app *app, struct request *req, struct response *resp);
+int page_tracing_venue_export(struct app *app, struct request *req, struct response *resp);
 /* api-v1.c: the JSON API */
 int api_me(struct app *app, struct request *req, struct response *resp);
 int api_areas(struct app *app, struct request *req, struct response *resp);

@@ -159,6 +159,20 @@ const struct route routes[] = {
 	  POOL_FAST, BODY_FORM, false },
 	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
+	/* Tracing queries are POSTed: phone numbers and reasons stay out of URLs and logs. */
+	{ HTTP_GET, "/{province}/tracing", page_tracing_form, TRACER | ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_POST, "/{province}/tracing", page_tracing, TRACER | ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_FORM,
+	  false },
+	{ HTTP_POST, "/{province}/tracing/export.csv", page_tracing_export, TRACER | ADMIN, true, SCOPE_NONE,
+	  POOL_SLOW, BODY_FORM, false },
+	{ HTTP_GET, "/{province}/tracing/venue", page_tracing_venue_form, TRACER | ADMIN, true, SCOPE_NONE, POOL_FAST,
+	  BODY_NONE, false },
+	{ HTTP_POST, "/{province}/tracing/venue", page_tracing_venue, TRACER | ADMIN, true, SCOPE_NONE, POOL_FAST,
+	  BODY_FORM, false },
+	{ HTTP_POST, "/{province}/tracing/venue/export.csv", page_tracing_venue_export, TRACER | ADMIN, true,
+	  SCOPE_NONE, POOL_SLOW, BODY_FORM, false },
+
 	{ HTTP_GET, "/{province}/api/v1/me", api_me, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/api/v1/venues", api_venues, ADMIN | OFFICER | MANAGER, true, SCOPE_NONE, POOL_FAST,
 	  BODY_NONE, false },

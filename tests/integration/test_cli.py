@@ -1,6 +1,7 @@
 """The vaora command line and the plain-CGI mode of the same binary."""
 import json
 import os
+import re
 import subprocess
 
 from harness import check
@@ -30,11 +31,18 @@ def test_routes_prints_the_table_and_slow_locations(stack):
     lines = r.stdout.decode().splitlines()
     check(any(line.startswith("GET") and " /healthz " in line for line in lines), lines)
     check(any("/_test/sleep" in line and "pool=slow" in line for line in lines), lines)
+    # Each slow route's path once, as nginx matches it ({parameters} any one segment), in table
+    # order: derived from the table, so a new slow route needs no edit here.
+    slow = []
+    for line in lines:
+        parts = line.split()
+        if "pool=slow" in parts[2:] and parts[1] not in slow:
+            slow.append(parts[1])
+    check("/{province}/posters" in slow and "/_test/sleep" in slow, slow)
+    expected = ["location ~ ^" + re.sub(r"\{[a-z_]+\}", "[^/]+", p.replace(".", "\\.")) + "$ { include vaora-slow.conf; }"
+                for p in slow]
     r = stack.vaora("routes", "--nginx")
-    check(r.stdout.decode().splitlines() == ["location ~ ^/[^/]+/posters$ { include vaora-slow.conf; }",
-                                             "location ~ ^/[^/]+/venues/[^/]+/proxy/cards$ { include vaora-slow.conf; }",
-                                             "location ~ ^/[^/]+/imports$ { include vaora-slow.conf; }",
-                                             "location ~ ^/_test/sleep$ { include vaora-slow.conf; }"], r.stdout)
+    check(r.stdout.decode().splitlines() == expected, (r.stdout, expected))
 
 
 def test_migrate_twice_applies_nothing_new(stack):

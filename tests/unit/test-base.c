@@ -1,10 +1,12 @@
-/* Unit tests for the small base layers: UTF-8 checks, number parsing, escaping, buffers and CSV. */
+/* Unit tests for the small base layers: UTF-8 checks, number parsing, escaping, buffers and CSV
+ * (read and written). */
 #include "unit.h"
 
 #include <string.h>
 
 #include "base/buf.h"
 #include "base/csv.h"
+#include "base/csv-out.h"
 #include "base/escape.h"
 #include "base/num.h"
 #include "base/utf8.h"
@@ -363,6 +365,47 @@ static void test_csv_errors(void **state)
 	csv_record_free(&rec);
 }
 
+/* One row written by csv_out_row is exactly want. */
+static void assert_row_written(const char *const cells[], size_t n, const char *want)
+{
+	struct buf b = BUF_INIT;
+	csv_out_row(&b, cells, n);
+	assert_string_equal(buf_str(&b), want);
+	buf_free(&b);
+}
+
+static void test_csv_out(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	csv_out_start(&b);
+	assert_memory_equal(buf_str(&b), "\xEF\xBB\xBF", 3);
+	assert_int_equal(b.len, 3);
+	buf_free(&b);
+	assert_row_written((const char *const[]){ "a", "Nguyễn Văn A", NULL, "0912345678" }, 4,
+			   "a,Nguyễn Văn A,,0912345678\r\n");
+	assert_row_written((const char *const[]){ "a,b", "say \"hi\"", "two\nlines" }, 3,
+			   "\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+	/* Formula starters are neutralized, alone or inside a quoted cell. */
+	assert_row_written((const char *const[]){ "=1+2", "+84", "-5", "@SUM(A1)", "\tx", "\rx" }, 6,
+			   "'=1+2,'+84,'-5,'@SUM(A1),'\tx,\"'\rx\"\r\n");
+	assert_row_written((const char *const[]){ "=HYPERLINK(\"http://x\",\"y\")" }, 1,
+			   "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n");
+	/* Only the first character matters. */
+	assert_row_written((const char *const[]){ "a=b", "1-2" }, 2, "a=b,1-2\r\n");
+	/* What it writes reads back as the same cells, neutralized ones with their apostrophe. */
+	b = (struct buf)BUF_INIT;
+	csv_out_row(&b, (const char *const[]){ "x,\"y\"\r\nz", "=A1" }, 2);
+	struct csv_record rec = { 0 };
+	size_t pos = 0;
+	assert_int_equal(csv_next(buf_str(&b), b.len, &pos, &rec), 1);
+	assert_int_equal(rec.count, 2);
+	assert_string_equal(rec.fields[0], "x,\"y\"\r\nz");
+	assert_string_equal(rec.fields[1], "'=A1");
+	csv_record_free(&rec);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -377,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_csv_records),
 		cmocka_unit_test(test_csv_fields),
 		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_csv_out),
 	};
 	return UNIT_RUN("base", tests);
 }

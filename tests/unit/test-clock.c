@@ -118,6 +118,42 @@ static void test_formats(void **state)
  * caller passes such times today (clock_now_us(), dates from 2000 on), but the output is
  * meant for DATETIME(6).
  */
+static void test_vn_parse(void **state)
+{
+	(void)state;
+	struct vn_date d;
+	assert_int_equal(vn_date_parse("2026-02-28", &d), 0);
+	assert_date(d, 2026, 2, 28);
+	assert_int_equal(vn_date_parse("2028-02-29", &d), 0);
+	assert_int_equal(vn_date_parse("2026-02-29", &d), -1);
+	assert_int_equal(vn_date_parse("2026-04-31", &d), -1);
+	assert_int_equal(vn_date_parse("2026-13-01", &d), -1);
+	assert_int_equal(vn_date_parse("2026-1-01", &d), -1);
+	assert_int_equal(vn_date_parse("2026-+1-01", &d), -1);
+	assert_int_equal(vn_date_parse(" 2026-01-1", &d), -1);
+	assert_int_equal(vn_date_parse("2026-01-01x", &d), -1);
+	assert_int_equal(vn_date_parse("1999-12-31", &d), -1);
+	assert_int_equal(vn_date_parse("", &d), -1);
+	assert_int_equal(vn_date_parse(NULL, &d), -1);
+	time_t t;
+	/* 08:30 in Vietnam is 01:30 UTC. */
+	assert_int_equal(vn_time_parse("2026-03-01T08:30", &t), 0);
+	assert_int_equal(t, vn_day_start((struct vn_date){ 2026, 3, 1 }) + 8 * 3600 + 30 * 60);
+	time_t spaced;
+	assert_int_equal(vn_time_parse("2026-03-01 08:30", &spaced), 0);
+	assert_int_equal(spaced, t);
+	char back[17];
+	vn_time_format(t, back);
+	assert_string_equal(back, "2026-03-01 08:30");
+	assert_int_equal(vn_time_parse("2026-03-01T24:00", &t), -1);
+	assert_int_equal(vn_time_parse("2026-03-01T08:60", &t), -1);
+	assert_int_equal(vn_time_parse("2026-03-01T08:30:00", &t), -1);
+	assert_int_equal(vn_time_parse("2026-03-01X08:30", &t), -1);
+	assert_int_equal(vn_time_parse("2026-03-01T 8:30", &t), -1);
+	assert_int_equal(vn_time_parse("2026-02-30T08:30", &t), -1);
+	assert_int_equal(vn_time_parse(NULL, &t), -1);
+}
+
 static void test_regression_utc_datetime_before_1970(void **state)
 {
 	(void)state;
@@ -216,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_vn_date_of),
 		cmocka_unit_test(test_vn_day_start),
 		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_vn_parse),
 		cmocka_unit_test(test_regression_utc_datetime_before_1970),
 		cmocka_unit_test(test_clock_set),
 		cmocka_unit_test_teardown(test_clock_file, clock_file_teardown),
