@@ -40,6 +40,7 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 							   r == ROLE_VENUE_MANAGER));
 	json_object_set_new(ctx, "can_import", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER ||
 							   r == ROLE_VOLUNTEER));
+	json_object_set_new(ctx, "can_dashboard", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_trace", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_TRACER));

@@ -21,6 +21,9 @@ int page_password_change(struct app *app, struct request *req, struct response *
 /* page-desk.c: the staff home of each role, and the operator's overview */
 int page_desk(struct app *app, struct request *req, struct response *resp);
 int page_admin(struct app *app, struct request *req, struct response *resp);
+int page_admin_provinces(struct app *app, struct request *req, struct response *resp);
+int page_dashboard(struct app *app, struct request *req, struct response *resp);
+int page_dashboard_export(struct app *app, struct request *req, struct response *resp);
 /* page-accounts.c */
 int page_accounts(struct app *app, struct request *req, struct response *resp);
 int page_account_new(struct app *app, struct request *req, struct response *resp);

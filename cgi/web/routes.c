@@ -33,6 +33,8 @@ const struct route routes[] = {
 	{ HTTP_GET, "/password", page_password_form, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/password", page_password_change, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
 	{ HTTP_GET, "/admin", page_admin, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/admin/provinces", page_admin_provinces, OPERATOR, false, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
 
 	{ HTTP_GET, "/{province}/", page_province_home, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/login", page_login_form, ROLES_ANYONE, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
@@ -157,6 +159,11 @@ const struct route routes[] = {
 	{ HTTP_POST, "/{province}/api-tokens", page_token_create, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },
 	{ HTTP_POST, "/{province}/api-tokens/{id}/revoke", page_token_revoke, ADMIN, true, SCOPE_API_TOKEN,
 	  POOL_FAST, BODY_FORM, false },
+	/* The area (?area=) is checked by the page: an officer sees only their own. */
+	{ HTTP_GET, "/{province}/dashboard", page_dashboard, ADMIN | OFFICER, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_GET, "/{province}/dashboard/export.csv", page_dashboard_export, ADMIN | OFFICER, true, SCOPE_NONE,
+	  POOL_SLOW, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
 	/* Tracing queries are POSTed: phone numbers and reasons stay out of URLs and logs. */

@@ -1,0 +1,331 @@
+/* Statistics for the dashboards, read from the daily counters (schema/008-counters.sql). */
+#include "domain/stats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/clock.h"
+
+#define DAY_US (86400 * 1000000LL)
+
+const char *const stats_method_names[] = {
+	[STATS_SELF] = "self",		/* STATS_SELF */
+	[STATS_GATE] = "gate",		/* STATS_GATE */
+	[STATS_PROXY] = "proxy",	/* STATS_PROXY */
+	[STATS_PAPER] = "paper",	/* STATS_PAPER */
+	[STATS_API] = "api",		/* STATS_API */
+};
+
+enum stats_sql {
+	STATS_AREA_EXISTS,	/* STATS_AREA_EXISTS */
+	STATS_DAYS_SQL,		/* STATS_DAYS_SQL */
+	STATS_PROVINCE_PEOPLE,	/* STATS_PROVINCE_PEOPLE */
+	STATS_NEW_VENUES,	/* STATS_NEW_VENUES */
+	STATS_CATEGORIES,	/* STATS_CATEGORIES */
+	STATS_ACTIVE,		/* STATS_ACTIVE */
+	STATS_COMMUNES,		/* STATS_COMMUNES */
+	STATS_IDLE,		/* STATS_IDLE */
+	STATS_REISSUED,		/* STATS_REISSUED */
+	STATS_PROVINCE_SCANS,	/* STATS_PROVINCE_SCANS */
+};
+
+/* Every statement takes the area twice: "" for the whole province, else one area code. */
+#define IN_AREA(col) " AND (? = '' OR " col " = ?)"
+#define LIVE "v.status = 'active'"
+#define VENUE_COLUMNS "v.id, v.name, COALESCE(a.name, v.area_code), v.contact_phone, v.token_version," \
+		      " DATE_FORMAT(v.token_issued_at, '%Y-%m-%d %H:%i:%s')," \
+		      " (SELECT DATE_FORMAT(MAX(d.day), '%Y-%m-%d') FROM venue_day_counts d" \
+		      "  WHERE d.province = v.province AND d.venue_id = v.id)"
+#define VENUE_FROM " FROM venues v LEFT JOIN areas a ON a.province = v.province AND a.code = v.area_code" \
+		   " WHERE v.province = {province} AND " LIVE IN_AREA("v.area_code")
+
+static const char *const stats_sql[] = {
+	[STATS_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
+	[STATS_DAYS_SQL] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(scans), SUM(self_scans), SUM(gate_scans),"
+			   " SUM(proxy_scans), SUM(paper_scans), SUM(api_scans), SUM(ins), SUM(outs), SUM(people)"
+			   " FROM area_day_counts WHERE province = {province} AND day >= ?" IN_AREA("area_code")
+			   " GROUP BY day",
+	/* Summing the areas' people would count a person seen in two communes twice. */
+	[STATS_PROVINCE_PEOPLE] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(people) FROM province_day_people"
+				  " WHERE province = {province} AND day >= ? GROUP BY day",
+	/* Bucketed by Vietnam day in C. */
+	[STATS_NEW_VENUES] = "SELECT DATE_FORMAT(v.created_at, '%Y-%m-%d %H:%i:%s') FROM venues v"
+			     " WHERE v.province = {province} AND v.created_at >= ?" IN_AREA("v.area_code"),
+	[STATS_CATEGORIES] = "SELECT v.category, COUNT(*), SUM(v.verified = 0) FROM venues v"
+			     " WHERE v.province = {province} AND " LIVE IN_AREA("v.area_code") " GROUP BY v.category",
+	[STATS_ACTIVE] = "SELECT COUNT(DISTINCT CASE WHEN d.day >= ? THEN d.venue_id END), COUNT(DISTINCT d.venue_id)"
+			 " FROM venue_day_counts d JOIN venues v ON v.province = d.province AND v.id = d.venue_id"
+			 " WHERE d.province = {province} AND d.day >= ? AND " LIVE IN_AREA("v.area_code"),
+	/* Communes without venues come last: a ratio of nothing is no ratio. */
+	[STATS_COMMUNES] = "SELECT code, name, venues, active FROM (SELECT a.code, a.name, COUNT(v.id) AS venues,"
+			   " COALESCE(SUM(EXISTS (SELECT 1 FROM venue_day_counts d WHERE d.province = v.province"
+			   "  AND d.venue_id = v.id AND d.day >= ?)), 0) AS active"
+			   " FROM areas a LEFT JOIN venues v ON v.province = a.province AND v.area_code = a.code"
+			   "  AND " LIVE
+			   " WHERE a.province = {province}" IN_AREA("a.code") " GROUP BY a.code, a.name) c"
+			   " ORDER BY COALESCE(active / NULLIF(venues, 0), 2), venues DESC, name LIMIT ?",
+	[STATS_IDLE] = "SELECT " VENUE_COLUMNS VENUE_FROM
+		       " AND NOT EXISTS (SELECT 1 FROM venue_day_counts d WHERE d.province = v.province"
+		       "  AND d.venue_id = v.id AND d.day >= ?) ORDER BY a.name, v.name LIMIT ?",
+	/* last_pressed_at is the day's latest scan: a day with one after the reissue has it there. */
+	[STATS_REISSUED] = "SELECT " VENUE_COLUMNS VENUE_FROM
+			   " AND v.token_version > 1 AND NOT EXISTS (SELECT 1 FROM venue_day_counts d"
+			   "  WHERE d.province = v.province AND d.venue_id = v.id"
+			   "  AND d.last_pressed_at >= v.token_issued_at) ORDER BY a.name, v.name LIMIT ?",
+	[STATS_PROVINCE_SCANS] = "SELECT COALESCE(SUM(CASE WHEN day >= ? THEN scans END), 0), COALESCE(SUM(scans), 0)"
+				 " FROM area_day_counts WHERE province = {province} AND day >= ?",
+};
+
+static const struct db_statements stats_statements = DB_STATEMENTS("stats", stats_sql);
+
+static void bind_area(struct db_query *q, const char *area_code)
+{
+	db_bind_string(q, area_code);
+	db_bind_string(q, area_code);
+}
+
+/* The start of the Vietnam day days_back days before today. */
+static int64_t day_start_back(unsigned days_back)
+{
+	return (int64_t)vn_day_start(vn_date_of(clock_now())) * 1000000 - (int64_t)days_back * DAY_US;
+}
+
+enum db_status stats_area_allowed(struct db *db, const struct tenant *t, const struct actor *actor,
+				  const char *area_code, bool *allowed)
+{
+	*allowed = false;
+	if (actor->role == ROLE_AREA_OFFICER) {
+		char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+		size_t n;
+		enum db_status status = accounts_areas(db, t, actor->account_id, codes, ACCOUNT_AREAS_MAX, &n);
+		for (size_t i = 0; status == DB_OK && i < n; i++)
+			*allowed = *allowed || strcmp(codes[i], area_code) == 0;
+		return status;
+	}
+	if (actor->role != ROLE_PROVINCE_ADMIN)
+		return DB_OK;
+	if (!*area_code) {
+		*allowed = true;
+		return DB_OK;
+	}
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_AREA_EXISTS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, area_code);
+	status = db_execute(q);
+	*allowed = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
+	db_query_free(q);
+	return status;
+}
+
+static struct stats_day *day_of(struct stats_dashboard *out, const char *day)
+{
+	for (size_t i = 0; i < STATS_DAYS; i++)
+		if (strcmp(out->days[i].day, day) == 0)
+			return &out->days[i];
+	return NULL;
+}
+
+static enum db_status read_days(struct db *db, const struct tenant *t, const char *area_code,
+				struct stats_dashboard *out)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_DAYS_SQL, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, day_start_back(STATS_DAYS - 1));
+	bind_area(q, area_code);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		struct stats_day *d = day_of(out, db_col_text(q, 0, NULL));
+		if (!d)
+			continue;
+		d->scans = db_col_int(q, 1);
+		for (size_t m = 0; m < STATS_METHOD_COUNT; m++)
+			d->by_method[m] = db_col_int(q, 2 + m);
+		d->ins = db_col_int(q, 2 + STATS_METHOD_COUNT);
+		d->outs = db_col_int(q, 3 + STATS_METHOD_COUNT);
+		d->people = db_col_int(q, 4 + STATS_METHOD_COUNT);
+	}
+	db_query_free(q);
+	if (status != DB_OK || *area_code)
+		return status;
+	status = db_query_tenant(db, t, &stats_statements, STATS_PROVINCE_PEOPLE, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, day_start_back(STATS_DAYS - 1));
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		struct stats_day *d = day_of(out, db_col_text(q, 0, NULL));
+		if (d)
+			d->people = db_col_int(q, 1);
+	}
+	db_query_free(q);
+	return status;
+}
+
+static enum db_status read_new_venues(struct db *db, const struct tenant *t, const char *area_code,
+				      struct stats_dashboard *out)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_NEW_VENUES, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_time(q, day_start_back(STATS_DAYS - 1));
+	bind_area(q, area_code);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		time_t created;
+		char day[11];
+		if (utc_datetime_parse(db_col_text(q, 0, NULL), &created) != 0)
+			continue;
+		vn_date_format(vn_date_of(created), day);
+		struct stats_day *d = day_of(out, day);
+		if (d)
+			d->new_venues++;
+	}
+	db_query_free(q);
+	return status;
+}
+
+static enum db_status read_venues(struct db *db, const struct tenant *t, const char *area_code,
+				  struct stats_dashboard *out)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_CATEGORIES, &q);
+	if (status != DB_OK)
+		return status;
+	bind_area(q, area_code);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		int64_t n = db_col_int(q, 1);
+		out->by_category[venue_category_stored(db_col_text(q, 0, NULL))] += n;
+		out->venues += n;
+		out->unverified += db_col_int(q, 2);
+	}
+	db_query_free(q);
+	if (status != DB_OK)
+		return status;
+	status = db_query_tenant(db, t, &stats_statements, STATS_ACTIVE, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, day_start_back(0));
+	db_bind_day(q, day_start_back(STATS_ACTIVE_DAYS - 1));
+	bind_area(q, area_code);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		out->active_today = db_col_int(q, 0);
+		out->active_week = db_col_int(q, 1);
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status stats_dashboard(struct db *db, const struct tenant *t, const char *area_code,
+			       struct stats_dashboard *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < STATS_DAYS; i++)
+		vn_date_format(vn_date_of((time_t)(day_start_back(STATS_DAYS - 1 - i) / 1000000)), out->days[i].day);
+	enum db_status status = read_days(db, t, area_code, out);
+	if (status == DB_OK)
+		status = read_new_venues(db, t, area_code, out);
+	if (status == DB_OK)
+		status = read_venues(db, t, area_code, out);
+	return status;
+}
+
+enum db_status stats_communes(struct db *db, const struct tenant *t, const char *area_code,
+			      struct stats_commune *out, size_t max, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_COMMUNES, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, day_start_back(STATS_ACTIVE_DAYS - 1));
+	bind_area(q, area_code);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		struct stats_commune *c = &out[(*n)++];
+		snprintf(c->code, sizeof(c->code), "%s", db_col_text(q, 0, NULL));
+		snprintf(c->name, sizeof(c->name), "%s", db_col_text(q, 1, NULL));
+		c->venues = db_col_int(q, 2);
+		c->active = db_col_int(q, 3);
+	}
+	db_query_free(q);
+	return status;
+}
+
+static void fill_venue(struct db_query *q, struct stats_venue *v)
+{
+	time_t issued;
+	v->id = db_col_int(q, 0);
+	snprintf(v->name, sizeof(v->name), "%s", db_col_text(q, 1, NULL));
+	snprintf(v->area_name, sizeof(v->area_name), "%s", db_col_text(q, 2, NULL));
+	snprintf(v->contact_phone, sizeof(v->contact_phone), "%s", db_col_text(q, 3, NULL));
+	v->token_version = (unsigned)db_col_int(q, 4);
+	v->token_issued_at[0] = '\0';
+	if (!db_col_null(q, 5) && utc_datetime_parse(db_col_text(q, 5, NULL), &issued) == 0)
+		vn_date_format(vn_date_of(issued), v->token_issued_at);
+	snprintf(v->last_scan, sizeof(v->last_scan), "%s", db_col_null(q, 6) ? "" : db_col_text(q, 6, NULL));
+}
+
+/* One of the venue lists; days is the idle list's, 0 for the reissued one. */
+static enum db_status venue_list(struct db *db, const struct tenant *t, enum stats_sql which, const char *area_code,
+				 unsigned days, struct stats_venue *out, size_t max, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	bind_area(q, area_code);
+	if (which == STATS_IDLE)
+		db_bind_day(q, day_start_back(days - 1));
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0)
+		fill_venue(q, &out[(*n)++]);
+	db_query_free(q);
+	return status;
+}
+
+enum db_status stats_idle_venues(struct db *db, const struct tenant *t, const char *area_code, unsigned days,
+				 struct stats_venue *out, size_t max, size_t *n)
+{
+	if (days < 1 || days > STATS_IDLE_DAYS_MAX)
+		days = STATS_IDLE_DAYS_DEFAULT;
+	return venue_list(db, t, STATS_IDLE, area_code, days, out, max, n);
+}
+
+enum db_status stats_unscanned_reissues(struct db *db, const struct tenant *t, const char *area_code,
+					struct stats_venue *out, size_t max, size_t *n)
+{
+	return venue_list(db, t, STATS_REISSUED, area_code, 0, out, max, n);
+}
+
+enum db_status stats_province(struct db *db, const struct tenant *t, struct stats_province *out)
+{
+	struct stats_dashboard *d = &(struct stats_dashboard){ 0 };
+	memset(out, 0, sizeof(*out));
+	enum db_status status = read_venues(db, t, "", d);
+	out->venues = d->venues;
+	out->active_week = d->active_week;
+	struct db_query *q;
+	if (status == DB_OK)
+		status = db_query_tenant(db, t, &stats_statements, STATS_PROVINCE_SCANS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, day_start_back(0));
+	db_bind_day(q, day_start_back(STATS_ACTIVE_DAYS - 1));
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		out->scans_today = db_col_int(q, 0);
+		out->scans_week = db_col_int(q, 1);
+	}
+	db_query_free(q);
+	return status;
+}

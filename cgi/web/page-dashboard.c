@@ -1,0 +1,423 @@
+/* The dashboards: a province's (or one area's) venues, scans and people with SVG charts and
+ * the same numbers in tables, its compliance lists, each table as CSV (slow pool), and the
+ * operator's provinces side by side. Every table is built once (stat_table) and written both
+ * as HTML and as CSV, so the two never disagree. */
+#include "web/pages.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/csv-out.h"
+#include "base/num.h"
+#include "base/xmalloc.h"
+#include "domain/accounts.h"
+#include "domain/stats.h"
+#include "web/area-choices.h"
+#include "web/http.h"
+#include "web/svg-chart.h"
+#include "web/views.h"
+
+/* Columns of the widest table (the days'). */
+#define TABLE_COLUMNS_MAX 8
+/* Room for any 64-bit number as text, with a sign or a percent sign and the NUL. */
+#define NUMBER_TEXT 24
+
+/* The tables of the dashboard, in page order; their names are the CSV's ?table=. */
+enum stat_table {
+	TABLE_SUMMARY,		/* TABLE_SUMMARY */
+	TABLE_DAYS,		/* TABLE_DAYS */
+	TABLE_METHODS,		/* TABLE_METHODS */
+	TABLE_CATEGORIES,	/* TABLE_CATEGORIES */
+	TABLE_COMMUNES,		/* TABLE_COMMUNES */
+	TABLE_IDLE,		/* TABLE_IDLE */
+	TABLE_REISSUED,		/* TABLE_REISSUED */
+	TABLE_COUNT,
+};
+
+static const char *const stat_table_names[] = {
+	[TABLE_SUMMARY] = "summary",		/* TABLE_SUMMARY */
+	[TABLE_DAYS] = "days",			/* TABLE_DAYS */
+	[TABLE_METHODS] = "methods",		/* TABLE_METHODS */
+	[TABLE_CATEGORIES] = "categories",	/* TABLE_CATEGORIES */
+	[TABLE_COMMUNES] = "communes",		/* TABLE_COMMUNES */
+	[TABLE_IDLE] = "idle",			/* TABLE_IDLE */
+	[TABLE_REISSUED] = "reissued",		/* TABLE_REISSUED */
+};
+
+/* What one dashboard shows: the area, the idle list's N, and everything read for them. */
+struct board {
+	char area[AREA_CODE_MAX + 1];	/* "" for the whole province */
+	unsigned idle_days;
+	struct stats_dashboard stats;
+	struct stats_commune *communes;
+	size_t commune_count;
+	struct stats_venue *idle, *reissued;
+	size_t idle_count, reissued_count;
+};
+
+static void board_free(struct board *b)
+{
+	free(b->communes);
+	free(b->idle);
+	free(b->reissued);
+}
+
+static const char *msg(struct app *app, const struct request *req, const char *key)
+{
+	return views_message(app->views, req->lang, key);
+}
+
+/* A whole-number percentage of part in whole, "—" when whole is 0. */
+static void percent(int64_t part, int64_t whole, char out[NUMBER_TEXT])
+{
+	if (whole <= 0)
+		snprintf(out, NUMBER_TEXT, "—");
+	else
+		snprintf(out, NUMBER_TEXT, "%lld%%", (long long)((part * 100 + whole / 2) / whole));
+}
+
+/* The area asked for (?area=), else an admin's whole province or an officer's first area;
+ * *allowed false when the actor may not see it. */
+static enum db_status pick_area(struct app *app, const struct request *req, struct board *b, bool *allowed)
+{
+	const char *asked = fields_get(&req->query, "area");
+	b->area[0] = '\0';
+	if (asked && strlen(asked) <= AREA_CODE_MAX) {
+		snprintf(b->area, sizeof(b->area), "%s", asked);
+	} else if (asked) {
+		*allowed = false;
+		return DB_OK;
+	} else if (req->actor.role == ROLE_AREA_OFFICER) {
+		char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+		size_t n;
+		enum db_status status = accounts_areas(app->db, req->tenant, req->actor.account_id, codes,
+						       ACCOUNT_AREAS_MAX, &n);
+		if (status != DB_OK)
+			return status;
+		if (n)
+			snprintf(b->area, sizeof(b->area), "%s", codes[0]);
+	}
+	return stats_area_allowed(app->db, req->tenant, &req->actor, b->area, allowed);
+}
+
+/* Reads everything the board shows; a status other than 200 is the answer. */
+static int board_read(struct app *app, const struct request *req, struct board *b)
+{
+	bool allowed = false;
+	uint64_t days;
+	const char *n = fields_get(&req->query, "idle_days");
+	b->idle_days = n && parse_uint(n, STATS_IDLE_DAYS_MAX, &days) && days >= 1 ? (unsigned)days
+									    : STATS_IDLE_DAYS_DEFAULT;
+	enum db_status status = pick_area(app, req, b, &allowed);
+	if (status == DB_OK && !allowed)
+		return 404;
+	b->communes = xcalloc(STATS_LIST_MAX, sizeof(*b->communes));
+	b->idle = xcalloc(STATS_LIST_MAX, sizeof(*b->idle));
+	b->reissued = xcalloc(STATS_LIST_MAX, sizeof(*b->reissued));
+	if (status == DB_OK)
+		status = stats_dashboard(app->db, req->tenant, b->area, &b->stats);
+	if (status == DB_OK)
+		status = stats_communes(app->db, req->tenant, b->area, b->communes, STATS_LIST_MAX, &b->commune_count);
+	if (status == DB_OK)
+		status = stats_idle_venues(app->db, req->tenant, b->area, b->idle_days, b->idle, STATS_LIST_MAX,
+					   &b->idle_count);
+	if (status == DB_OK)
+		status = stats_unscanned_reissues(app->db, req->tenant, b->area, b->reissued, STATS_LIST_MAX,
+						  &b->reissued_count);
+	return status == DB_OK ? 200 : http_status_for_db(status);
+}
+
+/* A table as {"name", "caption", "head": [...], "rows": [{"first", "cells": [...]}]}: the
+ * first cell of a row names it (a <th>). */
+static json_t *table_new(struct app *app, const struct request *req, enum stat_table which, const char *caption,
+			 const char *const head_keys[], size_t cols)
+{
+	json_t *head = json_array();
+	for (size_t i = 0; i < cols; i++)
+		json_array_append_new(head, json_string(msg(app, req, head_keys[i])));
+	return json_pack("{s:s, s:s, s:o, s:[]}", "name", stat_table_names[which], "caption", caption, "head", head,
+			 "rows");
+}
+
+static void table_row(json_t *table, const char *const cells[], size_t cols)
+{
+	json_t *rest = json_array();
+	for (size_t i = 1; i < cols; i++)
+		json_array_append_new(rest, json_string(cells[i]));
+	json_array_append_new(json_object_get(table, "rows"), json_pack("{s:s, s:o}", "first", cells[0], "cells", rest));
+}
+
+static void num(int64_t v, char out[NUMBER_TEXT])
+{
+	snprintf(out, NUMBER_TEXT, "%lld", (long long)v);
+}
+
+static json_t *summary_table(struct app *app, const struct request *req, const struct board *b)
+{
+	static const char *const head[] = { "dash_figure", "dash_value" };
+	const struct stats_dashboard *s = &b->stats;
+	int64_t ins = 0, outs = 0;
+	for (size_t i = 0; i < STATS_DAYS; i++) {
+		ins += s->days[i].ins;
+		outs += s->days[i].outs;
+	}
+	char venues[NUMBER_TEXT], unverified[NUMBER_TEXT], today[NUMBER_TEXT], week[NUMBER_TEXT], ratio[NUMBER_TEXT], no_out[NUMBER_TEXT];
+	num(s->venues, venues);
+	num(s->unverified, unverified);
+	num(s->active_today, today);
+	num(s->active_week, week);
+	percent(s->active_week, s->venues, ratio);
+	/* ≈ 1 − outs/ins: an "out" closes one visit; more outs than ins (lost "in"s) is 0. */
+	if (ins > 0)
+		percent(outs < ins ? ins - outs : 0, ins, no_out);
+	else
+		percent(0, 0, no_out);
+	const struct { const char *key, *value; } rows[] = {
+		{ "dash_venues", venues }, { "dash_unverified", unverified }, { "dash_active_today", today },
+		{ "dash_active_week", week }, { "dash_active_ratio", ratio }, { "dash_no_checkout", no_out },
+	};
+	json_t *t = table_new(app, req, TABLE_SUMMARY, msg(app, req, "dash_summary"), head, 2);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *const cells[] = { msg(app, req, rows[i].key), rows[i].value };
+		table_row(t, cells, 2);
+	}
+	return t;
+}
+
+static json_t *days_table(struct app *app, const struct request *req, const struct board *b)
+{
+	static const char *const head[] = { "dash_day", "dash_scans", "dash_people", "dash_ins", "dash_outs",
+					     "dash_new_venues" };
+	json_t *t = table_new(app, req, TABLE_DAYS, msg(app, req, "dash_days"), head, 6);
+	for (size_t i = 0; i < STATS_DAYS; i++) {
+		const struct stats_day *d = &b->stats.days[i];
+		char v[5][NUMBER_TEXT];
+		num(d->scans, v[0]);
+		num(d->people, v[1]);
+		num(d->ins, v[2]);
+		num(d->outs, v[3]);
+		num(d->new_venues, v[4]);
+		const char *const cells[] = { d->day, v[0], v[1], v[2], v[3], v[4] };
+		table_row(t, cells, 6);
+	}
+	return t;
+}
+
+static json_t *methods_table(struct app *app, const struct request *req, const struct board *b)
+{
+	static const char *const head[] = { "dash_method", "dash_scans" };
+	json_t *t = table_new(app, req, TABLE_METHODS, msg(app, req, "dash_methods"), head, 2);
+	for (size_t m = 0; m < STATS_METHOD_COUNT; m++) {
+		int64_t total = 0;
+		for (size_t i = 0; i < STATS_DAYS; i++)
+			total += b->stats.days[i].by_method[m];
+		char key[40], v[NUMBER_TEXT];
+		snprintf(key, sizeof(key), "dash_method_%s", stats_method_names[m]);
+		num(total, v);
+		const char *const cells[] = { msg(app, req, key), v };
+		table_row(t, cells, 2);
+	}
+	return t;
+}
+
+static json_t *categories_table(struct app *app, const struct request *req, const struct board *b)
+{
+	static const char *const head[] = { "venue_category", "dash_venues" };
+	json_t *t = table_new(app, req, TABLE_CATEGORIES, msg(app, req, "dash_categories"), head, 2);
+	for (size_t c = 0; c < VENUE_CATEGORY_COUNT; c++) {
+		char key[40], v[NUMBER_TEXT];
+		snprintf(key, sizeof(key), "category_%s", venue_category_names[c]);
+		num(b->stats.by_category[c], v);
+		const char *const cells[] = { msg(app, req, key), v };
+		table_row(t, cells, 2);
+	}
+	return t;
+}
+
+static json_t *communes_table(struct app *app, const struct request *req, const struct board *b)
+{
+	static const char *const head[] = { "dash_commune", "dash_venues", "dash_active_week", "dash_active_ratio" };
+	json_t *t = table_new(app, req, TABLE_COMMUNES, msg(app, req, "dash_communes"), head, 4);
+	for (size_t i = 0; i < b->commune_count; i++) {
+		const struct stats_commune *c = &b->communes[i];
+		char venues[NUMBER_TEXT], active[NUMBER_TEXT], ratio[NUMBER_TEXT];
+		num(c->venues, venues);
+		num(c->active, active);
+		percent(c->active, c->venues, ratio);
+		const char *const cells[] = { c->name, venues, active, ratio };
+		table_row(t, cells, 4);
+	}
+	return t;
+}
+
+static json_t *venues_table(struct app *app, const struct request *req, enum stat_table which, const char *caption,
+			    const struct stats_venue *list, size_t n)
+{
+	static const char *const head[] = { "venue_name", "dash_commune", "dash_contact_phone", "dash_last_scan",
+					    "dash_token_version", "dash_token_issued" };
+	json_t *t = table_new(app, req, which, caption, head, 6);
+	for (size_t i = 0; i < n; i++) {
+		char version[NUMBER_TEXT];
+		num(list[i].token_version, version);
+		const char *const cells[] = { list[i].name, list[i].area_name, list[i].contact_phone,
+					      *list[i].last_scan ? list[i].last_scan : msg(app, req, "dash_never"),
+					      version, list[i].token_issued_at };
+		table_row(t, cells, 6);
+	}
+	return t;
+}
+
+static json_t *board_table(struct app *app, const struct request *req, const struct board *b, enum stat_table which)
+{
+	char caption[160];
+	switch (which) {
+	case TABLE_SUMMARY: return summary_table(app, req, b);
+	case TABLE_DAYS: return days_table(app, req, b);
+	case TABLE_METHODS: return methods_table(app, req, b);
+	case TABLE_CATEGORIES: return categories_table(app, req, b);
+	case TABLE_COMMUNES: return communes_table(app, req, b);
+	case TABLE_IDLE:
+		snprintf(caption, sizeof(caption), "%s: %u", msg(app, req, "dash_idle"), b->idle_days);
+		return venues_table(app, req, which, caption, b->idle, b->idle_count);
+	case TABLE_REISSUED:
+		return venues_table(app, req, which, msg(app, req, "dash_reissued"), b->reissued, b->reissued_count);
+	case TABLE_COUNT: break;
+	}
+	abort();
+}
+
+/* A bar chart of one per-day figure, as raw SVG (its writer escapes every text). */
+static json_t *day_chart(const struct board *b, const char *title, size_t offset)
+{
+	const char *labels[STATS_DAYS];
+	int64_t values[STATS_DAYS];
+	for (size_t i = 0; i < STATS_DAYS; i++) {
+		labels[i] = b->stats.days[i].day + 5;	/* MM-DD */
+		values[i] = *(const int64_t *)((const char *)&b->stats.days[i] + offset);
+	}
+	struct buf svg = BUF_INIT;
+	svg_bar_chart(&svg, title, labels, values, STATS_DAYS);
+	json_t *chart = json_pack("{s:s}", "svg", buf_str(&svg));
+	buf_free(&svg);
+	return chart;
+}
+
+/* The pickable areas: all the province's for an admin (and the whole province), an officer's
+ * own; selected marks the board's. */
+static json_t *area_picker(struct app *app, const struct request *req, const struct board *b)
+{
+	json_t *all = area_choices_json(app, req, b->area), *mine = json_array();
+	size_t i;
+	json_t *a;
+	json_array_foreach(all, i, a) {
+		bool allowed = false;
+		const char *code = json_string_value(json_object_get(a, "code"));
+		if (stats_area_allowed(app->db, req->tenant, &req->actor, code, &allowed) == DB_OK && allowed)
+			json_array_append(mine, a);
+	}
+	json_decref(all);
+	return mine;
+}
+
+int page_dashboard(struct app *app, struct request *req, struct response *resp)
+{
+	struct board b = { 0 };
+	int rc = board_read(app, req, &b);
+	if (rc != 200) {
+		board_free(&b);
+		return rc;
+	}
+	json_t *ctx = json_object(), *tables = json_array(), *charts = json_array();
+	for (enum stat_table i = 0; i < TABLE_COUNT; i++)
+		json_array_append_new(tables, board_table(app, req, &b, i));
+	json_array_append_new(charts, day_chart(&b, msg(app, req, "dash_chart_scans"), offsetof(struct stats_day, scans)));
+	json_array_append_new(charts, day_chart(&b, msg(app, req, "dash_chart_people"),
+						offsetof(struct stats_day, people)));
+	json_object_set_new(ctx, "title", json_string(msg(app, req, "dash_title")));
+	json_object_set_new(ctx, "tables", tables);
+	json_object_set_new(ctx, "charts", charts);
+	json_object_set_new(ctx, "areas", area_picker(app, req, &b));
+	json_object_set_new(ctx, "whole_province", json_boolean(req->actor.role == ROLE_PROVINCE_ADMIN));
+	json_object_set_new(ctx, "area", json_string(b.area));
+	json_object_set_new(ctx, "idle_days", json_integer(b.idle_days));
+	json_object_set_new(ctx, "idle_days_max", json_integer(STATS_IDLE_DAYS_MAX));
+	rc = views_page(app->views, req, resp, 200, "dashboard", ctx);
+	json_decref(ctx);
+	board_free(&b);
+	return rc;
+}
+
+/* Writes a table built for the page as CSV: its head, then each row. */
+static void table_csv(json_t *table, struct buf *out)
+{
+	const char *cells[TABLE_COLUMNS_MAX];
+	json_t *head = json_object_get(table, "head"), *rows = json_object_get(table, "rows"), *row, *cell;
+	size_t i, k, cols = json_array_size(head);
+	csv_out_start(out);
+	json_array_foreach(head, i, cell)
+		cells[i] = json_string_value(cell);
+	csv_out_row(out, cells, cols);
+	json_array_foreach(rows, i, row) {
+		cells[0] = json_string_value(json_object_get(row, "first"));
+		json_array_foreach(json_object_get(row, "cells"), k, cell)
+			cells[k + 1] = json_string_value(cell);
+		csv_out_row(out, cells, cols);
+	}
+}
+
+int page_dashboard_export(struct app *app, struct request *req, struct response *resp)
+{
+	/* Without ?table=, the summary: the figures most often asked for. */
+	const char *name = fields_get(&req->query, "table");
+	size_t which = 0;
+	while (which < TABLE_COUNT && name && strcmp(name, stat_table_names[which]) != 0)
+		which++;
+	if (which == TABLE_COUNT)
+		return 404;
+	struct board b = { 0 };
+	int rc = board_read(app, req, &b);
+	if (rc == 200) {
+		char disposition[128], today[11];
+		vn_date_format(vn_date_of(clock_now()), today);
+		snprintf(disposition, sizeof(disposition), "attachment; filename=\"dashboard-%s-%s%s%s-%s.csv\"",
+			 req->tenant->slug, stat_table_names[which], *b.area ? "-" : "", b.area, today);
+		json_t *table = board_table(app, req, &b, (enum stat_table)which);
+		table_csv(table, &resp->body);
+		json_decref(table);
+		response_content_type(resp, "text/csv; charset=utf-8");
+		response_header(resp, "Content-Disposition", disposition);
+		response_header(resp, "Cache-Control", "private, no-store");
+		rc = 0;
+	}
+	board_free(&b);
+	return rc;
+}
+
+int page_admin_provinces(struct app *app, struct request *req, struct response *resp)
+{
+	json_t *ctx = json_object(), *list = json_array();
+	for (size_t i = 0; i < app->config->tenant_count; i++) {
+		const struct tenant *t = &app->config->tenants[i];
+		struct stats_province p;
+		json_t *row = json_pack("{s:s, s:s, s:s}", "code", t->code, "name", t->name, "shard",
+					app->config->shards[t->shard].name);
+		if (stats_province(app->db, t, &p) == DB_OK) {
+			char ratio[NUMBER_TEXT];
+			percent(p.active_week, p.venues, ratio);
+			json_object_set_new(row, "counted", json_true());
+			json_object_set_new(row, "venues", json_integer(p.venues));
+			json_object_set_new(row, "active_ratio", json_string(ratio));
+			json_object_set_new(row, "scans_today", json_integer(p.scans_today));
+			json_object_set_new(row, "scans_week", json_integer(p.scans_week));
+		}
+		json_array_append_new(list, row);
+	}
+	json_object_set_new(ctx, "title", json_string(msg(app, req, "dash_provinces_title")));
+	json_object_set_new(ctx, "provinces", list);
+	int rc = views_page(app->views, req, resp, 200, "admin-provinces", ctx);
+	json_decref(ctx);
+	return rc;
+}

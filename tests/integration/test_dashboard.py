@@ -1,0 +1,196 @@
+"""The dashboard: a small known set of check-ins fed through the real paths (JSON API, the self
+check-in form, the paper import CLI) in a commune of its own, then every count read back from
+the page's table cells; an officer sees only their areas, another province's admin nothing; the
+CSV exports (BOM, a neutralized cell) and the operator's provinces side by side."""
+import html
+import json
+import os
+import re
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+import fixtures
+from harness import check, logged_in
+from test_checkins import NO
+from test_imports import HEADER, NO as PAPER_NO, vn_time
+from test_selfcheckin import Phone, confirmation
+
+AREA = "99901"
+AREA_NAME = "Phường Số Liệu"
+
+
+def table(page, name):
+    """The rows of one dashboard table as {first cell: [other cells]}."""
+    m = re.search(rf'<section class="dash-table" id="{name}">(.*?)</section>', page, re.S)
+    check(m, f"no table {name}")
+    rows = {}
+    for first, rest in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', m.group(1)):
+        rows[html.unescape(first)] = [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", rest)]
+    return rows
+
+
+def today():
+    return time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+
+
+class World:
+    """A commune with three venues: two scanned today, one idle named "=cmd"."""
+
+    def __init__(self, stack):
+        self.stack = stack
+        areas = os.path.join(stack.dir, "dashboard-areas.csv")
+        with open(areas, "w", encoding="utf-8") as f:
+            f.write(f"code,name\n{AREA},{AREA_NAME}\n")
+        r = stack.vaora("areas", "import", "--province", "ha-noi", areas)
+        check(r.returncode == 0, r.stderr)
+        self.admin = logged_in(stack, "hn.admin")
+        self.scanned = fixtures.add_venue(stack, "01", "Dashboard shop", AREA, "shop")
+        self.form_venue = fixtures.add_venue(stack, "01", "Dashboard market", AREA, "market")
+        r = self.admin.post_form("/ha-noi/venues", {"name": "=cmd", "category": "office", "address": "1 Phố Thử",
+                                                    "contact_phone": "0243 999 111", "area_code": AREA},
+                                 csrf_page="/ha-noi/venues/new")
+        check(r.status == 303, (r.status, r.text[:300]))
+        r = self.admin.post_form("/ha-noi/api-tokens", {"label": "Dashboard kiosk", "role": "volunteer"})
+        token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
+        self.api_headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+
+    def api(self, venue_id, name, phone, direction="in", person_id=None):
+        """Records a check-in by the JSON API; returns the person's id."""
+        body = {"venue": fixtures.venue_code(self.admin, venue_id), "direction": direction,
+                "key": uuid.uuid4().hex, "consent": True, "answers": NO,
+                "pressed_at_ms": int(time.time() * 1000)}
+        if person_id:
+            body["person_id"] = person_id
+        else:
+            body["person"] = {"full_name": name, "phone": phone, "birth_year": 1980}
+        r = self.stack.post("/ha-noi/api/v1/checkins", json.dumps(body), headers=self.api_headers)
+        check(r.status in (200, 201), (r.status, r.body[:300]))
+        return json.loads(r.body)["person_id"]
+
+    def feed(self):
+        # JSON API at the shop: A in, A out, B in.
+        a = self.api(self.scanned, "Dash Người A", "0912 000 101")
+        self.api(self.scanned, None, None, "out", person_id=a)
+        self.api(self.scanned, "Dash Người B", "0912 000 102")
+        # The self check-in form at the market: C in.
+        phone = Phone(self.stack)
+        venue = type("V", (), {"path": "/ha-noi/c/" + fixtures.venue_code(self.admin, self.form_venue)})
+        confirmation(phone.first_checkin(venue, full_name="Dash Người C", phone="0912 000 103"))
+        # A paper form at the market, imported by the command line: D in.
+        code = fixtures.venue_code(self.admin, self.form_venue)
+        row = f"{code},{vn_time(-60)},Vào,Dash Người D,0912000104,,1970,Nam,,,{PAPER_NO}"
+        fd, path = tempfile.mkstemp(suffix=".csv")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(HEADER + "\n" + row + "\n")
+        try:
+            r = self.stack.vaora("checkins", "import", "--province", "ha-noi", "--file", path)
+            check(r.returncode == 0 and "1 recorded" in r.stdout.decode(), (r.stdout, r.stderr))
+        finally:
+            os.unlink(path)
+
+    def page(self, browser=None, query=f"?area={AREA}"):
+        r = (browser or self.admin).get("/ha-noi/dashboard" + query)
+        check(r.status == 200, (r.status, r.text[:300]))
+        return r.text
+
+
+WORLD = {}
+
+
+def world(stack):
+    if "w" not in WORLD:
+        WORLD["w"] = World(stack)
+        WORLD["w"].feed()
+    return WORLD["w"]
+
+
+def test_counts_of_a_known_day(stack):
+    w = world(stack)
+    page = w.page()
+    summary = table(page, "summary")
+    check(summary["Địa điểm đã đăng ký"] == ["3"], summary)
+    check(summary["Địa điểm chưa xác minh"] == ["2"], summary)
+    check(summary["Địa điểm có lượt quét hôm nay"] == ["2"], summary)
+    check(summary["Địa điểm có lượt quét trong 7 ngày"] == ["2"], summary)
+    check(summary["Tỷ lệ hoạt động (7 ngày)"] == ["67%"], summary)
+    # 4 ins, 1 out: 1 − 1/4.
+    check(summary["Tỷ lệ lượt vào không quét ra"] == ["75%"], summary)
+    days = table(page, "days")
+    check(len(days) == 30 and days[today()] == ["5", "4", "4", "1", "1"], days.get(today()))
+    methods = table(page, "methods")
+    check(methods == {"tự quét": ["1"], "tại cổng (camera hoặc máy đọc)": ["0"], "khai hộ": ["0"],
+                      "tờ khai giấy": ["1"], "tích hợp (API)": ["3"]}, methods)
+    categories = table(page, "categories")
+    check(categories["Cửa hàng"] == ["1"] and categories["Chợ"] == ["1"] and categories["Cơ quan, văn phòng"] == ["1"],
+          categories)
+    check(table(page, "communes") == {AREA_NAME: ["3", "2", "67%"]}, table(page, "communes"))
+    idle = table(page, "idle")
+    check(list(idle) == ["=cmd"] and idle["=cmd"][1] == "0243999111", idle)
+    check(page.count("<caption>") == 7 and page.count('<svg class="chart"') == 2, "captions and charts")
+    # The whole province holds these too.
+    whole = table(w.page(query=""), "days")[today()]
+    check(int(whole[0]) >= 5 and int(whole[1]) >= 4, whole)
+
+
+def test_a_new_checkin_counts_at_once(stack):
+    w = world(stack)
+    w.api(w.scanned, "Dash Người E", "0912 000 105")
+    check(table(w.page(), "days")[today()][:2] == ["6", "5"], table(w.page(), "days")[today()])
+
+
+def test_reissued_poster_not_scanned_since(stack):
+    w = world(stack)
+    check(table(w.page(), "reissued") == {}, "nothing reissued yet")
+    w.admin.post_form(f"/ha-noi/venues/{w.form_venue}/reissue", {}, csrf_page="/ha-noi/desk")
+    check(list(table(w.page(), "reissued")) == ["Dashboard market"], table(w.page(), "reissued"))
+    w.api(w.form_venue, "Dash Người F", "0912 000 106")
+    check(table(w.page(), "reissued") == {}, "scanned after the reissue")
+
+
+def test_idle_days_are_bounded(stack):
+    w = world(stack)
+    page = w.page(query=f"?area={AREA}&idle_days=100000")
+    check('name="idle_days" type="number" min="1" max="90" value="7"' in page, "out of bounds is the default")
+
+
+def test_officer_sees_only_own_areas_and_foreign_admin_nothing(stack):
+    w = world(stack)
+    _, otp = fixtures.add_account(stack, "01", "area-officer", "dash.officer", areas=AREA)
+    officer = fixtures.login_with_new_password(stack, "ha-noi", "dash.officer", otp)
+    page = w.page(officer, "")
+    check(re.findall(r'<option value="([^"]*)"', page) == [AREA], re.findall(r'<option value="([^"]*)"', page))
+    check(table(page, "days")[today()][0] != "0", "an officer's default area is theirs")
+    for query in ("?area=00070", "?area=", "?area=" + "9" * 40):
+        check(officer.get("/ha-noi/dashboard" + query).status == 404, query)
+    check(officer.get("/ha-noi/dashboard/export.csv?table=days&area=00070").status == 404, "export elsewhere")
+    _, otp = fixtures.add_account(stack, "79", "province-admin", "dash.hcm.admin")
+    foreign = fixtures.login_with_new_password(stack, "ho-chi-minh", "dash.hcm.admin", otp)
+    check(foreign.get("/ha-noi/dashboard").status == 404, "another province's admin")
+    check(foreign.get("/ha-noi/dashboard/export.csv?table=days").status == 404, "another province's export")
+
+
+def test_csv_exports(stack):
+    w = world(stack)
+    r = w.admin.get(f"/ha-noi/dashboard/export.csv?table=idle&area={AREA}")
+    check(r.status == 200 and r.header("Content-Type").startswith("text/csv"), r.status)
+    check(r.body.startswith(b"\xef\xbb\xbf"), r.body[:10])
+    check(b"\r\n'=cmd," in r.body and b"\n=cmd" not in r.body, r.body[:300])
+    r = w.admin.get(f"/ha-noi/dashboard/export.csv?table=days&area={AREA}")
+    check(f"{today()},7,6,6,1,1".encode() in r.body, r.body[-200:])
+    for name in ("summary", "methods", "categories", "communes", "reissued"):
+        check(w.admin.get(f"/ha-noi/dashboard/export.csv?table={name}").status == 200, name)
+    check(w.admin.get("/ha-noi/dashboard/export.csv?table=people").status == 404, "unknown table")
+
+
+def test_operator_compares_provinces_without_personal_data(stack):
+    world(stack)
+    operator = logged_in(stack, "operator", province=None)
+    r = operator.get("/admin/provinces")
+    check(r.status == 200 and "Hà Nội" in r.text and "<caption>" in r.text, (r.status, r.text[:300]))
+    for personal in ("Dash Người", "0912", "0243999111", "=cmd"):
+        check(personal not in r.text, personal)
+    row = re.search(r"<td>01</td><th scope=\"row\">[^<]*</th><td>[^<]*</td><td>(\d+)</td><td>([^<]+)</td>"
+                    r"<td>(\d+)</td><td>(\d+)</td>", r.text)
+    check(row and int(row.group(3)) >= 5 and int(row.group(4)) >= int(row.group(3)), row and row.groups())
