@@ -68,6 +68,9 @@ int page_token_create(struct app *app, struct request *req, struct response *res
 int page_token_revoke(struct app *app, struct request *req, struct response *resp);
 /* page-audit.c */
 int page_audit(struct app *app, struct request *req, struct response *resp);
+
+/* page-deletions.c */
+int page_deletions(struct app *app, struct request *req, struct response *resp);
 /* api-v1.c: the JSON API */
 int api_me(struct app *app, struct request *req, struct response *resp);
 int api_areas(struct app *app, struct request *req, struct response *resp);

@@ -119,6 +119,7 @@ const struct route routes[] = {
 	{ HTTP_POST, "/{province}/api-tokens/{id}/revoke", page_token_revoke, ADMIN, true, SCOPE_API_TOKEN,
 	  POOL_FAST, BODY_FORM, false },
 	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/{province}/deletions", page_deletions, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
 	{ HTTP_GET, "/{province}/api/v1/me", api_me, STAFF, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/api/v1/venues", api_venues, ADMIN | OFFICER | MANAGER, true, SCOPE_NONE, POOL_FAST,
