@@ -1,5 +1,5 @@
 /* Operator jobs of the command line that work on a province's data: accounts, areas, people,
- * and the instance secret. Each job is audited as "cli:USER". */
+ * paper check-ins, and the instance secret. Each job is audited as "cli:USER". */
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +16,19 @@
 #include "domain/areas.h"
 #include "domain/audit.h"
 #include "domain/keys.h"
+#include "domain/paper-import.h"
 #include "domain/people.h"
 #include "domain/posters.h"
 #include "domain/retention.h"
 #include "domain/visits.h"
 #include "entry.h"
+#include "web/lang.h"
+#include "web/views.h"
 
 /* Area files of a province are small; the national list is 90 KB. */
 #define AREAS_FILE_MAX (8 * 1024 * 1024)
+/* A paper import from the command line: a province's backlog, larger than an upload may be. */
+#define PAPER_FILE_MAX (64 * 1024 * 1024)
 /* People one look-up prints. */
 #define PEOPLE_SHOWN 20
 /* A person's visits it prints after their details: the days a trace looks back, and at most
@@ -56,6 +61,27 @@ static bool options_valid(int argc, char **argv, const char *const *known, int p
 			return false;
 	}
 	return true;
+}
+
+/* Reads the file at path, at most max bytes, into text. Returns 0, or -1 after a message. */
+static int read_file(const char *path, size_t max, struct buf *text)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "vaora: cannot open %s\n", path);
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text->len <= max)
+		buf_append(text, chunk, n);
+	fclose(f);
+	if (text->len > max) {
+		fprintf(stderr, "vaora: %s is larger than %lu bytes\n", path, (unsigned long)max);
+		buf_free(text);
+		return -1;
+	}
+	return 0;
 }
 
 static void cli_actor(struct actor *a)
@@ -127,22 +153,9 @@ static int job_areas_import(struct db *db, const struct config *c, const struct 
 	if (!t)
 		return 1;
 	const char *path = argv[argc - 1];
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fprintf(stderr, "vaora: cannot open %s\n", path);
-		return 1;
-	}
 	struct buf text = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len <= AREAS_FILE_MAX)
-		buf_append(&text, chunk, n);
-	fclose(f);
-	if (text.len > AREAS_FILE_MAX) {
-		fprintf(stderr, "vaora: %s is larger than %d bytes\n", path, AREAS_FILE_MAX);
-		buf_free(&text);
+	if (read_file(path, AREAS_FILE_MAX, &text) != 0)
 		return 1;
-	}
 	struct actor actor;
 	cli_actor(&actor);
 	char err[256];
@@ -305,6 +318,96 @@ static int job_posters(struct db *db, const struct config *c, const struct keyri
 	return rc;
 }
 
+/* --as LOGIN: the account the rows are filed by, with its venues; without it the operator at
+ * the shell may use every venue and the rows are filed by nobody (the audit names cli:USER). */
+static int import_actor(struct db *db, const struct tenant *t, const char *login, struct actor *a)
+{
+	cli_actor(a);
+	if (!login)
+		return 0;
+	int64_t id = 0;
+	struct account acc;
+	bool found = false;
+	enum db_status status = accounts_id_by_login(db, t, login, &id);
+	if (status == DB_OK && id)
+		status = accounts_get(db, t, id, &acc, &found);
+	if (status != DB_OK || !found || !acc.active) {
+		fprintf(stderr, "vaora: --as %s: %s\n", login,
+			status != DB_OK ? "the database did not answer" : "no active account of that province");
+		return -1;
+	}
+	a->account_id = acc.id;
+	a->role = acc.role;
+	snprintf(a->province, sizeof(a->province), "%s", t->code);
+	snprintf(a->login, sizeof(a->login), "%s", acc.login);
+	snprintf(a->display_name, sizeof(a->display_name), "%s", acc.display_name);
+	return 0;
+}
+
+static void show_import_progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rimport: %lu of %lu rows", (unsigned long)done, (unsigned long)total);
+}
+
+static int job_checkins_import(struct db *db, const struct config *c, const struct keyring *keys, int argc,
+			       char **argv)
+{
+	static const char *const known[] = { "--province", "--venue", "--as", "--file", NULL };
+	const char *path = option(argc, argv, "--file");
+	if (!options_valid(argc, argv, known, 0) || !path)
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	char err[1024], forms_dir[4096];
+	snprintf(forms_dir, sizeof(forms_dir), "%s/forms", c->templates_dir);
+	struct declarations *declarations = declarations_load(forms_dir, c, err, sizeof(err));
+	const struct declaration_form *form = declarations ? declaration_for(declarations, t) : NULL;
+	struct views *views = declarations ? views_load(c->templates_dir, err, sizeof(err)) : NULL;
+	struct buf text = BUF_INIT;
+	struct actor actor;
+	struct paper_import_result result = { 0 };
+	int rc = 1;
+	if (!views) {
+		fprintf(stderr, "vaora: %s\n", err);
+		goto out;
+	}
+	if (import_actor(db, t, option(argc, argv, "--as"), &actor) != 0 || read_file(path, PAPER_FILE_MAX, &text) != 0)
+		goto out;
+	enum db_status status = paper_import(db, t, keys, form, &actor, option(argc, argv, "--venue"), buf_str(&text),
+					     text.len, show_import_progress, NULL, &result);
+	fprintf(stderr, "%s", result.recorded + result.already ? "\n" : "");
+	if (result.file_error) {
+		struct buf header = BUF_INIT;
+		paper_import_header(form, &header);
+		fprintf(stderr, "vaora: %s: %s", path, views_message(views, LANG_EN, result.file_error));
+		if (result.file_error_line)
+			fprintf(stderr, " (line %lu)", (unsigned long)result.file_error_line);
+		fprintf(stderr, "\n  expected header: %s\n", buf_str(&header));
+		buf_free(&header);
+		goto out;
+	}
+	for (size_t i = 0; i < result.reject_count; i++)
+		for (size_t k = 0; k < result.rejects[i].errors.count; k++)
+			printf("line %lu: %s: %s\n", (unsigned long)result.rejects[i].line,
+			       result.rejects[i].errors.items[k].field,
+			       views_message(views, LANG_EN, result.rejects[i].errors.items[k].key));
+	printf("%s: %lu rows, %lu recorded, %lu already recorded, %lu rejected, %lu new people\n", path,
+	       (unsigned long)result.rows, (unsigned long)result.recorded, (unsigned long)result.already,
+	       (unsigned long)result.rejected, (unsigned long)result.people_created);
+	if (status != DB_OK)
+		fprintf(stderr, "vaora: the database failed at line %lu; run the import again to finish it"
+				" (recorded rows are skipped)\n", (unsigned long)result.stopped_line);
+	rc = status == DB_OK ? 0 : 1;
+out:
+	paper_import_result_free(&result);
+	buf_free(&text);
+	views_free(views);
+	declarations_free(declarations);
+	return rc;
+}
+
 struct job {
 	const char *noun;
 	const char *verb;
@@ -320,6 +423,8 @@ static const struct job jobs[] = {
 	  "people add --province P --name NAME [--phone N] [--id-number N] [--address A] [--birth-year Y]"
 	  " [--gender male|female|other] [--area CODE]" },
 	{ "people", "show", job_people_show, "people show --province P (--phone N | --id-number N)" },
+	{ "checkins", "import", job_checkins_import,
+	  "checkins import --province P [--venue CODE] [--as LOGIN] --file FILE.csv" },
 	{ "posters", "bulk", job_posters, "posters bulk --province P [--area CODE] [--layout a4|a5|a6|tent] -o FILE.pdf" },
 };
 

@@ -1162,51 +1162,56 @@ struct render_doc *render_begin(const struct render_layout *l, enum render_forma
 	return d;
 }
 
-int render_page(struct render_doc *d, json_t *values)
-{
-	const struct render_layout *l = d->layout;
-	const char **texts = NULL;
-	struct qr *codes = NULL;
-	cairo_t *cr = d->cr;
-	int rc = -1;
+/* A page's values for one layout's elements, checked and encoded before anything is drawn. */
+struct prepared {
+	const char **texts;	/* per element: the text drawn, NULL for none; borrowed from values */
+	struct qr *codes;	/* per element: the encoded QR of a QR element */
+	size_t n;
+};
 
-	if (d->failed) {
-		log_msg(LOG_ERROR, "render: document already failed");
-		return -1;
-	}
-	if (d->format != RENDER_PDF && d->pages > 0) {
-		log_msg(LOG_ERROR, "render: a PNG or SVG holds one page");
-		return -1;
-	}
+static void prepared_free(struct prepared *p)
+{
+	for (size_t i = 0; p->codes && i < p->n; i++)
+		qr_free(&p->codes[i]);
+	free(p->codes);
+	free(p->texts);
+	p->codes = NULL;
+	p->texts = NULL;
+}
+
+/* Checks values (borrowed: they must outlive *p) against l's elements and encodes its QR codes.
+ * Returns 0, or -1 with the reason logged and nothing kept. */
+static int prepare(const struct render_layout *l, json_t *values, struct prepared *p)
+{
+	p->n = l->nelements;
+	p->texts = xcalloc(l->nelements, sizeof(*p->texts));
+	p->codes = xcalloc(l->nelements, sizeof(*p->codes));
 	if (!json_is_object(values)) {
 		log_msg(LOG_ERROR, "render: page values must be a JSON object");
-		return -1;
+		goto fail;
 	}
-	/* Everything is checked and encoded first: a refused page draws nothing. */
-	texts = xcalloc(l->nelements, sizeof(*texts));
-	codes = xcalloc(l->nelements, sizeof(*codes));
 	for (size_t i = 0; i < l->nelements; i++) {
 		const struct element *e = &l->elements[i];
 		bool bad = false;
 
 		switch (e->type) {
 		case ELEMENT_TEXT:
-			texts[i] = e->key ? value_of(values, e->key, &bad) : e->text;
+			p->texts[i] = e->key ? value_of(values, e->key, &bad) : e->text;
 			if (e->key && bad)
-				goto out;
+				goto fail;
 			break;
 		case ELEMENT_QR:
-			texts[i] = value_of(values, e->key, &bad);
+			p->texts[i] = value_of(values, e->key, &bad);
 			if (bad)
-				goto out;
-			if (!texts[i]) {
+				goto fail;
+			if (!p->texts[i]) {
 				log_msg(LOG_ERROR, "render: no value \"%s\" for the QR code", e->key);
-				goto out;
+				goto fail;
 			}
-			if (qr_encode(texts[i], e->level, &codes[i]) < 0) {
+			if (qr_encode(p->texts[i], e->level, &p->codes[i]) < 0) {
 				log_msg(LOG_ERROR, "render: value \"%s\" (%zu bytes) does not fit a QR code", e->key,
-					strlen(texts[i]));
-				goto out;
+					strlen(p->texts[i]));
+				goto fail;
 			}
 			break;
 		case ELEMENT_RECT:
@@ -1215,6 +1220,58 @@ int render_page(struct render_doc *d, json_t *values)
 			abort();
 		}
 	}
+	return 0;
+fail:
+	prepared_free(p);
+	return -1;
+}
+
+static void draw_elements(const struct render_doc *d, const struct render_layout *l, const struct prepared *p)
+{
+	for (size_t i = 0; i < l->nelements; i++) {
+		const struct element *e = &l->elements[i];
+		switch (e->type) {
+		case ELEMENT_TEXT:
+			if (p->texts[i])
+				draw_text(d->cr, e, p->texts[i]);
+			break;
+		case ELEMENT_QR:
+			draw_qr(d->cr, e, &p->codes[i], d->format == RENDER_PNG);
+			break;
+		case ELEMENT_RECT:
+			draw_rect(d->cr, e);
+			break;
+		default:
+			abort();
+		}
+	}
+}
+
+/* Whether d can take another page. */
+static bool page_possible(const struct render_doc *d)
+{
+	if (d->failed) {
+		log_msg(LOG_ERROR, "render: document already failed");
+		return false;
+	}
+	if (d->format != RENDER_PDF && d->pages > 0) {
+		log_msg(LOG_ERROR, "render: a PNG or SVG holds one page");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Draws one page: in every panel the layout's own elements (prepared as own), then, in panel k
+ * for k < ntiles, tile's elements (prepared as tiles[k]) at the panel's top-left corner.
+ * Returns 0, or -1 when cairo or the writer failed.
+ */
+static int draw_page(struct render_doc *d, const struct prepared *own, const struct render_layout *tile,
+		     const struct prepared *tiles, size_t ntiles)
+{
+	const struct render_layout *l = d->layout;
+	cairo_t *cr = d->cr;
+
 	cairo_save(cr);
 	cairo_scale(cr, d->scale, d->scale);
 	if (d->format != RENDER_PDF) {
@@ -1230,23 +1287,9 @@ int render_page(struct render_doc *d, json_t *values)
 			cairo_translate(cr, pn->box.w, pn->box.h);
 			cairo_scale(cr, -1, -1);
 		}
-		for (size_t i = 0; i < l->nelements; i++) {
-			const struct element *e = &l->elements[i];
-			switch (e->type) {
-			case ELEMENT_TEXT:
-				if (texts[i])
-					draw_text(cr, e, texts[i]);
-				break;
-			case ELEMENT_QR:
-				draw_qr(cr, e, &codes[i], d->format == RENDER_PNG);
-				break;
-			case ELEMENT_RECT:
-				draw_rect(cr, e);
-				break;
-			default:
-				abort();
-			}
-		}
+		draw_elements(d, l, own);
+		if (k < ntiles)
+			draw_elements(d, tile, &tiles[k]);
 		cairo_restore(cr);
 	}
 	cairo_restore(cr);
@@ -1256,15 +1299,63 @@ int render_page(struct render_doc *d, json_t *values)
 		if (!d->write_failed)
 			log_msg(LOG_ERROR, "render: page %u: %s", d->pages + 1, cairo_status_to_string(cairo_status(cr)));
 		d->failed = true;
-		goto out;
+		return -1;
 	}
 	d->pages++;
-	rc = 0;
+	return 0;
+}
+
+int render_page(struct render_doc *d, json_t *values)
+{
+	struct prepared own;
+
+	if (!page_possible(d) || prepare(d->layout, values, &own) < 0)
+		return -1;
+	int rc = draw_page(d, &own, NULL, NULL, 0);
+	prepared_free(&own);
+	return rc;
+}
+
+size_t render_layout_panels(const struct render_layout *l)
+{
+	return l->npanels;
+}
+
+int render_sheet_page(struct render_doc *d, const struct render_layout *tile, json_t *tiles_values)
+{
+	const struct render_layout *l = d->layout;
+	size_t n = json_is_array(tiles_values) ? json_array_size(tiles_values) : 0;
+	struct prepared own = { 0 }, *tiles = NULL;
+	json_t *none = json_object();
+	size_t ready = 0;
+	int rc = -1;
+
+	if (!page_possible(d))
+		goto out;
+	if (n == 0 || n > l->npanels) {
+		log_msg(LOG_ERROR, "render: a sheet takes 1 to %zu items, not %zu", l->npanels, n);
+		goto out;
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (tile->width > l->panels[k].box.w + MM_EPSILON || tile->height > l->panels[k].box.h + MM_EPSILON) {
+			log_msg(LOG_ERROR, "render: the item does not fit panel %zu of the sheet", k);
+			goto out;
+		}
+	}
+	/* The sheet's own elements (cut lines) take no values. */
+	if (prepare(l, none, &own) < 0)
+		goto out;
+	tiles = xcalloc(n, sizeof(*tiles));
+	for (; ready < n; ready++)
+		if (prepare(tile, json_array_get(tiles_values, ready), &tiles[ready]) < 0)
+			goto out;
+	rc = draw_page(d, &own, tile, tiles, n);
 out:
-	for (size_t i = 0; i < l->nelements; i++)
-		qr_free(&codes[i]);
-	free(codes);
-	free(texts);
+	for (size_t k = 0; k < ready; k++)
+		prepared_free(&tiles[k]);
+	free(tiles);
+	prepared_free(&own);
+	json_decref(none);
 	return rc;
 }
 

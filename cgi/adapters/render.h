@@ -25,8 +25,8 @@
 #define RENDER_LAYOUT_FILE_MAX (64 * 1024)
 /* Most elements on one layout; a poster has about fifteen. */
 #define RENDER_ELEMENTS_MAX 64
-/* Most panels on one page: a table tent has two. */
-#define RENDER_PANELS_MAX 4
+/* Most panels on one page: a table tent has two, an A4 sheet of wallet cards ten. */
+#define RENDER_PANELS_MAX 10
 /* Largest page side, in mm: A0 is 841 x 1189. */
 #define RENDER_PAGE_MAX_MM 1200.0
 /* Text sizes a layout may ask for, in points. */
@@ -98,6 +98,17 @@ struct render_doc *render_begin(const struct render_layout *l, enum render_forma
  * half-drawn page behind. Returns 0, or -1 with the reason logged.
  */
 int render_page(struct render_doc *d, json_t *values);
+/* How many panels l's page has: the items one sheet page holds. */
+size_t render_layout_panels(const struct render_layout *l);
+/*
+ * Draws one sheet page: the document's layout (the sheet) draws its own elements in every
+ * panel (cut lines, taking no values), and panel k shows layout tile (borrowed; a wallet card)
+ * drawn with tiles_values[k] at its top-left corner. tiles_values (borrowed) is a JSON array of
+ * 1 to render_layout_panels() value objects; panels past its end stay blank. tile must fit
+ * every panel it is drawn in. Like render_page, everything is checked before anything is
+ * drawn. Returns 0, or -1 with the reason logged.
+ */
+int render_sheet_page(struct render_doc *d, const struct render_layout *tile, json_t *tiles_values);
 /* Finishes the document, writes what is left and frees d (accepts NULL). Returns 0, or -1 when
  * any page or write failed or no page was drawn. */
 int render_end(struct render_doc *d);

@@ -102,6 +102,11 @@ static void fields_push(struct fields *f, char *name, char *value, size_t value_
 	f->count++;
 }
 
+void fields_add(struct fields *f, const char *name, const char *value, size_t value_len)
+{
+	fields_push(f, xstrdup(name), xstrndup(value, value_len), value_len);
+}
+
 enum form_error form_parse(const char *s, size_t n, const struct form_limits *lim, struct fields *out)
 {
 	enum form_error err = FORM_OK;

@@ -49,6 +49,9 @@ void cookie_parse(const char *s, const struct form_limits *lim, struct fields *o
  * new string the caller frees. */
 enum form_error path_decode(const char *s, size_t n, size_t limit, char **out);
 
+/* Appends a copy of name and value (the caller has checked they keep the promises of struct
+ * field: UTF-8 without NUL): for fields that come another way than form_parse (multipart). */
+void fields_add(struct fields *f, const char *name, const char *value, size_t value_len);
 /* First value of name, or NULL. The list still owns it. */
 const char *fields_get(const struct fields *f, const char *name);
 void fields_free(struct fields *f);

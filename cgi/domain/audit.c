@@ -37,6 +37,8 @@ const char *const audit_action_names[] = {
 	[AUDIT_VENUE_VERIFY] = "venue-verify",		/* AUDIT_VENUE_VERIFY */
 	[AUDIT_VENUE_REISSUE] = "venue-reissue",	/* AUDIT_VENUE_REISSUE */
 	[AUDIT_POSTERS_BULK] = "posters-bulk",		/* AUDIT_POSTERS_BULK */
+	[AUDIT_CARDS_PRINT] = "cards-print",		/* AUDIT_CARDS_PRINT */
+	[AUDIT_PAPER_IMPORT] = "paper-import",		/* AUDIT_PAPER_IMPORT */
 	[AUDIT_RETENTION_PURGE] = "retention-purge",	/* AUDIT_RETENTION_PURGE */
 };
 

@@ -39,6 +39,8 @@ enum audit_action {
 	AUDIT_VENUE_VERIFY,	/* AUDIT_VENUE_VERIFY */
 	AUDIT_VENUE_REISSUE,	/* AUDIT_VENUE_REISSUE */
 	AUDIT_POSTERS_BULK,	/* AUDIT_POSTERS_BULK */
+	AUDIT_CARDS_PRINT,	/* AUDIT_CARDS_PRINT: a volunteer printed cards of people they declared for */
+	AUDIT_PAPER_IMPORT,	/* AUDIT_PAPER_IMPORT: one entry per file, with its counts */
 	AUDIT_RETENTION_PURGE,	/* AUDIT_RETENTION_PURGE: the purge removed expired data (its report) */
 	AUDIT_ACTION_COUNT,
 };

@@ -16,9 +16,10 @@ enum card_status {
 	CARD_REPLACED,	/* CARD_REPLACED: an older card (reissued as lost), or the person deleted themselves */
 };
 
-/* What the card token (as scanned or typed, any case) points at, in *out. */
+/* What the card token (as scanned or typed, any case) points at, in *out, and for a current
+ * card the person's id in *person (when person is not NULL). */
 enum db_status cards_check(struct db *db, const struct tenant *t, const struct keyring *keys, const char *token,
-			   enum card_status *out);
+			   enum card_status *out, int64_t *person);
 
 enum card_format {
 	CARD_QR_PNG,		/* CARD_QR_PNG: the QR alone, sized for a phone screen */
@@ -29,5 +30,10 @@ enum card_format {
  * or -1 (logged) when rendering failed. */
 int cards_render(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
 		 const struct person *p, enum card_format format, render_write_fn write, void *ctx);
+
+/* Writes one PDF of the current cards of people[0..n) (n >= 1), as many to an A4 sheet as its
+ * layout (card-sheet) has panels, through the poster renderer. Returns 0, or -1 (logged). */
+int cards_render_sheet(const struct render_layouts *layouts, const struct keyring *keys, const struct tenant *t,
+		       const struct person *people, size_t n, render_write_fn write, void *ctx);
 
 #endif

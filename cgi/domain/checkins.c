@@ -16,7 +16,7 @@
 /* Idempotency keys as clients make them: a UUID or 16+ random characters. */
 #define KEY_MIN 16
 #define KEY_MAX 128
-#define KEY_HASH_BYTES 16
+#define KEY_HASH_BYTES CHECKIN_KEY_BYTES
 
 const char *const checkin_direction_names[] = {
 	[DIRECTION_IN] = "in",		/* DIRECTION_IN */
@@ -48,6 +48,9 @@ enum checkin_sql {
 	CHECKIN_RECENT,		/* CHECKIN_RECENT */
 	CHECKIN_INSERT,		/* CHECKIN_INSERT */
 	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
+	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
+	CHECKIN_KEY_CLAIM,	/* CHECKIN_KEY_CLAIM */
+	CHECKIN_KEY_POINT,	/* CHECKIN_KEY_POINT */
 };
 
 #define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
@@ -69,6 +72,16 @@ static const char *const checkin_sql[] = {
 			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version FROM checkins WHERE province = {province}"
 				 " AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
+	/* The day bound keeps MariaDB to the partitions of the retention period. */
+	[CHECKIN_DECLARED_FOR] = "SELECT person_id FROM checkins WHERE province = {province} AND day >= ?"
+				 " AND venue_id = ? AND filed_by = ? AND method = ?"
+				 " GROUP BY person_id ORDER BY MAX(pressed_at) DESC LIMIT ?",
+	/* A key nobody holds yet, claimed before anything else is written: one affected row when it
+	 * is new, none when an earlier import (committed, or waited for) holds it. */
+	[CHECKIN_KEY_CLAIM] = "INSERT INTO checkin_keys (province, idem_key, received_at) VALUES ({province}, ?, ?)"
+			      " ON DUPLICATE KEY UPDATE idem_key = idem_key",
+	[CHECKIN_KEY_POINT] = "UPDATE checkin_keys SET checkin_day = ?, checkin_id = ?"
+			      " WHERE province = {province} AND idem_key = ?",
 };
 
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
@@ -281,7 +294,10 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	 * notice in force); a new one agrees now. */
 	if (!req->consent && !req->person_id)
 		field_error(errors, "consent", "consent_required");
-	declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
+	if (req->verbal)
+		declaration_verbal(form, &answers);
+	else
+		declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
 	if (!req->person_id)
 		people_check_input(req->person, errors);
 	enum db_status status = DB_OK;
@@ -359,8 +375,109 @@ enum db_status checkins_last_answers(struct db *db, const struct tenant *t, cons
 		return status;
 	db_bind_int(q, person_id);
 	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form))
+	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form) &&
+	    !declaration_is_verbal(db_col_text(q, 0, NULL)))
 		buf_puts(out, db_col_text(q, 0, NULL));
 	db_query_free(q);
+	return status;
+}
+
+enum db_status checkins_declared_for(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct actor *actor, int64_t venue_id, struct person *out, size_t max,
+				     size_t *n)
+{
+	*n = 0;
+	if (!actor_known(actor) || max == 0)
+		return DB_OK;
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_DECLARED_FOR, &q);
+	if (status != DB_OK)
+		return status;
+	int64_t *ids = xcalloc(max, sizeof(*ids));
+	size_t count = 0;
+	db_bind_day(q, clock_now_us() - (int64_t)t->retention_days * 86400 * 1000000);
+	db_bind_int(q, venue_id);
+	db_bind_int(q, actor->account_id);
+	db_bind_string(q, checkin_method_names[METHOD_PROXY]);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && count < max && db_fetch(q) > 0)
+		ids[count++] = db_col_int(q, 0);
+	db_query_free(q);
+	/* A row that no longer decrypts (its key gone from the secret) is left out. */
+	for (size_t i = 0; status == DB_OK && i < count; i++) {
+		bool found;
+		status = people_get(db, t, keys, ids[i], &out[*n], &found);
+		if (status == DB_OK && found)
+			(*n)++;
+	}
+	free(ids);
+	return status;
+}
+
+void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int64_t venue_id, const char *identity,
+			int64_t pressed_us, const char *direction, uint8_t out[CHECKIN_KEY_BYTES])
+{
+	/* Under the first lookup key, not the current one: a re-upload after a rotation must find
+	 * the same key. An HMAC, so the stored key says nothing about the person without the secret. */
+	uint8_t key[KEY_BYTES], mac[CRYPTO_SHA256_BYTES];
+	struct buf msg = BUF_INIT;
+	keyring_key(keys, KEY_LOOKUP, 1, t->code, key);
+	buf_printf(&msg, "paper:%s:%lld:%s:%lld:%s", t->code, (long long)venue_id, identity,
+		   (long long)(pressed_us / (60 * 1000000LL)), direction);
+	crypto_hmac_sha256(key, sizeof(key), msg.data, msg.len, mac);
+	memcpy(out, mac, CHECKIN_KEY_BYTES);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(msg.data, msg.len);
+	buf_free(&msg);
+}
+
+enum db_status checkins_claim_key_within(struct db *db, const struct tenant *t, const uint8_t key[CHECKIN_KEY_BYTES],
+					 bool *fresh)
+{
+	struct db_query *q;
+	*fresh = false;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_CLAIM, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)key, CHECKIN_KEY_BYTES);
+	db_bind_time(q, clock_now_us());
+	status = db_execute(q);
+	*fresh = status == DB_OK && db_affected_rows(q) == 1;
+	db_query_free(q);
+	return status;
+}
+
+enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
+					    const struct declaration_form *form, const struct actor *actor,
+					    const struct checkin_paper *paper, bool *recorded)
+{
+	struct checkin_request req = { .venue_id = paper->venue_id, .direction = paper->direction,
+				       .method = METHOD_PAPER, .person_id = paper->person_id };
+	struct checkin_result recent = { 0 };
+	char day[11], recent_day[11], code[5];
+	bool found = false;
+	int64_t id = 0, received = clock_now_us();
+	*recorded = false;
+	vn_date_format(vn_date_of((time_t)(paper->pressed_us / 1000000)), day);
+	enum db_status status = DB_OK;
+	if (!paper->person_new)
+		status = find_recent(db, t, &req, paper->person_id, paper->pressed_us, &recent, recent_day, &found);
+	if (status == DB_OK && !found) {
+		new_check_code(code);
+		status = insert_checkin(db, t, form, actor, &req, paper->person_id, day, paper->answers, paper->amber,
+					paper->pressed_us, received, "", code, &id);
+		*recorded = status == DB_OK;
+	}
+	struct db_query *q;
+	if (status == DB_OK)
+		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_POINT, &q);
+	if (status == DB_OK) {
+		db_bind_string(q, found ? recent_day : day);
+		db_bind_int(q, found ? recent.id : id);
+		db_bind_text(q, (const char *)paper->key, CHECKIN_KEY_BYTES);
+		status = db_execute(q);
+		db_query_free(q);
+	}
 	return status;
 }

@@ -18,6 +18,8 @@
 #define QUEUED_MAX_AGE_HOURS 72
 /* The same person, venue and direction again within this is the same check-in. */
 #define SAME_CHECKIN_SECONDS 120
+/* Bytes of an idempotency key as stored: a truncated SHA-256 or HMAC. */
+#define CHECKIN_KEY_BYTES 16
 
 enum checkin_direction {
 	DIRECTION_IN,		/* DIRECTION_IN: a visit starts */
@@ -52,6 +54,8 @@ struct checkin_request {
 					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
 	bool consent;			/* the privacy notice was accepted */
+	bool verbal;			/* declared verbally at a gate (declaration_verbal); answer
+					 * is then not read */
 	declaration_answer_fn answer;	/* the declaration's answers */
 	void *answer_ctx;
 	const char *key;		/* client-made idempotency key */
@@ -83,8 +87,46 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       struct checkin_result *result);
 
 /* The answers of the person's latest check-in as declaration_validate wrote them, when made
- * with the form's current version ("" otherwise): what "declaration unchanged" repeats. */
+ * with the form's current version and not declared verbally at a gate ("" otherwise): what
+ * "declaration unchanged" repeats. */
 enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
 				     int64_t person_id, struct buf *out);
+
+/* Most people one "declared for" list shows: a long day's work at one desk. */
+#define DECLARED_FOR_MAX 50
+
+/* The people the actor declared for (proxy check-ins they filed) at venue within the retention
+ * period, the latest first, decrypted; at most max. Not audited: the actor typed them in. */
+enum db_status checkins_declared_for(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct actor *actor, int64_t venue_id, struct person *out, size_t max,
+				     size_t *n);
+/* A row of a paper import, validated by the caller with the one validation of each part. */
+struct checkin_paper {
+	int64_t venue_id;
+	const char *direction;		/* a checkin_direction_names entry */
+	int64_t person_id;
+	bool person_new;		/* stored in this transaction: no earlier check-in to repeat */
+	const struct buf *answers;	/* as declaration_validate wrote them */
+	bool amber;
+	int64_t pressed_us;		/* the time on the paper */
+	const uint8_t *key;		/* from checkins_paper_key, claimed by checkins_claim_key_within */
+};
+
+/* The idempotency key of a paper row: from the province, venue, the person's identity
+ * (people_identity), the minute on the paper and the direction, never from the file, so the
+ * same row uploaded again (in this file or another) has the same key. */
+void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int64_t venue_id, const char *identity,
+			int64_t pressed_us, const char *direction, uint8_t out[CHECKIN_KEY_BYTES]);
+/* Claims key inside the caller's transaction, before anything else of the row is written:
+ * *fresh false when it was recorded before (the row is then skipped; nothing is written). A
+ * concurrent import of the same row waits here for the other's commit. */
+enum db_status checkins_claim_key_within(struct db *db, const struct tenant *t, const uint8_t key[CHECKIN_KEY_BYTES],
+					 bool *fresh);
+/* Records a claimed paper row inside the caller's transaction, flagged METHOD_PAPER and filed
+ * by the actor's account, unless the person has the same check-in within two minutes
+ * (*recorded false; the key then points at that one). */
+enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
+					    const struct declaration_form *form, const struct actor *actor,
+					    const struct checkin_paper *paper, bool *recorded);
 
 #endif

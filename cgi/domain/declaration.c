@@ -5,8 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/xmalloc.h"
+
+/* The flag a verbal declaration ends with; no question may take its id. */
+#define VERBAL_ID "verbal"
+#define VERBAL_FLAG VERBAL_ID "=yes"
 
 enum question_kind {
 	QUESTION_YESNO,		/* QUESTION_YESNO: "yes" or "no" */
@@ -45,6 +50,10 @@ static int load_question(json_t *q, struct question *out, char *why, size_t whyl
 	const char *kind = json_string_value(json_object_get(q, "kind"));
 	if (!id_valid(id)) {
 		snprintf(why, whylen, "a question id must be 1-%d of a-z, 0-9, _", DECLARATION_ID_MAX);
+		return -1;
+	}
+	if (strcmp(id, VERBAL_ID) == 0) {
+		snprintf(why, whylen, "question id %s is kept for verbal declarations", id);
 		return -1;
 	}
 	snprintf(out->id, sizeof(out->id), "%s", id);
@@ -123,6 +132,50 @@ void declaration_form_free(struct declaration_form *f)
 	free(f);
 }
 
+struct declarations {
+	struct declaration_form *fallback;			/* declaration.json */
+	struct declaration_form *own[CONFIG_MAX_TENANTS];	/* by the tenant's place in config */
+	const struct config *config;
+};
+
+struct declarations *declarations_load(const char *dir, const struct config *config, char *err, size_t errlen)
+{
+	struct declarations *d = xcalloc(1, sizeof(*d));
+	char path[4096];
+	d->config = config;
+	snprintf(path, sizeof(path), "%s/declaration.json", dir);
+	d->fallback = declaration_form_load(path, err, errlen);
+	for (size_t i = 0; d->fallback && i < config->tenant_count; i++) {
+		snprintf(path, sizeof(path), "%s/declaration-%s.json", dir, config->tenants[i].slug);
+		if (access(path, F_OK) != 0)
+			continue;
+		d->own[i] = declaration_form_load(path, err, errlen);
+		if (!d->own[i])
+			goto fail;
+	}
+	if (d->fallback)
+		return d;
+fail:
+	declarations_free(d);
+	return NULL;
+}
+
+void declarations_free(struct declarations *d)
+{
+	if (!d)
+		return;
+	declaration_form_free(d->fallback);
+	for (size_t i = 0; i < CONFIG_MAX_TENANTS; i++)
+		declaration_form_free(d->own[i]);
+	free(d);
+}
+
+const struct declaration_form *declaration_for(const struct declarations *d, const struct tenant *t)
+{
+	size_t i = (size_t)(t - d->config->tenants);
+	return i < d->config->tenant_count && d->own[i] ? d->own[i] : d->fallback;
+}
+
 unsigned declaration_form_version(const struct declaration_form *f)
 {
 	return f->version;
@@ -165,4 +218,20 @@ void declaration_validate(const struct declaration_form *f, declaration_answer_f
 		buf_reset(normalized);
 		*amber = false;
 	}
+}
+
+void declaration_verbal(const struct declaration_form *f, struct buf *normalized)
+{
+	buf_reset(normalized);
+	for (size_t i = 0; i < f->count; i++)
+		if (f->questions[i].kind == QUESTION_YESNO)
+			buf_printf(normalized, "%s=no;", f->questions[i].id);
+	buf_puts(normalized, VERBAL_FLAG);
+}
+
+bool declaration_is_verbal(const char *answers)
+{
+	size_t n = strlen(answers), flag = strlen(VERBAL_FLAG);
+	return n >= flag && strcmp(answers + n - flag, VERBAL_FLAG) == 0 &&
+	       (n == flag || answers[n - flag - 1] == ';');
 }

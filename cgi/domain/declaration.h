@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "adapters/json.h"
+#include "base/config.h"
 #include "base/buf.h"
 #include "domain/field-errors.h"
 
@@ -25,6 +26,18 @@ unsigned declaration_form_version(const struct declaration_form *f);
 /* The questions as pages and the API show them (id, kind, amber, options, vi, en). Borrowed. */
 json_t *declaration_form_questions(const struct declaration_form *f);
 
+/* The declarations of an instance: the default file, and for each province that has one, its
+ * own (a health department changes its questions without a rebuild). */
+struct declarations;
+
+/* Loads dir/declaration.json and, for each tenant of config, dir/declaration-{slug}.json when
+ * that file exists. Returns the set (caller frees with declarations_free) or NULL with
+ * "path: message" in err. */
+struct declarations *declarations_load(const char *dir, const struct config *config, char *err, size_t errlen);
+void declarations_free(struct declarations *d);
+/* The form province t asks (its own file, else the default). Borrowed from d. */
+const struct declaration_form *declaration_for(const struct declarations *d, const struct tenant *t);
+
 /* Reads the answer to question id, or NULL when none was given. */
 typedef const char *(*declaration_answer_fn)(void *ctx, const char *id);
 
@@ -34,5 +47,15 @@ typedef const char *(*declaration_answer_fn)(void *ctx, const char *id);
  * amber was answered yes. Errors are keyed by question id. */
 void declaration_validate(const struct declaration_form *f, declaration_answer_fn answer, void *ctx,
 			  struct buf *normalized, bool *amber, struct field_errors *errors);
+
+/* "Declared verbally" at a gate: the guard asked the questions aloud and the person declared
+ * none of them (someone who declares anything gets the questions filled in instead). Stored as
+ * every yes/no question answered "no", questions of other kinds (the vaccine doses) left out as
+ * not asked, and "verbal=yes" last: "fever=no;...;travel=no;verbal=yes". Never amber. Writes
+ * it to normalized. */
+void declaration_verbal(const struct declaration_form *f, struct buf *normalized);
+/* Whether stored answers are a verbal declaration, which is no answer of the person's own to
+ * repeat on a one-tap check-in. */
+bool declaration_is_verbal(const char *answers);
 
 #endif

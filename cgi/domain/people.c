@@ -65,8 +65,8 @@ static const char *const people_sql[] = {
 	[PEOPLE_DELETE] = "DELETE FROM people WHERE province = {province} AND id = ?",
 	/* A token holds one byte of version (SIGNED_TOKEN_VERSION_MAX): a card reissued that often
 	 * keeps its last one. */
-	[PEOPLE_CARD_REISSUE] = "UPDATE people SET card_version = card_version + 1, card_issued_at = ?,"
-				" updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255",
+	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, card_issued_at = ?,"
+				 " updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255"),
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -352,23 +352,17 @@ enum db_status people_check_area(struct db *db, const struct tenant *t, const st
 	return status;
 }
 
-enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct actor *actor, const struct person_input *input,
-				    struct field_errors *errors, int64_t *id)
+/* Stores a validated person with their consent, without an audit entry of its own. */
+static enum db_status insert_person(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct clean_person *c, int64_t *id)
 {
-	struct clean_person c;
 	struct sealed_person sealed = { 0 };
-	*id = 0;
-	person_validate(input, &c, errors);
-	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
-	if (status != DB_OK || errors->count)
-		goto out;
-	seal_person(t, keys, &c, &sealed);
+	seal_person(t, keys, c, &sealed);
 	int64_t now = clock_now_us();
 	struct db_query *q;
-	status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
 	if (status == DB_OK) {
-		bind_person(q, &c, &sealed);
+		bind_person(q, c, &sealed);
 		db_bind_int(q, CONSENT_NOTICE_VERSION);
 		db_bind_time(q, now);
 		db_bind_time(q, now);
@@ -378,6 +372,21 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 			*id = (int64_t)db_insert_id(q);
 		db_query_free(q);
 	}
+	sealed_person_free(&sealed);
+	return status;
+}
+
+enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct actor *actor, const struct person_input *input,
+				    struct field_errors *errors, int64_t *id)
+{
+	struct clean_person c;
+	*id = 0;
+	person_validate(input, &c, errors);
+	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
+	if (status != DB_OK || errors->count)
+		goto out;
+	status = insert_person(db, t, keys, &c, id);
 	char object[48];
 	person_object(*id, object);
 	if (status == DB_OK)
@@ -386,7 +395,6 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 		*id = 0;
 out:
 	clean_person_free(&c);
-	sealed_person_free(&sealed);
 	return status;
 }
 
@@ -496,6 +504,35 @@ static int fill_person(struct db_query *q, const struct tenant *t, const struct 
 	return rc;
 }
 
+/* People whose blind index of kind ("phone", "id_number") matches the normalized value, under
+ * every lookup key version from the current one down, at most max of them. */
+static enum db_status find_by_index(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const char *kind, const char *normal, struct person *out, size_t max, size_t *n)
+{
+	enum people_sql which = strcmp(kind, "phone") == 0 ? PEOPLE_BY_PHONE : PEOPLE_BY_ID_NUMBER;
+	enum db_status status = DB_OK;
+	*n = 0;
+	/* Rows indexed under an older lookup key are found with that key. */
+	for (unsigned v = keyring_current(keys, KEY_LOOKUP); status == DB_OK && v >= 1 && *n < max; v--) {
+		uint8_t index[CRYPTO_SHA256_BYTES];
+		blind_index(keys, t, v, kind, normal, index);
+		struct db_query *q;
+		status = db_query_tenant(db, t, &people_statements, which, &q);
+		if (status != DB_OK)
+			break;
+		db_bind_int(q, v);
+		db_bind_text(q, (const char *)index, sizeof(index));
+		db_bind_int(q, (int64_t)(max - *n));
+		status = db_execute(q);
+		while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+			if (fill_person(q, t, keys, &out[*n]) == 0)
+				(*n)++;
+		}
+		db_query_free(q);
+	}
+	return status;
+}
+
 enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,
 			   const struct actor *actor, const char *phone, const char *id_number,
 			   struct field_errors *errors, struct person *out, size_t max, size_t *n)
@@ -517,25 +554,23 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 	/* The look-up itself is audited first: it happened even if nothing matches. */
 	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
 					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
-	enum people_sql which = strcmp(kind, "phone") == 0 ? PEOPLE_BY_PHONE : PEOPLE_BY_ID_NUMBER;
-	/* Rows indexed under an older lookup key are found with that key. */
-	for (unsigned v = keyring_current(keys, KEY_LOOKUP); status == DB_OK && v >= 1 && *n < max; v--) {
-		uint8_t index[CRYPTO_SHA256_BYTES];
-		blind_index(keys, t, v, kind, normal, index);
-		struct db_query *q;
-		status = db_query_tenant(db, t, &people_statements, which, &q);
-		if (status != DB_OK)
-			break;
-		db_bind_int(q, v);
-		db_bind_text(q, (const char *)index, sizeof(index));
-		db_bind_int(q, (int64_t)(max - *n));
-		status = db_execute(q);
-		while (status == DB_OK && *n < max && db_fetch(q) > 0) {
-			if (fill_person(q, t, keys, &out[*n]) == 0)
-				(*n)++;
-		}
-		db_query_free(q);
-	}
+	return status == DB_OK ? find_by_index(db, t, keys, kind, normal, out, max, n) : status;
+}
+
+enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const char *id_number, int64_t *id)
+{
+	char normal[16];
+	*id = 0;
+	if (id_number_normalize(id_number, normal))
+		return DB_OK;
+	struct person *p = xcalloc(1, sizeof(*p));
+	size_t n;
+	enum db_status status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
+	if (status == DB_OK && n == 1)
+		*id = p->id;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
 	return status;
 }
 
@@ -561,4 +596,58 @@ void people_given_name_of(const char *full_name, char *out, size_t cap)
 	const char *last = strrchr(clean, ' ');
 	snprintf(out, cap, "%s", last ? last + 1 : clean);
 	free(clean);
+}
+
+/* People one phone may be shared by (a family, an elder's carer): enough to find the one with
+ * the same name. */
+#define PEOPLE_PER_PHONE_MAX 8
+
+enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct person_input *input, struct field_errors *errors, int64_t *id,
+				     bool *created)
+{
+	struct clean_person c;
+	*id = 0;
+	*created = false;
+	person_validate(input, &c, errors);
+	enum db_status status = DB_OK;
+	if (errors->count)
+		goto out;
+	struct person *found = xcalloc(PEOPLE_PER_PHONE_MAX, sizeof(*found));
+	size_t n = 0;
+	if (c.id_number[0]) {
+		status = find_by_index(db, t, keys, "id_number", c.id_number, found, 1, &n);
+		if (status == DB_OK && n)
+			*id = found[0].id;
+	} else if (c.phone[0]) {
+		/* People who share one phone are different people: the name tells them apart. */
+		status = find_by_index(db, t, keys, "phone", c.phone, found, PEOPLE_PER_PHONE_MAX, &n);
+		for (size_t i = 0; status == DB_OK && i < n && !*id; i++)
+			if (strcmp(found[i].full_name, c.full_name) == 0)
+				*id = found[i].id;
+	}
+	crypto_wipe(found, PEOPLE_PER_PHONE_MAX * sizeof(*found));
+	free(found);
+	if (status == DB_OK && !*id) {
+		status = insert_person(db, t, keys, &c, id);
+		*created = status == DB_OK;
+	}
+out:
+	clean_person_free(&c);
+	return status;
+}
+
+void people_identity(const struct person_input *input, struct buf *out)
+{
+	struct clean_person c;
+	struct field_errors ignored = { 0 };
+	person_validate(input, &c, &ignored);
+	buf_reset(out);
+	if (c.id_number[0])
+		buf_printf(out, "id:%s", c.id_number);
+	else if (c.phone[0])
+		buf_printf(out, "phone:%s|name:%s", c.phone, c.full_name);
+	else
+		buf_printf(out, "name:%s|year:%d", c.full_name, c.birth_year);
+	clean_person_free(&c);
 }

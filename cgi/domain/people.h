@@ -2,10 +2,12 @@
 #ifndef VAORA_PEOPLE_H
 #define VAORA_PEOPLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "adapters/db.h"
+#include "base/buf.h"
 #include "base/config.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
@@ -70,6 +72,18 @@ enum db_status people_check_area(struct db *db, const struct tenant *t, const st
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
 				    const struct actor *actor, const struct person_input *input,
 				    struct field_errors *errors, int64_t *id);
+/* The person input describes, inside the caller's transaction: the one with its ID number, or
+ * with its phone and the same name, or else a new one stored with their consent (*created).
+ * The caller has checked the commune (people_check_area or the province's list) and audits
+ * for the whole job: a bulk import writes one entry, not one per person. Field errors as
+ * people_create's. */
+enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct person_input *input, struct field_errors *errors, int64_t *id,
+				     bool *created);
+/* Who input is, normalized, for keys that must not depend on how a row was typed: "id:NUMBER",
+ * else "phone:NUMBER|name:NAME", else "name:NAME|year:YEAR". Personal data: hash it before it
+ * is stored anywhere. */
+void people_identity(const struct person_input *input, struct buf *out);
 /* The given name in a full name: its last word, as Vietnamese names go ("Nguyễn Thị Ánh Tuyết"
  * → "Tuyết"), cleaned as stored, for a confirmation screen. */
 void people_given_name_of(const char *full_name, char *out, size_t cap);
@@ -96,5 +110,12 @@ enum db_status people_card_reissue(struct db *db, const struct tenant *t, const 
 enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,
 			   const struct actor *actor, const char *phone, const char *id_number,
 			   struct field_errors *errors, struct person *out, size_t max, size_t *n);
+
+/* The person an ID card presented at a gate names (by the blind index of its ID number), or
+ * *id 0. Not audited as a look-up: the card is in the guard's hand, the check-in it leads to
+ * records who filed it, and callers show the card's own name, never the stored one, so typing
+ * made-up numbers reveals nobody. */
+enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const char *id_number, int64_t *id);
 
 #endif

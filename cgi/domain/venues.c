@@ -24,6 +24,7 @@ enum venue_sql {
 	VENUE_SET_VERIFIED,	/* VENUE_SET_VERIFIED */
 	VENUE_REISSUE_TOKEN,	/* VENUE_REISSUE_TOKEN */
 	VENUE_SEARCH,		/* VENUE_SEARCH */
+	VENUE_WORKED_AT,	/* VENUE_WORKED_AT */
 	VENUE_COUNT,		/* VENUE_COUNT */
 };
 
@@ -59,6 +60,9 @@ static const char *const venue_sql[] = {
 				" updated_at = ? WHERE province = {province} AND id = ? AND token_version < 255",
 	[VENUE_SEARCH] = "SELECT " VENUE_COLUMNS VENUE_FROM " WHERE v.province = {province}" VENUE_SCOPE VENUE_FILTERS
 			 " ORDER BY v.name, v.id LIMIT ? OFFSET ?",
+	[VENUE_WORKED_AT] = "SELECT " VENUE_COLUMNS VENUE_FROM " JOIN venue_staff s ON s.province = v.province"
+			    " AND s.venue_id = v.id WHERE v.province = {province} AND s.account_id = ?"
+			    " AND v.status = 'active' ORDER BY v.name, v.id LIMIT ?",
 	[VENUE_COUNT] = "SELECT COUNT(*) FROM venues v WHERE v.province = {province}" VENUE_SCOPE VENUE_FILTERS,
 };
 
@@ -398,5 +402,22 @@ enum db_status venues_search(struct db *db, const struct tenant *t, const struct
 		db_query_free(q);
 	}
 	free(text);
+	return status;
+}
+
+enum db_status venues_worked_at(struct db *db, const struct tenant *t, const struct actor *actor, struct venue *out,
+				size_t max, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &venue_statements, VENUE_WORKED_AT, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, actor->account_id);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0)
+		fill_venue(q, &out[(*n)++]);
+	db_query_free(q);
 	return status;
 }

@@ -87,4 +87,9 @@ struct venue_filter {
 enum db_status venues_search(struct db *db, const struct tenant *t, const struct actor *actor,
 			     const struct venue_filter *f, struct venue *out, size_t max, size_t *n, int64_t *total);
 
+/* The live venues the actor is on the staff of (as manager or volunteer), by name, at most max:
+ * the gate and proxy desks a desk page links to. */
+enum db_status venues_worked_at(struct db *db, const struct tenant *t, const struct actor *actor, struct venue *out,
+				size_t max, size_t *n);
+
 #endif

@@ -15,7 +15,7 @@ struct app {
 	struct views *views;
 	const struct keyring *keys;
 	const struct render_layouts *layouts;	/* poster and card layouts */
-	const struct declaration_form *declaration;	/* the health questions */
+	const struct declarations *declarations;	/* the health questions of each province */
 };
 
 #endif

@@ -4,13 +4,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "adapters/crypto.h"
 #include "base/clock.h"
+#include "base/encode.h"
 #include "domain/people.h"
 #include "web/area-choices.h"
 #include "web/views.h"
 
+/* Random bytes of the idempotency key a page hands its form. */
+#define FORM_KEY_BYTES 16
 /* A stored answers string is short: a few dozen questions of short ids and values. */
 #define ANSWERS_TEXT_MAX 1000
+void checkin_form_key(char out[CHECKIN_FORM_KEY_CAP])
+{
+	uint8_t raw[FORM_KEY_BYTES];
+	crypto_random(raw, sizeof(raw));
+	struct buf b = BUF_INIT;
+	base64url_encode(&b, raw, sizeof(raw));
+	snprintf(out, CHECKIN_FORM_KEY_CAP, "%s", buf_str(&b));
+	buf_free(&b);
+}
 
 static const char *question_text(const struct request *req, json_t *q)
 {
@@ -73,7 +86,7 @@ static json_t *group_items(const struct app *app, const struct request *req, jso
 
 json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors)
 {
-	json_t *questions = declaration_form_questions(app->declaration);
+	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
 	json_t *groups = json_array(), *asked = json_array();
 	size_t i;
 	json_t *q;

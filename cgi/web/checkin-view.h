@@ -13,6 +13,13 @@
 #include "web/app.h"
 #include "web/request.h"
 
+/* Room for a key checkin_form_key makes. */
+#define CHECKIN_FORM_KEY_CAP 64
+
+/* A fresh idempotency key for a form sent without JavaScript: one key per page shown, so a
+ * second tap or a resent form is recorded once. */
+void checkin_form_key(char out[CHECKIN_FORM_KEY_CAP]);
+
 /* Reads a declaration answer from a submitted form, for declaration_validate. ctx is the
  * struct form_answers. A symptom is a checkbox on the page, so one left unticked is "no". */
 struct form_answers {

@@ -28,7 +28,7 @@ static const struct {
 int page_card(struct app *app, struct request *req, struct response *resp)
 {
 	enum card_status card;
-	enum db_status status = cards_check(app->db, req->tenant, app->keys, request_param(req, "card"), &card);
+	enum db_status status = cards_check(app->db, req->tenant, app->keys, request_param(req, "card"), &card, NULL);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (card == CARD_UNKNOWN)

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "adapters/crypto.h"
-#include "base/encode.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/checkins.h"
@@ -21,8 +20,6 @@
 
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */
 #define SHORT_CODE_TYPED_MAX 40
-/* Random bytes of the idempotency key a page hands its form. */
-#define FORM_KEY_BYTES 16
 
 /* The venue the token names, when it takes check-ins. Returns 0 with *v filled; -1 when a page
  * saying why not (an old poster, a closed venue) is already in resp; or an error status. */
@@ -60,14 +57,9 @@ static bool ticked(const struct fields *f, const char *name)
 
 static json_t *page_context(struct app *app, struct request *req, const struct venue *v)
 {
-	char action[128], key[64];
+	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
-	uint8_t raw[FORM_KEY_BYTES];
-	crypto_random(raw, sizeof(raw));
-	struct buf b = BUF_INIT;
-	base64url_encode(&b, raw, sizeof(raw));
-	snprintf(key, sizeof(key), "%s", buf_str(&b));
-	buf_free(&b);
+	checkin_form_key(key);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "venue", venue_json(app, req, v));
 	json_object_set_new(ctx, "title", json_string(v->name));
@@ -86,7 +78,7 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
 	if (remembered_person(app, req, n, p) == 0 &&
-	    checkins_last_answers(app->db, req->tenant, app->declaration, p->id, &answers) == DB_OK) {
+	    checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id, &answers) == DB_OK) {
 		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,
 			      "one_tap", answers.len > 0);
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
@@ -174,7 +166,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	char key[160];
 	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
 	struct person_input person = person_input_of(f);
-	struct form_answers answers = { f, declaration_form_questions(app->declaration) };
+	struct form_answers answers = { f, declaration_form_questions(declaration_for(app->declarations, req->tenant)) };
 	struct checkin_request r = {
 		.venue_id = v.id,
 		.direction = direction,
@@ -191,7 +183,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	enum db_status status = DB_OK;
 	if (!errors.count)
-		status = checkins_record(app->db, req->tenant, app->keys, app->declaration, &req->actor, &r, &errors,
+		status = checkins_record(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant), &req->actor, &r, &errors,
 					 result);
 	json_t *ctx = NULL;
 	if (status != DB_OK) {

@@ -1,8 +1,34 @@
 /* The staff home of each role (what they can do here), and the operator's overview. */
 #include "web/pages.h"
 
+#include <stdlib.h>
+
+#include "base/xmalloc.h"
 #include "domain/roles.h"
+#include "domain/venues.h"
+#include "web/http.h"
 #include "web/views.h"
+
+/* Desks one home page lists: a volunteer helps at a few venues, a manager runs a few. */
+#define DESK_VENUES_MAX 20
+
+/* The venues whose desks (proxy declarations) the actor works at: managers and volunteers.
+ * Admins and officers reach a desk from the venue's page. */
+static int desk_venues(struct app *app, struct request *req, json_t *ctx)
+{
+	enum role r = req->actor.role;
+	if (r != ROLE_VENUE_MANAGER && r != ROLE_VOLUNTEER)
+		return 0;
+	struct venue *list = xcalloc(DESK_VENUES_MAX, sizeof(*list));
+	size_t n;
+	enum db_status status = venues_worked_at(app->db, req->tenant, &req->actor, list, DESK_VENUES_MAX, &n);
+	json_t *desks = json_array();
+	for (size_t i = 0; status == DB_OK && i < n; i++)
+		json_array_append_new(desks, json_pack("{s:I, s:s}", "id", (json_int_t)list[i].id, "name", list[i].name));
+	free(list);
+	json_object_set_new(ctx, "desks", desks);
+	return status == DB_OK ? 0 : http_status_for_db(status);
+}
 
 int page_desk(struct app *app, struct request *req, struct response *resp)
 {
@@ -12,9 +38,13 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "can_accounts", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER));
 	json_object_set_new(ctx, "can_venues", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER ||
 							   r == ROLE_VENUE_MANAGER));
+	json_object_set_new(ctx, "can_import", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_AREA_OFFICER ||
+							   r == ROLE_VOLUNTEER));
 	json_object_set_new(ctx, "can_tokens", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
-	int rc = views_page(app->views, req, resp, 200, "desk", ctx);
+	int rc = desk_venues(app, req, ctx);
+	if (rc == 0)
+		rc = views_page(app->views, req, resp, 200, "desk", ctx);
 	json_decref(ctx);
 	return rc;
 }

@@ -42,6 +42,9 @@ int page_venue_reissue(struct app *app, struct request *req, struct response *re
 /* page-posters.c */
 int page_venue_poster(struct app *app, struct request *req, struct response *resp);
 int page_posters_bulk(struct app *app, struct request *req, struct response *resp);
+int page_imports(struct app *app, struct request *req, struct response *resp);
+int page_imports_template(struct app *app, struct request *req, struct response *resp);
+int page_imports_upload(struct app *app, struct request *req, struct response *resp);
 /* page-register.c */
 int page_register_form(struct app *app, struct request *req, struct response *resp);
 int page_register(struct app *app, struct request *req, struct response *resp);
@@ -49,6 +52,9 @@ int page_register(struct app *app, struct request *req, struct response *resp);
 int page_checkin(struct app *app, struct request *req, struct response *resp);
 int page_checkin_submit(struct app *app, struct request *req, struct response *resp);
 int page_short_code(struct app *app, struct request *req, struct response *resp);
+/* page-gate.c: gate mode at a venue, scanning personal QR cards and chip ID cards */
+int page_gate(struct app *app, struct request *req, struct response *resp);
+int page_gate_scan(struct app *app, struct request *req, struct response *resp);
 /* page-me.c: a resident's own data, on the phone that remembers them */
 int page_me(struct app *app, struct request *req, struct response *resp);
 int page_me_update(struct app *app, struct request *req, struct response *resp);
@@ -59,6 +65,11 @@ int page_card(struct app *app, struct request *req, struct response *resp);
 int page_my_qr(struct app *app, struct request *req, struct response *resp);
 int page_my_card(struct app *app, struct request *req, struct response *resp);
 int page_my_card_reissue(struct app *app, struct request *req, struct response *resp);
+/* page-proxy.c: proxy declarations at a venue's desk and the cards of those declared for */
+int page_proxy(struct app *app, struct request *req, struct response *resp);
+int page_proxy_find(struct app *app, struct request *req, struct response *resp);
+int page_proxy_submit(struct app *app, struct request *req, struct response *resp);
+int page_proxy_cards(struct app *app, struct request *req, struct response *resp);
 /* page-staff.c: volunteers of a venue */
 int page_venue_staff(struct app *app, struct request *req, struct response *resp);
 int page_venue_staff_change(struct app *app, struct request *req, struct response *resp);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
@@ -17,6 +18,9 @@ static const struct form_limits query_limits = { .max_fields = 32, .max_name = 6
 static const struct form_limits cookie_limits = { .max_fields = 32, .max_name = 64, .max_value = 4096 };
 /* Form bodies: the longest form (a declaration) has a few dozen fields. */
 static const struct form_limits body_limits = { .max_fields = 128, .max_name = 64, .max_value = 8192 };
+/* Multipart bodies: an upload form is a file and a few fields (CSRF token, a choice or two);
+ * a browser writes about 200 bytes of headers per part. */
+static const struct multipart_limits multipart_limits = { .max_parts = 16, .max_header_bytes = 1024 };
 
 static const char *param(struct request_io *io, const char *name)
 {
@@ -50,6 +54,48 @@ static const char *form_error_key(enum form_error e)
 	case FORM_OK: break;
 	}
 	abort();
+}
+
+/* Text parts become fields under the limits of urlencoded forms, file parts stay in the body.
+ * Returns 0, or 400/413 with *error_key set. */
+static int read_multipart(struct request *r, char *body, size_t len, const char **error_key)
+{
+	char boundary[MULTIPART_BOUNDARY_MAX + 1];
+	if (!multipart_boundary(r->content_type, boundary)) {
+		*error_key = "error_bad_request";
+		return 400;
+	}
+	struct multipart_part *parts = xcalloc(multipart_limits.max_parts, sizeof(*parts));
+	size_t count;
+	enum multipart_error e = multipart_parse(body, len, boundary, &multipart_limits, parts, &count);
+	if (e != MULTIPART_OK) {
+		free(parts);
+		*error_key = e == MULTIPART_TOO_MANY ? "error_too_many_fields" : "error_bad_request";
+		return e == MULTIPART_TOO_MANY ? 413 : 400;
+	}
+	size_t files = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct multipart_part *p = &parts[i];
+		if (p->is_file) {
+			parts[files++] = *p;
+			continue;
+		}
+		if (strlen(p->name) > body_limits.max_name || p->len > body_limits.max_value) {
+			*error_key = "error_field_too_long";
+			free(parts);
+			return 413;
+		}
+		if (memchr(p->data, '\0', p->len) || !utf8_valid(p->data, p->len)) {
+			*error_key = "error_bad_utf8";
+			free(parts);
+			return 400;
+		}
+		fields_add(&r->form, p->name, p->data, p->len);
+	}
+	r->body = body;
+	r->files = parts;
+	r->file_count = files;
+	return 0;
 }
 
 /* The path and query as the access log shows them: the segment after /c/ or /r/ (a venue or
@@ -181,6 +227,10 @@ int request_read_body(struct request *r, size_t limit, bool form_page, const cha
 			*error_key = "error_bad_json";
 			rc = 400;
 		}
+	} else if (r->content_type && strncasecmp(r->content_type, "multipart/form-data", 19) == 0) {
+		rc = read_multipart(r, body, got, error_key);
+		if (rc == 0)
+			return 0;	/* r->body keeps it */
 	} else if (r->content_type && strncmp(r->content_type, "application/x-www-form-urlencoded", 33) == 0) {
 		struct form_limits limits = body_limits;
 		limits.replace_bad_utf8 = form_page;
@@ -192,6 +242,11 @@ int request_read_body(struct request *r, size_t limit, bool form_page, const cha
 	}
 	free(body);
 	return rc;
+}
+
+const struct multipart_part *request_file(const struct request *r, const char *name)
+{
+	return multipart_get(r->files, r->file_count, name);
 }
 
 const char *request_param(const struct request *r, const char *name)
@@ -211,6 +266,8 @@ void request_free(struct request *r)
 	fields_free(&r->form);
 	fields_free(&r->cookies);
 	json_decref(r->json);
+	free(r->body);
+	free(r->files);
 	for (size_t i = 0; i < r->param_count; i++)
 		free(r->params[i]);
 	r->param_count = 0;

@@ -7,6 +7,7 @@
 
 #include "base/config.h"
 #include "base/form.h"
+#include "base/multipart.h"
 #include "adapters/json.h"
 #include "base/io.h"
 #include "domain/actor.h"
@@ -29,6 +30,10 @@ struct request {
 	struct fields query;
 	struct fields form;		/* urlencoded body fields, after request_read_body */
 	json_t *json;			/* an application/json body, parsed; NULL otherwise; owned */
+	char *body;			/* a multipart body, kept because its files point into it; owned */
+	struct multipart_part *files;	/* the file parts of a multipart body (its other parts are
+					 * in form); owned, their data borrowed from body */
+	size_t file_count;
 	struct fields cookies;
 	const char *content_type;	/* borrowed from the server's parameters, may be NULL */
 	const char *accept_language;
@@ -54,8 +59,11 @@ struct request {
 int request_parse(struct request *r, struct request_io *io, const char **error_key);
 /* Reads the body if it is at most limit bytes and parses an urlencoded one into r->form (for
  * a form page, with not-UTF-8 values marked by U+FFFD for the page to point out; for the API,
- * refused). Returns 0, 413 (too large) or 400 with *error_key set. */
+ * refused). A multipart/form-data body gives its text parts to r->form and its files to
+ * r->files. Returns 0, 413 (too large) or 400 with *error_key set. */
 int request_read_body(struct request *r, size_t limit, bool form_page, const char **error_key);
+/* The file part named name of a multipart body, or NULL. */
+const struct multipart_part *request_file(const struct request *r, const char *name);
 /* The {name}'s value of the matched route, or NULL. */
 const char *request_param(const struct request *r, const char *name);
 void request_free(struct request *r);

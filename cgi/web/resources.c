@@ -20,10 +20,10 @@ int resources_load(const struct config *c, struct resources *r, char *err, size_
 	snprintf(path, sizeof(path), "%s/posters", c->templates_dir);
 	if (r->keys)
 		r->layouts = render_layouts_load(path, err, errlen);
-	snprintf(path, sizeof(path), "%s/forms/declaration.json", c->templates_dir);
+	snprintf(path, sizeof(path), "%s/forms", c->templates_dir);
 	if (r->layouts)
-		r->declaration = declaration_form_load(path, err, errlen);
-	if (r->declaration)
+		r->declarations = declarations_load(path, c, err, errlen);
+	if (r->declarations)
 		return 0;
 	resources_free(r);
 	return -1;
@@ -34,11 +34,11 @@ void resources_free(struct resources *r)
 	views_free(r->views);
 	keyring_free(r->keys);
 	render_layouts_free(r->layouts);
-	declaration_form_free(r->declaration);
+	declarations_free(r->declarations);
 	memset(r, 0, sizeof(*r));
 }
 
 struct app resources_app(const struct config *config, const struct resources *r, struct db *db)
 {
-	return (struct app){ config, db, r->views, r->keys, r->layouts, r->declaration };
+	return (struct app){ config, db, r->views, r->keys, r->layouts, r->declarations };
 }

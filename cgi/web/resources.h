@@ -13,7 +13,7 @@ struct resources {
 	struct views *views;
 	struct keyring *keys;
 	struct render_layouts *layouts;
-	struct declaration_form *declaration;
+	struct declarations *declarations;
 };
 
 /* Loads everything config names. Returns 0, or -1 with the first problem in err and nothing

@@ -8,6 +8,9 @@
 #define BODY_NONE 0
 /* Ordinary forms: a declaration is the largest, a few KB. */
 #define BODY_FORM (16 * 1024)
+/* A CSV of paper declarations: ~150 bytes a row, so some 25,000 rows; a larger backlog goes
+ * through `vaora checkins import`. Below nginx's client_max_body_size, so the 413 is ours. */
+#define BODY_UPLOAD (4 * 1024 * 1024)
 
 #define OPERATOR ROLE_BIT(ROLE_OPERATOR)
 #define ADMIN ROLE_BIT(ROLE_PROVINCE_ADMIN)
@@ -15,6 +18,8 @@
 #define TRACER ROLE_BIT(ROLE_TRACER)
 #define MANAGER ROLE_BIT(ROLE_VENUE_MANAGER)
 #define VOLUNTEER ROLE_BIT(ROLE_VOLUNTEER)
+/* Who works a venue's desk (gate, proxy): its staff and those overseeing it. */
+#define DESK (ADMIN | OFFICER | MANAGER | VOLUNTEER)
 /* Every role an account of a province can hold. */
 #define STAFF (ADMIN | OFFICER | TRACER | MANAGER | VOLUNTEER)
 
@@ -113,6 +118,29 @@ const struct route routes[] = {
 	  POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/venues/{id}/staff", page_venue_staff_change, ADMIN | OFFICER | MANAGER, true,
 	  SCOPE_VENUE, POOL_FAST, BODY_FORM, false },
+	/* A venue's proxy desk: its staff declare for residents without a smartphone. The card
+	 * sheet is a multi-page PDF: the slow pool. */
+	{ HTTP_GET, "/{province}/venues/{id}/proxy", page_proxy, DESK, true, SCOPE_VENUE_DESK, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_POST, "/{province}/venues/{id}/proxy", page_proxy_submit, DESK, true, SCOPE_VENUE_DESK, POOL_FAST,
+	  BODY_FORM, false },
+	{ HTTP_POST, "/{province}/venues/{id}/proxy/find", page_proxy_find, DESK, true, SCOPE_VENUE_DESK, POOL_FAST,
+	  BODY_FORM, false },
+	{ HTTP_POST, "/{province}/venues/{id}/proxy/cards", page_proxy_cards, DESK, true, SCOPE_VENUE_DESK, POOL_SLOW,
+	  BODY_FORM, false },
+
+	/* Gate mode: the venue's managers and volunteers, and who oversees it. */
+	{ HTTP_GET, "/{province}/venues/{id}/gate", page_gate, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,
+	  SCOPE_VENUE_DESK, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/venues/{id}/gate/scans", page_gate_scan, ADMIN | OFFICER | MANAGER | VOLUNTEER, true,
+	  SCOPE_VENUE_DESK, POOL_FAST, BODY_FORM, false },
+
+	{ HTTP_GET, "/{province}/imports", page_imports, ADMIN | OFFICER | VOLUNTEER, true, SCOPE_NONE, POOL_FAST,
+	  BODY_NONE, false },
+	{ HTTP_GET, "/{province}/imports/template.csv", page_imports_template, ADMIN | OFFICER | VOLUNTEER, true,
+	  SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_POST, "/{province}/imports", page_imports_upload, ADMIN | OFFICER | VOLUNTEER, true, SCOPE_NONE,
+	  POOL_SLOW, BODY_UPLOAD, false },
 
 	{ HTTP_GET, "/{province}/api-tokens", page_tokens, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_POST, "/{province}/api-tokens", page_token_create, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_FORM, false },

@@ -1,9 +1,10 @@
 """Benchmarks against a throw-away stack running the release build, in named parts so one can
 run alone (`make bench BENCH_PARTS=checkin`): pages (the foundation's pages under wrk), weight
-(bytes a phone downloads for the check-in page and its confirmation) and checkin (self
-check-ins through nginx with production settings) and purge (`vaora purge` of one expired day
-of check-ins and their keys). Prints figures; judges nothing that the
-issues do not set a number for."""
+(bytes a phone downloads for the check-in page and its confirmation), checkin (self
+check-ins through nginx with production settings), gate (gate scans of ID cards by first-time
+holders, sustained), import (100,000 paper declarations by `vaora checkins import`) and purge
+(`vaora purge` of one expired day of check-ins and their keys). Prints figures; judges nothing
+that the issues do not set a number for."""
 import gzip
 import os
 import re
@@ -33,7 +34,18 @@ PURGE_ROWS = int(os.environ.get("BENCH_PURGE_ROWS", "200000"))
 PURGE_TARGET_SECONDS = 1.0
 # Vietnam is UTC+07:00 all year: days are Vietnam days.
 VN_OFFSET = 7 * 3600
-PARTS = ("pages", "weight", "checkin", "purge")
+# The paper import run: rows in one file, imported by `vaora checkins import` (the issue's
+# target: under a minute for 100,000).
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+IMPORT_SECONDS_MAX = 600
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+                "Hồ", "Ngô", "Dương", "Lý"]
+MIDDLE_NAMES = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Thu", "Xuân", "Công", "Bảo"]
+GIVEN_NAMES = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Khánh",
+               "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
+               "Thủy", "Trang", "Tuấn", "Tuyết", "Việt", "Yến"]
+STREETS = ["Hàng Bạc", "Hàng Đào", "Phố Huế", "Lò Đúc", "Kim Mã", "Đội Cấn", "Láng Hạ", "Giảng Võ"]
+PARTS = ("pages", "weight", "checkin", "gate", "import", "purge")
 
 
 class BenchStack(harness.Stack):
@@ -53,7 +65,7 @@ def wrk(port, path, connections=CONNECTIONS, script=None, env=None):
     if script:
         args += ["-s", script]
     out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True,
-                         env=dict(os.environ, **(env or {})), timeout=int(DURATION) + 60).stdout
+                         env=dict(os.environ, BENCH_LUA_DIR=HERE, **(env or {})), timeout=int(DURATION) + 60).stdout
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
     p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
     p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
@@ -81,6 +93,16 @@ def demo_venue_code(stack):
     return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
 
 
+def post_run(script, stack, env, label, unit):
+    """Posts through wrk with the check-in settings and script (which counts answers with
+    answers.lua); prints the rate line. Returns wrk's figures and (answered, refused)."""
+    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, script), env)
+    print(f"bench: POST {label} {r['rps']:9.0f} {unit}   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
+          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    counts = re.search(r"answered (\d+) refused (\d+)", r["out"])
+    return r, ((int(counts.group(1)), int(counts.group(2))) if counts else (0, -1))
+
+
 def bench_pages(stack):
     print(f"bench: pages: release build, wrk -t2 -c{CONNECTIONS} -d{DURATION}s on 127.0.0.1, {stack.fast_workers} fast workers")
     for path in PATHS:
@@ -105,7 +127,9 @@ def bench_weight(stack):
     page = phone.get(f"/ha-noi/c/{code}?new=1")
     _, html = transfer(stack, f"/ha-noi/c/{code}?new=1")
     _, css = transfer(stack, "/static/style.css")
-    _, js = transfer(stack, "/static/checkin.js")
+    _, shared = transfer(stack, "/static/vaora.js")
+    _, page_js = transfer(stack, "/static/checkin.js")
+    js = shared + page_js
     data = {"csrf": harness.CSRF_FIELD.search(page.text).group(1),
             "key": re.search(r'name="key" value="([^"]+)"', page.text).group(1), "direction": "in",
             "full_name": "Nguyễn Thị Ánh Tuyết", "contact": "no", "travel": "no", "doses": "2", "consent": "1"}
@@ -117,6 +141,18 @@ def bench_weight(stack):
           f"(target <= 30720 B before fonts; system fonts only)")
     print(f"bench: weight: confirmation {done_bytes} B html ({len(raw)} B unzipped; css and js already cached) "
           f"-> {done_bytes + css + js} B with a cold cache")
+
+
+def settled(read, seconds=10, interval=0.5):
+    """read() once two readings interval apart agree (or after seconds)."""
+    last = read()
+    for _ in range(int(seconds / interval)):
+        time.sleep(interval)
+        now = read()
+        if now == last:
+            break
+        last = now
+    return last
 
 
 def bench_checkin(stack):
@@ -139,17 +175,82 @@ def bench_checkin(stack):
     env = {"BENCH_VENUES": ",".join(codes), "BENCH_CSRF": harness.CSRF_FIELD.search(form).group(1),
            "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in phone.cookies.items()), "BENCH_PATH": "/ha-noi"}
     before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins"))
-    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, "checkin.lua"), env)
-    rows = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins")) - before
-    people = int(fixtures.sql(stack, "SELECT COUNT(DISTINCT person_id) FROM vaora_s1.checkins"))
-    confirmed = re.search(r"confirmed (\d+) refused (\d+)", r["out"])
-    ok, bad = (int(confirmed.group(1)), int(confirmed.group(2))) if confirmed else (0, -1)
     print(f"bench: checkin: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
           f"{len(codes)} venues, durable commits, CSRF on")
-    print(f"bench: POST /ha-noi/c/{{venue}} {r['rps']:9.0f} req/s   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
-          f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
+    _, (ok, bad) = post_run("checkin.lua", stack, env, "/ha-noi/c/{venue}", "req/s")
+    # Requests in flight when wrk stopped still commit: count once the table stops growing.
+    total, people = (int(x) for x in settled(
+        lambda: fixtures.sql(stack, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM vaora_s1.checkins")).split("\t"))
+    rows = total - before
     print(f"bench: checkin: {ok} confirmations, {bad} refused, {rows} rows recorded, {people} distinct people "
           f"(rows above confirmations are requests in flight when wrk stopped)")
+
+
+def bench_gate(stack):
+    """Gate scans as the gate page's script sends them: a manager's session, CSRF on, a new key
+    and a new ID card holder each (person created, check-in recorded), durable commits."""
+    manager = harness.logged_in(stack, "hn.manager")
+    gate = f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}/gate"
+    env = {"BENCH_GATE_PATH": gate + "/scans", "BENCH_CSRF": manager.csrf_from(gate),
+           "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in manager.cookies.items())}
+    count = "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'"
+    before = int(fixtures.sql(stack, count))
+    print(f"bench: gate: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
+          f"ID cards of new holders, durable commits, CSRF on")
+    _, (ok, bad) = post_run("gate.lua", stack, env, f"{gate}/scans", "scans/s")
+    rows = int(settled(lambda: fixtures.sql(stack, count))) - before
+    print(f"bench: gate: sustained {ok / float(DURATION):.0f} recorded scans/s ({ok} recorded, {bad} other, "
+          f"{rows} rows; rows above recorded are scans in flight when wrk stopped)")
+
+
+def import_file(path, venue, rows):
+    """rows paper declarations of distinct people (phone for all, ID number for every other
+    one), spread over the last 20 days, with the template's header, BOM and CRLF."""
+    import time
+    now = time.time()
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("\ufeffma_dia_diem,ngay_gio,vao_ra,ho_ten,so_dien_thoai,so_giay_to,nam_sinh,gioi_tinh,ma_xa,dia_chi,"
+                "fever,cough,breath,throat,taste,contact,travel,doses\r\n")
+        for i in range(rows):
+            name = (f"{FAMILY_NAMES[i % len(FAMILY_NAMES)]} {MIDDLE_NAMES[(i // 16) % len(MIDDLE_NAMES)]} "
+                    f"{GIVEN_NAMES[(i // 192) % len(GIVEN_NAMES)]}")
+            when = time.strftime("%d/%m/%Y %H:%M", time.gmtime(now + 7 * 3600 - 3600 - (i * 17) % (20 * 86400)))
+            id_number = f"001{i % 97:02d}{i:07d}" if i % 2 else ""
+            gender = "Nữ" if " Thị " in name else "Nam"
+            f.write(f"{venue},{when},{'Vào' if i % 3 else 'Ra'},{name},09{i:08d},{id_number},{1940 + i % 66},"
+                    f"{gender},00070,{1 + i % 200} {STREETS[i % len(STREETS)]},"
+                    f"không,không,không,{'có' if i % 50 == 0 else 'không'},không,không,không,{i % 4}\r\n")
+
+
+def bench_import(stack):
+    """A province's paper backlog through `vaora checkins import`: validation of every row,
+    people stored encrypted with blind indexes, batches of durable commits."""
+    import tempfile
+    import time
+    venue = demo_venue_code(stack)
+    fd, path = tempfile.mkstemp(suffix=".csv", dir=stack.dir)
+    os.close(fd)
+    import_file(path, venue, IMPORT_ROWS)
+    size = os.path.getsize(path)
+    before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'paper'"))
+    start = time.monotonic()
+    r = subprocess.run([stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "checkins", "import",
+                        "--province", "ha-noi", "--as", "hn.volunteer", "--file", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=IMPORT_SECONDS_MAX)
+    seconds = time.monotonic() - start
+    rows = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'paper'")) - before
+    summary = r.stdout.decode().strip().splitlines()[-1:] or [r.stderr.decode().strip()]
+    print(f"bench: import: {IMPORT_ROWS} rows ({size / 1e6:.1f} MB, distinct people) by vaora checkins import, "
+          f"durable commits")
+    print(f"bench: import: {seconds:.1f} s, {IMPORT_ROWS / seconds:.0f} rows/s, {rows} rows recorded "
+          f"(target: 100,000 rows under 60 s); {summary[0]}")
+    start = time.monotonic()
+    r = subprocess.run([stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "checkins", "import",
+                        "--province", "ha-noi", "--as", "hn.volunteer", "--file", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=IMPORT_SECONDS_MAX)
+    print(f"bench: import: the same file again {time.monotonic() - start:.1f} s: "
+          f"{(r.stdout.decode().strip().splitlines() or [''])[-1]}")
+    os.remove(path)
 
 
 def bench_purge(stack):
@@ -181,7 +282,7 @@ def main():
     if unknown:
         print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS)}")
         return 2
-    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts else "4")
+    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4")
     try:
         stack.start()
         for part in parts:

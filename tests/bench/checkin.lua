@@ -15,20 +15,7 @@ local families = { "Nguy%E1%BB%85n", "Tr%E1%BA%A7n", "L%C3%AA", "Ph%E1%BA%A1m", 
 local middles = { "V%C4%83n", "Th%E1%BB%8B", "%C4%90%E1%BB%A9c", "Minh" }
 local givens = { "An", "B%C3%ACnh", "C%C6%B0%E1%BB%9Dng", "D%C5%A9ng", "H%C3%A0", "Lan", "Mai", "Tu%E1%BA%A5n" }
 
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-	thread:set("id", next_id)
-	next_id = next_id + 1
-	threads[#threads + 1] = thread
-end
-
-function init(args)
-	counter = 0
-	answered = 0
-	refused = 0
-end
+dofile(os.getenv("BENCH_LUA_DIR") .. "/answers.lua")
 
 function request()
 	counter = counter + 1
@@ -45,18 +32,5 @@ function request()
 end
 
 function response(status, headers, body)
-	if status == 200 and string.find(body, 'id="check-code"', 1, true) then
-		answered = answered + 1
-	else
-		refused = refused + 1
-	end
-end
-
-function done(summary, latency, requests)
-	local ok, bad = 0, 0
-	for _, t in ipairs(threads) do
-		ok = ok + t:get("answered")
-		bad = bad + t:get("refused")
-	end
-	io.write(string.format("confirmed %d refused %d\n", ok, bad))
+	counted(status == 200 and string.find(body, 'id="check-code"', 1, true) ~= nil)
 end

@@ -64,10 +64,11 @@ export function record(label, ok) {
 }
 
 /**
- * Starts chromium with a fresh profile in the stack's folder. Returns { browser, close }:
- * contexts come from browser.newContext(); close() stops chromium and removes the profile.
+ * Starts chromium with a fresh profile in the stack's folder, with extraArgs after the usual
+ * flags (a fake camera, say). Returns { browser, close }: contexts come from
+ * browser.newContext(); close() stops chromium and removes the profile.
  */
-export async function launch() {
+export async function launch(extraArgs = []) {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Failure(`${CHROMIUM} not found: install Debian's chromium (deploy/deps.sh does)`);
   }
@@ -83,7 +84,7 @@ export async function launch() {
   let persistent;
   try {
     persistent = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000,
+      executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs], timeout: 60000,
     });
   } catch (e) {
     fs.rmSync(profile, { recursive: true, force: true });

@@ -92,9 +92,9 @@ def decode_qr(path, is_pdf):
     return r.stdout.decode().strip()
 
 
-def venue_code(admin, venue_id):
+def venue_code(admin, venue_id, slug="ha-noi"):
     """The short code (poster token) of a venue, as its page shows it to staff."""
-    return re.search(r'id="short-code">([A-Z2-7]+)<', admin.get(f"/ha-noi/venues/{venue_id}").text).group(1)
+    return re.search(r'id="short-code">([A-Z2-7]+)<', admin.get(f"/{slug}/venues/{venue_id}").text).group(1)
 
 
 # The self check-in form that sets the cookie of remembered people; it comes with issue #5.

@@ -32,6 +32,8 @@ def test_routes_prints_the_table_and_slow_locations(stack):
     check(any("/_test/sleep" in line and "pool=slow" in line for line in lines), lines)
     r = stack.vaora("routes", "--nginx")
     check(r.stdout.decode().splitlines() == ["location ~ ^/[^/]+/posters$ { include vaora-slow.conf; }",
+                                             "location ~ ^/[^/]+/venues/[^/]+/proxy/cards$ { include vaora-slow.conf; }",
+                                             "location ~ ^/[^/]+/imports$ { include vaora-slow.conf; }",
                                              "location ~ ^/_test/sleep$ { include vaora-slow.conf; }"], r.stdout)
 
 

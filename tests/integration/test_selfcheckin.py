@@ -6,12 +6,14 @@ was stored, in the database or through `vaora people show`."""
 import concurrent.futures
 import gzip
 import os
+import json
 import re
+import signal
 import time
 import urllib.parse
 
 import fixtures
-from harness import Browser, check, logged_in
+from harness import Browser, check, logged_in, poll
 
 NAME = "Nguyễn Thị Ánh Tuyết"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -93,7 +95,9 @@ def test_form_page_is_small_and_labelled(stack):
     check('value="in"' in text and 'value="out"' in text and "Vào" in text and "Ra" in text, "in/out buttons")
     check("Nghị định 13/2023" in text and "30" in text, "privacy notice with retention days")
     css = stack.get("/static/style.css", headers={"Accept-Encoding": "gzip"}).body
-    js = stack.get("/static/checkin.js", headers={"Accept-Encoding": "gzip"}).body
+    # The page's script and the shared helpers it runs on (vaora.js: the offline queue).
+    js = b"".join(stack.get(f"/static/{name}", headers={"Accept-Encoding": "gzip"}).body
+                  for name in ("vaora.js", "checkin.js"))
     total = len(r.body) + len(css) + len(js)
     print(f"    check-in page transfer: html {len(r.body)} B + css {len(css)} B + js {len(js)} B = {total} B")
     check(total <= 30 * 1024, f"{total} bytes over 30 KB")
@@ -312,3 +316,40 @@ def test_my_data_view_correct_delete_and_forget(stack):
     check(r.status == 303 and "vaora_people_01" not in phone.cookies, "forget")
     check('id="full_name"' in phone.open(venue).text, "a forgotten person still gets one tap")
     check(stack.vaora("people", "show", "--province", "01", "--phone", "0912000333").returncode == 0, "data kept")
+
+
+def test_a_province_asks_its_own_questions(stack):
+    """declaration-{slug}.json beside the default file: Hồ Chí Minh adds a question, Hà Nội
+    keeps the default; a reload (SIGHUP) takes it, no rebuild."""
+    forms = os.path.join(stack.templates, "forms")
+    with open(os.path.join(forms, "declaration.json"), encoding="utf-8") as f:
+        own = json.load(f)
+    own["version"] = 7
+    own["questions"].append({"id": "market", "kind": "yesno", "amber": False,
+                             "vi": "Đi chợ đầu mối Bình Điền trong 14 ngày qua", "en": "Went to Bình Điền market"})
+    path = os.path.join(forms, "declaration-ho-chi-minh.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(own, f, ensure_ascii=False)
+    hcm = fixtures.add_venue(stack, "79", "Chợ Bến Thành", "26734")
+    _, otp = fixtures.add_account(stack, "79", "province-admin", "hcm.forms.admin")
+    admin = fixtures.login_with_new_password(stack, "ho-chi-minh", "hcm.forms.admin", otp)
+    code = fixtures.venue_code(admin, hcm, "ho-chi-minh")
+    try:
+        os.kill(stack.pid("vaora"), signal.SIGHUP)
+        took = poll(lambda: "Bình Điền" in stack.get(f"/ho-chi-minh/c/{code}").text, 10)
+        check(took is not None, "Hồ Chí Minh's own question never showed")
+        check("Bình Điền" not in Phone(stack).open(Venue(stack, "Chợ Long Biên")).text, "Hà Nội got it too")
+        phone = Phone(stack)
+        page = phone.get(f"/ho-chi-minh/c/{code}?new=1")
+        data = {"csrf": CSRF.search(page.text).group(1), "key": KEY.search(page.text).group(1), "direction": "in",
+                "full_name": "Trương Văn Tài", "contact": "no", "travel": "no", "doses": "2", "consent": "1"}
+        r = phone.request("POST", f"/ho-chi-minh/c/{code}", body=urllib.parse.urlencode(data))
+        check(r.status == 400 and "market" in dict(ERRORS.findall(r.text)), "its own question was not required")
+        data["market"] = "no"
+        data["csrf"] = CSRF.search(r.text).group(1)
+        confirmation(phone.request("POST", f"/ho-chi-minh/c/{code}", body=urllib.parse.urlencode(data)))
+        stored = fixtures.sql(stack, f"SELECT answers, form_version FROM vaora_s2.checkins WHERE venue_id = {hcm}")
+        check("market=no" in stored and stored.endswith("\t7"), stored)
+    finally:
+        os.remove(path)
+        os.kill(stack.pid("vaora"), signal.SIGHUP)

@@ -139,6 +139,25 @@ static void test_bad_files_are_refused(void **state)
 		       " {\"id\": \"a\", \"kind\": \"yesno\", \"vi\": \"b\", \"en\": \"b\"}]}", "used twice");
 	assert_refused("{\"version\": 1, \"questions\": [{\"id\": \"d\", \"kind\": \"choice\", \"options\": [\"1;2\"],"
 		       " \"vi\": \"a\", \"en\": \"a\"}]}", "options");
+	assert_refused("{\"version\": 1, \"questions\": [{\"id\": \"verbal\", \"kind\": \"yesno\", \"vi\": \"a\","
+		       " \"en\": \"a\"}]}", "verbal declarations");
+}
+
+static void test_verbal_declaration(void **state)
+{
+	(void)state;
+	struct declaration_form *f = shipped();
+	struct buf out = BUF_INIT;
+	declaration_verbal(f, &out);
+	/* The doses are a choice, not asked aloud at a gate. */
+	assert_string_equal(buf_str(&out), "fever=no;cough=no;breath=no;throat=no;taste=no;contact=no;travel=no;verbal=yes");
+	assert_true(declaration_is_verbal(buf_str(&out)));
+	assert_true(declaration_is_verbal("verbal=yes"));
+	assert_false(declaration_is_verbal("fever=no;doses=2"));
+	assert_false(declaration_is_verbal("fever=no;noverbal=yes"));
+	assert_false(declaration_is_verbal(""));
+	buf_free(&out);
+	declaration_form_free(f);
 }
 
 int main(void)
@@ -149,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_symptom_or_contact_is_amber),
 		cmocka_unit_test(test_missing_and_bad_answers),
 		cmocka_unit_test(test_bad_files_are_refused),
+		cmocka_unit_test(test_verbal_declaration),
 	};
 	return UNIT_RUN("declaration", tests);
 }

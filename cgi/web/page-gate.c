@@ -1,0 +1,209 @@
+/* Gate mode at a venue: the page a guard scans at (camera or barcode reader) and each scan it
+ * sends, answered as the flash the page shows: JSON for the page's script, or the page again
+ * when it runs without one. */
+#include "web/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/names.h"
+#include "base/num.h"
+#include "base/xmalloc.h"
+#include "domain/gate.h"
+#include "domain/scope.h"
+#include "domain/venues.h"
+#include "web/checkin-view.h"
+#include "web/venue-view.h"
+#include "web/views.h"
+
+/* The colour of each outcome's flash; a recorded check-in with symptoms declared is amber. */
+static const char *const outcome_colors[] = {
+	[GATE_RECORDED] = "green",	/* GATE_RECORDED */
+	[GATE_ALREADY] = "green",	/* GATE_ALREADY */
+	[GATE_INCOMPLETE] = "amber",	/* GATE_INCOMPLETE */
+	[GATE_REFUSED] = "red",		/* GATE_REFUSED */
+};
+
+/* The settings a guard keeps from scan to scan, as the last form sent them. */
+struct gate_settings {
+	bool out;	/* direction "out", else "in" */
+	bool ask;	/* the questions are filled in, else declared verbally */
+	bool consent;
+};
+
+static struct gate_settings settings_of(const struct request *req)
+{
+	const char *direction = fields_get(&req->form, "direction");
+	const char *declaration = fields_get(&req->form, "declaration");
+	const char *consent = fields_get(&req->form, "consent");
+	return (struct gate_settings){
+		.out = direction && strcmp(direction, "out") == 0,
+		.ask = declaration && strcmp(declaration, "ask") == 0,
+		.consent = consent && *consent,
+	};
+}
+
+static int load_venue(struct app *app, struct request *req, struct venue *v)
+{
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return found ? 0 : 404;
+}
+
+/* The person an ID card gave, for the completion fields to start from. */
+static void person_of_card(const struct cccd_card *c, struct person *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->full_name, sizeof(p->full_name), "%s", c->full_name);
+	snprintf(p->id_number, sizeof(p->id_number), "%s", c->id_number);
+	snprintf(p->address, sizeof(p->address), "%s", c->address);
+	uint64_t year;
+	p->birth_year = parse_uint(c->birth_year, 9999, &year) ? (int)year : 0;
+	int g = names_index(person_gender_names, GENDER_COUNT, c->gender);
+	p->gender = g < GENDER_COUNT ? (enum person_gender)g : GENDER_UNSAID;
+}
+
+/* The flash of a scan: outcome, colour, name and message, and for a recorded check-in its
+ * confirmation (time, check code); for an ID card what was read from it. */
+static json_t *flash_json(struct app *app, struct request *req, const struct venue *v, const struct gate_result *r,
+			  const struct field_errors *errors)
+{
+	bool shown = r->outcome == GATE_RECORDED || r->outcome == GATE_ALREADY;
+	json_t *o = shown ? confirmation_view(app, req, v, &r->checkin) : json_object();
+	const char *color = r->outcome == GATE_RECORDED && r->checkin.amber ? "amber" : outcome_colors[r->outcome];
+	const char *message = r->outcome == GATE_ALREADY ? views_message(app->views, req->lang, "gate_already")
+			      : shown ? json_string_value(json_object_get(o, "direction_label"))
+				      : views_message(app->views, req->lang, r->reason);
+	json_object_set_new(o, "outcome", json_string(gate_outcome_names[r->outcome]));
+	json_object_set_new(o, "color", json_string(color));
+	json_object_set_new(o, "message", json_string(message));
+	json_object_set_new(o, "name", json_string(shown ? r->checkin.given_name : r->card.full_name));
+	if (r->id_card)
+		json_object_set_new(o, "read", json_pack("{s:s, s:s, s:s, s:s, s:s}", "full_name", r->card.full_name,
+							 "id_number", r->card.id_number, "birth_year", r->card.birth_year,
+							 "gender", r->card.gender, "address", r->card.address));
+	if (errors && errors->count)
+		json_object_set_new(o, "errors", views_field_errors(app->views, req->lang, errors));
+	return o;
+}
+
+/* The page: the scan form with the settings kept, the questions, the fields completing an ID
+ * card (shown when incomplete is not NULL), and the last scan's flash (may be NULL). */
+static int render(struct app *app, struct request *req, struct response *resp, int status, const struct venue *v,
+		  const struct gate_settings *s, json_t *flash, const struct gate_result *incomplete,
+		  const struct field_errors *errors)
+{
+	char action[128], key[CHECKIN_FORM_KEY_CAP];
+	snprintf(action, sizeof(action), "/%s/venues/%lld/gate/scans", req->tenant->slug, (long long)v->id);
+	/* Completing a card sends the same scan again: its key, its code. */
+	const char *kept = incomplete ? fields_get(&req->form, "key") : NULL;
+	if (kept)
+		snprintf(key, sizeof(key), "%s", kept);
+	else
+		checkin_form_key(key);
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "venue", venue_json(app, req, v));
+	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "gate_title")));
+	json_object_set_new(ctx, "action", json_string(action));
+	json_object_set_new(ctx, "key", json_string(key));
+	json_object_set_new(ctx, "code", json_string(incomplete ? fields_get(&req->form, "code") : ""));
+	json_object_set_new(ctx, "direction_out", json_boolean(s->out));
+	json_object_set_new(ctx, "ask", json_boolean(s->ask));
+	json_object_set_new(ctx, "consent", json_boolean(s->consent));
+	json_object_set_new(ctx, "complete", json_boolean(incomplete != NULL));
+	if (flash)
+		json_object_set_new(ctx, "flash", json_incref(flash));
+	if (errors && errors->count)
+		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
+	/* What was typed wins; a first look at a card starts from what it gave. The person view
+	 * shows a stored person only on a GET. */
+	struct person *p = xcalloc(1, sizeof(*p));
+	if (incomplete)
+		person_of_card(&incomplete->card, p);
+	enum http_method method = req->method;
+	req->method = HTTP_GET;
+	json_object_set_new(ctx, "person", person_fields_view(app, req, incomplete ? p : NULL));
+	req->method = method;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	json_object_set_new(ctx, "declaration", declaration_view(app, req, errors));
+	int rc = views_page(app->views, req, resp, status, "gate", ctx);
+	json_decref(ctx);
+	return rc;
+}
+
+int page_gate(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	int rc = load_venue(app, req, &v);
+	if (rc)
+		return rc;
+	struct gate_settings s = { 0 };
+	return render(app, req, resp, 200, &v, &s, NULL, NULL, NULL);
+}
+
+int page_gate_scan(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue v;
+	int rc = load_venue(app, req, &v);
+	if (rc)
+		return rc;
+	const struct fields *f = &req->form;
+	struct gate_settings s = settings_of(req);
+	const char *completed = fields_get(f, "completed");
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	struct person_input person = person_input_of(f);
+	struct form_answers answers = { f, declaration_form_questions(form) };
+	struct gate_scan scan = {
+		.venue_id = v.id,
+		.code = fields_get(f, "code"),
+		.method = checkin_method_from_name(fields_get(f, "method")),
+		.direction = s.out ? "out" : "in",
+		.key = fields_get(f, "key"),
+		.pressed_at_ms = fields_get(f, "pressed_at_ms"),
+		.consent = s.consent,
+		.verbal = !s.ask,
+		.answer = form_answer,
+		.answer_ctx = &answers,
+		.completed = completed && strcmp(completed, "1") == 0 ? &person : NULL,
+	};
+	struct field_errors errors = { 0 };
+	struct gate_result *result = xcalloc(1, sizeof(*result));
+	enum db_status status = DB_OK;
+	if (!v.active) {
+		result->outcome = GATE_REFUSED;
+		result->reason = "venue_closed";
+	} else if (scan.method != METHOD_GATE_CAMERA && scan.method != METHOD_GATE_READER) {
+		result->outcome = GATE_REFUSED;
+		result->reason = "gate_method_bad";
+	} else {
+		status = gate_scan(app->db, req->tenant, app->keys, form, &req->actor, &scan, &errors, result);
+	}
+	if (status != DB_OK) {
+		rc = http_status_for_db(status);
+		goto out;
+	}
+	json_t *flash = flash_json(app, req, &v, result, &errors);
+	int code = result->outcome == GATE_RECORDED || result->outcome == GATE_ALREADY ? 200 : 400;
+	const char *reply = fields_get(f, "reply");
+	if (reply && strcmp(reply, "json") == 0) {
+		response_json(resp, code, flash);
+	} else {
+		bool incomplete = result->outcome == GATE_INCOMPLETE;
+		/* The next person starts from unanswered questions. */
+		struct fields answered = req->form;
+		if (result->outcome == GATE_RECORDED)
+			req->form = (struct fields){ 0 };
+		rc = render(app, req, resp, code, &v, &s, flash, incomplete ? result : NULL, &errors);
+		req->form = answered;
+	}
+	json_decref(flash);
+out:
+	crypto_wipe(result, sizeof(*result));
+	free(result);
+	return rc;
+}

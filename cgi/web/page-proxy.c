@@ -1,0 +1,392 @@
+/* Proxy declarations ("khai hộ"): a volunteer at a venue's desk declares for one resident after
+ * another — a returning one found by phone or ID number (an audited look-up), a new one typed
+ * in (a phone is optional) — and prints the personal QR cards of the people they declared for.
+ * The venue is picked once (the URL); every check-in records the volunteer's account. */
+#include "web/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adapters/crypto.h"
+#include "base/xmalloc.h"
+#include "domain/audit.h"
+#include "domain/cards.h"
+#include "domain/checkins.h"
+#include "domain/people.h"
+#include "domain/person-token.h"
+#include "domain/scope.h"
+#include "domain/venues.h"
+#include "web/checkin-view.h"
+#include "web/http.h"
+#include "web/views.h"
+
+/* People one look-up shows: a phone a family shares, an ID number typed on several visits. */
+#define PROXY_MATCHES_MAX 10
+
+/* Where the page puts the keyboard's focus: each step leaves it where the next one starts. */
+enum proxy_focus {
+	FOCUS_FIND,		/* FOCUS_FIND: the look-up, the first field, for the next resident */
+	FOCUS_MATCH,		/* FOCUS_MATCH: the first person the look-up found */
+	FOCUS_PERSON,		/* FOCUS_PERSON: the new person's name */
+	FOCUS_DECLARATION,	/* FOCUS_DECLARATION: the first question, for a known person */
+};
+
+/* What one rendering of the page shows besides the venue. */
+struct proxy_view {
+	json_t *done;		/* the last resident's confirmation, or NULL; owned */
+	json_t *find;		/* the look-up as typed, with its errors or "none"; or NULL; owned */
+	json_t *matches;	/* the people the look-up found, or NULL; owned */
+	const char *card;	/* declaring for a known person: their card token, else NULL */
+	const char *person_name;	/* with card: their full name */
+	const char *prefill_phone;	/* a new person's phone and ID number, from the look-up */
+	const char *prefill_id_number;
+	const struct field_errors *errors;	/* the declaration's, or NULL */
+	const char *cards_error;	/* the card sheet's message key, or NULL */
+	enum proxy_focus focus;
+};
+
+static void proxy_view_free(struct proxy_view *v)
+{
+	json_decref(v->done);
+	json_decref(v->find);
+	json_decref(v->matches);
+}
+
+/* The venue of the URL ({id}, within the actor's desk scope already): 404 when gone, 410 when
+ * it takes no check-ins. Returns 0 with *v filled, or the status. */
+static int desk_venue(struct app *app, struct request *req, struct venue *v)
+{
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (!found)
+		return 404;
+	return v->active ? 0 : 410;
+}
+
+/* "/{slug}/venues/{id}/proxy" followed by tail ("", "/find", "/cards"). */
+static void proxy_path(const struct request *req, const struct venue *v, const char *tail, char *out, size_t cap)
+{
+	snprintf(out, cap, "/%s/venues/%lld/proxy%s", req->tenant->slug, (long long)v->id, tail);
+}
+
+static json_t *birth_year_json(const struct person *p)
+{
+	char year[8] = "";
+	if (p->birth_year)
+		snprintf(year, sizeof(year), "%d", p->birth_year);
+	return json_string(year);
+}
+
+/* Marks the first field of the declaration for the keyboard's focus. */
+static void focus_first_question(json_t *declaration)
+{
+	json_t *groups = json_object_get(declaration, "groups"), *questions = json_object_get(declaration, "questions");
+	json_t *first = json_array_size(groups) ? json_array_get(json_object_get(json_array_get(groups, 0), "items"), 0)
+						: json_array_get(json_object_get(json_array_get(questions, 0), "options"), 0);
+	if (first)
+		json_object_set_new(first, "focus_here", json_true());
+}
+
+/* The declaration form: for the known person of v->card, or a new person's fields. */
+static json_t *form_view(struct app *app, struct request *req, const struct proxy_view *v, const char *action)
+{
+	char key[CHECKIN_FORM_KEY_CAP];
+	checkin_form_key(key);
+	json_t *form = json_pack("{s:s, s:s}", "action", action, "key", key);
+	json_t *declaration = declaration_view(app, req, v->errors);
+	if (v->focus == FOCUS_DECLARATION)
+		focus_first_question(declaration);
+	json_object_set_new(form, "declaration", declaration);
+	if (v->card) {
+		json_object_set_new(form, "person_token", json_string(v->card));
+		json_object_set_new(form, "person_name", json_string(v->person_name));
+	} else {
+		json_t *person = person_fields_view(app, req, NULL);
+		/* What the look-up was given starts the new person's form. */
+		if (v->prefill_phone)
+			json_object_set_new(person, "phone", json_string(v->prefill_phone));
+		if (v->prefill_id_number)
+			json_object_set_new(person, "id_number", json_string(v->prefill_id_number));
+		if (v->focus == FOCUS_PERSON)
+			json_object_set_new(person, "focus_here", json_true());
+		json_object_set_new(form, "person", person);
+	}
+	const char *consent = fields_get(&req->form, "consent");
+	json_object_set_new(form, "consent", json_boolean(consent && *consent));
+	if (v->errors && v->errors->count)
+		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, v->errors));
+	return form;
+}
+
+/* The people the actor declared for here, to pick for the card sheet. */
+static int declared_view(struct app *app, struct request *req, const struct venue *venue, json_t **out)
+{
+	struct person *people = xcalloc(DECLARED_FOR_MAX, sizeof(*people));
+	size_t n;
+	enum db_status status = checkins_declared_for(app->db, req->tenant, app->keys, &req->actor, venue->id, people,
+						      DECLARED_FOR_MAX, &n);
+	*out = json_array();
+	for (size_t i = 0; status == DB_OK && i < n; i++)
+		json_array_append_new(*out, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)people[i].id, "full_name",
+						       people[i].full_name, "birth_year", birth_year_json(&people[i])));
+	crypto_wipe(people, DECLARED_FOR_MAX * sizeof(*people));
+	free(people);
+	return status == DB_OK ? 0 : http_status_for_db(status);
+}
+
+static int proxy_page(struct app *app, struct request *req, struct response *resp, int status,
+		      const struct venue *venue, struct proxy_view *v)
+{
+	char action[128], find_action[128], cards_action[128];
+	proxy_path(req, venue, "", action, sizeof(action));
+	proxy_path(req, venue, "/find", find_action, sizeof(find_action));
+	proxy_path(req, venue, "/cards", cards_action, sizeof(cards_action));
+	json_t *declared;
+	int rc = declared_view(app, req, venue, &declared);
+	if (rc) {
+		proxy_view_free(v);
+		return rc;
+	}
+	json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:b}", "title",
+				views_message(app->views, req->lang, "proxy_title"), "page", action, "find_action",
+				find_action, "cards_action", cards_action, "declared", declared, "has_declared",
+				json_array_size(declared) > 0, "focus_find", v->focus == FOCUS_FIND);
+	json_object_set_new(ctx, "venue", json_pack("{s:s, s:s}", "name", venue->name, "address", venue->address));
+	json_object_set_new(ctx, "form", form_view(app, req, v, action));
+	if (v->done)
+		json_object_set_new(ctx, "done", json_incref(v->done));
+	if (v->find)
+		json_object_set_new(ctx, "find", json_incref(v->find));
+	if (v->matches)
+		json_object_set_new(ctx, "matches", json_incref(v->matches));
+	if (v->cards_error)
+		json_object_set_new(ctx, "cards_error", json_string(views_message(app->views, req->lang, v->cards_error)));
+	rc = views_page(app->views, req, resp, status, "proxy", ctx);
+	json_decref(ctx);
+	proxy_view_free(v);
+	return rc;
+}
+
+int page_proxy(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue venue;
+	int rc = desk_venue(app, req, &venue);
+	if (rc)
+		return rc;
+	struct proxy_view v = { .focus = FOCUS_FIND };
+	return proxy_page(app, req, resp, 200, &venue, &v);
+}
+
+/* The person a card token (from a look-up's result) names, when it is their current card.
+ * Returns 0 with *p filled, 1 when the card no longer names anyone, or a status. */
+static int person_of_card(struct app *app, struct request *req, const char *card, struct person *p)
+{
+	enum card_status cs;
+	int64_t id = 0;
+	enum db_status status = cards_check(app->db, req->tenant, app->keys, card, &cs, &id);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	bool found = false;
+	if (cs == CARD_CURRENT)
+		status = people_get(app->db, req->tenant, app->keys, id, p, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return found ? 0 : 1;
+}
+
+/* One person a look-up found, ready for a one-tap declaration with their last answers. */
+static json_t *match_view(struct app *app, struct request *req, const struct person *p, size_t index)
+{
+	char card[CARD_TOKEN_LEN + 1], key[CHECKIN_FORM_KEY_CAP];
+	struct buf answers = BUF_INIT;
+	card_token_make(app->keys, req->tenant, p->id, p->card_version, card);
+	checkin_form_key(key);
+	json_t *o = NULL;
+	if (checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id,
+				  &answers) == DB_OK) {
+		o = json_pack("{s:i, s:s, s:s, s:o, s:s, s:b, s:b}", "index", (int)index, "key", key, "full_name",
+			      p->full_name, "birth_year", birth_year_json(p), "card", card, "one_tap", answers.len > 0,
+			      "first", index == 0);
+		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
+	}
+	buf_free(&answers);
+	return o;
+}
+
+/* Look-up by phone or ID number (audited), or — with declare — the declaration form for the
+ * person a result names; both fields empty is a new person straight away (no look-up). */
+int page_proxy_find(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue venue;
+	int rc = desk_venue(app, req, &venue);
+	if (rc)
+		return rc;
+	const struct fields *f = &req->form;
+	const char *phone = fields_get(f, "find_phone"), *id_number = fields_get(f, "find_id_number");
+	struct proxy_view v = { .focus = FOCUS_PERSON };
+	struct field_errors errors = { 0 };
+	struct person *found = xcalloc(PROXY_MATCHES_MAX, sizeof(*found));
+	int status_code = 200;
+	if (fields_get(f, "declare")) {
+		const char *card = fields_get(f, "person");
+		rc = person_of_card(app, req, card, found);
+		if (rc == 0) {
+			v.card = card;
+			v.person_name = found->full_name;
+			v.focus = FOCUS_DECLARATION;
+		} else if (rc == 1) {
+			field_error(&errors, "person", "person_unknown");
+			v.errors = &errors;
+			status_code = 400;
+			rc = 0;
+		}
+	} else if ((phone && *phone) || (id_number && *id_number)) {
+		size_t n = 0;
+		enum db_status status = people_find(app->db, req->tenant, app->keys, &req->actor, phone, id_number,
+						    &errors, found, PROXY_MATCHES_MAX, &n);
+		rc = status == DB_OK ? 0 : http_status_for_db(status);
+		v.find = json_pack("{s:s, s:s, s:b}", "phone", phone ? phone : "", "id_number", id_number ? id_number : "",
+				   "none", !errors.count && n == 0);
+		if (errors.count) {
+			json_object_set_new(v.find, "errors", views_field_errors(app->views, req->lang, &errors));
+			v.focus = FOCUS_FIND;
+			status_code = 400;
+		} else {
+			v.prefill_phone = phone;
+			v.prefill_id_number = id_number;
+		}
+		if (n) {
+			v.matches = json_array();
+			for (size_t i = 0; i < n; i++) {
+				json_t *m = match_view(app, req, &found[i], i);
+				if (m)
+					json_array_append_new(v.matches, m);
+			}
+			v.focus = FOCUS_MATCH;
+		}
+	}
+	if (rc == 0)
+		rc = proxy_page(app, req, resp, status_code, &venue, &v);
+	else
+		proxy_view_free(&v);
+	crypto_wipe(found, PROXY_MATCHES_MAX * sizeof(*found));
+	free(found);
+	return rc;
+}
+
+/* Records one declaration: the same rules as the resident's own form, with the method and
+ * the volunteer's account (filed_by) on the check-in. */
+int page_proxy_submit(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue venue;
+	int rc = desk_venue(app, req, &venue);
+	if (rc)
+		return rc;
+	const struct fields *f = &req->form;
+	const char *card = fields_get(f, "person"), *direction = fields_get(f, "direction");
+	struct field_errors errors = { 0 };
+	struct person *known = xcalloc(1, sizeof(*known));
+	bool is_known = false;
+	if (card) {
+		rc = person_of_card(app, req, card, known);
+		if (rc == 1)
+			field_error(&errors, "person", "person_unknown");
+		is_known = rc == 0;
+		rc = rc == 1 ? 0 : rc;
+	}
+	/* One key a page; the direction makes "in" and "out" from it two check-ins. */
+	char key[160];
+	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	struct person_input person = person_input_of(f);
+	struct form_answers answers = { f, declaration_form_questions(form) };
+	const char *consent = fields_get(f, "consent");
+	struct checkin_request r = {
+		.venue_id = venue.id,
+		.direction = direction,
+		.method = METHOD_PROXY,
+		.person_id = is_known ? known->id : 0,
+		.person = &person,
+		.consent = consent && *consent,
+		.answer = form_answer,
+		.answer_ctx = &answers,
+		.key = key,
+	};
+	struct checkin_result *result = xcalloc(1, sizeof(*result));
+	if (rc == 0 && !errors.count) {
+		enum db_status status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor,
+							&r, &errors, result);
+		rc = status == DB_OK ? 0 : http_status_for_db(status);
+	}
+	if (rc == 0 && errors.count) {
+		struct proxy_view v = { .card = is_known ? card : NULL, .person_name = known->full_name,
+					.errors = &errors, .focus = is_known ? FOCUS_DECLARATION : FOCUS_PERSON };
+		rc = proxy_page(app, req, resp, 400, &venue, &v);
+	} else if (rc == 0) {
+		struct proxy_view v = { .done = confirmation_view(app, req, &venue, result), .focus = FOCUS_FIND };
+		/* Recorded: the next resident starts from an empty form. */
+		fields_free(&req->form);
+		rc = proxy_page(app, req, resp, 200, &venue, &v);
+	}
+	crypto_wipe(known, sizeof(*known));
+	free(known);
+	crypto_wipe(result, sizeof(*result));
+	free(result);
+	return rc;
+}
+
+/* Whether id is among the ticked "person" fields of the form. */
+static bool picked(const struct fields *f, int64_t id)
+{
+	char text[24];
+	snprintf(text, sizeof(text), "%lld", (long long)id);
+	for (size_t i = 0; i < f->count; i++)
+		if (strcmp(f->items[i].name, "person") == 0 && strcmp(f->items[i].value, text) == 0)
+			return true;
+	return false;
+}
+
+/* A PDF sheet of the cards of the people ticked, among those the actor declared for here (any
+ * other id is ignored: the list is the permission). Audited with the count. */
+int page_proxy_cards(struct app *app, struct request *req, struct response *resp)
+{
+	struct venue venue;
+	int rc = desk_venue(app, req, &venue);
+	if (rc)
+		return rc;
+	struct person *people = xcalloc(DECLARED_FOR_MAX, sizeof(*people));
+	size_t n, kept = 0;
+	enum db_status status = checkins_declared_for(app->db, req->tenant, app->keys, &req->actor, venue.id, people,
+						      DECLARED_FOR_MAX, &n);
+	for (size_t i = 0; status == DB_OK && i < n; i++)
+		if (picked(&req->form, people[i].id))
+			people[kept++] = people[i];
+	if (status != DB_OK) {
+		rc = http_status_for_db(status);
+	} else if (kept == 0) {
+		struct proxy_view v = { .cards_error = "proxy_cards_none", .focus = FOCUS_FIND };
+		rc = proxy_page(app, req, resp, 400, &venue, &v);
+	} else {
+		/* Audited before drawing: a print that fails half-way was still asked for. */
+		char object[48], detail[48], disposition[128];
+		snprintf(object, sizeof(object), "venue:%lld", (long long)venue.id);
+		snprintf(detail, sizeof(detail), "%lu cards", (unsigned long)kept);
+		status = audit_record(app->db, req->tenant, &req->actor, AUDIT_CARDS_PRINT, object, detail);
+		rc = status == DB_OK ? 0 : http_status_for_db(status);
+		if (rc == 0 &&
+		    cards_render_sheet(app->layouts, app->keys, req->tenant, people, kept, response_body_write, resp) != 0)
+			rc = 500;
+		/* The name carries no personal data: the province, the venue and the count. */
+		snprintf(disposition, sizeof(disposition), "inline; filename=\"vaora-%s-cards-%lld-%lu.pdf\"",
+			 req->tenant->slug, (long long)venue.id, (unsigned long)kept);
+		response_content_type(resp, "application/pdf");
+		response_header(resp, "Content-Disposition", disposition);
+		response_header(resp, "Cache-Control", "private, no-store");
+	}
+	crypto_wipe(people, DECLARED_FOR_MAX * sizeof(*people));
+	free(people);
+	return rc;
+}

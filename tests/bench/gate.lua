@@ -1,0 +1,27 @@
+-- wrk script: gate scans as the gate page's script posts them (session cookie and CSRF token,
+-- a fresh idempotency key each): the QR of a chip ID card (CCCD) of a new holder each time, so
+-- every scan creates its person and records a check-in. Environment: BENCH_GATE_PATH (the scan
+-- endpoint), BENCH_CSRF, BENCH_COOKIE.
+
+local path = os.getenv("BENCH_GATE_PATH")
+local csrf = os.getenv("BENCH_CSRF")
+local cookie = os.getenv("BENCH_COOKIE")
+-- "Nguyễn Văn " and "|15081987|Nam|Hà Nội|20042021", percent-encoded UTF-8 around a number.
+local name = "Nguy%E1%BB%85n+V%C4%83n+"
+local tail = "%7C15081987%7CNam%7CH%C3%A0+N%E1%BB%99i%7C20042021"
+
+dofile(os.getenv("BENCH_LUA_DIR") .. "/answers.lua")
+
+function request()
+	counter = counter + 1
+	local n = id * 10000000 + counter
+	local card = string.format("009%09d", n) .. "%7C%7C" .. name .. n .. tail
+	local body = "csrf=" .. csrf .. "&key=bench-gate-" .. string.format("%012d", n) .. "&code=" .. card ..
+		"&method=gate-reader&direction=in&declaration=verbal&consent=1&reply=json&pressed_at_ms="
+	return wrk.format("POST", path,
+		{ ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie }, body)
+end
+
+function response(status, headers, body)
+	counted(status == 200 and string.find(body, '"outcome":%s*"recorded"') ~= nil)
+end

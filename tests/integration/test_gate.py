@@ -1,0 +1,226 @@
+"""Gate mode as a venue's manager and volunteer use it: personal QR cards and chip ID cards
+(CCCD) scanned at POST /{province}/venues/{id}/gate/scans, answered as the JSON flash the
+page's script shows (or as the page again without script); what is stored each time, and
+that a garbled, unknown, replaced or half-read code stores nothing."""
+import json
+import random
+import re
+import secrets
+import urllib.parse
+
+import fixtures
+from harness import Browser, check, logged_in
+
+# A real-shaped CCCD QR: ID number|old ID|full name|birth date ddmmyyyy|gender|address|issue date.
+CCCD = "{id}|012345678|Lê Thị Thu Hà|02011995|Nữ|Số 5 Hàng Bạc, Hoàn Kiếm, Hà Nội|10072021"
+
+
+def new_id_number():
+    return "001" + "".join(random.choice("0123456789") for _ in range(9))
+
+
+_venues = {}
+
+
+def gate_venue(stack):
+    """A venue of hn.manager with hn.volunteer at its gate, apart from the demo venue where the
+    residents made here check themselves in (a gate scan within two minutes would repeat it)."""
+    if stack.port not in _venues:
+        venue = fixtures.add_venue(stack, "01", "Cổng Nhà thi đấu", "00070", category="event")
+        fixtures.make_manager(stack, "01", venue, "hn.manager")
+        fixtures.make_manager(stack, "01", venue, "hn.volunteer", kind="volunteer")
+        _venues[stack.port] = venue
+    return _venues[stack.port]
+
+
+class Gate:
+    """A staff member's gate page at a venue, sending scans as its script does."""
+
+    def __init__(self, stack, login="hn.manager", venue_id=None):
+        self.stack = stack
+        self.venue = venue_id or gate_venue(stack)
+        self.staff = logged_in(stack, login)
+        self.path = f"/ha-noi/venues/{self.venue}/gate"
+        self.csrf = self.staff.csrf_from(self.path)
+
+    def scan(self, code, key=None, reply="json", **fields):
+        data = {"csrf": self.csrf, "code": code, "method": "gate-reader", "direction": "in",
+                "declaration": "verbal", "consent": "1", "key": key or secrets.token_hex(12),
+                "reply": reply}
+        data.update(fields)
+        r = self.staff.request("POST", self.path + "/scans", body=urllib.parse.urlencode(data))
+        return r, (json.loads(r.body) if reply == "json" and r.status < 500 and r.body[:1] == b"{" else None)
+
+
+def rows(stack, where):
+    return int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01' AND {where}"))
+
+
+def people(stack):
+    return int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"))
+
+
+def resident_card(stack, name):
+    """The URL in a new resident's personal QR, as a camera reads it."""
+    admin = logged_in(stack, "hn.admin")
+    phone = Browser(stack)
+    check(fixtures.remember(stack, phone, name, fixtures.venue_code(admin, fixtures.demo_venue_id(stack))),
+          "no self check-in")
+    return fixtures.card_url(stack, phone), phone
+
+
+def latest_person(stack):
+    """The person of the latest check-in of the province."""
+    return int(fixtures.sql(stack, "SELECT person_id FROM vaora_s1.checkins WHERE province = '01'"
+                                   " ORDER BY id DESC LIMIT 1"))
+
+
+def test_gate_page_and_links(stack):
+    venue = gate_venue(stack)
+    volunteer = logged_in(stack, "hn.volunteer")
+    r = volunteer.get(f"/ha-noi/venues/{venue}/gate")
+    check(r.status == 200 and 'id="code"' in r.text and "/gate/scans" in r.text and "Chế độ cổng" in r.text,
+          r.status)
+    check('src="/static/gate.js"' in r.text and 'name="declaration" value="verbal" checked' in r.text, "gate form")
+    desk = volunteer.get("/ha-noi/desk").text
+    check(f'href="/ha-noi/venues/{venue}/gate"' in desk, "the volunteer's desk has no gate link")
+    manager = logged_in(stack, "hn.manager")
+    check(f'href="/ha-noi/venues/{venue}/gate"' in manager.get(f"/ha-noi/venues/{venue}").text, "venue page link")
+    r = logged_in(stack, "hn.manager").get(f"/ha-noi/venues/{venue}/gate?lang=en")
+    check("Gate mode" in r.text and "Declared verbally" in r.text, "English gate page")
+    check(stack.get("/static/vendor/jsqr/jsQR.js").status == 200, "jsQR is not served")
+
+
+def test_card_scan_records_once_and_keeps_the_two_minute_rule(stack):
+    url, _ = resident_card(stack, "Phạm Văn Cổng")
+    gate = Gate(stack)
+    venue = gate.venue
+    before = rows(stack, f"venue_id = {venue} AND method = 'gate-reader'")
+    key = "gate-card-" + secrets.token_hex(8)
+    r, a = gate.scan(url, key=key)
+    check(r.status == 200 and a["outcome"] == "recorded" and a["color"] == "green" and a["name"] == "Cổng", a)
+    check(a["direction"] == "in" and re.fullmatch(r"[A-Z0-9]{4}", a["check_code"]), a)
+    person = latest_person(stack)
+    manager = fixtures.sql(stack, "SELECT id FROM vaora_s1.accounts WHERE login = 'hn.manager'")
+    stored = fixtures.sql(stack, "SELECT method, filed_by, answers, amber FROM vaora_s1.checkins"
+                                 f" WHERE province = '01' AND person_id = {person} ORDER BY id DESC LIMIT 1").split("\t")
+    check(stored[0] == "gate-reader" and stored[1] == manager and stored[3] == "0", stored)
+    check(stored[2].endswith(";verbal=yes") and "fever=no" in stored[2] and "doses" not in stored[2], stored)
+    # The same key again (a retry) is the same check-in; a new scan within two minutes is shown only.
+    _, again = gate.scan(url, key=key)
+    check(again["outcome"] == "recorded" and again["check_code"] == a["check_code"], again)
+    r, already = gate.scan(url.lower())
+    check(r.status == 200 and already["outcome"] == "already" and already["check_code"] == a["check_code"], already)
+    check(rows(stack, f"venue_id = {venue} AND method = 'gate-reader'") == before + 1, "rows after repeats")
+    # Out is another check-in, by camera this time.
+    _, out = gate.scan(url, direction="out", method="gate-camera")
+    check(out["outcome"] == "recorded" and out["direction"] == "out", out)
+    check(rows(stack, f"person_id = {person} AND method = 'gate-camera' AND direction = 'out'") == 1, "out row")
+    # A verbal declaration is nobody's own answers: the phone's next check-in asks the questions.
+    check(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE person_id = {person}"
+                              " AND answers LIKE '%verbal=yes'") == "2", "verbal rows")
+
+
+def test_new_cccd_holder_is_created_then_found(stack):
+    gate = Gate(stack)
+    id_number = new_id_number()
+    card = CCCD.format(id=id_number)
+    before_people = people(stack)
+    r, a = gate.scan(card)
+    check(r.status == 200 and a["outcome"] == "recorded" and a["name"] == "Hà", a)
+    check(a["read"]["id_number"] == id_number and a["read"]["gender"] == "female", a)
+    check(people(stack) == before_people + 1, "no person created")
+    shown = gate.stack.vaora("people", "show", "--province", "ha-noi", "--id-number", id_number).stdout.decode()
+    for line in ("  name: Lê Thị Thu Hà", "  birth year: 1995", "  gender: female",
+                 "  address: Số 5 Hàng Bạc, Hoàn Kiếm, Hà Nội"):
+        check(line in shown.split("\n"), (line, shown))
+    # The same card again: the same person, within two minutes shown only.
+    _, again = gate.scan(card)
+    check(again["outcome"] == "already", again)
+    check(people(stack) == before_people + 1, "a second person for the same card")
+    # A card of a known ID number shows the card's name, whatever is stored.
+    _, other = gate.scan(f"{id_number}||Ai Đó Khác|02011995|Nữ|Hà Nội|10072021", direction="out")
+    check(other["outcome"] == "recorded" and other["name"] == "Khác", other)
+
+
+def test_half_read_cccd_writes_nothing_until_completed(stack):
+    gate = Gate(stack)
+    id_number = new_id_number()
+    before_people, before_rows = people(stack), rows(stack, "1")
+    # Cut short in the name: what could be read comes back for the guard.
+    key = "gate-half-" + secrets.token_hex(8)
+    r, a = gate.scan(f"{id_number}|012345678|Nguyễn Vă", key=key)
+    check(r.status == 400 and a["outcome"] == "incomplete" and a["color"] == "amber", a)
+    check(a["read"]["id_number"] == id_number and a["read"]["full_name"] == "", a)
+    check(people(stack) == before_people and rows(stack, "1") == before_rows, "something was written")
+    # The guard completes it from the card; the same key records it once.
+    fields = {"completed": "1", "full_name": "Nguyễn Văn Bảo", "id_number": id_number, "birth_year": "1980",
+              "gender": "male", "address": ""}
+    r, done = gate.scan(f"{id_number}|012345678|Nguyễn Vă", key=key, **fields)
+    check(r.status == 200 and done["outcome"] == "recorded" and done["name"] == "Bảo", done)
+    check(people(stack) == before_people + 1 and rows(stack, "1") == before_rows + 1, "not recorded once")
+    # A completion the validation refuses is still incomplete, and writes nothing.
+    r, bad = gate.scan(f"{new_id_number()}|", completed="1", full_name="", birth_year="1700")
+    check(r.status == 400 and bad["outcome"] == "incomplete" and "full_name" in bad["errors"]
+          and "birth_year" in bad["errors"], bad)
+    check(people(stack) == before_people + 1, "a refused completion stored a person")
+
+
+def test_bad_codes_are_refused_and_store_nothing(stack):
+    url, phone = resident_card(stack, "Đỗ Thị Mã Hỏng")
+    gate = Gate(stack)
+    before_people, before_rows = people(stack), rows(stack, "1")
+    token = url.rsplit("/", 1)[1]
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    for code, reason in (("", "gate_code_empty"), ("%%%garbage%%%", "gate_code_unknown"),
+                         ("hello|world", "gate_code_unknown"), (url[:-5], "gate_code_unknown"),
+                         (url.replace(token, forged), "gate_code_unknown"), ("A" * 2000, "gate_code_unknown"),
+                         ("HTTP://127.0.0.1/HA-NOI/C/" + "A" * 18, "gate_code_unknown")):
+        r, a = gate.scan(code)
+        check(r.status == 400 and a["outcome"] == "refused" and a["color"] == "red", (code[:40], a))
+        message = {"gate_code_empty": "Chưa có mã", "gate_code_unknown": "Mã không hợp lệ"}[reason]
+        check(a["message"].startswith(message), (code[:40], a["message"]))
+    # A card replaced as lost no longer checks anyone in.
+    check(phone.post_form("/ha-noi/me/0/card/reissue", {}, csrf_page="/ha-noi/me").status < 400, "reissue")
+    _, a = gate.scan(url)
+    check(a["outcome"] == "refused" and "đã được thay" in a["message"], a)
+    # A new person needs their consent; a scan method we do not know is refused.
+    _, a = gate.scan(CCCD.format(id=new_id_number()), consent="")
+    check(a["outcome"] == "refused" and "đồng ý" in a["message"], a)
+    _, a = gate.scan(CCCD.format(id=new_id_number()), method="self")
+    check(a["outcome"] == "refused", a)
+    check(people(stack) == before_people and rows(stack, "1") == before_rows, "a refused scan wrote something")
+
+
+def test_questions_filled_at_the_gate(stack):
+    gate = Gate(stack)
+    answers = {"declaration": "ask", "fever": "yes", "contact": "no", "travel": "no", "doses": "2"}
+    _, a = gate.scan(CCCD.format(id=new_id_number()), **answers)
+    check(a["outcome"] == "recorded" and a["color"] == "amber", a)
+    stored = fixtures.sql(stack, "SELECT answers FROM vaora_s1.checkins ORDER BY id DESC LIMIT 1")
+    check(stored == "fever=yes;cough=no;breath=no;throat=no;taste=no;contact=no;travel=no;doses=2", stored)
+    _, a = gate.scan(CCCD.format(id=new_id_number()), declaration="ask")
+    check(a["outcome"] == "refused" and a["message"] == "Vui lòng trả lời câu hỏi này.", a)
+
+
+def test_without_javascript_the_page_answers(stack):
+    gate = Gate(stack, login="hn.volunteer")
+    first, second = "gate-nojs-" + secrets.token_hex(8), "gate-nojs-" + secrets.token_hex(8)
+    r, _ = gate.scan(CCCD.format(id=new_id_number()), reply="", key=first)
+    check(r.status == 200 and 'class="flash green"' in r.text and "Thu Hà" not in r.text.split('id="gate-form"')[1],
+          r.status)
+    check(f'value="{first}"' not in r.text, "the next scan would reuse the key")
+    id_number = new_id_number()
+    r, _ = gate.scan(f"{id_number}|012345678|Trần Văn", reply="", key=second)
+    check(r.status == 400 and 'class="flash amber"' in r.text and 'name="completed" value="1"' in r.text, r.status)
+    check(f'value="{id_number}"' in r.text and f'value="{second}"' in r.text, "completion form")
+
+
+def test_inactive_venue_refuses_scans(stack):
+    venue = fixtures.add_venue(stack, "01", "Cổng đã đóng", "00070")
+    fixtures.make_manager(stack, "01", venue, "hn.manager")
+    fixtures.sql(stack, f"UPDATE vaora_s1.venues SET status = 'inactive' WHERE id = {venue}")
+    gate = Gate(stack, venue_id=venue)
+    _, a = gate.scan(CCCD.format(id=new_id_number()))
+    check(a["outcome"] == "refused" and a["message"] == "Địa điểm ngừng hoạt động", a)
+    check(rows(stack, f"venue_id = {venue}") == 0, "a closed venue recorded")

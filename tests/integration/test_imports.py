@@ -1,0 +1,184 @@
+"""The paper import: a CSV of paper declarations uploaded by a volunteer (multipart, slow pool)
+or run by `vaora checkins import`; good rows recorded once however often the file comes, bad
+rows listed with line and reason, a wrong header refused as a whole, an oversized upload 413."""
+import os
+import re
+import tempfile
+import time
+import uuid
+
+import fixtures
+from harness import check, logged_in
+
+HEADER = ("ma_dia_diem,ngay_gio,vao_ra,ho_ten,so_dien_thoai,so_giay_to,nam_sinh,gioi_tinh,ma_xa,dia_chi,"
+          "fever,cough,breath,throat,taste,contact,travel,doses")
+NO = "không,không,không,không,không,không,không,2"
+# The route's body limit (BODY_UPLOAD in cgi/web/routes.c).
+UPLOAD_LIMIT = 4 * 1024 * 1024
+
+
+def vn_time(offset_seconds):
+    """dd/mm/yyyy HH:MM in Vietnam time, offset from now."""
+    return time.strftime("%d/%m/%Y %H:%M", time.gmtime(time.time() + 7 * 3600 + offset_seconds))
+
+
+def multipart(fields, filename, data):
+    boundary = "----vaora" + uuid.uuid4().hex
+    out = b""
+    for name, value in fields.items():
+        out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").encode()
+    out += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n"
+            "Content-Type: text/csv\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def upload(browser, data, venue=""):
+    csrf = browser.csrf_from("/ha-noi/imports")
+    body, ctype = multipart({"csrf": csrf, "venue": venue}, "to-khai.csv", data)
+    return browser.request("POST", "/ha-noi/imports", body=body, headers={"Content-Type": ctype})
+
+
+def counts(r):
+    return {k: int(re.search(rf'id="import-{k}">(\d+)<', r.text).group(1))
+            for k in ("rows", "recorded", "already", "rejected")}
+
+
+def reject_lines(text):
+    return sorted({int(m) for m in re.findall(r"<tr><td>(\d+)</td>", text)})
+
+
+def paper_rows(stack, where="1"):
+    return int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01'"
+                                   f" AND method = 'paper' AND {where}"))
+
+
+class World:
+    def __init__(self, stack):
+        self.stack = stack
+        self.admin = logged_in(stack, "hn.admin")
+        self.volunteer = logged_in(stack, "hn.volunteer")
+        self.venue = fixtures.venue_code(self.admin, fixtures.demo_venue_id(stack))
+        self.other = fixtures.venue_code(self.admin, fixtures.add_venue(stack, "01", "Import other venue", "00256"))
+        self.volunteer_id = int(fixtures.sql(stack, "SELECT id FROM vaora_s1.accounts WHERE login = 'hn.volunteer'"))
+
+    def file(self, tag, bom=True, crlf=True):
+        """Three good rows (phone, ID number, neither) and five bad ones, lines 2 to 9; tag
+        makes the people distinct between files."""
+        v, day = self.venue, vn_time(-86400)
+        rows = [
+            f"{v},{day},Vào,Nguyễn Văn An {tag},0912{tag:0>6},,1980,Nam,00070,12 Hàng Bạc,{NO}",
+            f"{v},{day},Ra,Trần Thị Bình {tag},,0010850{tag:0>5},1985,Nữ,,\"5, ngõ 3 Phố Huế\",{NO}",
+            f"{v},{day},Vào,Phạm Văn Sai {tag},12345,,1970,Nam,,,{NO}",
+            f"{self.other},{day},Vào,Lê Thị Xa {tag},0913{tag:0>6},,1990,Nữ,,,{NO}",
+            f"{v},32/01/2026 08:00,Vào,Đỗ Văn Ngày {tag},0914{tag:0>6},,1960,Nam,,,{NO}",
+            f"{v},{day},Vào,Hoàng Thị Thiếu {tag},0915{tag:0>6},,1975,Nữ,,,,không,không,không,không,không,không,2",
+            f"{v},{vn_time(2 * 86400)},Vào,Vũ Văn Mai {tag},0916{tag:0>6},,1982,Nam,,,{NO}",
+            f"{v},{day},in,Lê Văn Cường {tag},,,1950,,,,có,no,no,no,no,no,yes,0",
+        ]
+        nl = "\r\n" if crlf else "\n"
+        return (("\ufeff" if bom else "") + nl.join([HEADER] + rows) + nl).encode()
+
+
+BAD_LINES = [4, 5, 6, 7, 8]
+
+
+def test_upload_records_good_rows_once_and_lists_bad_ones(stack):
+    w = World(stack)
+    before = paper_rows(stack)
+    r = upload(w.volunteer, w.file("1"))
+    check(r.status == 200, (r.status, r.text[:500]))
+    check(counts(r) == {"rows": 8, "recorded": 3, "already": 0, "rejected": 5}, counts(r))
+    check(reject_lines(r.text) == BAD_LINES, reject_lines(r.text))
+    for column in ("so_dien_thoai", "ma_dia_diem", "ngay_gio", "fever"):
+        check(f"<td>{column}</td>" in r.text, f"no reason for column {column}")
+    check("Ngày giờ ở tương lai." in r.text and "Ngày giờ phải có dạng" in r.text, "date reasons in Vietnamese")
+    check(paper_rows(stack) == before + 3, "good rows stored with method paper")
+    check(paper_rows(stack, f"filed_by = {w.volunteer_id}") >= 3, "filed_by is the volunteer")
+    amber = fixtures.sql(stack, "SELECT amber FROM vaora_s1.checkins WHERE method = 'paper' ORDER BY id DESC LIMIT 1")
+    check(amber == "1", "a 'có' to fever turns the row amber")
+    audit = fixtures.sql(stack, "SELECT detail FROM vaora_s1.audit_log WHERE action = 'paper-import'"
+                                " ORDER BY id DESC LIMIT 1")
+    check(audit.startswith("8 rows: 3 recorded, 0 already, 5 rejected"), audit)
+
+    again = upload(w.volunteer, w.file("1"))
+    check(again.status == 200 and counts(again) == {"rows": 8, "recorded": 0, "already": 3, "rejected": 5},
+          counts(again))
+    check(paper_rows(stack) == before + 3, "a repeated upload added rows")
+    people = int(fixtures.sql(stack, "SELECT COUNT(DISTINCT person_id) FROM vaora_s1.checkins WHERE method = 'paper'"))
+    check(people >= 3, people)
+
+
+def test_english_reasons_and_plain_lf_file(stack):
+    w = World(stack)
+    w.volunteer.get("/ha-noi/imports?lang=en")
+    r = upload(w.volunteer, w.file("2", bom=False, crlf=False))
+    w.volunteer.get("/ha-noi/imports?lang=vi")
+    check(r.status == 200 and counts(r)["recorded"] == 3, (r.status, r.text[:300]))
+    check("The date and time are in the future." in r.text, "reasons in the user's language")
+
+
+def test_wrong_header_is_one_clear_error(stack):
+    w = World(stack)
+    before = paper_rows(stack)
+    data = ("\ufeffname,phone,time\r\n" + "Nguyễn Văn A,0912345678,01/01/2026 08:00\r\n").encode()
+    r = upload(w.volunteer, data)
+    check(r.status == 400 and 'id="import-error"' in r.text, r.status)
+    check(f'<code id="expected-header">{HEADER}</code>' in r.text, "the expected header is named")
+    check(paper_rows(stack) == before, "nothing recorded")
+    check(upload(w.volunteer, b"").status == 400, "no file")
+    check(upload(w.volunteer, b"\xff\xfe" + HEADER.encode("utf-16-le")).status == 400, "UTF-16 refused")
+
+
+def test_venue_chosen_on_the_page(stack):
+    w = World(stack)
+    header = HEADER.replace("ma_dia_diem,", "")
+    data = f"{header}\r\n{vn_time(-3600)},Vào,Ngô Thị Chọn,0917000001,,1999,Nữ,,,{NO}\r\n".encode()
+    check(upload(w.volunteer, data).status == 400, "no venue column and no venue chosen")
+    r = upload(w.volunteer, data, venue=w.venue)
+    check(r.status == 200 and counts(r)["recorded"] == 1, (r.status, r.text[:300]))
+
+
+def test_oversized_upload_gets_413(stack):
+    w = World(stack)
+    csrf = w.volunteer.csrf_from("/ha-noi/imports")
+    body, ctype = multipart({"csrf": csrf}, "big.csv", b"x" * (UPLOAD_LIMIT + 1))
+    r = w.volunteer.request("POST", "/ha-noi/imports", body=body, headers={"Content-Type": ctype})
+    check(r.status == 413 and "<html" in r.text, r.status)
+
+
+def test_template_download(stack):
+    w = World(stack)
+    r = w.volunteer.get("/ha-noi/imports/template.csv")
+    check(r.status == 200 and r.header("Content-Type").startswith("text/csv"), r.status)
+    check(r.body.startswith(b"\xef\xbb\xbf" + HEADER.encode() + b"\r\n"), r.body[:200])
+    check("attachment" in r.header("Content-Disposition"), r.header("Content-Disposition"))
+
+
+def test_cli_gives_the_same_result(stack):
+    w = World(stack)
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(fd, "wb") as f:
+        f.write(w.file("3"))
+    try:
+        before = paper_rows(stack)
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
+        out = r.stdout.decode()
+        check(r.returncode == 0, (r.returncode, r.stderr))
+        check("8 rows, 3 recorded, 0 already recorded, 5 rejected" in out, out)
+        check(sorted({int(x) for x in re.findall(r"^line (\d+):", out, re.M)}) == BAD_LINES, out)
+        check("import: 3 of 3 rows" in r.stderr.decode(), r.stderr)
+        check(paper_rows(stack, f"filed_by = {w.volunteer_id}") >= 3 and paper_rows(stack) == before + 3, "stored")
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
+        check(r.returncode == 0 and "3 already recorded" in r.stdout.decode(), r.stdout)
+        check(paper_rows(stack) == before + 3, "the CLI re-run added rows")
+        # Without --as the operator at the shell may use every venue: the other venue's row
+        # is recorded now, the three others are still there once.
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--file", path)
+        check(r.returncode == 0 and "1 recorded, 3 already recorded, 4 rejected" in r.stdout.decode(), r.stdout)
+        check(paper_rows(stack) == before + 4, "the operator's run")
+        with open(path, "wb") as f:
+            f.write(b"a,b\n1,2\n")
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--file", path)
+        check(r.returncode == 1 and HEADER.encode() in r.stderr, r.stderr)
+    finally:
+        os.remove(path)
