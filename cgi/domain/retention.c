@@ -13,8 +13,11 @@
 #include "base/xmalloc.h"
 #include "domain/audit.h"
 
-/* Rows one DELETE removes: short statements keep locks and undo small while check-ins go on. */
-#define PURGE_BATCH_ROWS 5000
+/* Rows one DELETE removes. Each batch scans again the entries the earlier ones delete-marked
+ * (until InnoDB purges them), so small batches cost quadratically: 5,000 took 10 s for a day of
+ * 200,000 keys, 50,000 about 2 s. Old days' keys are touched by nobody else, so the longer
+ * statements block no check-in. */
+#define PURGE_BATCH_ROWS 50000
 /* Day partitions a shard can have: a year of retention, the coming days and the day holding
  * older rows, with room for a retention that was shortened since. */
 #define DAY_PARTITIONS_MAX (2 * (RETENTION_DAYS_MAX + RETENTION_COMING_DAYS + 1))
