@@ -103,8 +103,8 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         kept = partitions(stack, "vaora_s1")
         check(partition not in kept, "the expired day's partition is still listed")
         check(partition in partitions(stack, "vaora_s2"), "the other shard lost its day")
-        # Hồ Chí Minh's shard drops only its days older than 45: none of its rows, not day D.
-        check(done["79"][0] == 0 and done["79"][2] < day, done["79"])
+        # Hồ Chí Minh's shard drops only its days older than 45 (earlier tests' days), not day D.
+        check(done["79"][2] < day, done["79"])
         check(count(stack, "vaora_s2", "checkins", f"province = '79' AND day = '{day}'") == hcm_rows == 1,
               "the neighbour's check-ins changed")
         check(count(stack, "vaora_s2", "checkin_keys", f"province = '79' AND checkin_day = '{day}'") == hcm_keys,
