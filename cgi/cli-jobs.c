@@ -19,6 +19,7 @@
 #include "domain/paper-import.h"
 #include "domain/people.h"
 #include "domain/posters.h"
+#include "domain/retention.h"
 #include "domain/visits.h"
 #include "entry.h"
 #include "web/lang.h"
@@ -431,6 +432,25 @@ void cli_jobs_usage(FILE *out)
 {
 	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++)
 		fprintf(out, "  %s\n", jobs[i].usage);
+}
+
+int cli_purge(const char *config_path, bool dry_run)
+{
+	char err[1024];
+	struct config *c = config_load(config_path, err, sizeof(err));
+	if (!c) {
+		fprintf(stderr, "vaora: %s\n", err);
+		return 1;
+	}
+	struct db *db = db_open(c);
+	struct actor actor;
+	cli_actor(&actor);
+	int rc = retention_purge(db, c, &actor, dry_run, stdout, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "vaora: %s\n", err);
+	db_close(db);
+	config_free(c);
+	return rc ? 1 : 0;
 }
 
 /* Secret jobs need no database: init before the first start, rotate any time (then reload). */

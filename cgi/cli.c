@@ -33,6 +33,8 @@ void cli_usage(FILE *out)
 	      "  error-pages DIR    write the static error pages nginx shows (CODE.LANG.html)\n"
 	      "  nginx-conf DIR     write security-headers.conf and slow-routes.conf for nginx\n"
 	      "  check-config       load the configuration and templates, report problems\n"
+	      "  purge [--dry-run]  drop check-in days past the retention, remove what hangs on\n"
+	      "                     them, make the coming days' partitions, write the reports\n"
 	      "  secret init        create the instance secret (key material) if missing\n"
 	      "  secret rotate --purpose P   add a key version (poster, personal-qr,\n"
 	      "                     personal-data, lookup, sessions); then reload\n",
@@ -181,6 +183,8 @@ int cli_main(const char *config_path, int argc, char **argv)
 		return cmd_nginx_conf(argv[1]);
 	if (strcmp(cmd, "check-config") == 0 && argc == 1)
 		return cmd_check_config(config_path);
+	if (strcmp(cmd, "purge") == 0 && (argc == 1 || (argc == 2 && strcmp(argv[1], "--dry-run") == 0)))
+		return cli_purge(config_path, argc == 2);
 	if (strcmp(cmd, "account") == 0 || strcmp(cmd, "areas") == 0 || strcmp(cmd, "people") == 0 || strcmp(cmd, "posters") == 0 ||
 	    strcmp(cmd, "checkins") == 0 ||
 	    strcmp(cmd, "secret") == 0) {

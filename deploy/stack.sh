@@ -9,6 +9,8 @@
 #   VAORA_FAST_WORKERS  fast-pool workers (default 0: 8 per core)
 #   VAORA_TEMPLATES     templates folder (default: templates/ in the checkout)
 #   VAORA_TEST_CLOCK    a file whose number, when present, is "now" (test builds only)
+#   VAORA_S1_RETENTION_DAYS, VAORA_S2_RETENTION_DAYS
+#                       days each shard keeps check-ins (default 30, the shipped setting)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -137,10 +139,12 @@ shard.s1.socket = $sock/mysql.sock
 shard.s1.database = vaora_s1
 shard.s1.user = vaora
 shard.s1.password_file = $VAR/secrets/db-password
+shard.s1.retention_days = ${VAORA_S1_RETENTION_DAYS:-30}
 shard.s2.socket = $sock/mysql.sock
 shard.s2.database = vaora_s2
 shard.s2.user = vaora
 shard.s2.password_file = $VAR/secrets/db-password
+shard.s2.retention_days = ${VAORA_S2_RETENTION_DAYS:-30}
 CONF
 }
 

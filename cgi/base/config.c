@@ -136,6 +136,7 @@ static struct shard_config *shard_by_name(struct config *c, const char *name, si
 	memset(s, 0, sizeof(*s));
 	memcpy(s->name, name, len);
 	s->port = 3306;
+	s->retention_days = RETENTION_DAYS_DEFAULT;
 	return s;
 }
 
@@ -178,6 +179,8 @@ static int set_shard_key(struct load_ctx *ctx, const char *key, const char *valu
 		if (rc)
 			return -1;
 		set_string(&s->password, password);
+	} else if (strcmp(field, "retention_days") == 0) {
+		return set_uint(&s->retention_days, value, 1, RETENTION_DAYS_MAX, err, errlen);
 	} else {
 		snprintf(err, errlen, "unknown shard key \"%s\"", field);
 		return -1;
@@ -281,6 +284,7 @@ static struct tenant *tenant_for_key(struct config *c, const char *key, const ch
 	memset(t, 0, sizeof(*t));
 	memcpy(t->code, key, 2);
 	t->shard = (size_t)-1;
+	t->card_valid_days = CARD_VALID_DAYS_DEFAULT;
 	return t;
 }
 
@@ -326,6 +330,11 @@ static int province_setting(void *vctx, const char *key, const char *value, char
 		if (!url)
 			return -1;
 		set_string(&t->base_url, url);
+	} else if (strcmp(field, "retention_days") == 0) {
+		/* Checked against the shard's once both files are read. */
+		return set_uint(&t->retention_days, value, 1, RETENTION_DAYS_MAX, err, errlen);
+	} else if (strcmp(field, "card_valid_days") == 0) {
+		return set_uint(&t->card_valid_days, value, 1, CARD_VALID_DAYS_MAX, err, errlen);
 	} else {
 		snprintf(err, errlen, "unknown province key \"%s\"", field);
 		return -1;
@@ -368,6 +377,8 @@ static int config_check(struct config *c, const char *provinces_file, const char
 	c->instance.name = xstrdup("vaora");
 	c->instance.base_url = xstrdup(c->base_url);
 	c->instance.shard = c->instance_shard;
+	c->instance.retention_days = c->shards[c->instance_shard].retention_days;
+	c->instance.card_valid_days = CARD_VALID_DAYS_DEFAULT;
 	if (c->tenant_count == 0) {
 		snprintf(err, errlen, "%s: no provinces", provinces_file);
 		return -1;
@@ -380,6 +391,18 @@ static int config_check(struct config *c, const char *provinces_file, const char
 		}
 		if (!t->base_url)
 			t->base_url = xstrdup(c->base_url);
+		/* One shard's provinces share its day partitions, so they share its retention: a
+		 * province that needs another one belongs on a shard that has it. */
+		const struct shard_config *s = &c->shards[t->shard];
+		if (t->retention_days && t->retention_days != s->retention_days) {
+			snprintf(err, errlen,
+				 "%s: province %s: retention_days %u differs from its shard %s's %u (retention is per "
+				 "shard: set shard.%s.retention_days, or move the province to a shard with %u)",
+				 provinces_file, t->code, t->retention_days, s->name, s->retention_days, s->name,
+				 t->retention_days);
+			return -1;
+		}
+		t->retention_days = s->retention_days;
 	}
 	if (c->fast_workers == 0) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);

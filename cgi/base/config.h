@@ -17,6 +17,14 @@
 /* A visit's default stay is at most a day: a longer guess says nothing to a tracer, and it
  * bounds how far around a window visits must read check-ins. */
 #define STAY_MINUTES_MAX 1440
+/* Days check-ins are kept (shard.NAME.retention_days, stated by the privacy notice). At most a
+ * year: a shard then holds about 370 day partitions, far below MariaDB's 8192. */
+#define RETENTION_DAYS_DEFAULT 30
+#define RETENTION_DAYS_MAX 366
+/* Days a personal card keeps its holder after its issue (NN.card_valid_days): a printed
+ * wallet card is meant to last. At most ten years, a bound on typos. */
+#define CARD_VALID_DAYS_DEFAULT 365
+#define CARD_VALID_DAYS_MAX 3650
 
 struct shard_config {
 	char name[SHARD_NAME_MAX + 1];
@@ -26,6 +34,9 @@ struct shard_config {
 	char *database;
 	char *user;
 	char *password;		/* read from password_file at load; NULL for socket auth */
+	/* Days check-ins are kept on this shard: its day partitions are shared by its provinces,
+	 * so retention is the shard's (schema/006-retention.sql says why). */
+	unsigned retention_days;
 };
 
 struct tenant {
@@ -34,6 +45,8 @@ struct tenant {
 	char *name;		/* official name, UTF-8 with diacritics */
 	char *base_url;		/* public base URL for printed codes, no trailing slash */
 	size_t shard;		/* index into config.shards */
+	unsigned retention_days;	/* its shard's, which NN.retention_days may only repeat */
+	unsigned card_valid_days;	/* a personal card identifies its holder this long */
 };
 
 struct config {

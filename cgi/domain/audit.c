@@ -45,6 +45,7 @@ const char *const audit_action_names[] = {
 	[AUDIT_TRACE_CASE_EXPORT] = "trace-case-export",	/* AUDIT_TRACE_CASE_EXPORT */
 	[AUDIT_TRACE_VENUE] = "trace-venue",		/* AUDIT_TRACE_VENUE */
 	[AUDIT_TRACE_VENUE_EXPORT] = "trace-venue-export",	/* AUDIT_TRACE_VENUE_EXPORT */
+	[AUDIT_RETENTION_PURGE] = "retention-purge",	/* AUDIT_RETENTION_PURGE */
 };
 
 enum audit_sql {

@@ -395,7 +395,7 @@ enum db_status checkins_declared_for(struct db *db, const struct tenant *t, cons
 		return status;
 	int64_t *ids = xcalloc(max, sizeof(*ids));
 	size_t count = 0;
-	db_bind_day(q, clock_now_us() - (int64_t)CHECKIN_RETENTION_DAYS * 86400 * 1000000);
+	db_bind_day(q, clock_now_us() - (int64_t)t->retention_days * 86400 * 1000000);
 	db_bind_int(q, venue_id);
 	db_bind_int(q, actor->account_id);
 	db_bind_string(q, checkin_method_names[METHOD_PROXY]);

@@ -14,9 +14,6 @@
 #include "domain/keys.h"
 #include "domain/people.h"
 
-/* Days check-ins are kept, as the privacy notice states it. XXX: a province setting once
- * retention (the purge) exists; until then nothing is purged and this is the promise. */
-#define CHECKIN_RETENTION_DAYS 30
 /* A queued check-in keeps the time its button was pressed when that is at most this old. */
 #define QUEUED_MAX_AGE_HOURS 72
 /* The same person, venue and direction again within this is the same check-in. */

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
+#include "domain/retention.h"
 
 /* More migration files than this means the wrong directory. */
 #define MIGRATIONS_MAX 1000
@@ -202,5 +203,7 @@ int migrate_all(struct db *db, const struct config *config, const char *schema_d
 	for (size_t shard = 0; rc == 0 && shard < config->shard_count; shard++)
 		rc = migrate_shard(db, config, shard, schema_dir, list, n, progress, err, errlen);
 	free_migrations(list, n);
-	return rc;
+	/* A started stack takes check-ins at once: the coming days' partitions must be there
+	 * before the first purge runs. */
+	return rc == 0 ? retention_prepare(db, config, progress, err, errlen) : rc;
 }

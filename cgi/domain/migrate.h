@@ -9,7 +9,8 @@
 #include "base/config.h"
 
 /* Applies the files NNN-name.sql of schema_dir that a shard has not recorded, on every shard,
- * writing one line per applied file to progress. Returns 0, or -1 with the reason in err. */
+ * writing one line per applied file to progress, then makes the check-in partitions of the
+ * coming days (retention_prepare). Returns 0, or -1 with the reason in err. */
 int migrate_all(struct db *db, const struct config *config, const char *schema_dir, FILE *progress, char *err,
 		size_t errlen);
 

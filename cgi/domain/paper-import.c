@@ -317,7 +317,7 @@ static enum db_status read_row(struct import *im, const struct csv_record *rec, 
 		field_error(errors, columns[COL_TIME].name, "import_time_bad");
 	else if (r->pressed_us > im->now_us + PAPER_FUTURE_SLACK_SECONDS * 1000000LL)
 		field_error(errors, columns[COL_TIME].name, "import_time_future");
-	else if (r->pressed_us < im->now_us - CHECKIN_RETENTION_DAYS * 86400 * 1000000LL)
+	else if (r->pressed_us < im->now_us - (int64_t)im->t->retention_days * 86400 * 1000000)
 		field_error(errors, columns[COL_TIME].name, "import_time_old");
 	r->direction = meaning(direction_words, cell(r, COL_DIRECTION));
 	if (checkin_direction_from_name(r->direction) == DIRECTION_COUNT)

@@ -46,8 +46,8 @@ enum people_sql {
 static const char *const people_sql[] = {
 	[PEOPLE_INSERT] = "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc,"
 			  " address_enc, index_version, phone_index, id_number_index, birth_year, gender, area_code,"
-			  " consent_version, consent_at, created_at)"
-			  " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " consent_version, consent_at, created_at, card_issued_at)"
+			  " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[PEOPLE_UPDATE] = "UPDATE people SET key_version = ?, full_name_enc = ?, phone_enc = ?, id_number_enc = ?,"
 			  " address_enc = ?, index_version = ?, phone_index = ?, id_number_index = ?, birth_year = ?,"
 			  " gender = ?, area_code = ?, updated_at = ? WHERE province = {province} AND id = ?",
@@ -65,8 +65,8 @@ static const char *const people_sql[] = {
 	[PEOPLE_DELETE] = "DELETE FROM people WHERE province = {province} AND id = ?",
 	/* A token holds one byte of version (SIGNED_TOKEN_VERSION_MAX): a card reissued that often
 	 * keeps its last one. */
-	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, updated_at = ?"
-				 " WHERE province = {province} AND id = ? AND card_version < 255"),
+	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, card_issued_at = ?,"
+				 " updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255"),
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -366,6 +366,7 @@ static enum db_status insert_person(struct db *db, const struct tenant *t, const
 		db_bind_int(q, CONSENT_NOTICE_VERSION);
 		db_bind_time(q, now);
 		db_bind_time(q, now);
+		db_bind_time(q, now);	/* the first card: the purge keeps the person while it is valid */
 		status = db_execute(q);
 		if (status == DB_OK)
 			*id = (int64_t)db_insert_id(q);
@@ -464,7 +465,9 @@ enum db_status people_card_reissue(struct db *db, const struct tenant *t, const 
 	if (status == DB_OK)
 		status = db_query_tenant(db, t, &people_statements, PEOPLE_CARD_REISSUE, &q);
 	if (status == DB_OK) {
-		db_bind_time(q, clock_now_us());
+		int64_t now = clock_now_us();
+		db_bind_time(q, now);	/* a new card: valid card_valid_days from now */
+		db_bind_time(q, now);
 		db_bind_int(q, id);
 		status = db_execute(q);
 		db_query_free(q);

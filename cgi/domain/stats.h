@@ -16,7 +16,8 @@
 #include "domain/actor.h"
 #include "domain/venues.h"
 
-/* Days the dashboard shows per day, today the last: the retention period. */
+/* Days the dashboard shows per day, today the last: a month. The counters outlive the purge of
+ * check-ins, so this does not depend on a shard's retention. */
 #define STATS_DAYS 30
 /* A venue is active when it had a scan within this many days (today included). */
 #define STATS_ACTIVE_DAYS 7

@@ -65,7 +65,8 @@ static json_t *page_context(struct app *app, struct request *req, const struct v
 	json_object_set_new(ctx, "title", json_string(v->name));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
-	json_object_set_new(ctx, "retention_days", json_integer(CHECKIN_RETENTION_DAYS));
+	json_object_set_new(ctx, "retention_days", json_integer(req->tenant->retention_days));
+	json_object_set_new(ctx, "card_valid_days", json_integer(req->tenant->card_valid_days));
 	return ctx;
 }
 

@@ -32,7 +32,7 @@ static enum db_status visits_json(struct app *app, struct request *req, int64_t 
 	bool more = false;
 	int64_t now = clock_now_us();
 	enum db_status status = visits_of_person(app->db, req->tenant, app->config, person,
-						 now - (int64_t)CHECKIN_RETENTION_DAYS * 24 * 3600 * 1000000, now, list,
+						 now - (int64_t)req->tenant->retention_days * 24 * 3600 * 1000000, now, list,
 						 ME_VISITS_MAX, &n, &more);
 	json_t *visits = json_array();
 	for (size_t i = n; status == DB_OK && i-- > 0;) {

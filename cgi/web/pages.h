@@ -93,6 +93,9 @@ int page_tracing_export(struct app *app, struct request *req, struct response *r
 int page_tracing_venue_form(struct app *app, struct request *req, struct response *resp);
 int page_tracing_venue(struct app *app, struct request *req, struct response *resp);
 int page_tracing_venue_export(struct app *app, struct request *req, struct response *resp);
+
+/* page-deletions.c */
+int page_deletions(struct app *app, struct request *req, struct response *resp);
 /* api-v1.c: the JSON API */
 int api_me(struct app *app, struct request *req, struct response *resp);
 int api_areas(struct app *app, struct request *req, struct response *resp);

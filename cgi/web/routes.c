@@ -165,6 +165,7 @@ const struct route routes[] = {
 	{ HTTP_GET, "/{province}/dashboard/export.csv", page_dashboard_export, ADMIN | OFFICER, true, SCOPE_NONE,
 	  POOL_SLOW, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
+	{ HTTP_GET, "/{province}/deletions", page_deletions, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 
 	/* Tracing queries are POSTed: phone numbers and reasons stay out of URLs and logs. */
 	{ HTTP_GET, "/{province}/tracing", page_tracing_form, TRACER | ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE,

@@ -2,9 +2,9 @@
 run alone (`make bench BENCH_PARTS=checkin`): pages (the foundation's pages under wrk), weight
 (bytes a phone downloads for the check-in page and its confirmation), checkin (self
 check-ins through nginx with production settings), gate (gate scans of ID cards by first-time
-holders, sustained) and import (100,000 paper declarations by `vaora checkins import`). Prints
-figures; judges nothing that the
-issues do not set a number for."""
+holders, sustained), import (100,000 paper declarations by `vaora checkins import`) and purge
+(`vaora purge` of one expired day of check-ins and their keys). Prints figures; judges nothing
+that the issues do not set a number for."""
 import gzip
 import os
 import re
@@ -29,6 +29,11 @@ CHECKIN_VENUES = 200
 # Fast workers for the check-in run: durable commits make workers wait on the disk, so the
 # production default (8 per core) rather than the test stack's 4.
 CHECKIN_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "16")
+# The purge run: a modest day of check-ins, each with its idempotency key.
+PURGE_ROWS = int(os.environ.get("BENCH_PURGE_ROWS", "200000"))
+PURGE_TARGET_SECONDS = 1.0
+# Vietnam is UTC+07:00 all year: days are Vietnam days.
+VN_OFFSET = 7 * 3600
 # The paper import run: rows in one file, imported by `vaora checkins import` (the issue's
 # target: under a minute for 100,000).
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
@@ -40,7 +45,7 @@ GIVEN_NAMES = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "H�
                "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
                "Thủy", "Trang", "Tuấn", "Tuyết", "Việt", "Yến"]
 STREETS = ["Hàng Bạc", "Hàng Đào", "Phố Huế", "Lò Đúc", "Kim Mã", "Đội Cấn", "Láng Hạ", "Giảng Võ"]
-PARTS = ("pages", "weight", "checkin", "gate", "import")
+PARTS = ("pages", "weight", "checkin", "gate", "import", "purge")
 
 
 class BenchStack(harness.Stack):
@@ -246,6 +251,29 @@ def bench_import(stack):
     print(f"bench: import: the same file again {time.monotonic() - start:.1f} s: "
           f"{(r.stdout.decode().strip().splitlines() or [''])[-1]}")
     os.remove(path)
+
+
+def bench_purge(stack):
+    """`vaora purge` (release build) of one day past the retention: its partition holds
+    PURGE_ROWS check-ins of Hà Nội, each with its key in checkin_keys. The stack's migrate made
+    the day partitions from the newest expired day (today - 31) on; that day is the one."""
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + VN_OFFSET - 31 * 86400))
+    fixtures.sql(stack, "INSERT INTO vaora_s1.checkins (province, day, venue_id, person_id, direction, method, answers,"
+                        " amber, form_version, pressed_at, received_at, check_code)"
+                        f" SELECT '01', '{day}', 1 + seq % 200, seq, 'in', 'self', '{{\"fever\":\"no\"}}', 0, 1,"
+                        f" TIMESTAMP '{day} 00:00:00' + INTERVAL seq DIV 4 SECOND,"
+                        f" TIMESTAMP '{day} 00:00:00' + INTERVAL seq DIV 4 SECOND, 'ACDE'"
+                        f" FROM vaora_s1.seq_1_to_{PURGE_ROWS}")
+    fixtures.sql(stack, "INSERT INTO vaora_s1.checkin_keys (province, idem_key, checkin_day, checkin_id, received_at)"
+                        " SELECT province, UNHEX(MD5(id)), day, id, received_at FROM vaora_s1.checkins"
+                        f" WHERE province = '01' AND day = '{day}'")
+    start = time.monotonic()
+    r = stack.vaora("purge")
+    seconds = time.monotonic() - start
+    line = next((x for x in r.stdout.decode().splitlines() if x.startswith("01 ")), r.stderr.decode().strip())
+    left = int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE day = '{day}'"))
+    print(f"bench: purge: one day ({day}) of {PURGE_ROWS} check-ins with their keys, all shards, release build")
+    print(f"bench: purge: {seconds:.2f} s (target <= {PURGE_TARGET_SECONDS:.0f} s), {left} rows left; {line}")
 
 
 def main():

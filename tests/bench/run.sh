@@ -1,10 +1,10 @@
 #!/bin/sh
 # Benchmarks, in named parts (BENCH_PARTS, comma-separated; default all): render (poster
 # rendering inside one process), then against a throw-away stack running the release build:
-# pages, weight, checkin, gate, import (see bench.py).
+# pages, weight, checkin, gate, import, purge (see bench.py).
 set -eu
 cd "$(dirname "$0")/../.."
-parts=",${BENCH_PARTS:-render,pages,weight,checkin,gate,import},"
+parts=",${BENCH_PARTS:-render,pages,weight,checkin,gate,import,purge},"
 case "$parts" in
 *,render,*)
 	make --no-print-directory build/rel/bench-render && build/rel/bench-render ||

@@ -23,6 +23,7 @@ import test_permissions  # noqa: E402
 import test_accounts  # noqa: E402
 import test_privacy  # noqa: E402
 import test_proxy  # noqa: E402
+import test_retention  # noqa: E402
 import test_venues  # noqa: E402
 import test_posters  # noqa: E402
 import test_cards  # noqa: E402
@@ -39,7 +40,7 @@ import test_resilience  # noqa: E402
 # Order matters: the resilience tests stop and restart parts of the stack, so they come last.
 MODULES = [test_pages, test_requests, test_cli, test_permissions, test_accounts, test_venues, test_posters, test_cards,
            test_checkins, test_imports, test_selfcheckin, test_gate, test_proxy, test_visits, test_tracing,
-           test_dashboard, test_privacy,
+           test_dashboard, test_retention, test_privacy,
            test_throttling,
            test_resilience]
 

@@ -14,25 +14,29 @@ NO = {"fever": "no", "cough": "no", "breath": "no", "throat": "no", "taste": "no
 
 
 class Api:
-    def __init__(self, stack):
-        self.admin = logged_in(stack, "hn.admin")
-        r = self.admin.post_form("/ha-noi/api-tokens", {"label": "Kiosk", "role": "volunteer"})
+    """A kiosk's API token and a venue of a province (Hà Nội's demo admin unless another
+    province's admin is given)."""
+
+    def __init__(self, stack, admin=None, slug="ha-noi", province="01", area="00070"):
+        self.admin = admin or logged_in(stack, "hn.admin")
+        self.slug = slug
+        r = self.admin.post_form(f"/{slug}/api-tokens", {"label": "Kiosk", "role": "volunteer"})
         self.headers = {"Authorization": "Bearer " + re.search(r'id="new-token">([^<]+)<', r.text).group(1),
                         "Content-Type": "application/json"}
         self.stack = stack
-        self.venue_id = fixtures.add_venue(stack, "01", "Checkin venue", "00070")
+        self.venue_id = fixtures.add_venue(stack, province, "Checkin venue", area)
         self.code = self.venue_code(self.venue_id)
 
     def venue_code(self, venue_id):
         """The code a venue's poster carries, as its page shows it."""
-        page = self.admin.get(f"/ha-noi/venues/{venue_id}").text
+        page = self.admin.get(f"/{self.slug}/venues/{venue_id}").text
         return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
 
     def post(self, **fields):
         body = {"venue": self.code, "direction": "in", "key": uuid.uuid4().hex, "consent": True, "answers": NO,
                 "person": {"full_name": "Nguyễn Thị Ánh Tuyết", "phone": "0903 111 222", "birth_year": 1985}}
         body.update(fields)
-        r = self.stack.post("/ha-noi/api/v1/checkins", json.dumps(body), headers=self.headers)
+        r = self.stack.post(f"/{self.slug}/api/v1/checkins", json.dumps(body), headers=self.headers)
         return r, json.loads(r.body)
 
 

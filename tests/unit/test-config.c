@@ -534,6 +534,41 @@ static char *repo_file(const char *name)
 	return path;
 }
 
+/* Retention is the shard's: its provinces inherit it and may only repeat it; a card's validity
+ * is each province's own. */
+static void test_retention_settings(void **state)
+{
+	(void)state;
+	struct buf provinces = BUF_INIT;
+	write_conf_with("shard.south.retention_days = 45");
+	buf_printf(&provinces, "%s79.retention_days = 45\n48.card_valid_days = 730\n", valid_provinces);
+	write_file("tenants/provinces.conf", buf_str(&provinces));
+	write_file("db-password", "pw\n");
+	struct config *c = load_ok();
+	/* The line set first names south first. */
+	assert_string_equal(c->shards[0].name, "south");
+	assert_int_equal(c->shards[0].retention_days, 45);
+	assert_int_equal(c->shards[1].retention_days, RETENTION_DAYS_DEFAULT);
+	assert_int_equal(c->tenants[0].retention_days, RETENTION_DAYS_DEFAULT);
+	assert_int_equal(c->tenants[1].retention_days, 45);
+	assert_int_equal(c->tenants[0].card_valid_days, CARD_VALID_DAYS_DEFAULT);
+	assert_int_equal(c->tenants[2].card_valid_days, 730);
+	config_free(c);
+
+	/* Hà Nội asks for 60 days on a shard that keeps 30: refused, saying where to set it. */
+	buf_reset(&provinces);
+	buf_printf(&provinces, "%s01.retention_days = 60\n", valid_provinces);
+	write_file("tenants/provinces.conf", buf_str(&provinces));
+	assert_load_error("province 01", "retention_days 60", "shard north", "shard.north.retention_days", NULL);
+	buf_free(&provinces);
+
+	write_file("tenants/provinces.conf", valid_provinces);
+	write_conf_with("shard.north.retention_days = 0");
+	assert_load_error("whole number from 1 to 366", NULL);
+	write_conf_with("shard.north.retention_days = 367");
+	assert_load_error("whole number from 1 to 366", NULL);
+}
+
 static void test_shipped_provinces(void **state)
 {
 	(void)state;
@@ -580,6 +615,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_errors, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_regression_long_password_truncated, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_regression_province_base_url_unchecked, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_retention_settings, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_provinces, dir_setup, dir_teardown),
 	};
 	return UNIT_RUN("config", tests);

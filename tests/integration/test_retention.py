@@ -1,0 +1,146 @@
+"""Retention: `vaora purge` with the settable clock moved 31 days on. Hà Nội's shard (s1, 30
+days) drops the day's partition and what hangs on it; Hồ Chí Minh's shard (s2, 45 days in the
+test stack) keeps the same day untouched. People without check-ins whose card ran out go, a
+valid card keeps its holder; the report lists the counts; a second purge removes nothing; a
+dry run changes nothing."""
+import os
+import re
+import time
+
+import fixtures
+from harness import Browser, check, logged_in
+from test_checkins import Api, set_clock
+
+DAY = 24 * 3600
+# Vietnam is UTC+07:00 all year.
+VN_OFFSET = 7 * 3600
+# The test's day lies beyond every day earlier tests used (real time), so its partitions are
+# its own; purges there drop those earlier days, which later tests do not need.
+DAYS_AHEAD = 40
+RETENTION_S1 = 30
+PURGE_LINE = re.compile(r"^(\d\d) \S+: (?:would remove )?checkins (\d+)(?: \((\d+) day partitions through (\S+)\))?,"
+                        r" checkin_keys (\d+), people (\d+), sessions (\d+), login_throttle (\d+)$", re.M)
+
+
+def vn_day(seconds):
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds + VN_OFFSET))
+
+
+def partitions(stack, database):
+    return set(fixtures.sql(stack, "SELECT PARTITION_NAME FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA ="
+                                   f" '{database}' AND TABLE_NAME = 'checkins'").split())
+
+
+def count(stack, database, table, where):
+    return int(fixtures.sql(stack, f"SELECT COUNT(*) FROM {database}.{table} WHERE {where}"))
+
+
+def purge(stack, *args):
+    """The purge's report lines by province code: (checkins, partitions, through, keys, people,
+    sessions, login_throttle)."""
+    r = stack.vaora("purge", *args, env={"VAORA_CLOCK_FILE": stack.clock_file})
+    check(r.returncode == 0, r.stderr)
+    return {m[0]: (int(m[1]), int(m[2] or 0), m[3] or "", *map(int, m[4:])) for m in PURGE_LINE.findall(
+        r.stdout.decode())}
+
+
+def snapshot(stack):
+    """Everything a purge could change, for "nothing changed"."""
+    tables = ("checkins", "checkin_keys", "people", "sessions", "login_throttle", "deletion_reports", "audit_log")
+    return {(db, t): count(stack, db, t, "1") for db in ("vaora_s1", "vaora_s2") for t in tables} | {
+        db: partitions(stack, db) for db in ("vaora_s1", "vaora_s2")}
+
+
+def add_person_at(stack, at, name, phone):
+    """A person made by the command line with the clock at `at` (their card issued then)."""
+    set_clock(stack, at)
+    r = stack.vaora("people", "add", "--province", "01", "--name", name, "--phone", phone,
+                    env={"VAORA_CLOCK_FILE": stack.clock_file})
+    check(r.returncode == 0, r.stderr)
+    return int(re.search(rb"person (\d+) added", r.stdout).group(1))
+
+
+def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
+    hanoi = Api(stack)
+    _, otp = fixtures.add_account(stack, "79", "province-admin", "hcm.retention.admin")
+    hcm_admin = fixtures.login_with_new_password(stack, "ho-chi-minh", "hcm.retention.admin", otp)
+    hcm = Api(stack, hcm_admin, "ho-chi-minh", "79", "26734")
+    # Noon in Vietnam of day D.
+    noon = ((int(time.time()) + VN_OFFSET) // DAY + DAYS_AHEAD) * DAY - VN_OFFSET + 12 * 3600
+    day = vn_day(noon)
+    partition = "p" + day.replace("-", "")
+    later = noon + (RETENTION_S1 + 1) * DAY
+    try:
+        set_clock(stack, noon)
+        purge(stack)
+        check(partition in partitions(stack, "vaora_s1") and partition in partitions(stack, "vaora_s2"),
+              "the purge made no partition for the day")
+        old_card = add_person_at(stack, noon - 400 * DAY, "Lê Văn Thẻ Cũ", "0912 700 001")
+        old_card_visitor = add_person_at(stack, noon - 400 * DAY, "Phạm Thị Khách Cũ", "0912 700 002")
+        set_clock(stack, noon)
+        r, fresh = hanoi.post(person={"full_name": "Đỗ Văn Thẻ Mới", "phone": "0912 700 003"})
+        check(r.status == 201, (r.status, fresh))
+        r, body = hanoi.post(person_id=old_card_visitor)
+        check(r.status == 201, (r.status, body))
+        r, neighbour = hcm.post(person={"full_name": "Võ Thị Sài Gòn", "phone": "0912 700 004"})
+        check(r.status == 201, (r.status, neighbour))
+        # A session and a failed login of day D, both long over a month later.
+        logged_in(stack, "hn.officer")
+        Browser(stack).login("hn.officer", "not-the-password")
+        hcm_rows = count(stack, "vaora_s2", "checkins", f"province = '79' AND day = '{day}'")
+        hcm_keys = count(stack, "vaora_s2", "checkin_keys", f"province = '79' AND checkin_day = '{day}'")
+        check(count(stack, "vaora_s1", "checkins", f"province = '01' AND day = '{day}'") == 2, "Hà Nội's rows")
+
+        set_clock(stack, later)
+        before = snapshot(stack)
+        dry = purge(stack, "--dry-run")
+        check(dry["01"][:3] == (2, RETENTION_S1 + 1, day) and dry["01"][3:5] == (2, 2), dry.get("01"))
+        check(snapshot(stack) == before, "a dry run changed something")
+
+        done = purge(stack)
+        check(done["01"][:5] == dry["01"][:5], (dry["01"], done["01"]))
+        check(done["01"][5] >= 1 and done["01"][6] >= 1, ("sessions and login counts", done["01"]))
+        kept = partitions(stack, "vaora_s1")
+        check(partition not in kept, "the expired day's partition is still listed")
+        check(partition in partitions(stack, "vaora_s2"), "the other shard lost its day")
+        # Hồ Chí Minh's shard drops only its days older than 45 (earlier tests' days), not day D.
+        check(done["79"][2] < day, done["79"])
+        check(count(stack, "vaora_s2", "checkins", f"province = '79' AND day = '{day}'") == hcm_rows == 1,
+              "the neighbour's check-ins changed")
+        check(count(stack, "vaora_s2", "checkin_keys", f"province = '79' AND checkin_day = '{day}'") == hcm_keys,
+              "the neighbour's keys changed")
+        check(count(stack, "vaora_s1", "checkin_keys", f"province = '01' AND checkin_day <= '{day}'") == 0,
+              "keys of the dropped day are left")
+        people = set(fixtures.sql(stack, "SELECT id FROM vaora_s1.people WHERE province = '01' AND id IN"
+                                         f" ({old_card}, {old_card_visitor}, {fresh['person_id']})").split())
+        check(people == {str(fresh["person_id"])}, ("a valid card keeps only its holder", people))
+
+        admin = logged_in(stack, "hn.admin")
+        page = admin.get("/ha-noi/deletions")
+        check(page.status == 200, page.status)
+        newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page.text, re.S).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", newest)
+        check(cells[1] == "2" and day in cells[2] and cells[4] == "2", cells)
+        reports = fixtures.sql(stack, "SELECT table_name, rows_removed FROM vaora_s1.deletion_reports WHERE"
+                                      " province = '01' AND run_at = (SELECT MAX(run_at) FROM vaora_s1.deletion_reports)"
+                                      " ORDER BY id")
+        check(reports.split("\n")[:3] == ["checkins\t2", "checkin_keys\t2", "people\t2"], reports)
+        audit = fixtures.sql(stack, "SELECT detail FROM vaora_s1.audit_log WHERE province = '01' AND"
+                                    " action = 'retention-purge' ORDER BY id DESC LIMIT 1")
+        check(audit.startswith("checkins 2 ("), audit)
+
+        again = purge(stack)
+        check(again["01"] == (0, 0, "", 0, 0, 0, 0), ("the second purge removed more", again["01"]))
+        check(partitions(stack, "vaora_s1") == kept, "the second purge changed the partitions")
+    finally:
+        os.remove(stack.clock_file)
+
+
+def test_privacy_notice_states_the_settings(stack):
+    hanoi = Api(stack)
+    page = stack.get(f"/ha-noi/c/{hanoi.code}?new=1").text
+    check(f"xóa sau {RETENTION_S1} ngày" in page and "trong 365 ngày" in page, "the notice's numbers")
+    _, otp = fixtures.add_account(stack, "79", "province-admin", "hcm.notice.admin")
+    hcm = Api(stack, fixtures.login_with_new_password(stack, "ho-chi-minh", "hcm.notice.admin", otp), "ho-chi-minh",
+              "79", "26734")
+    check("xóa sau 45 ngày" in stack.get(f"/ho-chi-minh/c/{hcm.code}?new=1").text, "the other shard's retention")
