@@ -18,7 +18,7 @@
 -- another commune keeps its history where it happened.
 -- Counters survive the retention purge (dropped partitions fire no trigger): they hold no
 -- personal data. The presence tables hold person ids only and belong to the purge like
--- check-ins (XXX: retention drops their old days too).
+-- check-ins: `vaora purge` deletes their expired days (cgi/domain/retention.c).
 
 CREATE TABLE venue_day_counts (
   province CHAR(2) NOT NULL,

@@ -29,6 +29,8 @@ const char *const purge_table_names[] = {
 	[PURGE_PEOPLE] = "people",			/* PURGE_PEOPLE */
 	[PURGE_SESSIONS] = "sessions",			/* PURGE_SESSIONS */
 	[PURGE_LOGIN_THROTTLE] = "login_throttle",	/* PURGE_LOGIN_THROTTLE */
+	[PURGE_DAY_PRESENCE] = "day_presence",		/* PURGE_DAY_PRESENCE */
+	[PURGE_AREA_DAY_PRESENCE] = "area_day_presence",	/* PURGE_AREA_DAY_PRESENCE */
 };
 
 enum retention_sql {
@@ -44,6 +46,10 @@ enum retention_sql {
 	RETENTION_SESSIONS_DELETE,	/* RETENTION_SESSIONS_DELETE */
 	RETENTION_THROTTLE_COUNT,	/* RETENTION_THROTTLE_COUNT */
 	RETENTION_THROTTLE_DELETE,	/* RETENTION_THROTTLE_DELETE */
+	RETENTION_PRESENCE_COUNT,	/* RETENTION_PRESENCE_COUNT */
+	RETENTION_PRESENCE_DELETE,	/* RETENTION_PRESENCE_DELETE */
+	RETENTION_AREA_PRESENCE_COUNT,	/* RETENTION_AREA_PRESENCE_COUNT */
+	RETENTION_AREA_PRESENCE_DELETE,	/* RETENTION_AREA_PRESENCE_DELETE */
 	RETENTION_REPORT_INSERT,	/* RETENTION_REPORT_INSERT */
 	RETENTION_REPORTS,		/* RETENTION_REPORTS */
 };
@@ -58,6 +64,10 @@ enum retention_sql {
 			" AND c.day >= ?)"
 #define SESSIONS_DEAD " FROM sessions WHERE province = {province} AND (expires_at <= ? OR last_seen_at <= ?)"
 #define THROTTLE_OVER " FROM login_throttle WHERE province = {province} AND window_start <= ?"
+/* The dashboard's distinct-people tables hold person ids by day: they go with the days' check-ins
+ * (the counters themselves, numbers only, stay). */
+#define PRESENCE_EXPIRED " FROM day_presence WHERE province = {province} AND day < ?"
+#define AREA_PRESENCE_EXPIRED " FROM area_day_presence WHERE province = {province} AND day < ?"
 
 static const char *const retention_sql[] = {
 	/* The day partitions, oldest first; p_future (MAXVALUE) is not a day. */
@@ -78,6 +88,10 @@ static const char *const retention_sql[] = {
 	[RETENTION_SESSIONS_DELETE] = "DELETE" SESSIONS_DEAD " LIMIT ?",
 	[RETENTION_THROTTLE_COUNT] = "SELECT COUNT(*)" THROTTLE_OVER,
 	[RETENTION_THROTTLE_DELETE] = "DELETE" THROTTLE_OVER " LIMIT ?",
+	[RETENTION_PRESENCE_COUNT] = "SELECT COUNT(*)" PRESENCE_EXPIRED,
+	[RETENTION_PRESENCE_DELETE] = "DELETE" PRESENCE_EXPIRED " LIMIT ?",
+	[RETENTION_AREA_PRESENCE_COUNT] = "SELECT COUNT(*)" AREA_PRESENCE_EXPIRED,
+	[RETENTION_AREA_PRESENCE_DELETE] = "DELETE" AREA_PRESENCE_EXPIRED " LIMIT ?",
 	[RETENTION_REPORT_INSERT] = "INSERT INTO deletion_reports (province, run_at, table_name, rows_removed,"
 				    " partitions_dropped, through_day) VALUES ({province}, ?, ?, ?, ?, ?)",
 	[RETENTION_REPORTS] = "SELECT DATE_FORMAT(run_at, '%Y-%m-%d %H:%i:%s.%f'), table_name, rows_removed,"
@@ -95,6 +109,9 @@ static const struct {
 	[PURGE_PEOPLE] = { RETENTION_PEOPLE_COUNT, RETENTION_PEOPLE_DELETE },		/* PURGE_PEOPLE */
 	[PURGE_SESSIONS] = { RETENTION_SESSIONS_COUNT, RETENTION_SESSIONS_DELETE },	/* PURGE_SESSIONS */
 	[PURGE_LOGIN_THROTTLE] = { RETENTION_THROTTLE_COUNT, RETENTION_THROTTLE_DELETE },	/* PURGE_LOGIN_THROTTLE */
+	[PURGE_DAY_PRESENCE] = { RETENTION_PRESENCE_COUNT, RETENTION_PRESENCE_DELETE },	/* PURGE_DAY_PRESENCE */
+	[PURGE_AREA_DAY_PRESENCE] = { RETENTION_AREA_PRESENCE_COUNT, RETENTION_AREA_PRESENCE_DELETE },
+	/* PURGE_AREA_DAY_PRESENCE */
 };
 
 /* The instants and days one run measures everything against, from one reading of the clock. */
@@ -236,6 +253,8 @@ static void bind_condition(struct db_query *q, const struct tenant *t, const str
 		db_bind_string(q, b->dropped_before);
 		break;
 	case PURGE_CHECKIN_KEYS:
+	case PURGE_DAY_PRESENCE:
+	case PURGE_AREA_DAY_PRESENCE:
 		db_bind_string(q, b->expired_before);
 		break;
 	case PURGE_PEOPLE:

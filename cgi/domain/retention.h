@@ -23,6 +23,8 @@ enum purge_table {
 	PURGE_PEOPLE,		/* PURGE_PEOPLE: no check-in left, no account, card expired */
 	PURGE_SESSIONS,		/* PURGE_SESSIONS: expired or idle past the limit */
 	PURGE_LOGIN_THROTTLE,	/* PURGE_LOGIN_THROTTLE: failure counts whose window is over */
+	PURGE_DAY_PRESENCE,	/* PURGE_DAY_PRESENCE: who was counted on a day, for expired days */
+	PURGE_AREA_DAY_PRESENCE,	/* PURGE_AREA_DAY_PRESENCE: the same per commune */
 	PURGE_TABLE_COUNT,
 };
 

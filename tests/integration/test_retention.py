@@ -19,7 +19,8 @@ VN_OFFSET = 7 * 3600
 DAYS_AHEAD = 40
 RETENTION_S1 = 30
 PURGE_LINE = re.compile(r"^(\d\d) \S+: (?:would remove )?checkins (\d+)(?: \((\d+) day partitions through (\S+)\))?,"
-                        r" checkin_keys (\d+), people (\d+), sessions (\d+), login_throttle (\d+)$", re.M)
+                        r" checkin_keys (\d+), people (\d+), sessions (\d+), login_throttle (\d+),"
+                        r" day_presence (\d+), area_day_presence (\d+)$", re.M)
 
 
 def vn_day(seconds):
@@ -37,7 +38,7 @@ def count(stack, database, table, where):
 
 def purge(stack, *args):
     """The purge's report lines by province code: (checkins, partitions, through, keys, people,
-    sessions, login_throttle)."""
+    sessions, login_throttle, day_presence, area_day_presence)."""
     r = stack.vaora("purge", *args, env={"VAORA_CLOCK_FILE": stack.clock_file})
     check(r.returncode == 0, r.stderr)
     return {m[0]: (int(m[1]), int(m[2] or 0), m[3] or "", *map(int, m[4:])) for m in PURGE_LINE.findall(
@@ -46,7 +47,8 @@ def purge(stack, *args):
 
 def snapshot(stack):
     """Everything a purge could change, for "nothing changed"."""
-    tables = ("checkins", "checkin_keys", "people", "sessions", "login_throttle", "deletion_reports", "audit_log")
+    tables = ("checkins", "checkin_keys", "people", "sessions", "login_throttle", "day_presence", "area_day_presence",
+              "deletion_reports", "audit_log")
     return {(db, t): count(stack, db, t, "1") for db in ("vaora_s1", "vaora_s2") for t in tables} | {
         db: partitions(stack, db) for db in ("vaora_s1", "vaora_s2")}
 
@@ -100,6 +102,9 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         done = purge(stack)
         check(done["01"][:5] == dry["01"][:5], (dry["01"], done["01"]))
         check(done["01"][5] >= 1 and done["01"][6] >= 1, ("sessions and login counts", done["01"]))
+        # Who was counted on the dropped day goes with it (the dashboard's distinct people).
+        check(done["01"][7] >= 1 and done["01"][8] >= 1, ("presence rows", done["01"]))
+        check(count(stack, "vaora_s1", "day_presence", f"province = '01' AND day <= '{day}'") == 0, "presence left")
         kept = partitions(stack, "vaora_s1")
         check(partition not in kept, "the expired day's partition is still listed")
         check(partition in partitions(stack, "vaora_s2"), "the other shard lost its day")
@@ -130,7 +135,7 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         check(audit.startswith("checkins 2 ("), audit)
 
         again = purge(stack)
-        check(again["01"] == (0, 0, "", 0, 0, 0, 0), ("the second purge removed more", again["01"]))
+        check(again["01"] == (0, 0, "", 0, 0, 0, 0, 0, 0), ("the second purge removed more", again["01"]))
         check(partitions(stack, "vaora_s1") == kept, "the second purge changed the partitions")
     finally:
         os.remove(stack.clock_file)
