@@ -1,11 +1,13 @@
 /* The commune/ward picker every form of a province shares. */
 #include "web/area-choices.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xmalloc.h"
 #include "domain/areas.h"
+#include "domain/stats.h"
 
 /* A province has a few hundred communes; the national list has 3,321. */
 #define AREA_CHOICES_MAX 2000
@@ -22,4 +24,47 @@ json_t *area_choices_json(const struct app *app, const struct request *req, cons
 							       selected && strcmp(selected, list[i].code) == 0));
 	free(list);
 	return areas;
+}
+
+enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],
+			       bool *allowed)
+{
+	const char *asked = fields_get(&req->query, "area");
+	area[0] = '\0';
+	*allowed = false;
+	if (asked && strlen(asked) <= AREA_CODE_MAX) {
+		snprintf(area, AREA_CODE_MAX + 1, "%s", asked);
+	} else if (asked) {
+		return DB_OK;
+	} else if (req->actor.role == ROLE_AREA_OFFICER) {
+		char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+		size_t n;
+		enum db_status status = accounts_areas(app->db, req->tenant, req->actor.account_id, codes,
+						       ACCOUNT_AREAS_MAX, &n);
+		if (status != DB_OK)
+			return status;
+		if (n)
+			snprintf(area, AREA_CODE_MAX + 1, "%s", codes[0]);
+	}
+	return stats_area_allowed(app->db, req->tenant, &req->actor, area, allowed);
+}
+
+json_t *area_scope_choices(const struct app *app, const struct request *req, const char *selected)
+{
+	json_t *all = area_choices_json(app, req, selected);
+	if (req->actor.role != ROLE_AREA_OFFICER)
+		return all;
+	char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
+	size_t n = 0, i;
+	if (accounts_areas(app->db, req->tenant, req->actor.account_id, codes, ACCOUNT_AREAS_MAX, &n) != DB_OK)
+		n = 0;
+	json_t *mine = json_array(), *a;
+	json_array_foreach(all, i, a) {
+		const char *code = json_string_value(json_object_get(a, "code"));
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(codes[k], code) == 0)
+				json_array_append(mine, a);
+	}
+	json_decref(all);
+	return mine;
 }

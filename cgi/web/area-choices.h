@@ -2,12 +2,26 @@
 #ifndef VAORA_AREA_CHOICES_H
 #define VAORA_AREA_CHOICES_H
 
+#include <stdbool.h>
+
+#include "adapters/db.h"
 #include "adapters/json.h"
+#include "domain/accounts.h"
 #include "web/app.h"
 #include "web/request.h"
 
 /* The province's areas as [{code, name, selected}], selected marking the one whose code is
  * selected (may be NULL). New reference; empty when the database does not answer. */
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected);
+
+/* The area a statistics page (dashboard, signals) shows: ?area= when given, else an admin's
+ * whole province ("") or an officer's first area. *allowed false when the actor may not see
+ * it (an officer only their own areas, an admin any area of the province or all of it). */
+enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],
+			       bool *allowed);
+
+/* The areas such a page offers: all the province's for an admin, an officer's own; selected
+ * marks the shown one. New reference. */
+json_t *area_scope_choices(const struct app *app, const struct request *req, const char *selected);
 
 #endif

@@ -79,30 +79,6 @@ static void percent(int64_t part, int64_t whole, char out[NUMBER_TEXT])
 		snprintf(out, NUMBER_TEXT, "%lld%%", (long long)((part * 100 + whole / 2) / whole));
 }
 
-/* The area asked for (?area=), else an admin's whole province or an officer's first area;
- * *allowed false when the actor may not see it. */
-static enum db_status pick_area(struct app *app, const struct request *req, struct board *b, bool *allowed)
-{
-	const char *asked = fields_get(&req->query, "area");
-	b->area[0] = '\0';
-	if (asked && strlen(asked) <= AREA_CODE_MAX) {
-		snprintf(b->area, sizeof(b->area), "%s", asked);
-	} else if (asked) {
-		*allowed = false;
-		return DB_OK;
-	} else if (req->actor.role == ROLE_AREA_OFFICER) {
-		char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
-		size_t n;
-		enum db_status status = accounts_areas(app->db, req->tenant, req->actor.account_id, codes,
-						       ACCOUNT_AREAS_MAX, &n);
-		if (status != DB_OK)
-			return status;
-		if (n)
-			snprintf(b->area, sizeof(b->area), "%s", codes[0]);
-	}
-	return stats_area_allowed(app->db, req->tenant, &req->actor, b->area, allowed);
-}
-
 /* Reads everything the board shows; a status other than 200 is the answer. */
 static int board_read(struct app *app, const struct request *req, struct board *b)
 {
@@ -111,7 +87,7 @@ static int board_read(struct app *app, const struct request *req, struct board *
 	const char *n = fields_get(&req->query, "idle_days");
 	b->idle_days = n && parse_uint(n, STATS_IDLE_DAYS_MAX, &days) && days >= 1 ? (unsigned)days
 									    : STATS_IDLE_DAYS_DEFAULT;
-	enum db_status status = pick_area(app, req, b, &allowed);
+	enum db_status status = area_scope_pick(app, req, b->area, &allowed);
 	if (status == DB_OK && !allowed)
 		return 404;
 	b->communes = xcalloc(STATS_LIST_MAX, sizeof(*b->communes));
@@ -305,28 +281,6 @@ static json_t *day_chart(const struct board *b, const char *title, size_t offset
 	return chart;
 }
 
-/* The pickable areas: all the province's for an admin (who may also pick the whole province),
- * an officer's own; selected marks the board's. */
-static json_t *area_picker(struct app *app, const struct request *req, const struct board *b)
-{
-	json_t *all = area_choices_json(app, req, b->area);
-	if (req->actor.role != ROLE_AREA_OFFICER)
-		return all;
-	char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
-	size_t n = 0, i;
-	if (accounts_areas(app->db, req->tenant, req->actor.account_id, codes, ACCOUNT_AREAS_MAX, &n) != DB_OK)
-		n = 0;
-	json_t *mine = json_array(), *a;
-	json_array_foreach(all, i, a) {
-		const char *code = json_string_value(json_object_get(a, "code"));
-		for (size_t k = 0; k < n; k++)
-			if (strcmp(codes[k], code) == 0)
-				json_array_append(mine, a);
-	}
-	json_decref(all);
-	return mine;
-}
-
 int page_dashboard(struct app *app, struct request *req, struct response *resp)
 {
 	struct board b = { 0 };
@@ -344,7 +298,7 @@ int page_dashboard(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "title", json_string(msg(app, req, "dash_title")));
 	json_object_set_new(ctx, "tables", tables);
 	json_object_set_new(ctx, "charts", charts);
-	json_object_set_new(ctx, "areas", area_picker(app, req, &b));
+	json_object_set_new(ctx, "areas", area_scope_choices(app, req, b.area));
 	json_object_set_new(ctx, "whole_province", json_boolean(req->actor.role == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "area", json_string(b.area));
 	json_object_set_new(ctx, "idle_days", json_integer(b.idle_days));

@@ -164,6 +164,11 @@ const struct route routes[] = {
 	  false },
 	{ HTTP_GET, "/{province}/dashboard/export.csv", page_dashboard_export, ADMIN | OFFICER, true, SCOPE_NONE,
 	  POOL_SLOW, BODY_NONE, false },
+	/* Likewise the area; the day (?day=) defaults to today. */
+	{ HTTP_GET, "/{province}/signals", page_signals, ADMIN | OFFICER, true, SCOPE_NONE, POOL_FAST, BODY_NONE,
+	  false },
+	{ HTTP_GET, "/{province}/signals/export.csv", page_signals_export, ADMIN | OFFICER, true, SCOPE_NONE,
+	  POOL_SLOW, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/audit", page_audit, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 	{ HTTP_GET, "/{province}/deletions", page_deletions, ADMIN, true, SCOPE_NONE, POOL_FAST, BODY_NONE, false },
 

@@ -1,0 +1,260 @@
+/* The abuse signals page (issue #7 point 6): one day's suspicious check-ins of the province or
+ * one area in three tables, each also as CSV (slow pool). People appear only as "person #id",
+ * an internal reference a tracer can follow up; no names or phones on this list. */
+#include "web/pages.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/csv-out.h"
+#include "base/xmalloc.h"
+#include "domain/signals.h"
+#include "web/area-choices.h"
+#include "web/http.h"
+#include "web/views.h"
+
+/* Columns of the widest table (travel's). */
+#define SIGNAL_COLUMNS_MAX 7
+/* Room for any 64-bit number as text, with a prefix such as "người #" and the NUL. */
+#define CELL_TEXT 64
+
+/* The lists, in page order; their names are the CSV's ?kind=. */
+enum signal_kind {
+	KIND_TRAVEL,	/* KIND_TRAVEL */
+	KIND_OFF_HOURS,	/* KIND_OFF_HOURS */
+	KIND_BURSTS,	/* KIND_BURSTS */
+	KIND_COUNT,
+};
+
+static const char *const signal_kind_names[] = {
+	[KIND_TRAVEL] = "travel",		/* KIND_TRAVEL */
+	[KIND_OFF_HOURS] = "off-hours",		/* KIND_OFF_HOURS */
+	[KIND_BURSTS] = "bursts",		/* KIND_BURSTS */
+};
+
+/* What one signals page shows: the area, the day, and the three lists read for them. */
+struct sightings {
+	char area[AREA_CODE_MAX + 1];	/* "" for the whole province */
+	char day[11];			/* Vietnam date */
+	int64_t day_start_us;
+	struct signal_travel *travel;
+	struct signal_off_hours *off_hours;
+	struct signal_burst *bursts;
+	size_t travel_count, off_hours_count, burst_count;
+};
+
+static void sightings_free(struct sightings *s)
+{
+	free(s->travel);
+	free(s->off_hours);
+	free(s->bursts);
+}
+
+static const char *msg(struct app *app, const struct request *req, const char *key)
+{
+	return views_message(app->views, req->lang, key);
+}
+
+/* ?day= (a Vietnam date), else today. */
+static void pick_day(const struct request *req, struct sightings *s)
+{
+	const char *asked = fields_get(&req->query, "day");
+	struct vn_date d;
+	if (!asked || vn_date_parse(asked, &d) != 0)
+		d = vn_date_of(clock_now());
+	vn_date_format(d, s->day);
+	s->day_start_us = (int64_t)vn_day_start(d) * 1000000;
+}
+
+/* Reads the lists; a status other than 200 is the answer. */
+static int sightings_read(struct app *app, const struct request *req, struct sightings *s)
+{
+	bool allowed = false;
+	pick_day(req, s);
+	enum db_status status = area_scope_pick(app, req, s->area, &allowed);
+	if (status == DB_OK && !allowed)
+		return 404;
+	s->travel = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->travel));
+	s->off_hours = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->off_hours));
+	s->bursts = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->bursts));
+	if (status == DB_OK)
+		status = signals_travel(app->db, req->tenant, s->day_start_us, s->area, s->travel, SIGNAL_LIST_MAX,
+					&s->travel_count);
+	if (status == DB_OK)
+		status = signals_off_hours(app->db, req->tenant, s->day_start_us, s->area, s->off_hours,
+					   SIGNAL_LIST_MAX, &s->off_hours_count);
+	if (status == DB_OK)
+		status = signals_bursts(app->db, req->tenant, s->day_start_us, s->area, s->bursts, SIGNAL_LIST_MAX,
+					&s->burst_count);
+	return status == DB_OK ? 200 : http_status_for_db(status);
+}
+
+/* A table as {"name", "caption", "head": [...], "rows": [{"first", "cells": [...]}]}, the
+ * dashboard's shape: the first cell of a row names it (a <th>). */
+static json_t *table_new(struct app *app, const struct request *req, enum signal_kind which, const char *caption_key,
+			 const char *const head_keys[], size_t cols)
+{
+	json_t *head = json_array();
+	for (size_t i = 0; i < cols; i++)
+		json_array_append_new(head, json_string(msg(app, req, head_keys[i])));
+	return json_pack("{s:s, s:s, s:o, s:[]}", "name", signal_kind_names[which], "caption",
+			 msg(app, req, caption_key), "head", head, "rows");
+}
+
+static void table_row(json_t *table, const char *const cells[], size_t cols)
+{
+	json_t *rest = json_array();
+	for (size_t i = 1; i < cols; i++)
+		json_array_append_new(rest, json_string(cells[i]));
+	json_array_append_new(json_object_get(table, "rows"), json_pack("{s:s, s:o}", "first", cells[0], "cells", rest));
+}
+
+static void person_ref(struct app *app, const struct request *req, int64_t id, char out[CELL_TEXT])
+{
+	snprintf(out, CELL_TEXT, "%s #%lld", msg(app, req, "signal_person_ref"), (long long)id);
+}
+
+static void when(int64_t us, char out[17])
+{
+	vn_time_format((time_t)(us / 1000000), out);
+}
+
+static json_t *travel_table(struct app *app, const struct request *req, const struct sightings *s)
+{
+	static const char *const head[] = { "signal_person", "signal_first_venue", "signal_first_commune",
+					    "signal_first_time", "signal_second_venue", "signal_second_commune",
+					    "signal_second_time" };
+	json_t *t = table_new(app, req, KIND_TRAVEL, "signal_travel", head, 7);
+	for (size_t i = 0; i < s->travel_count; i++) {
+		const struct signal_travel *r = &s->travel[i];
+		char person[CELL_TEXT], first[17], second[17];
+		person_ref(app, req, r->person_id, person);
+		when(r->first.pressed_at_us, first);
+		when(r->second.pressed_at_us, second);
+		const char *const cells[] = { person, r->first.venue_name, r->first.area_name, first,
+					      r->second.venue_name, r->second.area_name, second };
+		table_row(t, cells, 7);
+	}
+	return t;
+}
+
+static json_t *off_hours_table(struct app *app, const struct request *req, const struct sightings *s)
+{
+	static const char *const head[] = { "signal_person", "venue_name", "dash_commune", "signal_time",
+					    "signal_opening_hours" };
+	json_t *t = table_new(app, req, KIND_OFF_HOURS, "signal_off_hours", head, 5);
+	for (size_t i = 0; i < s->off_hours_count; i++) {
+		const struct signal_off_hours *r = &s->off_hours[i];
+		char person[CELL_TEXT], at[17];
+		person_ref(app, req, r->person_id, person);
+		when(r->at.pressed_at_us, at);
+		const char *const cells[] = { person, r->at.venue_name, r->at.area_name, at, r->opening_hours };
+		table_row(t, cells, 5);
+	}
+	return t;
+}
+
+static json_t *bursts_table(struct app *app, const struct request *req, const struct sightings *s)
+{
+	static const char *const head[] = { "venue_name", "dash_commune", "signal_hour", "signal_scans",
+					    "signal_usual" };
+	json_t *t = table_new(app, req, KIND_BURSTS, "signal_bursts", head, 5);
+	for (size_t i = 0; i < s->burst_count; i++) {
+		const struct signal_burst *r = &s->bursts[i];
+		char hour[17], scans[CELL_TEXT], usual[CELL_TEXT];
+		when(r->hour_start_us, hour);
+		snprintf(scans, sizeof(scans), "%lld", (long long)r->scans);
+		/* The usual hourly rate to one decimal, in integers: tenths of a scan per hour. */
+		long long tenths = (long long)((r->usual_scans * 10 + 12 * SIGNAL_BURST_DAYS) / (24 * SIGNAL_BURST_DAYS));
+		snprintf(usual, sizeof(usual), "%lld.%lld", tenths / 10, tenths % 10);
+		const char *const cells[] = { r->venue_name, r->area_name, hour, scans, usual };
+		table_row(t, cells, 5);
+	}
+	return t;
+}
+
+static json_t *signal_table(struct app *app, const struct request *req, const struct sightings *s,
+			    enum signal_kind which)
+{
+	switch (which) {
+	case KIND_TRAVEL: return travel_table(app, req, s);
+	case KIND_OFF_HOURS: return off_hours_table(app, req, s);
+	case KIND_BURSTS: return bursts_table(app, req, s);
+	case KIND_COUNT: break;
+	}
+	abort();
+}
+
+int page_signals(struct app *app, struct request *req, struct response *resp)
+{
+	struct sightings s = { 0 };
+	int rc = sightings_read(app, req, &s);
+	if (rc != 200) {
+		sightings_free(&s);
+		return rc;
+	}
+	json_t *ctx = json_object(), *tables = json_array();
+	for (enum signal_kind i = 0; i < KIND_COUNT; i++)
+		json_array_append_new(tables, signal_table(app, req, &s, i));
+	json_object_set_new(ctx, "title", json_string(msg(app, req, "signal_title")));
+	json_object_set_new(ctx, "tables", tables);
+	json_object_set_new(ctx, "areas", area_scope_choices(app, req, s.area));
+	json_object_set_new(ctx, "whole_province", json_boolean(req->actor.role == ROLE_PROVINCE_ADMIN));
+	json_object_set_new(ctx, "area", json_string(s.area));
+	json_object_set_new(ctx, "day", json_string(s.day));
+	json_object_set_new(ctx, "travel_minutes", json_integer(SIGNAL_TRAVEL_MINUTES));
+	json_object_set_new(ctx, "burst_factor", json_integer(SIGNAL_BURST_FACTOR));
+	json_object_set_new(ctx, "burst_min", json_integer(SIGNAL_BURST_MIN));
+	json_object_set_new(ctx, "burst_days", json_integer(SIGNAL_BURST_DAYS));
+	rc = views_page(app->views, req, resp, 200, "signals", ctx);
+	json_decref(ctx);
+	sightings_free(&s);
+	return rc;
+}
+
+/* Writes a table built for the page as CSV: its head, then each row. */
+static void table_csv(json_t *table, struct buf *out)
+{
+	const char *cells[SIGNAL_COLUMNS_MAX];
+	json_t *head = json_object_get(table, "head"), *rows = json_object_get(table, "rows"), *row, *cell;
+	size_t i, k, cols = json_array_size(head);
+	csv_out_start(out);
+	json_array_foreach(head, i, cell)
+		cells[i] = json_string_value(cell);
+	csv_out_row(out, cells, cols);
+	json_array_foreach(rows, i, row) {
+		cells[0] = json_string_value(json_object_get(row, "first"));
+		json_array_foreach(json_object_get(row, "cells"), k, cell)
+			cells[k + 1] = json_string_value(cell);
+		csv_out_row(out, cells, cols);
+	}
+}
+
+int page_signals_export(struct app *app, struct request *req, struct response *resp)
+{
+	/* Without ?kind=, the first list, as the dashboard's export gives its first table. */
+	const char *name = fields_get(&req->query, "kind");
+	size_t which = 0;
+	while (which < KIND_COUNT && name && strcmp(name, signal_kind_names[which]) != 0)
+		which++;
+	if (which == KIND_COUNT)
+		return 404;
+	struct sightings s = { 0 };
+	int rc = sightings_read(app, req, &s);
+	if (rc == 200) {
+		char disposition[128];
+		snprintf(disposition, sizeof(disposition), "attachment; filename=\"signals-%s-%s%s%s-%s.csv\"",
+			 req->tenant->slug, signal_kind_names[which], *s.area ? "-" : "", s.area, s.day);
+		json_t *table = signal_table(app, req, &s, (enum signal_kind)which);
+		table_csv(table, &resp->body);
+		json_decref(table);
+		response_content_type(resp, "text/csv; charset=utf-8");
+		response_header(resp, "Content-Disposition", disposition);
+		response_header(resp, "Cache-Control", "private, no-store");
+		rc = 0;
+	}
+	sightings_free(&s);
+	return rc;
+}
