@@ -44,6 +44,7 @@ class World:
         self.venue_b = fixtures.add_venue(stack, "01", "Signal market B", AREA_B, "market")
         self.hours_venue = fixtures.add_venue(stack, "01", "Signal cafe H", AREA_A, "restaurant")
         self.burst_venue = fixtures.add_venue(stack, "01", "Signal copied poster", AREA_B)
+        self.night_venue = fixtures.add_venue(stack, "01", "Signal night bar N", AREA_B, "restaurant")
         self.codes = {}
         self.now_ms = int(time.time() * 1000)
 
@@ -116,6 +117,25 @@ def test_outside_declared_hours(stack):
     rows = table(w.page(outside), "off-hours")
     check(rows.get(f"người #{late}", [None])[0] == "Signal cafe H" and rows[f"người #{late}"][-1] == hours, rows)
     check(f"người #{ok}" not in table(w.page(inside), "off-hours"), "inside the hours is no signal")
+
+
+def test_hours_past_midnight(stack):
+    w = world(stack)
+    # The latest 00:30 Vietnam time whose 02:00 has passed: 23:30-01:30 runs past midnight.
+    day_ms = 24 * 3600 * 1000
+    vn_midnight = ((w.now_ms + 7 * 3600 * 1000) // day_ms) * day_ms - 7 * 3600 * 1000
+    inside = vn_midnight + 30 * MINUTE_MS
+    while inside + 90 * MINUTE_MS > w.now_ms - MINUTE_MS:
+        inside -= day_ms
+    fixtures.sql(stack, f"UPDATE vaora_s1.venues SET opening_hours = '23:30-01:30' WHERE id = {w.night_venue}")
+    before = w.api(w.night_venue, inside - 180 * MINUTE_MS, "0912 555 021")   # 21:30 the day before
+    late_evening = w.api(w.night_venue, inside - 45 * MINUTE_MS, "0912 555 022")   # 23:45, open
+    ok = w.api(w.night_venue, inside, "0912 555 023")   # 00:30, open
+    after = w.api(w.night_venue, inside + 90 * MINUTE_MS, "0912 555 024")   # 02:00, closed
+    evening = table(w.page(inside - 180 * MINUTE_MS), "off-hours")
+    night = table(w.page(inside), "off-hours")
+    check(f"người #{before}" in evening and f"người #{late_evening}" not in evening, evening)
+    check(f"người #{after}" in night and f"người #{ok}" not in night, night)
 
 
 def test_burst_at_a_fresh_venue(stack):
