@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/csv-out.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/accounts.h"
@@ -18,10 +17,10 @@
 #include "web/area-choices.h"
 #include "web/http.h"
 #include "web/svg-chart.h"
+#include "web/table-view.h"
 #include "web/views.h"
 
 /* Columns of the widest table (the days'). */
-#define TABLE_COLUMNS_MAX 8
 /* Room for any 64-bit number as text, with a sign or a percent sign and the NUL. */
 #define NUMBER_TEXT 24
 
@@ -106,26 +105,6 @@ static int board_read(struct app *app, const struct request *req, struct board *
 	return status == DB_OK ? 200 : http_status_for_db(status);
 }
 
-/* A table as {"name", "caption", "head": [...], "rows": [{"first", "cells": [...]}]}: the
- * first cell of a row names it (a <th>). */
-static json_t *table_new(struct app *app, const struct request *req, enum stat_table which, const char *caption,
-			 const char *const head_keys[], size_t cols)
-{
-	json_t *head = json_array();
-	for (size_t i = 0; i < cols; i++)
-		json_array_append_new(head, json_string(msg(app, req, head_keys[i])));
-	return json_pack("{s:s, s:s, s:o, s:[]}", "name", stat_table_names[which], "caption", caption, "head", head,
-			 "rows");
-}
-
-static void table_row(json_t *table, const char *const cells[], size_t cols)
-{
-	json_t *rest = json_array();
-	for (size_t i = 1; i < cols; i++)
-		json_array_append_new(rest, json_string(cells[i]));
-	json_array_append_new(json_object_get(table, "rows"), json_pack("{s:s, s:o}", "first", cells[0], "cells", rest));
-}
-
 static void num(int64_t v, char out[NUMBER_TEXT])
 {
 	snprintf(out, NUMBER_TEXT, "%lld", (long long)v);
@@ -155,10 +134,10 @@ static json_t *summary_table(struct app *app, const struct request *req, const s
 		{ "dash_venues", venues }, { "dash_unverified", unverified }, { "dash_active_today", today },
 		{ "dash_active_week", week }, { "dash_active_ratio", ratio }, { "dash_no_checkout", no_out },
 	};
-	json_t *t = table_new(app, req, TABLE_SUMMARY, msg(app, req, "dash_summary"), head, 2);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_SUMMARY], msg(app, req, "dash_summary"), head, 2);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *const cells[] = { msg(app, req, rows[i].key), rows[i].value };
-		table_row(t, cells, 2);
+		table_view_row(t, cells, 2);
 	}
 	return t;
 }
@@ -167,7 +146,7 @@ static json_t *days_table(struct app *app, const struct request *req, const stru
 {
 	static const char *const head[] = { "dash_day", "dash_scans", "dash_people", "dash_ins", "dash_outs",
 					     "dash_new_venues" };
-	json_t *t = table_new(app, req, TABLE_DAYS, msg(app, req, "dash_days"), head, 6);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_DAYS], msg(app, req, "dash_days"), head, 6);
 	for (size_t i = 0; i < STATS_DAYS; i++) {
 		const struct stats_day *d = &b->stats.days[i];
 		char v[5][NUMBER_TEXT];
@@ -177,7 +156,7 @@ static json_t *days_table(struct app *app, const struct request *req, const stru
 		num(d->outs, v[3]);
 		num(d->new_venues, v[4]);
 		const char *const cells[] = { d->day, v[0], v[1], v[2], v[3], v[4] };
-		table_row(t, cells, 6);
+		table_view_row(t, cells, 6);
 	}
 	return t;
 }
@@ -185,7 +164,7 @@ static json_t *days_table(struct app *app, const struct request *req, const stru
 static json_t *methods_table(struct app *app, const struct request *req, const struct board *b)
 {
 	static const char *const head[] = { "dash_method", "dash_scans" };
-	json_t *t = table_new(app, req, TABLE_METHODS, msg(app, req, "dash_methods"), head, 2);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_METHODS], msg(app, req, "dash_methods"), head, 2);
 	for (size_t m = 0; m < STATS_METHOD_COUNT; m++) {
 		int64_t total = 0;
 		for (size_t i = 0; i < STATS_DAYS; i++)
@@ -194,7 +173,7 @@ static json_t *methods_table(struct app *app, const struct request *req, const s
 		snprintf(key, sizeof(key), "dash_method_%s", stats_method_names[m]);
 		num(total, v);
 		const char *const cells[] = { msg(app, req, key), v };
-		table_row(t, cells, 2);
+		table_view_row(t, cells, 2);
 	}
 	return t;
 }
@@ -202,13 +181,13 @@ static json_t *methods_table(struct app *app, const struct request *req, const s
 static json_t *categories_table(struct app *app, const struct request *req, const struct board *b)
 {
 	static const char *const head[] = { "venue_category", "dash_venues" };
-	json_t *t = table_new(app, req, TABLE_CATEGORIES, msg(app, req, "dash_categories"), head, 2);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_CATEGORIES], msg(app, req, "dash_categories"), head, 2);
 	for (size_t c = 0; c < VENUE_CATEGORY_COUNT; c++) {
 		char key[40], v[NUMBER_TEXT];
 		snprintf(key, sizeof(key), "category_%s", venue_category_names[c]);
 		num(b->stats.by_category[c], v);
 		const char *const cells[] = { msg(app, req, key), v };
-		table_row(t, cells, 2);
+		table_view_row(t, cells, 2);
 	}
 	return t;
 }
@@ -216,7 +195,7 @@ static json_t *categories_table(struct app *app, const struct request *req, cons
 static json_t *communes_table(struct app *app, const struct request *req, const struct board *b)
 {
 	static const char *const head[] = { "dash_commune", "dash_venues", "dash_active_week", "dash_active_ratio" };
-	json_t *t = table_new(app, req, TABLE_COMMUNES, msg(app, req, "dash_communes"), head, 4);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_COMMUNES], msg(app, req, "dash_communes"), head, 4);
 	for (size_t i = 0; i < b->commune_count; i++) {
 		const struct stats_commune *c = &b->communes[i];
 		char venues[NUMBER_TEXT], active[NUMBER_TEXT], ratio[NUMBER_TEXT];
@@ -224,7 +203,7 @@ static json_t *communes_table(struct app *app, const struct request *req, const 
 		num(c->active, active);
 		percent(c->active, c->venues, ratio);
 		const char *const cells[] = { c->name, venues, active, ratio };
-		table_row(t, cells, 4);
+		table_view_row(t, cells, 4);
 	}
 	return t;
 }
@@ -234,14 +213,14 @@ static json_t *venues_table(struct app *app, const struct request *req, enum sta
 {
 	static const char *const head[] = { "venue_name", "dash_commune", "dash_contact_phone", "dash_last_scan",
 					    "dash_token_version", "dash_token_issued" };
-	json_t *t = table_new(app, req, which, caption, head, 6);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[which], caption, head, 6);
 	for (size_t i = 0; i < n; i++) {
 		char version[NUMBER_TEXT];
 		num(list[i].token_version, version);
 		const char *const cells[] = { list[i].name, list[i].area_name, list[i].contact_phone,
 					      *list[i].last_scan ? list[i].last_scan : msg(app, req, "dash_never"),
 					      version, list[i].token_issued_at };
-		table_row(t, cells, 6);
+		table_view_row(t, cells, 6);
 	}
 	return t;
 }
@@ -309,24 +288,6 @@ int page_dashboard(struct app *app, struct request *req, struct response *resp)
 	return rc;
 }
 
-/* Writes a table built for the page as CSV: its head, then each row. */
-static void table_csv(json_t *table, struct buf *out)
-{
-	const char *cells[TABLE_COLUMNS_MAX];
-	json_t *head = json_object_get(table, "head"), *rows = json_object_get(table, "rows"), *row, *cell;
-	size_t i, k, cols = json_array_size(head);
-	csv_out_start(out);
-	json_array_foreach(head, i, cell)
-		cells[i] = json_string_value(cell);
-	csv_out_row(out, cells, cols);
-	json_array_foreach(rows, i, row) {
-		cells[0] = json_string_value(json_object_get(row, "first"));
-		json_array_foreach(json_object_get(row, "cells"), k, cell)
-			cells[k + 1] = json_string_value(cell);
-		csv_out_row(out, cells, cols);
-	}
-}
-
 int page_dashboard_export(struct app *app, struct request *req, struct response *resp)
 {
 	/* Without ?table=, the summary: the figures most often asked for. */
@@ -339,16 +300,13 @@ int page_dashboard_export(struct app *app, struct request *req, struct response 
 	struct board b = { 0 };
 	int rc = board_read(app, req, &b);
 	if (rc == 200) {
-		char disposition[128], today[11];
+		char filename[128], today[11];
 		vn_date_format(vn_date_of(clock_now()), today);
-		snprintf(disposition, sizeof(disposition), "attachment; filename=\"dashboard-%s-%s%s%s-%s.csv\"",
-			 req->tenant->slug, stat_table_names[which], *b.area ? "-" : "", b.area, today);
+		snprintf(filename, sizeof(filename), "dashboard-%s-%s%s%s-%s.csv", req->tenant->slug,
+			 stat_table_names[which], *b.area ? "-" : "", b.area, today);
 		json_t *table = board_table(app, req, &b, (enum stat_table)which);
-		table_csv(table, &resp->body);
+		table_view_send_csv(resp, table, filename);
 		json_decref(table);
-		response_content_type(resp, "text/csv; charset=utf-8");
-		response_header(resp, "Content-Disposition", disposition);
-		response_header(resp, "Cache-Control", "private, no-store");
 		rc = 0;
 	}
 	board_free(&b);

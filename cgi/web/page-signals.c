@@ -8,15 +8,14 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/csv-out.h"
 #include "base/xmalloc.h"
 #include "domain/signals.h"
 #include "web/area-choices.h"
 #include "web/http.h"
+#include "web/table-view.h"
 #include "web/views.h"
 
 /* Columns of the widest table (travel's). */
-#define SIGNAL_COLUMNS_MAX 7
 /* Room for any 64-bit number as text, with a prefix such as "người #" and the NUL. */
 #define CELL_TEXT 64
 
@@ -91,26 +90,6 @@ static int sightings_read(struct app *app, const struct request *req, struct sig
 	return status == DB_OK ? 200 : http_status_for_db(status);
 }
 
-/* A table as {"name", "caption", "head": [...], "rows": [{"first", "cells": [...]}]}, the
- * dashboard's shape: the first cell of a row names it (a <th>). */
-static json_t *table_new(struct app *app, const struct request *req, enum signal_kind which, const char *caption_key,
-			 const char *const head_keys[], size_t cols)
-{
-	json_t *head = json_array();
-	for (size_t i = 0; i < cols; i++)
-		json_array_append_new(head, json_string(msg(app, req, head_keys[i])));
-	return json_pack("{s:s, s:s, s:o, s:[]}", "name", signal_kind_names[which], "caption",
-			 msg(app, req, caption_key), "head", head, "rows");
-}
-
-static void table_row(json_t *table, const char *const cells[], size_t cols)
-{
-	json_t *rest = json_array();
-	for (size_t i = 1; i < cols; i++)
-		json_array_append_new(rest, json_string(cells[i]));
-	json_array_append_new(json_object_get(table, "rows"), json_pack("{s:s, s:o}", "first", cells[0], "cells", rest));
-}
-
 static void person_ref(struct app *app, const struct request *req, int64_t id, char out[CELL_TEXT])
 {
 	snprintf(out, CELL_TEXT, "%s #%lld", msg(app, req, "signal_person_ref"), (long long)id);
@@ -126,7 +105,7 @@ static json_t *travel_table(struct app *app, const struct request *req, const st
 	static const char *const head[] = { "signal_person", "signal_first_venue", "signal_first_commune",
 					    "signal_first_time", "signal_second_venue", "signal_second_commune",
 					    "signal_second_time" };
-	json_t *t = table_new(app, req, KIND_TRAVEL, "signal_travel", head, 7);
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_TRAVEL], msg(app, req, "signal_travel"), head, 7);
 	for (size_t i = 0; i < s->travel_count; i++) {
 		const struct signal_travel *r = &s->travel[i];
 		char person[CELL_TEXT], first[17], second[17];
@@ -135,7 +114,7 @@ static json_t *travel_table(struct app *app, const struct request *req, const st
 		when(r->second.pressed_at_us, second);
 		const char *const cells[] = { person, r->first.venue_name, r->first.area_name, first,
 					      r->second.venue_name, r->second.area_name, second };
-		table_row(t, cells, 7);
+		table_view_row(t, cells, 7);
 	}
 	return t;
 }
@@ -144,14 +123,14 @@ static json_t *off_hours_table(struct app *app, const struct request *req, const
 {
 	static const char *const head[] = { "signal_person", "venue_name", "dash_commune", "signal_time",
 					    "signal_opening_hours" };
-	json_t *t = table_new(app, req, KIND_OFF_HOURS, "signal_off_hours", head, 5);
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_OFF_HOURS], msg(app, req, "signal_off_hours"), head, 5);
 	for (size_t i = 0; i < s->off_hours_count; i++) {
 		const struct signal_off_hours *r = &s->off_hours[i];
 		char person[CELL_TEXT], at[17];
 		person_ref(app, req, r->person_id, person);
 		when(r->at.pressed_at_us, at);
 		const char *const cells[] = { person, r->at.venue_name, r->at.area_name, at, r->opening_hours };
-		table_row(t, cells, 5);
+		table_view_row(t, cells, 5);
 	}
 	return t;
 }
@@ -160,7 +139,7 @@ static json_t *bursts_table(struct app *app, const struct request *req, const st
 {
 	static const char *const head[] = { "venue_name", "dash_commune", "signal_hour", "signal_scans",
 					    "signal_usual" };
-	json_t *t = table_new(app, req, KIND_BURSTS, "signal_bursts", head, 5);
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_BURSTS], msg(app, req, "signal_bursts"), head, 5);
 	for (size_t i = 0; i < s->burst_count; i++) {
 		const struct signal_burst *r = &s->bursts[i];
 		char hour[17], scans[CELL_TEXT], usual[CELL_TEXT];
@@ -170,7 +149,7 @@ static json_t *bursts_table(struct app *app, const struct request *req, const st
 		long long tenths = (long long)((r->usual_scans * 10 + 12 * SIGNAL_BURST_DAYS) / (24 * SIGNAL_BURST_DAYS));
 		snprintf(usual, sizeof(usual), "%lld.%lld", tenths / 10, tenths % 10);
 		const char *const cells[] = { r->venue_name, r->area_name, hour, scans, usual };
-		table_row(t, cells, 5);
+		table_view_row(t, cells, 5);
 	}
 	return t;
 }
@@ -214,24 +193,6 @@ int page_signals(struct app *app, struct request *req, struct response *resp)
 	return rc;
 }
 
-/* Writes a table built for the page as CSV: its head, then each row. */
-static void table_csv(json_t *table, struct buf *out)
-{
-	const char *cells[SIGNAL_COLUMNS_MAX];
-	json_t *head = json_object_get(table, "head"), *rows = json_object_get(table, "rows"), *row, *cell;
-	size_t i, k, cols = json_array_size(head);
-	csv_out_start(out);
-	json_array_foreach(head, i, cell)
-		cells[i] = json_string_value(cell);
-	csv_out_row(out, cells, cols);
-	json_array_foreach(rows, i, row) {
-		cells[0] = json_string_value(json_object_get(row, "first"));
-		json_array_foreach(json_object_get(row, "cells"), k, cell)
-			cells[k + 1] = json_string_value(cell);
-		csv_out_row(out, cells, cols);
-	}
-}
-
 int page_signals_export(struct app *app, struct request *req, struct response *resp)
 {
 	/* Without ?kind=, the first list, as the dashboard's export gives its first table. */
@@ -244,15 +205,12 @@ int page_signals_export(struct app *app, struct request *req, struct response *r
 	struct sightings s = { 0 };
 	int rc = sightings_read(app, req, &s);
 	if (rc == 200) {
-		char disposition[128];
-		snprintf(disposition, sizeof(disposition), "attachment; filename=\"signals-%s-%s%s%s-%s.csv\"",
-			 req->tenant->slug, signal_kind_names[which], *s.area ? "-" : "", s.area, s.day);
+		char filename[128];
+		snprintf(filename, sizeof(filename), "signals-%s-%s%s%s-%s.csv", req->tenant->slug,
+			 signal_kind_names[which], *s.area ? "-" : "", s.area, s.day);
 		json_t *table = signal_table(app, req, &s, (enum signal_kind)which);
-		table_csv(table, &resp->body);
+		table_view_send_csv(resp, table, filename);
 		json_decref(table);
-		response_content_type(resp, "text/csv; charset=utf-8");
-		response_header(resp, "Content-Disposition", disposition);
-		response_header(resp, "Cache-Control", "private, no-store");
 		rc = 0;
 	}
 	sightings_free(&s);
