@@ -26,7 +26,8 @@ static const char *const signal_sql[] = {
 	/* The day's check-ins (one partition) each joined to the same person's next ones within
 	 * the window through checkins_person; forced, as in visits.c, or a small table is read by
 	 * its primary key. The later check-in may fall just after midnight, on the next day. */
-	[SIGNAL_TRAVEL] = "SELECT a.person_id, a.id, a.venue_id, va.name, COALESCE(aa.name, va.area_code), " US("a.pressed_at") ","
+	[SIGNAL_TRAVEL] = "SELECT a.person_id, a.id, a.venue_id, va.name, COALESCE(aa.name, va.area_code), "
+			  US("a.pressed_at") ","
 			  " b.id, b.venue_id, vb.name, COALESCE(ab.name, vb.area_code), " US("b.pressed_at")
 			  " FROM checkins a"
 			  " JOIN venues va ON va.province = a.province AND va.id = a.venue_id"

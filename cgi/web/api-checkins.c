@@ -75,7 +75,8 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 	};
 	struct field_errors errors = { 0 };
 	struct checkin_result result;
-	status = checkins_record(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant), &req->actor, &r, &errors, &result);
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, &result);
 	if (!json_is_object(answers))
 		json_decref(r.answer_ctx);
 	if (status != DB_OK)

@@ -77,8 +77,9 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 	struct person *p = xcalloc(1, sizeof(*p));
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
-	if (remembered_person(app, req, n, p) == 0 &&
-	    checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id, &answers) == DB_OK) {
+	if (remembered_load(app, req, r, p) == 0 &&
+	    checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id,
+				  &answers) == DB_OK) {
 		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,
 			      "one_tap", answers.len > 0);
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
@@ -123,7 +124,7 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	rc = 0;
 	if (who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count) {
 		struct person *p = xcalloc(1, sizeof(*p));
-		rc = remembered_person(app, req, (size_t)n, p);
+		rc = remembered_load(app, req, &list[n], p);
 		if (rc == 0)
 			form_context(app, req, ctx, NULL, list[n].token, p->full_name);
 		crypto_wipe(p, sizeof(*p));
@@ -166,7 +167,8 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	char key[160];
 	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
 	struct person_input person = person_input_of(f);
-	struct form_answers answers = { f, declaration_form_questions(declaration_for(app->declarations, req->tenant)) };
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	struct form_answers answers = { f, declaration_form_questions(form) };
 	struct checkin_request r = {
 		.venue_id = v.id,
 		.direction = direction,
@@ -183,8 +185,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	enum db_status status = DB_OK;
 	if (!errors.count)
-		status = checkins_record(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant), &req->actor, &r, &errors,
-					 result);
+		status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, result);
 	json_t *ctx = NULL;
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);

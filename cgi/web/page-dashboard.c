@@ -119,7 +119,8 @@ static json_t *summary_table(struct app *app, const struct request *req, const s
 		ins += s->days[i].ins;
 		outs += s->days[i].outs;
 	}
-	char venues[NUMBER_TEXT], unverified[NUMBER_TEXT], today[NUMBER_TEXT], week[NUMBER_TEXT], ratio[NUMBER_TEXT], no_out[NUMBER_TEXT];
+	char venues[NUMBER_TEXT], unverified[NUMBER_TEXT], today[NUMBER_TEXT], week[NUMBER_TEXT];
+	char ratio[NUMBER_TEXT], no_out[NUMBER_TEXT];
 	num(s->venues, venues);
 	num(s->unverified, unverified);
 	num(s->active_today, today);
@@ -134,7 +135,8 @@ static json_t *summary_table(struct app *app, const struct request *req, const s
 		{ "dash_venues", venues }, { "dash_unverified", unverified }, { "dash_active_today", today },
 		{ "dash_active_week", week }, { "dash_active_ratio", ratio }, { "dash_no_checkout", no_out },
 	};
-	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_SUMMARY], msg(app, req, "dash_summary"), head, 2);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_SUMMARY],
+				   msg(app, req, "dash_summary"), head, 2);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *const cells[] = { msg(app, req, rows[i].key), rows[i].value };
 		table_view_row(t, cells, 2);
@@ -146,7 +148,8 @@ static json_t *days_table(struct app *app, const struct request *req, const stru
 {
 	static const char *const head[] = { "dash_day", "dash_scans", "dash_people", "dash_ins", "dash_outs",
 					     "dash_new_venues" };
-	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_DAYS], msg(app, req, "dash_days"), head, 6);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_DAYS],
+				   msg(app, req, "dash_days"), head, 6);
 	for (size_t i = 0; i < STATS_DAYS; i++) {
 		const struct stats_day *d = &b->stats.days[i];
 		char v[5][NUMBER_TEXT];
@@ -164,7 +167,8 @@ static json_t *days_table(struct app *app, const struct request *req, const stru
 static json_t *methods_table(struct app *app, const struct request *req, const struct board *b)
 {
 	static const char *const head[] = { "dash_method", "dash_scans" };
-	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_METHODS], msg(app, req, "dash_methods"), head, 2);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_METHODS],
+				   msg(app, req, "dash_methods"), head, 2);
 	for (size_t m = 0; m < STATS_METHOD_COUNT; m++) {
 		int64_t total = 0;
 		for (size_t i = 0; i < STATS_DAYS; i++)
@@ -181,7 +185,8 @@ static json_t *methods_table(struct app *app, const struct request *req, const s
 static json_t *categories_table(struct app *app, const struct request *req, const struct board *b)
 {
 	static const char *const head[] = { "venue_category", "dash_venues" };
-	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_CATEGORIES], msg(app, req, "dash_categories"), head, 2);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_CATEGORIES],
+				   msg(app, req, "dash_categories"), head, 2);
 	for (size_t c = 0; c < VENUE_CATEGORY_COUNT; c++) {
 		char key[40], v[NUMBER_TEXT];
 		snprintf(key, sizeof(key), "category_%s", venue_category_names[c]);
@@ -195,7 +200,8 @@ static json_t *categories_table(struct app *app, const struct request *req, cons
 static json_t *communes_table(struct app *app, const struct request *req, const struct board *b)
 {
 	static const char *const head[] = { "dash_commune", "dash_venues", "dash_active_week", "dash_active_ratio" };
-	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_COMMUNES], msg(app, req, "dash_communes"), head, 4);
+	json_t *t = table_view_new(app->views, req->lang, stat_table_names[TABLE_COMMUNES],
+				   msg(app, req, "dash_communes"), head, 4);
 	for (size_t i = 0; i < b->commune_count; i++) {
 		const struct stats_commune *c = &b->communes[i];
 		char venues[NUMBER_TEXT], active[NUMBER_TEXT], ratio[NUMBER_TEXT];

@@ -68,7 +68,8 @@ int page_imports_upload(struct app *app, struct request *req, struct response *r
 		return render(app, req, resp, 400, ctx);
 	}
 	struct paper_import_result result;
-	enum db_status status = paper_import(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant), &req->actor,
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	enum db_status status = paper_import(app->db, req->tenant, app->keys, form, &req->actor,
 					     fields_get(&req->form, "venue"), file->data, file->len, NULL, NULL, &result);
 	int http = 200;
 	if (result.file_error) {

@@ -62,7 +62,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	struct person *p = xcalloc(1, sizeof(*p));
 	int rc = 0;
 	for (size_t i = 0; i < count && rc == 0; i++) {
-		int found = remembered_person(app, req, i, p);
+		int found = remembered_load(app, req, &list[i], p);
 		if (found == 404)
 			continue;
 		if (found) {

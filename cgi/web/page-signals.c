@@ -105,7 +105,8 @@ static json_t *travel_table(struct app *app, const struct request *req, const st
 	static const char *const head[] = { "signal_person", "signal_first_venue", "signal_first_commune",
 					    "signal_first_time", "signal_second_venue", "signal_second_commune",
 					    "signal_second_time" };
-	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_TRAVEL], msg(app, req, "signal_travel"), head, 7);
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_TRAVEL],
+				   msg(app, req, "signal_travel"), head, 7);
 	for (size_t i = 0; i < s->travel_count; i++) {
 		const struct signal_travel *r = &s->travel[i];
 		char person[CELL_TEXT], first[17], second[17];
@@ -123,7 +124,8 @@ static json_t *off_hours_table(struct app *app, const struct request *req, const
 {
 	static const char *const head[] = { "signal_person", "venue_name", "dash_commune", "signal_time",
 					    "signal_opening_hours" };
-	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_OFF_HOURS], msg(app, req, "signal_off_hours"), head, 5);
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_OFF_HOURS],
+				   msg(app, req, "signal_off_hours"), head, 5);
 	for (size_t i = 0; i < s->off_hours_count; i++) {
 		const struct signal_off_hours *r = &s->off_hours[i];
 		char person[CELL_TEXT], at[17];
@@ -139,7 +141,8 @@ static json_t *bursts_table(struct app *app, const struct request *req, const st
 {
 	static const char *const head[] = { "venue_name", "dash_commune", "signal_hour", "signal_scans",
 					    "signal_usual" };
-	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_BURSTS], msg(app, req, "signal_bursts"), head, 5);
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_BURSTS],
+				   msg(app, req, "signal_bursts"), head, 5);
 	for (size_t i = 0; i < s->burst_count; i++) {
 		const struct signal_burst *r = &s->bursts[i];
 		char hour[17], scans[CELL_TEXT], usual[CELL_TEXT];

@@ -42,17 +42,21 @@ size_t remembered_read(const struct app *app, const struct request *req, struct 
 	return n;
 }
 
+int remembered_load(const struct app *app, const struct request *req, const struct remembered *r,
+		    struct person *out)
+{
+	bool found;
+	enum db_status status = people_get(app->db, req->tenant, app->keys, r->person_id, out, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return found && out->device_version == r->version ? 0 : 404;
+}
+
 int remembered_person(const struct app *app, const struct request *req, size_t n, struct person *out)
 {
 	struct remembered list[REMEMBERED_MAX];
 	size_t count = remembered_read(app, req, list);
-	if (n >= count)
-		return 404;
-	bool found;
-	enum db_status status = people_get(app->db, req->tenant, app->keys, list[n].person_id, out, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	return found && out->device_version == list[n].version ? 0 : 404;
+	return n < count ? remembered_load(app, req, &list[n], out) : 404;
 }
 
 int remembered_person_of_route(const struct app *app, const struct request *req, size_t *n, struct person *out)

@@ -27,8 +27,11 @@ struct remembered {
 
 /* The tokens of the request's cookie whose signatures hold, in order; at most REMEMBERED_MAX. */
 size_t remembered_read(const struct app *app, const struct request *req, struct remembered out[REMEMBERED_MAX]);
-/* The n-th remembered person (0-based), decrypted, when the token is still current (the person
- * exists and has not had their phones forgotten). Returns 0, 404, or a database status. */
+/* The person a read entry names, decrypted, when its token is still current (the person
+ * exists and has not had their phones forgotten). Returns 0, 404, or an error status. */
+int remembered_load(const struct app *app, const struct request *req, const struct remembered *r,
+		    struct person *out);
+/* The same for the n-th remembered person (0-based) of the request's cookie. */
 int remembered_person(const struct app *app, const struct request *req, size_t n, struct person *out);
 /* The same for n written as the route's {n} parameter, a digit; *n gets its value. 404 for
  * anything that is not one of this phone's places. */
