@@ -131,6 +131,11 @@ int vn_time_parse(const char *s, time_t *out)
 	return 0;
 }
 
+void vn_time_format_us(int64_t us, char out[static 17])
+{
+	vn_time_format((time_t)(us / 1000000), out);
+}
+
 void utc_datetime_format(int64_t us, char out[static 27])
 {
 	/* Floor division, so instants before 1970 keep a positive fraction. */

@@ -28,6 +28,8 @@ time_t vn_day_start(struct vn_date d);
 void vn_date_format(struct vn_date d, char out[static 11]);
 /* Writes "YYYY-MM-DD HH:MM" in Vietnam time (17 bytes with NUL) into out. */
 void vn_time_format(time_t t, char out[static 17]);
+/* The same for an instant in microseconds (as the database and clock_now_us give them). */
+void vn_time_format_us(int64_t us, char out[static 17]);
 /* Reads exactly "YYYY-MM-DD" (a real calendar date, years 2000-2999) into *out. Returns 0, or
  * -1 when s is not such a date. */
 int vn_date_parse(const char *s, struct vn_date *out);

@@ -19,11 +19,6 @@
 /* Visits a page lists: a month of a busy person's days fits. */
 #define ME_VISITS_MAX 300
 
-static void vn_minute(int64_t us, char out[17])
-{
-	vn_time_format((time_t)(us / 1000000), out);
-}
-
 /* The person's visits of the retention period, newest first. */
 static enum db_status visits_json(struct app *app, struct request *req, int64_t person, json_t *o)
 {
@@ -37,8 +32,8 @@ static enum db_status visits_json(struct app *app, struct request *req, int64_t 
 	json_t *visits = json_array();
 	for (size_t i = n; status == DB_OK && i-- > 0;) {
 		char start[17], end[17], key[40];
-		vn_minute(list[i].start_us, start);
-		vn_minute(list[i].end_us, end);
+		vn_time_format_us(list[i].start_us, start);
+		vn_time_format_us(list[i].end_us, end);
 		snprintf(key, sizeof(key), "visit_end_%s", visit_end_names[list[i].end_reason]);
 		json_array_append_new(visits, json_pack("{s:s, s:s, s:s, s:s}", "venue", list[i].venue_name, "start",
 							list[i].start_unknown ? "—" : start, "end", end, "end_reason",

@@ -95,11 +95,6 @@ static void person_ref(struct app *app, const struct request *req, int64_t id, c
 	snprintf(out, CELL_TEXT, "%s #%lld", msg(app, req, "signal_person_ref"), (long long)id);
 }
 
-static void when(int64_t us, char out[17])
-{
-	vn_time_format((time_t)(us / 1000000), out);
-}
-
 static json_t *travel_table(struct app *app, const struct request *req, const struct sightings *s)
 {
 	static const char *const head[] = { "signal_person", "signal_first_venue", "signal_first_commune",
@@ -111,8 +106,8 @@ static json_t *travel_table(struct app *app, const struct request *req, const st
 		const struct signal_travel *r = &s->travel[i];
 		char person[CELL_TEXT], first[17], second[17];
 		person_ref(app, req, r->person_id, person);
-		when(r->first.pressed_at_us, first);
-		when(r->second.pressed_at_us, second);
+		vn_time_format_us(r->first.pressed_at_us, first);
+		vn_time_format_us(r->second.pressed_at_us, second);
 		const char *const cells[] = { person, r->first.venue_name, r->first.area_name, first,
 					      r->second.venue_name, r->second.area_name, second };
 		table_view_row(t, cells, 7);
@@ -130,7 +125,7 @@ static json_t *off_hours_table(struct app *app, const struct request *req, const
 		const struct signal_off_hours *r = &s->off_hours[i];
 		char person[CELL_TEXT], at[17];
 		person_ref(app, req, r->person_id, person);
-		when(r->at.pressed_at_us, at);
+		vn_time_format_us(r->at.pressed_at_us, at);
 		const char *const cells[] = { person, r->at.venue_name, r->at.area_name, at, r->opening_hours };
 		table_view_row(t, cells, 5);
 	}
@@ -146,7 +141,7 @@ static json_t *bursts_table(struct app *app, const struct request *req, const st
 	for (size_t i = 0; i < s->burst_count; i++) {
 		const struct signal_burst *r = &s->bursts[i];
 		char hour[17], scans[CELL_TEXT], usual[CELL_TEXT];
-		when(r->hour_start_us, hour);
+		vn_time_format_us(r->hour_start_us, hour);
 		snprintf(scans, sizeof(scans), "%lld", (long long)r->scans);
 		/* The usual hourly rate to one decimal, in integers: tenths of a scan per hour. */
 		long long tenths = (long long)((r->usual_scans * 10 + 12 * SIGNAL_BURST_DAYS) / (24 * SIGNAL_BURST_DAYS));

@@ -36,11 +36,6 @@ static struct trace_venue_input venue_input(const struct request *req)
 					   fields_get(&req->form, "to"), fields_get(&req->form, "reason") };
 }
 
-static void vn_minute(int64_t us, char out[17])
-{
-	vn_time_format((time_t)(us / 1000000), out);
-}
-
 static const char *end_label(struct app *app, const struct request *req, enum visit_end end)
 {
 	char key[40];
@@ -64,8 +59,8 @@ static json_int_t minutes(int64_t us)
 static json_t *visit_json(struct app *app, const struct request *req, const struct visit *v)
 {
 	char start[17], end[17];
-	vn_minute(v->start_us, start);
-	vn_minute(v->end_us, end);
+	vn_time_format_us(v->start_us, start);
+	vn_time_format_us(v->end_us, end);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "venue", v->venue_name, "start", v->start_unknown ? "—" : start,
 			 "end", end, "end_reason", end_label(app, req, v->end_reason), "method",
 			 method_label(app, req, v->method));
@@ -218,8 +213,8 @@ static void csv_people(struct app *app, const struct request *req, const struct 
 		for (size_t k = 0; k < p->contact_count; k++) {
 			const struct visit *v = &p->contacts[k].visit;
 			char start[17], end[17], overlap[24];
-			vn_minute(v->start_us, start);
-			vn_minute(v->end_us, end);
+			vn_time_format_us(v->start_us, start);
+			vn_time_format_us(v->end_us, end);
 			snprintf(overlap, sizeof(overlap), "%lld", (long long)minutes(p->contacts[k].overlap_us));
 			const char *const row[CSV_COLUMNS] = { p->person.full_name, p->person.phone, v->venue_name,
 							       v->start_unknown ? "" : start, end,

@@ -86,6 +86,8 @@ static void test_formats(void **state)
 	assert_string_equal(when, "2026-11-21 23:59");
 	vn_time_format(utc(2026, 3, 1, 2, 30, 0), when);
 	assert_string_equal(when, "2026-03-01 09:30");
+	vn_time_format_us((int64_t)utc(2026, 11, 21, 17, 5, 59) * 1000000 + 999999, when);
+	assert_string_equal(when, "2026-11-22 00:05");
 
 	int64_t us = (int64_t)VN_MIDNIGHT_2026_11_22 * 1000000;
 	utc_datetime_format(us, dt);
