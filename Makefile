@@ -11,7 +11,7 @@ WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat
 CPPFLAGS := -D_GNU_SOURCE -Icgi $(PKG_CFLAGS)
 CFLAGS   ?= -O2 -g
 # The test build: sanitizers, and a clock tests can set (VAORA_TEST_CLOCK).
-ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DVAORA_TEST_BUILD
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -DVAORA_TEST_BUILD -DVAORA_SETTABLE_CLOCK
 # Version stamped into the binary: the git commit when there is one.
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -56,7 +56,7 @@ unit: $(UNIT_BIN)
 
 # libFuzzer targets and their replay programs (fuzz-bins, fuzz-replay-bins).
 include tests/fuzz/fuzz.mk
-# The renderer's benchmark program (build/rel/bench-render).
+# The benchmarks' programs (build/rel/bench-render, build/bench/vaora).
 include tests/bench/bench.mk
 
 deps:
@@ -87,7 +87,7 @@ test-browser: browser-deps
 	@python3 tests/integration/run.py --only browser
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all bench-build
 	@./tests/bench/run.sh
 
 # Each libFuzzer target for FUZZ_SECONDS (default 60).

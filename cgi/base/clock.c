@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#ifdef VAORA_TEST_BUILD
+#ifdef VAORA_SETTABLE_CLOCK
 static int64_t fixed_us;
 
 void clock_set(int64_t us)
@@ -40,7 +40,7 @@ static int test_clock_us(int64_t *out)
 
 int64_t clock_now_us(void)
 {
-#ifdef VAORA_TEST_BUILD
+#ifdef VAORA_SETTABLE_CLOCK
 	int64_t us;
 	if (test_clock_us(&us))
 		return us;

@@ -43,8 +43,8 @@ void utc_datetime_format(int64_t us, char out[static 27]);
  * seconds since the epoch. Returns 0, or -1 when s is not of that form. */
 int utc_datetime_parse(const char *s, time_t *out);
 
-#ifdef VAORA_TEST_BUILD
-/* Test builds only: when the file named by $VAORA_CLOCK_FILE holds a number of seconds since
+#ifdef VAORA_SETTABLE_CLOCK
+/* Test and benchmark builds only (never the release build): when the file named by $VAORA_CLOCK_FILE holds a number of seconds since
  * the epoch, that is "now" (re-read at each call so a test can move time for running workers).
  * clock_set() does the same for an in-process unit test; 0 clears it. */
 void clock_set(int64_t us);

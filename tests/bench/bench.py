@@ -2,9 +2,9 @@
 run alone (`make bench BENCH_PARTS=checkin`): pages (the foundation's pages under wrk), weight
 (bytes a phone downloads for the check-in page and its confirmation), checkin (self
 check-ins through nginx with production settings), gate (gate scans of ID cards by first-time
-holders, sustained), import (100,000 paper declarations by `vaora checkins import`) and purge
-(`vaora purge` of one expired day of check-ins and their keys). Prints figures; judges nothing
-that the issues do not set a number for."""
+holders, sustained) and import (100,000 paper declarations by `vaora checkins import`); then
+the parts on the cached 10-million-check-in data set (bench_scale.py: data, dashboard, tracing,
+purge). Prints figures; judges nothing that the issues do not set a number for."""
 import gzip
 import os
 import re
@@ -16,7 +16,9 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 
 import fixtures  # noqa: E402
+import bench_scale  # noqa: E402
 import harness  # noqa: E402
+import paper_file  # noqa: E402
 
 # Short runs: enough for stable figures on 2 cores, short enough for a routine `make bench`.
 DURATION = os.environ.get("BENCH_SECONDS", "5")
@@ -29,23 +31,11 @@ CHECKIN_VENUES = 200
 # Fast workers for the check-in run: durable commits make workers wait on the disk, so the
 # production default (8 per core) rather than the test stack's 4.
 CHECKIN_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "16")
-# The purge run: a modest day of check-ins, each with its idempotency key.
-PURGE_ROWS = int(os.environ.get("BENCH_PURGE_ROWS", "200000"))
-PURGE_TARGET_SECONDS = 1.0
-# Vietnam is UTC+07:00 all year: days are Vietnam days.
-VN_OFFSET = 7 * 3600
 # The paper import run: rows in one file, imported by `vaora checkins import` (the issue's
 # target: under a minute for 100,000).
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 IMPORT_SECONDS_MAX = 600
-FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-                "Hồ", "Ngô", "Dương", "Lý"]
-MIDDLE_NAMES = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quang", "Thu", "Xuân", "Công", "Bảo"]
-GIVEN_NAMES = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hòa", "Hùng", "Hương", "Khánh",
-               "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Phúc", "Phương", "Quân", "Sơn", "Tâm", "Thảo",
-               "Thủy", "Trang", "Tuấn", "Tuyết", "Việt", "Yến"]
-STREETS = ["Hàng Bạc", "Hàng Đào", "Phố Huế", "Lò Đúc", "Kim Mã", "Đội Cấn", "Láng Hạ", "Giảng Võ"]
-PARTS = ("pages", "weight", "checkin", "gate", "import", "purge")
+PARTS = ("pages", "weight", "checkin", "gate", "import")
 
 
 class BenchStack(harness.Stack):
@@ -203,25 +193,6 @@ def bench_gate(stack):
           f"{rows} rows; rows above recorded are scans in flight when wrk stopped)")
 
 
-def import_file(path, venue, rows):
-    """rows paper declarations of distinct people (phone for all, ID number for every other
-    one), spread over the last 20 days, with the template's header, BOM and CRLF."""
-    import time
-    now = time.time()
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write("\ufeffma_dia_diem,ngay_gio,vao_ra,ho_ten,so_dien_thoai,so_giay_to,nam_sinh,gioi_tinh,ma_xa,dia_chi,"
-                "fever,cough,breath,throat,taste,contact,travel,doses\r\n")
-        for i in range(rows):
-            name = (f"{FAMILY_NAMES[i % len(FAMILY_NAMES)]} {MIDDLE_NAMES[(i // 16) % len(MIDDLE_NAMES)]} "
-                    f"{GIVEN_NAMES[(i // 192) % len(GIVEN_NAMES)]}")
-            when = time.strftime("%d/%m/%Y %H:%M", time.gmtime(now + 7 * 3600 - 3600 - (i * 17) % (20 * 86400)))
-            id_number = f"001{i % 97:02d}{i:07d}" if i % 2 else ""
-            gender = "Nữ" if " Thị " in name else "Nam"
-            f.write(f"{venue},{when},{'Vào' if i % 3 else 'Ra'},{name},09{i:08d},{id_number},{1940 + i % 66},"
-                    f"{gender},00070,{1 + i % 200} {STREETS[i % len(STREETS)]},"
-                    f"không,không,không,{'có' if i % 50 == 0 else 'không'},không,không,không,{i % 4}\r\n")
-
-
 def bench_import(stack):
     """A province's paper backlog through `vaora checkins import`: validation of every row,
     people stored encrypted with blind indexes, batches of durable commits."""
@@ -230,7 +201,7 @@ def bench_import(stack):
     venue = demo_venue_code(stack)
     fd, path = tempfile.mkstemp(suffix=".csv", dir=stack.dir)
     os.close(fd)
-    import_file(path, venue, IMPORT_ROWS)
+    paper_file.write(path, venue, IMPORT_ROWS)
     size = os.path.getsize(path)
     before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'paper'"))
     start = time.monotonic()
@@ -253,43 +224,24 @@ def bench_import(stack):
     os.remove(path)
 
 
-def bench_purge(stack):
-    """`vaora purge` (release build) of one day past the retention: its partition holds
-    PURGE_ROWS check-ins of Hà Nội, each with its key in checkin_keys. The stack's migrate made
-    the day partitions from the newest expired day (today - 31) on; that day is the one."""
-    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() + VN_OFFSET - 31 * 86400))
-    fixtures.sql(stack, "INSERT INTO vaora_s1.checkins (province, day, venue_id, person_id, direction, method, answers,"
-                        " amber, form_version, pressed_at, received_at, check_code)"
-                        f" SELECT '01', '{day}', 1 + seq % 200, seq, 'in', 'self', '{{\"fever\":\"no\"}}', 0, 1,"
-                        f" TIMESTAMP '{day} 00:00:00' + INTERVAL seq DIV 4 SECOND,"
-                        f" TIMESTAMP '{day} 00:00:00' + INTERVAL seq DIV 4 SECOND, 'ACDE'"
-                        f" FROM vaora_s1.seq_1_to_{PURGE_ROWS}")
-    fixtures.sql(stack, "INSERT INTO vaora_s1.checkin_keys (province, idem_key, checkin_day, checkin_id, received_at)"
-                        " SELECT province, UNHEX(MD5(id)), day, id, received_at FROM vaora_s1.checkins"
-                        f" WHERE province = '01' AND day = '{day}'")
-    start = time.monotonic()
-    r = stack.vaora("purge")
-    seconds = time.monotonic() - start
-    line = next((x for x in r.stdout.decode().splitlines() if x.startswith("01 ")), r.stderr.decode().strip())
-    left = int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE day = '{day}'"))
-    print(f"bench: purge: one day ({day}) of {PURGE_ROWS} check-ins with their keys, all shards, release build")
-    print(f"bench: purge: {seconds:.2f} s (target <= {PURGE_TARGET_SECONDS:.0f} s), {left} rows left; {line}")
-
-
 def main():
-    parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(PARTS)).split(",") if p]
-    unknown = [p for p in parts if p not in PARTS]
+    parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(PARTS + bench_scale.PARTS)).split(",") if p]
+    unknown = [p for p in parts if p not in PARTS + bench_scale.PARTS]
     if unknown:
-        print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS)}")
+        print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS + bench_scale.PARTS)}")
         return 2
-    stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4")
-    try:
-        stack.start()
-        for part in parts:
-            globals()[f"bench_{part}"](stack)
-    finally:
-        stack.stop()
-        stack.cleanup()
+    if any(p in PARTS for p in parts):
+        stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4")
+        try:
+            stack.start()
+            for part in parts:
+                if part in PARTS:
+                    globals()[f"bench_{part}"](stack)
+        finally:
+            stack.stop()
+            stack.cleanup()
+    if any(p in bench_scale.PARTS for p in parts):
+        bench_scale.run(parts)
     return 0
 
 

@@ -1,10 +1,11 @@
 #!/bin/sh
 # Benchmarks, in named parts (BENCH_PARTS, comma-separated; default all): render (poster
 # rendering inside one process), then against a throw-away stack running the release build:
-# pages, weight, checkin, gate, import, purge (see bench.py).
+# pages, weight, checkin, gate, import (see bench.py); then on the cached data set of issue #7
+# (built once, see bench_data.py): data, dashboard, tracing, purge (see bench_scale.py).
 set -eu
 cd "$(dirname "$0")/../.."
-parts=",${BENCH_PARTS:-render,pages,weight,checkin,gate,import,purge},"
+parts=",${BENCH_PARTS:-render,pages,weight,checkin,gate,import,data,dashboard,tracing,purge},"
 case "$parts" in
 *,render,*)
 	make --no-print-directory build/rel/bench-render && build/rel/bench-render ||
