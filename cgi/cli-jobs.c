@@ -19,6 +19,7 @@
 #include "domain/paper-import.h"
 #include "domain/people.h"
 #include "domain/posters.h"
+#include "domain/counters.h"
 #include "domain/retention.h"
 #include "domain/visits.h"
 #include "entry.h"
@@ -448,6 +449,11 @@ int cli_purge(const char *config_path, bool dry_run)
 	int rc = retention_purge(db, c, &actor, dry_run, stdout, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "vaora: %s\n", err);
+	/* The nightly run is also when yesterday closes. */
+	if (!dry_run && counters_merge_closed_days(db, c, stdout, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vaora: %s\n", err);
+		rc = -1;
+	}
 	db_close(db);
 	config_free(c);
 	return rc ? 1 : 0;

@@ -33,9 +33,7 @@ enum stats_sql {
 #define IN_AREA(col) " AND (? = '' OR " col " = ?)"
 #define LIVE "v.status = 'active'"
 #define VENUE_COLUMNS "v.id, v.name, COALESCE(a.name, v.area_code), v.contact_phone, v.token_version," \
-		      " DATE_FORMAT(v.token_issued_at, '%Y-%m-%d %H:%i:%s')," \
-		      " (SELECT DATE_FORMAT(MAX(d.day), '%Y-%m-%d') FROM venue_day_counts d" \
-		      "  WHERE d.province = v.province AND d.venue_id = v.id)"
+		      " DATE_FORMAT(v.token_issued_at, '%Y-%m-%d %H:%i:%s'), DATE_FORMAT(v.last_scan_day, '%Y-%m-%d')"
 #define VENUE_FROM " FROM venues v LEFT JOIN areas a ON a.province = v.province AND a.code = v.area_code" \
 		   " WHERE v.province = {province} AND " LIVE IN_AREA("v.area_code")
 
@@ -48,25 +46,27 @@ static const char *const stats_sql[] = {
 	/* Summing the areas' people would count a person seen in two communes twice. */
 	[STATS_PROVINCE_PEOPLE] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(people) FROM province_day_people"
 				  " WHERE province = {province} AND day >= ? GROUP BY day",
-	/* Bucketed by Vietnam day in C. */
-	[STATS_NEW_VENUES] = "SELECT DATE_FORMAT(v.created_at, '%Y-%m-%d %H:%i:%s') FROM venues v"
-			     " WHERE v.province = {province} AND v.created_at >= ?" IN_AREA("v.area_code"),
-	[STATS_CATEGORIES] = "SELECT v.category, COUNT(*), SUM(v.verified = 0) FROM venues v"
-			     " WHERE v.province = {province} AND " LIVE IN_AREA("v.area_code") " GROUP BY v.category",
-	[STATS_ACTIVE] = "SELECT COUNT(DISTINCT CASE WHEN d.day >= ? THEN d.venue_id END), COUNT(DISTINCT d.venue_id)"
-			 " FROM venue_day_counts d JOIN venues v ON v.province = d.province AND v.id = d.venue_id"
-			 " WHERE d.province = {province} AND d.day >= ? AND " LIVE IN_AREA("v.area_code"),
+	/* Grouped by Vietnam day (the offset is bound: the clock owns it). */
+	[STATS_NEW_VENUES] = "SELECT DATE_FORMAT(v.created_at + INTERVAL ? SECOND, '%Y-%m-%d'), COUNT(*) FROM venues v"
+			     " WHERE v.province = {province} AND v.created_at >= ?" IN_AREA("v.area_code") " GROUP BY 1",
+	/* Live venues only, counted by the venues triggers (schema/010-venue-activity.sql). */
+	[STATS_CATEGORIES] = "SELECT category, SUM(venues), SUM(IF(verified = 0, venues, 0)) FROM area_venue_counts"
+			     " WHERE province = {province}" IN_AREA("area_code") " GROUP BY category",
+	/* A venue scanned in the last N days is one whose last scan day is at most N - 1 days old. */
+	[STATS_ACTIVE] = "SELECT COALESCE(SUM(IF(day >= ?, venues, 0)), 0), COALESCE(SUM(venues), 0) FROM area_last_scans"
+			 " WHERE province = {province} AND day >= ?" IN_AREA("area_code"),
 	/* Communes without venues come last: a ratio of nothing is no ratio. */
-	[STATS_COMMUNES] = "SELECT code, name, venues, active FROM (SELECT a.code, a.name, COUNT(v.id) AS venues,"
-			   " COALESCE(SUM(EXISTS (SELECT 1 FROM venue_day_counts d WHERE d.province = v.province"
-			   "  AND d.venue_id = v.id AND d.day >= ?)), 0) AS active"
-			   " FROM areas a LEFT JOIN venues v ON v.province = a.province AND v.area_code = a.code"
-			   "  AND " LIVE
-			   " WHERE a.province = {province}" IN_AREA("a.code") " GROUP BY a.code, a.name) c"
-			   " ORDER BY COALESCE(active / NULLIF(venues, 0), 2), venues DESC, name LIMIT ?",
-	[STATS_IDLE] = "SELECT " VENUE_COLUMNS VENUE_FROM
-		       " AND NOT EXISTS (SELECT 1 FROM venue_day_counts d WHERE d.province = v.province"
-		       "  AND d.venue_id = v.id AND d.day >= ?) ORDER BY a.name, v.name LIMIT ?",
+	[STATS_COMMUNES] = "SELECT a.code, a.name, COALESCE(r.venues, 0) AS venues, COALESCE(s.active, 0) AS active"
+			   " FROM areas a"
+			   " LEFT JOIN (SELECT area_code, SUM(venues) AS venues FROM area_venue_counts"
+			   "  WHERE province = {province} GROUP BY area_code) r ON r.area_code = a.code"
+			   " LEFT JOIN (SELECT area_code, SUM(venues) AS active FROM area_last_scans"
+			   "  WHERE province = {province} AND day >= ? GROUP BY area_code) s ON s.area_code = a.code"
+			   " WHERE a.province = {province}" IN_AREA("a.code")
+			   " ORDER BY COALESCE(active / NULLIF(venues, 0), 2), venues DESC, a.name LIMIT ?",
+	/* Never scanned first, then the longest silent: the calls an officer makes first. */
+	[STATS_IDLE] = "SELECT " VENUE_COLUMNS VENUE_FROM " AND (v.last_scan_day IS NULL OR v.last_scan_day < ?)"
+		       " ORDER BY v.last_scan_day, v.id LIMIT ?",
 	/* last_pressed_at is the day's latest scan: a day with one after the reissue has it there. */
 	[STATS_REISSUED] = "SELECT " VENUE_COLUMNS VENUE_FROM
 			   " AND v.token_version > 1 AND NOT EXISTS (SELECT 1 FROM venue_day_counts d"
@@ -172,18 +172,14 @@ static enum db_status read_new_venues(struct db *db, const struct tenant *t, con
 	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_NEW_VENUES, &q);
 	if (status != DB_OK)
 		return status;
+	db_bind_int(q, VN_UTC_OFFSET_SECONDS);
 	db_bind_time(q, day_start_back(STATS_DAYS - 1));
 	bind_area(q, area_code);
 	status = db_execute(q);
 	while (status == DB_OK && db_fetch(q) > 0) {
-		time_t created;
-		char day[11];
-		if (utc_datetime_parse(db_col_text(q, 0, NULL), &created) != 0)
-			continue;
-		vn_date_format(vn_date_of(created), day);
-		struct stats_day *d = day_of(out, day);
+		struct stats_day *d = day_of(out, db_col_text(q, 0, NULL));
 		if (d)
-			d->new_venues++;
+			d->new_venues = db_col_int(q, 1);
 	}
 	db_query_free(q);
 	return status;

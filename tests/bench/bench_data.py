@@ -11,8 +11,8 @@ phone). Then the bulk: venues, the other people (copies of those 1,000 ciphertex
 decrypt as they carry no row id in their associated data, with blind indexes of their own)
 and the check-ins are generated inside MariaDB by INSERT ... SELECT from sequence tables, one
 day at a time, with the counters' trigger off: 10 million rows through a per-row trigger would
-take hours. The counters are then filled by aggregate queries that count what the trigger
-counts (checked below against the check-ins), and the trigger is put back.
+take hours. The counters are then filled by aggregate queries that count what the triggers
+count (checked below against the check-ins), and the triggers are put back.
 
 The clock of every stack on this data is the data's own day (ANCHOR_CLOCK_SECONDS past its
 midnight), so the dashboards' "today" is the data's last day however long ago it was built."""
@@ -253,6 +253,20 @@ def check_counts(stack):
         raise RuntimeError(f"counters differ from the check-ins: {pairs}")
 
 
+def checkin_triggers(stack):
+    """The triggers on checkins, in their order, as (name, CREATE statement)."""
+    names = stack.sql("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()"
+                      " AND EVENT_OBJECT_TABLE = 'checkins' ORDER BY ACTION_TIMING, EVENT_MANIPULATION,"
+                      " ACTION_ORDER").split()
+    triggers = []
+    for name in names:
+        timing, event, body = (stack.sql(f"SELECT {column} FROM information_schema.TRIGGERS"
+                                         f" WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = '{name}'", raw=True)
+                               for column in ("ACTION_TIMING", "EVENT_MANIPULATION", "ACTION_STATEMENT"))
+        triggers.append((name, f"CREATE TRIGGER {name} {timing} {event} ON checkins FOR EACH ROW\n{body}"))
+    return triggers
+
+
 def day_add(day, n):
     return time.strftime("%Y-%m-%d", time.gmtime(time.mktime(time.strptime(day, "%Y-%m-%d")) - time.timezone
                                                  + n * 86400 + 43200))
@@ -303,14 +317,14 @@ def build(folder):
         venue_base = int(stack.sql("SELECT COALESCE(MAX(id), 0) FROM venues"))
         people_base = int(stack.sql("SELECT COALESCE(MAX(id), 0) FROM people"))
         checkin_base = int(stack.sql("SELECT COALESCE(MAX(id), 0) FROM checkins"))
-        trigger = stack.sql("SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
-                            " WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME = 'checkins_count'", raw=True)
+        triggers = checkin_triggers(stack)
         print(f"bench: data: venues ({VENUES})", flush=True)
         load_venues(stack, venue_base)
         print(f"bench: data: people ({PEOPLE})", flush=True)
         load_people(stack, people_base, REAL_PEOPLE)
-        stack.sql("DROP TRIGGER checkins_count; TRUNCATE venue_day_counts; TRUNCATE area_day_counts;"
-                  " TRUNCATE province_day_people; TRUNCATE day_presence; TRUNCATE area_day_presence;")
+        stack.sql("".join(f"DROP TRIGGER {name};" for name, _ in triggers)
+                  + "TRUNCATE venue_day_counts; TRUNCATE area_day_counts; TRUNCATE province_day_people;"
+                  " TRUNCATE day_presence; TRUNCATE area_day_presence;")
         pairs = CHECKINS * 100 // (100 + CHECKOUT_PERCENT) // DAYS
         for d in range(DAYS):
             day = day_add(anchor, d - DAYS + 1)
@@ -322,9 +336,17 @@ def build(folder):
             day = day_add(anchor, d - DAYS)
             print(f"bench: data: counters of {day}", flush=True)
             count_day(stack, day)
-        stack.sql("DELIMITER //\nCREATE TRIGGER checkins_count AFTER INSERT ON checkins FOR EACH ROW\n"
-                  + trigger + "//\nDELIMITER ;\n")
+        # The venues' newest days, as checkins_venue_day keeps them; their update trigger counts them.
+        stack.sql("UPDATE venues v JOIN (SELECT venue_id, MAX(day) AS last_day FROM venue_day_counts"
+                  " WHERE province = '01' GROUP BY venue_id) d ON d.venue_id = v.id"
+                  " SET v.last_scan_day = d.last_day WHERE v.province = '01'")
+        # In their old order: each new one comes after those already there.
+        stack.sql("DELIMITER //\n" + "".join(f"{create}//\n" for _, create in triggers) + "DELIMITER ;\n")
         check_counts(stack)
+        # As the nightly timer leaves them: closed days' counter buckets merged.
+        r = stack.vaora("purge")
+        if r.returncode != 0:
+            raise RuntimeError(f"purge failed: {r.stderr.decode()}")
         print("bench: data: ANALYZE", flush=True)
         stack.sql("ANALYZE TABLE venues, people, checkins, venue_day_counts, area_day_counts, day_presence,"
                   " area_day_presence, province_day_people")

@@ -1,7 +1,8 @@
 """The dashboard: a small known set of check-ins fed through the real paths (JSON API, the self
-check-in form, the paper import CLI) in a commune of its own, then every count read back from
+check-in form, a gate scan of an ID card, the paper import CLI) in a commune of its own, then every count read back from
 the page's table cells; an officer sees only their areas, another province's admin nothing; the
-CSV exports (BOM, a neutralized cell) and the operator's provinces side by side."""
+CSV exports (BOM, a neutralized cell), the operator's provinces side by side, and the nightly
+merge of a closed day's counter buckets, which changes no figure."""
 import html
 import json
 import os
@@ -14,6 +15,7 @@ import uuid
 import fixtures
 from harness import check, logged_in
 from test_checkins import NO
+from test_gate import CCCD, Gate, new_id_number
 from test_imports import HEADER, NO as PAPER_NO, vn_time
 from test_selfcheckin import Phone, confirmation
 
@@ -78,6 +80,9 @@ class World:
         phone = Phone(self.stack)
         venue = type("V", (), {"path": "/ha-noi/c/" + fixtures.venue_code(self.admin, self.form_venue)})
         confirmation(phone.first_checkin(venue, full_name="Dash Người C", phone="0912 000 103"))
+        # A chip ID card of a new holder read at the shop's gate by the admin: E in.
+        _, flash = Gate(self.stack, "hn.admin", self.scanned).scan(CCCD.format(id=new_id_number()))
+        check(flash and flash.get("outcome") == "recorded", flash)
         # A paper form at the market, imported by the command line: D in.
         code = fixtures.venue_code(self.admin, self.form_venue)
         row = f"{code},{vn_time(-60)},Vào,Dash Người D,0912000104,,1970,Nam,,,{PAPER_NO}"
@@ -115,12 +120,12 @@ def test_counts_of_a_known_day(stack):
     check(summary["Địa điểm có lượt quét hôm nay"] == ["2"], summary)
     check(summary["Địa điểm có lượt quét trong 7 ngày"] == ["2"], summary)
     check(summary["Tỷ lệ hoạt động (7 ngày)"] == ["67%"], summary)
-    # 4 ins, 1 out: 1 − 1/4.
-    check(summary["Tỷ lệ lượt vào không quét ra"] == ["75%"], summary)
+    # 5 ins, 1 out: 1 − 1/5.
+    check(summary["Tỷ lệ lượt vào không quét ra"] == ["80%"], summary)
     days = table(page, "days")
-    check(len(days) == 30 and days[today()] == ["5", "4", "4", "1", "1"], days.get(today()))
+    check(len(days) == 30 and days[today()] == ["6", "5", "5", "1", "1"], days.get(today()))
     methods = table(page, "methods")
-    check(methods == {"tự quét": ["1"], "tại cổng (camera hoặc máy đọc)": ["0"], "khai hộ": ["0"],
+    check(methods == {"tự quét": ["1"], "tại cổng (camera hoặc máy đọc)": ["1"], "khai hộ": ["0"],
                       "tờ khai giấy": ["1"], "tích hợp (API)": ["3"]}, methods)
     categories = table(page, "categories")
     check(categories["Cửa hàng"] == ["1"] and categories["Chợ"] == ["1"] and categories["Cơ quan, văn phòng"] == ["1"],
@@ -137,7 +142,7 @@ def test_counts_of_a_known_day(stack):
 def test_a_new_checkin_counts_at_once(stack):
     w = world(stack)
     w.api(w.scanned, "Dash Người E", "0912 000 105")
-    check(table(w.page(), "days")[today()][:2] == ["6", "5"], table(w.page(), "days")[today()])
+    check(table(w.page(), "days")[today()][:2] == ["7", "6"], table(w.page(), "days")[today()])
 
 
 def test_reissued_poster_not_scanned_since(stack):
@@ -178,7 +183,7 @@ def test_csv_exports(stack):
     check(r.body.startswith(b"\xef\xbb\xbf"), r.body[:10])
     check(b"\r\n'=cmd," in r.body and b"\n=cmd" not in r.body, r.body[:300])
     r = w.admin.get(f"/ha-noi/dashboard/export.csv?table=days&area={AREA}")
-    check(f"{today()},7,6,6,1,1".encode() in r.body, r.body[-200:])
+    check(f"{today()},8,7,7,1,1".encode() in r.body, r.body[-200:])
     for name in ("summary", "methods", "categories", "communes", "reissued"):
         check(w.admin.get(f"/ha-noi/dashboard/export.csv?table={name}").status == 200, name)
     check(w.admin.get("/ha-noi/dashboard/export.csv?table=people").status == 404, "unknown table")
@@ -194,3 +199,26 @@ def test_operator_compares_provinces_without_personal_data(stack):
     row = re.search(r"<td>01</td><th scope=\"row\">[^<]*</th><td>[^<]*</td><td>(\d+)</td><td>([^<]+)</td>"
                     r"<td>(\d+)</td><td>(\d+)</td>", r.text)
     check(row and int(row.group(3)) >= 5 and int(row.group(4)) >= int(row.group(3)), row and row.groups())
+
+
+def test_a_closed_day_is_merged_into_one_row_per_commune(stack):
+    """`vaora purge` on the next day merges the 32 buckets of the fed day into one row of the
+    commune, and the day's figures read the same."""
+    w = world(stack)
+    day = today()
+    before = table(w.page(), "days")[day]
+    rows = f"SELECT COUNT(*) FROM vaora_s1.area_day_counts WHERE province = '01' AND area_code = '{AREA}' AND day = '{day}'"
+    check(int(fixtures.sql(stack, rows)) > 1, "the fed check-ins went to one bucket only")
+    with open(stack.clock_file, "w") as f:
+        f.write(str(time.time() + 86400))
+    try:
+        r = stack.vaora("purge", env={"VAORA_CLOCK_FILE": stack.clock_file})
+        check(r.returncode == 0 and "01 ha-noi: counters of 1 closed days merged" in r.stdout.decode(),
+              (r.stdout[-300:], r.stderr))
+        check(fixtures.sql(stack, rows) == "1", fixtures.sql(stack, rows))
+        # A day later, the session of the day before has expired.
+        after = table(w.page(logged_in(stack, "hn.admin")), "days")
+        check(after[day] == before, (after.get(day), before))
+    finally:
+        os.remove(stack.clock_file)
+    check(table(w.page(logged_in(stack, "hn.admin")), "days")[day] == before, "today's figures after the merge")

@@ -1,0 +1,105 @@
+/* Upkeep of the dashboards' daily counters: closed days' buckets merged into one row. */
+#include "domain/counters.h"
+
+#include <string.h>
+
+#include "base/clock.h"
+
+/* Closed days with buckets left, oldest first; a run merges at most this many (a first run on
+ * a long history continues the next night). */
+#define MERGE_DAYS_MAX 400
+
+enum counters_sql {
+	COUNTERS_OPEN_DAYS,	/* COUNTERS_OPEN_DAYS */
+	COUNTERS_MERGE,		/* COUNTERS_MERGE */
+	COUNTERS_DROP_BUCKETS,	/* COUNTERS_DROP_BUCKETS */
+};
+
+static const char *const counters_sql[] = {
+	[COUNTERS_OPEN_DAYS] = "SELECT DISTINCT DATE_FORMAT(day, '%Y-%m-%d') FROM area_day_counts"
+			       " WHERE province = {province} AND day < ? AND bucket <> 0 ORDER BY 1 LIMIT ?",
+	/* Within one transaction: the read's shared next-key locks keep a concurrent check-in of
+	 * the day from changing or adding a bucket between the sum and the delete. */
+	[COUNTERS_MERGE] = "INSERT INTO area_day_counts (province, area_code, day, bucket, scans, self_scans, gate_scans,"
+			   " proxy_scans, paper_scans, api_scans, ins, outs, active_venues, people)"
+			   " SELECT province, area_code, day, 0, SUM(scans), SUM(self_scans), SUM(gate_scans),"
+			   " SUM(proxy_scans), SUM(paper_scans), SUM(api_scans), SUM(ins), SUM(outs), SUM(active_venues),"
+			   " SUM(people) FROM area_day_counts WHERE province = {province} AND day = ? AND bucket <> 0"
+			   " GROUP BY province, area_code, day"
+			   " ON DUPLICATE KEY UPDATE scans = area_day_counts.scans + VALUES(scans),"
+			   " self_scans = area_day_counts.self_scans + VALUES(self_scans),"
+			   " gate_scans = area_day_counts.gate_scans + VALUES(gate_scans),"
+			   " proxy_scans = area_day_counts.proxy_scans + VALUES(proxy_scans),"
+			   " paper_scans = area_day_counts.paper_scans + VALUES(paper_scans),"
+			   " api_scans = area_day_counts.api_scans + VALUES(api_scans),"
+			   " ins = area_day_counts.ins + VALUES(ins), outs = area_day_counts.outs + VALUES(outs),"
+			   " active_venues = area_day_counts.active_venues + VALUES(active_venues),"
+			   " people = area_day_counts.people + VALUES(people)",
+	[COUNTERS_DROP_BUCKETS] = "DELETE FROM area_day_counts WHERE province = {province} AND day = ? AND bucket <> 0",
+};
+
+static const struct db_statements counters_statements = DB_STATEMENTS("counters", counters_sql);
+
+/* Runs a statement of one day (its only parameter). */
+static enum db_status run_day(struct db *db, const struct tenant *t, enum counters_sql which, const char *day)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &counters_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, day);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+static enum db_status merge_day(struct db *db, const struct tenant *t, const char *day)
+{
+	enum db_status status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = run_day(db, t, COUNTERS_MERGE, day);
+	if (status == DB_OK)
+		status = run_day(db, t, COUNTERS_DROP_BUCKETS, day);
+	return db_end(db, t->shard, status);
+}
+
+static enum db_status merge_tenant(struct db *db, const struct tenant *t, const char *today, size_t *merged)
+{
+	char days[MERGE_DAYS_MAX][11];
+	size_t n = 0;
+	struct db_query *q;
+	*merged = 0;
+	enum db_status status = db_query_tenant(db, t, &counters_statements, COUNTERS_OPEN_DAYS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, today);
+	db_bind_int(q, MERGE_DAYS_MAX);
+	status = db_execute(q);
+	while (status == DB_OK && n < MERGE_DAYS_MAX && db_fetch(q) > 0)
+		snprintf(days[n++], sizeof(days[0]), "%s", db_col_text(q, 0, NULL));
+	db_query_free(q);
+	for (size_t i = 0; status == DB_OK && i < n; i++) {
+		status = merge_day(db, t, days[i]);
+		*merged += status == DB_OK;
+	}
+	return status;
+}
+
+int counters_merge_closed_days(struct db *db, const struct config *config, FILE *out, char *err, size_t errlen)
+{
+	char today[11];
+	vn_date_format(vn_date_of(clock_now()), today);
+	int rc = 0;
+	for (size_t i = 0; i < config->tenant_count; i++) {
+		const struct tenant *t = &config->tenants[i];
+		size_t merged;
+		if (merge_tenant(db, t, today, &merged) != DB_OK) {
+			snprintf(err, errlen, "%s: merging the counters' buckets failed (see the log)", t->slug);
+			rc = -1;
+			continue;
+		}
+		if (merged)
+			fprintf(out, "%s %s: counters of %lu closed days merged\n", t->code, t->slug, (unsigned long)merged);
+	}
+	return rc;
+}

@@ -1,0 +1,17 @@
+/* Upkeep of the dashboards' daily counters (schema/008-counters.sql, 010-dashboard-scale.sql). */
+#ifndef VAORA_COUNTERS_H
+#define VAORA_COUNTERS_H
+
+#include <stdio.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+
+/* Merges the 32 buckets of every closed day (before today) of every province into one row per
+ * commune and day, so the dashboard's 30 days are ~30 rows a commune, not ~1,000. Sums stay as
+ * they were; a late check-in of a merged day (paper, an offline queue) waits for the merge of
+ * that day and then adds a bucket row again, merged at the next run. One line per province
+ * that changed to out. Returns 0, or -1 with the reason in err. */
+int counters_merge_closed_days(struct db *db, const struct config *config, FILE *out, char *err, size_t errlen);
+
+#endif
