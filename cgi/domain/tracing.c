@@ -19,25 +19,9 @@
 #define MINUTE_US (60 * 1000000LL)
 #define DAY_SECONDS (24 * 3600)
 
-/* Candidates' visits read (one look-up each) by one query, whatever the case's visits and
- * venues: it keeps a query on a crowded venue within seconds; beyond it the list says it was cut. */
+/* Candidates whose visits are weighed, over all the case's visits: it keeps a query on crowded
+ * venues within seconds; beyond it the list says it was cut. */
 #define TRACE_LOOKUPS_MAX 2000
-
-enum trace_sql {
-	TRACE_PEOPLE_AT_VENUE,	/* TRACE_PEOPLE_AT_VENUE */
-};
-
-static const char *const trace_sql[] = {
-	/* Everyone with a check-in at the venue in the window. The day range lets MariaDB read only
-	 * those partitions and checkins_venue (province, venue_id, pressed_at) finds the rows in
-	 * them: forced, because on a small table the optimizer takes the primary key and would
-	 * read the whole province's days. */
-	[TRACE_PEOPLE_AT_VENUE] = "SELECT DISTINCT c.person_id FROM checkins c FORCE INDEX (checkins_venue)"
-				  " WHERE c.province = {province} AND c.day BETWEEN ? AND ? AND c.venue_id = ?"
-				  " AND c.pressed_at BETWEEN ? AND ? ORDER BY c.person_id LIMIT ?",
-};
-
-static const struct db_statements trace_statements = DB_STATEMENTS("tracing", trace_sql);
 
 void trace_result_free(struct trace_result *r)
 {
@@ -58,8 +42,7 @@ struct collector {
 	const struct config *config;
 	struct trace_result *out;
 	size_t people_cap;
-	size_t lookups;		/* candidates' visits read so far, up to TRACE_LOOKUPS_MAX */
-	struct visit *visits;	/* TRACE_CANDIDATE_VISITS_MAX of scratch, owned */
+	size_t lookups;		/* candidates weighed so far, up to TRACE_LOOKUPS_MAX */
 };
 
 /* The entry of person_id in out->people, made when new; NULL when the list is full. */
@@ -83,75 +66,55 @@ static struct trace_person *person_entry(struct collector *c, int64_t person_id)
 	return p;
 }
 
-/* The people with a check-in at the venue from from_us to to_us, at most max, into ids
- * (caller's). */
-static enum db_status people_at_venue(struct collector *c, int64_t venue_id, int64_t from_us, int64_t to_us,
-				      int64_t *ids, size_t max, size_t *n)
+/* One venue window being collected: the case visit it widens, and whom to leave out. */
+struct venue_window {
+	struct collector *c;
+	int64_t venue_id, from_us, to_us, exclude_person;
+	size_t case_visit;
+};
+
+/* Adds a candidate's visits at the window's venue that overlap it (touching counts, with 0
+ * minutes) as contacts of its case visit. */
+static enum db_status add_contacts(void *ctx, int64_t person_id, const struct visit *visits, size_t count,
+				   bool more)
 {
-	struct db_query *q;
-	*n = 0;
-	enum db_status status = db_query_tenant(c->db, c->t, &trace_statements, TRACE_PEOPLE_AT_VENUE, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_day(q, from_us);
-	db_bind_day(q, to_us);
-	db_bind_int(q, venue_id);
-	db_bind_time(q, from_us);
-	db_bind_time(q, to_us);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0)
-		ids[(*n)++] = db_col_int(q, 0);
-	db_query_free(q);
-	return status;
+	struct venue_window *w = ctx;
+	struct collector *c = w->c;
+	if (person_id == w->exclude_person)
+		return DB_OK;
+	if (c->lookups == TRACE_LOOKUPS_MAX) {
+		c->out->more = true;
+		return DB_OK;
+	}
+	c->lookups++;
+	c->out->more |= more;
+	for (size_t k = 0; k < count; k++) {
+		const struct visit *v = &visits[k];
+		int64_t start = v->start_us > w->from_us ? v->start_us : w->from_us;
+		int64_t end = v->end_us < w->to_us ? v->end_us : w->to_us;
+		if (v->venue_id != w->venue_id || end < start)
+			continue;
+		struct trace_person *p = person_entry(c, person_id);
+		if (!p)
+			break;
+		p->contacts = xrealloc(p->contacts, (p->contact_count + 1) * sizeof(*p->contacts));
+		p->contacts[p->contact_count++] = (struct trace_contact){ w->case_visit, *v, end - start };
+		p->overlap_us += end - start;
+	}
+	return DB_OK;
 }
 
-/* Adds everyone but exclude_person whose visit at the venue overlaps [from_us, to_us] (touching
- * counts, with 0 minutes) as contacts of case visit case_visit. Their visits come from all
- * their check-ins around the window, so a visit ends by the same rules as everywhere: their
- * own check-out, their next check-in (here or elsewhere), or the default stay. */
+/* Adds everyone but exclude_person whose visit at the venue overlaps [from_us, to_us] as
+ * contacts of case visit case_visit. Their visits come from all their check-ins around the
+ * window, so a visit ends by the same rules as everywhere (visits.c). */
 static enum db_status collect(struct collector *c, int64_t venue_id, int64_t from_us, int64_t to_us,
 			      int64_t exclude_person, size_t case_visit)
 {
-	/* One over the limit tells that the limit cut the list. */
-	int64_t *ids = xcalloc(TRACE_CANDIDATES_MAX + 1, sizeof(*ids));
-	size_t n;
-	/* A visit overlapping the window started (with its check-in here) no longer ago than the
-	 * longest a visit lasts, and before the window ends. */
-	enum db_status status = people_at_venue(c, venue_id, from_us - VISIT_LONGEST_MINUTES * MINUTE_US, to_us, ids,
-						TRACE_CANDIDATES_MAX + 1, &n);
-	if (n > TRACE_CANDIDATES_MAX) {
-		n = TRACE_CANDIDATES_MAX;
-		c->out->more = true;
-	}
-	for (size_t i = 0; status == DB_OK && i < n; i++) {
-		if (ids[i] == exclude_person)
-			continue;
-		if (c->lookups == TRACE_LOOKUPS_MAX) {
-			c->out->more = true;
-			break;
-		}
-		c->lookups++;
-		size_t count;
-		bool more;
-		status = visits_of_person(c->db, c->t, c->config, ids[i], from_us, to_us, c->visits,
-					  TRACE_CANDIDATE_VISITS_MAX, &count, &more);
-		c->out->more |= more;
-		for (size_t k = 0; status == DB_OK && k < count; k++) {
-			const struct visit *v = &c->visits[k];
-			int64_t start = v->start_us > from_us ? v->start_us : from_us;
-			int64_t end = v->end_us < to_us ? v->end_us : to_us;
-			if (v->venue_id != venue_id || end < start)
-				continue;
-			struct trace_person *p = person_entry(c, ids[i]);
-			if (!p)
-				break;
-			p->contacts = xrealloc(p->contacts, (p->contact_count + 1) * sizeof(*p->contacts));
-			p->contacts[p->contact_count++] = (struct trace_contact){ case_visit, *v, end - start };
-			p->overlap_us += end - start;
-		}
-	}
-	free(ids);
+	struct venue_window w = { c, venue_id, from_us, to_us, exclude_person, case_visit };
+	bool cut;
+	enum db_status status = visits_at_venue(c->db, c->t, c->config, venue_id, from_us, to_us,
+						TRACE_CANDIDATES_MAX, TRACE_CANDIDATE_VISITS_MAX, add_contacts, &w, &cut);
+	c->out->more |= cut;
 	return status;
 }
 
@@ -170,16 +133,15 @@ static int by_overlap(const void *a, const void *b)
 static struct collector collector_start(struct db *db, const struct tenant *t, const struct config *config,
 					struct trace_result *out)
 {
-	return (struct collector){ db, t, config, out, 0, 0, xcalloc(TRACE_CANDIDATE_VISITS_MAX, sizeof(struct visit)) };
+	return (struct collector){ db, t, config, out, 0, 0 };
 }
 
 /* After collecting went well (status), decrypts the people found (only they: nobody else's data
- * is read) and sorts them, leaving out anyone deleted meanwhile; frees the scratch either way. */
+ * is read) and sorts them, leaving out anyone deleted meanwhile. */
 static enum db_status collector_finish(struct collector *c, const struct keyring *keys, enum db_status status)
 {
 	struct trace_result *out = c->out;
 	size_t kept = 0, i = 0;
-	free(c->visits);
 	for (; status == DB_OK && i < out->people_count; i++) {
 		bool found;
 		struct trace_person *p = &out->people[i];

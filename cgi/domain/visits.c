@@ -23,20 +23,35 @@ const char *const visit_end_names[] = {
 
 enum visit_sql {
 	VISIT_CHECKINS,		/* VISIT_CHECKINS */
+	VISIT_AT_VENUE,		/* VISIT_AT_VENUE */
 };
 
+/* Instants come back as microseconds since the epoch: DATETIME holds UTC, so no time zone is
+ * involved. read_row() reads these columns. */
+#define ROW_COLUMNS "c.id, c.venue_id, v.name, v.category, c.direction, c.method," \
+		    " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c.pressed_at)"
+/* checkins_person (province, person_id, pressed_at) finds a person's rows in the partitions
+ * of the day range: forced, because on a small table the optimizer takes the primary key and
+ * would read the whole province's days. */
+#define PERSON_ROWS " FROM checkins c FORCE INDEX (checkins_person)" \
+		    " JOIN venues v ON v.province = c.province AND v.id = c.venue_id"
+
 static const char *const visit_sql[] = {
-	/* The day range lets MariaDB read only those partitions, and checkins_person (province,
-	 * person_id, pressed_at) finds the person's rows in them: forced, because on a small
-	 * table the optimizer takes the primary key and would read the whole province's days.
-	 * Instants come back as microseconds since the epoch: DATETIME holds UTC, so no time
-	 * zone is involved. */
-	[VISIT_CHECKINS] = "SELECT c.id, c.venue_id, v.name, v.category, c.direction, c.method,"
-			   " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c.pressed_at)"
-			   " FROM checkins c FORCE INDEX (checkins_person)"
-			   " JOIN venues v ON v.province = c.province AND v.id = c.venue_id"
+	[VISIT_CHECKINS] = "SELECT " ROW_COLUMNS PERSON_ROWS
 			   " WHERE c.province = {province} AND c.day BETWEEN ? AND ? AND c.person_id = ?"
 			   " AND c.pressed_at BETWEEN ? AND ? ORDER BY c.pressed_at, c.id LIMIT ?",
+	/* Everyone who checked in at a venue in a window (checkins_venue finds them, forced for the
+	 * same reason), then all their rows around it: one query, however many people, so a
+	 * crowded venue costs index look-ups inside the server rather than a round trip each. */
+	[VISIT_AT_VENUE] = "SELECT " ROW_COLUMNS ", c.person_id"
+			   " FROM (SELECT DISTINCT person_id FROM checkins FORCE INDEX (checkins_venue)"
+			   "  WHERE province = {province} AND day BETWEEN ? AND ? AND venue_id = ?"
+			   "  AND pressed_at BETWEEN ? AND ? ORDER BY person_id LIMIT ?) p"
+			   " JOIN checkins c FORCE INDEX (checkins_person) ON c.province = {province}"
+			   "  AND c.person_id = p.person_id"
+			   " JOIN venues v ON v.province = c.province AND v.id = c.venue_id"
+			   " WHERE c.day BETWEEN ? AND ? AND c.pressed_at BETWEEN ? AND ?"
+			   " ORDER BY c.person_id, c.pressed_at, c.id",
 };
 
 static const struct db_statements visit_statements = DB_STATEMENTS("visits", visit_sql);
@@ -141,19 +156,15 @@ static enum db_status read_checkins(struct db *db, const struct tenant *t, int64
 	return status;
 }
 
-enum db_status visits_of_person(struct db *db, const struct tenant *t, const struct config *config,
-				int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
-				size_t *n, bool *more)
+/* The visits of rows (one person's, in time order; row_count may be VISIT_CHECKINS_MAX + 1, which
+ * tells that the window was cut) that overlap [from_us, to_us], into out as visits_of_person. */
+static size_t visits_in_window(const struct checkin_row *rows, size_t row_count, const struct config *config,
+			       int64_t from_us, int64_t to_us, struct visit *out, size_t max, bool *more)
 {
-	struct checkin_row *rows;
-	size_t row_count;
-	*n = 0;
+	size_t n = 0;
 	*more = false;
-	/* One check-in over the limit tells that the limit cut the window. */
-	enum db_status status = read_checkins(db, t, person_id, from_us - VISIT_LONGEST_US, to_us + VISIT_LONGEST_US,
-					      VISIT_CHECKINS_MAX + 1, &rows, &row_count);
-	if (status != DB_OK || row_count == 0)
-		goto out;
+	if (row_count == 0)
+		return 0;
 	int64_t last_start = to_us;
 	/* The last check-in read ends whatever is open before it, so the visits that start
 	 * earlier are whole; later ones are not known when the limit left check-ins unread. */
@@ -166,14 +177,103 @@ enum db_status visits_of_person(struct db *db, const struct tenant *t, const str
 	for (size_t i = 0; i < derived; i++) {
 		if (all[i].start_us > last_start || all[i].end_us < from_us)
 			continue;
-		if (*n == max) {
+		if (n == max) {
 			*more = true;
 			break;
 		}
-		out[(*n)++] = all[i];
+		out[n++] = all[i];
 	}
 	free(all);
-out:
+	return n;
+}
+
+enum db_status visits_of_person(struct db *db, const struct tenant *t, const struct config *config,
+				int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
+				size_t *n, bool *more)
+{
+	struct checkin_row *rows;
+	size_t row_count;
+	*n = 0;
+	*more = false;
+	/* One check-in over the limit tells that the limit cut the window. */
+	enum db_status status = read_checkins(db, t, person_id, from_us - VISIT_LONGEST_US, to_us + VISIT_LONGEST_US,
+					      VISIT_CHECKINS_MAX + 1, &rows, &row_count);
+	if (status == DB_OK)
+		*n = visits_in_window(rows, row_count, config, from_us, to_us, out, max, more);
 	free(rows);
+	return status;
+}
+
+/* One person's rows as visits_at_venue gathers them. */
+struct person_rows {
+	int64_t person_id;
+	struct checkin_row *rows;
+	size_t n, cap;
+	struct visit *visits;	/* max of scratch for each() */
+	size_t max;
+};
+
+static enum db_status flush_person(struct person_rows *p, const struct config *config, int64_t from_us,
+				   int64_t to_us, visits_each_fn each, void *ctx)
+{
+	if (!p->n)
+		return DB_OK;
+	bool more;
+	size_t n = visits_in_window(p->rows, p->n, config, from_us, to_us, p->visits, p->max, &more);
+	p->n = 0;
+	return each(ctx, p->person_id, p->visits, n, more);
+}
+
+enum db_status visits_at_venue(struct db *db, const struct tenant *t, const struct config *config,
+			       int64_t venue_id, int64_t from_us, int64_t to_us, size_t max_people, size_t max_visits,
+			       visits_each_fn each, void *ctx, bool *people_cut)
+{
+	struct db_query *q;
+	*people_cut = false;
+	enum db_status status = db_query_tenant(db, t, &visit_statements, VISIT_AT_VENUE, &q);
+	if (status != DB_OK)
+		return status;
+	/* A visit overlapping the window began with a check-in here no longer ago than the
+	 * longest a visit lasts, and before the window ends. One person over the limit tells that
+	 * the limit cut the list. */
+	int64_t arrived_from = from_us - VISIT_LONGEST_US;
+	db_bind_day(q, arrived_from);
+	db_bind_day(q, to_us);
+	db_bind_int(q, venue_id);
+	db_bind_time(q, arrived_from);
+	db_bind_time(q, to_us);
+	db_bind_int(q, (int64_t)max_people + 1);
+	db_bind_day(q, from_us - VISIT_LONGEST_US);
+	db_bind_day(q, to_us + VISIT_LONGEST_US);
+	db_bind_time(q, from_us - VISIT_LONGEST_US);
+	db_bind_time(q, to_us + VISIT_LONGEST_US);
+	status = db_execute(q);
+	struct person_rows p = { .visits = xcalloc(max_visits, sizeof(struct visit)), .max = max_visits };
+	size_t people = 0;
+	while (status == DB_OK && db_fetch(q) > 0) {
+		int64_t person_id = db_col_int(q, 7);
+		if (person_id != p.person_id) {
+			status = flush_person(&p, config, from_us, to_us, each, ctx);
+			p.person_id = person_id;
+			if (++people > max_people) {
+				*people_cut = true;
+				break;
+			}
+		}
+		/* One over the limit, as visits_of_person reads them. */
+		if (status != DB_OK || p.n > VISIT_CHECKINS_MAX)
+			continue;
+		if (p.n == p.cap) {
+			p.cap = p.cap ? p.cap * 2 : 64;
+			p.rows = xrealloc(p.rows, p.cap * sizeof(*p.rows));
+		}
+		if (read_row(q, &p.rows[p.n]))
+			p.n++;
+	}
+	if (status == DB_OK && !*people_cut)
+		status = flush_person(&p, config, from_us, to_us, each, ctx);
+	db_query_free(q);
+	free(p.rows);
+	free(p.visits);
 	return status;
 }

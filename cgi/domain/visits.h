@@ -79,4 +79,18 @@ enum db_status visits_of_person(struct db *db, const struct tenant *t, const str
 				int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
 				size_t *n, bool *more);
 
+/* Receives one person's visits from visits_at_venue (n of them, more as visits_of_person sets
+ * it); a status other than DB_OK stops the reading and is returned. */
+typedef enum db_status (*visits_each_fn)(void *ctx, int64_t person_id, const struct visit *visits, size_t n,
+					 bool more);
+
+/* Everyone whose visits may overlap [from_us, to_us] at venue_id (a check-in there from
+ * VISIT_LONGEST before from_us up to to_us), in id order, at most max_people (*people_cut when
+ * there were more): each person's visits overlapping the window, anywhere, derived from all
+ * their check-ins around it exactly as visits_of_person does, at most max_visits, given to
+ * each(). One query for them all. */
+enum db_status visits_at_venue(struct db *db, const struct tenant *t, const struct config *config,
+			       int64_t venue_id, int64_t from_us, int64_t to_us, size_t max_people, size_t max_visits,
+			       visits_each_fn each, void *ctx, bool *people_cut);
+
 #endif
