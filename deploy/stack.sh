@@ -78,6 +78,8 @@ start_mariadb() {
 datadir = $VAR/db
 socket = $sock/mysql.sock
 pid-file = $VAR/run/mariadb.pid
+# Its temporary tables in the stack's folder, not a shared /tmp others clean up.
+tmpdir = $VAR/tmp
 log-error = $VAR/log/mariadb.log
 # Unix socket only: nothing listens on the network.
 skip-networking
@@ -194,7 +196,7 @@ POOL
 
 cmd_start() {
 	[ -x "$BIN" ] || die "no binary at $BIN: run make first"
-	mkdir -p "$VAR"/{db,log,run,secrets,www}
+	mkdir -p "$VAR"/{db,log,run,secrets,tmp,www}
 	chmod 700 "$VAR/secrets"
 	local sock
 	sock=$(socket_dir)
