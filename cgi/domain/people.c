@@ -32,6 +32,7 @@ enum people_sql {
 	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
 	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
 	PEOPLE_BY_ID,		/* PEOPLE_BY_ID */
+	PEOPLE_BY_IDS,		/* PEOPLE_BY_IDS */
 	PEOPLE_AREA_EXISTS,	/* PEOPLE_AREA_EXISTS */
 	PEOPLE_DELETE_KEYS,	/* PEOPLE_DELETE_KEYS */
 	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
@@ -42,6 +43,11 @@ enum people_sql {
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
 		       " consent_version, DATE_FORMAT(consent_at, '%Y-%m-%d %H:%i:%s'), gender, area_code," \
 		       " card_version, device_version"
+
+/* People read by one PEOPLE_BY_IDS: a list of people (a tracing result) costs a round trip per
+ * this many, not per person (with the province, within a statement's 32 parameters). */
+#define PEOPLE_BATCH 24
+#define EIGHT_IDS "?, ?, ?, ?, ?, ?, ?, ?"
 
 static const char *const people_sql[] = {
 	[PEOPLE_INSERT] = "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc,"
@@ -56,6 +62,9 @@ static const char *const people_sql[] = {
 	[PEOPLE_BY_ID_NUMBER] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 				" AND index_version = ? AND id_number_index = ? ORDER BY id LIMIT ?",
 	[PEOPLE_BY_ID] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province} AND id = ?",
+	/* PEOPLE_BATCH of them; places left over are bound to 0, no row's id. */
+	[PEOPLE_BY_IDS] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
+			  " AND id IN (" EIGHT_IDS ", " EIGHT_IDS ", " EIGHT_IDS ")",
 	[PEOPLE_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
 	/* Keys first: they find their rows through the check-ins about to go. */
 	[PEOPLE_DELETE_KEYS] = "DELETE k FROM checkin_keys k JOIN checkins c ON c.province = k.province"
@@ -587,6 +596,35 @@ enum db_status people_get(struct db *db, const struct tenant *t, const struct ke
 	if (status == DB_OK && db_fetch(q) > 0 && fill_person(q, t, keys, out) == 0)
 		*found = true;
 	db_query_free(q);
+	return status;
+}
+
+enum db_status people_get_many(struct db *db, const struct tenant *t, const struct keyring *keys, const int64_t *ids,
+			       size_t n, struct person *out, bool *found)
+{
+	enum db_status status = DB_OK;
+	memset(found, 0, n * sizeof(*found));
+	for (size_t first = 0; status == DB_OK && first < n; first += PEOPLE_BATCH) {
+		size_t count = n - first < PEOPLE_BATCH ? n - first : PEOPLE_BATCH;
+		struct db_query *q;
+		status = db_query_tenant(db, t, &people_statements, PEOPLE_BY_IDS, &q);
+		if (status != DB_OK)
+			break;
+		for (size_t i = 0; i < PEOPLE_BATCH; i++)
+			db_bind_int(q, i < count ? ids[first + i] : 0);
+		status = db_execute(q);
+		struct person p;
+		while (status == DB_OK && db_fetch(q) > 0) {
+			if (fill_person(q, t, keys, &p) != 0)
+				continue;
+			for (size_t i = first; i < first + count; i++)
+				if (ids[i] == p.id) {
+					out[i] = p;
+					found[i] = true;
+				}
+		}
+		db_query_free(q);
+	}
 	return status;
 }
 

@@ -92,6 +92,9 @@ void people_given_name_of(const char *full_name, char *out, size_t cap);
  * phone's token) and for check-ins. *found is false for an unknown id. */
 enum db_status people_get(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
 			  struct person *out, bool *found);
+/* people_get for n ids at once: out[i] and found[i] for ids[i] (caller's arrays). */
+enum db_status people_get_many(struct db *db, const struct tenant *t, const struct keyring *keys, const int64_t *ids,
+			       size_t n, struct person *out, bool *found);
 /* Replaces the person's fields with input (the same one validation), re-encrypted and
  * re-indexed under the current keys; audited. Field errors leave the row as it was. */
 enum db_status people_update(struct db *db, const struct tenant *t, const struct keyring *keys,

@@ -141,19 +141,27 @@ static struct collector collector_start(struct db *db, const struct tenant *t, c
 static enum db_status collector_finish(struct collector *c, const struct keyring *keys, enum db_status status)
 {
 	struct trace_result *out = c->out;
-	size_t kept = 0, i = 0;
-	for (; status == DB_OK && i < out->people_count; i++) {
-		bool found;
+	size_t n = out->people_count, kept = 0;
+	int64_t *ids = xcalloc(n + 1, sizeof(*ids));
+	struct person *people = xcalloc(n + 1, sizeof(*people));
+	bool *found = xcalloc(n + 1, sizeof(*found));
+	for (size_t i = 0; i < n; i++)
+		ids[i] = out->people[i].person.id;
+	if (status == DB_OK)
+		status = people_get_many(c->db, c->t, keys, ids, n, people, found);
+	/* After an error, nobody is kept. */
+	for (size_t i = 0; i < n; i++) {
 		struct trace_person *p = &out->people[i];
-		status = people_get(c->db, c->t, keys, p->person.id, &p->person, &found);
-		if (status == DB_OK && found)
+		if (status == DB_OK && found[i]) {
+			p->person = people[i];
 			out->people[kept++] = *p;
-		else
+		} else {
 			free(p->contacts);
+		}
 	}
-	/* After an error, those not reached go too. */
-	for (; i < out->people_count; i++)
-		free(out->people[i].contacts);
+	free(found);
+	free(people);
+	free(ids);
 	out->people_count = kept;
 	qsort(out->people, out->people_count, sizeof(*out->people), by_overlap);
 	return status;

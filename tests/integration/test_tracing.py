@@ -240,3 +240,22 @@ def test_a_tracer_of_another_province_gets_404(stack):
                          ("/ha-noi/tracing/venue/export.csv", w.venue_fields())):
         r = hcm.post_form(path, fields, csrf_page="/ha-noi/login")
         check(r.status == 404 and "Lê Thị Ca" not in r.text, (path, r.status))
+
+
+def test_a_crowded_window_lists_everyone(stack):
+    """Thirty people at a hall within ten minutes, each staying on: all listed with their names
+    (read 24 to a query, so more than one query's worth)."""
+    w = world(stack)
+    hall = w.api.venue_code(fixtures.add_venue(stack, "01", "Hội trường Truy Vết", "00070", category="event"))
+    t = w.t + 10 * 3600
+    names = {f"Khách Hội Trường {i:02d}" for i in range(30)}
+    with moved_clock(stack):
+        for i, name in enumerate(sorted(names)):
+            set_clock(stack, t + i * 20)
+            r, body = w.api.post(venue=hall, direction="in", pressed_at_ms=(t + i * 20) * 1000,
+                                 person={"full_name": name, "phone": f"0912 71{i:04d}", "birth_year": 1990})
+            check(r.status == 201, (r.status, body))
+    r = w.tracer.post_form("/ha-noi/tracing/venue", w.venue_fields(venue=hall, **{
+        "from": vn_local(t + 30 * MINUTE), "to": vn_local(t + 40 * MINUTE)}))
+    got = {name for name, _, _ in listed(r.text)}
+    check(got == names, sorted(names - got))
