@@ -350,16 +350,17 @@ static void add_reject(struct paper_import_result *result, size_t line, const st
 	result->reject_count++;
 }
 
-/* One good row inside the batch's transaction. */
+/* One good row inside the batch's transaction. Its key is looked up first, so that a re-upload
+ * writes nothing, not even a person. */
 static enum db_status record_row(struct import *im, const struct row *r, struct buf *identity, size_t *recorded,
 				 size_t *already, size_t *created)
 {
 	uint8_t key[CHECKIN_KEY_BYTES];
 	people_identity(&r->person, identity);
 	checkins_paper_key(im->keys, im->t, r->venue_id, buf_str(identity), r->pressed_us, r->direction, key);
-	bool fresh, person_new, stored;
-	enum db_status status = checkins_claim_key_within(im->db, im->t, key, &fresh);
-	if (status != DB_OK || !fresh) {
+	bool seen, person_new, stored;
+	enum db_status status = checkins_paper_seen_within(im->db, im->t, key, r->pressed_us, &seen);
+	if (status != DB_OK || seen) {
 		*already += status == DB_OK;
 		return status;
 	}
@@ -372,6 +373,12 @@ static enum db_status record_row(struct import *im, const struct row *r, struct 
 				       r->pressed_us, key };
 	if (status == DB_OK)
 		status = checkins_record_paper_within(im->db, im->t, im->form, im->actor, &paper, &stored);
+	/* A concurrent upload of the same row recorded it first: only the refused insert is undone,
+	 * so the person this row made goes too, and the batch's other rows stay. */
+	if (status == DB_DUPLICATE) {
+		status = person_new ? people_forget_within(im->db, im->t, person) : DB_OK;
+		person_new = stored = false;
+	}
 	if (status == DB_OK) {
 		*recorded += stored;
 		*already += !stored;

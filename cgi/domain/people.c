@@ -57,7 +57,8 @@ static const char *const people_sql[] = {
 				" AND index_version = ? AND id_number_index = ? ORDER BY id LIMIT ?",
 	[PEOPLE_BY_ID] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province} AND id = ?",
 	[PEOPLE_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
-	/* Keys first: they find their rows through the check-ins about to go. */
+	/* The keys in checkin_keys (check-ins at the server's time; the others go with their rows)
+	 * first: they find their rows through the check-ins about to go. */
 	[PEOPLE_DELETE_KEYS] = "DELETE k FROM checkin_keys k JOIN checkins c ON c.province = k.province"
 			       " AND c.day = k.checkin_day AND c.id = k.checkin_id"
 			       " WHERE k.province = {province} AND c.person_id = ?",
@@ -456,6 +457,11 @@ enum db_status people_delete(struct db *db, const struct tenant *t, const struct
 	char detail[64];
 	snprintf(detail, sizeof(detail), "with %llu check-ins", (unsigned long long)removed);
 	return end_audited(db, t, actor, AUDIT_PERSON_DELETE, id, detail, status);
+}
+
+enum db_status people_forget_within(struct db *db, const struct tenant *t, int64_t id)
+{
+	return run_on_id(db, t, PEOPLE_DELETE, id, NULL);
 }
 
 enum db_status people_card_reissue(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
