@@ -125,15 +125,13 @@ struct checkin_paper {
 void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int64_t venue_id, const char *identity,
 			int64_t pressed_us, const char *direction, uint8_t out[CHECKIN_KEY_BYTES]);
 /* Whether a paper row's key (of a row pressed at pressed_us) was recorded before, looked up
- * before anything of the row is written so that a re-upload writes nothing. A consistent read:
- * a concurrent import of the same row is caught by checkins_record_paper_within. */
+ * before anything of the row is written so that a re-upload writes nothing. The caller holds
+ * the province's import lock (paper-import.c): no other import records paper rows meanwhile. */
 enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
 					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen);
 /* Records an unseen paper row inside the caller's transaction, its key in the row, flagged
  * METHOD_PAPER and filed by the actor's account, unless the person has the same check-in
- * within two minutes (*recorded false: a re-upload finds that one again). DB_DUPLICATE when a
- * concurrent import recorded the row first (after waiting for its commit): only this
- * statement is undone, the caller's transaction goes on. */
+ * within two minutes (*recorded false: a re-upload finds that one again). */
 enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
 					    const struct declaration_form *form, const struct actor *actor,
 					    const struct checkin_paper *paper, bool *recorded);

@@ -459,11 +459,6 @@ enum db_status people_delete(struct db *db, const struct tenant *t, const struct
 	return end_audited(db, t, actor, AUDIT_PERSON_DELETE, id, detail, status);
 }
 
-enum db_status people_forget_within(struct db *db, const struct tenant *t, int64_t id)
-{
-	return run_on_id(db, t, PEOPLE_DELETE, id, NULL);
-}
-
 enum db_status people_card_reissue(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
 {
 	struct db_query *q;

@@ -100,10 +100,6 @@ enum db_status people_update(struct db *db, const struct tenant *t, const struct
 /* Removes the person and every check-in of theirs, in one transaction; audited without any
  * personal data. */
 enum db_status people_delete(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id);
-/* Removes, inside the caller's transaction, a person people_resolve_within just created there
- * that turned out not to be needed (a paper row another import recorded first): nothing refers
- * to them yet, and nothing is audited (their creation was not either). */
-enum db_status people_forget_within(struct db *db, const struct tenant *t, int64_t id);
 
 /* A new version of the person's card (a lost card): every card printed or saved before stops
  * identifying them at a gate. Audited. */
