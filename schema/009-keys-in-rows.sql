@@ -17,10 +17,9 @@ ALTER TABLE checkins
 -- 2. checkin_keys keeps only the keys of check-ins filed at the server's time (no pressed time,
 -- or one not believed, or one whose Vietnam day is not the stored one): a retry of those can
 -- come after Vietnam midnight with another server time, so their uniqueness must hold across
--- days. They are few, and the purge deletes them once no retry can come (received more than
--- CHECKIN_KEYS_KEEP_DAYS ago, cgi/domain/checkins.h) along this index; checkin_keys_day stays
--- for people_delete and for keys of days the purge dropped.
-ALTER TABLE checkin_keys ADD KEY checkin_keys_received (province, received_at);
+-- days. They are few, and the purge deletes them along checkin_keys_day once no retry can come:
+-- their checkin_day (the server's day they came) more than CHECKIN_KEYS_KEEP_DAYS
+-- (cgi/domain/checkins.h) ago, or dropped with its partition.
 
 -- Existing keys: each check-in takes into its row the key its own submission stored (the
 -- earliest received of the keys pointing at it; later ones are "already recorded" repeats of
@@ -31,7 +30,8 @@ ALTER TABLE checkin_keys ADD KEY checkin_keys_received (province, received_at);
 --   retries after midnight still need them, and the "already recorded" repeats, which still
 --   point at their earlier check-in. The purge removes them after CHECKIN_KEYS_KEEP_DAYS like
 --   every new one.
--- Keys pointing at no check-in (none are left by committed transactions) stay likewise.
+-- Keys pointing at no check-in (a claim of a paper row is pointed in the same transaction, so
+-- none are left by committed ones) would stay: their day is NULL.
 UPDATE checkins c
   JOIN (SELECT province, checkin_day, checkin_id, MIN(received_at) AS first_received FROM checkin_keys
         WHERE checkin_id IS NOT NULL GROUP BY province, checkin_day, checkin_id) f

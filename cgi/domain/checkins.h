@@ -20,10 +20,10 @@
 #define SAME_CHECKIN_SECONDS 120
 /* Bytes of an idempotency key as stored: a truncated SHA-256 or HMAC. */
 #define CHECKIN_KEY_BYTES 16
-/* Days the purge keeps a key of checkin_keys (a check-in filed at the server's time). A client
- * stops retrying QUEUED_MAX_AGE_HOURS (3 days) after the press by its own clock; 7 days leaves
- * room for a phone clock days behind and a purge timer that missed nights, and the table
- * stays small (only check-ins without a believed pressed time have a key there). */
+/* Days the purge keeps a key of checkin_keys (a check-in filed at the server's time), counted
+ * from its check-in's day. A client stops retrying QUEUED_MAX_AGE_HOURS (3 days) after the
+ * press by its own clock; 7 days leaves room for a phone clock days behind, and the table stays
+ * small (only check-ins without a believed pressed time have a key there). */
 #define CHECKIN_KEYS_KEEP_DAYS 7
 
 enum checkin_direction {

@@ -56,9 +56,9 @@ enum retention_sql {
 };
 
 /* What each purged table keeps no longer; a dry run counts what the purge deletes. The keys of
- * check-ins filed at the server's time go once no retry can come, or with their day when the
- * retention is shorter than that. */
-#define KEYS_EXPIRED " FROM checkin_keys WHERE province = {province} AND (received_at < ? OR checkin_day < ?)"
+ * check-ins filed at the server's time go by their check-in's day (the server's day they came,
+ * or the day of the check-in they repeat within two minutes). */
+#define KEYS_EXPIRED " FROM checkin_keys WHERE province = {province} AND checkin_day < ?"
 /* Residents have no accounts (accounts are staff), so "no account" holds for every person;
  * what keeps one is a check-in of a day still kept or a card still valid. Days before the
  * oldest kept one are gone with their partitions (or go now: a dry run counts the same). */
@@ -122,8 +122,9 @@ struct purge_bounds {
 	int64_t now;
 	int64_t idle_before;		/* sessions unused since then have ended */
 	int64_t window_before;		/* login-failure windows that began then are over */
-	int64_t keys_before;		/* server-timed check-ins' keys received before can go */
 	char expired_before[11];	/* the shard's oldest day kept: older days go */
+	char keys_before[11];		/* checkin_keys of older days go: no retry comes, or their
+					 * check-in is gone */
 	char dropped_before[11];	/* the day after the newest dropped partition */
 };
 
@@ -259,8 +260,7 @@ static void bind_condition(struct db_query *q, const struct tenant *t, const str
 		db_bind_string(q, b->dropped_before);
 		break;
 	case PURGE_CHECKIN_KEYS:
-		db_bind_time(q, b->keys_before);
-		db_bind_string(q, b->expired_before);
+		db_bind_string(q, b->keys_before);
 		break;
 	case PURGE_PEOPLE:
 		db_bind_time(q, b->now - (int64_t)t->card_valid_days * SECONDS_PER_DAY * 1000000);
@@ -405,10 +405,13 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 		.now = now,
 		.idle_before = now - (int64_t)config->session_idle_minutes * 60 * 1000000,
 		.window_before = now - (int64_t)config->login_window_minutes * 60 * 1000000,
-		.keys_before = now - (int64_t)CHECKIN_KEYS_KEEP_DAYS * SECONDS_PER_DAY * 1000000,
 	};
 	struct vn_date oldest_kept = day_add(today, -(int)s->retention_days);
 	vn_date_format(oldest_kept, b.expired_before);
+	/* The later of the two: a retention shorter than CHECKIN_KEYS_KEEP_DAYS takes the keys
+	 * with their check-ins (a key must not outlive the record it answers with). */
+	struct vn_date keys_kept = day_add(today, -CHECKIN_KEYS_KEEP_DAYS);
+	vn_date_format(day_cmp(keys_kept, oldest_kept) > 0 ? keys_kept : oldest_kept, b.keys_before);
 	int rc = read_days(db, config, shard, days, &n, err, errlen);
 	if (rc == 0)
 		rc = prepare_shard(db, config, shard, today, dry_run, days, &n, out, err, errlen);
