@@ -45,12 +45,11 @@ enum checkin_method checkin_method_from_name(const char *name)
 enum checkin_sql {
 	CHECKIN_KEY_INSERT,	/* CHECKIN_KEY_INSERT */
 	CHECKIN_KEY_FIND,	/* CHECKIN_KEY_FIND */
+	CHECKIN_FIND_IN_DAY,	/* CHECKIN_FIND_IN_DAY */
 	CHECKIN_RECENT,		/* CHECKIN_RECENT */
 	CHECKIN_INSERT,		/* CHECKIN_INSERT */
 	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
 	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
-	CHECKIN_KEY_CLAIM,	/* CHECKIN_KEY_CLAIM */
-	CHECKIN_KEY_POINT,	/* CHECKIN_KEY_POINT */
 };
 
 #define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
@@ -58,30 +57,28 @@ enum checkin_sql {
 			" DATE_FORMAT(c.received_at, '%Y-%m-%d %H:%i:%s.%f'), c.time_note"
 
 static const char *const checkin_sql[] = {
+	/* checkin_keys: the keys of check-ins filed at the server's time (see checkins_record). */
 	[CHECKIN_KEY_INSERT] = "INSERT INTO checkin_keys (province, idem_key, checkin_day, checkin_id, received_at)"
 			       " VALUES ({province}, ?, ?, ?, ?)",
 	[CHECKIN_KEY_FIND] = "SELECT " CHECKIN_COLUMNS " FROM checkin_keys k JOIN checkins c"
 			     " ON c.province = k.province AND c.day = k.checkin_day AND c.id = k.checkin_id"
 			     " WHERE k.province = {province} AND k.idem_key = ?",
+	/* A key in its check-in row: unique per day (schema/009-keys-in-rows.sql). */
+	[CHECKIN_FIND_IN_DAY] = "SELECT " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
+				" AND c.day = ? AND c.idem_key = ?",
 	/* The day list lets MariaDB read only the partitions the two minutes can fall in. */
-	[CHECKIN_RECENT] = "SELECT c.day, " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
+	[CHECKIN_RECENT] = "SELECT c.day, c.idem_key, " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
 			   " AND c.day IN (?, ?) AND c.person_id = ? AND c.venue_id = ? AND c.direction = ?"
 			   " AND c.pressed_at > ? AND c.pressed_at <= ? ORDER BY c.pressed_at DESC LIMIT 1",
 	[CHECKIN_INSERT] = "INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by,"
-			   " answers, amber, form_version, pressed_at, received_at, time_note, check_code)"
-			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   " answers, amber, form_version, pressed_at, received_at, time_note, check_code, idem_key)"
+			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version FROM checkins WHERE province = {province}"
 				 " AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
 	/* The day bound keeps MariaDB to the partitions of the retention period. */
 	[CHECKIN_DECLARED_FOR] = "SELECT person_id FROM checkins WHERE province = {province} AND day >= ?"
 				 " AND venue_id = ? AND filed_by = ? AND method = ?"
 				 " GROUP BY person_id ORDER BY MAX(pressed_at) DESC LIMIT ?",
-	/* A key nobody holds yet, claimed before anything else is written: one affected row when it
-	 * is new, none when an earlier import (committed, or waited for) holds it. */
-	[CHECKIN_KEY_CLAIM] = "INSERT INTO checkin_keys (province, idem_key, received_at) VALUES ({province}, ?, ?)"
-			      " ON DUPLICATE KEY UPDATE idem_key = idem_key",
-	[CHECKIN_KEY_POINT] = "UPDATE checkin_keys SET checkin_day = ?, checkin_id = ?"
-			      " WHERE province = {province} AND idem_key = ?",
 };
 
 static const struct db_statements checkin_statements = DB_STATEMENTS("checkins", checkin_sql);
@@ -127,15 +124,19 @@ static void fill_result(struct db_query *q, size_t first, struct checkin_result 
 	snprintf(r->time_note, sizeof(r->time_note), "%s", db_col_text(q, first + 7, NULL));
 }
 
-/* The check-in an earlier submission with this key recorded, if any. */
+/* The check-in an earlier submission with this key recorded, if any: in its row on day (a
+ * "YYYY-MM-DD"), or with day NULL through checkin_keys. */
 static enum db_status find_by_key(struct db *db, const struct tenant *t, const uint8_t key[KEY_HASH_BYTES],
-				  struct checkin_result *r, bool *found)
+				  const char *day, struct checkin_result *r, bool *found)
 {
 	struct db_query *q;
 	*found = false;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_FIND, &q);
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, day ? CHECKIN_FIND_IN_DAY : CHECKIN_KEY_FIND,
+						&q);
 	if (status != DB_OK)
 		return status;
+	if (day)
+		db_bind_string(q, day);
 	db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0) {
@@ -146,11 +147,13 @@ static enum db_status find_by_key(struct db *db, const struct tenant *t, const u
 	return status;
 }
 
-/* When the button was pressed: the client's time when it is believable, else the server's. */
-static int64_t pressed_time(const char *ms_text, int64_t received, char note[13])
+/* When the button was pressed: the client's time when it is believable, else the server's.
+ * *client is the time the client sent, believed or not, or -1 when it sent none readable. */
+static int64_t pressed_time(const char *ms_text, int64_t received, char note[13], int64_t *client)
 {
 	uint64_t ms;
 	note[0] = '\0';
+	*client = -1;
 	if (!ms_text || !*ms_text)
 		return received;
 	if (!parse_uint(ms_text, (uint64_t)INT64_MAX / 1000, &ms)) {
@@ -158,6 +161,7 @@ static int64_t pressed_time(const char *ms_text, int64_t received, char note[13]
 		return received;
 	}
 	int64_t us = (int64_t)ms * 1000;
+	*client = us;
 	/* A few seconds of clock skew between phone and server is not "the future". */
 	if (us > received + 5 * 1000000LL) {
 		snprintf(note, 13, "future");
@@ -170,12 +174,14 @@ static int64_t pressed_time(const char *ms_text, int64_t received, char note[13]
 	return us < received ? us : received;
 }
 
-/* The same person at the same venue in the same direction within two minutes. */
+/* The same person at the same venue in the same direction within two minutes; *same when it
+ * holds key (this is a retry of the submission that recorded it). */
 static enum db_status find_recent(struct db *db, const struct tenant *t, const struct checkin_request *req,
-				  int64_t person, int64_t pressed, struct checkin_result *r, char day[11], bool *found)
+				  int64_t person, int64_t pressed, const uint8_t key[KEY_HASH_BYTES],
+				  struct checkin_result *r, char day[11], bool *found, bool *same)
 {
 	struct db_query *q;
-	*found = false;
+	*found = *same = false;
 	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECENT, &q);
 	if (status != DB_OK)
 		return status;
@@ -188,9 +194,12 @@ static enum db_status find_recent(struct db *db, const struct tenant *t, const s
 	db_bind_time(q, pressed);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0) {
+		size_t len;
+		const char *held = db_col_text(q, 1, &len);
 		snprintf(day, 11, "%s", db_col_text(q, 0, NULL));
-		fill_result(q, 1, r);
+		fill_result(q, 2, r);
 		*found = true;
+		*same = held && len == KEY_HASH_BYTES && memcmp(held, key, KEY_HASH_BYTES) == 0;
 	}
 	db_query_free(q);
 	return status;
@@ -220,7 +229,8 @@ static enum db_status known_person(struct db *db, const struct tenant *t, const 
 static enum db_status insert_checkin(struct db *db, const struct tenant *t, const struct declaration_form *form,
 				     const struct actor *actor, const struct checkin_request *req, int64_t person,
 				     const char *day, const struct buf *answers, bool amber, int64_t pressed,
-				     int64_t received, const char *note, const char *code, int64_t *id)
+				     int64_t received, const char *note, const char *code, const uint8_t *key,
+				     int64_t *id)
 {
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
@@ -242,6 +252,10 @@ static enum db_status insert_checkin(struct db *db, const struct tenant *t, cons
 	db_bind_time(q, received);
 	db_bind_string(q, note);
 	db_bind_string(q, code);
+	if (key)
+		db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
+	else
+		db_bind_null(q);
 	status = db_execute(q);
 	*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
 	db_query_free(q);
@@ -264,18 +278,26 @@ static enum db_status insert_key(struct db *db, const struct tenant *t, const ui
 	return status;
 }
 
-/* A key seen before: the first submission's record, with its person's given name. */
-static enum db_status replay(struct db *db, const struct tenant *t, const struct keyring *keys,
-			     const uint8_t key[KEY_HASH_BYTES], struct checkin_result *result)
+/* The given name of a replayed record's person. */
+static enum db_status replay_found(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   struct checkin_result *result)
 {
-	bool found;
-	enum db_status status = find_by_key(db, t, key, result, &found);
-	if (status == DB_OK && !found)
-		return DB_ERROR;
 	result->replayed = true;
 	struct checkin_request who = { .person_id = result->person_id };
 	struct field_errors ignored = { 0 };
-	return status == DB_OK ? known_person(db, t, keys, &who, &ignored, result) : status;
+	return known_person(db, t, keys, &who, &ignored, result);
+}
+
+/* A key seen before: the first submission's record (in its row on day, or with day NULL through
+ * checkin_keys), with its person's given name. */
+static enum db_status replay(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const uint8_t key[KEY_HASH_BYTES], const char *day, struct checkin_result *result)
+{
+	bool found;
+	enum db_status status = find_by_key(db, t, key, day, result, &found);
+	if (status == DB_OK && !found)
+		return DB_ERROR;
+	return status == DB_OK ? replay_found(db, t, keys, result) : status;
 }
 
 enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
@@ -311,14 +333,34 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	uint8_t full[CRYPTO_SHA256_BYTES], key[KEY_HASH_BYTES];
 	crypto_sha256(req->key, strlen(req->key), full);
 	memcpy(key, full, sizeof(key));
-	int64_t received = clock_now_us();
-	char note[13], day[11], code[5] = "";
-	int64_t pressed = pressed_time(req->pressed_at_ms, received, note);
+	int64_t received = clock_now_us(), client;
+	char note[13], day[11], client_day[11] = "", code[5] = "";
+	int64_t pressed = pressed_time(req->pressed_at_ms, received, note, &client);
 	vn_date_format(vn_date_of((time_t)(pressed / 1000000)), day);
+	if (client >= 0)
+		vn_date_format(vn_date_of((time_t)(client / 1000000)), client_day);
+	/* Where the key lives. Stored on the Vietnam day of the time the client sent, it goes in the
+	 * row: every retry resends that time, so it is filed (believed or not) on that day or looks
+	 * there (below), and the row's unique key holds. Otherwise (no time, unreadable, too old, or
+	 * a future one filed at the server's time on another day) a retry can land on any day:
+	 * checkin_keys holds it province-wide. Such a submission also looks the key up on the day
+	 * of the time it sent, where an earlier attempt that was believed filed it (a retry more
+	 * than QUEUED_MAX_AGE_HOURS later of one whose answer was lost).
+	 * XXX: a phone clock ahead of the server past Vietnam midnight files the first attempt at
+	 * the server's time (checkin_keys) and a retry once the time is believable in its row on
+	 * the next day: a look-up in checkin_keys on the hot path would close it. */
+	bool in_row = client_day[0] && strcmp(client_day, day) == 0;
 
 	int64_t person = req->person_id, id = 0;
-	bool recent = false;
+	bool recent = false, earlier = false, same = false;
 	status = db_begin(db, t->shard);
+	if (status == DB_OK && client_day[0] && !in_row)
+		status = find_by_key(db, t, key, client_day, result, &earlier);
+	if (status == DB_OK && earlier) {
+		db_rollback(db, t->shard);
+		status = replay_found(db, t, keys, result);
+		goto out;
+	}
 	if (status == DB_OK && person) {
 		status = known_person(db, t, keys, req, errors, result);
 	} else if (status == DB_OK) {
@@ -326,21 +368,30 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 		people_given_name_of(req->person->full_name, result->given_name, sizeof(result->given_name));
 		result->device_version = 1;
 	}
+	/* A repeat within two minutes writes nothing when the key belongs in the row: a retry sends
+	 * the same pressed time and finds the same earlier check-in again (or its own, holding the
+	 * key: a replay). At the server's time a retry would not, so checkin_keys points at the
+	 * earlier one. */
 	char recent_day[11];
 	if (status == DB_OK && !errors->count && req->person_id)
-		status = find_recent(db, t, req, person, pressed, result, recent_day, &recent);
-	if (status == DB_OK && !errors->count && !recent) {
-		new_check_code(code);
-		status = insert_checkin(db, t, form, actor, req, person, day, &answers, amber, pressed, received, note,
-					code, &id);
+		status = find_recent(db, t, req, person, pressed, key, result, recent_day, &recent, &same);
+	if (status == DB_OK && same) {
+		db_rollback(db, t->shard);
+		status = replay_found(db, t, keys, result);
+		goto out;
 	}
 	/* The key goes last: a duplicate waits here for the first submission's commit, then
 	 * rolls back everything this one wrote and answers with the first one's record. */
-	if (status == DB_OK && !errors->count)
+	if (status == DB_OK && !errors->count && !recent) {
+		new_check_code(code);
+		status = insert_checkin(db, t, form, actor, req, person, day, &answers, amber, pressed, received, note,
+					code, in_row ? key : NULL, &id);
+	}
+	if (status == DB_OK && !errors->count && !in_row)
 		status = insert_key(db, t, key, recent ? recent_day : day, recent ? result->id : id, received);
 	if (status == DB_DUPLICATE) {
 		db_rollback(db, t->shard);
-		status = replay(db, t, keys, key, result);
+		status = replay(db, t, keys, key, in_row ? day : NULL, result);
 		goto out;
 	}
 	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
@@ -432,20 +483,13 @@ void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int6
 	buf_free(&msg);
 }
 
-enum db_status checkins_claim_key_within(struct db *db, const struct tenant *t, const uint8_t key[CHECKIN_KEY_BYTES],
-					 bool *fresh)
+enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
+					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen)
 {
-	struct db_query *q;
-	*fresh = false;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_CLAIM, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_text(q, (const char *)key, CHECKIN_KEY_BYTES);
-	db_bind_time(q, clock_now_us());
-	status = db_execute(q);
-	*fresh = status == DB_OK && db_affected_rows(q) == 1;
-	db_query_free(q);
-	return status;
+	struct checkin_result r;
+	char day[11];
+	vn_date_format(vn_date_of((time_t)(pressed_us / 1000000)), day);
+	return find_by_key(db, t, key, day, &r, seen);
 }
 
 enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
@@ -456,28 +500,21 @@ enum db_status checkins_record_paper_within(struct db *db, const struct tenant *
 				       .method = METHOD_PAPER, .person_id = paper->person_id };
 	struct checkin_result recent = { 0 };
 	char day[11], recent_day[11], code[5];
-	bool found = false;
+	bool found = false, same;
 	int64_t id = 0, received = clock_now_us();
 	*recorded = false;
 	vn_date_format(vn_date_of((time_t)(paper->pressed_us / 1000000)), day);
 	enum db_status status = DB_OK;
+	/* A repeat within two minutes writes nothing: the time is the paper's, so a re-upload finds
+	 * the same earlier check-in again. */
 	if (!paper->person_new)
-		status = find_recent(db, t, &req, paper->person_id, paper->pressed_us, &recent, recent_day, &found);
+		status = find_recent(db, t, &req, paper->person_id, paper->pressed_us, paper->key, &recent, recent_day,
+				     &found, &same);
 	if (status == DB_OK && !found) {
 		new_check_code(code);
 		status = insert_checkin(db, t, form, actor, &req, paper->person_id, day, paper->answers, paper->amber,
-					paper->pressed_us, received, "", code, &id);
+					paper->pressed_us, received, "", code, paper->key, &id);
 		*recorded = status == DB_OK;
-	}
-	struct db_query *q;
-	if (status == DB_OK)
-		status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_POINT, &q);
-	if (status == DB_OK) {
-		db_bind_string(q, found ? recent_day : day);
-		db_bind_int(q, found ? recent.id : id);
-		db_bind_text(q, (const char *)paper->key, CHECKIN_KEY_BYTES);
-		status = db_execute(q);
-		db_query_free(q);
 	}
 	return status;
 }

@@ -20,6 +20,11 @@
 #define SAME_CHECKIN_SECONDS 120
 /* Bytes of an idempotency key as stored: a truncated SHA-256 or HMAC. */
 #define CHECKIN_KEY_BYTES 16
+/* Days the purge keeps a key of checkin_keys (a check-in filed at the server's time), counted
+ * from its check-in's day. A client stops retrying QUEUED_MAX_AGE_HOURS (3 days) after the
+ * press by its own clock; 7 days leaves room for a phone clock days behind, and the table stays
+ * small (only check-ins without a believed pressed time have a key there). */
+#define CHECKIN_KEYS_KEEP_DAYS 7
 
 enum checkin_direction {
 	DIRECTION_IN,		/* DIRECTION_IN: a visit starts */
@@ -79,8 +84,10 @@ struct checkin_result {
 
 /* Validates everything once (field errors keyed by field or question id, nothing written),
  * then records in one transaction: the person when new, the check-in unless it repeats one of
- * the last two minutes, and the idempotency key pointing at it. A key seen before answers with
- * its first record (replayed). An unknown or forgotten person_id is the field error "person". */
+ * the last two minutes, and the idempotency key: in the check-in row when the pressed time is
+ * the client's (its retries resend it: same day), else in checkin_keys pointing at the row. A
+ * key seen before answers with its first record (replayed). An unknown or forgotten person_id
+ * is the field error "person". */
 enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
 			       const struct declaration_form *form, const struct actor *actor,
 			       const struct checkin_request *req, struct field_errors *errors,
@@ -109,7 +116,7 @@ struct checkin_paper {
 	const struct buf *answers;	/* as declaration_validate wrote them */
 	bool amber;
 	int64_t pressed_us;		/* the time on the paper */
-	const uint8_t *key;		/* from checkins_paper_key, claimed by checkins_claim_key_within */
+	const uint8_t *key;		/* from checkins_paper_key, not seen by checkins_paper_seen_within */
 };
 
 /* The idempotency key of a paper row: from the province, venue, the person's identity
@@ -117,14 +124,14 @@ struct checkin_paper {
  * same row uploaded again (in this file or another) has the same key. */
 void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int64_t venue_id, const char *identity,
 			int64_t pressed_us, const char *direction, uint8_t out[CHECKIN_KEY_BYTES]);
-/* Claims key inside the caller's transaction, before anything else of the row is written:
- * *fresh false when it was recorded before (the row is then skipped; nothing is written). A
- * concurrent import of the same row waits here for the other's commit. */
-enum db_status checkins_claim_key_within(struct db *db, const struct tenant *t, const uint8_t key[CHECKIN_KEY_BYTES],
-					 bool *fresh);
-/* Records a claimed paper row inside the caller's transaction, flagged METHOD_PAPER and filed
- * by the actor's account, unless the person has the same check-in within two minutes
- * (*recorded false; the key then points at that one). */
+/* Whether a paper row's key (of a row pressed at pressed_us) was recorded before, looked up
+ * before anything of the row is written so that a re-upload writes nothing. The caller holds
+ * the province's import lock (paper-import.c): no other import records paper rows meanwhile. */
+enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
+					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen);
+/* Records an unseen paper row inside the caller's transaction, its key in the row, flagged
+ * METHOD_PAPER and filed by the actor's account, unless the person has the same check-in
+ * within two minutes (*recorded false: a re-upload finds that one again). */
 enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
 					    const struct declaration_form *form, const struct actor *actor,
 					    const struct checkin_paper *paper, bool *recorded);

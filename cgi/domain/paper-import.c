@@ -26,6 +26,26 @@
 #define PAPER_AREAS_MAX 4096
 /* A paper time a little ahead of the server's clock is a watch set fast, not the future. */
 #define PAPER_FUTURE_SLACK_SECONDS 300
+/* Seconds an import waits for another import of the province to finish: one of the largest
+ * file (PAPER_IMPORT_MAX_ROWS) takes under a minute. */
+#define PAPER_LOCK_SECONDS 90
+
+enum paper_sql {
+	PAPER_LOCK,	/* PAPER_LOCK */
+	PAPER_UNLOCK,	/* PAPER_UNLOCK */
+};
+
+/* One import at a time per province, by a named lock of the province's shard. Two imports at
+ * once would write the same counter rows (a venue's day) and paper keys in different orders
+ * and deadlock, losing a whole batch; a double upload of one file would also make a person
+ * for a row the other import records. One after the other, the second finds every row the
+ * first recorded (its key) before writing anything. */
+static const char *const paper_sql[] = {
+	[PAPER_LOCK] = "SELECT GET_LOCK(CONCAT('vaora_paper_import_', {province}), ?)",
+	[PAPER_UNLOCK] = "SELECT RELEASE_LOCK(CONCAT('vaora_paper_import_', {province}))",
+};
+
+static const struct db_statements paper_statements = DB_STATEMENTS("paper-import", paper_sql);
 
 enum paper_column {
 	COL_VENUE,	/* COL_VENUE: the venue's code, as on its poster */
@@ -350,16 +370,17 @@ static void add_reject(struct paper_import_result *result, size_t line, const st
 	result->reject_count++;
 }
 
-/* One good row inside the batch's transaction. */
+/* One good row inside the batch's transaction. Its key is looked up first, so that a re-upload
+ * writes nothing, not even a person. */
 static enum db_status record_row(struct import *im, const struct row *r, struct buf *identity, size_t *recorded,
 				 size_t *already, size_t *created)
 {
 	uint8_t key[CHECKIN_KEY_BYTES];
 	people_identity(&r->person, identity);
 	checkins_paper_key(im->keys, im->t, r->venue_id, buf_str(identity), r->pressed_us, r->direction, key);
-	bool fresh, person_new, stored;
-	enum db_status status = checkins_claim_key_within(im->db, im->t, key, &fresh);
-	if (status != DB_OK || !fresh) {
+	bool seen, person_new, stored;
+	enum db_status status = checkins_paper_seen_within(im->db, im->t, key, r->pressed_us, &seen);
+	if (status != DB_OK || seen) {
 		*already += status == DB_OK;
 		return status;
 	}
@@ -441,7 +462,23 @@ out:
 	return status;
 }
 
-/* The second pass: the good rows again, recorded batch by batch. */
+/* Takes (lock) or gives back the province's import lock; *held tells whether it was taken
+ * within PAPER_LOCK_SECONDS. */
+static enum db_status import_lock(struct import *im, enum paper_sql which, bool *held)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(im->db, im->t, &paper_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	if (which == PAPER_LOCK)
+		db_bind_int(q, PAPER_LOCK_SECONDS);
+	status = db_execute(q);
+	*held = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) == 1;
+	db_query_free(q);
+	return status;
+}
+
+/* The second pass: the good rows again, recorded batch by batch, under the import lock. */
 static enum db_status record_file(struct import *im, const char *text, size_t len, size_t pos,
 				  paper_progress_fn progress, void *progress_ctx, struct paper_import_result *result)
 {
@@ -521,8 +558,19 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 		result->rows = result->rejected = result->reject_count = 0;
 		goto out;
 	}
+	bool locked = false, released;
 	if (status == DB_OK && result->rejected < result->rows)
+		status = import_lock(&im, PAPER_LOCK, &locked);
+	if (status == DB_OK && result->rejected < result->rows && !locked) {
+		result->file_error = "import_busy";
+		result->rows = result->rejected = result->reject_count = 0;
+		goto out;
+	}
+	if (status == DB_OK && locked) {
 		status = record_file(&im, text, len, start, progress, progress_ctx, result);
+		/* A failed release is logged; the lock goes with the connection at the latest. */
+		import_lock(&im, PAPER_UNLOCK, &released);
+	}
 	/* One entry for the whole file, with its counts: never one per row or person. */
 	char detail[160];
 	snprintf(detail, sizeof(detail), "%lu rows: %lu recorded, %lu already, %lu rejected, %lu new people%s",

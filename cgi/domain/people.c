@@ -66,7 +66,8 @@ static const char *const people_sql[] = {
 	[PEOPLE_BY_IDS] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 			  " AND id IN (" EIGHT_IDS ", " EIGHT_IDS ", " EIGHT_IDS ")",
 	[PEOPLE_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
-	/* Keys first: they find their rows through the check-ins about to go. */
+	/* The keys in checkin_keys (check-ins at the server's time; the others go with their rows)
+	 * first: they find their rows through the check-ins about to go. */
 	[PEOPLE_DELETE_KEYS] = "DELETE k FROM checkin_keys k JOIN checkins c ON c.province = k.province"
 			       " AND c.day = k.checkin_day AND c.id = k.checkin_id"
 			       " WHERE k.province = {province} AND c.person_id = ?",

@@ -1,5 +1,6 @@
-/* Retention: the purge that drops expired days of check-ins as whole partitions, removes what
- * hangs on them, prepares the coming days' partitions, and reports what went. */
+/* Retention: the purge that drops expired days of check-ins and of who was present as whole
+ * partitions, removes what else has run out, prepares the coming days' partitions, and reports
+ * what went. */
 #include "domain/retention.h"
 
 #include <stdlib.h>
@@ -12,10 +13,12 @@
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
+#include "domain/checkins.h"
 
 /* Rows one DELETE removes. Each batch scans again the entries the earlier ones delete-marked
- * (until InnoDB purges them), so small batches cost quadratically: 5,000 took 10 s for a day of
- * 200,000 keys, 50,000 about 2 s. Old days' keys are touched by nobody else, so the longer
+ * (until InnoDB purges them), so small batches cost quadratically: 5,000 took 10 s for 200,000
+ * rows, 50,000 about 2 s. What the row tables lose per night is small now (a day's check-ins,
+ * keys and presence go by partition), and old rows are touched by nobody else, so the longer
  * statements block no check-in. */
 #define PURGE_BATCH_ROWS 50000
 /* Day partitions a shard can have: a year of retention, the coming days and the day holding
@@ -47,14 +50,14 @@ enum retention_sql {
 	RETENTION_THROTTLE_COUNT,	/* RETENTION_THROTTLE_COUNT */
 	RETENTION_THROTTLE_DELETE,	/* RETENTION_THROTTLE_DELETE */
 	RETENTION_PRESENCE_COUNT,	/* RETENTION_PRESENCE_COUNT */
-	RETENTION_PRESENCE_DELETE,	/* RETENTION_PRESENCE_DELETE */
 	RETENTION_AREA_PRESENCE_COUNT,	/* RETENTION_AREA_PRESENCE_COUNT */
-	RETENTION_AREA_PRESENCE_DELETE,	/* RETENTION_AREA_PRESENCE_DELETE */
 	RETENTION_REPORT_INSERT,	/* RETENTION_REPORT_INSERT */
 	RETENTION_REPORTS,		/* RETENTION_REPORTS */
 };
 
-/* What each purged table keeps no longer; a dry run counts what the purge deletes. */
+/* What each purged table keeps no longer; a dry run counts what the purge deletes. The keys of
+ * check-ins filed at the server's time go by their check-in's day (the server's day they came,
+ * or the day of the check-in they repeat within two minutes). */
 #define KEYS_EXPIRED " FROM checkin_keys WHERE province = {province} AND checkin_day < ?"
 /* Residents have no accounts (accounts are staff), so "no account" holds for every person;
  * what keeps one is a check-in of a day still kept or a card still valid. Days before the
@@ -64,22 +67,23 @@ enum retention_sql {
 			" AND c.day >= ?)"
 #define SESSIONS_DEAD " FROM sessions WHERE province = {province} AND (expires_at <= ? OR last_seen_at <= ?)"
 #define THROTTLE_OVER " FROM login_throttle WHERE province = {province} AND window_start <= ?"
-/* The dashboard's distinct-people tables hold person ids by day: they go with the days' check-ins
- * (the counters themselves, numbers only, stay). */
-#define PRESENCE_EXPIRED " FROM day_presence WHERE province = {province} AND day < ?"
-#define AREA_PRESENCE_EXPIRED " FROM area_day_presence WHERE province = {province} AND day < ?"
 
 static const char *const retention_sql[] = {
 	/* The day partitions, oldest first; p_future (MAXVALUE) is not a day. */
 	[RETENTION_PARTITIONS] = "SELECT PARTITION_NAME FROM information_schema.PARTITIONS"
 				 " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'checkins'"
 				 " AND PARTITION_NAME <> 'p_future' ORDER BY PARTITION_ORDINAL_POSITION",
-	/* Partition DDL takes no parameters: procedures of schema/006-retention.sql make it from
-	 * typed dates. */
+	/* Partition DDL takes no parameters: procedures of schema/009-keys-in-rows.sql make it from
+	 * typed dates, for checkins and the two presence tables at once. */
 	[RETENTION_ADD_DAYS] = "CALL checkins_add_days(?, ?)",
 	[RETENTION_DROP_DAY] = "CALL checkins_drop_day(?)",
-	/* Counted before the drop: the rows of every partition about to go. */
+	/* Counted before the drop: the rows of every partition about to go. The dashboard's
+	 * distinct-people tables hold person ids by day and go with the days' check-ins (the
+	 * counters themselves, numbers only, stay). */
 	[RETENTION_CHECKINS_COUNT] = "SELECT COUNT(*) FROM checkins WHERE province = {province} AND day < ?",
+	[RETENTION_PRESENCE_COUNT] = "SELECT COUNT(*) FROM day_presence WHERE province = {province} AND day < ?",
+	[RETENTION_AREA_PRESENCE_COUNT] = "SELECT COUNT(*) FROM area_day_presence WHERE province = {province}"
+					  " AND day < ?",
 	[RETENTION_KEYS_COUNT] = "SELECT COUNT(*)" KEYS_EXPIRED,
 	[RETENTION_KEYS_DELETE] = "DELETE" KEYS_EXPIRED " LIMIT ?",
 	[RETENTION_PEOPLE_COUNT] = "SELECT COUNT(*)" PEOPLE_UNNEEDED,
@@ -88,10 +92,6 @@ static const char *const retention_sql[] = {
 	[RETENTION_SESSIONS_DELETE] = "DELETE" SESSIONS_DEAD " LIMIT ?",
 	[RETENTION_THROTTLE_COUNT] = "SELECT COUNT(*)" THROTTLE_OVER,
 	[RETENTION_THROTTLE_DELETE] = "DELETE" THROTTLE_OVER " LIMIT ?",
-	[RETENTION_PRESENCE_COUNT] = "SELECT COUNT(*)" PRESENCE_EXPIRED,
-	[RETENTION_PRESENCE_DELETE] = "DELETE" PRESENCE_EXPIRED " LIMIT ?",
-	[RETENTION_AREA_PRESENCE_COUNT] = "SELECT COUNT(*)" AREA_PRESENCE_EXPIRED,
-	[RETENTION_AREA_PRESENCE_DELETE] = "DELETE" AREA_PRESENCE_EXPIRED " LIMIT ?",
 	[RETENTION_REPORT_INSERT] = "INSERT INTO deletion_reports (province, run_at, table_name, rows_removed,"
 				    " partitions_dropped, through_day) VALUES ({province}, ?, ?, ?, ?, ?)",
 	[RETENTION_REPORTS] = "SELECT DATE_FORMAT(run_at, '%Y-%m-%d %H:%i:%s.%f'), table_name, rows_removed,"
@@ -101,17 +101,20 @@ static const char *const retention_sql[] = {
 
 static const struct db_statements retention_statements = DB_STATEMENTS("retention", retention_sql);
 
-/* The row tables' statements, by purge_table (check-ins go by partition, not by rows). */
+/* Each table's statements, by purge_table: the tables partitioned by day lose whole partitions
+ * (counted before, no delete statement); the others lose rows. */
 static const struct {
+	bool by_partition;
 	enum retention_sql count, delete;
-} row_statements[PURGE_TABLE_COUNT] = {
-	[PURGE_CHECKIN_KEYS] = { RETENTION_KEYS_COUNT, RETENTION_KEYS_DELETE },		/* PURGE_CHECKIN_KEYS */
-	[PURGE_PEOPLE] = { RETENTION_PEOPLE_COUNT, RETENTION_PEOPLE_DELETE },		/* PURGE_PEOPLE */
-	[PURGE_SESSIONS] = { RETENTION_SESSIONS_COUNT, RETENTION_SESSIONS_DELETE },	/* PURGE_SESSIONS */
-	[PURGE_LOGIN_THROTTLE] = { RETENTION_THROTTLE_COUNT, RETENTION_THROTTLE_DELETE },	/* PURGE_LOGIN_THROTTLE */
-	[PURGE_DAY_PRESENCE] = { RETENTION_PRESENCE_COUNT, RETENTION_PRESENCE_DELETE },	/* PURGE_DAY_PRESENCE */
-	[PURGE_AREA_DAY_PRESENCE] = { RETENTION_AREA_PRESENCE_COUNT, RETENTION_AREA_PRESENCE_DELETE },
-	/* PURGE_AREA_DAY_PRESENCE */
+} table_statements[PURGE_TABLE_COUNT] = {
+	[PURGE_CHECKINS] = { true, RETENTION_CHECKINS_COUNT, 0 },			/* PURGE_CHECKINS */
+	[PURGE_CHECKIN_KEYS] = { false, RETENTION_KEYS_COUNT, RETENTION_KEYS_DELETE },	/* PURGE_CHECKIN_KEYS */
+	[PURGE_PEOPLE] = { false, RETENTION_PEOPLE_COUNT, RETENTION_PEOPLE_DELETE },	/* PURGE_PEOPLE */
+	[PURGE_SESSIONS] = { false, RETENTION_SESSIONS_COUNT, RETENTION_SESSIONS_DELETE },	/* PURGE_SESSIONS */
+	[PURGE_LOGIN_THROTTLE] = { false, RETENTION_THROTTLE_COUNT, RETENTION_THROTTLE_DELETE },
+	/* PURGE_LOGIN_THROTTLE */
+	[PURGE_DAY_PRESENCE] = { true, RETENTION_PRESENCE_COUNT, 0 },			/* PURGE_DAY_PRESENCE */
+	[PURGE_AREA_DAY_PRESENCE] = { true, RETENTION_AREA_PRESENCE_COUNT, 0 },	/* PURGE_AREA_DAY_PRESENCE */
 };
 
 /* The instants and days one run measures everything against, from one reading of the clock. */
@@ -120,6 +123,8 @@ struct purge_bounds {
 	int64_t idle_before;		/* sessions unused since then have ended */
 	int64_t window_before;		/* login-failure windows that began then are over */
 	char expired_before[11];	/* the shard's oldest day kept: older days go */
+	char keys_before[11];		/* checkin_keys of older days go: no retry comes, or their
+					 * check-in is gone */
 	char dropped_before[11];	/* the day after the newest dropped partition */
 };
 
@@ -250,12 +255,12 @@ static void bind_condition(struct db_query *q, const struct tenant *t, const str
 {
 	switch (table) {
 	case PURGE_CHECKINS:
+	case PURGE_DAY_PRESENCE:
+	case PURGE_AREA_DAY_PRESENCE:
 		db_bind_string(q, b->dropped_before);
 		break;
 	case PURGE_CHECKIN_KEYS:
-	case PURGE_DAY_PRESENCE:
-	case PURGE_AREA_DAY_PRESENCE:
-		db_bind_string(q, b->expired_before);
+		db_bind_string(q, b->keys_before);
 		break;
 	case PURGE_PEOPLE:
 		db_bind_time(q, b->now - (int64_t)t->card_valid_days * SECONDS_PER_DAY * 1000000);
@@ -298,7 +303,7 @@ static enum db_status delete_rows(struct db *db, const struct tenant *t, const s
 	*removed = 0;
 	do {
 		struct db_query *q;
-		status = db_query_tenant(db, t, &retention_statements, row_statements[table].delete, &q);
+		status = db_query_tenant(db, t, &retention_statements, table_statements[table].delete, &q);
 		if (status != DB_OK)
 			return status;
 		bind_condition(q, t, b, table);
@@ -356,9 +361,12 @@ static enum db_status purge_tenant(struct db *db, const struct tenant *t, const 
 				   const struct purge_bounds *b, struct deletion_run *r, bool dry_run, FILE *out)
 {
 	enum db_status status = DB_OK;
-	for (int i = PURGE_CHECKINS + 1; status == DB_OK && i < PURGE_TABLE_COUNT; i++)
-		status = dry_run ? count_rows(db, t, row_statements[i].count, b, (enum purge_table)i, &r->rows[i])
+	for (int i = 0; status == DB_OK && i < PURGE_TABLE_COUNT; i++) {
+		if (table_statements[i].by_partition)
+			continue;
+		status = dry_run ? count_rows(db, t, table_statements[i].count, b, (enum purge_table)i, &r->rows[i])
 				 : delete_rows(db, t, b, (enum purge_table)i, &r->rows[i]);
+	}
 	if (status == DB_OK && !dry_run)
 		status = write_report(db, t, actor, b, r);
 	if (status == DB_OK) {
@@ -400,6 +408,10 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 	};
 	struct vn_date oldest_kept = day_add(today, -(int)s->retention_days);
 	vn_date_format(oldest_kept, b.expired_before);
+	/* The later of the two: a retention shorter than CHECKIN_KEYS_KEEP_DAYS takes the keys
+	 * with their check-ins (a key must not outlive the record it answers with). */
+	struct vn_date keys_kept = day_add(today, -CHECKIN_KEYS_KEEP_DAYS);
+	vn_date_format(day_cmp(keys_kept, oldest_kept) > 0 ? keys_kept : oldest_kept, b.keys_before);
 	int rc = read_days(db, config, shard, days, &n, err, errlen);
 	if (rc == 0)
 		rc = prepare_shard(db, config, shard, today, dry_run, days, &n, out, err, errlen);
@@ -412,14 +424,16 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 		vn_date_format(day_add(days[expired - 1], 1), b.dropped_before);
 	}
 	enum db_status status = DB_OK;
-	/* Counted before the drop, which leaves nothing to count. A check-in is never filed into a
-	 * day that old (a queued one is at most QUEUED_MAX_AGE_HOURS old), so the count holds. */
+	/* Counted before the drop, which leaves nothing to count. A check-in (and so a presence
+	 * row) is never filed into a day that old (a queued one is at most QUEUED_MAX_AGE_HOURS
+	 * old, a paper one within the retention), so the count holds. */
 	for (size_t i = 0; rc == 0 && status == DB_OK && i < count; i++) {
 		runs[i].partitions_dropped = (unsigned)expired;
 		snprintf(runs[i].through_day, sizeof(runs[i].through_day), "%s", through);
-		if (expired)
-			status = count_rows(db, tenants[i], RETENTION_CHECKINS_COUNT, &b, PURGE_CHECKINS,
-					    &runs[i].rows[PURGE_CHECKINS]);
+		for (int table = 0; expired && status == DB_OK && table < PURGE_TABLE_COUNT; table++)
+			if (table_statements[table].by_partition)
+				status = count_rows(db, tenants[i], table_statements[table].count, &b,
+						    (enum purge_table)table, &runs[i].rows[table]);
 	}
 	for (size_t i = 0; rc == 0 && status == DB_OK && !dry_run && i < expired; i++)
 		status = call_with_days(db, shard, RETENTION_DROP_DAY, &days[i], NULL);

@@ -164,7 +164,8 @@ FROM seq_1_to_{PEOPLE - real} s JOIN real_people r ON r.n = s.seq MOD {real};
 
 def load_day(stack, d, day, venue_base, people_ids, checkin_base, form, volunteer):
     """One day's check-ins: pairs k (a check-in, and for CHECKOUT_PERCENT of them a check-out
-    10-120 minutes later at the same venue), between 06:00 and 23:50."""
+    10-120 minutes later at the same venue), between 06:00 and 23:50, each with its idempotency
+    key in its row as a phone's pressed time puts it there."""
     pairs = CHECKINS * 100 // (100 + CHECKOUT_PERCENT) // DAYS
     k = f"(s.seq + {d * pairs})"
     venue = (f"IF({pick('h', k, 100)} < {HOT_SCAN_PERCENT}, "
@@ -182,10 +183,10 @@ def load_day(stack, d, day, venue_base, people_ids, checkin_base, form, voluntee
                       for i in range(4))
     stack.sql(f"""
 INSERT INTO checkins (province, day, id, venue_id, person_id, direction, method, filed_by, answers, amber,
-                      form_version, pressed_at, received_at, time_note, check_code)
+                      form_version, pressed_at, received_at, time_note, check_code, idem_key)
 SELECT '01', '{day}', {checkin_base} + 2 * p.k + o.out_row, p.venue, p.person, IF(o.out_row = 1, 'out', 'in'),
        p.method, IF(p.method = 'self', NULL, {volunteer}), '{form['answers']}', 0, {form['version']},
-       {pressed}, {pressed}, '', p.code
+       {pressed}, {pressed}, '', p.code, UNHEX(MD5(CONCAT('key', 2 * p.k + o.out_row)))
 FROM (SELECT {k} AS k, {venue} AS venue, {person} AS person, {method} AS method, CONCAT({code}) AS code,
              6 * 3600 + {pick('t', k, 15 * 3600 + 50 * 60)} AS t_in, 600 + {pick('d', k, 6600)} AS stay,
              {pick('us', k, 1000000)} AS us, {pick('o', k, 100)} < {CHECKOUT_PERCENT} AS checks_out
@@ -203,9 +204,11 @@ def load_case(stack, case_id, venue_base, checkin_base, form):
             rows.append(f"('01', '{day}', {checkin_base + 2 * i + out}, {venue_base + 1 + HOT_EVERY * rank}, {case_id},"
                         f" '{'out' if out else 'in'}', 'self', NULL, '{form['answers']}', 0, {form['version']},"
                         f" TIMESTAMP '{day} 11:00:00' + INTERVAL {out} HOUR,"
-                        f" TIMESTAMP '{day} 11:00:00' + INTERVAL {out} HOUR, '', 'CASE')")
+                        f" TIMESTAMP '{day} 11:00:00' + INTERVAL {out} HOUR, '', 'CASE',"
+                        f" UNHEX(MD5('case-{i}-{out}')))")
     stack.sql("INSERT INTO checkins (province, day, id, venue_id, person_id, direction, method, filed_by, answers,"
-              " amber, form_version, pressed_at, received_at, time_note, check_code) VALUES " + ", ".join(rows))
+              " amber, form_version, pressed_at, received_at, time_note, check_code, idem_key) VALUES "
+              + ", ".join(rows))
 
 
 def count_day(stack, day):

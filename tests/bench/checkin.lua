@@ -1,5 +1,6 @@
 -- wrk script: self check-ins posted as a phone posts the form (CSRF cookie and token, a
--- fresh idempotency key each), by distinct people at venues spread over the given codes.
+-- fresh idempotency key each, the time the button was pressed as checkin.js sets it), by
+-- distinct people at venues spread over the given codes.
 -- Environment: BENCH_VENUES (comma-separated venue codes), BENCH_CSRF, BENCH_COOKIE, BENCH_PATH
 -- (the province's slug path, "/ha-noi").
 
@@ -26,7 +27,7 @@ function request()
 	local body = "csrf=" .. csrf .. "&key=bench-" .. string.format("%012d", n) .. "&direction=in" ..
 		"&full_name=" .. name .. "&phone=09" .. string.format("%08d", n % 100000000) ..
 		"&birth_year=" .. (1940 + n % 66) .. "&gender=" .. (n % 2 == 0 and "female" or "male") ..
-		"&consent=1&remember=1&contact=no&travel=no&doses=" .. (n % 4) .. "&pressed_at_ms="
+		"&consent=1&remember=1&contact=no&travel=no&doses=" .. (n % 4) .. "&pressed_at_ms=" .. (os.time() * 1000)
 	return wrk.format("POST", base .. "/c/" .. venue,
 		{ ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie }, body)
 end

@@ -117,6 +117,69 @@ def test_queued_times(stack):
     check(future["time_note"] == "future" and future["pressed_at"] == future["received_at"], future)
 
 
+DAY = 24 * 3600
+# Vietnam is UTC+07:00 all year.
+VN_OFFSET = 7 * 3600
+
+
+def test_server_timed_retry_after_midnight_is_one(stack):
+    """No pressed time: the server's time files it, and a retry after Vietnam midnight lands on
+    the next day; checkin_keys still finds the first record."""
+    api = Api(stack)
+    key = uuid.uuid4().hex
+    midnight = ((int(time.time()) + VN_OFFSET) // DAY + 1) * DAY - VN_OFFSET
+    try:
+        set_clock(stack, midnight - 30)
+        r1, first = api.post(key=key)
+        check(r1.status == 201 and first["already_recorded"] is False, first)
+        count = rows(stack)
+        set_clock(stack, midnight + 30)
+        r2, second = api.post(key=key)
+        check(r2.status == 200 and second["already_recorded"] is True and second["replayed"] is True, second)
+        check((second["id"], second["check_code"]) == (first["id"], first["check_code"]), (first, second))
+        check(rows(stack) == count, "the retry after midnight added a row")
+    finally:
+        os.remove(stack.clock_file)
+    check(fixtures.sql(stack, f"SELECT idem_key IS NULL FROM vaora_s1.checkins WHERE id = {first['id']}") == "1",
+          "a server-timed key in its row")
+    check(int(fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s1.checkin_keys WHERE checkin_id = {first['id']}")) == 1,
+          "the server-timed key is not in checkin_keys")
+
+
+def test_retry_whose_pressed_time_is_no_longer_believed_is_one(stack):
+    """A queued check-in believed at first (71 hours old), its answer lost, retried when the same
+    pressed time is too old (filed at the server's time): the retry finds the first record on
+    the day of the time it sent. And one from a phone clock ahead (the future, filed at the
+    server's time) retried once that time is believable."""
+    api = Api(stack)
+    start = int(time.time())
+    key = uuid.uuid4().hex
+    pressed = str((start - 71 * 3600) * 1000)
+    try:
+        set_clock(stack, start)
+        _, first = api.post(key=key, pressed_at_ms=pressed)
+        check(first["time_note"] == "" and first["already_recorded"] is False, first)
+        count = rows(stack)
+        set_clock(stack, start + 2 * 3600)
+        r, again = api.post(key=key, pressed_at_ms=pressed)
+        check(r.status == 200 and again["replayed"] is True and again["id"] == first["id"], (first, again))
+        check(rows(stack) == count, "the too-old retry added a row")
+
+        noon = ((start + VN_OFFSET) // DAY) * DAY - VN_OFFSET + 12 * 3600
+        key = uuid.uuid4().hex
+        ahead = str((noon + 60) * 1000)
+        set_clock(stack, noon)
+        _, future = api.post(key=key, pressed_at_ms=ahead)
+        check(future["time_note"] == "future" and future["already_recorded"] is False, future)
+        set_clock(stack, noon + 120)
+        r, believed = api.post(key=key, pressed_at_ms=ahead)
+        check(r.status == 200 and believed["replayed"] is True and believed["id"] == future["id"],
+              (future, believed))
+        check(rows(stack) == count + 1, "the believable retry added a row")
+    finally:
+        os.remove(stack.clock_file)
+
+
 def test_revoked_venue_code_is_gone(stack):
     api = Api(stack)
     admin = logged_in(stack, "hn.admin")

@@ -3,6 +3,7 @@ or run by `vaora checkins import`; good rows recorded once however often the fil
 rows listed with line and reason, a wrong header refused as a whole, an oversized upload 413."""
 import os
 import re
+import subprocess
 import tempfile
 import time
 import uuid
@@ -180,5 +181,40 @@ def test_cli_gives_the_same_result(stack):
             f.write(b"a,b\n1,2\n")
         r = stack.vaora("checkins", "import", "--province", "ha-noi", "--file", path)
         check(r.returncode == 1 and HEADER.encode() in r.stderr, r.stderr)
+    finally:
+        os.remove(path)
+
+
+# Rows of the concurrent double upload: enough that the two imports overlap.
+CONCURRENT_ROWS = 400
+
+
+def test_concurrent_double_upload_records_each_row_once(stack):
+    """The same file imported twice at once: each row once, whichever import got it first, and no
+    person left behind by the import that lost a row (its other rows stay)."""
+    w = World(stack)
+    day = vn_time(-3600)
+    lines = [HEADER] + [f"{w.venue},{day},Vào,Người Nhập Đôi {i},0917{i:0>6},,1980,Nam,,,{NO}"
+                        for i in range(CONCURRENT_ROWS)]
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(fd, "wb") as f:
+        f.write(("\n".join(lines) + "\n").encode())
+    people = "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"
+    try:
+        rows_before, people_before = paper_rows(stack), int(fixtures.sql(stack, people))
+        args = [stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "checkins", "import", "--province",
+                "ha-noi", "--as", "hn.volunteer", "--file", path]
+        runs = [subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                for _ in range(2)]
+        outs = [r.communicate(timeout=300) for r in runs]
+        for r, (out, err) in zip(runs, outs):
+            check(r.returncode == 0, (r.returncode, err))
+        got = [re.search(rb"(\d+) recorded, (\d+) already recorded", out) for out, _ in outs]
+        check(all(got), outs)
+        recorded = sum(int(m.group(1)) for m in got)
+        already = sum(int(m.group(2)) for m in got)
+        check((recorded, already) == (CONCURRENT_ROWS, CONCURRENT_ROWS), (recorded, already))
+        check(paper_rows(stack) == rows_before + CONCURRENT_ROWS, "rows recorded twice or lost")
+        check(int(fixtures.sql(stack, people)) == people_before + CONCURRENT_ROWS, "people left behind")
     finally:
         os.remove(path)

@@ -1,8 +1,9 @@
 """Retention: `vaora purge` with the settable clock moved 31 days on. Hà Nội's shard (s1, 30
-days) drops the day's partition and what hangs on it; Hồ Chí Minh's shard (s2, 45 days in the
-test stack) keeps the same day untouched. People without check-ins whose card ran out go, a
-valid card keeps its holder; the report lists the counts; a second purge removes nothing; a
-dry run changes nothing."""
+days) drops the day's partition of checkins and of the two presence tables, and the keys of
+server-timed check-ins; Hồ Chí Minh's shard (s2, 45 days in the test stack) keeps the same day
+untouched, and Cao Bằng (also on s1) keeps its next day. People without check-ins whose card
+ran out go, a valid card keeps its holder; the report lists the counts; a second purge removes
+nothing; a dry run changes nothing."""
 import os
 import re
 import time
@@ -18,6 +19,8 @@ VN_OFFSET = 7 * 3600
 # its own; purges there drop those earlier days, which later tests do not need.
 DAYS_AHEAD = 40
 RETENTION_S1 = 30
+# The tables partitioned by day, which a purge drops a day of together.
+DAY_TABLES = ("checkins", "day_presence", "area_day_presence")
 PURGE_LINE = re.compile(r"^(\d\d) \S+: (?:would remove )?checkins (\d+)(?: \((\d+) day partitions through (\S+)\))?,"
                         r" checkin_keys (\d+), people (\d+), sessions (\d+), login_throttle (\d+),"
                         r" day_presence (\d+), area_day_presence (\d+)$", re.M)
@@ -27,9 +30,9 @@ def vn_day(seconds):
     return time.strftime("%Y-%m-%d", time.gmtime(seconds + VN_OFFSET))
 
 
-def partitions(stack, database):
+def partitions(stack, database, table="checkins"):
     return set(fixtures.sql(stack, "SELECT PARTITION_NAME FROM information_schema.PARTITIONS WHERE TABLE_SCHEMA ="
-                                   f" '{database}' AND TABLE_NAME = 'checkins'").split())
+                                   f" '{database}' AND TABLE_NAME = '{table}'").split())
 
 
 def count(stack, database, table, where):
@@ -50,7 +53,7 @@ def snapshot(stack):
     tables = ("checkins", "checkin_keys", "people", "sessions", "login_throttle", "day_presence", "area_day_presence",
               "deletion_reports", "audit_log")
     return {(db, t): count(stack, db, t, "1") for db in ("vaora_s1", "vaora_s2") for t in tables} | {
-        db: partitions(stack, db) for db in ("vaora_s1", "vaora_s2")}
+        (db, t): partitions(stack, db, t) for db in ("vaora_s1", "vaora_s2") for t in DAY_TABLES}
 
 
 def add_person_at(stack, at, name, phone):
@@ -60,6 +63,19 @@ def add_person_at(stack, at, name, phone):
                     env={"VAORA_CLOCK_FILE": stack.clock_file})
     check(r.returncode == 0, r.stderr)
     return int(re.search(rb"person (\d+) added", r.stdout).group(1))
+
+
+def day_rows(stack, database, province, day):
+    """Rows of one province's day in each day-partitioned table."""
+    return tuple(count(stack, database, t, f"province = '{province}' AND day = '{day}'") for t in DAY_TABLES)
+
+
+def add_checkin_rows(stack, province, venue, person, day):
+    """A check-in written straight into the table (its trigger fills the presence tables)."""
+    fixtures.sql(stack, "INSERT INTO vaora_s1.checkins (province, day, venue_id, person_id, direction, method, answers,"
+                        " amber, form_version, pressed_at, received_at, check_code, idem_key) VALUES"
+                        f" ('{province}', '{day}', {venue}, {person}, 'in', 'self', '{{}}', 0, 1,"
+                        f" TIMESTAMP '{day} 05:00:00', TIMESTAMP '{day} 05:00:00', 'ACDE', UNHEX(MD5(RAND())))")
 
 
 def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
@@ -72,50 +88,69 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
     day = vn_day(noon)
     partition = "p" + day.replace("-", "")
     later = noon + (RETENTION_S1 + 1) * DAY
+    next_day = vn_day(noon + DAY)
+    # Phones send the time the button was pressed: their keys go in the check-in rows.
+    pressed = str((noon - 60) * 1000)
     try:
         set_clock(stack, noon)
         purge(stack)
-        check(partition in partitions(stack, "vaora_s1") and partition in partitions(stack, "vaora_s2"),
-              "the purge made no partition for the day")
+        for table in DAY_TABLES:
+            check(partition in partitions(stack, "vaora_s1", table) and partition in partitions(stack, "vaora_s2", table),
+                  f"the purge made no partition for the day in {table}")
         old_card = add_person_at(stack, noon - 400 * DAY, "Lê Văn Thẻ Cũ", "0912 700 001")
         old_card_visitor = add_person_at(stack, noon - 400 * DAY, "Phạm Thị Khách Cũ", "0912 700 002")
         set_clock(stack, noon)
-        r, fresh = hanoi.post(person={"full_name": "Đỗ Văn Thẻ Mới", "phone": "0912 700 003"})
+        r, fresh = hanoi.post(person={"full_name": "Đỗ Văn Thẻ Mới", "phone": "0912 700 003"}, pressed_at_ms=pressed)
         check(r.status == 201, (r.status, fresh))
+        # A kiosk that sends no time: checked in at the server's time, its key in checkin_keys.
         r, body = hanoi.post(person_id=old_card_visitor)
         check(r.status == 201, (r.status, body))
-        r, neighbour = hcm.post(person={"full_name": "Võ Thị Sài Gòn", "phone": "0912 700 004"})
+        check(count(stack, "vaora_s1", "checkins", f"province = '01' AND day = '{day}' AND idem_key IS NOT NULL") == 1
+              and count(stack, "vaora_s1", "checkin_keys", f"province = '01' AND checkin_day = '{day}'") == 1,
+              "where the keys went")
+        r, neighbour = hcm.post(person={"full_name": "Võ Thị Sài Gòn", "phone": "0912 700 004"}, pressed_at_ms=pressed)
         check(r.status == 201, (r.status, neighbour))
+        # Cao Bằng shares Hà Nội's shard: its day D goes with Hà Nội's, its next day stays.
+        cao_bang = fixtures.add_venue(stack, "04", "Chợ Cao Bằng", "00001")
+        add_checkin_rows(stack, "04", cao_bang, 900001, day)
+        add_checkin_rows(stack, "04", cao_bang, 900002, next_day)
         # A session and a failed login of day D, both long over a month later.
         logged_in(stack, "hn.officer")
         Browser(stack).login("hn.officer", "not-the-password")
-        hcm_rows = count(stack, "vaora_s2", "checkins", f"province = '79' AND day = '{day}'")
-        hcm_keys = count(stack, "vaora_s2", "checkin_keys", f"province = '79' AND checkin_day = '{day}'")
-        check(count(stack, "vaora_s1", "checkins", f"province = '01' AND day = '{day}'") == 2, "Hà Nội's rows")
+        hcm_rows = day_rows(stack, "vaora_s2", "79", day)
+        check(hcm_rows == (1, 1, 1), hcm_rows)
+        check(day_rows(stack, "vaora_s1", "01", day) == (2, 2, 2), "Hà Nội's rows")
+        cao_bang_next = day_rows(stack, "vaora_s1", "04", next_day)
+        check(cao_bang_next == (1, 1, 1), cao_bang_next)
 
         set_clock(stack, later)
         before = snapshot(stack)
         dry = purge(stack, "--dry-run")
-        check(dry["01"][:3] == (2, RETENTION_S1 + 1, day) and dry["01"][3:5] == (2, 2), dry.get("01"))
+        # Hà Nội's two check-ins and who was present (two people, one commune) by partition;
+        # the server-timed check-in's key, long past any retry; the two people.
+        check(dry["01"][:3] == (2, RETENTION_S1 + 1, day) and dry["01"][3:5] == (1, 2) and dry["01"][7:] == (2, 2),
+              dry.get("01"))
+        check(dry["04"][:3] == (1, RETENTION_S1 + 1, day) and dry["04"][7:] == (1, 1), dry.get("04"))
         check(snapshot(stack) == before, "a dry run changed something")
 
         done = purge(stack)
-        check(done["01"][:5] == dry["01"][:5], (dry["01"], done["01"]))
+        check(done["01"][:5] == dry["01"][:5] and done["01"][7:] == dry["01"][7:], (dry["01"], done["01"]))
         check(done["01"][5] >= 1 and done["01"][6] >= 1, ("sessions and login counts", done["01"]))
-        # Who was counted on the dropped day goes with it (the dashboard's distinct people).
-        check(done["01"][7] >= 1 and done["01"][8] >= 1, ("presence rows", done["01"]))
-        check(count(stack, "vaora_s1", "day_presence", f"province = '01' AND day <= '{day}'") == 0, "presence left")
-        kept = partitions(stack, "vaora_s1")
-        check(partition not in kept, "the expired day's partition is still listed")
-        check(partition in partitions(stack, "vaora_s2"), "the other shard lost its day")
+        check(done["04"][:5] == dry["04"][:5] and done["04"][7:] == dry["04"][7:], (dry["04"], done["04"]))
+        for table in DAY_TABLES:
+            check(partition not in partitions(stack, "vaora_s1", table), f"the expired day of {table} is still listed")
+            check(partition in partitions(stack, "vaora_s2", table), f"the other shard lost its day of {table}")
+            check(count(stack, "vaora_s1", table, f"day <= '{day}'") == 0, f"{table} rows of the day are left")
+        kept = {t: partitions(stack, "vaora_s1", t) for t in DAY_TABLES}
+        check(kept["day_presence"] == kept["area_day_presence"] == kept["checkins"], kept)
         # Hồ Chí Minh's shard drops only its days older than 45 (earlier tests' days), not day D.
         check(done["79"][2] < day, done["79"])
-        check(count(stack, "vaora_s2", "checkins", f"province = '79' AND day = '{day}'") == hcm_rows == 1,
-              "the neighbour's check-ins changed")
-        check(count(stack, "vaora_s2", "checkin_keys", f"province = '79' AND checkin_day = '{day}'") == hcm_keys,
-              "the neighbour's keys changed")
+        check(day_rows(stack, "vaora_s2", "79", day) == hcm_rows, "the neighbour's day changed")
+        check(count(stack, "vaora_s2", "checkins", f"province = '79' AND day = '{day}' AND idem_key IS NOT NULL") == 1,
+              "the neighbour's key went")
+        check(day_rows(stack, "vaora_s1", "04", next_day) == cao_bang_next, "the next day on the same shard changed")
         check(count(stack, "vaora_s1", "checkin_keys", f"province = '01' AND checkin_day <= '{day}'") == 0,
-              "keys of the dropped day are left")
+              "the server-timed key is left")
         people = set(fixtures.sql(stack, "SELECT id FROM vaora_s1.people WHERE province = '01' AND id IN"
                                          f" ({old_card}, {old_card_visitor}, {fresh['person_id']})").split())
         check(people == {str(fresh["person_id"])}, ("a valid card keeps only its holder", people))
@@ -129,14 +164,17 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         reports = fixtures.sql(stack, "SELECT table_name, rows_removed FROM vaora_s1.deletion_reports WHERE"
                                       " province = '01' AND run_at = (SELECT MAX(run_at) FROM vaora_s1.deletion_reports)"
                                       " ORDER BY id")
-        check(reports.split("\n")[:3] == ["checkins\t2", "checkin_keys\t2", "people\t2"], reports)
+        check(reports.split("\n") == ["checkins\t2", "checkin_keys\t1", "people\t2", f"sessions\t{done['01'][5]}",
+                                      f"login_throttle\t{done['01'][6]}", "day_presence\t2", "area_day_presence\t2"],
+              reports)
         audit = fixtures.sql(stack, "SELECT detail FROM vaora_s1.audit_log WHERE province = '01' AND"
                                     " action = 'retention-purge' ORDER BY id DESC LIMIT 1")
         check(audit.startswith("checkins 2 ("), audit)
 
         again = purge(stack)
         check(again["01"] == (0, 0, "", 0, 0, 0, 0, 0, 0), ("the second purge removed more", again["01"]))
-        check(partitions(stack, "vaora_s1") == kept, "the second purge changed the partitions")
+        check({t: partitions(stack, "vaora_s1", t) for t in DAY_TABLES} == kept,
+              "the second purge changed the partitions")
     finally:
         os.remove(stack.clock_file)
 
