@@ -60,11 +60,11 @@ enum retention_sql {
  * or the day of the check-in they repeat within two minutes). */
 #define KEYS_EXPIRED " FROM checkin_keys WHERE province = {province} AND checkin_day < ?"
 /* Residents have no accounts (accounts are staff), so "no account" holds for every person;
- * what keeps one is a check-in of a day still kept or a card still valid. Days before the
- * oldest kept one are gone with their partitions (or go now: a dry run counts the same). */
-#define PEOPLE_UNNEEDED " FROM people WHERE province = {province} AND card_issued_at < ? AND NOT EXISTS" \
-			" (SELECT 1 FROM checkins c WHERE c.province = people.province AND c.person_id = people.id" \
-			" AND c.day >= ?)"
+ * what keeps one is a check-in of a day still kept (their last_checkin_day, schema/011) or a
+ * card still valid. Days before the oldest kept one are gone with their partitions (or go now:
+ * a dry run counts the same). */
+#define PEOPLE_UNNEEDED " FROM people WHERE province = {province} AND card_issued_at < ?" \
+			" AND (last_checkin_day IS NULL OR last_checkin_day < ?)"
 #define SESSIONS_DEAD " FROM sessions WHERE province = {province} AND (expires_at <= ? OR last_seen_at <= ?)"
 #define THROTTLE_OVER " FROM login_throttle WHERE province = {province} AND window_start <= ?"
 

@@ -343,6 +343,10 @@ def build(folder):
         stack.sql("UPDATE venues v JOIN (SELECT venue_id, MAX(day) AS last_day FROM venue_day_counts"
                   " WHERE province = '01' GROUP BY venue_id) d ON d.venue_id = v.id"
                   " SET v.last_scan_day = d.last_day WHERE v.province = '01'")
+        # The people's newest days, as checkins_person_day keeps them.
+        stack.sql("UPDATE people p JOIN (SELECT person_id, MAX(day) AS last_day FROM day_presence"
+                  " WHERE province = '01' GROUP BY person_id) d ON d.person_id = p.id"
+                  " SET p.last_checkin_day = d.last_day WHERE p.province = '01'")
         # In their old order: each new one comes after those already there.
         stack.sql("DELIMITER //\n" + "".join(f"{create}//\n" for _, create in triggers) + "DELIMITER ;\n")
         check_counts(stack)
