@@ -213,8 +213,9 @@ def test_a_closed_day_is_merged_into_one_row_per_commune(stack):
         f.write(str(time.time() + 86400))
     try:
         r = stack.vaora("purge", env={"VAORA_CLOCK_FILE": stack.clock_file})
-        check(r.returncode == 0 and "01 ha-noi: counters of 1 closed days merged" in r.stdout.decode(),
-              (r.stdout[-300:], r.stderr))
+        # Other suites' days may close with it.
+        check(r.returncode == 0 and re.search(r"^01 ha-noi: counters of \d+ closed days merged$", r.stdout.decode(),
+                                              re.M), (r.stdout[-300:], r.stderr))
         check(fixtures.sql(stack, rows) == "1", fixtures.sql(stack, rows))
         # A day later, the session of the day before has expired.
         after = table(w.page(logged_in(stack, "hn.admin")), "days")
