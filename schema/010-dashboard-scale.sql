@@ -15,7 +15,6 @@ ALTER TABLE venues
   ADD KEY venues_idle (province, status, last_scan_day),
   ADD KEY venues_area_idle (province, area_code, status, last_scan_day),
   ADD KEY venues_reissued (province, token_version),
-  ADD KEY venues_created (province, created_at, area_code),
   -- venues_area_idle starts with the same columns.
   DROP KEY venues_area;
 
@@ -43,7 +42,21 @@ CREATE TABLE area_last_scans (
   KEY area_last_scans_day (province, day)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- Venues registered per commune and Vietnam day (the day of created_at at UTC+07:00, Vietnam's
+-- offset all year, base/clock.h): the dashboard's "new per day" without reading a month of
+-- venues. History: a venue moved or removed later stays counted where and when it came.
+CREATE TABLE area_new_venues (
+  province CHAR(2) NOT NULL,
+  area_code VARCHAR(10) NOT NULL,
+  day DATE NOT NULL,
+  venues INT NOT NULL DEFAULT 0,
+  PRIMARY KEY (province, day, area_code)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 -- Venues before this migration, counted once (workers stopped, as for every migration).
+INSERT INTO area_new_venues (province, area_code, day, venues)
+  SELECT province, area_code, DATE(created_at + INTERVAL 7 HOUR), COUNT(*) FROM venues
+  GROUP BY province, area_code, DATE(created_at + INTERVAL 7 HOUR);
 INSERT INTO area_venue_counts (province, area_code, category, verified, venues)
   SELECT province, area_code, category, verified, COUNT(*) FROM venues WHERE status = 'active'
   GROUP BY province, area_code, category, verified;
@@ -72,6 +85,9 @@ END;
 
 CREATE TRIGGER venues_count_insert AFTER INSERT ON venues FOR EACH ROW
 BEGIN
+  INSERT INTO area_new_venues (province, area_code, day, venues)
+    VALUES (NEW.province, NEW.area_code, DATE(NEW.created_at + INTERVAL 7 HOUR), 1)
+    ON DUPLICATE KEY UPDATE venues = venues + 1;
   CALL venue_registration_counted(NEW.province, NEW.area_code, NEW.category, NEW.verified, NEW.status, 1);
   CALL venue_last_scan_counted(NEW.province, NEW.area_code, NEW.status, NEW.last_scan_day, 1);
 END;

@@ -46,9 +46,9 @@ static const char *const stats_sql[] = {
 	/* Summing the areas' people would count a person seen in two communes twice. */
 	[STATS_PROVINCE_PEOPLE] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(people) FROM province_day_people"
 				  " WHERE province = {province} AND day >= ? GROUP BY day",
-	/* Grouped by Vietnam day (the offset is bound: the clock owns it). */
-	[STATS_NEW_VENUES] = "SELECT DATE_FORMAT(v.created_at + INTERVAL ? SECOND, '%Y-%m-%d'), COUNT(*) FROM venues v"
-			     " WHERE v.province = {province} AND v.created_at >= ?" IN_AREA("v.area_code") " GROUP BY 1",
+	/* Counted per commune and Vietnam day by the venues trigger (schema/010-dashboard-scale.sql). */
+	[STATS_NEW_VENUES] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(venues) FROM area_new_venues"
+			     " WHERE province = {province} AND day >= ?" IN_AREA("area_code") " GROUP BY day",
 	/* Live venues only, counted by the venues triggers (schema/010-venue-activity.sql). */
 	[STATS_CATEGORIES] = "SELECT category, SUM(venues), SUM(IF(verified = 0, venues, 0)) FROM area_venue_counts"
 			     " WHERE province = {province}" IN_AREA("area_code") " GROUP BY category",
@@ -67,11 +67,14 @@ static const char *const stats_sql[] = {
 	/* Never scanned first, then the longest silent: the calls an officer makes first. */
 	[STATS_IDLE] = "SELECT " VENUE_COLUMNS VENUE_FROM " AND (v.last_scan_day IS NULL OR v.last_scan_day < ?)"
 		       " ORDER BY v.last_scan_day, v.id LIMIT ?",
-	/* last_pressed_at is the day's latest scan: a day with one after the reissue has it there. */
+	/* A last scan day after the reissue's (Vietnam) day is a scan since; on that very day the
+	 * day's latest scan (last_pressed_at) tells. The offset is bound: the clock owns it. */
 	[STATS_REISSUED] = "SELECT " VENUE_COLUMNS VENUE_FROM
-			   " AND v.token_version > 1 AND NOT EXISTS (SELECT 1 FROM venue_day_counts d"
-			   "  WHERE d.province = v.province AND d.venue_id = v.id"
-			   "  AND d.last_pressed_at >= v.token_issued_at) ORDER BY a.name, v.name LIMIT ?",
+			   " AND v.token_version > 1 AND (v.last_scan_day IS NULL"
+			   "  OR v.last_scan_day <= DATE(v.token_issued_at + INTERVAL ? SECOND))"
+			   " AND NOT EXISTS (SELECT 1 FROM venue_day_counts d WHERE d.province = v.province"
+			   "  AND d.venue_id = v.id AND d.day = v.last_scan_day AND d.last_pressed_at >= v.token_issued_at)"
+			   " ORDER BY a.name, v.name LIMIT ?",
 	[STATS_PROVINCE_SCANS] = "SELECT COALESCE(SUM(CASE WHEN day >= ? THEN scans END), 0), COALESCE(SUM(scans), 0)"
 				 " FROM area_day_counts WHERE province = {province} AND day >= ?",
 };
@@ -172,8 +175,7 @@ static enum db_status read_new_venues(struct db *db, const struct tenant *t, con
 	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_NEW_VENUES, &q);
 	if (status != DB_OK)
 		return status;
-	db_bind_int(q, VN_UTC_OFFSET_SECONDS);
-	db_bind_time(q, day_start_back(STATS_DAYS - 1));
+	db_bind_day(q, day_start_back(STATS_DAYS - 1));
 	bind_area(q, area_code);
 	status = db_execute(q);
 	while (status == DB_OK && db_fetch(q) > 0) {
@@ -281,6 +283,8 @@ static enum db_status venue_list(struct db *db, const struct tenant *t, enum sta
 	bind_area(q, area_code);
 	if (which == STATS_IDLE)
 		db_bind_day(q, day_start_back(days - 1));
+	else
+		db_bind_int(q, VN_UTC_OFFSET_SECONDS);
 	db_bind_int(q, (int64_t)max);
 	status = db_execute(q);
 	while (status == DB_OK && *n < max && db_fetch(q) > 0)
