@@ -49,7 +49,7 @@ static const char *const stats_sql[] = {
 	/* Counted per commune and Vietnam day by the venues trigger (schema/010-dashboard-scale.sql). */
 	[STATS_NEW_VENUES] = "SELECT DATE_FORMAT(day, '%Y-%m-%d'), SUM(venues) FROM area_new_venues"
 			     " WHERE province = {province} AND day >= ?" IN_AREA("area_code") " GROUP BY day",
-	/* Live venues only, counted by the venues triggers (schema/010-venue-activity.sql). */
+	/* Live venues only, counted by the venues triggers (schema/010-dashboard-scale.sql). */
 	[STATS_CATEGORIES] = "SELECT category, SUM(venues), SUM(IF(verified = 0, venues, 0)) FROM area_venue_counts"
 			     " WHERE province = {province}" IN_AREA("area_code") " GROUP BY category",
 	/* A venue scanned in the last N days is one whose last scan day is at most N - 1 days old. */
