@@ -1,6 +1,7 @@
 /* Statistics for the dashboards, read from the daily counters (schema/008-counters.sql). */
 #include "domain/stats.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -130,6 +131,28 @@ static struct stats_day *day_of(struct stats_dashboard *out, const char *day)
 	return NULL;
 }
 
+/* A statement giving (day, number) rows for the 30 days, the area bound when area_code is not
+ * NULL: each number into the day's int64_t at field (an offsetof in struct stats_day). */
+static enum db_status read_day_figure(struct db *db, const struct tenant *t, enum stats_sql which,
+				      const char *area_code, size_t field, struct stats_dashboard *out)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_day(q, day_start_back(STATS_DAYS - 1));
+	if (area_code)
+		bind_area(q, area_code);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		struct stats_day *d = day_of(out, db_col_text(q, 0, NULL));
+		if (d)
+			*(int64_t *)((char *)d + field) = db_col_int(q, 1);
+	}
+	db_query_free(q);
+	return status;
+}
+
 static enum db_status read_days(struct db *db, const struct tenant *t, const char *area_code,
 				struct stats_dashboard *out)
 {
@@ -154,37 +177,7 @@ static enum db_status read_days(struct db *db, const struct tenant *t, const cha
 	db_query_free(q);
 	if (status != DB_OK || *area_code)
 		return status;
-	status = db_query_tenant(db, t, &stats_statements, STATS_PROVINCE_PEOPLE, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_day(q, day_start_back(STATS_DAYS - 1));
-	status = db_execute(q);
-	while (status == DB_OK && db_fetch(q) > 0) {
-		struct stats_day *d = day_of(out, db_col_text(q, 0, NULL));
-		if (d)
-			d->people = db_col_int(q, 1);
-	}
-	db_query_free(q);
-	return status;
-}
-
-static enum db_status read_new_venues(struct db *db, const struct tenant *t, const char *area_code,
-				      struct stats_dashboard *out)
-{
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_NEW_VENUES, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_day(q, day_start_back(STATS_DAYS - 1));
-	bind_area(q, area_code);
-	status = db_execute(q);
-	while (status == DB_OK && db_fetch(q) > 0) {
-		struct stats_day *d = day_of(out, db_col_text(q, 0, NULL));
-		if (d)
-			d->new_venues = db_col_int(q, 1);
-	}
-	db_query_free(q);
-	return status;
+	return read_day_figure(db, t, STATS_PROVINCE_PEOPLE, NULL, offsetof(struct stats_day, people), out);
 }
 
 static enum db_status read_venues(struct db *db, const struct tenant *t, const char *area_code,
@@ -228,7 +221,7 @@ enum db_status stats_dashboard(struct db *db, const struct tenant *t, const char
 		vn_date_format(vn_date_of((time_t)(day_start_back(STATS_DAYS - 1 - i) / 1000000)), out->days[i].day);
 	enum db_status status = read_days(db, t, area_code, out);
 	if (status == DB_OK)
-		status = read_new_venues(db, t, area_code, out);
+		status = read_day_figure(db, t, STATS_NEW_VENUES, area_code, offsetof(struct stats_day, new_venues), out);
 	if (status == DB_OK)
 		status = read_venues(db, t, area_code, out);
 	return status;
