@@ -234,19 +234,19 @@ enum db_status visits_at_venue(struct db *db, const struct tenant *t, const stru
 	if (status != DB_OK)
 		return status;
 	/* A visit overlapping the window began with a check-in here no longer ago than the
-	 * longest a visit lasts, and before the window ends. One person over the limit tells that
-	 * the limit cut the list. */
-	int64_t arrived_from = from_us - VISIT_LONGEST_US;
-	db_bind_day(q, arrived_from);
+	 * longest a visit lasts, and before the window ends; its person's rows are read as
+	 * visits_of_person reads them. One person over the limit tells that the limit cut the list. */
+	int64_t around_from = from_us - VISIT_LONGEST_US, around_to = to_us + VISIT_LONGEST_US;
+	db_bind_day(q, around_from);
 	db_bind_day(q, to_us);
 	db_bind_int(q, venue_id);
-	db_bind_time(q, arrived_from);
+	db_bind_time(q, around_from);
 	db_bind_time(q, to_us);
 	db_bind_int(q, (int64_t)max_people + 1);
-	db_bind_day(q, from_us - VISIT_LONGEST_US);
-	db_bind_day(q, to_us + VISIT_LONGEST_US);
-	db_bind_time(q, from_us - VISIT_LONGEST_US);
-	db_bind_time(q, to_us + VISIT_LONGEST_US);
+	db_bind_day(q, around_from);
+	db_bind_day(q, around_to);
+	db_bind_time(q, around_from);
+	db_bind_time(q, around_to);
 	status = db_execute(q);
 	struct person_rows p = { .visits = xcalloc(max_visits, sizeof(struct visit)), .max = max_visits };
 	size_t people = 0;
