@@ -231,15 +231,10 @@ def main():
         print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS + bench_scale.PARTS)}")
         return 2
     if any(p in PARTS for p in parts):
-        stack = BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4")
-        try:
-            stack.start()
+        with BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4").running() as stack:
             for part in parts:
                 if part in PARTS:
                     globals()[f"bench_{part}"](stack)
-        finally:
-            stack.stop()
-            stack.cleanup()
     if any(p in bench_scale.PARTS for p in parts):
         bench_scale.run(parts)
     return 0

@@ -308,9 +308,7 @@ def build(folder):
     """Makes the data set in folder (var/ and data.json); prints progress."""
     start = time.monotonic()
     anchor = time.strftime("%Y-%m-%d", time.gmtime(time.time() + VN_OFFSET))
-    stack = DataStack(os.path.join(folder, "var"), anchor)
-    stack.start()
-    try:
+    with DataStack(os.path.join(folder, "var"), anchor).running() as stack:
         r = stack.vaora("areas", "import", "--province", "ha-noi", COMMUNES)
         if r.returncode != 0:
             raise RuntimeError(f"areas import failed: {r.stderr.decode()}")
@@ -361,9 +359,6 @@ def build(folder):
                 "hot_venue": venue_base + 1, "venue_base": venue_base,
                 "checkins": int(stack.sql("SELECT COUNT(*) FROM checkins")),
                 "build_seconds": round(time.monotonic() - start)}
-    finally:
-        stack.stop()
-        stack.cleanup()
     with open(os.path.join(folder, "data.json"), "w") as f:
         json.dump(info, f)
     print(f"bench: data: built in {info['build_seconds']} s", flush=True)

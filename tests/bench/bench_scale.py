@@ -115,12 +115,7 @@ def part_purge(stack):
 
 
 def run(parts):
-    stack = bench_data.open_copy()
-    try:
-        stack.start()
+    with bench_data.open_copy().running() as stack:
         for part in PARTS:
             if part in parts:
                 globals()[f"part_{part}"](stack)
-    finally:
-        stack.stop()
-        stack.cleanup()

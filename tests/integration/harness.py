@@ -1,5 +1,6 @@
 """Integration harness: one whole private stack in a throw-away folder on a free port,
 driven over HTTP as a user's client would, always stopped at the end."""
+import contextlib
 import http.client
 import re
 import urllib.parse
@@ -95,6 +96,16 @@ class Stack:
 
     def stop(self):
         self.stack("stop")
+
+    @contextlib.contextmanager
+    def running(self):
+        """Started for a with block, then stopped and its folder removed, whatever happens."""
+        try:
+            self.start()
+            yield self
+        finally:
+            self.stop()
+            self.cleanup()
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
