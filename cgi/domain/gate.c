@@ -111,25 +111,34 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 		}
 		return record(db, t, keys, form, actor, &req, errors, out);
 	}
-	/* XXX: two first scans of one new card at once (two gates, same second) can make two people:
-	 * the ID number's blind index is not unique (index versions, shared old numbers). A unique
-	 * key on (province, index_version, id_number_index) with a retry on DB_DUPLICATE would fix it. */
 	const char *id_number = scan->completed ? scan->completed->id_number : out->card.id_number;
 	status = people_holder_of_card(db, t, keys, id_number, &req.person_id);
-	if (status != DB_OK)
-		return status;
+	bool locked = false;
+	if (status == DB_OK && !req.person_id) {
+		/* No holder yet: look again under the card's lock, which is kept until this scan's
+		 * check-in (and with it the new holder) is committed. */
+		status = people_holder_lock(db, t, keys, id_number, &locked);
+		if (status == DB_OK && !locked) {
+			refuse(out, "gate_busy");
+			return DB_OK;
+		}
+		if (status == DB_OK)
+			status = people_holder_of_card(db, t, keys, id_number, &req.person_id);
+	}
 	struct person_input from_card;
 	cccd_person_input(&out->card, &from_card);
-	if (!req.person_id && !scan->completed && read != CCCD_READ_ALL) {
+	if (status == DB_OK && !req.person_id && !scan->completed && read != CCCD_READ_ALL) {
 		out->outcome = GATE_INCOMPLETE;
 		out->reason = "gate_card_incomplete";
-		return DB_OK;
+	} else if (status == DB_OK) {
+		req.person = scan->completed ? scan->completed : &from_card;
+		status = record(db, t, keys, form, actor, &req, errors, out);
+		/* The card's own name, never the stored one: a made-up ID number shows only itself. */
+		if (status == DB_OK && req.person_id)
+			people_given_name_of(req.person->full_name ? req.person->full_name : "",
+					     out->checkin.given_name, sizeof(out->checkin.given_name));
 	}
-	req.person = scan->completed ? scan->completed : &from_card;
-	status = record(db, t, keys, form, actor, &req, errors, out);
-	/* The card's own name, never the stored one: a made-up ID number shows only itself. */
-	if (status == DB_OK && req.person_id)
-		people_given_name_of(req.person->full_name ? req.person->full_name : "", out->checkin.given_name,
-				     sizeof(out->checkin.given_name));
+	if (locked)
+		people_holder_unlock(db, t, keys, id_number);
 	return status;
 }

@@ -38,6 +38,8 @@ enum people_sql {
 	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
 	PEOPLE_DELETE,		/* PEOPLE_DELETE */
 	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
+	PEOPLE_HOLDER_LOCK,	/* PEOPLE_HOLDER_LOCK */
+	PEOPLE_HOLDER_UNLOCK,	/* PEOPLE_HOLDER_UNLOCK */
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
@@ -47,6 +49,9 @@ enum people_sql {
 /* People read by one PEOPLE_BY_IDS: a list of people (a tracing result) costs a round trip per
  * this many, not per person (with the province, within a statement's 32 parameters). */
 #define PEOPLE_BATCH 24
+/* How long a first scan of a new ID card waits for another gate making the same card's holder:
+ * that one takes a check-in's time, well under a second. */
+#define PEOPLE_HOLDER_LOCK_SECONDS 5
 #define EIGHT_IDS "?, ?, ?, ?, ?, ?, ?, ?"
 
 static const char *const people_sql[] = {
@@ -77,6 +82,10 @@ static const char *const people_sql[] = {
 	 * keeps its last one. */
 	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, card_issued_at = ?,"
 				 " updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255"),
+	/* Named by the ID number's current blind index (its first 20 bytes: lock names end at 64
+	 * characters), so only scans of the same card wait for each other. */
+	[PEOPLE_HOLDER_LOCK] = "SELECT GET_LOCK(CONCAT('vaora_holder_', {province}, '_', LEFT(HEX(?), 40)), ?)",
+	[PEOPLE_HOLDER_UNLOCK] = "SELECT RELEASE_LOCK(CONCAT('vaora_holder_', {province}, '_', LEFT(HEX(?), 40)))",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -582,6 +591,42 @@ enum db_status people_holder_of_card(struct db *db, const struct tenant *t, cons
 	crypto_wipe(p, sizeof(*p));
 	free(p);
 	return status;
+}
+
+/* *held: the statement answered 1 (taken, or released). A number that is none has no holder to
+ * make and needs no lock: *held true, nothing run. */
+static enum db_status holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
+				  enum people_sql which, const char *id_number, bool *held)
+{
+	char normal[16];
+	uint8_t index[CRYPTO_SHA256_BYTES];
+	struct db_query *q;
+	*held = true;
+	if (id_number_normalize(id_number, normal))
+		return DB_OK;
+	blind_index(keys, t, keyring_current(keys, KEY_LOOKUP), "id_number", normal, index);
+	enum db_status status = db_query_tenant(db, t, &people_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)index, sizeof(index));
+	if (which == PEOPLE_HOLDER_LOCK)
+		db_bind_int(q, PEOPLE_HOLDER_LOCK_SECONDS);
+	status = db_execute(q);
+	*held = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) == 1;
+	db_query_free(q);
+	return status;
+}
+
+enum db_status people_holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
+				  const char *id_number, bool *held)
+{
+	return holder_lock(db, t, keys, PEOPLE_HOLDER_LOCK, id_number, held);
+}
+
+void people_holder_unlock(struct db *db, const struct tenant *t, const struct keyring *keys, const char *id_number)
+{
+	bool released;
+	holder_lock(db, t, keys, PEOPLE_HOLDER_UNLOCK, id_number, &released);
 }
 
 enum db_status people_get(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,

@@ -121,4 +121,13 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
 				     const char *id_number, int64_t *id);
 
+/* While held, no other connection takes the lock of the same ID number: two first scans of one
+ * new card at two gates (an ID number's blind index is not unique: index versions, old shared
+ * numbers) look up and make its holder one after the other, not both. *held is false after
+ * waiting a few seconds in vain (true, with nothing locked, for a number that is not one). A
+ * connection's lock outlives its transactions: unlock after the commit. */
+enum db_status people_holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
+				  const char *id_number, bool *held);
+void people_holder_unlock(struct db *db, const struct tenant *t, const struct keyring *keys, const char *id_number);
+
 #endif

@@ -6,6 +6,7 @@ import json
 import random
 import re
 import secrets
+import threading
 import urllib.parse
 
 import fixtures
@@ -13,6 +14,10 @@ from harness import Browser, check, logged_in
 
 # A real-shaped CCCD QR: ID number|old ID|full name|birth date ddmmyyyy|gender|address|issue date.
 CCCD = "{id}|012345678|Lê Thị Thu Hà|02011995|Nữ|Số 5 Hàng Bạc, Hoàn Kiếm, Hà Nội|10072021"
+
+
+# Simultaneous first scans tried per run: each round is one chance for the two to interleave.
+ROUNDS_AT_ONCE = 6
 
 
 def new_id_number():
@@ -141,6 +146,31 @@ def test_new_cccd_holder_is_created_then_found(stack):
     # A card of a known ID number shows the card's name, whatever is stored.
     _, other = gate.scan(f"{id_number}||Ai Đó Khác|02011995|Nữ|Hà Nội|10072021", direction="out")
     check(other["outcome"] == "recorded" and other["name"] == "Khác", other)
+
+
+def test_two_gates_scanning_one_new_card_at_once_make_one_holder(stack):
+    """Two guards scan the same new chip card in the same instant: the card's holder is made
+    once, and the second scan is the two-minute repeat of the first, whichever comes first."""
+    gates = [Gate(stack), Gate(stack, login="hn.volunteer")]
+    for _ in range(ROUNDS_AT_ONCE):
+        id_number = new_id_number()
+        before = people(stack)
+        start, answers = threading.Barrier(len(gates)), [None] * len(gates)
+
+        def scan(i):
+            start.wait()
+            answers[i] = gates[i].scan(CCCD.format(id=id_number))
+
+        threads = [threading.Thread(target=scan, args=(i,)) for i in range(len(gates))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        check(people(stack) == before + 1, f"{people(stack) - before} people made for one card")
+        outcomes = sorted(a["outcome"] for r, a in answers)
+        check(outcomes == ["already", "recorded"], [(r.status, a) for r, a in answers])
+        check(int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"
+                                      f" AND id = {latest_person(stack)}")) == 1, "the check-in's holder")
 
 
 def test_half_read_cccd_writes_nothing_until_completed(stack):
