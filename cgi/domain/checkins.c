@@ -215,9 +215,12 @@ static enum db_status known_person(struct db *db, const struct tenant *t, const 
 	enum db_status status = people_get(db, t, keys, req->person_id, p, &found);
 	if (status == DB_OK && (!found || (req->person_version && p->device_version != req->person_version))) {
 		field_error(errors, "person", "person_unknown");
-	} else if (status == DB_OK && p->consent_version != CONSENT_NOTICE_VERSION && !req->consent) {
+	} else if (status == DB_OK && !people_consent_current(p) && !req->consent) {
 		field_error(errors, "consent", "consent_required");
 	} else if (status == DB_OK) {
+		/* Agreed again, to the notice as it reads now. */
+		if (!people_consent_current(p))
+			status = people_renew_consent(db, t, req->person_id);
 		people_given_name_of(p->full_name, r->given_name, sizeof(r->given_name));
 		r->device_version = p->device_version;
 	}

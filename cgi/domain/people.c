@@ -38,6 +38,7 @@ enum people_sql {
 	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
 	PEOPLE_DELETE,		/* PEOPLE_DELETE */
 	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
+	PEOPLE_CONSENT_RENEW,	/* PEOPLE_CONSENT_RENEW */
 	PEOPLE_HOLDER_LOCK,	/* PEOPLE_HOLDER_LOCK */
 	PEOPLE_HOLDER_UNLOCK,	/* PEOPLE_HOLDER_UNLOCK */
 };
@@ -82,6 +83,8 @@ static const char *const people_sql[] = {
 	 * keeps its last one. */
 	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, card_issued_at = ?,"
 				 " updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255"),
+	[PEOPLE_CONSENT_RENEW] = "UPDATE people SET consent_version = ?, consent_at = ?, updated_at = ?"
+				 " WHERE province = {province} AND id = ?",
 	/* Named by the ID number's current blind index (its first 20 bytes: lock names end at 64
 	 * characters), so only scans of the same card wait for each other. */
 	[PEOPLE_HOLDER_LOCK] = "SELECT GET_LOCK(CONCAT('vaora_holder_', {province}, '_', LEFT(HEX(?), 40)), ?)",
@@ -590,6 +593,27 @@ enum db_status people_holder_of_card(struct db *db, const struct tenant *t, cons
 		*id = p->id;
 	crypto_wipe(p, sizeof(*p));
 	free(p);
+	return status;
+}
+
+bool people_consent_current(const struct person *p)
+{
+	return p->consent_version == CONSENT_NOTICE_VERSION;
+}
+
+enum db_status people_renew_consent(struct db *db, const struct tenant *t, int64_t id)
+{
+	int64_t now = clock_now_us();
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_CONSENT_RENEW, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, CONSENT_NOTICE_VERSION);
+	db_bind_time(q, now);
+	db_bind_time(q, now);
+	db_bind_int(q, id);
+	status = db_execute(q);
+	db_query_free(q);
 	return status;
 }
 

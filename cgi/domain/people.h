@@ -16,8 +16,10 @@
 /* Field limits, in characters. */
 #define PERSON_NAME_MAX 100
 #define PERSON_ADDRESS_MAX 300
-/* The privacy notice people agree to; bump it when the notice's text changes. */
-#define CONSENT_NOTICE_VERSION 1
+/* The privacy notice people agree to; bump it when the notice's text changes: people who agreed
+ * to an earlier one are asked again at their next check-in. 2: the notice states how long a
+ * printed card keeps its holder's data. */
+#define CONSENT_NOTICE_VERSION 2
 
 enum person_gender {
 	GENDER_UNSAID,	/* GENDER_UNSAID: not given */
@@ -120,6 +122,11 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
  * made-up numbers reveals nobody. */
 enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
 				     const char *id_number, int64_t *id);
+
+/* Whether the person agreed to the privacy notice as it reads now. */
+bool people_consent_current(const struct person *p);
+/* Records the person's agreement to the current notice, now (within the caller's transaction). */
+enum db_status people_renew_consent(struct db *db, const struct tenant *t, int64_t id);
 
 /* While held, no other connection takes the lock of the same ID number: two first scans of one
  * new card at two gates (an ID number's blind index is not unique: index versions, old shared

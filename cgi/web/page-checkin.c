@@ -80,8 +80,10 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 	if (remembered_load(app, req, r, p) == 0 &&
 	    checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id,
 				  &answers) == DB_OK) {
+		/* One tap repeats the last answers under the notice agreed to: after the notice
+		 * changed, the person reads it and agrees on the declaration form first. */
 		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,
-			      "one_tap", answers.len > 0);
+			      "one_tap", answers.len > 0 && people_consent_current(p));
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
 	}
 	crypto_wipe(p, sizeof(*p));
@@ -90,15 +92,17 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 	return o;
 }
 
-/* The form for a new person, or (with a remembered person's token) only the declaration. */
+/* The form for a new person, or (with a remembered person and their token) only the declaration,
+ * with the privacy notice to agree to again when it changed since they did. */
 static void form_context(struct app *app, struct request *req, json_t *ctx, const struct field_errors *errors,
-			 const char *person_token, const char *person_name)
+			 const char *person_token, const struct person *known)
 {
 	json_t *form = json_object();
 	json_object_set_new(form, "declaration", declaration_view(app, req, errors));
-	if (person_token) {
+	json_object_set_new(form, "ask_consent", json_boolean(!known || !people_consent_current(known)));
+	if (known) {
 		json_object_set_new(form, "person_token", json_string(person_token));
-		json_object_set_new(form, "person_name", json_string(person_name));
+		json_object_set_new(form, "person_name", json_string(known->full_name));
 	} else {
 		json_object_set_new(form, "person", person_fields_view(app, req, NULL));
 	}
@@ -126,7 +130,7 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 		struct person *p = xcalloc(1, sizeof(*p));
 		rc = remembered_load(app, req, &list[n], p);
 		if (rc == 0)
-			form_context(app, req, ctx, NULL, list[n].token, p->full_name);
+			form_context(app, req, ctx, NULL, list[n].token, p);
 		crypto_wipe(p, sizeof(*p));
 		free(p);
 	} else if (!fields_get(&req->query, "new") && count > 0) {
@@ -195,7 +199,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
 			status = people_get(app->db, req->tenant, app->keys, person_id, p, &known);
-		form_context(app, req, ctx, &errors, known ? token : NULL, known ? p->full_name : NULL);
+		form_context(app, req, ctx, &errors, token, known ? p : NULL);
 		crypto_wipe(p, sizeof(*p));
 		free(p);
 		rc = status == DB_OK ? views_page(app->views, req, resp, 400, "checkin", ctx) : http_status_for_db(status);

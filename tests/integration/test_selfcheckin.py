@@ -201,6 +201,40 @@ def test_returning_resident_checks_in_with_one_tap(stack):
                                   f" AND id = {person}")) == 1, "person")
 
 
+def test_a_changed_privacy_notice_is_agreed_to_again(stack):
+    """Someone who agreed to an earlier notice gets no one tap: the declaration form shows the
+    notice as it reads now, a check-in without agreeing is refused with nothing written, and
+    agreeing records the current version with the check-in."""
+    first, venue = Venue(stack, "Bưu điện Hàng Trống"), Venue(stack, "Nhà sách Tràng Tiền")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(first, phone="0903444666"))
+    person = person_id_of(stack, first)
+    current = fixtures.sql(stack, f"SELECT consent_version FROM vaora_s1.people WHERE id = {person}")
+    fixtures.sql(stack, f"UPDATE vaora_s1.people SET consent_version = {int(current) - 1},"
+                        f" consent_at = '2026-01-02 03:04:05' WHERE id = {person}")
+    page = phone.open(venue)
+    check(f"Bạn là <strong>{NAME}</strong>?" in page.text, page.text[:2000])
+    check('value="in" class="in"' not in page.text and 'href="?who=0"' in page.text, "one tap under an old notice")
+    form_page = phone.open(venue, "?who=0")
+    check('id="consent"' in form_page.text and 'id="full_name"' not in form_page.text, form_page.text[:3000])
+    check("365" in form_page.text and 'id="remember"' not in form_page.text, "the notice of the card's validity")
+    answers = {"contact": "no", "travel": "no", "doses": "2", "remember": "1"}
+    token = dict(HIDDEN.findall(form_page.text))["person"]
+    before = rows(stack, f"person_id = {person}")
+    refused = phone.submit(venue, form_page, dict(answers, person=token))
+    check(refused.status == 400 and 'id="err-consent"' in refused.text and 'id="consent"' in refused.text,
+          (refused.status, refused.text[:2000]))
+    check(rows(stack, f"person_id = {person}") == before, "a check-in without agreeing to the notice")
+    check(fixtures.sql(stack, f"SELECT consent_version FROM vaora_s1.people WHERE id = {person}") != current, "renewed")
+    confirmation(phone.submit(venue, refused, dict(answers, person=token, consent="1")))
+    check(rows(stack, f"person_id = {person}") == before + 1, "the check-in after agreeing")
+    stored = fixtures.sql(stack, f"SELECT consent_version, consent_at > '2026-01-02' FROM vaora_s1.people"
+                                 f" WHERE id = {person}").split("\t")
+    check(stored == [current, "1"], stored)
+    again = phone.open(venue)
+    check('value="in" class="in"' in again.text, "one tap once the notice is agreed to")
+
+
 def test_two_people_on_one_phone_and_the_two_minute_rule(stack):
     venue = Venue(stack, "Trạm y tế phường")
     phone = Phone(stack)
