@@ -77,13 +77,17 @@ static const char *const retention_sql[] = {
 	 * typed dates, for checkins and the two presence tables at once. */
 	[RETENTION_ADD_DAYS] = "CALL checkins_add_days(?, ?)",
 	[RETENTION_DROP_DAY] = "CALL checkins_drop_day(?)",
-	/* Counted before the drop: the rows of every partition about to go. The dashboard's
-	 * distinct-people tables hold person ids by day and go with the days' check-ins (the
-	 * counters themselves, numbers only, stay). */
-	[RETENTION_CHECKINS_COUNT] = "SELECT COUNT(*) FROM checkins WHERE province = {province} AND day < ?",
-	[RETENTION_PRESENCE_COUNT] = "SELECT COUNT(*) FROM day_presence WHERE province = {province} AND day < ?",
-	[RETENTION_AREA_PRESENCE_COUNT] = "SELECT COUNT(*) FROM area_day_presence WHERE province = {province}"
-					  " AND day < ?",
+	/* Counted before the drop: the rows of every partition about to go, of all the shard's
+	 * provinces in one pass per table (the drop is the shard's too). checkins is read along
+	 * checkins_id, its narrowest index (id and the key's province and day): 0.10 s for a day
+	 * of 333,000 check-ins against 0.15-0.28 s along the rows, whose range the optimizer
+	 * prefers. The dashboard's distinct-people tables hold person ids by day and go with the
+	 * days' check-ins (the counters themselves, numbers only, stay). */
+	[RETENTION_CHECKINS_COUNT] = "SELECT province, COUNT(*) FROM checkins FORCE INDEX (checkins_id) WHERE day < ?"
+				     " GROUP BY province",
+	[RETENTION_PRESENCE_COUNT] = "SELECT province, COUNT(*) FROM day_presence WHERE day < ? GROUP BY province",
+	[RETENTION_AREA_PRESENCE_COUNT] = "SELECT province, COUNT(*) FROM area_day_presence WHERE day < ?"
+					  " GROUP BY province",
 	[RETENTION_KEYS_COUNT] = "SELECT COUNT(*)" KEYS_EXPIRED,
 	[RETENTION_KEYS_DELETE] = "DELETE" KEYS_EXPIRED " LIMIT ?",
 	[RETENTION_PEOPLE_COUNT] = "SELECT COUNT(*)" PEOPLE_UNNEEDED,
@@ -254,11 +258,6 @@ static void bind_condition(struct db_query *q, const struct tenant *t, const str
 			   enum purge_table table)
 {
 	switch (table) {
-	case PURGE_CHECKINS:
-	case PURGE_DAY_PRESENCE:
-	case PURGE_AREA_DAY_PRESENCE:
-		db_bind_string(q, b->dropped_before);
-		break;
 	case PURGE_CHECKIN_KEYS:
 		db_bind_string(q, b->keys_before);
 		break;
@@ -290,6 +289,27 @@ static enum db_status count_rows(struct db *db, const struct tenant *t, enum ret
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0)
 		*out = (uint64_t)db_col_int(q, 0);
+	db_query_free(q);
+	return status;
+}
+
+/* The rows of table's expired partitions by province, into each run of the shard's tenants. */
+static enum db_status count_partition_rows(struct db *db, size_t shard, enum purge_table table,
+					   const struct purge_bounds *b, const struct tenant **tenants,
+					   struct deletion_run *runs, size_t count)
+{
+	struct db_query *q;
+	enum db_status status = db_query_shard(db, shard, &retention_statements, table_statements[table].count, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, b->dropped_before);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		const char *province = db_col_text(q, 0, NULL);
+		for (size_t i = 0; i < count; i++)
+			if (strcmp(tenants[i]->code, province) == 0)
+				runs[i].rows[table] = (uint64_t)db_col_int(q, 1);
+	}
 	db_query_free(q);
 	return status;
 }
@@ -426,15 +446,15 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 	enum db_status status = DB_OK;
 	/* Counted before the drop, which leaves nothing to count. A check-in (and so a presence
 	 * row) is never filed into a day that old (a queued one is at most QUEUED_MAX_AGE_HOURS
-	 * old, a paper one within the retention), so the count holds. */
-	for (size_t i = 0; rc == 0 && status == DB_OK && i < count; i++) {
+	 * old, a paper one within the retention), so the count holds. A province without rows
+	 * there is in no result row: its count stays 0. */
+	for (size_t i = 0; i < count; i++) {
 		runs[i].partitions_dropped = (unsigned)expired;
 		snprintf(runs[i].through_day, sizeof(runs[i].through_day), "%s", through);
-		for (int table = 0; expired && status == DB_OK && table < PURGE_TABLE_COUNT; table++)
-			if (table_statements[table].by_partition)
-				status = count_rows(db, tenants[i], table_statements[table].count, &b,
-						    (enum purge_table)table, &runs[i].rows[table]);
 	}
+	for (int table = 0; rc == 0 && expired && status == DB_OK && table < PURGE_TABLE_COUNT; table++)
+		if (table_statements[table].by_partition)
+			status = count_partition_rows(db, shard, (enum purge_table)table, &b, tenants, runs, count);
 	for (size_t i = 0; rc == 0 && status == DB_OK && !dry_run && i < expired; i++)
 		status = call_with_days(db, shard, RETENTION_DROP_DAY, &days[i], NULL);
 	if (expired && rc == 0)
