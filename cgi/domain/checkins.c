@@ -339,9 +339,9 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	int64_t received = clock_now_us(), client;
 	char note[13], day[11], client_day[11] = "", code[5] = "";
 	int64_t pressed = pressed_time(req->pressed_at_ms, received, note, &client);
-	vn_date_format(vn_date_of((time_t)(pressed / 1000000)), day);
+	checkins_day_of(pressed, day);
 	if (client >= 0)
-		vn_date_format(vn_date_of((time_t)(client / 1000000)), client_day);
+		checkins_day_of(client, client_day);
 	/* Where the key lives. Stored on the Vietnam day of the time the client sent, it goes in the
 	 * row: every retry resends that time, so it is filed (believed or not) on that day or looks
 	 * there (below), and the row's unique key holds. Otherwise (no time, unreadable, too old, or
@@ -367,7 +367,7 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK && person) {
 		status = known_person(db, t, keys, req, errors, result);
 	} else if (status == DB_OK) {
-		status = people_create_within(db, t, keys, actor, req->person, errors, &person);
+		status = people_create_within(db, t, keys, actor, req->person, day, errors, &person);
 		people_given_name_of(req->person->full_name, result->given_name, sizeof(result->given_name));
 		result->device_version = 1;
 	}
@@ -486,12 +486,17 @@ void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int6
 	buf_free(&msg);
 }
 
+void checkins_day_of(int64_t pressed_us, char day[11])
+{
+	vn_date_format(vn_date_of((time_t)(pressed_us / 1000000)), day);
+}
+
 enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
 					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen)
 {
 	struct checkin_result r;
 	char day[11];
-	vn_date_format(vn_date_of((time_t)(pressed_us / 1000000)), day);
+	checkins_day_of(pressed_us, day);
 	return find_by_key(db, t, key, day, &r, seen);
 }
 
@@ -506,7 +511,7 @@ enum db_status checkins_record_paper_within(struct db *db, const struct tenant *
 	bool found = false, same;
 	int64_t id = 0, received = clock_now_us();
 	*recorded = false;
-	vn_date_format(vn_date_of((time_t)(paper->pressed_us / 1000000)), day);
+	checkins_day_of(paper->pressed_us, day);
 	enum db_status status = DB_OK;
 	/* A repeat within two minutes writes nothing: the time is the paper's, so a re-upload finds
 	 * the same earlier check-in again. */

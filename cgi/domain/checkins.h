@@ -124,6 +124,9 @@ struct checkin_paper {
  * same row uploaded again (in this file or another) has the same key. */
 void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int64_t venue_id, const char *identity,
 			int64_t pressed_us, const char *direction, uint8_t out[CHECKIN_KEY_BYTES]);
+/* The Vietnam day "YYYY-MM-DD" a check-in pressed at pressed_us (µs since the epoch) is filed
+ * under: its partition, and the day of a person made with it. */
+void checkins_day_of(int64_t pressed_us, char day[11]);
 /* Whether a paper row's key (of a row pressed at pressed_us) was recorded before, looked up
  * before anything of the row is written so that a re-upload writes nothing. The caller holds
  * the province's import lock (paper-import.c): no other import records paper rows meanwhile. */

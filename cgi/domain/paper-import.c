@@ -386,7 +386,9 @@ static enum db_status record_row(struct import *im, const struct row *r, struct 
 	}
 	struct field_errors errors = { 0 };
 	int64_t person;
-	status = people_resolve_within(im->db, im->t, im->keys, &r->person, &errors, &person, &person_new);
+	char day[11];
+	checkins_day_of(r->pressed_us, day);
+	status = people_resolve_within(im->db, im->t, im->keys, &r->person, day, &errors, &person, &person_new);
 	if (status == DB_OK && errors.count)
 		return DB_ERROR;	/* checked in the first pass: cannot happen */
 	struct checkin_paper paper = { r->venue_id, r->direction, person, person_new, &r->answers, r->amber,

@@ -58,8 +58,8 @@ enum people_sql {
 static const char *const people_sql[] = {
 	[PEOPLE_INSERT] = "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc,"
 			  " address_enc, index_version, phone_index, id_number_index, birth_year, gender, area_code,"
-			  " consent_version, consent_at, created_at, card_issued_at)"
-			  " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  " consent_version, consent_at, created_at, card_issued_at, last_checkin_day)"
+			  " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[PEOPLE_UPDATE] = "UPDATE people SET key_version = ?, full_name_enc = ?, phone_enc = ?, id_number_enc = ?,"
 			  " address_enc = ?, index_version = ?, phone_index = ?, id_number_index = ?, birth_year = ?,"
 			  " gender = ?, area_code = ?, updated_at = ? WHERE province = {province} AND id = ?",
@@ -374,9 +374,11 @@ enum db_status people_check_area(struct db *db, const struct tenant *t, const st
 	return status;
 }
 
-/* Stores a validated person with their consent, without an audit entry of its own. */
+/* Stores a validated person with their consent, without an audit entry of its own; with
+ * checkin_day, the day of the check-in the caller records with them (schema/012's trigger
+ * then finds the day already there and leaves the row alone). */
 static enum db_status insert_person(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct clean_person *c, int64_t *id)
+				    const struct clean_person *c, const char *checkin_day, int64_t *id)
 {
 	struct sealed_person sealed = { 0 };
 	seal_person(t, keys, c, &sealed);
@@ -389,6 +391,10 @@ static enum db_status insert_person(struct db *db, const struct tenant *t, const
 		db_bind_time(q, now);
 		db_bind_time(q, now);
 		db_bind_time(q, now);	/* the first card: the purge keeps the person while it is valid */
+		if (checkin_day)
+			db_bind_string(q, checkin_day);
+		else
+			db_bind_null(q);
 		status = db_execute(q);
 		if (status == DB_OK)
 			*id = (int64_t)db_insert_id(q);
@@ -399,7 +405,7 @@ static enum db_status insert_person(struct db *db, const struct tenant *t, const
 }
 
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct actor *actor, const struct person_input *input,
+				    const struct actor *actor, const struct person_input *input, const char *checkin_day,
 				    struct field_errors *errors, int64_t *id)
 {
 	struct clean_person c;
@@ -408,7 +414,7 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
 	if (status != DB_OK || errors->count)
 		goto out;
-	status = insert_person(db, t, keys, &c, id);
+	status = insert_person(db, t, keys, &c, checkin_day, id);
 	char object[48];
 	person_object(*id, object);
 	if (status == DB_OK)
@@ -426,7 +432,7 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 {
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = people_create_within(db, t, keys, actor, input, errors, id);
+		status = people_create_within(db, t, keys, actor, input, NULL, errors, id);
 	/* A refused person leaves nothing behind. */
 	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
 	if (errors->count) {
@@ -711,8 +717,8 @@ void people_given_name_of(const char *full_name, char *out, size_t cap)
 #define PEOPLE_PER_PHONE_MAX 8
 
 enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const struct person_input *input, struct field_errors *errors, int64_t *id,
-				     bool *created)
+				     const struct person_input *input, const char *checkin_day,
+				     struct field_errors *errors, int64_t *id, bool *created)
 {
 	struct clean_person c;
 	*id = 0;
@@ -737,7 +743,7 @@ enum db_status people_resolve_within(struct db *db, const struct tenant *t, cons
 	crypto_wipe(found, PEOPLE_PER_PHONE_MAX * sizeof(*found));
 	free(found);
 	if (status == DB_OK && !*id) {
-		status = insert_person(db, t, keys, &c, id);
+		status = insert_person(db, t, keys, &c, checkin_day, id);
 		*created = status == DB_OK;
 	}
 out:

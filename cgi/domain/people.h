@@ -69,10 +69,11 @@ void people_check_input(const struct person_input *input, struct field_errors *e
  * people_create_within makes itself; this is for listing it with other errors). */
 enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
 				 struct field_errors *errors);
-/* The same inside the caller's transaction (a check-in stores its person with it). On field
- * errors nothing is written and the caller rolls back. */
+/* The same inside the caller's transaction (a check-in stores its person with it, of
+ * checkin_day: "YYYY-MM-DD", or NULL for a person made without one). On field errors nothing is
+ * written and the caller rolls back. */
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct actor *actor, const struct person_input *input,
+				    const struct actor *actor, const struct person_input *input, const char *checkin_day,
 				    struct field_errors *errors, int64_t *id);
 /* The person input describes, inside the caller's transaction: the one with its ID number, or
  * with its phone and the same name, or else a new one stored with their consent (*created).
@@ -80,8 +81,8 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
  * for the whole job: a bulk import writes one entry, not one per person. Field errors as
  * people_create's. */
 enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const struct person_input *input, struct field_errors *errors, int64_t *id,
-				     bool *created);
+				     const struct person_input *input, const char *checkin_day,
+				     struct field_errors *errors, int64_t *id, bool *created);
 /* Who input is, normalized, for keys that must not depend on how a row was typed: "id:NUMBER",
  * else "phone:NUMBER|name:NAME", else "name:NAME|year:YEAR". Personal data: hash it before it
  * is stored anywhere. */
