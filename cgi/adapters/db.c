@@ -587,6 +587,48 @@ enum db_status db_end(struct db *db, size_t shard, enum db_status status)
 	return status;
 }
 
+enum lock_sql {
+	LOCK_TAKE,	/* LOCK_TAKE */
+	LOCK_GIVE,	/* LOCK_GIVE */
+};
+
+static const char *const lock_sql[] = {
+	[LOCK_TAKE] = "SELECT GET_LOCK(?, ?)",
+	[LOCK_GIVE] = "SELECT RELEASE_LOCK(?)",
+};
+
+static const struct db_statements lock_statements = DB_STATEMENTS("locks", lock_sql);
+
+/* Runs LOCK_TAKE or LOCK_GIVE; *answered_one: the server said 1 (taken, or given back). */
+static enum db_status run_lock(struct db *db, size_t shard, enum lock_sql which, const char *name,
+			       int64_t wait_seconds, bool *answered_one)
+{
+	struct db_query *q;
+	*answered_one = false;
+	enum db_status status = db_query_shard(db, shard, &lock_statements, which, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, name);
+	if (which == LOCK_TAKE)
+		db_bind_int(q, wait_seconds);
+	status = db_execute(q);
+	*answered_one = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) == 1;
+	db_query_free(q);
+	return status;
+}
+
+enum db_status db_lock(struct db *db, size_t shard, const char *name, int64_t wait_seconds, bool *held)
+{
+	return run_lock(db, shard, LOCK_TAKE, name, wait_seconds, held);
+}
+
+void db_unlock(struct db *db, size_t shard, const char *name)
+{
+	bool released;
+	if (run_lock(db, shard, LOCK_GIVE, name, 0, &released) != DB_OK || !released)
+		log_msg(LOG_WARN, "db: the named lock %s was not given back", name);
+}
+
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen)
 {
 	enum db_status status = shard_ready(db, shard);

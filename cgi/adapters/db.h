@@ -78,6 +78,13 @@ void db_rollback(struct db *db, size_t shard);
  * back. Returns the final status, so "status = db_end(db, shard, status)" closes any path. */
 enum db_status db_end(struct db *db, size_t shard, enum db_status status);
 
+/* MariaDB's named locks (GET_LOCK): one is held by this connection to the shard, across its
+ * transactions, until db_unlock or the connection's end. name: at most 64 characters. *held:
+ * taken within wait_seconds (false when another connection kept it that long). */
+enum db_status db_lock(struct db *db, size_t shard, const char *name, int64_t wait_seconds, bool *held);
+/* Gives a named lock back; a failure is only logged (it goes with the connection at the latest). */
+void db_unlock(struct db *db, size_t shard, const char *name);
+
 /* Runs a script of several statements (migrations only: trusted text from schema/). */
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen);
 

@@ -18,11 +18,10 @@
 #define MIGRATION_FILE_MAX (4 * 1024 * 1024)
 /* Seconds to wait for another `vaora migrate` on the same shard to finish. */
 #define MIGRATE_LOCK_SECONDS 120
+#define MIGRATE_LOCK_NAME "vaora_migrate"
 
 enum migrate_sql {
 	MIGRATE_LEDGER,		/* MIGRATE_LEDGER */
-	MIGRATE_LOCK,		/* MIGRATE_LOCK */
-	MIGRATE_UNLOCK,		/* MIGRATE_UNLOCK */
 	MIGRATE_APPLIED,	/* MIGRATE_APPLIED */
 	MIGRATE_RECORD,		/* MIGRATE_RECORD */
 };
@@ -34,8 +33,6 @@ static const char *const migrate_sql[] = {
 			   " name VARCHAR(200) NOT NULL,"
 			   " applied_at DATETIME(6) NOT NULL"
 			   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
-	[MIGRATE_LOCK] = "SELECT GET_LOCK('vaora_migrate', ?)",
-	[MIGRATE_UNLOCK] = "SELECT RELEASE_LOCK('vaora_migrate')",
 	[MIGRATE_APPLIED] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
 	[MIGRATE_RECORD] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 };
@@ -142,9 +139,9 @@ static int migrate_shard(struct db *db, const struct config *config, size_t shar
 			 const struct migration *list, size_t n, FILE *progress, char *err, size_t errlen)
 {
 	const char *shard_name = config->shards[shard].name;
-	int64_t lock_wait = MIGRATE_LOCK_SECONDS, locked = 0;
+	bool locked = false;
 	if (run_simple(db, shard, MIGRATE_LEDGER, NULL, NULL) != DB_OK ||
-	    run_simple(db, shard, MIGRATE_LOCK, &lock_wait, &locked) != DB_OK || locked != 1) {
+	    db_lock(db, shard, MIGRATE_LOCK_NAME, MIGRATE_LOCK_SECONDS, &locked) != DB_OK || !locked) {
 		snprintf(err, errlen, "shard %s: cannot prepare the migrations ledger or take its lock", shard_name);
 		return -1;
 	}
@@ -190,7 +187,7 @@ static int migrate_shard(struct db *db, const struct config *config, size_t shar
 		buf_free(&path);
 		buf_free(&sql);
 	}
-	run_simple(db, shard, MIGRATE_UNLOCK, NULL, NULL);
+	db_unlock(db, shard, MIGRATE_LOCK_NAME);
 	return rc;
 }
 

@@ -30,22 +30,15 @@
  * file (PAPER_IMPORT_MAX_ROWS) takes under a minute. */
 #define PAPER_LOCK_SECONDS 90
 
-enum paper_sql {
-	PAPER_LOCK,	/* PAPER_LOCK */
-	PAPER_UNLOCK,	/* PAPER_UNLOCK */
-};
-
 /* One import at a time per province, by a named lock of the province's shard. Two imports at
  * once would write the same counter rows (a venue's day) and paper keys in different orders
  * and deadlock, losing a whole batch; a double upload of one file would also make a person
  * for a row the other import records. One after the other, the second finds every row the
  * first recorded (its key) before writing anything. */
-static const char *const paper_sql[] = {
-	[PAPER_LOCK] = "SELECT GET_LOCK(CONCAT('vaora_paper_import_', {province}), ?)",
-	[PAPER_UNLOCK] = "SELECT RELEASE_LOCK(CONCAT('vaora_paper_import_', {province}))",
-};
-
-static const struct db_statements paper_statements = DB_STATEMENTS("paper-import", paper_sql);
+static void import_lock_name(const struct tenant *t, char name[32])
+{
+	snprintf(name, 32, "vaora_paper_import_%s", t->code);
+}
 
 enum paper_column {
 	COL_VENUE,	/* COL_VENUE: the venue's code, as on its poster */
@@ -464,22 +457,6 @@ out:
 	return status;
 }
 
-/* Takes (lock) or gives back the province's import lock; *held tells whether it was taken
- * within PAPER_LOCK_SECONDS. */
-static enum db_status import_lock(struct import *im, enum paper_sql which, bool *held)
-{
-	struct db_query *q;
-	enum db_status status = db_query_tenant(im->db, im->t, &paper_statements, which, &q);
-	if (status != DB_OK)
-		return status;
-	if (which == PAPER_LOCK)
-		db_bind_int(q, PAPER_LOCK_SECONDS);
-	status = db_execute(q);
-	*held = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) == 1;
-	db_query_free(q);
-	return status;
-}
-
 /* The second pass: the good rows again, recorded batch by batch, under the import lock. */
 static enum db_status record_file(struct import *im, const char *text, size_t len, size_t pos,
 				  paper_progress_fn progress, void *progress_ctx, struct paper_import_result *result)
@@ -560,9 +537,11 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 		result->rows = result->rejected = result->reject_count = 0;
 		goto out;
 	}
-	bool locked = false, released;
+	bool locked = false;
+	char lock[32];
+	import_lock_name(t, lock);
 	if (status == DB_OK && result->rejected < result->rows)
-		status = import_lock(&im, PAPER_LOCK, &locked);
+		status = db_lock(db, t->shard, lock, PAPER_LOCK_SECONDS, &locked);
 	if (status == DB_OK && result->rejected < result->rows && !locked) {
 		result->file_error = "import_busy";
 		result->rows = result->rejected = result->reject_count = 0;
@@ -570,8 +549,7 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 	}
 	if (status == DB_OK && locked) {
 		status = record_file(&im, text, len, start, progress, progress_ctx, result);
-		/* A failed release is logged; the lock goes with the connection at the latest. */
-		import_lock(&im, PAPER_UNLOCK, &released);
+		db_unlock(db, t->shard, lock);
 	}
 	/* One entry for the whole file, with its counts: never one per row or person. */
 	char detail[160];

@@ -8,6 +8,7 @@
 #include "adapters/crypto.h"
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/encode.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
@@ -39,8 +40,6 @@ enum people_sql {
 	PEOPLE_DELETE,		/* PEOPLE_DELETE */
 	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
 	PEOPLE_CONSENT_RENEW,	/* PEOPLE_CONSENT_RENEW */
-	PEOPLE_HOLDER_LOCK,	/* PEOPLE_HOLDER_LOCK */
-	PEOPLE_HOLDER_UNLOCK,	/* PEOPLE_HOLDER_UNLOCK */
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
@@ -85,10 +84,6 @@ static const char *const people_sql[] = {
 				 " updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255"),
 	[PEOPLE_CONSENT_RENEW] = "UPDATE people SET consent_version = ?, consent_at = ?, updated_at = ?"
 				 " WHERE province = {province} AND id = ?",
-	/* Named by the ID number's current blind index (its first 20 bytes: lock names end at 64
-	 * characters), so only scans of the same card wait for each other. */
-	[PEOPLE_HOLDER_LOCK] = "SELECT GET_LOCK(CONCAT('vaora_holder_', {province}, '_', LEFT(HEX(?), 40)), ?)",
-	[PEOPLE_HOLDER_UNLOCK] = "SELECT RELEASE_LOCK(CONCAT('vaora_holder_', {province}, '_', LEFT(HEX(?), 40)))",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -623,40 +618,38 @@ enum db_status people_renew_consent(struct db *db, const struct tenant *t, int64
 	return status;
 }
 
-/* *held: the statement answered 1 (taken, or released). A number that is none has no holder to
- * make and needs no lock: *held true, nothing run. */
-static enum db_status holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
-				  enum people_sql which, const char *id_number, bool *held)
+/* The lock of an ID number's holder, named by the number's current blind index (its first 20
+ * bytes: lock names end at 64 characters), so only scans of the same card wait for each other.
+ * False for a number that is none: it has no holder to make. */
+static bool holder_lock_name(const struct tenant *t, const struct keyring *keys, const char *id_number,
+			     char name[64])
 {
 	char normal[16];
 	uint8_t index[CRYPTO_SHA256_BYTES];
-	struct db_query *q;
-	*held = true;
 	if (id_number_normalize(id_number, normal))
-		return DB_OK;
+		return false;
 	blind_index(keys, t, keyring_current(keys, KEY_LOOKUP), "id_number", normal, index);
-	enum db_status status = db_query_tenant(db, t, &people_statements, which, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_text(q, (const char *)index, sizeof(index));
-	if (which == PEOPLE_HOLDER_LOCK)
-		db_bind_int(q, PEOPLE_HOLDER_LOCK_SECONDS);
-	status = db_execute(q);
-	*held = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) == 1;
-	db_query_free(q);
-	return status;
+	struct buf text = BUF_INIT;
+	hex_encode(&text, index, 20);
+	snprintf(name, 64, "vaora_holder_%s_%s", t->code, buf_str(&text));
+	buf_free(&text);
+	return true;
 }
 
 enum db_status people_holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
 				  const char *id_number, bool *held)
 {
-	return holder_lock(db, t, keys, PEOPLE_HOLDER_LOCK, id_number, held);
+	char name[64];
+	*held = true;
+	return holder_lock_name(t, keys, id_number, name) ? db_lock(db, t->shard, name, PEOPLE_HOLDER_LOCK_SECONDS, held)
+							   : DB_OK;
 }
 
 void people_holder_unlock(struct db *db, const struct tenant *t, const struct keyring *keys, const char *id_number)
 {
-	bool released;
-	holder_lock(db, t, keys, PEOPLE_HOLDER_UNLOCK, id_number, &released);
+	char name[64];
+	if (holder_lock_name(t, keys, id_number, name))
+		db_unlock(db, t->shard, name);
 }
 
 enum db_status people_get(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,
@@ -699,6 +692,7 @@ enum db_status people_get_many(struct db *db, const struct tenant *t, const stru
 					found[i] = true;
 				}
 		}
+		crypto_wipe(&p, sizeof(p));
 		db_query_free(q);
 	}
 	return status;
