@@ -11,6 +11,9 @@
 #   VAORA_TEST_CLOCK    a file whose number, when present, is "now" (test builds only)
 #   VAORA_DB_BUFFER_POOL  InnoDB buffer pool (default 256M: tests and the demo; the benchmark
 #                       over the 10-million-check-in data set gives it a server's share)
+#   VAORA_NGINX_EXTRA   a file of extra directives for nginx's server block, with the same
+#                       @NAME@ placeholders as conf/nginx.conf.in (default: none; the
+#                       benchmark's ceiling adds its hello location this way)
 #   VAORA_S1_RETENTION_DAYS, VAORA_S2_RETENTION_DAYS
 #                       days each shard keeps check-ins (default 30, the shipped setting)
 set -euo pipefail
@@ -188,10 +191,16 @@ fastcgi_read_timeout $timeout;
 fastcgi_send_timeout $timeout;
 POOL
 	done
-	sed -e "s|@USER_DIRECTIVE@|$user_directive|" -e "s|@RLIMIT_DIRECTIVE@|$rlimit_directive|" \
-		-e "s|@WORKER_CONNECTIONS@|$connections|" -e "s|@VAR@|$VAR|g" -e "s|@SOCK@|$sock|g" \
-		-e "s|@PORT@|$PORT|g" -e "s|@STATIC@|$TEMPLATES/static|g" \
-		"$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+	local fill=(-e "s|@USER_DIRECTIVE@|$user_directive|" -e "s|@RLIMIT_DIRECTIVE@|$rlimit_directive|"
+		-e "s|@WORKER_CONNECTIONS@|$connections|" -e "s|@VAR@|$VAR|g" -e "s|@SOCK@|$sock|g"
+		-e "s|@PORT@|$PORT|g" -e "s|@STATIC@|$TEMPLATES/static|g")
+	sed "${fill[@]}" "$ROOT/conf/nginx.conf.in" > "$VAR/nginx/nginx.conf"
+	# Empty unless asked for: what the stack serves stays the same for everyone else.
+	if [ -n "${VAORA_NGINX_EXTRA:-}" ]; then
+		sed "${fill[@]}" "$VAORA_NGINX_EXTRA" > "$VAR/nginx/extra.conf"
+	else
+		: > "$VAR/nginx/extra.conf"
+	fi
 	/usr/sbin/nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$VAR/log/nginx-error.log" \
 		|| die "nginx did not start (port $PORT taken?): see $VAR/log/nginx-error.log"
 	wait_for "nginx" test -s "$VAR/run/nginx.pid"

@@ -2,6 +2,8 @@
 # and LIB_SRC are set and after its first rule (`all`).
 #
 # build/rel/bench-render: the poster renderer's benchmark, linked from the release objects.
+# build/bench/hello: the ceiling the `ceiling` part compares vaora with, a minimal libfcgi
+# responder with a fixed body (tests/bench/hello.c); linked with libfcgi alone.
 # build/bench/vaora: the release build with the settable clock (VAORA_CLOCK_FILE), for the
 # benchmarks over the cached data set (tests/bench/bench_data.py): that data was made around
 # one day, and the clock puts "today" back on it however long ago it was built. Not the test
@@ -17,7 +19,11 @@ build/rel/bench-render: tests/bench/bench-render.c build/rel/libvaora.a
 
 BENCH_OBJ := $(LIB_SRC:%.c=build/bench/%.o)
 
-bench-build: build/bench/vaora
+bench-build: build/bench/vaora build/bench/hello
+
+build/bench/hello: tests/bench/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE $(CFLAGS) -o $@ $< -lfcgi
 
 build/bench/vaora: build/bench/cgi/main.o $(BENCH_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -3,7 +3,7 @@ run alone (`make bench BENCH_PARTS=checkin`): pages (the foundation's pages unde
 (bytes a phone downloads for the check-in page and its confirmation), checkin (self
 check-ins through nginx with production settings), gate (gate scans of ID cards by first-time
 holders, sustained) and import (100,000 paper declarations by `vaora checkins import`); then
-the parts on the cached 10-million-check-in data set (bench_scale.py: data, dashboard, tracing,
+ceiling (vaora's hot requests against a minimal libfcgi hello, bench_ceiling.py); then the parts on the cached 10-million-check-in data set (bench_scale.py: data, dashboard, tracing,
 purge). Prints figures; judges nothing that the issues do not set a number for."""
 import gzip
 import os
@@ -16,6 +16,8 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 
 import fixtures  # noqa: E402
+import bench_ceiling  # noqa: E402
+import bench_load  # noqa: E402
 import bench_scale  # noqa: E402
 import harness  # noqa: E402
 import paper_file  # noqa: E402
@@ -24,7 +26,6 @@ import paper_file  # noqa: E402
 DURATION = os.environ.get("BENCH_SECONDS", "5")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "32")
 PATHS = ["/healthz", "/", "/ha-noi/", "/static/style.css"]
-HERE = os.path.dirname(os.path.abspath(__file__))
 # The check-in run: the issue's 64 connections, spread over this many venues.
 CHECKIN_CONNECTIONS = os.environ.get("BENCH_CHECKIN_CONNECTIONS", "64")
 CHECKIN_VENUES = 200
@@ -38,32 +39,8 @@ IMPORT_SECONDS_MAX = 600
 PARTS = ("pages", "weight", "checkin", "gate", "import")
 
 
-class BenchStack(harness.Stack):
-    def __init__(self, fast_workers):
-        super().__init__()
-        self.binary = os.path.join(harness.ROOT, "vaora")
-        self.fast_workers = fast_workers
-
-    def env(self):
-        e = super().env()
-        e["VAORA_FAST_WORKERS"] = self.fast_workers
-        return e
-
-
 def wrk(port, path, connections=CONNECTIONS, script=None, env=None):
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency"]
-    if script:
-        args += ["-s", script]
-    out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], stdout=subprocess.PIPE, text=True,
-                         env=dict(os.environ, BENCH_LUA_DIR=HERE, **(env or {})), timeout=int(DURATION) + 60).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    p50 = re.search(r"\s50%\s+([\d.]+\w+)", out)
-    p99 = re.search(r"\s99%\s+([\d.]+\w+)", out)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket = re.search(r"Socket errors: (.*)", out)
-    return {"rps": float(rps.group(1)) if rps else 0.0, "p50": p50.group(1) if p50 else "?",
-            "p99": p99.group(1) if p99 else "?", "non2xx": int(errors.group(1)) if errors else 0,
-            "socket": socket.group(1) if socket else "none", "out": out}
+    return bench_load.wrk(port, path, connections, DURATION, script, env)
 
 
 def rss_kib(pid):
@@ -86,11 +63,10 @@ def demo_venue_code(stack):
 def post_run(script, stack, env, label, unit):
     """Posts through wrk with the check-in settings and script (which counts answers with
     answers.lua); prints the rate line. Returns wrk's figures and (answered, refused)."""
-    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, os.path.join(HERE, script), env)
+    r = wrk(stack.port, "/", CHECKIN_CONNECTIONS, script, env)
     print(f"bench: POST {label} {r['rps']:9.0f} {unit}   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
           f"non-2xx {r['non2xx']}   socket errors {r['socket']}")
-    counts = re.search(r"answered (\d+) refused (\d+)", r["out"])
-    return r, ((int(counts.group(1)), int(counts.group(2))) if counts else (0, -1))
+    return r, (r.get("answered", 0), r.get("refused", -1))
 
 
 def bench_pages(stack):
@@ -133,43 +109,17 @@ def bench_weight(stack):
           f"-> {done_bytes + css + js} B with a cold cache")
 
 
-def settled(read, seconds=10, interval=0.5):
-    """read() once two readings interval apart agree (or after seconds)."""
-    last = read()
-    for _ in range(int(seconds / interval)):
-        time.sleep(interval)
-        now = read()
-        if now == last:
-            break
-        last = now
-    return last
-
-
 def bench_checkin(stack):
     """Self check-ins as phones post them: CSRF cookie and token, a new key, person and venue
     each, durable commits (innodb_flush_log_at_trx_commit=1), no cache in front."""
-    for i in range(CHECKIN_VENUES):
-        fixtures.sql(stack, "INSERT INTO vaora_s1.venues (province, name, address, area_code, category, created_at)"
-                            f" VALUES ('01', 'Bench venue {i}', 'Phố Huế', '00070', 'market', '2026-01-01')")
-    admin = harness.logged_in(stack, "hn.admin")
-    codes, page = [], 0
-    while len(codes) < CHECKIN_VENUES:
-        r = admin.get(f"/ha-noi/api/v1/venues?q=Bench+venue&page={page}")
-        venues = __import__("json").loads(r.body)["venues"]
-        if not venues:
-            break
-        codes += [v["short_code"] for v in venues]
-        page += 1
-    phone = harness.Browser(stack)
-    form = phone.get(f"/ha-noi/c/{codes[0]}?new=1").text
-    env = {"BENCH_VENUES": ",".join(codes), "BENCH_CSRF": harness.CSRF_FIELD.search(form).group(1),
-           "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in phone.cookies.items()), "BENCH_PATH": "/ha-noi"}
+    codes = bench_load.make_venues(stack, CHECKIN_VENUES)
+    env = dict(bench_load.phone_env(stack, codes[0]), BENCH_VENUES=",".join(codes))
     before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins"))
     print(f"bench: checkin: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
           f"{len(codes)} venues, durable commits, CSRF on")
     _, (ok, bad) = post_run("checkin.lua", stack, env, "/ha-noi/c/{venue}", "req/s")
     # Requests in flight when wrk stopped still commit: count once the table stops growing.
-    total, people = (int(x) for x in settled(
+    total, people = (int(x) for x in bench_load.settled(
         lambda: fixtures.sql(stack, "SELECT COUNT(*), COUNT(DISTINCT person_id) FROM vaora_s1.checkins")).split("\t"))
     rows = total - before
     print(f"bench: checkin: {ok} confirmations, {bad} refused, {rows} rows recorded, {people} distinct people "
@@ -179,16 +129,14 @@ def bench_checkin(stack):
 def bench_gate(stack):
     """Gate scans as the gate page's script sends them: a manager's session, CSRF on, a new key
     and a new ID card holder each (person created, check-in recorded), durable commits."""
-    manager = harness.logged_in(stack, "hn.manager")
-    gate = f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}/gate"
-    env = {"BENCH_GATE_PATH": gate + "/scans", "BENCH_CSRF": manager.csrf_from(gate),
-           "BENCH_COOKIE": "; ".join(f"{k}={v}" for k, v in manager.cookies.items())}
+    env = bench_load.gate_env(stack)
+    gate = env["BENCH_GATE_PATH"][:-len("/scans")]
     count = "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'gate-reader'"
     before = int(fixtures.sql(stack, count))
     print(f"bench: gate: wrk -t2 -c{CHECKIN_CONNECTIONS} -d{DURATION}s, {CHECKIN_WORKERS} fast workers, "
           f"ID cards of new holders, durable commits, CSRF on")
     _, (ok, bad) = post_run("gate.lua", stack, env, f"{gate}/scans", "scans/s")
-    rows = int(settled(lambda: fixtures.sql(stack, count))) - before
+    rows = int(bench_load.settled(lambda: fixtures.sql(stack, count))) - before
     print(f"bench: gate: sustained {ok / float(DURATION):.0f} recorded scans/s ({ok} recorded, {bad} other, "
           f"{rows} rows; rows above recorded are scans in flight when wrk stopped)")
 
@@ -197,7 +145,6 @@ def bench_import(stack):
     """A province's paper backlog through `vaora checkins import`: validation of every row,
     people stored encrypted with blind indexes, batches of durable commits."""
     import tempfile
-    import time
     venue = demo_venue_code(stack)
     fd, path = tempfile.mkstemp(suffix=".csv", dir=stack.dir)
     os.close(fd)
@@ -225,20 +172,23 @@ def bench_import(stack):
 
 
 def main():
-    parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(PARTS + bench_scale.PARTS)).split(",") if p]
-    unknown = [p for p in parts if p not in PARTS + bench_scale.PARTS]
+    known = PARTS + bench_ceiling.PARTS + bench_scale.PARTS
+    parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(known)).split(",") if p]
+    unknown = [p for p in parts if p not in known]
     if unknown:
-        print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(PARTS + bench_scale.PARTS)}")
+        print(f"bench: unknown part(s) {', '.join(unknown)}; parts are {', '.join(known)}")
         return 2
     if any(p in PARTS for p in parts):
-        with BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4").running() as stack:
+        with bench_load.BenchStack(CHECKIN_WORKERS if "checkin" in parts or "gate" in parts else "4").running() as stack:
             for part in parts:
                 if part in PARTS:
                     globals()[f"bench_{part}"](stack)
+    # On a stack of its own: its nginx serves the hello too, and its counts are its own.
+    if "ceiling" in parts:
+        bench_ceiling.run()
     if any(p in bench_scale.PARTS for p in parts):
         bench_scale.run(parts)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

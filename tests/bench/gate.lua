@@ -1,7 +1,7 @@
 -- wrk script: gate scans as the gate page's script posts them (session cookie and CSRF token,
 -- a fresh idempotency key each): the QR of a chip ID card (CCCD) of a new holder each time, so
 -- every scan creates its person and records a check-in. Environment: BENCH_GATE_PATH (the scan
--- endpoint), BENCH_CSRF, BENCH_COOKIE.
+-- endpoint), BENCH_CSRF, BENCH_COOKIE; and answers.lua's BENCH_START and BENCH_THREADS.
 
 local path = os.getenv("BENCH_GATE_PATH")
 local csrf = os.getenv("BENCH_CSRF")
@@ -13,8 +13,7 @@ local tail = "%7C15081987%7CNam%7CH%C3%A0+N%E1%BB%99i%7C20042021"
 dofile(os.getenv("BENCH_LUA_DIR") .. "/answers.lua")
 
 function request()
-	counter = counter + 1
-	local n = id * 10000000 + counter
+	local n = next_n()
 	local card = string.format("009%09d", n) .. "%7C%7C" .. name .. n .. tail
 	local body = "csrf=" .. csrf .. "&key=bench-gate-" .. string.format("%012d", n) .. "&code=" .. card ..
 		"&method=gate-reader&direction=in&declaration=verbal&consent=1&reply=json&pressed_at_ms="
@@ -23,5 +22,5 @@ function request()
 end
 
 function response(status, headers, body)
-	counted(status == 200 and string.find(body, '"outcome":%s*"recorded"') ~= nil)
+	counted(status, status == 200 and string.find(body, '"outcome":%s*"recorded"') ~= nil)
 end
