@@ -198,6 +198,10 @@ class Ceiling:
                       f"{len(venues)} venues")
             elif row == "page":
                 print(f"bench: ceiling: sent {label}: {len(venues)} venues")
+        writes = [self.sent[row] for row in ("onetap", "new", "gate")]
+        venues = set().union(*(v for _, v, _ in writes), self.sent["page"][1])
+        print(f"bench: ceiling: sent in all: {sum(len(k) for _, _, k in writes)} idempotency keys, "
+              f"{sum(len(p) for p, _, _ in writes)} distinct people, {len(venues)} venues")
         print("bench: ceiling: targets (issue #14; judged, the run does not fail)")
         for row, target in RATIO_TARGETS.items():
             got = med[row]["ratio"]
