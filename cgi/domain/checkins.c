@@ -370,9 +370,8 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	} else if (status == DB_OK) {
 		status = people_create_within(db, t, keys, actor, req->person, day, errors, &person);
 		people_given_name_of(req->person->full_name, result->given_name, sizeof(result->given_name));
-		/* A new person's first versions (the columns' defaults). */
-		result->device_version = 1;
-		result->card_version = 1;
+		result->device_version = PERSON_FIRST_VERSION;
+		result->card_version = PERSON_FIRST_VERSION;
 	}
 	/* A repeat within two minutes writes nothing when the key belongs in the row: a retry sends
 	 * the same pressed time and finds the same earlier check-in again (or its own, holding the
