@@ -18,6 +18,7 @@
 #include "domain/keys.h"
 #include "domain/paper-import.h"
 #include "domain/people.h"
+#include "domain/person-token.h"
 #include "domain/posters.h"
 #include "domain/counters.h"
 #include "domain/retention.h"
@@ -194,7 +195,10 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 	}
 	if (print_field_errors(&errors))
 		return 1;
-	printf("person %lld added to %s\n", (long long)id, t->name);
+	/* The card code identifies only: the operator may hand it (or its printed card) over. */
+	char card[CARD_TOKEN_LEN + 1];
+	card_token_make(keys, t, id, PERSON_FIRST_VERSION, card);
+	printf("person %lld added to %s, card %s\n", (long long)id, t->name, card);
 	return 0;
 }
 

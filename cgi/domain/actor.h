@@ -21,6 +21,10 @@ struct actor {
 	bool must_change_password;
 	bool by_token;			/* an API token, not a browser session */
 	int64_t token_id;
+	bool read_only;			/* with by_token: the token may only read (GET) */
+	int64_t owner_id;		/* with by_token: the account that owns the token, whose
+					 * venues and areas are the token's scope */
+	enum role owner_role;		/* with by_token: that account's role */
 	uint8_t session_hash[SESSION_HASH_BYTES];	/* valid when account_id and !by_token */
 	const char *address;		/* client address for the audit log, borrowed */
 };
@@ -28,6 +32,18 @@ struct actor {
 static inline bool actor_known(const struct actor *a)
 {
 	return a && a->account_id != 0;
+}
+
+/* The account whose venues and areas the actor reaches, and its role: the account itself, or
+ * for an API token the account that owns it (the token's own role only picks its routes). */
+static inline int64_t actor_scope_account(const struct actor *a)
+{
+	return a->by_token ? a->owner_id : a->account_id;
+}
+
+static inline enum role actor_scope_role(const struct actor *a)
+{
+	return a->by_token ? a->owner_role : a->role;
 }
 
 #endif

@@ -223,6 +223,7 @@ static enum db_status known_person(struct db *db, const struct tenant *t, const 
 			status = people_renew_consent(db, t, req->person_id);
 		people_given_name_of(p->full_name, r->given_name, sizeof(r->given_name));
 		r->device_version = p->device_version;
+		r->card_version = p->card_version;
 	}
 	crypto_wipe(p, sizeof(*p));
 	free(p);
@@ -369,7 +370,8 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	} else if (status == DB_OK) {
 		status = people_create_within(db, t, keys, actor, req->person, day, errors, &person);
 		people_given_name_of(req->person->full_name, result->given_name, sizeof(result->given_name));
-		result->device_version = 1;
+		result->device_version = PERSON_FIRST_VERSION;
+		result->card_version = PERSON_FIRST_VERSION;
 	}
 	/* A repeat within two minutes writes nothing when the key belongs in the row: a retry sends
 	 * the same pressed time and finds the same earlier check-in again (or its own, holding the
@@ -407,6 +409,7 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	} else if (status == DB_OK) {
 		result->id = id;
 		result->person_id = person;
+		result->person_created = !req->person_id;
 		snprintf(result->check_code, sizeof(result->check_code), "%s", code);
 		result->amber = amber;
 		snprintf(result->direction, sizeof(result->direction), "%s", req->direction);

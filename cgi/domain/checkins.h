@@ -71,6 +71,8 @@ struct checkin_result {
 	int64_t id;
 	int64_t person_id;
 	unsigned device_version;	/* the person's, for a phone that remembers them */
+	unsigned card_version;		/* the person's current card */
+	bool person_created;		/* the person was made by this check-in (not a replay) */
 	char given_name[PERSON_NAME_MAX * 4 + 1];
 	char check_code[5];
 	bool amber;		/* symptoms or contact declared */

@@ -16,6 +16,8 @@
 /* Field limits, in characters. */
 #define PERSON_NAME_MAX 100
 #define PERSON_ADDRESS_MAX 300
+/* The card and device-token version of a new person (the columns' defaults, schema/005). */
+#define PERSON_FIRST_VERSION 1
 /* The privacy notice people agree to; bump it when the notice's text changes: people who agreed
  * to an earlier one are asked again at their next check-in. 2: the notice states how long a
  * printed card keeps its holder's data. */

@@ -49,7 +49,7 @@ static enum db_status venue_allowed(struct db *db, const struct tenant *t, const
 				    bool desk, bool *allowed)
 {
 	enum scope_sql which;
-	switch (actor->role) {
+	switch (actor_scope_role(actor)) {
 	case ROLE_PROVINCE_ADMIN: which = SCOPE_VENUE_ANY; break;
 	case ROLE_AREA_OFFICER: which = SCOPE_VENUE_OFFICER; break;
 	case ROLE_VENUE_MANAGER: which = desk ? SCOPE_VENUE_STAFF : SCOPE_VENUE_MANAGER; break;
@@ -66,11 +66,20 @@ static enum db_status venue_allowed(struct db *db, const struct tenant *t, const
 		return status;
 	db_bind_int(q, id);
 	if (which != SCOPE_VENUE_ANY)
-		db_bind_int(q, actor->account_id);
+		db_bind_int(q, actor_scope_account(actor));
 	status = db_execute(q);
 	*allowed = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
 	db_query_free(q);
 	return status;
+}
+
+enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
+				 enum scope scope, int64_t venue_id, bool *allowed)
+{
+	*allowed = false;
+	if (scope != SCOPE_VENUE && scope != SCOPE_VENUE_DESK)
+		abort();
+	return venue_id > 0 ? venue_allowed(db, t, actor, venue_id, scope == SCOPE_VENUE_DESK, allowed) : DB_OK;
 }
 
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
@@ -87,9 +96,8 @@ enum db_status scope_check(struct db *db, const struct tenant *t, const struct a
 	case SCOPE_API_TOKEN:
 		return id ? api_token_exists(db, t, id, allowed) : DB_OK;
 	case SCOPE_VENUE:
-		return id ? venue_allowed(db, t, actor, id, false, allowed) : DB_OK;
 	case SCOPE_VENUE_DESK:
-		return id ? venue_allowed(db, t, actor, id, true, allowed) : DB_OK;
+		return scope_check_venue(db, t, actor, scope, id, allowed);
 	case SCOPE_COUNT:
 		break;
 	}

@@ -26,6 +26,11 @@ extern const char *const scope_names[];
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
 			   const char *id, bool *allowed);
 
+/* The same for a venue named by number rather than by the URL (the venue code of an API body):
+ * scope is SCOPE_VENUE or SCOPE_VENUE_DESK. */
+enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
+				 enum scope scope, int64_t venue_id, bool *allowed);
+
 /* The {id} of a URL as a number, or 0 when it is not one. */
 int64_t scope_id(const char *id);
 

@@ -112,7 +112,7 @@ static enum db_status venue_validate(struct db *db, const struct tenant *t, cons
 		field_error(errors, "contact_phone", problem);
 	if (!hours_valid(c->opening_hours))
 		field_error(errors, "opening_hours", "venue_hours_bad");
-	bool officer = actor_known(actor) && actor->role == ROLE_AREA_OFFICER;
+	bool officer = actor_known(actor) && actor_scope_role(actor) == ROLE_AREA_OFFICER;
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &venue_statements,
 						officer ? VENUE_AREA_OF_OFFICER : VENUE_AREA_EXISTS, &q);
@@ -120,7 +120,7 @@ static enum db_status venue_validate(struct db *db, const struct tenant *t, cons
 		return status;
 	db_bind_string(q, c->area_code);
 	if (officer)
-		db_bind_int(q, actor->account_id);
+		db_bind_int(q, actor_scope_account(actor));
 	status = db_execute(q);
 	bool exists = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
 	db_query_free(q);
@@ -333,18 +333,19 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 	return db_end(db, t->shard, status);
 }
 
-/* Binds the scope condition's five parameters for actor. */
+/* Binds the scope condition's five parameters for actor (a token: its owner's). */
 static void bind_scope(struct db_query *q, const struct actor *actor)
 {
-	const char *scope = actor->role == ROLE_PROVINCE_ADMIN || actor->role == ROLE_OPERATOR ? "all"
-			    : actor->role == ROLE_AREA_OFFICER			     ? "areas"
-			    : actor->role == ROLE_VENUE_MANAGER		     ? "own"
+	enum role role = actor_scope_role(actor);
+	const char *scope = role == ROLE_PROVINCE_ADMIN || role == ROLE_OPERATOR ? "all"
+			    : role == ROLE_AREA_OFFICER			     ? "areas"
+			    : role == ROLE_VENUE_MANAGER			     ? "own"
 										       : "none";
 	db_bind_string(q, scope);
 	db_bind_string(q, scope);
-	db_bind_int(q, actor->account_id);
+	db_bind_int(q, actor_scope_account(actor));
 	db_bind_string(q, scope);
-	db_bind_int(q, actor->account_id);
+	db_bind_int(q, actor_scope_account(actor));
 }
 
 /* LIKE treats % and _ as wildcards: a typed one means itself. */

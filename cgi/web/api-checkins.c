@@ -1,11 +1,15 @@
-/* POST /{province}/api/v1/checkins: check-ins from integrations, with the same validation
- * and exactly-once recording as the check-in page. */
+/* POST /{province}/api/v1/checkins: check-ins from integrations, with the same validation,
+ * exactly-once recording and venue scope as the desk pages. A returning person is named only
+ * by a signed card or device token, and the answer names nobody the caller did not name. */
 #include "web/pages.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/cards.h"
 #include "domain/checkins.h"
+#include "domain/person-token.h"
+#include "domain/scope.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
 #include "web/views.h"
@@ -31,6 +35,73 @@ static const char *pressed_ms(json_t *body, char buf[32])
 	return json_string_value(v);
 }
 
+/* Whether the caller may record check-ins at the venue: the desk's rule (a token has its
+ * owner's venues and areas). The one place the API asks it. */
+static enum db_status venue_in_reach(struct app *app, struct request *req, int64_t venue_id, bool *allowed)
+{
+	return scope_check_venue(app->db, req->tenant, &req->actor, SCOPE_VENUE_DESK, venue_id, allowed);
+}
+
+/* The returning person the body names by "card" or "device_token" (*person 0 when it names
+ * none). A card that is not current, or a device token that does not verify, is the field
+ * error of its member. */
+static enum db_status returning_person(struct app *app, struct request *req, int64_t *person, unsigned *version,
+				       struct field_errors *errors)
+{
+	const char *card = string_member(req->json, "card"), *device = string_member(req->json, "device_token");
+	*person = 0;
+	*version = 0;
+	if (card) {
+		enum card_status cs;
+		enum db_status status = cards_check(app->db, req->tenant, app->keys, card, &cs, person);
+		if (status == DB_OK && cs != CARD_CURRENT)
+			field_error(errors, "card", "person_unknown");
+		return status;
+	}
+	/* The version travels to checkins_record, which refuses a forgotten phone's token. */
+	if (device && !device_token_parse(app->keys, req->tenant, device, person, version))
+		field_error(errors, "device_token", "person_unknown");
+	return DB_OK;
+}
+
+static int answer_errors(struct app *app, struct request *req, struct response *resp,
+			 const struct field_errors *errors)
+{
+	json_t *out = json_pack("{s:i, s:o}", "error", 400, "errors", views_field_errors(app->views, req->lang, errors));
+	response_json(resp, 400, out);
+	json_decref(out);
+	return 0;
+}
+
+/* The record as the caller may see it: no person id; the given name only of the person the
+ * caller named (their details, or the person of their card or device token, not whoever a
+ * replayed key points at); the card of a person this request made, for their next visit. */
+static int answer_record(struct app *app, struct request *req, struct response *resp, const struct venue *v,
+			 const struct person_input *details, int64_t named, const struct checkin_result *result)
+{
+	bool stored = !result->already && !result->replayed;
+	json_t *out = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s}", "id", (json_int_t)result->id,
+				"check_code", result->check_code, "venue", v->name, "direction", result->direction,
+				"amber", result->amber, "already_recorded", !stored, "replayed", result->replayed,
+				"pressed_at", result->pressed_at, "received_at", result->received_at, "time_note",
+				result->time_note);
+	char given[sizeof(result->given_name)] = "";
+	if (!named)
+		people_given_name_of(details->full_name ? details->full_name : "", given, sizeof(given));
+	else if (named == result->person_id)
+		snprintf(given, sizeof(given), "%s", result->given_name);
+	if (given[0])
+		json_object_set_new(out, "given_name", json_string(given));
+	if (result->person_created) {
+		char card[CARD_TOKEN_LEN + 1];
+		card_token_make(app->keys, req->tenant, result->person_id, result->card_version, card);
+		json_object_set_new(out, "card", json_string(card));
+	}
+	response_json(resp, stored ? 201 : 200, out);
+	json_decref(out);
+	return 0;
+}
+
 int api_checkin_create(struct app *app, struct request *req, struct response *resp)
 {
 	json_t *body = req->json;
@@ -38,18 +109,37 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		return 400;
 	int64_t venue_id;
 	unsigned version;
+	bool allowed;
 	if (venue_token_parse(app->keys, req->tenant, string_member(body, "venue"), &venue_id, &version) !=
 	    VENUE_TOKEN_OK)
 		return 404;
+	enum db_status status = venue_in_reach(app, req, venue_id, &allowed);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (!allowed)
+		return 404;
 	struct venue v;
 	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, venue_id, &v, &found);
+	status = venues_get(app->db, req->tenant, venue_id, &v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)
 		return 404;
 	if (!v.active || version != v.token_version)
 		return 410;
+	struct field_errors errors = { 0 };
+	/* A raw id would let any token holder walk the province's people. */
+	if (json_object_get(body, "person_id")) {
+		field_error(&errors, "person_id", "api_person_id_refused");
+		return answer_errors(app, req, resp, &errors);
+	}
+	int64_t named;
+	unsigned named_version;
+	status = returning_person(app, req, &named, &named_version, &errors);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (errors.count)
+		return answer_errors(app, req, resp, &errors);
 	json_t *person = json_object_get(body, "person");
 	json_t *birth = json_object_get(person, "birth_year");
 	char birth_text[16] = "", ms[32];
@@ -59,13 +149,13 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 				  string_member(person, "id_number"), string_member(person, "address"),
 				  json_is_string(birth) ? json_string_value(birth) : birth_text,
 				  string_member(person, "gender"), string_member(person, "area_code") };
-	json_t *person_id = json_object_get(body, "person_id");
 	json_t *answers = json_object_get(body, "answers");
 	struct checkin_request r = {
 		.venue_id = v.id,
 		.direction = string_member(body, "direction"),
 		.method = METHOD_API,
-		.person_id = json_is_integer(person_id) ? json_integer_value(person_id) : 0,
+		.person_id = named,
+		.person_version = named_version,
 		.person = &p,
 		.consent = json_is_true(json_object_get(body, "consent")),
 		.answer = json_answer,
@@ -73,7 +163,6 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		.key = string_member(body, "key"),
 		.pressed_at_ms = pressed_ms(body, ms),
 	};
-	struct field_errors errors = { 0 };
 	struct checkin_result result;
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, &result);
@@ -81,19 +170,7 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		json_decref(r.answer_ctx);
 	if (status != DB_OK)
 		return http_status_for_db(status);
-	json_t *out;
-	if (errors.count) {
-		out = json_pack("{s:i, s:o}", "error", 400, "errors", views_field_errors(app->views, req->lang, &errors));
-		response_json(resp, 400, out);
-	} else {
-		bool stored = !result.already && !result.replayed;
-		out = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s, s:s, s:s}", "id", (json_int_t)result.id,
-				"person_id", (json_int_t)result.person_id, "check_code", result.check_code, "venue",
-				v.name, "direction", result.direction, "given_name", result.given_name, "amber",
-				result.amber, "already_recorded", !stored, "replayed", result.replayed, "pressed_at",
-				result.pressed_at, "received_at", result.received_at, "time_note", result.time_note);
-		response_json(resp, stored ? 201 : 200, out);
-	}
-	json_decref(out);
-	return 0;
+	if (errors.count)
+		return answer_errors(app, req, resp, &errors);
+	return answer_record(app, req, resp, &v, &p, named, &result);
 }

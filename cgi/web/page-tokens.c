@@ -22,14 +22,18 @@ static int render_tokens(struct app *app, struct request *req, struct response *
 		return http_status_for_db(db);
 	json_t *ctx = json_object(), *items = json_array(), *roles = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)list[i].id,
-						       "label", list[i].label, "role", list[i].role, "created_at",
-						       list[i].created_at, "revoked", list[i].revoked));
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "id",
+						       (json_int_t)list[i].id, "label", list[i].label, "role",
+						       list[i].role, "created_at", list[i].created_at, "expires_at",
+						       list[i].expires_at, "expired", list[i].expired, "read_only",
+						       list[i].read_only, "revoked", list[i].revoked));
 	for (int r = ROLE_PROVINCE_ADMIN; r < ROLE_COUNT; r++)
 		json_array_append_new(roles, json_string(role_names[r]));
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "tokens_title")));
 	json_object_set_new(ctx, "tokens", items);
 	json_object_set_new(ctx, "roles", roles);
+	json_object_set_new(ctx, "days_default", json_integer(API_TOKEN_DAYS_DEFAULT));
+	json_object_set_new(ctx, "days_max", json_integer(API_TOKEN_DAYS_MAX));
 	if (created)
 		json_object_set_new(ctx, "created", json_string(created));
 	if (errors)
@@ -48,8 +52,10 @@ int page_token_create(struct app *app, struct request *req, struct response *res
 {
 	struct field_errors errors = { 0 };
 	char token[API_TOKEN_MAX + 1] = "";
-	enum db_status status = api_token_create(app->db, req->tenant, &req->actor, fields_get(&req->form, "label"),
-						 fields_get(&req->form, "role"), &errors, token);
+	const char *read_only = fields_get(&req->form, "read_only");
+	struct api_token_input in = { fields_get(&req->form, "label"), fields_get(&req->form, "role"),
+				      fields_get(&req->form, "days"), read_only && *read_only };
+	enum db_status status = api_token_create(app->db, req->tenant, &req->actor, &in, &errors, token);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)

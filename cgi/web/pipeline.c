@@ -62,22 +62,49 @@ static bool actor_belongs(const struct request *req, const struct actor *a)
 	return req->tenant && strcmp(a->province, req->tenant->code) == 0;
 }
 
-/* Fills req->actor from a Bearer token or the session cookie. Returns 0 or 503. */
-static int find_actor(struct app *app, struct request *req)
+/* The Bearer token of the request when its route takes tokens (the JSON API), else NULL: a
+ * token sent to a page is ignored, so it never stands in for a browser's login. */
+static const char *bearer_token(const struct request *req)
+{
+	if (!req->authorization || strncmp(req->authorization, "Bearer ", 7) != 0 || !route_accepts_token(req->route))
+		return NULL;
+	return req->authorization + 7;
+}
+
+/* What a client whose token is refused is told, by api_token_state. */
+static const char *const token_refusal_messages[] = {
+	[API_TOKEN_LIVE] = NULL,					/* API_TOKEN_LIVE */
+	[API_TOKEN_INVALID] = "error_token_invalid",			/* API_TOKEN_INVALID */
+	[API_TOKEN_EXPIRED] = "error_token_expired",			/* API_TOKEN_EXPIRED */
+	[API_TOKEN_REVOKED] = "error_token_revoked",			/* API_TOKEN_REVOKED */
+	[API_TOKEN_OWNER_DISABLED] = "error_token_owner_disabled",	/* API_TOKEN_OWNER_DISABLED */
+};
+
+/* Fills req->actor from a Bearer token (API routes) or the session cookie. Returns 0, 401 for a
+ * token that is not live (req->token_refused and *error_key say why), or 503. */
+static int find_actor(struct app *app, struct request *req, const char **error_key)
 {
 	struct actor found;
 	bool live = false;
+	enum api_token_state token_state = API_TOKEN_LIVE;
 	enum db_status status = DB_OK;
-	const char *session = fields_get(&req->cookies, SESSION_COOKIE);
-	if (req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0)
-		status = api_token_resolve(app->db, app->config, req->authorization + 7, &live, &found);
-	else if (session)
+	const char *session = fields_get(&req->cookies, SESSION_COOKIE), *token = bearer_token(req);
+	if (token) {
+		status = api_token_resolve(app->db, app->config, token, &token_state, &found);
+		live = token_state == API_TOKEN_LIVE;
+	} else if (session) {
 		status = session_resolve(app->db, app->config, session, &live, &found);
+	}
 	memset(&req->actor, 0, sizeof(req->actor));
 	req->actor.address = req->remote_addr;
 	if (status != DB_OK) {
 		/* Public pages still work for everyone while a shard is down; the rest cannot. */
 		return req->route->roles == ROLES_ANYONE ? 0 : 503;
+	}
+	if (token && !live) {
+		req->token_refused = api_token_state_names[token_state];
+		*error_key = token_refusal_messages[token_state];
+		return 401;
 	}
 	if (!live)
 		return 0;
@@ -128,6 +155,10 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 			buf_free(&to);
 			return 303;
 		}
+	}
+	if (req->actor.by_token && req->actor.read_only && req->method != HTTP_GET) {
+		*error_key = "error_token_read_only";
+		return 403;
 	}
 	if (req->method != HTTP_GET && !route->csrf_exempt && !req->actor.by_token) {
 		const char *submitted = fields_get(&req->form, "csrf");
@@ -190,7 +221,7 @@ static void answer_error(struct app *app, const struct request *req, struct resp
 {
 	response_reset(resp);
 	if (req->route && route_is_api(req->route))
-		views_error_json(app->views, req->lang, resp, status, error_key);
+		views_error_json(app->views, req->lang, resp, status, error_key, req->token_refused);
 	else
 		views_error(app->views, req->lang, req->tenant, resp, status, error_key);
 	if (status == 405)
@@ -198,7 +229,7 @@ static void answer_error(struct app *app, const struct request *req, struct resp
 	if (status == 503)
 		response_header(resp, "Retry-After", RETRY_AFTER_SECONDS);
 	if (status == 401)
-		response_header(resp, "WWW-Authenticate", "Bearer");
+		response_header(resp, "WWW-Authenticate", req->token_refused ? "Bearer error=\"invalid_token\"" : "Bearer");
 	response_header(resp, "Cache-Control", "no-store");
 }
 
@@ -213,7 +244,7 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	if (!status)
 		status = route_request(app, &req, &resp, &allow);
 	if (!status)
-		status = find_actor(app, &req);
+		status = find_actor(app, &req, &error_key);
 	if (!status)
 		status = request_read_body(&req, req.route->body_limit, !route_is_api(req.route), &error_key);
 	if (!status)

@@ -49,6 +49,8 @@ struct request {
 	struct actor actor;		/* who asks; anonymous unless a session or token of this
 					 * tenant (or an operator where operators may go) */
 	bool foreign_session;		/* a live session of another province came along */
+	const char *token_refused;	/* a Bearer token on an API route that is not live: why
+					 * (an api_token_state_names entry, static), else NULL */
 	char csrf[CSRF_TOKEN_MAX];	/* the form token pages embed */
 	int64_t started_us;
 	struct request_io *io;

@@ -98,6 +98,11 @@ bool route_is_api(const struct route *route)
 	return strstr(route->pattern, "/api/") != NULL;
 }
 
+bool route_accepts_token(const struct route *route)
+{
+	return route_is_api(route) && !route_makes_credentials(route);
+}
+
 const char *route_param(const struct route *route, const char *name, const char *const *params, size_t count)
 {
 	size_t index = 0, len = strlen(name);
@@ -139,9 +144,9 @@ void routes_print(FILE *out, const struct route *table, size_t count, bool nginx
 			fputs(" { include vaora-slow.conf; }\n", out);
 			continue;
 		}
-		fprintf(out, "%-6s %-40s pool=%s tenant=%s scope=%s body=%lu roles=", http_method_names[r->method],
-			r->pattern, pool_names[r->pool], r->tenant ? "yes" : "no", scope_names[r->scope],
-			(unsigned long)r->body_limit);
+		fprintf(out, "%-6s %-40s pool=%s tenant=%s scope=%s body=%lu token=%s roles=",
+			http_method_names[r->method], r->pattern, pool_names[r->pool], r->tenant ? "yes" : "no",
+			scope_names[r->scope], (unsigned long)r->body_limit, route_accepts_token(r) ? "yes" : "no");
 		if (r->roles == ROLES_ANYONE)
 			fputs("anyone", out);
 		for (int role = 0, first = 1; role < ROLE_COUNT; role++) {

@@ -208,6 +208,13 @@ const struct route routes[] = {
 
 const size_t route_count = sizeof(routes) / sizeof(routes[0]);
 
+bool route_makes_credentials(const struct route *route)
+{
+	return route->handler == page_login || route->handler == page_account_create ||
+	       route->handler == page_account_reset || route->handler == page_password_change ||
+	       route->handler == page_token_create || route->handler == page_token_revoke;
+}
+
 bool route_allows_password_change(const struct route *route)
 {
 	return route->handler == page_password_form || route->handler == page_password_change ||

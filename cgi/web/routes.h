@@ -41,6 +41,13 @@ struct route {
 bool route_allows_password_change(const struct route *route);
 /* Whether a route is part of the JSON API (errors answered as JSON). */
 bool route_is_api(const struct route *route);
+/* Whether a route makes or changes credentials: logs in, creates accounts, resets or changes
+ * passwords, creates or revokes API tokens. */
+bool route_makes_credentials(const struct route *route);
+/* Whether a Bearer token may authenticate a request to route: a JSON API route that makes no
+ * credentials. Everywhere else the Authorization header is ignored (the caller is who their
+ * session says, or anonymous), so a token can never act as a browser's login. */
+bool route_accepts_token(const struct route *route);
 
 extern const struct route routes[];
 extern const size_t route_count;

@@ -139,13 +139,15 @@ json_t *views_field_errors(const struct views *v, enum lang lang, const struct f
 }
 
 void views_error_json(const struct views *v, enum lang lang, struct response *resp, int status,
-		      const char *detail_key)
+		      const char *detail_key, const char *reason)
 {
 	char key[32];
 	snprintf(key, sizeof(key), "error_%d_title", status);
 	json_t *body = json_object();
 	json_object_set_new(body, "error", json_integer(status));
 	json_object_set_new(body, "message", json_string(views_message(v, lang, detail_key ? detail_key : key)));
+	if (reason)
+		json_object_set_new(body, "reason", json_string(reason));
 	response_json(resp, status, body);
 	json_decref(body);
 }

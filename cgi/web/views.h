@@ -31,9 +31,10 @@ const char *views_role_label(const struct views *v, enum lang lang, enum role ro
 int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
 	       const char *page, json_t *ctx);
 
-/* A JSON error for the API: {"error": status, "message": text in lang}. */
+/* A JSON error for the API: {"error": status, "message": text in lang}, and "reason" (a fixed
+ * word such as "expired" for programs to act on) when reason is not NULL. */
 void views_error_json(const struct views *v, enum lang lang, struct response *resp, int status,
-		      const char *detail_key);
+		      const char *detail_key, const char *reason);
 
 /* Field errors as {"field": "message in lang"}, for re-rendering a form. New reference. */
 json_t *views_field_errors(const struct views *v, enum lang lang, const struct field_errors *errors);

@@ -68,8 +68,8 @@ def make_manager(stack, province, venue_id, login, kind="manager"):
 
 def add_token_row(stack, province, label):
     db = "vaora_s2" if province == "79" else "vaora_s1"
-    sql(stack, f"INSERT INTO {db}.api_tokens (province, token_hash, role, label, created_by, created_at)"
-               f" VALUES ('{province}', RANDOM_BYTES(32), 'tracer', '{label}', 1, '2026-01-01')")
+    sql(stack, f"INSERT INTO {db}.api_tokens (province, token_hash, role, label, created_by, created_at, expires_at)"
+               f" VALUES ('{province}', RANDOM_BYTES(32), 'tracer', '{label}', 1, '2026-01-01', '2027-01-01')")
     return int(sql(stack, f"SELECT MAX(id) FROM {db}.api_tokens WHERE province = '{province}'"))
 
 

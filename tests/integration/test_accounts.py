@@ -7,6 +7,8 @@ import time
 import unicodedata
 import urllib.parse
 
+import json
+
 import fixtures
 from harness import Browser, check, logged_in, DEMO_PASSWORD
 
@@ -206,6 +208,128 @@ def test_api_tokens_authenticate_and_revoke(stack):
     r = admin.post_form(f"/ha-noi/api-tokens/{token_id}/revoke", {}, csrf_page="/ha-noi/api-tokens")
     check(r.status == 303, r.status)
     check(stack.get("/ha-noi/api/v1/me", headers=bearer).status == 401, "revoked token still works")
+
+
+def new_token(admin, label, role="province-admin", **fields):
+    """A token made by admin (a Browser) on the tokens page: its Authorization header and id."""
+    r = admin.post_form("/ha-noi/api-tokens", dict(label=label, role=role, **fields))
+    check(r.status == 201, (r.status, r.text[:300]))
+    token_id = int(fixtures.sql(admin.stack, "SELECT MAX(id) FROM vaora_s1.api_tokens WHERE province = '01'"))
+    return {"Authorization": "Bearer " + TOKEN_ON_PAGE.search(r.text).group(1)}, token_id
+
+
+def check_refused_token(r, reason):
+    check(r.status == 401, (reason, r.status))
+    check(r.header("WWW-Authenticate") == 'Bearer error="invalid_token"', r.header("WWW-Authenticate"))
+    body = json.loads(r.body)
+    check(body["error"] == 401 and body["reason"] == reason and body["message"], body)
+
+
+def test_bearer_token_does_not_work_on_pages(stack):
+    """Outside /api/ the Authorization header is ignored: the caller is anonymous there."""
+    admin = logged_in(stack, "hn.admin")
+    bearer, _ = new_token(admin, "Pages probe")
+    check(stack.get("/ha-noi/api/v1/me", headers=bearer).status == 200, "the token does not work on the API")
+    for path in ("/ha-noi/desk", "/ha-noi/accounts", "/ha-noi/api-tokens", "/ha-noi/audit", "/ha-noi/venues"):
+        r = stack.get(path, headers=bearer)
+        check(r.status == 303 and r.header("Location").startswith("/ha-noi/login"), (path, r.status))
+    r = stack.get("/ha-noi/tracing", headers=bearer)
+    check(r.status == 303 and "Bearer" not in r.text, r.status)
+
+
+def test_token_cannot_create_accounts_or_reset_passwords_or_mint_tokens(stack):
+    admin = logged_in(stack, "hn.admin")
+    bearer, _ = new_token(admin, "Credential probe")
+    form = dict(bearer, **{"Content-Type": "application/x-www-form-urlencoded"})
+    accounts = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.accounts")
+    tokens = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.api_tokens")
+    target = int(fixtures.sql(stack, "SELECT id FROM vaora_s1.accounts WHERE province = '01' AND login = 'hn.tracer'"))
+    hash_before = fixtures.sql(stack, f"SELECT password_hash FROM vaora_s1.accounts WHERE id = {target}")
+    attempts = [("/ha-noi/accounts", "login=token.made&display_name=T&role=province-admin"),
+                (f"/ha-noi/accounts/{target}/reset-password", ""),
+                ("/ha-noi/api-tokens", "label=minted&role=province-admin"),
+                ("/ha-noi/password", "current=x&password=token-set-password&repeat=token-set-password")]
+    for path, body in attempts:
+        r = stack.post(path, body, headers=form)
+        check(r.status in (303, 401, 403, 404) and "one-time-password" not in r.text and "new-token" not in r.text,
+              (path, r.status))
+    check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.accounts") == accounts, "a token created an account")
+    check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.api_tokens") == tokens, "a token minted a token")
+    check(fixtures.sql(stack, f"SELECT password_hash FROM vaora_s1.accounts WHERE id = {target}") == hash_before,
+          "a token reset a password")
+    # The route table says it: only /api/ routes take a token, and no route that makes credentials.
+    table = [line.split() for line in stack.vaora("routes").stdout.decode().splitlines()]
+    takes = {(row[0], row[1]) for row in table if "token=yes" in row}
+    check(takes and all("/api/" in pattern for _, pattern in takes), takes)
+    for method, pattern in (("POST", "/{province}/accounts"), ("POST", "/{province}/accounts/{id}/reset-password"),
+                            ("POST", "/{province}/api-tokens"), ("POST", "/{province}/password"),
+                            ("POST", "/{province}/login")):
+        check((method, pattern) not in takes, (method, pattern))
+
+
+def test_expired_token_is_401_with_reason(stack):
+    admin = logged_in(stack, "hn.admin")
+    page = admin.get("/ha-noi/api-tokens").text
+    check('name="days"' in page and 'value="90"' in page and 'max="365"' in page, "no expiry on the tokens page")
+    for days in ("0", "366", "abc"):
+        r = admin.post_form("/ha-noi/api-tokens", {"label": "Too long", "role": "tracer", "days": days})
+        check(r.status == 400 and "365" in r.text, (days, r.status))
+    bearer, token_id = new_token(admin, "One day", "tracer", days="1")
+    default, default_id = new_token(admin, "Default life", "tracer")
+    life = fixtures.sql(stack, "SELECT id, DATEDIFF(expires_at, created_at) FROM vaora_s1.api_tokens"
+                               f" WHERE id IN ({token_id}, {default_id}) ORDER BY id")
+    check(life.split() == [str(token_id), "1", str(default_id), "90"], life)
+    check(stack.get("/ha-noi/api/v1/me", headers=bearer).status == 200, "a fresh token refused")
+    start = time.time()
+    try:
+        with open(stack.clock_file, "w") as f:
+            f.write(str(start + 23 * 3600))
+        check(stack.get("/ha-noi/api/v1/me", headers=bearer).status == 200, "expired before its day was over")
+        with open(stack.clock_file, "w") as f:
+            f.write(str(start + 24 * 3600 + 60))
+        check_refused_token(stack.get("/ha-noi/api/v1/me", headers=bearer), "expired")
+        check_refused_token(stack.get("/ha-noi/api/v1/areas", headers=bearer), "expired")
+        check(stack.get("/ha-noi/api/v1/me", headers=default).status == 200, "the 90-day token expired with it")
+    finally:
+        os.remove(stack.clock_file)
+
+
+def test_revoked_token_is_401_with_reason(stack):
+    admin = logged_in(stack, "hn.admin")
+    bearer, token_id = new_token(admin, "To revoke", "tracer")
+    check(stack.get("/ha-noi/api/v1/me", headers=bearer).status == 200, "a fresh token refused")
+    r = admin.post_form(f"/ha-noi/api-tokens/{token_id}/revoke", {}, csrf_page="/ha-noi/api-tokens")
+    check(r.status == 303, r.status)
+    check_refused_token(stack.get("/ha-noi/api/v1/me", headers=bearer), "revoked")
+    made_up = {"Authorization": "Bearer vaora_01_" + "A" * 43}
+    check_refused_token(stack.get("/ha-noi/api/v1/me", headers=made_up), "invalid")
+
+
+def test_token_dies_with_its_owner_account(stack):
+    owner_id, otp = fixtures.add_account(stack, "01", "province-admin", "token.owner.admin")
+    owner = fixtures.login_with_new_password(stack, "ha-noi", "token.owner.admin", otp)
+    bearer, _ = new_token(owner, "Owner's token", "tracer")
+    check(stack.get("/ha-noi/api/v1/me", headers=bearer).status == 200, "a fresh token refused")
+    admin = logged_in(stack, "hn.admin")
+    r = admin.post_form(f"/ha-noi/accounts/{owner_id}/disable", {}, csrf_page="/ha-noi/desk")
+    check(r.status == 303, r.status)
+    check_refused_token(stack.get("/ha-noi/api/v1/me", headers=bearer), "owner-disabled")
+
+
+def test_read_only_token_cannot_post(stack):
+    admin = logged_in(stack, "hn.admin")
+    bearer, _ = new_token(admin, "Reader", read_only="1")
+    check("chỉ đọc" in admin.get("/ha-noi/api-tokens").text, "the list does not say read-only")
+    check(stack.get("/ha-noi/api/v1/venues", headers=bearer).status == 200, "a read-only token cannot read")
+    venues = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.venues")
+    body = json.dumps({"name": "Read-only probe", "category": "shop", "address": "x", "area_code": "00070",
+                       "contact_phone": "0987000222"})
+    r = stack.post("/ha-noi/api/v1/venues", body, headers=dict(bearer, **{"Content-Type": "application/json"}))
+    check(r.status == 403 and json.loads(r.body)["error"] == 403, (r.status, r.body[:200]))
+    check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.venues") == venues, "a read-only token wrote")
+    writer, _ = new_token(admin, "Writer")
+    r = stack.post("/ha-noi/api/v1/venues", body, headers=dict(writer, **{"Content-Type": "application/json"}))
+    check(r.status == 201, (r.status, r.body[:200]))
 
 
 def test_audit_log_records_and_refuses_changes(stack):

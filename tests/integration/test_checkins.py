@@ -1,16 +1,27 @@
 """Check-ins through the JSON API: the one validation, exactly-once recording by idempotency
-key, the two-minute rule and queued times, with the settable clock instead of sleeps."""
+key, the two-minute rule and queued times, with the settable clock instead of sleeps; the
+venue scope of the desk, returning people only by card or device token, answers that name
+nobody the caller did not."""
 import json
 import os
+import random
 import re
+import secrets
 import time
 import uuid
 
 import fixtures
-from harness import check, logged_in
+from harness import Browser, check, logged_in
 
 NO = {"fever": "no", "cough": "no", "breath": "no", "throat": "no", "taste": "no", "contact": "no",
       "travel": "no", "doses": "2"}
+
+
+def api_body(**fields):
+    body = {"direction": "in", "key": uuid.uuid4().hex, "consent": True, "answers": NO,
+            "person": {"full_name": "Nguyễn Thị Ánh Tuyết", "phone": "0903 111 222", "birth_year": 1985}}
+    body.update(fields)
+    return body
 
 
 class Api:
@@ -33,11 +44,15 @@ class Api:
         return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
 
     def post(self, **fields):
-        body = {"venue": self.code, "direction": "in", "key": uuid.uuid4().hex, "consent": True, "answers": NO,
-                "person": {"full_name": "Nguyễn Thị Ánh Tuyết", "phone": "0903 111 222", "birth_year": 1985}}
+        body = api_body(venue=self.code)
         body.update(fields)
         r = self.stack.post(f"/{self.slug}/api/v1/checkins", json.dumps(body), headers=self.headers)
         return r, json.loads(r.body)
+
+
+def person_of(stack, checkin_id):
+    """The person a check-in recorded, read from the database (the API never says)."""
+    return int(fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE id = {checkin_id}"))
 
 
 def rows(stack, where="1"):
@@ -88,16 +103,16 @@ def test_symptoms_make_it_amber(stack):
 def test_two_minute_rule(stack):
     api = Api(stack)
     _, first = api.post()
-    person = first["person_id"]
+    person, card = person_of(stack, first["id"]), first["card"]
     start = time.time()
     try:
         set_clock(stack, start + 60)
-        _, again = api.post(person_id=person)
+        _, again = api.post(card=card, person=None)
         check(again["already_recorded"] is True and again["id"] == first["id"], ("within 2 min", again))
-        _, out = api.post(person_id=person, direction="out")
+        _, out = api.post(card=card, person=None, direction="out")
         check(out["already_recorded"] is False and out["id"] != first["id"], ("in then out is two", out))
         set_clock(stack, start + 180)
-        _, later = api.post(person_id=person)
+        _, later = api.post(card=card, person=None)
         check(later["already_recorded"] is False and later["id"] != first["id"], ("after 3 min", later))
     finally:
         os.remove(stack.clock_file)
@@ -186,3 +201,119 @@ def test_revoked_venue_code_is_gone(stack):
     admin.post_form(f"/ha-noi/venues/{api.venue_id}/reissue", {}, csrf_page="/ha-noi/desk")
     r, _ = api.post()
     check(r.status == 410, r.status)
+
+
+def session_post(browser, stack, body):
+    """A check-in POSTed to the API with a browser's session (and its form token)."""
+    headers = {"Content-Type": "application/json", "X-CSRF-Token": browser.csrf_from("/ha-noi/desk")}
+    r = browser.request("POST", "/ha-noi/api/v1/checkins", body=json.dumps(body), headers=headers)
+    return r, json.loads(r.body)
+
+
+def test_api_checkin_outside_the_callers_venues_is_404(stack):
+    """The desk's rule: a manager's own venues, an officer's areas, a token its owner's."""
+    api = Api(stack)
+    own = fixtures.add_venue(stack, "01", "Scope own shop", "00070")
+    other = fixtures.add_venue(stack, "01", "Scope other shop", "00256")
+    manager_id, otp = fixtures.add_account(stack, "01", "venue-manager", "scope.api.manager", "00070")
+    fixtures.make_manager(stack, "01", own, "scope.api.manager")
+    manager = fixtures.login_with_new_password(stack, "ha-noi", "scope.api.manager", otp)
+    before = rows(stack)
+    body = dict(api_body(), venue=api.venue_code(other))
+    r, answer = session_post(manager, stack, body)
+    check(r.status == 404 and "given_name" not in answer, ("a manager's session at another venue", r.status, answer))
+    r, answer = session_post(manager, stack, dict(api_body(), venue=api.venue_code(own)))
+    check(r.status == 201, ("a manager's session at their own venue", r.status, answer))
+    # A token has the venues of the account that owns it, whatever role it was given.
+    fixtures.sql(stack, f"UPDATE vaora_s1.api_tokens SET created_by = {manager_id} WHERE province = '01'"
+                        f" AND id = (SELECT MAX(id) FROM vaora_s1.api_tokens WHERE province = '01')")
+    r, answer = api.post(venue=api.venue_code(other))
+    check(r.status == 404 and "given_name" not in answer, ("a manager's token at another venue", r.status, answer))
+    r, _ = api.post(venue=api.venue_code(own))
+    check(r.status == 201, ("a manager's token at their own venue", r.status))
+    check(rows(stack) == before + 2, "a check-in outside the caller's venues was recorded")
+
+
+def test_api_checkin_refuses_a_raw_person_id(stack):
+    api = Api(stack)
+    _, first = api.post()
+    person = person_of(stack, first["id"])
+    before = rows(stack)
+    for value in (person, str(person), None):
+        r, body = api.post(person_id=value, person=None)
+        check(r.status == 400 and "given_name" not in body, (value, r.status, body))
+        message = body["errors"]["person_id"]
+        check("card" in message and "device_token" in message, message)
+    check(rows(stack) == before, "a check-in by raw person_id was recorded")
+
+
+def test_api_checkin_identifies_a_returning_person_by_card(stack):
+    api = Api(stack)
+    r, first = api.post()
+    check(r.status == 201 and len(first["card"]) == 24, first)
+    r, again = api.post(card=first["card"], person=None, direction="out")
+    check(r.status == 201 and again["given_name"] == "Tuyết" and "card" not in again, (r.status, again))
+    check(person_of(stack, again["id"]) == person_of(stack, first["id"]), "the card named someone else")
+    # A card as a resident's phone shows it (self check-in), in lower case as typed.
+    card = fixtures.card_token(stack, api.code)
+    r, typed = api.post(card=card.lower(), person=None, direction="out")
+    check(r.status == 201 and typed["given_name"] == "Trận", (r.status, typed))
+    # A card replaced as lost no longer names anyone.
+    fixtures.sql(stack, "UPDATE vaora_s1.people SET card_version = card_version + 1 WHERE province = '01'"
+                        f" AND id = {person_of(stack, first['id'])}")
+    r, old = api.post(card=first["card"], person=None)
+    check(r.status == 400 and "card" in old["errors"] and "given_name" not in old, (r.status, old))
+
+
+def test_api_checkin_by_device_token(stack):
+    api = Api(stack)
+    phone = Browser(stack)
+    fixtures.remember(stack, phone, "Lý Thị Thiết Bị", api.code)
+    token = phone.cookies["vaora_people_01"].split(".")[0]
+    self_checkin = int(fixtures.sql(stack, "SELECT MAX(id) FROM vaora_s1.checkins WHERE province = '01'"
+                                           " AND method = 'self'"))
+    r, body = api.post(device_token=token, person=None, direction="out")
+    check(r.status == 201 and body["given_name"] == "Bị" and "card" not in body, (r.status, body))
+    check(person_of(stack, body["id"]) == person_of(stack, self_checkin), "the device token named someone else")
+    # Phones forgotten at once (the device version moved on): the old token names nobody.
+    fixtures.sql(stack, "UPDATE vaora_s1.people SET device_version = device_version + 1 WHERE province = '01'"
+                        f" AND id = {person_of(stack, self_checkin)}")
+    r, body = api.post(device_token=token, person=None)
+    check(r.status == 400 and "given_name" not in body, (r.status, body))
+    r, body = api.post(device_token=token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), person=None)
+    check(r.status == 400 and "device_token" in body["errors"], (r.status, body))
+
+
+def test_walking_person_ids_and_cards_yields_nothing(stack):
+    """Sequential and random person ids, made-up cards and device tokens: 4xx, no name, no row."""
+    api = Api(stack)
+    api.post()
+    top = int(fixtures.sql(stack, "SELECT MAX(id) FROM vaora_s1.people WHERE province = '01'"))
+    before = rows(stack)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    tries = [{"person_id": i} for i in range(max(1, top - 15), top + 1)]
+    tries += [{"person_id": random.randint(1, 10 ** 9)} for _ in range(5)]
+    tries += [{"card": "".join(random.choice(alphabet) for _ in range(24))} for _ in range(10)]
+    tries += [{"device_token": "".join(random.choice(alphabet) for _ in range(37))} for _ in range(5)]
+    tries += [{"device_token": secrets.token_urlsafe(27)}]
+    for fields in tries:
+        r, body = api.post(person=None, **fields)
+        check(400 <= r.status < 500, (fields, r.status, body))
+        check("given_name" not in body and "person_id" not in body, (fields, body))
+        check("Tuyết" not in r.text and "Nguyễn" not in r.text, (fields, r.text))
+    check(rows(stack) == before, "walking recorded check-ins")
+
+
+def test_api_answer_carries_no_person_id(stack):
+    api = Api(stack)
+    r, first = api.post()
+    check(r.status == 201 and "person_id" not in first, first)
+    r, again = api.post(card=first["card"], person=None, direction="out")
+    check(r.status == 201 and "person_id" not in again, again)
+    # A replayed key answers with the first record, never with its person's name to a caller
+    # who sent someone else's details.
+    key = uuid.uuid4().hex
+    api.post(key=key)
+    r, replay = api.post(key=key, person={"full_name": "Kẻ Lạ Mặt", "phone": "0903 999 000", "birth_year": 1970})
+    check(r.status == 200 and replay["replayed"] is True, (r.status, replay))
+    check("person_id" not in replay and "Tuyết" not in r.text and "card" not in replay, replay)

@@ -58,23 +58,24 @@ class World:
         token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
         self.api_headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
 
-    def api(self, venue_id, name, phone, direction="in", person_id=None):
-        """Records a check-in by the JSON API; returns the person's id."""
+    def api(self, venue_id, name, phone, direction="in", card=None):
+        """Records a check-in by the JSON API (a returning person by their card); returns the
+        card of a person it made."""
         body = {"venue": fixtures.venue_code(self.admin, venue_id), "direction": direction,
                 "key": uuid.uuid4().hex, "consent": True, "answers": NO,
                 "pressed_at_ms": int(time.time() * 1000)}
-        if person_id:
-            body["person_id"] = person_id
+        if card:
+            body["card"] = card
         else:
             body["person"] = {"full_name": name, "phone": phone, "birth_year": 1980}
         r = self.stack.post("/ha-noi/api/v1/checkins", json.dumps(body), headers=self.api_headers)
         check(r.status in (200, 201), (r.status, r.body[:300]))
-        return json.loads(r.body)["person_id"]
+        return json.loads(r.body).get("card")
 
     def feed(self):
         # JSON API at the shop: A in, A out, B in.
         a = self.api(self.scanned, "Dash Người A", "0912 000 101")
-        self.api(self.scanned, None, None, "out", person_id=a)
+        self.api(self.scanned, None, None, "out", card=a)
         self.api(self.scanned, "Dash Người B", "0912 000 102")
         # The self check-in form at the market: C in.
         phone = Phone(self.stack)

@@ -57,12 +57,14 @@ def snapshot(stack):
 
 
 def add_person_at(stack, at, name, phone):
-    """A person made by the command line with the clock at `at` (their card issued then)."""
+    """A person made by the command line with the clock at `at` (their card issued then): their
+    id and card code."""
     set_clock(stack, at)
     r = stack.vaora("people", "add", "--province", "01", "--name", name, "--phone", phone,
                     env={"VAORA_CLOCK_FILE": stack.clock_file})
     check(r.returncode == 0, r.stderr)
-    return int(re.search(rb"person (\d+) added", r.stdout).group(1))
+    m = re.search(rb"person (\d+) added .*, card ([A-Z2-7]+)", r.stdout)
+    return int(m.group(1)), m.group(2).decode()
 
 
 def day_rows(stack, database, province, day):
@@ -97,13 +99,14 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         for table in DAY_TABLES:
             check(partition in partitions(stack, "vaora_s1", table) and partition in partitions(stack, "vaora_s2", table),
                   f"the purge made no partition for the day in {table}")
-        old_card = add_person_at(stack, noon - 400 * DAY, "Lê Văn Thẻ Cũ", "0912 700 001")
-        old_card_visitor = add_person_at(stack, noon - 400 * DAY, "Phạm Thị Khách Cũ", "0912 700 002")
+        old_card, _ = add_person_at(stack, noon - 400 * DAY, "Lê Văn Thẻ Cũ", "0912 700 001")
+        old_card_visitor, visitor_card = add_person_at(stack, noon - 400 * DAY, "Phạm Thị Khách Cũ", "0912 700 002")
         set_clock(stack, noon)
         r, fresh = hanoi.post(person={"full_name": "Đỗ Văn Thẻ Mới", "phone": "0912 700 003"}, pressed_at_ms=pressed)
         check(r.status == 201, (r.status, fresh))
+        fresh_person = int(fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE id = {fresh['id']}"))
         # A kiosk that sends no time: checked in at the server's time, its key in checkin_keys.
-        r, body = hanoi.post(person_id=old_card_visitor)
+        r, body = hanoi.post(card=visitor_card, person=None)
         check(r.status == 201, (r.status, body))
         check(count(stack, "vaora_s1", "checkins", f"province = '01' AND day = '{day}' AND idem_key IS NOT NULL") == 1
               and count(stack, "vaora_s1", "checkin_keys", f"province = '01' AND checkin_day = '{day}'") == 1,
@@ -152,8 +155,8 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         check(count(stack, "vaora_s1", "checkin_keys", f"province = '01' AND checkin_day <= '{day}'") == 0,
               "the server-timed key is left")
         people = set(fixtures.sql(stack, "SELECT id FROM vaora_s1.people WHERE province = '01' AND id IN"
-                                         f" ({old_card}, {old_card_visitor}, {fresh['person_id']})").split())
-        check(people == {str(fresh["person_id"])}, ("a valid card keeps only its holder", people))
+                                         f" ({old_card}, {old_card_visitor}, {fresh_person})").split())
+        check(people == {str(fresh_person)}, ("a valid card keeps only its holder", people))
 
         admin = logged_in(stack, "hn.admin")
         page = admin.get("/ha-noi/deletions")

@@ -46,20 +46,27 @@ class World:
         self.burst_venue = fixtures.add_venue(stack, "01", "Signal copied poster", AREA_B)
         self.night_venue = fixtures.add_venue(stack, "01", "Signal night bar N", AREA_B, "restaurant")
         self.codes = {}
+        self.cards = {}
         self.now_ms = int(time.time() * 1000)
 
     def api(self, venue_id, pressed_ms, phone=None, person_id=None):
+        """Records a check-in by the JSON API, of a new person or (person_id) of one it made
+        before, named by their card; returns the person's id, read from the database."""
         if venue_id not in self.codes:
             self.codes[venue_id] = fixtures.venue_code(self.admin, venue_id)
         body = {"venue": self.codes[venue_id], "direction": "in", "key": uuid.uuid4().hex, "consent": True,
                 "answers": NO, "pressed_at_ms": pressed_ms}
         if person_id:
-            body["person_id"] = person_id
+            body["card"] = self.cards[person_id]
         else:
             body["person"] = {"full_name": "Khách Nghi Vấn " + phone[-3:], "phone": phone, "birth_year": 1990}
         r = self.stack.post("/ha-noi/api/v1/checkins", json.dumps(body), headers=self.headers)
         check(r.status == 201, (r.status, r.body[:300]))
-        return json.loads(r.body)["person_id"]
+        answer = json.loads(r.body)
+        person = int(fixtures.sql(self.stack, f"SELECT person_id FROM vaora_s1.checkins WHERE id = {answer['id']}"))
+        if "card" in answer:
+            self.cards[person] = answer["card"]
+        return person
 
     def page(self, ms, browser=None, area=None):
         query = f"?day={vn_day(ms)}" + (f"&area={area}" if area is not None else "")

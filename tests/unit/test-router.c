@@ -377,6 +377,34 @@ static void test_real_table(void **state)
 	}
 }
 
+/* API tokens are API tokens: only /api/ routes take one, the credential routes never do, and
+ * every way to make or change credentials is marked as one. */
+static void test_tokens_only_on_the_api(void **state)
+{
+	(void)state;
+	size_t takers = 0;
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route *r = &routes[i];
+		if (route_accepts_token(r)) {
+			assert_non_null(strstr(r->pattern, "/api/"));
+			assert_false(route_makes_credentials(r));
+			takers++;
+		}
+	}
+	assert_true(takers > 0);
+	static const char *const credential_posts[] = { "/login", "/{province}/login", "/password",
+							"/{province}/password", "/{province}/accounts",
+							"/{province}/accounts/{id}/reset-password",
+							"/{province}/api-tokens", "/{province}/api-tokens/{id}/revoke" };
+	for (size_t i = 0; i < sizeof(credential_posts) / sizeof(credential_posts[0]); i++) {
+		const struct route *r = real_route(HTTP_POST, credential_posts[i]);
+		assert_non_null(r);
+		assert_true(route_makes_credentials(r));
+		assert_false(route_accepts_token(r));
+	}
+	assert_true(route_accepts_token(real_route(HTTP_POST, "/{province}/api/v1/checkins")));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_print_nginx),
 		cmocka_unit_test(test_print_table),
 		cmocka_unit_test(test_real_table),
+		cmocka_unit_test(test_tokens_only_on_the_api),
 	};
 	return UNIT_RUN("router", tests);
 }
