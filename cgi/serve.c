@@ -15,6 +15,7 @@
 #include "base/xmalloc.h"
 #include "entry.h"
 #include "web/app.h"
+#include "web/area-choices.h"
 #include "web/pipeline.h"
 #include "web/routes.h"
 #include "web/resources.h"
@@ -114,7 +115,9 @@ static void worker_run(struct master *m, enum pool pool)
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
 
 	struct app app = resources_app(m->config, &m->res, db_open(m->config));
+	app.area_cache = area_cache_new();
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
+	area_cache_free(app.area_cache);
 	db_close(app.db);
 	resources_free(&m->res);
 	config_free(m->config);

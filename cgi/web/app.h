@@ -9,6 +9,8 @@
 #include "domain/keys.h"
 #include "web/views.h"
 
+struct area_cache;
+
 struct app {
 	const struct config *config;
 	struct db *db;
@@ -16,6 +18,7 @@ struct app {
 	const struct keyring *keys;
 	const struct render_layouts *layouts;	/* poster and card layouts */
 	const struct declarations *declarations;	/* the health questions of each province */
+	struct area_cache *area_cache;	/* the worker's own commune lists (web/area-choices.h) */
 };
 
 #endif

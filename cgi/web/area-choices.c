@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/xmalloc.h"
 #include "domain/areas.h"
@@ -11,19 +12,95 @@
 
 /* A province has a few hundred communes; the national list has 3,321. */
 #define AREA_CHOICES_MAX 2000
+/* How long a worker shows a province's commune list before reading it again: communes change
+ * by an operator's `vaora areas import`, a few times a year, and show up at most this late
+ * (or at once after a reload). */
+#define AREA_CACHE_SECONDS 60
+
+/* One province's list as the picker shows it, [{code, name}], and when it was read. */
+struct area_cache_entry {
+	json_t *list;
+	int64_t loaded_ms;
+};
+
+/* A worker's commune lists, one slot per tenant of its configuration (config.tenants order). */
+struct area_cache {
+	struct area_cache_entry slots[CONFIG_MAX_TENANTS];
+};
+
+struct area_cache *area_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct area_cache));
+}
+
+void area_cache_free(struct area_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < CONFIG_MAX_TENANTS; i++)
+		json_decref(c->slots[i].list);
+	free(c);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The province's list read from the database; NULL when it does not answer. New reference. */
+static json_t *areas_read(const struct app *app, const struct tenant *t)
+{
+	/* Not zeroed: only the rows read are touched. */
+	struct area *rows = xmalloc(AREA_CHOICES_MAX * sizeof(*rows));
+	size_t n = 0;
+	json_t *list = NULL;
+	if (areas_list(app->db, t, rows, AREA_CHOICES_MAX, &n) == DB_OK) {
+		list = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s}", "code", rows[i].code, "name", rows[i].name));
+	}
+	free(rows);
+	return list;
+}
+
+/* The province's list, from the worker's cache while it is fresh (a one-request CGI process
+ * has no cache and reads it). New reference; NULL when the database does not answer and
+ * nothing was cached. */
+static json_t *areas_cached(const struct app *app, const struct tenant *t)
+{
+	size_t slot = (size_t)(t - app->config->tenants);
+	if (!app->area_cache || slot >= app->config->tenant_count)
+		return areas_read(app, t);
+	struct area_cache_entry *e = &app->area_cache->slots[slot];
+	int64_t now = monotonic_ms();
+	if (!e->list || now - e->loaded_ms >= AREA_CACHE_SECONDS * 1000) {
+		json_t *fresh = areas_read(app, t);
+		if (fresh) {
+			json_decref(e->list);
+			*e = (struct area_cache_entry){ fresh, now };
+		}
+	}
+	return json_incref(e->list);
+}
 
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected)
 {
-	json_t *areas = json_array();
-	struct area *list = xcalloc(AREA_CHOICES_MAX, sizeof(*list));
-	size_t n = 0;
-	if (areas_list(app->db, req->tenant, list, AREA_CHOICES_MAX, &n) == DB_OK)
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(areas, json_pack("{s:s, s:s, s:b}", "code", list[i].code, "name",
-							       list[i].name, "selected",
-							       selected && strcmp(selected, list[i].code) == 0));
-	free(list);
-	return areas;
+	json_t *cached = areas_cached(app, req->tenant), *out = json_array(), *a;
+	size_t i;
+	/* The entries are shared with the cache; only the selected one is copied to be marked. */
+	json_array_foreach(cached, i, a) {
+		if (selected && strcmp(selected, json_string_value(json_object_get(a, "code"))) == 0) {
+			json_t *marked = json_copy(a);
+			json_object_set_new(marked, "selected", json_true());
+			json_array_append_new(out, marked);
+		} else {
+			json_array_append(out, a);
+		}
+	}
+	json_decref(cached);
+	return out;
 }
 
 enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],

@@ -10,6 +10,11 @@
 #include "web/app.h"
 #include "web/request.h"
 
+/* A worker's cache of the provinces' commune lists. Caller frees with area_cache_free (NULL
+ * accepted). */
+struct area_cache *area_cache_new(void);
+void area_cache_free(struct area_cache *c);
+
 /* The province's areas as [{code, name, selected}], selected marking the one whose code is
  * selected (may be NULL). New reference; empty when the database does not answer. */
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected);

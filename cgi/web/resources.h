@@ -21,7 +21,8 @@ struct resources {
 int resources_load(const struct config *config, struct resources *r, char *err, size_t errlen);
 /* Accepts a zeroed struct. */
 void resources_free(struct resources *r);
-/* A worker's app over the resources (borrowed) and its own database handle. */
+/* A worker's app over the resources (borrowed) and its own database handle; no commune cache
+ * (a worker adds its own, see area_cache_new). */
 struct app resources_app(const struct config *config, const struct resources *r, struct db *db);
 
 #endif

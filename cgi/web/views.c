@@ -59,7 +59,9 @@ const char *views_message(const struct views *v, enum lang lang, const char *key
 /* The layout's context: the page's own values plus what every page shows. */
 static json_t *page_context(const struct views *v, enum lang lang, const struct tenant *tenant, json_t *ctx)
 {
-	json_t *c = ctx ? json_deep_copy(ctx) : json_object();
+	/* A shallow copy: only top-level keys are added, and the page's own values (a commune
+	 * list of a hundred entries, say) are shared rather than copied on every request. */
+	json_t *c = ctx ? json_copy(ctx) : json_object();
 	json_object_set(c, "t", v->catalogs[lang]);
 	json_object_set_new(c, "lang", json_string(lang_codes[lang]));
 	json_object_set_new(c, lang == LANG_VI ? "lang_vi" : "lang_en", json_true());
@@ -119,7 +121,7 @@ int views_page(const struct views *v, const struct request *req, struct response
 	response_content_type(resp, "text/html; charset=utf-8");
 	/* Pages with a logged-in account or a form must not sit in shared caches. */
 	response_header(resp, "Cache-Control", "no-store");
-	json_t *c = ctx ? json_deep_copy(ctx) : json_object();
+	json_t *c = ctx ? json_copy(ctx) : json_object();	/* shallow: see page_context */
 	json_object_set_new(c, "csrf", json_string(req->csrf));
 	if (actor_known(&req->actor) && !req->actor.by_token)
 		json_object_set_new(c, "me", me_object(v, req));
