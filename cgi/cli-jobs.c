@@ -203,13 +203,14 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 }
 
 /* The person's visits of the last VISITS_SHOWN_DAYS, oldest first, in Vietnam time. */
-static int print_visits(struct db *db, const struct tenant *t, const struct config *c, int64_t person_id)
+static int print_visits(struct db *db, const struct tenant *t, const struct config *c, const struct keyring *keys,
+			int64_t person_id)
 {
 	int64_t now = clock_now_us();
 	struct visit *visits = xcalloc(VISITS_SHOWN, sizeof(*visits));
 	size_t n;
 	bool more;
-	enum db_status status = visits_of_person(db, t, c, person_id, now - VISITS_SHOWN_DAYS * 86400 * 1000000LL, now,
+	enum db_status status = visits_of_person(db, t, c, keys, person_id, now - VISITS_SHOWN_DAYS * 86400 * 1000000LL, now,
 						 visits, VISITS_SHOWN, &n, &more);
 	if (status != DB_OK) {
 		fprintf(stderr, "vaora: the database did not answer (shard down?)\n");
@@ -264,7 +265,7 @@ static int job_people_show(struct db *db, const struct config *c, const struct k
 		       (long long)found[i].id, found[i].full_name, found[i].phone, found[i].id_number, found[i].address,
 		       found[i].area_code, found[i].birth_year, person_gender_names[found[i].gender],
 		       found[i].consent_version, found[i].consent_at);
-		rc = print_visits(db, t, c, found[i].id);
+		rc = print_visits(db, t, c, keys, found[i].id);
 	}
 	free(found);
 	return rc;
@@ -473,7 +474,8 @@ static int job_secret(const struct config *c, int argc, char **argv)
 			fprintf(stderr, "vaora: %s\n", err);
 			return 1;
 		}
-		printf("%s: %s\n", c->secret_file, rc ? "created" : "already there");
+		printf("%s: %s\n", c->secret_file,
+		       rc == 1 ? "created" : rc == 2 ? "keys of new purposes added: back it up again" : "already there");
 		return 0;
 	}
 	const char *purpose = argc == 4 && strcmp(argv[1], "rotate") == 0 && strcmp(argv[2], "--purpose") == 0
@@ -482,7 +484,10 @@ static int job_secret(const struct config *c, int argc, char **argv)
 		return 2;
 	enum key_purpose p = key_purpose_from_name(purpose);
 	if (p == KEY_PURPOSE_COUNT) {
-		fprintf(stderr, "vaora: purposes are poster, personal-qr, personal-data, lookup, sessions\n");
+		fprintf(stderr, "vaora: purposes are");
+		for (int i = 0; i < KEY_PURPOSE_COUNT; i++)
+			fprintf(stderr, " %s", key_purpose_names[i]);
+		fputc('\n', stderr);
 		return 2;
 	}
 	int version = keyring_rotate(c->secret_file, p, err, sizeof(err));

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "domain/demo.h"
+#include "domain/keys.h"
 #include "domain/migrate.h"
 #include "entry.h"
 #include "web/lang.h"
@@ -35,9 +36,10 @@ void cli_usage(FILE *out)
 	      "  check-config       load the configuration and templates, report problems\n"
 	      "  purge [--dry-run]  drop check-in days past the retention, remove what hangs on\n"
 	      "                     them, make the coming days' partitions, write the reports\n"
-	      "  secret init        create the instance secret (key material) if missing\n"
+	      "  secret init        create the instance secret (key material) if missing, or add\n"
+	      "                     the keys of purposes it lacks\n"
 	      "  secret rotate --purpose P   add a key version (poster, personal-qr,\n"
-	      "                     personal-data, lookup, sessions); then reload\n",
+	      "                     personal-data, lookup, sessions, health-data); then reload\n",
 	      out);
 	cli_jobs_usage(out);
 	fputs(
@@ -73,6 +75,27 @@ static int cmd_with_db(const char *config_path,
 	db_close(db);
 	config_free(c);
 	return rc == 0 ? 0 : EXIT_FAILED;
+}
+
+/* Migrations seal what they must with the instance's keys (the secret is made first). */
+static int cmd_migrate(const char *config_path)
+{
+	struct config *c = load_config(config_path);
+	if (!c)
+		return EXIT_FAILED;
+	char err[1024] = "";
+	int rc = EXIT_FAILED;
+	struct keyring *keys = keyring_load(c->secret_file, err, sizeof(err));
+	if (keys) {
+		struct db *db = db_open(c);
+		rc = migrate_all(db, c, keys, c->schema_dir, stdout, err, sizeof(err)) == 0 ? 0 : EXIT_FAILED;
+		db_close(db);
+		keyring_free(keys);
+	}
+	if (rc != 0)
+		fprintf(stderr, "vaora: %s\n", err);
+	config_free(c);
+	return rc;
 }
 
 static int cmd_error_pages(const char *config_path, const char *dir)
@@ -174,7 +197,7 @@ int cli_main(const char *config_path, int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "migrate") == 0 && argc == 1)
-		return cmd_with_db(config_path, migrate_all);
+		return cmd_migrate(config_path);
 	if (strcmp(cmd, "seed-demo") == 0 && argc == 1)
 		return cmd_with_db(config_path, demo_seed);
 	if (strcmp(cmd, "error-pages") == 0 && argc == 2)

@@ -14,7 +14,7 @@ libunistring-dev
 libcmocka-dev
 clang libclang-rt-14-dev
 zbar-tools poppler-utils librsvg2-bin curl ca-certificates
-python3 wrk
+python3 python3-cryptography wrk
 chromium
 "
 # The browser tests run on Node (playwright-core from npm). A machine that already has a

@@ -11,7 +11,9 @@
 #include "base/clock.h"
 #include "base/names.h"
 #include "base/num.h"
+#include "base/log.h"
 #include "base/xmalloc.h"
+#include "domain/answers.h"
 
 /* Idempotency keys as clients make them: a UUID or 16+ random characters. */
 #define KEY_MIN 16
@@ -73,8 +75,9 @@ static const char *const checkin_sql[] = {
 	[CHECKIN_INSERT] = "INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by,"
 			   " answers, amber, form_version, pressed_at, received_at, time_note, check_code, idem_key)"
 			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version FROM checkins WHERE province = {province}"
-				 " AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
+	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version, id, venue_id,"
+				 " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at), idem_key FROM checkins"
+				 " WHERE province = {province} AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
 	/* The day bound keeps MariaDB to the partitions of the retention period. */
 	[CHECKIN_DECLARED_FOR] = "SELECT person_id FROM checkins WHERE province = {province} AND day >= ?"
 				 " AND venue_id = ? AND filed_by = ? AND method = ?"
@@ -230,16 +233,20 @@ static enum db_status known_person(struct db *db, const struct tenant *t, const 
 	return status;
 }
 
-static enum db_status insert_checkin(struct db *db, const struct tenant *t, const struct declaration_form *form,
-				     const struct actor *actor, const struct checkin_request *req, int64_t person,
-				     const char *day, const struct buf *answers, bool amber, int64_t pressed,
-				     int64_t received, const char *note, const char *code, const uint8_t *key,
-				     int64_t *id)
+/* Inserts the check-in, its answers sealed to the row (answers.c) under keys. */
+static enum db_status insert_checkin(struct db *db, const struct tenant *t, struct answer_keys *keys,
+				     const struct declaration_form *form, const struct actor *actor,
+				     const struct checkin_request *req, int64_t person, const char *day,
+				     const struct buf *answers, bool amber, int64_t pressed, int64_t received,
+				     const char *note, const char *code, const uint8_t *key, int64_t *id)
 {
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
 	if (status != DB_OK)
 		return status;
+	struct buf sealed = BUF_INIT;
+	struct answers_row row = { person, req->venue_id, pressed, key };
+	answers_seal(keys, &row, buf_str(answers), answers->len, &sealed);
 	db_bind_string(q, day);
 	db_bind_int(q, req->venue_id);
 	db_bind_int(q, person);
@@ -249,7 +256,8 @@ static enum db_status insert_checkin(struct db *db, const struct tenant *t, cons
 		db_bind_int(q, actor->account_id);
 	else
 		db_bind_null(q);
-	db_bind_string(q, buf_str(answers));
+	db_bind_text(q, sealed.data, sealed.len);
+	buf_free(&sealed);
 	db_bind_int(q, amber);
 	db_bind_int(q, declaration_form_version(form));
 	db_bind_time(q, pressed);
@@ -311,6 +319,8 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 {
 	struct buf answers = BUF_INIT;
 	bool amber = false;
+	struct answer_keys answer_keys;	/* derived only when the row is written */
+	answer_keys_begin(&answer_keys, keys, t);
 	memset(result, 0, sizeof(*result));
 	if (checkin_direction_from_name(req->direction) == DIRECTION_COUNT)
 		field_error(errors, "direction", "direction_bad");
@@ -389,8 +399,8 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	 * rolls back everything this one wrote and answers with the first one's record. */
 	if (status == DB_OK && !errors->count && !recent) {
 		new_check_code(code);
-		status = insert_checkin(db, t, form, actor, req, person, day, &answers, amber, pressed, received, note,
-					code, in_row ? key : NULL, &id);
+		status = insert_checkin(db, t, &answer_keys, form, actor, req, person, day, &answers, amber, pressed,
+					received, note, code, in_row ? key : NULL, &id);
 	}
 	if (status == DB_OK && !errors->count && !in_row)
 		status = insert_key(db, t, key, recent ? recent_day : day, recent ? result->id : id, received);
@@ -418,12 +428,33 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 		snprintf(result->time_note, sizeof(result->time_note), "%s", note);
 	}
 out:
+	answer_keys_end(&answer_keys);
 	buf_free(&answers);
 	return status;
 }
 
-enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
-				     int64_t person_id, struct buf *out)
+/* The answers of the row q holds (CHECKIN_LAST_ANSWERS) into text; false, logged with the
+ * check-in's id, when they do not decrypt there. */
+static bool open_last_answers(struct db_query *q, const struct tenant *t, const struct keyring *keys,
+			      int64_t person_id, char text[ANSWERS_TEXT_MAX + 1])
+{
+	size_t len, key_len;
+	const char *key = db_col_text(q, 5, &key_len);
+	struct answers_row row = { person_id, db_col_int(q, 3), db_col_int(q, 4),
+				   db_col_null(q, 5) || key_len != CHECKIN_KEY_BYTES ? NULL : (const uint8_t *)key };
+	const char *sealed = db_col_text(q, 0, &len);
+	struct answer_keys k;
+	answer_keys_begin(&k, keys, t);
+	int rc = answers_open(&k, &row, sealed, len, text, ANSWERS_TEXT_MAX + 1);
+	answer_keys_end(&k);
+	if (rc != 0)
+		log_msg(LOG_WARN, "checkins: %s check-in %lld: its answers do not decrypt in their row (moved,"
+			" altered or key gone); no one tap", t->code, (long long)db_col_int(q, 2));
+	return rc == 0;
+}
+
+enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct declaration_form *form, int64_t person_id, struct buf *out)
 {
 	struct db_query *q;
 	buf_reset(out);
@@ -432,9 +463,11 @@ enum db_status checkins_last_answers(struct db *db, const struct tenant *t, cons
 		return status;
 	db_bind_int(q, person_id);
 	status = db_execute(q);
+	char text[ANSWERS_TEXT_MAX + 1];
 	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form) &&
-	    !declaration_is_verbal(db_col_text(q, 0, NULL)))
-		buf_puts(out, db_col_text(q, 0, NULL));
+	    open_last_answers(q, t, keys, person_id, text) && !declaration_is_verbal(text))
+		buf_puts(out, text);
+	crypto_wipe(text, sizeof(text));
 	db_query_free(q);
 	return status;
 }
@@ -503,7 +536,7 @@ enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
 	return find_by_key(db, t, key, day, &r, seen);
 }
 
-enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
+enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t, struct answer_keys *keys,
 					    const struct declaration_form *form, const struct actor *actor,
 					    const struct checkin_paper *paper, bool *recorded)
 {
@@ -523,8 +556,8 @@ enum db_status checkins_record_paper_within(struct db *db, const struct tenant *
 				     &found, &same);
 	if (status == DB_OK && !found) {
 		new_check_code(code);
-		status = insert_checkin(db, t, form, actor, &req, paper->person_id, day, paper->answers, paper->amber,
-					paper->pressed_us, received, "", code, paper->key, &id);
+		status = insert_checkin(db, t, keys, form, actor, &req, paper->person_id, day, paper->answers,
+					paper->amber, paper->pressed_us, received, "", code, paper->key, &id);
 		*recorded = status == DB_OK;
 	}
 	return status;

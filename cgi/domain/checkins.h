@@ -9,6 +9,7 @@
 #include "adapters/db.h"
 #include "base/config.h"
 #include "domain/actor.h"
+#include "domain/answers.h"
 #include "domain/declaration.h"
 #include "domain/field-errors.h"
 #include "domain/keys.h"
@@ -95,11 +96,12 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       const struct checkin_request *req, struct field_errors *errors,
 			       struct checkin_result *result);
 
-/* The answers of the person's latest check-in as declaration_validate wrote them, when made
- * with the form's current version and not declared verbally at a gate ("" otherwise): what
- * "declaration unchanged" repeats. */
-enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct declaration_form *form,
-				     int64_t person_id, struct buf *out);
+/* The answers of the person's latest check-in as declaration_validate wrote them, decrypted,
+ * when made with the form's current version and not declared verbally at a gate ("" otherwise):
+ * what "declaration unchanged" repeats. Answers that do not decrypt in their row (moved there
+ * from another, altered) are logged and give "" too: the person answers the questions again. */
+enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     const struct declaration_form *form, int64_t person_id, struct buf *out);
 
 /* Most people one "declared for" list shows: a long day's work at one desk. */
 #define DECLARED_FOR_MAX 50
@@ -135,9 +137,10 @@ void checkins_day_of(int64_t pressed_us, char day[11]);
 enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
 					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen);
 /* Records an unseen paper row inside the caller's transaction, its key in the row, flagged
- * METHOD_PAPER and filed by the actor's account, unless the person has the same check-in
- * within two minutes (*recorded false: a re-upload finds that one again). */
-enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t,
+ * METHOD_PAPER and filed by the actor's account, its answers sealed under keys (the import's,
+ * derived once for all its rows), unless the person has the same check-in within two minutes
+ * (*recorded false: a re-upload finds that one again). */
+enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t, struct answer_keys *keys,
 					    const struct declaration_form *form, const struct actor *actor,
 					    const struct checkin_paper *paper, bool *recorded);
 

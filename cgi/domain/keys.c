@@ -22,6 +22,7 @@ const char *const key_purpose_names[] = {
 	[KEY_PERSONAL_DATA] = "personal-data",	/* KEY_PERSONAL_DATA */
 	[KEY_LOOKUP] = "lookup",		/* KEY_LOOKUP */
 	[KEY_SESSIONS] = "sessions",		/* KEY_SESSIONS */
+	[KEY_HEALTH_DATA] = "health-data",	/* KEY_HEALTH_DATA */
 };
 
 /* Province codes are two digits: "00" (instance-wide use) to "99". */
@@ -86,7 +87,8 @@ static int secret_setting(void *ctx, const char *key, const char *value, char *e
 	return 0;
 }
 
-struct keyring *keyring_load(const char *path, char *err, size_t errlen)
+/* Reads the secret file as it is, purposes missing or not. Caller frees with keyring_free. */
+static struct keyring *read_secret(const char *path, char *err, size_t errlen)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -101,18 +103,25 @@ struct keyring *keyring_load(const char *path, char *err, size_t errlen)
 	}
 	struct keyring *k = xcalloc(1, sizeof(*k));
 	k->derived = xcalloc(PROVINCE_SLOTS, sizeof(*k->derived));
-	if (conf_read_file(path, secret_setting, k, err, errlen) != 0)
-		goto fail;
-	for (int p = 0; p < KEY_PURPOSE_COUNT; p++) {
+	if (conf_read_file(path, secret_setting, k, err, errlen) != 0) {
+		keyring_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+struct keyring *keyring_load(const char *path, char *err, size_t errlen)
+{
+	struct keyring *k = read_secret(path, err, errlen);
+	for (int p = 0; k && p < KEY_PURPOSE_COUNT; p++) {
 		if (k->count[p] == 0) {
-			snprintf(err, errlen, "%s: no key for purpose %s", path, key_purpose_names[p]);
-			goto fail;
+			snprintf(err, errlen, "%s: no key for purpose %s: add it with `vaora secret init`", path,
+				 key_purpose_names[p]);
+			keyring_free(k);
+			k = NULL;
 		}
 	}
 	return k;
-fail:
-	keyring_free(k);
-	return NULL;
 }
 
 void keyring_free(struct keyring *k)
@@ -157,22 +166,28 @@ int keyring_key(const struct keyring *k, enum key_purpose purpose, unsigned vers
 	return 0;
 }
 
-static void append_new_material(struct buf *b, enum key_purpose p, unsigned version)
+/* Adds the next version of purpose to k, from the CSPRNG. */
+static void add_material(struct keyring *k, enum key_purpose p)
 {
-	uint8_t material[KEY_BYTES];
-	crypto_random(material, sizeof(material));
-	buf_printf(b, "%s.%u = ", key_purpose_names[p], version);
-	base64_encode(b, material, sizeof(material));
-	buf_putc(b, '\n');
-	crypto_wipe(material, sizeof(material));
+	crypto_random(k->material[p][k->count[p]], KEY_BYTES);
+	k->count[p]++;
 }
 
-/* Writes text to path through a temporary file and rename, so a crash leaves the old file or
- * the new one, never half of one. */
-static int write_secret_file(const char *path, const struct buf *text, bool must_not_exist, char *err,
+/* Writes k to path through a temporary file and rename, so a crash leaves the old file or the
+ * new one, never half of one; with must_not_exist, link() instead refuses to replace a file
+ * another process created meanwhile. */
+static int write_secret_file(const char *path, const struct keyring *k, bool must_not_exist, char *err,
 			     size_t errlen)
 {
-	struct buf tmp = BUF_INIT;
+	struct buf text = BUF_INIT, tmp = BUF_INIT;
+	buf_puts(&text, secret_header);
+	for (int p = 0; p < KEY_PURPOSE_COUNT; p++) {
+		for (unsigned v = 1; v <= k->count[p]; v++) {
+			buf_printf(&text, "%s.%u = ", key_purpose_names[p], v);
+			base64_encode(&text, k->material[p][v - 1], KEY_BYTES);
+			buf_putc(&text, '\n');
+		}
+	}
 	buf_printf(&tmp, "%s.new", path);
 	int rc = -1;
 	int fd = open(buf_str(&tmp), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -180,7 +195,7 @@ static int write_secret_file(const char *path, const struct buf *text, bool must
 		snprintf(err, errlen, "cannot write %s: %s", buf_str(&tmp), strerror(errno));
 		goto out;
 	}
-	bool ok = write(fd, buf_str(text), text->len) == (ssize_t)text->len && fsync(fd) == 0;
+	bool ok = write(fd, buf_str(&text), text.len) == (ssize_t)text.len && fsync(fd) == 0;
 	ok = close(fd) == 0 && ok;
 	if (!ok) {
 		snprintf(err, errlen, "cannot write %s", buf_str(&tmp));
@@ -196,23 +211,28 @@ static int write_secret_file(const char *path, const struct buf *text, bool must
 		unlink(buf_str(&tmp));
 	rc = 0;
 out:
+	crypto_wipe(text.data, text.len);
+	buf_free(&text);
 	buf_free(&tmp);
 	return rc;
 }
 
 int keyring_init(const char *path, char *err, size_t errlen)
 {
-	if (access(path, F_OK) == 0)
-		return 0;
-	struct buf text = BUF_INIT;
-	buf_puts(&text, secret_header);
-	for (int p = 0; p < KEY_PURPOSE_COUNT; p++)
-		append_new_material(&text, (enum key_purpose)p, 1);
-	/* link() refuses to replace a file another process created meanwhile. */
-	int rc = write_secret_file(path, &text, true, err, errlen);
-	crypto_wipe(text.data, text.len);
-	buf_free(&text);
-	return rc == 0 ? 1 : -1;
+	bool exists = access(path, F_OK) == 0;
+	struct keyring *k = exists ? read_secret(path, err, errlen) : xcalloc(1, sizeof(*k));
+	if (!k)
+		return -1;
+	int added = 0;
+	for (int p = 0; p < KEY_PURPOSE_COUNT; p++) {
+		if (k->count[p] == 0) {
+			add_material(k, (enum key_purpose)p);
+			added++;
+		}
+	}
+	int rc = added == 0 ? 0 : write_secret_file(path, k, !exists, err, errlen) == 0 ? (exists ? 2 : 1) : -1;
+	keyring_free(k);
+	return rc;
 }
 
 int keyring_rotate(const char *path, enum key_purpose purpose, char *err, size_t errlen)
@@ -221,28 +241,13 @@ int keyring_rotate(const char *path, enum key_purpose purpose, char *err, size_t
 	if (!k)
 		return -1;
 	int rc = -1;
-	unsigned next = k->count[purpose] + 1;
-	struct buf text = BUF_INIT;
-	if (next > KEY_VERSIONS_MAX) {
+	if (k->count[purpose] == KEY_VERSIONS_MAX) {
 		snprintf(err, errlen, "%s already has %d versions", key_purpose_names[purpose], KEY_VERSIONS_MAX);
-		goto out;
+	} else {
+		add_material(k, purpose);
+		if (write_secret_file(path, k, false, err, errlen) == 0)
+			rc = (int)k->count[purpose];
 	}
-	buf_puts(&text, secret_header);
-	for (int p = 0; p < KEY_PURPOSE_COUNT; p++) {
-		for (unsigned v = 1; v <= k->count[p]; v++) {
-			buf_printf(&text, "%s.%u = ", key_purpose_names[p], v);
-			base64_encode(&text, k->material[p][v - 1], KEY_BYTES);
-			buf_putc(&text, '\n');
-		}
-		if ((enum key_purpose)p == purpose)
-			append_new_material(&text, purpose, next);
-	}
-	if (write_secret_file(path, &text, false, err, errlen) == 0)
-		rc = (int)next;
-out:
-	if (text.data)
-		crypto_wipe(text.data, text.len);
-	buf_free(&text);
 	keyring_free(k);
 	return rc;
 }

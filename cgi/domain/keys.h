@@ -15,6 +15,7 @@ enum key_purpose {
 	KEY_PERSONAL_DATA,	/* KEY_PERSONAL_DATA: AES-256-GCM of people's fields */
 	KEY_LOOKUP,		/* KEY_LOOKUP: blind indexes of phone and ID numbers, throttle subjects */
 	KEY_SESSIONS,		/* KEY_SESSIONS: CSRF tokens and other session-bound signatures */
+	KEY_HEALTH_DATA,	/* KEY_HEALTH_DATA: AES-256-GCM of check-ins' health answers */
 	KEY_PURPOSE_COUNT,
 };
 
@@ -22,8 +23,9 @@ extern const char *const key_purpose_names[];
 
 struct keyring;
 
-/* Creates the secret file with version 1 of every purpose, mode 0600, unless it exists.
- * Returns 1 when created, 0 when it was there already, -1 with err on failure. */
+/* Creates the secret file with version 1 of every purpose, mode 0600, unless it exists; a file
+ * made before a purpose existed gets version 1 of it added (its other keys kept). Returns 1 when
+ * created, 2 when purposes were added, 0 when it was complete already, -1 with err. */
 int keyring_init(const char *path, char *err, size_t errlen);
 /* Adds the next version of purpose to the file (atomically, by rename). Old versions stay, so
  * what they protect still verifies and decrypts. Returns the new version, or -1 with err. */

@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
+#include "domain/answers.h"
 #include "domain/retention.h"
 
 /* More migration files than this means the wrong directory. */
@@ -38,6 +39,29 @@ static const char *const migrate_sql[] = {
 };
 
 static const struct db_statements migrate_statements = DB_STATEMENTS("migrate", migrate_sql);
+
+/* Work SQL cannot do, run on a shard right after the file of the same version; the file counts
+ * as applied only once its step finished, so an interrupted step runs again (with its file,
+ * which must therefore be safe to run twice). */
+struct migrate_step {
+	unsigned version;
+	int (*run)(struct db *db, const struct config *config, size_t shard, const struct keyring *keys,
+		   FILE *progress, char *err, size_t errlen);
+};
+
+static const struct migrate_step migrate_steps[] = {
+	{ 16, answers_seal_clear },	/* schema/016-sealed-answers.sql */
+};
+
+/* Runs the step of version on shard, if it has one. */
+static int run_step(struct db *db, const struct config *config, size_t shard, unsigned version,
+		    const struct keyring *keys, FILE *progress, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof(migrate_steps) / sizeof(migrate_steps[0]); i++)
+		if (migrate_steps[i].version == version)
+			return migrate_steps[i].run(db, config, shard, keys, progress, err, errlen);
+	return 0;
+}
 
 struct migration {
 	unsigned version;
@@ -135,8 +159,9 @@ static enum db_status run_simple(struct db *db, size_t shard, enum migrate_sql w
 	return status;
 }
 
-static int migrate_shard(struct db *db, const struct config *config, size_t shard, const char *dir,
-			 const struct migration *list, size_t n, FILE *progress, char *err, size_t errlen)
+static int migrate_shard(struct db *db, const struct config *config, const struct keyring *keys, size_t shard,
+			 const char *dir, const struct migration *list, size_t n, FILE *progress, char *err,
+			 size_t errlen)
 {
 	const char *shard_name = config->shards[shard].name;
 	bool locked = false;
@@ -165,6 +190,9 @@ static int migrate_shard(struct db *db, const struct config *config, size_t shar
 			/* MariaDB DDL is not transactional: a half-applied file must be fixed by hand. */
 			snprintf(err, errlen, "shard %s: %s failed: %s", shard_name, list[i].name, why);
 			rc = -1;
+		} else if (run_step(db, config, shard, list[i].version, keys, progress, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "shard %s: after %s: %s", shard_name, list[i].name, why);
+			rc = -1;
 		} else {
 			struct db_query *q;
 			int64_t now = clock_now_us();
@@ -191,14 +219,14 @@ static int migrate_shard(struct db *db, const struct config *config, size_t shar
 	return rc;
 }
 
-int migrate_all(struct db *db, const struct config *config, const char *schema_dir, FILE *progress, char *err,
-		size_t errlen)
+int migrate_all(struct db *db, const struct config *config, const struct keyring *keys, const char *schema_dir,
+		FILE *progress, char *err, size_t errlen)
 {
 	struct migration *list = NULL;
 	size_t n = 0;
 	int rc = list_migrations(schema_dir, &list, &n, err, errlen);
 	for (size_t shard = 0; rc == 0 && shard < config->shard_count; shard++)
-		rc = migrate_shard(db, config, shard, schema_dir, list, n, progress, err, errlen);
+		rc = migrate_shard(db, config, keys, shard, schema_dir, list, n, progress, err, errlen);
 	free_migrations(list, n);
 	/* A started stack takes check-ins at once: the coming days' partitions must be there
 	 * before the first purge runs. */

@@ -120,6 +120,7 @@ struct import {
 	struct db *db;
 	const struct tenant *t;
 	const struct keyring *keys;
+	struct answer_keys answer_keys;		/* derived once, sealing every row's answers */
 	const struct declaration_form *form;
 	const struct actor *actor;
 	const char *default_venue;
@@ -387,7 +388,8 @@ static enum db_status record_row(struct import *im, const struct row *r, struct 
 	struct checkin_paper paper = { r->venue_id, r->direction, person, person_new, &r->answers, r->amber,
 				       r->pressed_us, key };
 	if (status == DB_OK)
-		status = checkins_record_paper_within(im->db, im->t, im->form, im->actor, &paper, &stored);
+		status = checkins_record_paper_within(im->db, im->t, &im->answer_keys, im->form, im->actor, &paper,
+						      &stored);
 	if (status == DB_OK) {
 		*recorded += stored;
 		*already += !stored;
@@ -529,6 +531,7 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 	memset(result, 0, sizeof(*result));
 	struct import im = { .db = db, .t = t, .keys = keys, .form = form, .actor = actor,
 			     .default_venue = default_venue, .now_us = clock_now_us() };
+	answer_keys_begin(&im.answer_keys, keys, t);
 	size_t start = 0;
 	enum db_status status = load_areas(&im);
 	if (status == DB_OK)
@@ -560,6 +563,7 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 	if (result->rows)
 		audit_record(db, t, actor, AUDIT_PAPER_IMPORT, "checkins", detail);
 out:
+	answer_keys_end(&im.answer_keys);
 	free(im.venues);
 	free(im.areas);
 	return status;

@@ -40,6 +40,7 @@ struct collector {
 	struct db *db;
 	const struct tenant *t;
 	const struct config *config;
+	const struct keyring *keys;	/* decrypting the visits' answers */
 	struct trace_result *out;
 	size_t people_cap;
 	size_t lookups;		/* candidates weighed so far, up to TRACE_LOOKUPS_MAX */
@@ -112,7 +113,7 @@ static enum db_status collect(struct collector *c, int64_t venue_id, int64_t fro
 {
 	struct venue_window w = { c, venue_id, from_us, to_us, exclude_person, case_visit };
 	bool cut;
-	enum db_status status = visits_at_venue(c->db, c->t, c->config, venue_id, from_us, to_us,
+	enum db_status status = visits_at_venue(c->db, c->t, c->config, c->keys, venue_id, from_us, to_us,
 						TRACE_CANDIDATES_MAX, TRACE_CANDIDATE_VISITS_MAX, add_contacts, &w, &cut);
 	c->out->more |= cut;
 	return status;
@@ -131,9 +132,9 @@ static int by_overlap(const void *a, const void *b)
 }
 
 static struct collector collector_start(struct db *db, const struct tenant *t, const struct config *config,
-					struct trace_result *out)
+					const struct keyring *keys, struct trace_result *out)
 {
-	return (struct collector){ db, t, config, out, 0, 0 };
+	return (struct collector){ db, t, config, keys, out, 0, 0 };
 }
 
 /* After collecting went well (status), decrypts the people found (only they: nobody else's data
@@ -314,9 +315,9 @@ enum db_status trace_case(struct db *db, const struct tenant *t, const struct ke
 	if (status != DB_OK || !traced)
 		goto out;
 	out->case_visits = xcalloc(TRACE_CASE_VISITS_MAX, sizeof(*out->case_visits));
-	status = visits_of_person(db, t, config, out->case_person.id, out->from_us, out->to_us, out->case_visits,
+	status = visits_of_person(db, t, config, keys, out->case_person.id, out->from_us, out->to_us, out->case_visits,
 				  TRACE_CASE_VISITS_MAX, &out->case_visit_count, &out->more);
-	struct collector c = collector_start(db, t, config, out);
+	struct collector c = collector_start(db, t, config, keys, out);
 	int64_t slack_us = out->slack_minutes * MINUTE_US;
 	for (size_t i = 0; status == DB_OK && i < out->case_visit_count; i++) {
 		const struct visit *v = &out->case_visits[i];
@@ -367,7 +368,7 @@ enum db_status trace_venue(struct db *db, const struct tenant *t, const struct k
 	enum db_status status = find_venue(db, t, keys, in->venue, errors, &out->venue);
 	if (status != DB_OK || errors->count)
 		goto out;
-	struct collector c = collector_start(db, t, config, out);
+	struct collector c = collector_start(db, t, config, keys, out);
 	status = collector_finish(&c, keys, collect(&c, out->venue.id, out->from_us, out->to_us, 0, 0));
 	if (status != DB_OK)
 		goto out;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "adapters/crypto.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -29,7 +30,7 @@ enum visit_sql {
 /* Instants come back as microseconds since the epoch: DATETIME holds UTC, so no time zone is
  * involved. read_row() reads these columns. */
 #define ROW_COLUMNS "c.id, c.venue_id, v.name, v.category, c.direction, c.method," \
-		    " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c.pressed_at)"
+		    " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', c.pressed_at), c.person_id, c.idem_key, c.answers"
 /* checkins_person (province, person_id, pressed_at) finds a person's rows in the partitions
  * of the day range: forced, because on a small table the optimizer takes the primary key and
  * would read the whole province's days. */
@@ -43,7 +44,7 @@ static const char *const visit_sql[] = {
 	/* Everyone who checked in at a venue in a window (checkins_venue finds them, forced for the
 	 * same reason), then all their rows around it: one query, however many people, so a
 	 * crowded venue costs index look-ups inside the server rather than a round trip each. */
-	[VISIT_AT_VENUE] = "SELECT " ROW_COLUMNS ", c.person_id"
+	[VISIT_AT_VENUE] = "SELECT " ROW_COLUMNS
 			   " FROM (SELECT DISTINCT person_id FROM checkins FORCE INDEX (checkins_venue)"
 			   "  WHERE province = {province} AND day BETWEEN ? AND ? AND venue_id = ?"
 			   "  AND pressed_at BETWEEN ? AND ? ORDER BY person_id LIMIT ?) p"
@@ -63,6 +64,8 @@ static void visit_begin(struct visit *v, const struct checkin_row *r, const unsi
 	v->category = r->category;
 	v->method = r->method;
 	v->start_us = r->pressed_at_us;
+	snprintf(v->answers, sizeof(v->answers), "%s", r->answers);
+	v->answers_unreadable = r->answers_unreadable;
 	v->start_unknown = r->direction == DIRECTION_OUT;
 	if (v->start_unknown) {
 		v->end_us = v->start_us;
@@ -109,8 +112,24 @@ size_t visits_derive(const struct checkin_row *rows, size_t n, const unsigned st
 	return count;
 }
 
-/* Reads one check-in; false (logged) for a direction or method this build does not know. */
-static bool read_row(struct db_query *q, struct checkin_row *r)
+/* The answers of the row q holds, decrypted in it under keys; unreadable ones are logged with
+ * the check-in's id and nothing personal. */
+static void open_answers(struct db_query *q, struct answer_keys *keys, struct checkin_row *r)
+{
+	size_t len, key_len;
+	const char *key = db_col_text(q, 8, &key_len);
+	struct answers_row row = { db_col_int(q, 7), r->venue_id, r->pressed_at_us,
+				   db_col_null(q, 8) || key_len != CHECKIN_KEY_BYTES ? NULL : (const uint8_t *)key };
+	const char *sealed = db_col_text(q, 9, &len);
+	r->answers_unreadable = answers_open(keys, &row, sealed, len, r->answers, sizeof(r->answers)) != 0;
+	if (r->answers_unreadable)
+		log_msg(LOG_WARN, "visits: %s check-in %lld: its answers do not decrypt in their row (moved,"
+			" altered or key gone); shown as unreadable", keys->t->code, (long long)db_col_int(q, 0));
+}
+
+/* Reads one check-in with its answers; false (logged) for a direction or method this build does
+ * not know. */
+static bool read_row(struct db_query *q, struct answer_keys *keys, struct checkin_row *r)
 {
 	r->venue_id = db_col_int(q, 1);
 	snprintf(r->venue_name, sizeof(r->venue_name), "%s", db_col_text(q, 2, NULL));
@@ -118,8 +137,10 @@ static bool read_row(struct db_query *q, struct checkin_row *r)
 	r->direction = checkin_direction_from_name(db_col_text(q, 4, NULL));
 	r->method = checkin_method_from_name(db_col_text(q, 5, NULL));
 	r->pressed_at_us = db_col_int(q, 6);
-	if (r->direction != DIRECTION_COUNT && r->method != METHOD_COUNT)
+	if (r->direction != DIRECTION_COUNT && r->method != METHOD_COUNT) {
+		open_answers(q, keys, r);
 		return true;
+	}
 	log_msg(LOG_WARN, "visits: check-in %lld has an unknown direction or method; left out",
 		(long long)db_col_int(q, 0));
 	return false;
@@ -127,8 +148,9 @@ static bool read_row(struct db_query *q, struct checkin_row *r)
 
 /* The person's check-ins from from_us to to_us, in time order, at most max. Caller frees
  * *rows with free(). */
-static enum db_status read_checkins(struct db *db, const struct tenant *t, int64_t person_id, int64_t from_us,
-				    int64_t to_us, size_t max, struct checkin_row **rows, size_t *n)
+static enum db_status read_checkins(struct db *db, const struct tenant *t, struct answer_keys *keys,
+				    int64_t person_id, int64_t from_us, int64_t to_us, size_t max, struct checkin_row **rows,
+				    size_t *n)
 {
 	struct db_query *q;
 	size_t cap = 0;
@@ -149,7 +171,7 @@ static enum db_status read_checkins(struct db *db, const struct tenant *t, int64
 			cap = cap ? cap * 2 : 64;
 			*rows = xrealloc(*rows, cap * sizeof(**rows));
 		}
-		if (read_row(q, &(*rows)[*n]))
+		if (read_row(q, keys, &(*rows)[*n]))
 			(*n)++;
 	}
 	db_query_free(q);
@@ -183,24 +205,36 @@ static size_t visits_in_window(const struct checkin_row *rows, size_t row_count,
 		}
 		out[n++] = all[i];
 	}
+	crypto_wipe(all, row_count * sizeof(*all));
 	free(all);
 	return n;
 }
 
+/* Frees rows, wiping the answers they held. */
+static void rows_free(struct checkin_row *rows, size_t n)
+{
+	if (rows)
+		crypto_wipe(rows, n * sizeof(*rows));
+	free(rows);
+}
+
 enum db_status visits_of_person(struct db *db, const struct tenant *t, const struct config *config,
-				int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
-				size_t *n, bool *more)
+				const struct keyring *keys, int64_t person_id, int64_t from_us, int64_t to_us,
+				struct visit *out, size_t max, size_t *n, bool *more)
 {
 	struct checkin_row *rows;
 	size_t row_count;
 	*n = 0;
 	*more = false;
+	struct answer_keys answer_keys;
+	answer_keys_begin(&answer_keys, keys, t);
 	/* One check-in over the limit tells that the limit cut the window. */
-	enum db_status status = read_checkins(db, t, person_id, from_us - VISIT_LONGEST_US, to_us + VISIT_LONGEST_US,
-					      VISIT_CHECKINS_MAX + 1, &rows, &row_count);
+	enum db_status status = read_checkins(db, t, &answer_keys, person_id, from_us - VISIT_LONGEST_US,
+					      to_us + VISIT_LONGEST_US, VISIT_CHECKINS_MAX + 1, &rows, &row_count);
+	answer_keys_end(&answer_keys);
 	if (status == DB_OK)
 		*n = visits_in_window(rows, row_count, config, from_us, to_us, out, max, more);
-	free(rows);
+	rows_free(rows, row_count);
 	return status;
 }
 
@@ -225,7 +259,7 @@ static enum db_status flush_person(struct person_rows *p, const struct config *c
 }
 
 enum db_status visits_at_venue(struct db *db, const struct tenant *t, const struct config *config,
-			       int64_t venue_id, int64_t from_us, int64_t to_us, size_t max_people, size_t max_visits,
+			       const struct keyring *keys, int64_t venue_id, int64_t from_us, int64_t to_us, size_t max_people, size_t max_visits,
 			       visits_each_fn each, void *ctx, bool *people_cut)
 {
 	struct db_query *q;
@@ -250,6 +284,8 @@ enum db_status visits_at_venue(struct db *db, const struct tenant *t, const stru
 	status = db_execute(q);
 	struct person_rows p = { .visits = xcalloc(max_visits, sizeof(struct visit)), .max = max_visits };
 	size_t people = 0;
+	struct answer_keys answer_keys;
+	answer_keys_begin(&answer_keys, keys, t);
 	while (status == DB_OK && db_fetch(q) > 0) {
 		int64_t person_id = db_col_int(q, 7);
 		if (person_id != p.person_id) {
@@ -267,13 +303,15 @@ enum db_status visits_at_venue(struct db *db, const struct tenant *t, const stru
 			p.cap = p.cap ? p.cap * 2 : 64;
 			p.rows = xrealloc(p.rows, p.cap * sizeof(*p.rows));
 		}
-		if (read_row(q, &p.rows[p.n]))
+		if (read_row(q, &answer_keys, &p.rows[p.n]))
 			p.n++;
 	}
+	answer_keys_end(&answer_keys);
 	if (status == DB_OK && !*people_cut)
 		status = flush_person(&p, config, from_us, to_us, each, ctx);
 	db_query_free(q);
-	free(p.rows);
+	rows_free(p.rows, p.cap);
+	crypto_wipe(p.visits, max_visits * sizeof(*p.visits));
 	free(p.visits);
 	return status;
 }

@@ -10,7 +10,9 @@
 #include "adapters/db.h"
 #include "base/config.h"
 #include "base/venue-category.h"
+#include "domain/answers.h"
 #include "domain/checkins.h"
+#include "domain/keys.h"
 #include "domain/venues.h"
 
 /* Check-ins one look-up reads. A month of one person's check-ins is far fewer (two a day at
@@ -46,6 +48,9 @@ struct checkin_row {
 	enum checkin_direction direction;
 	enum checkin_method method;
 	int64_t pressed_at_us;
+	char answers[ANSWERS_TEXT_MAX + 1];	/* decrypted, "id=value;..." */
+	bool answers_unreadable;	/* they did not decrypt in this row (logged): moved from another
+					 * row, altered, or their key gone; answers is "" */
 };
 
 struct visit {
@@ -58,6 +63,8 @@ struct visit {
 	enum checkin_method method;	/* of the check-in that started it (the check-out's, when
 					 * the start is unknown) */
 	bool start_unknown;	/* a check-out with no visit open at its venue: start = end = its time */
+	char answers[ANSWERS_TEXT_MAX + 1];	/* the health answers of that check-in, decrypted */
+	bool answers_unreadable;	/* as the check-in's (struct checkin_row) */
 };
 
 /* The visits rows make, in the order they start; rows are one person's check-ins in time
@@ -73,10 +80,10 @@ size_t visits_derive(const struct checkin_row *rows, size_t n, const unsigned st
 		     struct visit *out, size_t max);
 
 /* The person's visits that overlap [from_us, to_us], by start, from their check-ins and the
- * stays of config. Writes at most max into out (caller's) and their number into *n; *more
+ * stays of config, with their answers decrypted under keys. Writes at most max into out (caller's) and their number into *n; *more
  * tells that there were more (over max, or over VISIT_CHECKINS_MAX check-ins). */
 enum db_status visits_of_person(struct db *db, const struct tenant *t, const struct config *config,
-				int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
+				const struct keyring *keys, int64_t person_id, int64_t from_us, int64_t to_us, struct visit *out, size_t max,
 				size_t *n, bool *more);
 
 /* Receives one person's visits from visits_at_venue (n of them, more as visits_of_person sets
@@ -90,7 +97,7 @@ typedef enum db_status (*visits_each_fn)(void *ctx, int64_t person_id, const str
  * their check-ins around it exactly as visits_of_person does, at most max_visits, given to
  * each(). One query for them all. */
 enum db_status visits_at_venue(struct db *db, const struct tenant *t, const struct config *config,
-			       int64_t venue_id, int64_t from_us, int64_t to_us, size_t max_people, size_t max_visits,
+			       const struct keyring *keys, int64_t venue_id, int64_t from_us, int64_t to_us, size_t max_people, size_t max_visits,
 			       visits_each_fn each, void *ctx, bool *people_cut);
 
 #endif

@@ -7,14 +7,13 @@
 #include "adapters/crypto.h"
 #include "base/clock.h"
 #include "base/encode.h"
+#include "domain/answers.h"
 #include "domain/people.h"
 #include "web/area-choices.h"
 #include "web/views.h"
 
 /* Random bytes of the idempotency key a page hands its form. */
 #define FORM_KEY_BYTES 16
-/* A stored answers string is short: a few dozen questions of short ids and values. */
-#define ANSWERS_TEXT_MAX 1000
 void checkin_form_key(char out[CHECKIN_FORM_KEY_CAP])
 {
 	uint8_t raw[FORM_KEY_BYTES];
@@ -179,6 +178,37 @@ json_t *answers_hidden_view(const char *answers)
 		json_array_append_new(out, json_pack("{s:s, s:s}", "id", pair, "value", eq + 1));
 	}
 	return out;
+}
+
+void answers_text(const struct app *app, const struct request *req, const char *answers, bool unreadable,
+		  struct buf *out)
+{
+	if (unreadable) {
+		buf_puts(out, views_message(app->views, req->lang, "answers_unreadable"));
+		return;
+	}
+	if (declaration_is_verbal(answers)) {
+		buf_puts(out, views_message(app->views, req->lang, "gate_verbal"));
+		return;
+	}
+	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
+	char copy[ANSWERS_TEXT_MAX + 1];
+	snprintf(copy, sizeof(copy), "%s", answers);
+	char *save = NULL;
+	bool first = true;
+	for (char *pair = strtok_r(copy, ";", &save); pair; pair = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(pair, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		json_t *q = question_by_id(questions, pair);
+		const char *label = q ? question_text(req, q) : NULL, *value = eq + 1;
+		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
+			value = views_message(app->views, req->lang, value[0] == 'y' ? "answer_yes" : "answer_no");
+		buf_printf(out, "%s%s: %s", first ? "" : " · ", label ? label : pair, value);
+		first = false;
+	}
+	crypto_wipe(copy, sizeof(copy));
 }
 
 json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,

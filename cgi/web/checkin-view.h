@@ -39,6 +39,12 @@ struct person_input person_input_of(const struct fields *form);
 json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored);
 /* Stored answers ("id=value;...") as hidden fields [{id, value}] for a one-tap form. */
 json_t *answers_hidden_view(const char *answers);
+/* Stored answers as people read them in req's language, "Fever: No · Cough: Yes · …" (questions
+ * of the province's form by id, an id it no longer asks as stored), the gate's line for a
+ * verbal declaration, or, when unreadable, the message saying they could not be read. Appends
+ * to out. */
+void answers_text(const struct app *app, const struct request *req, const char *answers, bool unreadable,
+		  struct buf *out);
 /* The confirmation a guard reads: venue, direction, given name, time, check code, colour. */
 json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,
 			  const struct checkin_result *r);

@@ -78,8 +78,8 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
 	if (remembered_load(app, req, r, p) == 0 &&
-	    checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id,
-				  &answers) == DB_OK) {
+	    checkins_last_answers(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant),
+				  p->id, &answers) == DB_OK) {
 		/* One tap repeats the last answers under the notice agreed to: after the notice
 		 * changed, the person reads it and agrees on the declaration form first. */
 		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,

@@ -26,19 +26,26 @@ static enum db_status visits_json(struct app *app, struct request *req, int64_t 
 	size_t n = 0;
 	bool more = false;
 	int64_t now = clock_now_us();
-	enum db_status status = visits_of_person(app->db, req->tenant, app->config, person,
+	enum db_status status = visits_of_person(app->db, req->tenant, app->config, app->keys, person,
 						 now - (int64_t)req->tenant->retention_days * 24 * 3600 * 1000000, now, list,
 						 ME_VISITS_MAX, &n, &more);
 	json_t *visits = json_array();
+	struct buf answers = BUF_INIT;
 	for (size_t i = n; status == DB_OK && i-- > 0;) {
 		char start[17], end[17], key[40];
 		vn_time_format_us(list[i].start_us, start);
 		vn_time_format_us(list[i].end_us, end);
 		snprintf(key, sizeof(key), "visit_end_%s", visit_end_names[list[i].end_reason]);
-		json_array_append_new(visits, json_pack("{s:s, s:s, s:s, s:s}", "venue", list[i].venue_name, "start",
-							list[i].start_unknown ? "—" : start, "end", end, "end_reason",
-							views_message(app->views, req->lang, key)));
+		buf_reset(&answers);
+		answers_text(app, req, list[i].answers, list[i].answers_unreadable, &answers);
+		json_array_append_new(visits, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "venue", list[i].venue_name,
+							"start", list[i].start_unknown ? "—" : start, "end", end,
+							"end_reason", views_message(app->views, req->lang, key),
+							"answers", buf_str(&answers), "answers_unreadable",
+							list[i].answers_unreadable));
 	}
+	buf_free(&answers);
+	crypto_wipe(list, ME_VISITS_MAX * sizeof(*list));
 	free(list);
 	json_object_set_new(o, "has_visits", json_boolean(json_array_size(visits) > 0));
 	json_object_set_new(o, "visits", visits);

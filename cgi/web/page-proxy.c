@@ -211,8 +211,8 @@ static json_t *match_view(struct app *app, struct request *req, const struct per
 	card_token_make(app->keys, req->tenant, p->id, p->card_version, card);
 	checkin_form_key(key);
 	json_t *o = NULL;
-	if (checkins_last_answers(app->db, req->tenant, declaration_for(app->declarations, req->tenant), p->id,
-				  &answers) == DB_OK) {
+	if (checkins_last_answers(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant),
+				  p->id, &answers) == DB_OK) {
 		o = json_pack("{s:i, s:s, s:s, s:o, s:s, s:b, s:b}", "index", (int)index, "key", key, "full_name",
 			      p->full_name, "birth_year", birth_year_json(p), "card", card, "one_tap", answers.len > 0,
 			      "first", index == 0);

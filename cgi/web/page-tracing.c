@@ -10,13 +10,14 @@
 #include "base/clock.h"
 #include "base/csv-out.h"
 #include "domain/tracing.h"
+#include "web/checkin-view.h"
 #include "web/views.h"
 
 #define MINUTE_US (60 * 1000000LL)
 /* Days before today the case form starts at: the incubation period tracers usually ask about. */
 #define TRACE_FORM_DAYS_BACK 14
-/* Columns of one CSV row (see contact_row). */
-#define CSV_COLUMNS 9
+/* Columns of one CSV row (see csv_people). */
+#define CSV_COLUMNS 10
 
 /* The form fields of each tracing form, for the page to show again and the export to resend. */
 static const char *const case_fields[] = { "phone", "id_number", "person_id", "from", "to", "slack", "reason" };
@@ -59,11 +60,16 @@ static json_int_t minutes(int64_t us)
 static json_t *visit_json(struct app *app, const struct request *req, const struct visit *v)
 {
 	char start[17], end[17];
+	struct buf answers = BUF_INIT;
 	vn_time_format_us(v->start_us, start);
 	vn_time_format_us(v->end_us, end);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "venue", v->venue_name, "start", v->start_unknown ? "—" : start,
-			 "end", end, "end_reason", end_label(app, req, v->end_reason), "method",
-			 method_label(app, req, v->method));
+	answers_text(app, req, v->answers, v->answers_unreadable, &answers);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "venue", v->venue_name, "start",
+			      v->start_unknown ? "—" : start, "end", end, "end_reason", end_label(app, req, v->end_reason),
+			      "method", method_label(app, req, v->method), "answers", buf_str(&answers),
+			      "answers_unreadable", v->answers_unreadable);
+	buf_free(&answers);
+	return o;
 }
 
 static json_t *people_json(struct app *app, const struct request *req, const struct trace_result *r)
@@ -190,7 +196,8 @@ static int render_venue(struct app *app, struct request *req, struct response *r
 }
 
 /* One CSV row per contact: who, how to reach them, where and when they were, how their visit
- * ended, how they checked in, and the overlap (the contact's and the person's total). */
+ * ended, how they checked in, the overlap (the contact's and the person's total) and the
+ * health answers of their check-in. */
 static void csv_people(struct app *app, const struct request *req, const struct trace_result *r, struct buf *out)
 {
 	const char *const header[CSV_COLUMNS] = {
@@ -203,7 +210,9 @@ static void csv_people(struct app *app, const struct request *req, const struct 
 		views_message(app->views, req->lang, "trace_method"),
 		views_message(app->views, req->lang, "trace_overlap"),
 		views_message(app->views, req->lang, "trace_overlap_total"),
+		views_message(app->views, req->lang, "trace_answers"),
 	};
+	struct buf answers = BUF_INIT;
 	csv_out_start(out);
 	csv_out_row(out, header, CSV_COLUMNS);
 	for (size_t i = 0; i < r->people_count; i++) {
@@ -216,13 +225,17 @@ static void csv_people(struct app *app, const struct request *req, const struct 
 			vn_time_format_us(v->start_us, start);
 			vn_time_format_us(v->end_us, end);
 			snprintf(overlap, sizeof(overlap), "%lld", (long long)minutes(p->contacts[k].overlap_us));
+			buf_reset(&answers);
+			answers_text(app, req, v->answers, v->answers_unreadable, &answers);
 			const char *const row[CSV_COLUMNS] = { p->person.full_name, p->person.phone, v->venue_name,
 							       v->start_unknown ? "" : start, end,
 							       end_label(app, req, v->end_reason),
-							       method_label(app, req, v->method), overlap, total };
+							       method_label(app, req, v->method), overlap, total,
+							       buf_str(&answers) };
 			csv_out_row(out, row, CSV_COLUMNS);
 		}
 	}
+	buf_free(&answers);
 }
 
 /* Sends the people of r as a CSV download named after what was traced. */

@@ -11,7 +11,9 @@ phone). Then the bulk: venues, the other people (copies of those 1,000 ciphertex
 decrypt as they carry no row id in their associated data, with blind indexes of their own)
 and the check-ins are generated inside MariaDB by INSERT ... SELECT from sequence tables, one
 day at a time, with the counters' trigger off: 10 million rows through a per-row trigger would
-take hours. The counters are then filled by aggregate queries that count what the triggers
+take hours. Their answers are generated in clear, as before schema/016, and then sealed to their
+rows by `vaora migrate` as an upgraded install's are (a ciphertext names its row in its
+associated data, so SQL cannot copy one). The counters are then filled by aggregate queries that count what the triggers
 count (checked below against the check-ins), and the triggers are put back.
 
 The clock of every stack on this data is the data's own day (ANCHOR_CLOCK_SECONDS past its
@@ -53,6 +55,9 @@ DB = "vaora_s1"
 BUFFER_POOL = os.environ.get("BENCH_DATA_BUFFER_POOL", "6G")
 SQL_SECONDS_MAX = 3 * 3600
 CHECK_CODE_LETTERS = "ACDEFHJKMNPRTUVWXY3479"
+# The answers of every generated check-in, as declaration_validate writes them for
+# templates/forms/declaration.json: nothing declared (their amber flag is 0).
+GENERATED_ANSWERS = "fever=no;cough=no;breath=no;throat=no;taste=no;contact=no;travel=no;doses=2"
 
 
 def cache_root():
@@ -276,10 +281,20 @@ def day_add(day, n):
 
 
 def declaration_form(stack):
-    """The answers and form version of a real check-in, for the generated ones to carry."""
-    answers, version = stack.sql("SELECT answers, form_version FROM checkins WHERE province = '01'"
-                                 " ORDER BY id LIMIT 1", raw=True).split("\t")
-    return {"answers": answers.replace("\\", "\\\\").replace("'", "''"), "version": int(version)}
+    """The answers the generated check-ins carry, in clear as an install before schema/016 kept
+    them (sealed afterwards by seal_answers), and the form version of a real check-in."""
+    version = stack.sql("SELECT form_version FROM checkins WHERE province = '01' ORDER BY id LIMIT 1")
+    return {"answers": GENERATED_ANSWERS, "version": int(version)}
+
+
+def seal_answers(stack):
+    """Seals the generated answers as `vaora migrate` seals those of an install from before
+    schema/016 (its file again, a no-op, then answers_seal_clear): each row's ciphertext is bound
+    to the row, so it cannot be copied by SQL like the people's fields."""
+    stack.sql("DELETE FROM schema_migrations WHERE version = 16")
+    r = stack.vaora("migrate")
+    if r.returncode != 0 or b"sealed the answers" not in r.stdout:
+        raise RuntimeError(f"sealing the answers failed: {r.stdout.decode()} {r.stderr.decode()}")
 
 
 def import_real_people(stack):
@@ -333,6 +348,8 @@ def build(folder):
             load_day(stack, d, day, venue_base, (first_real, people_base + PEOPLE - REAL_PEOPLE),
                      checkin_base + 100, form, volunteer)
         load_case(stack, first_real, venue_base, checkin_base + 100 + 2 * pairs * DAYS + 2, form)
+        print(f"bench: data: sealing the answers ({time.monotonic() - start:.0f} s)", flush=True)
+        seal_answers(stack)
         for d in range(DAYS + 1):
             day = day_add(anchor, d - DAYS)
             print(f"bench: data: counters of {day}", flush=True)

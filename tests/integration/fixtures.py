@@ -2,11 +2,16 @@
 Hà Nội (01) and in Hồ Chí Minh (79, another shard), made through the CLI and, where the
 product has no way yet (venues before the venue issue), by SQL as test set-up; and a phone
 that remembers a resident, made as a resident makes one."""
+import base64
 import json
 import os
 import re
 import secrets
 import subprocess
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from harness import Browser, check, DEMO_PASSWORD, ROOT
 
@@ -18,6 +23,36 @@ def sql(stack, statement):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     check(r.returncode == 0, r.stderr)
     return r.stdout.decode().strip()
+
+
+def health_key(stack, province, version):
+    """The health-data key of a province as cgi/domain/keys.c derives it from the secret file."""
+    with open(os.path.join(stack.var, "secret"), encoding="ascii") as f:
+        material = dict(re.findall(r"^health-data\.(\d+) = (\S+)$", f.read(), re.M))
+    info = f"vaora/health-data/{version}/{province}".encode()
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+        base64.b64decode(material[str(version)]))
+
+
+def stored_answers(stack, where, database="vaora_s1"):
+    """{check-in id: (raw bytes, answers decrypted as cgi/domain/answers.c does, or None when they
+    do not decrypt in their row)}, read straight from the table: an independent check of the
+    format (marker byte 0, key version, nonce, text, tag) and of the row binding."""
+    out = {}
+    rows = sql(stack, "SELECT id, province, person_id, venue_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at),"
+                      f" LOWER(HEX(idem_key)), HEX(answers) FROM {database}.checkins WHERE {where} ORDER BY id")
+    for line in rows.splitlines():
+        cid, province, person, venue, pressed, idem, raw = line.split("\t")
+        data = bytes.fromhex(raw)
+        aad = f"vaora/answers/{province}/{person}/{venue}/{pressed}/{idem if idem != 'NULL' else '-'}".encode()
+        text = None
+        if len(data) >= 30 and data[0] == 0:
+            try:
+                text = AESGCM(health_key(stack, province, data[1])).decrypt(data[2:14], data[14:], aad).decode()
+            except Exception:  # InvalidTag: not this row's
+                text = None
+        out[int(cid)] = (data, text)
+    return out
 
 
 def separate_id_ranges(stack):

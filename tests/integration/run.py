@@ -21,6 +21,7 @@ import test_requests  # noqa: E402
 import test_cli  # noqa: E402
 import test_permissions  # noqa: E402
 import test_accounts  # noqa: E402
+import test_answers  # noqa: E402
 import test_privacy  # noqa: E402
 import test_proxy  # noqa: E402
 import test_retention  # noqa: E402
@@ -41,7 +42,7 @@ import test_resilience  # noqa: E402
 # Order matters: the resilience tests stop and restart parts of the stack, so they come last.
 MODULES = [test_pages, test_requests, test_cli, test_permissions, test_accounts, test_venues, test_posters, test_cards,
            test_checkins, test_imports, test_selfcheckin, test_gate, test_proxy, test_visits, test_tracing,
-           test_dashboard, test_signals, test_retention, test_privacy,
+           test_answers, test_dashboard, test_signals, test_retention, test_privacy,
            test_throttling,
            test_resilience]
 

@@ -189,7 +189,7 @@ def test_case_export_is_neutralized_csv(stack):
     w = world(stack)
     r = w.tracer.post_form("/ha-noi/tracing/export.csv", w.case_fields(), csrf_page="/ha-noi/tracing")
     rows = csv_rows(r)
-    check(rows[0][0] == "Họ và tên" and len(rows[0]) == 9, rows[0])
+    check(rows[0][0] == "Họ và tên" and len(rows[0]) == 10 and rows[0][9] == "Khai báo y tế", rows[0])
     body = rows[1:]
     check([row[0] for row in body] == [w.people["P2"], w.people["P2"], "'" + FORMULA_NAME, w.people["P4"],
                                        w.people["P1"]], [row[0] for row in body])
