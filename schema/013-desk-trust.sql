@@ -25,6 +25,7 @@ CREATE TABLE desk_lookups (
   venue_id BIGINT UNSIGNED NOT NULL,
   refused TINYINT NOT NULL,
   PRIMARY KEY (province, id),
+  KEY desk_lookups_id (id),
   KEY desk_lookups_account (province, account_id, at),
   KEY desk_lookups_venue (province, venue_id, at),
   KEY desk_lookups_at (province, at)

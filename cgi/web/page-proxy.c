@@ -448,7 +448,7 @@ static json_t *qr_image_source(struct app *app, const char *text)
 }
 
 /* A hand-over of one person the actor declared for here within the hour (handover_create's
- * rule; anyone else is refused, 403) to the person's own phone: a single-use code shown as a QR
+ * rule; anyone else is refused, 403; nobody picked, 400) to the person's own phone: a single-use code shown as a QR
  * the phone scans. */
 int page_proxy_handover(struct app *app, struct request *req, struct response *resp)
 {
@@ -457,6 +457,10 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	int64_t person_id = scope_id(fields_get(&req->form, "person"));
+	if (!person_id) {
+		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
+		return proxy_page(app, req, resp, 400, &venue, &v);
+	}
 	struct person *chosen = xcalloc(1, sizeof(*chosen));
 	bool allowed = false, found = false;
 	char code[HANDOVER_CODE_LEN + 1];
