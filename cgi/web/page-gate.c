@@ -195,8 +195,10 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 		goto out;
 	}
 	json_t *flash = flash_json(app, req, &v, result, &errors);
+	/* A scan over the look-up limit is 403, not 429: the page's queue sends a 429 again and
+	 * again (vaora.js), and each try would be one more refused look-up. */
 	int code = result->outcome == GATE_RECORDED || result->outcome == GATE_ALREADY ? 200
-		   : result->limited							   ? 429
+		   : result->limited							   ? 403
 											   : 400;
 	if (json) {
 		response_json(resp, code, flash);
