@@ -285,6 +285,7 @@ static struct tenant *tenant_for_key(struct config *c, const char *key, const ch
 	memcpy(t->code, key, 2);
 	t->shard = (size_t)-1;
 	t->card_valid_days = CARD_VALID_DAYS_DEFAULT;
+	t->lookups_per_hour = LOOKUPS_PER_HOUR_DEFAULT;
 	return t;
 }
 
@@ -335,6 +336,8 @@ static int province_setting(void *vctx, const char *key, const char *value, char
 		return set_uint(&t->retention_days, value, 1, RETENTION_DAYS_MAX, err, errlen);
 	} else if (strcmp(field, "card_valid_days") == 0) {
 		return set_uint(&t->card_valid_days, value, 1, CARD_VALID_DAYS_MAX, err, errlen);
+	} else if (strcmp(field, "lookups_per_hour") == 0) {
+		return set_uint(&t->lookups_per_hour, value, 1, LOOKUPS_PER_HOUR_MAX, err, errlen);
 	} else {
 		snprintf(err, errlen, "unknown province key \"%s\"", field);
 		return -1;
@@ -379,6 +382,7 @@ static int config_check(struct config *c, const char *provinces_file, const char
 	c->instance.shard = c->instance_shard;
 	c->instance.retention_days = c->shards[c->instance_shard].retention_days;
 	c->instance.card_valid_days = CARD_VALID_DAYS_DEFAULT;
+	c->instance.lookups_per_hour = LOOKUPS_PER_HOUR_DEFAULT;
 	if (c->tenant_count == 0) {
 		snprintf(err, errlen, "%s: no provinces", provinces_file);
 		return -1;

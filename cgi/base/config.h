@@ -25,6 +25,11 @@
  * wallet card is meant to last. At most ten years, a bound on typos. */
 #define CARD_VALID_DAYS_DEFAULT 365
 #define CARD_VALID_DAYS_MAX 3650
+/* Look-ups by phone or ID number one desk account, and one venue, may make in an hour
+ * (NN.lookups_per_hour): a desk looks up the residents in front of it, a few a minute at a
+ * busy moment; a directory harvest needs thousands. At most 1,000, a bound on typos. */
+#define LOOKUPS_PER_HOUR_DEFAULT 30
+#define LOOKUPS_PER_HOUR_MAX 1000
 
 struct shard_config {
 	char name[SHARD_NAME_MAX + 1];
@@ -47,6 +52,7 @@ struct tenant {
 	size_t shard;		/* index into config.shards */
 	unsigned retention_days;	/* its shard's, which NN.retention_days may only repeat */
 	unsigned card_valid_days;	/* a personal card identifies its holder this long */
+	unsigned lookups_per_hour;	/* per desk account and per venue */
 };
 
 struct config {

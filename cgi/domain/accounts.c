@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "domain/audit.h"
+#include "domain/desk-trust.h"
 #include "domain/sessions.h"
 #include "domain/text.h"
 
@@ -26,6 +27,8 @@ enum account_sql {
 	ACCOUNT_BY_LOGIN,	/* ACCOUNT_BY_LOGIN */
 	ACCOUNT_STAFF_INSERT,	/* ACCOUNT_STAFF_INSERT */
 	ACCOUNT_STAFF_DELETE,	/* ACCOUNT_STAFF_DELETE */
+	ACCOUNT_STAFF_LIST,	/* ACCOUNT_STAFF_LIST */
+	ACCOUNT_STAFF_APPROVE,	/* ACCOUNT_STAFF_APPROVE */
 };
 
 #define ACCOUNT_COLUMNS "a.id, a.login, a.display_name, a.role, a.status, a.must_change_password"
@@ -62,10 +65,18 @@ static const char *const account_sql[] = {
 	[ACCOUNT_PASSWORD_HASH] = "SELECT password_hash FROM accounts WHERE province = {province} AND id = ?",
 	[ACCOUNT_BY_LOGIN] = "SELECT id, role FROM accounts WHERE province = {province} AND login = ?"
 			     " AND status = 'active'",
-	[ACCOUNT_STAFF_INSERT] = "INSERT INTO venue_staff (province, venue_id, account_id, kind)"
-				 " VALUES ({province}, ?, ?, ?) ON DUPLICATE KEY UPDATE kind = VALUES(kind)",
+	/* approved_at NULL: not approved. Adding someone again never takes an approval back. */
+	[ACCOUNT_STAFF_INSERT] = "INSERT INTO venue_staff (province, venue_id, account_id, kind, approved_by,"
+				 " approved_at) VALUES ({province}, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE"
+				 " kind = VALUES(kind), approved_by = IF(approved_at IS NULL, VALUES(approved_by),"
+				 " approved_by), approved_at = COALESCE(approved_at, VALUES(approved_at))",
 	[ACCOUNT_STAFF_DELETE] = "DELETE FROM venue_staff WHERE province = {province} AND venue_id = ?"
 				 " AND account_id = ? AND kind = 'volunteer'",
+	[ACCOUNT_STAFF_LIST] = "SELECT a.id, a.login, a.display_name, s.kind, s.approved_at IS NOT NULL FROM venue_staff s"
+			       " JOIN accounts a ON a.province = s.province AND a.id = s.account_id"
+			       " WHERE s.province = {province} AND s.venue_id = ? ORDER BY s.kind, a.login LIMIT ?",
+	[ACCOUNT_STAFF_APPROVE] = "UPDATE venue_staff SET approved_by = ?, approved_at = ? WHERE province = {province}"
+				  " AND venue_id = ? AND account_id = ? AND approved_at IS NULL",
 };
 
 static const struct db_statements account_statements = DB_STATEMENTS("accounts", account_sql);
@@ -513,19 +524,55 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 	return status;
 }
 
-static enum db_status staff_change(struct db *db, const struct tenant *t, enum account_sql which, int64_t venue_id,
-				   int64_t account_id, const char *kind)
+/* approver: who approved the row (NULL or an actor without an account: approved by the
+ * command line or the seed); approved false leaves it for an officer to approve. */
+static enum db_status staff_insert(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id,
+				   const char *kind, bool approved, const struct actor *approver)
 {
 	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &account_statements, which, &q);
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_INSERT, &q);
 	if (status != DB_OK)
 		return status;
 	db_bind_int(q, venue_id);
 	db_bind_int(q, account_id);
-	if (kind)
-		db_bind_string(q, kind);
+	db_bind_string(q, kind);
+	if (approved && actor_known(approver))
+		db_bind_int(q, approver->account_id);
+	else
+		db_bind_null(q);
+	if (approved)
+		db_bind_time(q, clock_now_us());
+	else
+		db_bind_null(q);
 	status = db_execute(q);
 	db_query_free(q);
+	return status;
+}
+
+static enum db_status staff_delete(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_DELETE, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, venue_id);
+	db_bind_int(q, account_id);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+/* Whether a volunteer the actor puts on venue_id's staff starts approved: put there by an
+ * admin or officer, or by a manager the desk trusts (approved, of a verified venue) now. */
+static enum db_status assigned_approved(struct db *db, const struct tenant *t, const struct actor *actor,
+					int64_t venue_id, bool *approved)
+{
+	*approved = !actor_known(actor) || actor->role == ROLE_PROVINCE_ADMIN || actor->role == ROLE_AREA_OFFICER;
+	if (*approved)
+		return DB_OK;
+	enum desk_trust trust;
+	enum db_status status = desk_trust(db, t, actor, venue_id, &trust);
+	*approved = status == DB_OK && trust == DESK_TRUSTED;
 	return status;
 }
 
@@ -554,26 +601,82 @@ enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, 
 		field_error(errors, "login", "volunteer_unknown");
 		return DB_OK;
 	}
+	bool approved = false;
+	if (assign)
+		status = assigned_approved(db, t, actor, venue_id, &approved);
 	char object[64], detail[48];
 	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
 	account_object(volunteer, detail);
-	status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = staff_change(db, t, assign ? ACCOUNT_STAFF_INSERT : ACCOUNT_STAFF_DELETE, venue_id, volunteer,
-				      assign ? "volunteer" : NULL);
+		status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = assign ? staff_insert(db, t, venue_id, volunteer, "volunteer", approved, actor)
+				: staff_delete(db, t, venue_id, volunteer);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, object, detail);
 	status = db_end(db, t->shard, status);
 	return status;
 }
 
-enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id)
+enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id,
+				    bool approved)
 {
-	return staff_change(db, t, ACCOUNT_STAFF_INSERT, venue_id, account_id, "manager");
+	return staff_insert(db, t, venue_id, account_id, "manager", approved, NULL);
 }
 
 enum db_status accounts_add_volunteer_direct(struct db *db, const struct tenant *t, int64_t venue_id,
 					     int64_t account_id)
 {
-	return staff_change(db, t, ACCOUNT_STAFF_INSERT, venue_id, account_id, "volunteer");
+	return staff_insert(db, t, venue_id, account_id, "volunteer", true, NULL);
+}
+
+enum db_status accounts_staff(struct db *db, const struct tenant *t, int64_t venue_id, struct staff_member *out,
+			      size_t max, size_t *n)
+{
+	*n = 0;
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_LIST, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, venue_id);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		struct staff_member *m = &out[(*n)++];
+		m->account_id = db_col_int(q, 0);
+		snprintf(m->login, sizeof(m->login), "%s", db_col_text(q, 1, NULL));
+		snprintf(m->display_name, sizeof(m->display_name), "%s", db_col_text(q, 2, NULL));
+		m->manager = strcmp(db_col_text(q, 3, NULL), "manager") == 0;
+		m->approved = db_col_int(q, 4) != 0;
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, const struct actor *actor,
+				      int64_t venue_id, int64_t account_id, bool *done)
+{
+	*done = false;
+	char object[64], detail[48];
+	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
+	account_object(account_id, detail);
+	struct db_query *q;
+	enum db_status status = db_begin(db, t->shard);
+	if (status == DB_OK)
+		status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_APPROVE, &q);
+	if (status == DB_OK) {
+		if (actor_known(actor))
+			db_bind_int(q, actor->account_id);
+		else
+			db_bind_null(q);
+		db_bind_time(q, clock_now_us());
+		db_bind_int(q, venue_id);
+		db_bind_int(q, account_id);
+		status = db_execute(q);
+		*done = status == DB_OK && db_affected_rows(q) == 1;
+		db_query_free(q);
+	}
+	if (status == DB_OK && *done)
+		status = audit_record(db, t, actor, AUDIT_STAFF_APPROVE, object, detail);
+	return db_end(db, t->shard, status);
 }

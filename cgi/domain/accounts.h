@@ -86,13 +86,38 @@ enum db_status accounts_set_password(struct db *db, const struct tenant *t, int6
 /* The id of the account with login in province t, 0 when there is none. */
 enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const char *login, int64_t *id);
 
-/* Puts the volunteer with login at venue_id (or takes them off). errors: "login". */
+/* Puts the volunteer with login at venue_id (or takes them off). errors: "login". The new row
+ * is approved when an admin or officer adds it, or a manager the venue's desk trusts (see
+ * desk_trust); otherwise an officer approves it on the staff page. */
 enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, const struct actor *actor,
 					 int64_t venue_id, const char *login, bool assign,
 					 struct field_errors *errors);
-/* Makes account_id a manager, or a volunteer, of venue_id (registration, demo). */
-enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id);
+/* Makes account_id a manager of venue_id, approved or not (a self-registered manager waits for
+ * an officer; the demo seed's is approved). */
+enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id,
+				    bool approved);
+/* Makes account_id an approved volunteer of venue_id (the demo seed). */
 enum db_status accounts_add_volunteer_direct(struct db *db, const struct tenant *t, int64_t venue_id,
 					     int64_t account_id);
+
+/* Staff one venue lists: a few managers and the volunteers of a busy gate. */
+#define VENUE_STAFF_MAX 100
+
+struct staff_member {
+	int64_t account_id;
+	char login[LOGIN_MAX + 1];
+	char display_name[DISPLAY_NAME_MAX * 4 + 1];
+	bool manager;		/* else a volunteer */
+	bool approved;
+};
+
+/* The staff of venue_id, managers first, by login; at most max. */
+enum db_status accounts_staff(struct db *db, const struct tenant *t, int64_t venue_id, struct staff_member *out,
+			      size_t max, size_t *n);
+/* Approves account_id's place on venue_id's staff (audited as staff-approve); *done false when
+ * it has no such place or was approved already. The caller checks the actor is an admin or an
+ * officer of the venue's ward. */
+enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, const struct actor *actor,
+				      int64_t venue_id, int64_t account_id, bool *done);
 
 #endif

@@ -20,6 +20,7 @@ const char *const audit_action_names[] = {
 	[AUDIT_PASSWORD_CHANGE] = "password-change",	/* AUDIT_PASSWORD_CHANGE */
 	[AUDIT_STAFF_ASSIGN] = "staff-assign",		/* AUDIT_STAFF_ASSIGN */
 	[AUDIT_STAFF_UNASSIGN] = "staff-unassign",	/* AUDIT_STAFF_UNASSIGN */
+	[AUDIT_STAFF_APPROVE] = "staff-approve",	/* AUDIT_STAFF_APPROVE */
 	[AUDIT_TOKEN_CREATE] = "token-create",		/* AUDIT_TOKEN_CREATE */
 	[AUDIT_TOKEN_REVOKE] = "token-revoke",		/* AUDIT_TOKEN_REVOKE */
 	[AUDIT_KEY_ROTATE] = "key-rotate",		/* AUDIT_KEY_ROTATE */

@@ -15,6 +15,7 @@
 enum demo_sql {
 	DEMO_FIND_VENUE,	/* DEMO_FIND_VENUE */
 	DEMO_INSERT_VENUE,	/* DEMO_INSERT_VENUE */
+	DEMO_VERIFY_VENUE,	/* DEMO_VERIFY_VENUE */
 };
 
 static const char *const demo_sql[] = {
@@ -23,6 +24,9 @@ static const char *const demo_sql[] = {
 	[DEMO_FIND_VENUE] = "SELECT id FROM venues WHERE province = {province} AND area_code = ? AND name = ?",
 	[DEMO_INSERT_VENUE] = "INSERT INTO venues (province, name, address, area_code, category, created_at)"
 			      " VALUES ({province}, ?, ?, ?, ?, ?)",
+	/* The demo desks work at once: the venue is verified (also one seeded before verification
+	 * mattered to desks), its staff approved. */
+	[DEMO_VERIFY_VENUE] = "UPDATE venues SET verified = 1 WHERE province = {province} AND id = ?",
 };
 
 static const struct db_statements demo_statements = DB_STATEMENTS("demo", demo_sql);
@@ -73,6 +77,18 @@ static int seed_areas(struct db *db, const struct tenant *t, const char *path, F
 	return 0;
 }
 
+static enum db_status verify_venue(struct db *db, const struct tenant *t, int64_t id)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &demo_statements, DEMO_VERIFY_VENUE, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
 static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t *id)
 {
 	struct db_query *q;
@@ -87,7 +103,7 @@ static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t 
 		*id = db_col_int(q, 0);
 	db_query_free(q);
 	if (status != DB_OK || *id)
-		return status;
+		return status == DB_OK ? verify_venue(db, t, *id) : status;
 	int64_t now = clock_now_us();
 	status = db_query_tenant(db, t, &demo_statements, DEMO_INSERT_VENUE, &q);
 	if (status != DB_OK)
@@ -101,7 +117,7 @@ static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t 
 	if (status == DB_OK)
 		*id = (int64_t)db_insert_id(q);
 	db_query_free(q);
-	return status;
+	return status == DB_OK ? verify_venue(db, t, *id) : status;
 }
 
 /* Creates a demo account unless its login exists; returns its id. */
@@ -147,7 +163,7 @@ int demo_seed(struct db *db, const struct config *config, const char *schema_dir
 		int64_t id = 0;
 		enum db_status status = seed_account(db, at, i, &id);
 		if (status == DB_OK && strcmp(demo_accounts[i].role, "venue-manager") == 0)
-			status = accounts_add_manager(db, at, venue, id);
+			status = accounts_add_manager(db, at, venue, id, true);
 		if (status == DB_OK && strcmp(demo_accounts[i].role, "volunteer") == 0)
 			status = accounts_add_volunteer_direct(db, at, venue, id);
 		if (status != DB_OK) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/cards.h"
+#include "domain/desk-trust.h"
 
 /* What a personal card's QR holds before its token: {base}/{slug}/r/{token}, any case. */
 #define CARD_PATH "/r/"
@@ -110,6 +111,17 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 			return DB_OK;
 		}
 		return record(db, t, keys, form, actor, &req, errors, out);
+	}
+	if (scan->completed || read != CCCD_READ_ALL) {
+		bool admitted;
+		status = desk_lookup_admit(db, t, actor, scan->venue_id, &admitted);
+		if (status != DB_OK)
+			return status;
+		if (!admitted) {
+			out->limited = true;
+			refuse(out, "lookup_limited");
+			return DB_OK;
+		}
 	}
 	const char *id_number = scan->completed ? scan->completed->id_number : out->card.id_number;
 	status = people_holder_of_card(db, t, keys, id_number, &req.person_id);

@@ -44,12 +44,15 @@ struct gate_result {
 	const char *reason;		/* catalog key: why refused or incomplete; NULL otherwise */
 	struct checkin_result checkin;	/* with RECORDED and ALREADY; given_name is what to show */
 	bool id_card;			/* the code was a chip ID card's */
+	bool limited;			/* GATE_REFUSED: a typed ID number over the desk's look-up limit */
 	struct cccd_card card;		/* what the ID card gave, with id_card */
 };
 
 /* Reads the scan and records its check-in in checkins_record's one transaction: a current
  * personal card is its person; an ID card is the person it names by ID number, else a new
- * person made of its fields (all needed ones read, or the guard's completion). The name shown
+ * person made of its fields (all needed ones read, or the guard's completion). An ID card not
+ * read whole, or completed by the guard, is a number typed as much as read: it counts as a
+ * look-up of the venue's desk (desk_lookup_admit), refused with limited past the limit. The name shown
  * for an ID card is the card's own. Field errors of the check-in are in errors (person fields:
  * GATE_INCOMPLETE; others: GATE_REFUSED with the first one's key). Nothing is written unless
  * the outcome is GATE_RECORDED. */

@@ -12,6 +12,7 @@
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
+#include "domain/desk-trust.h"
 #include "domain/identity.h"
 #include "domain/text.h"
 
@@ -556,28 +557,63 @@ static enum db_status find_by_index(struct db *db, const struct tenant *t, const
 	return status;
 }
 
+/* The normalized number a look-up is by (the phone when given, else the ID number) and its kind;
+ * false with a field error when it is none. */
+static bool lookup_number(const char *phone, const char *id_number, struct field_errors *errors, char normal[16],
+			  const char **kind)
+{
+	const char *problem;
+	if (phone && *phone) {
+		*kind = "phone";
+		problem = phone_normalize(phone, normal);
+	} else {
+		*kind = "id_number";
+		problem = id_number_normalize(id_number, normal);
+	}
+	if (problem)
+		field_error(errors, *kind, problem);
+	return !problem;
+}
+
+/* The look-up itself is audited first: it happened even if nothing matches. */
+static enum db_status find_audited(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   const struct actor *actor, const char *kind, const char *normal, struct person *out,
+				   size_t max, size_t *n)
+{
+	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
+					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
+	return status == DB_OK ? find_by_index(db, t, keys, kind, normal, out, max, n) : status;
+}
+
 enum db_status people_find(struct db *db, const struct tenant *t, const struct keyring *keys,
 			   const struct actor *actor, const char *phone, const char *id_number,
 			   struct field_errors *errors, struct person *out, size_t max, size_t *n)
 {
 	char normal[16];
-	const char *problem, *kind;
+	const char *kind;
 	*n = 0;
-	if (phone && *phone) {
-		kind = "phone";
-		problem = phone_normalize(phone, normal);
-	} else {
-		kind = "id_number";
-		problem = id_number_normalize(id_number, normal);
-	}
-	if (problem) {
-		field_error(errors, kind, problem);
+	if (!lookup_number(phone, id_number, errors, normal, &kind))
 		return DB_OK;
-	}
-	/* The look-up itself is audited first: it happened even if nothing matches. */
-	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
-					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
-	return status == DB_OK ? find_by_index(db, t, keys, kind, normal, out, max, n) : status;
+	return find_audited(db, t, keys, actor, kind, normal, out, max, n);
+}
+
+enum db_status people_find_at_desk(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   const struct actor *actor, int64_t venue_id, const char *phone,
+				   const char *id_number, struct field_errors *errors, struct person *out, size_t max,
+				   size_t *n, bool *limited)
+{
+	char normal[16];
+	const char *kind;
+	*n = 0;
+	*limited = false;
+	if (!lookup_number(phone, id_number, errors, normal, &kind))
+		return DB_OK;
+	bool admitted;
+	enum db_status status = desk_lookup_admit(db, t, actor, venue_id, &admitted);
+	*limited = status == DB_OK && !admitted;
+	if (status != DB_OK || *limited)
+		return status;
+	return find_audited(db, t, keys, actor, kind, normal, out, max, n);
 }
 
 enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,

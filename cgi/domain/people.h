@@ -119,6 +119,14 @@ enum db_status people_find(struct db *db, const struct tenant *t, const struct k
 			   const struct actor *actor, const char *phone, const char *id_number,
 			   struct field_errors *errors, struct person *out, size_t max, size_t *n);
 
+/* people_find at venue_id's desk, within its hourly limit (desk_lookup_admit): *limited, with
+ * nothing looked up, when the actor or the venue made their share of look-ups in the last hour.
+ * A number that is none is a field error and counts no look-up. */
+enum db_status people_find_at_desk(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   const struct actor *actor, int64_t venue_id, const char *phone,
+				   const char *id_number, struct field_errors *errors, struct person *out, size_t max,
+				   size_t *n, bool *limited);
+
 /* The person an ID card presented at a gate names (by the blind index of its ID number), or
  * *id 0. Not audited as a look-up: the card is in the guard's hand, the check-in it leads to
  * records who filed it, and callers show the card's own name, never the stored one, so typing

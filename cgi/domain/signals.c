@@ -10,6 +10,7 @@ enum signal_sql {
 	SIGNAL_TRAVEL,		/* SIGNAL_TRAVEL */
 	SIGNAL_OFF_HOURS,	/* SIGNAL_OFF_HOURS */
 	SIGNAL_BURSTS,		/* SIGNAL_BURSTS */
+	SIGNAL_LOOKUPS,		/* SIGNAL_LOOKUPS */
 };
 
 /* "" for the whole province, else one area code (bound twice). */
@@ -69,6 +70,16 @@ static const char *const signal_sql[] = {
 			  "  ON p.venue_id = h.venue_id"
 			  " WHERE h.scans * ? > ? * COALESCE(p.scans, 0)" IN_AREA("v.area_code")
 			  " ORDER BY h.scans DESC, v.name, h.hour LIMIT ?",
+	/* The day's look-ups along desk_lookups_at, per venue, account and hour of the day, the
+	 * hours with a refusal. */
+	[SIGNAL_LOOKUPS] = "SELECT l.venue_id, v.name, COALESCE(ar.name, v.area_code), COALESCE(a.login, ''),"
+			   " TIMESTAMPDIFF(HOUR, ?, l.at) AS hour, SUM(l.refused) AS refused, COUNT(*)"
+			   " FROM desk_lookups l JOIN venues v ON v.province = l.province AND v.id = l.venue_id"
+			   " LEFT JOIN areas ar ON ar.province = v.province AND ar.code = v.area_code"
+			   " LEFT JOIN accounts a ON a.province = l.province AND a.id = l.account_id"
+			   " WHERE l.province = {province} AND l.at >= ? AND l.at < ?" IN_AREA("v.area_code")
+			   " GROUP BY l.venue_id, v.name, v.area_code, ar.name, l.account_id, a.login, hour"
+			   " HAVING SUM(l.refused) > 0 ORDER BY refused DESC, v.name, hour LIMIT ?",
 };
 
 static const struct db_statements signal_statements = DB_STATEMENTS("signals", signal_sql);
@@ -160,6 +171,35 @@ enum db_status signals_bursts(struct db *db, const struct tenant *t, int64_t day
 		s->hour_start_us = day_start_us + db_col_int(q, 3) * HOUR_US;
 		s->scans = db_col_int(q, 4);
 		s->usual_scans = db_col_int(q, 5);
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status signals_lookups(struct db *db, const struct tenant *t, int64_t day_start_us, const char *area_code,
+			       struct signal_lookups *out, size_t max, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, &signal_statements, SIGNAL_LOOKUPS, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_time(q, day_start_us);
+	db_bind_time(q, day_start_us);
+	db_bind_time(q, day_start_us + DAY_US);
+	db_bind_string(q, area_code);
+	db_bind_string(q, area_code);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		struct signal_lookups *s = &out[(*n)++];
+		s->venue_id = db_col_int(q, 0);
+		snprintf(s->venue_name, sizeof(s->venue_name), "%s", db_col_text(q, 1, NULL));
+		snprintf(s->area_name, sizeof(s->area_name), "%s", db_col_text(q, 2, NULL));
+		snprintf(s->login, sizeof(s->login), "%s", db_col_text(q, 3, NULL));
+		s->hour_start_us = day_start_us + db_col_int(q, 4) * HOUR_US;
+		s->refused = db_col_int(q, 5);
+		s->asked = db_col_int(q, 6);
 	}
 	db_query_free(q);
 	return status;

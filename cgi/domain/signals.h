@@ -1,6 +1,7 @@
 /* Abuse signals (issue #7 point 6): check-ins of one Vietnam day that suggest a poster copied
  * online — one person at venues of two communes within minutes, scans outside a venue's
- * declared opening hours, and hours in which a venue's scans far exceed its usual rate. Each
+ * declared opening hours, and hours in which a venue's scans far exceed its usual rate — and
+ * desks that looked residents up past their hourly limit (issue #13). Each
  * list is one bounded query over the day's partition; people appear by internal id only. */
 #ifndef VAORA_SIGNALS_H
 #define VAORA_SIGNALS_H
@@ -10,6 +11,7 @@
 
 #include "adapters/db.h"
 #include "base/config.h"
+#include "domain/actor.h"
 #include "domain/venues.h"
 
 /* Two check-ins of one person at venues of different communes this close together: no one
@@ -58,6 +60,17 @@ struct signal_burst {
 	int64_t usual_scans;		/* the previous SIGNAL_BURST_DAYS days' scans in all */
 };
 
+/* An hour in which a desk's look-ups by phone or ID number went over the hourly limit
+ * (desk-trust.h): who asked, at which venue, how many were refused. */
+struct signal_lookups {
+	int64_t venue_id;
+	char venue_name[VENUE_NAME_MAX * 4 + 1];
+	char area_name[SIGNAL_AREA_NAME_MAX];
+	char login[LOGIN_MAX + 1];	/* the account that asked */
+	int64_t hour_start_us;
+	int64_t refused, asked;		/* in that hour */
+};
+
 /* The lists below are of the Vietnam day that begins at day_start_us (vn_day_start), of
  * area_code ("" for the whole province; an area: the venue, or for travel either venue, lies
  * in it), at most max rows each; the caller checks the actor may see the area. */
@@ -70,5 +83,9 @@ enum db_status signals_off_hours(struct db *db, const struct tenant *t, int64_t 
 /* The largest bursts first. */
 enum db_status signals_bursts(struct db *db, const struct tenant *t, int64_t day_start_us, const char *area_code,
 			      struct signal_burst *out, size_t max, size_t *n);
+
+/* The most refused first. */
+enum db_status signals_lookups(struct db *db, const struct tenant *t, int64_t day_start_us, const char *area_code,
+			       struct signal_lookups *out, size_t max, size_t *n);
 
 #endif

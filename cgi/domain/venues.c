@@ -210,7 +210,7 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK && !errors->count)
 		status = insert_venue(db, t, &c, false, venue_id);
 	if (status == DB_OK && !errors->count)
-		status = accounts_add_manager(db, t, *venue_id, account_id);
+		status = accounts_add_manager(db, t, *venue_id, account_id, false);
 	venue_object(*venue_id, object);
 	if (status == DB_OK && !errors->count)
 		status = audit_record(db, t, actor, AUDIT_VENUE_REGISTER, object, "");

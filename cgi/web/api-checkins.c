@@ -12,6 +12,7 @@
 #include "domain/scope.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
+#include "web/desk-view.h"
 #include "web/views.h"
 
 static const char *string_member(json_t *o, const char *name)
@@ -40,6 +41,24 @@ static const char *pressed_ms(json_t *body, char buf[32])
 static enum db_status venue_in_reach(struct app *app, struct request *req, int64_t venue_id, bool *allowed)
 {
 	return scope_check_venue(app->db, req->tenant, &req->actor, SCOPE_VENUE_DESK, venue_id, allowed);
+}
+
+/* DESK_VIEW_OPEN when the desk's trust holds (a verified venue, approved staff: the pages'
+ * rule), else a 403 {"error", "message", "who"} saying why and who can verify. */
+static int desk_refusal(struct app *app, struct request *req, struct response *resp, int64_t venue_id)
+{
+	json_t *trust;
+	enum db_status status = desk_view_trust(app, req, venue_id, &trust);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (!trust)
+		return DESK_VIEW_OPEN;
+	json_t *o = json_pack("{s:i, s:O, s:O}", "error", 403, "message", json_object_get(trust, "reason"), "who",
+			      json_object_get(trust, "who"));
+	response_json(resp, 403, o);
+	json_decref(o);
+	json_decref(trust);
+	return 0;
 }
 
 /* The returning person the body names by "card" or "device_token" (*person 0 when it names
@@ -127,6 +146,9 @@ int api_checkin_create(struct app *app, struct request *req, struct response *re
 		return 404;
 	if (!v.active || version != v.token_version)
 		return 410;
+	int refused = desk_refusal(app, req, resp, venue_id);
+	if (refused != DESK_VIEW_OPEN)
+		return refused;
 	struct field_errors errors = { 0 };
 	/* A raw id would let any token holder walk the province's people. */
 	if (json_object_get(body, "person_id")) {

@@ -6,14 +6,16 @@
 #include "base/xmalloc.h"
 #include "domain/roles.h"
 #include "domain/venues.h"
+#include "web/desk-view.h"
 #include "web/http.h"
 #include "web/views.h"
 
 /* Desks one home page lists: a volunteer helps at a few venues, a manager runs a few. */
 #define DESK_VENUES_MAX 20
 
-/* The venues whose desks (proxy declarations) the actor works at: managers and volunteers.
- * Admins and officers reach a desk from the venue's page. */
+/* The venues whose desks (proxy declarations) the actor works at: managers and volunteers, each
+ * with why it may not use residents' data yet and who can change that, if so. Admins and
+ * officers reach a desk from the venue's page. */
 static int desk_venues(struct app *app, struct request *req, json_t *ctx)
 {
 	enum role r = req->actor.role;
@@ -23,8 +25,13 @@ static int desk_venues(struct app *app, struct request *req, json_t *ctx)
 	size_t n;
 	enum db_status status = venues_worked_at(app->db, req->tenant, &req->actor, list, DESK_VENUES_MAX, &n);
 	json_t *desks = json_array();
-	for (size_t i = 0; status == DB_OK && i < n; i++)
-		json_array_append_new(desks, json_pack("{s:I, s:s}", "id", (json_int_t)list[i].id, "name", list[i].name));
+	for (size_t i = 0; status == DB_OK && i < n; i++) {
+		json_t *trust, *desk = json_pack("{s:I, s:s}", "id", (json_int_t)list[i].id, "name", list[i].name);
+		status = desk_view_trust(app, req, list[i].id, &trust);
+		if (trust)
+			json_object_set_new(desk, "untrusted", trust);
+		json_array_append_new(desks, desk);
+	}
 	free(list);
 	json_object_set_new(ctx, "desks", desks);
 	return status == DB_OK ? 0 : http_status_for_db(status);

@@ -15,6 +15,7 @@
 #include "domain/scope.h"
 #include "domain/venues.h"
 #include "web/checkin-view.h"
+#include "web/desk-view.h"
 #include "web/venue-view.h"
 #include "web/views.h"
 
@@ -45,13 +46,16 @@ static struct gate_settings settings_of(const struct request *req)
 	};
 }
 
-static int load_venue(struct app *app, struct request *req, struct venue *v)
+/* The venue of the URL, 404 when gone; the 403 answer when its desk may not use residents'
+ * data yet (json: as the gate's script reads a flash). DESK_VIEW_OPEN with *v filled, or what
+ * the handler returns. */
+static int load_venue(struct app *app, struct request *req, struct response *resp, struct venue *v, bool json)
 {
 	bool found;
 	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
-	return found ? 0 : 404;
+	return found ? desk_view_refusal(app, req, resp, v, json) : 404;
 }
 
 /* The person an ID card gave, for the completion fields to start from. */
@@ -139,8 +143,8 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 int page_gate(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load_venue(app, req, &v);
-	if (rc)
+	int rc = load_venue(app, req, resp, &v, false);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	struct gate_settings s = { 0 };
 	return render(app, req, resp, 200, &v, &s, NULL, NULL, NULL);
@@ -149,9 +153,12 @@ int page_gate(struct app *app, struct request *req, struct response *resp)
 int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load_venue(app, req, &v);
-	if (rc)
+	const char *reply = fields_get(&req->form, "reply");
+	bool json = reply && strcmp(reply, "json") == 0;
+	int rc = load_venue(app, req, resp, &v, json);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
+	rc = 0;
 	const struct fields *f = &req->form;
 	struct gate_settings s = settings_of(req);
 	const char *completed = fields_get(f, "completed");
@@ -188,9 +195,12 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 		goto out;
 	}
 	json_t *flash = flash_json(app, req, &v, result, &errors);
-	int code = result->outcome == GATE_RECORDED || result->outcome == GATE_ALREADY ? 200 : 400;
-	const char *reply = fields_get(f, "reply");
-	if (reply && strcmp(reply, "json") == 0) {
+	/* A scan over the look-up limit is 403, not 429: the page's queue sends a 429 again and
+	 * again (vaora.js), and each try would be one more refused look-up. */
+	int code = result->outcome == GATE_RECORDED || result->outcome == GATE_ALREADY ? 200
+		   : result->limited							   ? 403
+											   : 400;
+	if (json) {
 		response_json(resp, code, flash);
 	} else {
 		bool incomplete = result->outcome == GATE_INCOMPLETE;

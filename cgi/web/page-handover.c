@@ -1,5 +1,6 @@
 /* The resident's side of a hand-over: their phone opens the code a volunteer showed and, once
- * they confirm, remembers them as if they had checked in themselves. */
+ * they confirm the last digits of their phone or ID number, remembers them as if they had
+ * checked in themselves. Nothing of the person is shown before that. */
 #include "web/pages.h"
 
 #include <stdlib.h>
@@ -17,51 +18,75 @@ static const char *const status_keys[] = {
 	[HANDOVER_UNKNOWN] = "handover_unknown",	/* HANDOVER_UNKNOWN */
 	[HANDOVER_USED] = "handover_used",		/* HANDOVER_USED */
 	[HANDOVER_EXPIRED] = "handover_expired",	/* HANDOVER_EXPIRED */
+	[HANDOVER_WRONG_DIGITS] = "handover_take_title",	/* HANDOVER_WRONG_DIGITS */
+	[HANDOVER_BURNT] = "handover_burnt",		/* HANDOVER_BURNT */
 };
 
-/* A used or expired code is gone (410); one that never was is not found (404). */
-static int render(struct app *app, struct request *req, struct response *resp, enum handover_status status,
-		  const char *full_name)
+static int status_code(enum handover_status status)
 {
-	json_t *ctx = json_pack("{s:s, s:b}", "title", views_message(app->views, req->lang, status_keys[status]),
-				"valid", status == HANDOVER_VALID);
-	if (full_name)
-		json_object_set_new(ctx, "person_name", json_string(full_name));
-	int code = status == HANDOVER_VALID ? 200 : status == HANDOVER_UNKNOWN ? 404 : 410;
-	int rc = views_page(app->views, req, resp, code, "handover-take", ctx);
+	switch (status) {
+	case HANDOVER_VALID: return 200;
+	case HANDOVER_WRONG_DIGITS: return 400;
+	case HANDOVER_UNKNOWN: return 404;
+	case HANDOVER_USED:
+	case HANDOVER_EXPIRED:
+	case HANDOVER_BURNT: return 410;
+	}
+	abort();
+}
+
+/* A used, expired or burnt code is gone (410); one that never was is not found (404). The form
+ * asks for the digits when ask_digits. */
+static int render(struct app *app, struct request *req, struct response *resp, enum handover_status status,
+		  bool ask_digits)
+{
+	bool open = status == HANDOVER_VALID || status == HANDOVER_WRONG_DIGITS;
+	json_t *ctx = json_pack("{s:s, s:b, s:b, s:b, s:i}", "title",
+				views_message(app->views, req->lang, status_keys[status]), "valid", open, "ask_digits",
+				open && ask_digits, "wrong_digits", status == HANDOVER_WRONG_DIGITS, "digits",
+				HANDOVER_DIGITS);
+	int rc = views_page(app->views, req, resp, status_code(status), "handover-take", ctx);
 	json_decref(ctx);
 	return rc;
+}
+
+/* Whether the code's person has digits to confirm; *status becomes HANDOVER_UNKNOWN when the
+ * person is gone. */
+static enum db_status asks_digits(struct app *app, struct request *req, int64_t person_id,
+				  enum handover_status *status, bool *ask)
+{
+	struct person *p = xcalloc(1, sizeof(*p));
+	bool found = false;
+	enum db_status db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
+	*ask = found && handover_asks_digits(p);
+	if (db == DB_OK && !found)
+		*status = HANDOVER_UNKNOWN;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	return db;
 }
 
 int page_handover(struct app *app, struct request *req, struct response *resp)
 {
 	enum handover_status status;
 	int64_t person_id;
+	bool ask = false;
 	enum db_status db = handover_peek(app->db, req->tenant, request_param(req, "code"), &status, &person_id);
-	if (db != DB_OK)
-		return http_status_for_db(db);
-	struct person *p = xcalloc(1, sizeof(*p));
-	bool found = false;
-	if (status == HANDOVER_VALID)
-		db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
-	int rc = db != DB_OK ? http_status_for_db(db)
-			     : render(app, req, resp, found || status != HANDOVER_VALID ? status : HANDOVER_UNKNOWN,
-				      found ? p->full_name : NULL);
-	crypto_wipe(p, sizeof(*p));
-	free(p);
-	return rc;
+	if (db == DB_OK && status == HANDOVER_VALID)
+		db = asks_digits(app, req, person_id, &status, &ask);
+	return db != DB_OK ? http_status_for_db(db) : render(app, req, resp, status, ask);
 }
 
 int page_handover_take(struct app *app, struct request *req, struct response *resp)
 {
 	enum handover_status status;
 	int64_t person_id;
-	enum db_status db = handover_redeem(app->db, req->tenant, &req->actor, request_param(req, "code"), &status,
-					    &person_id);
+	enum db_status db = handover_redeem(app->db, req->tenant, app->keys, &req->actor, request_param(req, "code"),
+					    fields_get(&req->form, "digits"), &status, &person_id);
 	if (db != DB_OK)
 		return http_status_for_db(db);
 	if (status != HANDOVER_VALID)
-		return render(app, req, resp, status, NULL);
+		return render(app, req, resp, status, true);
 	struct person *p = xcalloc(1, sizeof(*p));
 	bool found;
 	db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
@@ -72,7 +97,7 @@ int page_handover_take(struct app *app, struct request *req, struct response *re
 	if (db != DB_OK)
 		return http_status_for_db(db);
 	if (!found)
-		return render(app, req, resp, HANDOVER_UNKNOWN, NULL);
+		return render(app, req, resp, HANDOVER_UNKNOWN, false);
 	char to[64];
 	snprintf(to, sizeof(to), "/%s/me", req->tenant->slug);
 	response_redirect(resp, 303, to);

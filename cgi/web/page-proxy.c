@@ -22,6 +22,7 @@
 #include "domain/scope.h"
 #include "domain/venues.h"
 #include "web/checkin-view.h"
+#include "web/desk-view.h"
 #include "web/http.h"
 #include "web/views.h"
 
@@ -58,8 +59,10 @@ static void proxy_view_free(struct proxy_view *v)
 }
 
 /* The venue of the URL ({id}, within the actor's desk scope already): 404 when gone, 410 when
- * it takes no check-ins. Returns 0 with *v filled, or the status. */
-static int desk_venue(struct app *app, struct request *req, struct venue *v)
+ * it takes no check-ins, the 403 page when the desk may not use residents' data yet (every
+ * part of this desk does, a new person's declaration too). Returns DESK_VIEW_OPEN with *v
+ * filled, or what the handler returns. */
+static int desk_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
 {
 	bool found;
 	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
@@ -67,7 +70,7 @@ static int desk_venue(struct app *app, struct request *req, struct venue *v)
 		return http_status_for_db(status);
 	if (!found)
 		return 404;
-	return v->active ? 0 : 410;
+	return v->active ? desk_view_refusal(app, req, resp, v, false) : 410;
 }
 
 /* "/{slug}/venues/{id}/proxy" followed by tail ("", "/find", "/cards", "/handover"). */
@@ -82,6 +85,15 @@ static json_t *birth_year_json(const struct person *p)
 	if (p->birth_year)
 		snprintf(year, sizeof(year), "%d", p->birth_year);
 	return json_string(year);
+}
+
+/* The given name alone: a desk tells two people apart by it and the birth year, and shows no
+ * more of anyone's record. */
+static json_t *given_name_json(const struct person *p)
+{
+	char given[PERSON_NAME_MAX * 4 + 1];
+	people_given_name_of(p->full_name, given, sizeof(given));
+	return json_string(given);
 }
 
 /* Marks the first field of the declaration for the keyboard's focus. */
@@ -134,8 +146,8 @@ static int declared_view(struct app *app, struct request *req, const struct venu
 						      DECLARED_FOR_MAX, &n);
 	*out = json_array();
 	for (size_t i = 0; status == DB_OK && i < n; i++)
-		json_array_append_new(*out, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)people[i].id, "full_name",
-						       people[i].full_name, "birth_year", birth_year_json(&people[i])));
+		json_array_append_new(*out, json_pack("{s:I, s:o, s:o}", "id", (json_int_t)people[i].id, "name",
+						       given_name_json(&people[i]), "birth_year", birth_year_json(&people[i])));
 	crypto_wipe(people, DECLARED_FOR_MAX * sizeof(*people));
 	free(people);
 	return status == DB_OK ? 0 : http_status_for_db(status);
@@ -179,8 +191,8 @@ static int proxy_page(struct app *app, struct request *req, struct response *res
 int page_proxy(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue venue;
-	int rc = desk_venue(app, req, &venue);
-	if (rc)
+	int rc = desk_venue(app, req, resp, &venue);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	struct proxy_view v = { .focus = FOCUS_FIND };
 	return proxy_page(app, req, resp, 200, &venue, &v);
@@ -213,35 +225,39 @@ static json_t *match_view(struct app *app, struct request *req, const struct per
 	json_t *o = NULL;
 	if (checkins_last_answers(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant),
 				  p->id, &answers) == DB_OK) {
-		o = json_pack("{s:i, s:s, s:s, s:o, s:s, s:b, s:b}", "index", (int)index, "key", key, "full_name",
-			      p->full_name, "birth_year", birth_year_json(p), "card", card, "one_tap", answers.len > 0,
-			      "first", index == 0);
+		o = json_pack("{s:i, s:s, s:o, s:o, s:s, s:b, s:b}", "index", (int)index, "key", key, "name",
+			      given_name_json(p), "birth_year", birth_year_json(p), "card", card, "one_tap",
+			      answers.len > 0, "first", index == 0);
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
 	}
 	buf_free(&answers);
 	return o;
 }
 
-/* Look-up by phone or ID number (audited), or — with declare — the declaration form for the
- * person a result names; both fields empty is a new person straight away (no look-up). */
+/* Look-up by phone or ID number (audited, within the desk's hourly limit: 429 past it), or —
+ * with declare — the declaration form for the person a result names; both fields empty is a
+ * new person straight away (no look-up). Found people show their given name and birth year. */
 int page_proxy_find(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue venue;
-	int rc = desk_venue(app, req, &venue);
-	if (rc)
+	int rc = desk_venue(app, req, resp, &venue);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
+	rc = 0;
 	const struct fields *f = &req->form;
 	const char *phone = fields_get(f, "find_phone"), *id_number = fields_get(f, "find_id_number");
 	struct proxy_view v = { .focus = FOCUS_PERSON };
 	struct field_errors errors = { 0 };
 	struct person *found = xcalloc(PROXY_MATCHES_MAX, sizeof(*found));
+	char given[PERSON_NAME_MAX * 4 + 1];
 	int status_code = 200;
 	if (fields_get(f, "declare")) {
 		const char *card = fields_get(f, "person");
 		rc = person_of_card(app, req, card, found);
 		if (rc == 0) {
+			people_given_name_of(found->full_name, given, sizeof(given));
 			v.card = card;
-			v.person_name = found->full_name;
+			v.person_name = given;
 			v.focus = FOCUS_DECLARATION;
 		} else if (rc == 1) {
 			field_error(&errors, "person", "person_unknown");
@@ -251,12 +267,19 @@ int page_proxy_find(struct app *app, struct request *req, struct response *resp)
 		}
 	} else if ((phone && *phone) || (id_number && *id_number)) {
 		size_t n = 0;
-		enum db_status status = people_find(app->db, req->tenant, app->keys, &req->actor, phone, id_number,
-						    &errors, found, PROXY_MATCHES_MAX, &n);
+		bool limited;
+		enum db_status status = people_find_at_desk(app->db, req->tenant, app->keys, &req->actor, venue.id,
+							    phone, id_number, &errors, found, PROXY_MATCHES_MAX, &n,
+							    &limited);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 		v.find = json_pack("{s:s, s:s, s:b}", "phone", phone ? phone : "", "id_number", id_number ? id_number : "",
-				   "none", !errors.count && n == 0);
-		if (errors.count) {
+				   "none", !errors.count && !limited && n == 0);
+		if (limited) {
+			json_object_set_new(v.find, "limited",
+					    json_string(views_message(app->views, req->lang, "lookup_limited")));
+			v.focus = FOCUS_FIND;
+			status_code = 429;
+		} else if (errors.count) {
 			json_object_set_new(v.find, "errors", views_field_errors(app->views, req->lang, &errors));
 			v.focus = FOCUS_FIND;
 			status_code = 400;
@@ -288,9 +311,10 @@ int page_proxy_find(struct app *app, struct request *req, struct response *resp)
 int page_proxy_submit(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue venue;
-	int rc = desk_venue(app, req, &venue);
-	if (rc)
+	int rc = desk_venue(app, req, resp, &venue);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
+	rc = 0;
 	const struct fields *f = &req->form;
 	const char *card = fields_get(f, "person"), *direction = fields_get(f, "direction");
 	struct field_errors errors = { 0 };
@@ -328,7 +352,9 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 	}
 	if (rc == 0 && errors.count) {
-		struct proxy_view v = { .card = is_known ? card : NULL, .person_name = known->full_name,
+		char given[PERSON_NAME_MAX * 4 + 1];
+		people_given_name_of(known->full_name, given, sizeof(given));
+		struct proxy_view v = { .card = is_known ? card : NULL, .person_name = given,
 					.errors = &errors, .focus = is_known ? FOCUS_DECLARATION : FOCUS_PERSON };
 		rc = proxy_page(app, req, resp, 400, &venue, &v);
 	} else if (rc == 0) {
@@ -360,8 +386,8 @@ static bool picked(const struct fields *f, int64_t id)
 int page_proxy_cards(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue venue;
-	int rc = desk_venue(app, req, &venue);
-	if (rc)
+	int rc = desk_venue(app, req, resp, &venue);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	struct person *people = xcalloc(DECLARED_FOR_MAX, sizeof(*people));
 	size_t n, kept = 0;
@@ -421,31 +447,31 @@ static json_t *qr_image_source(struct app *app, const char *text)
 	return out;
 }
 
-/* A hand-over of one person the actor declared for here to the person's own phone: a
- * single-use code shown as a QR the phone scans (any other id is ignored: the list is the
- * permission). */
+/* A hand-over of one person the actor declared for here within the hour (handover_create's
+ * rule; anyone else is refused, 403; nobody picked, 400) to the person's own phone: a single-use code shown as a QR
+ * the phone scans. */
 int page_proxy_handover(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue venue;
-	int rc = desk_venue(app, req, &venue);
-	if (rc)
+	int rc = desk_venue(app, req, resp, &venue);
+	if (rc != DESK_VIEW_OPEN)
 		return rc;
-	struct person *people = xcalloc(DECLARED_FOR_MAX, sizeof(*people));
-	size_t n;
-	const struct person *chosen = NULL;
-	enum db_status status = checkins_declared_for(app->db, req->tenant, app->keys, &req->actor, venue.id, people,
-						      DECLARED_FOR_MAX, &n);
-	for (size_t i = 0; status == DB_OK && i < n && !chosen; i++)
-		if (picked(&req->form, people[i].id))
-			chosen = &people[i];
+	int64_t person_id = scope_id(fields_get(&req->form, "person"));
+	if (!person_id) {
+		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
+		return proxy_page(app, req, resp, 400, &venue, &v);
+	}
+	struct person *chosen = xcalloc(1, sizeof(*chosen));
+	bool allowed = false, found = false;
 	char code[HANDOVER_CODE_LEN + 1];
-	if (status == DB_OK && chosen)
-		status = handover_create(app->db, req->tenant, &req->actor, chosen->id, code);
+	enum db_status status = handover_create(app->db, req->tenant, &req->actor, venue.id, person_id, code, &allowed);
+	if (status == DB_OK && allowed)
+		status = people_get(app->db, req->tenant, app->keys, person_id, chosen, &found);
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);
-	} else if (!chosen) {
-		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
-		rc = proxy_page(app, req, resp, 400, &venue, &v);
+	} else if (!allowed || !found) {
+		struct proxy_view v = { .cards_error = "handover_not_recent", .focus = FOCUS_FIND };
+		rc = proxy_page(app, req, resp, 403, &venue, &v);
 	} else {
 		char url[256], grouped[POSTER_CODE_CAP(HANDOVER_CODE_LEN)], back[128];
 		snprintf(url, sizeof(url), "%s/%s/h/%s", req->tenant->base_url, req->tenant->slug, code);
@@ -454,16 +480,16 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 			*p = (char)toupper((unsigned char)*p);
 		posters_group_code(code, grouped, sizeof(grouped));
 		proxy_path(req, &venue, "", back, sizeof(back));
-		json_t *ctx = json_pack("{s:s, s:s, s:s, s:s, s:i}", "title",
+		json_t *ctx = json_pack("{s:s, s:o, s:s, s:s, s:i}", "title",
 					views_message(app->views, req->lang, "handover_title"), "person_name",
-					chosen->full_name, "code", grouped, "back", back, "minutes", HANDOVER_MINUTES);
+					given_name_json(chosen), "code", grouped, "back", back, "minutes", HANDOVER_MINUTES);
 		json_t *qr = qr_image_source(app, url);
 		if (qr)
 			json_object_set_new(ctx, "qr", qr);
 		rc = views_page(app->views, req, resp, 200, "handover", ctx);
 		json_decref(ctx);
 	}
-	crypto_wipe(people, DECLARED_FOR_MAX * sizeof(*people));
-	free(people);
+	crypto_wipe(chosen, sizeof(*chosen));
+	free(chosen);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* The abuse signals page (issue #7 point 6): one day's suspicious check-ins of the province or
- * one area in three tables, each also as CSV (slow pool). People appear only as "person #id",
+ * one area in three tables, and the desks' look-ups past their limit in a fourth, each also as CSV (slow pool). People appear only as "person #id",
  * an internal reference a tracer can follow up; no names or phones on this list. */
 #include "web/pages.h"
 
@@ -24,6 +24,7 @@ enum signal_kind {
 	KIND_TRAVEL,	/* KIND_TRAVEL */
 	KIND_OFF_HOURS,	/* KIND_OFF_HOURS */
 	KIND_BURSTS,	/* KIND_BURSTS */
+	KIND_LOOKUPS,	/* KIND_LOOKUPS */
 	KIND_COUNT,
 };
 
@@ -31,6 +32,7 @@ static const char *const signal_kind_names[] = {
 	[KIND_TRAVEL] = "travel",		/* KIND_TRAVEL */
 	[KIND_OFF_HOURS] = "off-hours",		/* KIND_OFF_HOURS */
 	[KIND_BURSTS] = "bursts",		/* KIND_BURSTS */
+	[KIND_LOOKUPS] = "lookups",		/* KIND_LOOKUPS */
 };
 
 /* What one signals page shows: the area, the day, and the three lists read for them. */
@@ -41,7 +43,8 @@ struct sightings {
 	struct signal_travel *travel;
 	struct signal_off_hours *off_hours;
 	struct signal_burst *bursts;
-	size_t travel_count, off_hours_count, burst_count;
+	struct signal_lookups *lookups;
+	size_t travel_count, off_hours_count, burst_count, lookups_count;
 };
 
 static void sightings_free(struct sightings *s)
@@ -49,6 +52,7 @@ static void sightings_free(struct sightings *s)
 	free(s->travel);
 	free(s->off_hours);
 	free(s->bursts);
+	free(s->lookups);
 }
 
 static const char *msg(struct app *app, const struct request *req, const char *key)
@@ -78,6 +82,7 @@ static int sightings_read(struct app *app, const struct request *req, struct sig
 	s->travel = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->travel));
 	s->off_hours = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->off_hours));
 	s->bursts = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->bursts));
+	s->lookups = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->lookups));
 	if (status == DB_OK)
 		status = signals_travel(app->db, req->tenant, s->day_start_us, s->area, s->travel, SIGNAL_LIST_MAX,
 					&s->travel_count);
@@ -87,6 +92,9 @@ static int sightings_read(struct app *app, const struct request *req, struct sig
 	if (status == DB_OK)
 		status = signals_bursts(app->db, req->tenant, s->day_start_us, s->area, s->bursts, SIGNAL_LIST_MAX,
 					&s->burst_count);
+	if (status == DB_OK)
+		status = signals_lookups(app->db, req->tenant, s->day_start_us, s->area, s->lookups, SIGNAL_LIST_MAX,
+					 &s->lookups_count);
 	return status == DB_OK ? 200 : http_status_for_db(status);
 }
 
@@ -152,6 +160,24 @@ static json_t *bursts_table(struct app *app, const struct request *req, const st
 	return t;
 }
 
+static json_t *lookups_table(struct app *app, const struct request *req, const struct sightings *s)
+{
+	static const char *const head[] = { "venue_name", "dash_commune", "signal_account", "signal_hour",
+					    "signal_refused", "signal_lookups_all" };
+	json_t *t = table_view_new(app->views, req->lang, signal_kind_names[KIND_LOOKUPS],
+				   msg(app, req, "signal_lookups"), head, 6);
+	for (size_t i = 0; i < s->lookups_count; i++) {
+		const struct signal_lookups *r = &s->lookups[i];
+		char hour[17], refused[CELL_TEXT], asked[CELL_TEXT];
+		vn_time_format_us(r->hour_start_us, hour);
+		snprintf(refused, sizeof(refused), "%lld", (long long)r->refused);
+		snprintf(asked, sizeof(asked), "%lld", (long long)r->asked);
+		const char *const cells[] = { r->venue_name, r->area_name, r->login, hour, refused, asked };
+		table_view_row(t, cells, 6);
+	}
+	return t;
+}
+
 static json_t *signal_table(struct app *app, const struct request *req, const struct sightings *s,
 			    enum signal_kind which)
 {
@@ -159,6 +185,7 @@ static json_t *signal_table(struct app *app, const struct request *req, const st
 	case KIND_TRAVEL: return travel_table(app, req, s);
 	case KIND_OFF_HOURS: return off_hours_table(app, req, s);
 	case KIND_BURSTS: return bursts_table(app, req, s);
+	case KIND_LOOKUPS: return lookups_table(app, req, s);
 	case KIND_COUNT: break;
 	}
 	abort();
@@ -185,6 +212,7 @@ int page_signals(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "burst_factor", json_integer(SIGNAL_BURST_FACTOR));
 	json_object_set_new(ctx, "burst_min", json_integer(SIGNAL_BURST_MIN));
 	json_object_set_new(ctx, "burst_days", json_integer(SIGNAL_BURST_DAYS));
+	json_object_set_new(ctx, "lookups_per_hour", json_integer(req->tenant->lookups_per_hour));
 	rc = views_page(app->views, req, resp, 200, "signals", ctx);
 	json_decref(ctx);
 	sightings_free(&s);

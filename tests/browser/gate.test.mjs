@@ -27,9 +27,11 @@ let gateVenueId = null;
 async function setUpGateVenue(browser) {
   if (gateVenueId) return gateVenueId;
   gateVenueId = (await ownVenue(browser, GATE_VENUE)).id;
+  sql(`UPDATE vaora_s1.venues SET verified = 1 WHERE province = '01' AND id = ${gateVenueId}`);
   for (const [login, kind] of [['hn.manager', 'manager'], ['hn.volunteer', 'volunteer']]) {
-    sql(`INSERT INTO vaora_s1.venue_staff (province, venue_id, account_id, kind) SELECT '01', ${gateVenueId}, id,
-         '${kind}' FROM vaora_s1.accounts WHERE province = '01' AND login = '${login}'`);
+    // Verified and approved by an officer, as a desk must be before it scans people (issue #13).
+    sql(`INSERT INTO vaora_s1.venue_staff (province, venue_id, account_id, kind, approved_at) SELECT '01',
+         ${gateVenueId}, id, '${kind}', '2026-01-01' FROM vaora_s1.accounts WHERE province = '01' AND login = '${login}'`);
   }
   return gateVenueId;
 }

@@ -86,19 +86,24 @@ def login_with_new_password(stack, slug, login, one_time):
     return b
 
 
-def add_venue(stack, province, name, area, category="shop"):
+def add_venue(stack, province, name, area, category="shop", verified=False):
+    """A venue as an officer would make it (verified, its desks may work) or as one registered
+    by itself looks before an officer's visit (verified False)."""
     db = "vaora_s2" if province == "79" else "vaora_s1"
-    sql(stack, f"INSERT INTO {db}.venues (province, name, address, area_code, category, created_at)"
-               f" VALUES ('{province}', '{name}', 'test address', '{area}', '{category}', '2026-01-01')")
+    sql(stack, f"INSERT INTO {db}.venues (province, name, address, area_code, category, verified, created_at)"
+               f" VALUES ('{province}', '{name}', 'test address', '{area}', '{category}', {int(verified)},"
+               " '2026-01-01')")
     return int(sql(stack, f"SELECT MAX(id) FROM {db}.venues WHERE province = '{province}'"))
 
 
-def make_manager(stack, province, venue_id, login, kind="manager"):
-    """Puts login on the venue's staff: its manager, or (kind "volunteer") one of its volunteers."""
+def make_manager(stack, province, venue_id, login, kind="manager", approved=True):
+    """Puts login on the venue's staff: its manager, or (kind "volunteer") one of its volunteers,
+    approved by an officer (or, approved False, waiting for one)."""
     db = "vaora_s2" if province == "79" else "vaora_s1"
     account = sql(stack, f"SELECT id FROM {db}.accounts WHERE province = '{province}' AND login = '{login}'")
-    sql(stack, f"INSERT INTO {db}.venue_staff (province, venue_id, account_id, kind)"
-               f" VALUES ('{province}', {venue_id}, {account}, '{kind}')")
+    approved_at = "'2026-01-01'" if approved else "NULL"
+    sql(stack, f"INSERT INTO {db}.venue_staff (province, venue_id, account_id, kind, approved_at)"
+               f" VALUES ('{province}', {venue_id}, {account}, '{kind}', {approved_at})")
 
 
 def add_token_row(stack, province, label):

@@ -35,7 +35,7 @@ class Api:
         self.headers = {"Authorization": "Bearer " + re.search(r'id="new-token">([^<]+)<', r.text).group(1),
                         "Content-Type": "application/json"}
         self.stack = stack
-        self.venue_id = fixtures.add_venue(stack, province, "Checkin venue", area)
+        self.venue_id = fixtures.add_venue(stack, province, "Checkin venue", area, verified=True)
         self.code = self.venue_code(self.venue_id)
 
     def venue_code(self, venue_id):
@@ -213,7 +213,7 @@ def session_post(browser, stack, body):
 def test_api_checkin_outside_the_callers_venues_is_404(stack):
     """The desk's rule: a manager's own venues, an officer's areas, a token its owner's."""
     api = Api(stack)
-    own = fixtures.add_venue(stack, "01", "Scope own shop", "00070")
+    own = fixtures.add_venue(stack, "01", "Scope own shop", "00070", verified=True)
     other = fixtures.add_venue(stack, "01", "Scope other shop", "00256")
     manager_id, otp = fixtures.add_account(stack, "01", "venue-manager", "scope.api.manager", "00070")
     fixtures.make_manager(stack, "01", own, "scope.api.manager")
@@ -232,6 +232,25 @@ def test_api_checkin_outside_the_callers_venues_is_404(stack):
     r, _ = api.post(venue=api.venue_code(own))
     check(r.status == 201, ("a manager's token at their own venue", r.status))
     check(rows(stack) == before + 2, "a check-in outside the caller's venues was recorded")
+
+
+def test_api_checkin_at_an_unverified_venue_is_refused(stack):
+    """The desk's trust holds for the API too: a venue no officer verified, or a manager no
+    officer approved, records nothing through it and is told why and who can verify."""
+    unverified = fixtures.add_venue(stack, "01", "Trust api shop", "00070")
+    _, otp = fixtures.add_account(stack, "01", "venue-manager", "trust.api.manager", "00070")
+    fixtures.make_manager(stack, "01", unverified, "trust.api.manager", approved=False)
+    manager = fixtures.login_with_new_password(stack, "ha-noi", "trust.api.manager", otp)
+    code = Api(stack).venue_code(unverified)
+    before = rows(stack)
+    r, answer = session_post(manager, stack, dict(api_body(), venue=code))
+    check(r.status == 403 and "xác minh" in answer.get("message", "") and answer.get("who"),
+          ("an unverified venue's manager through the API", r.status, answer))
+    fixtures.sql(stack, f"UPDATE vaora_s1.venues SET verified = 1 WHERE province = '01' AND id = {unverified}")
+    r, answer = session_post(manager, stack, dict(api_body(), venue=code))
+    check(r.status == 403 and "phê duyệt" in answer.get("message", ""),
+          ("a verified venue's unapproved manager through the API", r.status, answer))
+    check(rows(stack) == before, "a check-in recorded by an untrusted desk")
 
 
 def test_api_checkin_refuses_a_raw_person_id(stack):

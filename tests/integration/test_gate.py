@@ -31,7 +31,7 @@ def gate_venue(stack):
     """A venue of hn.manager with hn.volunteer at its gate, apart from the demo venue where the
     residents made here check themselves in (a gate scan within two minutes would repeat it)."""
     if stack.port not in _venues:
-        venue = fixtures.add_venue(stack, "01", "Cổng Nhà thi đấu", "00070", category="event")
+        venue = fixtures.add_venue(stack, "01", "Cổng Nhà thi đấu", "00070", category="event", verified=True)
         fixtures.make_manager(stack, "01", venue, "hn.manager")
         fixtures.make_manager(stack, "01", venue, "hn.volunteer", kind="volunteer")
         _venues[stack.port] = venue
@@ -248,7 +248,7 @@ def test_without_javascript_the_page_answers(stack):
 
 
 def test_inactive_venue_refuses_scans(stack):
-    venue = fixtures.add_venue(stack, "01", "Cổng đã đóng", "00070")
+    venue = fixtures.add_venue(stack, "01", "Cổng đã đóng", "00070", verified=True)
     fixtures.make_manager(stack, "01", venue, "hn.manager")
     fixtures.sql(stack, f"UPDATE vaora_s1.venues SET status = 'inactive' WHERE id = {venue}")
     gate = Gate(stack, venue_id=venue)

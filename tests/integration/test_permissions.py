@@ -101,7 +101,7 @@ class World:
         foreign_manager, _ = fixtures.add_account(stack, "79", "venue-manager", "matrix.manager.hcm")
         # A venue of hn.manager in the officer's ward, changed freely by the matrix (the demo
         # venue stays as it is for other tests).
-        own_venue = fixtures.add_venue(stack, "01", "Matrix own venue", "00070")
+        own_venue = fixtures.add_venue(stack, "01", "Matrix own venue", "00070", verified=True)
         fixtures.make_manager(stack, "01", own_venue, "hn.manager")
         fixtures.make_manager(stack, "01", own_venue, "hn.volunteer", kind="volunteer")
         self.token = fixtures.venue_code(self.browsers["admin"], own_venue)
@@ -109,7 +109,7 @@ class World:
         # remember nobody); None until this build has the self check-in that remembers people.
         self.card = fixtures.card_token(stack, self.token)
         venues = {"own": own_venue,
-                  "other-area": fixtures.add_venue(stack, "01", "Matrix venue", "00256"),
+                  "other-area": fixtures.add_venue(stack, "01", "Matrix venue", "00256", verified=True),
                   "other-province": fixtures.add_venue(stack, "79", "Matrix venue HCM", "26734")}
         self.objects = {
             "account": {"own": own_manager, "other-area": other_manager, "other-province": foreign_manager},

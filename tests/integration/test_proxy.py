@@ -118,13 +118,14 @@ def test_look_ups_are_audited_and_a_returning_person_is_declared_with_one_tap(st
     person = person_of_last_checkin(stack, desk.venue)
     count = lookups(stack, "hn.volunteer")
 
+    # The answer tells people apart by given name and birth year, no more (issue #13).
     r = desk.find(find_phone=phone)
-    check(r.status == 200 and html.escape(name) in r.text, ("not found by phone", r.status))
+    check(r.status == 200 and "<strong>Lại</strong> · 1950" in r.text, ("not found by phone", r.status))
     check(lookups(stack, "hn.volunteer") == count + 1, "look-up by phone not audited")
     check(re.search(r'<button type="submit" name="direction" value="in" class="in" autofocus', r.text),
           "the found person's button is not focused")
     r = desk.find(find_id_number=id_number)
-    check(r.status == 200 and html.escape(name) in r.text, ("not found by ID number", r.status))
+    check(r.status == 200 and "<strong>Lại</strong> · 1950" in r.text, ("not found by ID number", r.status))
     check(lookups(stack, "hn.volunteer") == count + 2, "look-up by ID number not audited")
 
     # Unchanged answers, one tap; "out" (an "in" again within two minutes is the same check-in).
@@ -201,11 +202,11 @@ def test_a_sheet_of_cards_decodes_to_cards_that_open(stack):
 
 def test_a_person_is_handed_over_to_their_own_phone_once(stack):
     desk = Desk(stack)
-    name = "Hà Thị Chuyển Máy"
-    check(desk.declare(name, phone=new_phone()).status == 200, "declare")
+    name, number = "Hà Thị Chuyển Máy", new_phone()
+    check(desk.declare(name, phone=number).status == 200, "declare")
     person = person_of_last_checkin(stack, desk.venue)
     r = desk.b.post_form(desk.path + "/handover", {"person": str(person)}, csrf_page=desk.path)
-    check(r.status == 200 and "Hà Thị Chuyển Máy" in r.text, (r.status, r.text[:300]))
+    check(r.status == 200 and "Máy" in r.text, (r.status, r.text[:300]))
     code = re.search(r'id="handover-code">([A-Z2-7-]+)<', r.text).group(1)
     qr = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', r.text)
     check(qr, "no QR on the hand-over page")
@@ -218,16 +219,17 @@ def test_a_person_is_handed_over_to_their_own_phone_once(stack):
     url = run("zbarimg", "--nodbus", "--raw", "-q", png).stdout.decode().strip()
     check(re.match(r"^HTTP://127\.0\.0\.1:\d+/HA-NOI/H/[A-Z2-7]{10}$", url) and url.endswith(code.replace("-", "")), url)
     path = url.split(str(stack.port), 1)[1]
-    # Someone else's list is no permission: an id the volunteer did not declare for is refused.
+    # An id the volunteer did not declare for here within the hour is refused (issue #13: 403).
     other = desk.b.post_form(desk.path + "/handover", {"person": "999999999"}, csrf_page=desk.path)
-    check(other.status == 400, other.status)
+    check(other.status == 403, other.status)
 
+    # The phone sees nobody until it types the last digits of the person's phone.
     phone = Browser(stack)
     page = phone.get(path)
-    check(page.status == 200 and "Hà Thị Chuyển Máy" in page.text, page.status)
+    check(page.status == 200 and "Chuyển Máy" not in page.text and 'id="digits"' in page.text, page.status)
     check("vaora_people_01" not in phone.cookies, "a GET remembered the person")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    r = phone.request("POST", path, body=f"csrf={csrf}")
+    r = phone.request("POST", path, body=f"csrf={csrf}&digits={number[-4:]}")
     check(r.status == 303 and r.header("Location") == "/ha-noi/me" and "vaora_people_01" in phone.cookies, r.status)
     check(name in phone.get("/ha-noi/me").text, "the phone does not show the person's data")
     # Once only: a second phone gets "used".

@@ -535,13 +535,14 @@ static char *repo_file(const char *name)
 }
 
 /* Retention is the shard's: its provinces inherit it and may only repeat it; a card's validity
- * is each province's own. */
+ * and the desks' look-up limit are each province's own. */
 static void test_retention_settings(void **state)
 {
 	(void)state;
 	struct buf provinces = BUF_INIT;
 	write_conf_with("shard.south.retention_days = 45");
-	buf_printf(&provinces, "%s79.retention_days = 45\n48.card_valid_days = 730\n", valid_provinces);
+	buf_printf(&provinces, "%s79.retention_days = 45\n48.card_valid_days = 730\n01.lookups_per_hour = 60\n",
+		   valid_provinces);
 	write_file("tenants/provinces.conf", buf_str(&provinces));
 	write_file("db-password", "pw\n");
 	struct config *c = load_ok();
@@ -553,7 +554,15 @@ static void test_retention_settings(void **state)
 	assert_int_equal(c->tenants[1].retention_days, 45);
 	assert_int_equal(c->tenants[0].card_valid_days, CARD_VALID_DAYS_DEFAULT);
 	assert_int_equal(c->tenants[2].card_valid_days, 730);
+	assert_int_equal(c->tenants[0].lookups_per_hour, 60);
+	assert_int_equal(c->tenants[1].lookups_per_hour, LOOKUPS_PER_HOUR_DEFAULT);
 	config_free(c);
+
+	/* A look-up limit of 0 would close every desk: refused with the range. */
+	buf_reset(&provinces);
+	buf_printf(&provinces, "%s01.lookups_per_hour = 0\n", valid_provinces);
+	write_file("tenants/provinces.conf", buf_str(&provinces));
+	assert_load_error("whole number from 1 to 1000", NULL);
 
 	/* Hà Nội asks for 60 days on a shard that keeps 30: refused, saying where to set it. */
 	buf_reset(&provinces);

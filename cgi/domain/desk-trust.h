@@ -1,0 +1,46 @@
+/* Desk trust: whether an account may touch residents' personal data at a venue's desks (look-
+ * ups, gate scans, card sheets, hand-overs, API check-ins), who can make it so, and the hourly
+ * limit on look-ups by phone or ID number. A self-registered venue checks residents in by its
+ * poster at once; its desks wait for an area officer (or admin). */
+#ifndef VAORA_DESK_TRUST_H
+#define VAORA_DESK_TRUST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adapters/db.h"
+#include "base/config.h"
+#include "domain/actor.h"
+
+enum desk_trust {
+	DESK_TRUSTED,		/* DESK_TRUSTED: the venue is verified and the actor an admin, an officer
+				 * of its ward, or approved staff of it */
+	DESK_VENUE_UNVERIFIED,	/* DESK_VENUE_UNVERIFIED: no officer or admin verified the venue yet */
+	DESK_STAFF_UNAPPROVED,	/* DESK_STAFF_UNAPPROVED: the actor's place on its staff is not approved */
+	DESK_TRUST_COUNT,
+};
+
+/* Catalog keys of the reasons ("" for DESK_TRUSTED). */
+extern const char *const desk_trust_keys[];
+
+/* Whether actor may use personal data at venue_id's desks, or why not. An unknown venue is
+ * DESK_VENUE_UNVERIFIED. */
+enum db_status desk_trust(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+			  enum desk_trust *out);
+
+/* Who can verify the venue and approve its staff: the display names of the active area
+ * officers of its ward, at most max (none: the province admin). */
+#define DESK_VERIFIERS_MAX 5
+enum db_status desk_verifiers(struct db *db, const struct tenant *t, int64_t venue_id,
+			      char names[][DISPLAY_NAME_MAX * 4 + 1], size_t max, size_t *n);
+
+/* Counts one look-up by phone or ID number at venue_id's desk (a row of desk_lookups, with the
+ * actor and venue, never what was looked up): *admitted when the actor and the venue each made
+ * fewer than t->lookups_per_hour admitted ones in the hour before now. A refused one is kept
+ * too, for the signals page. Two look-ups at the same instant may both pass the last free
+ * place: the limit is a bound against harvesting, not an exact count. */
+enum db_status desk_lookup_admit(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+				 bool *admitted);
+
+#endif
