@@ -270,8 +270,8 @@ int serve_main(const char *config_path)
 		fprintf(stderr, "vaora: %s\n", err);
 		goto out;
 	}
-	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG);
-	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG);
+	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG, m.config->socket_group);
+	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG, m.config->socket_group);
 	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
 		fprintf(stderr, "vaora: cannot listen on %s and %s\n", m.config->fast_socket, m.config->slow_socket);
 		goto out;

@@ -16,6 +16,12 @@
 #                       benchmark's ceiling adds its hello location this way)
 #   VAORA_S1_RETENTION_DAYS, VAORA_S2_RETENTION_DAYS
 #                       days each shard keeps check-ins (default 30, the shipped setting)
+#   VAORA_EDGE_LIMIT_LOGIN, _REGISTER, _CHECKIN, _LOOKUP
+#                       nginx's per-address limits, "PER_MINUTE BURST" (default: vaora.conf's);
+#                       the tests, all from 127.0.0.1, need looser ones
+#   VAORA_TRUSTED_PROXIES  addresses whose X-Forwarded-For names the client (default none)
+#   VAORA_HTTPS_PROVINCES  province codes whose base_url is https://127.0.0.1:PORT, as if
+#                       behind a TLS front (tests of cookies and HSTS)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -131,9 +137,17 @@ SQL
 
 write_vaora_conf() {
 	local sock=$1
+	local provinces=$ROOT/conf/provinces.conf code
+	if [ -n "${VAORA_HTTPS_PROVINCES:-}" ]; then
+		provinces=$VAR/provinces.conf
+		cp "$ROOT/conf/provinces.conf" "$provinces"
+		for code in $VAORA_HTTPS_PROVINCES; do
+			echo "$code.base_url = https://127.0.0.1:$PORT" >> "$provinces"
+		done
+	fi
 	cat > "$VAR/vaora.conf" <<CONF
 # Written by deploy/stack.sh for the private stack; see conf/vaora.conf for every key.
-provinces_file = $ROOT/conf/provinces.conf
+provinces_file = $provinces
 templates_dir = $TEMPLATES
 static_dir = $TEMPLATES/static
 schema_dir = $ROOT/schema
@@ -155,7 +169,15 @@ shard.s2.database = vaora_s2
 shard.s2.user = vaora
 shard.s2.password_file = $VAR/secrets/db-password
 shard.s2.retention_days = ${VAORA_S2_RETENTION_DAYS:-30}
+socket_group = $(id -gn)
+trusted_proxies = ${VAORA_TRUSTED_PROXIES:-}
 CONF
+	local name value
+	for name in LOGIN REGISTER CHECKIN LOOKUP; do
+		value=VAORA_EDGE_LIMIT_$name
+		[ -n "${!value:-}" ] && echo "edge_limit.${name,,} = ${!value}" >> "$VAR/vaora.conf"
+	done
+	return 0
 }
 
 start_vaora() {

@@ -2,14 +2,24 @@
 #include "adapters/fcgi.h"
 
 #include <fcgiapp.h>
+#include <grp.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
 
-int fcgi_listen(const char *path, int backlog)
+int fcgi_listen(const char *path, int backlog, const char *group)
 {
+	gid_t gid = (gid_t)-1;
+	if (group && *group) {
+		struct group *g = getgrnam(group);
+		if (!g) {
+			log_msg(LOG_ERROR, "fcgi: socket_group %s: no such group", group);
+			return -1;
+		}
+		gid = g->gr_gid;
+	}
 	if (FCGX_Init() != 0)
 		return -1;
 	/* A socket file left by a killed master would make bind fail. */
@@ -19,8 +29,12 @@ int fcgi_listen(const char *path, int backlog)
 	int fd = FCGX_OpenSocket(path, backlog);
 	if (fd < 0)
 		return -1;
-	/* nginx workers may run as another user. */
-	chmod(path, 0666);
+	/* nginx workers may run as another user, in the socket's group; nobody else may connect. */
+	if (chown(path, (uid_t)-1, gid) != 0 || chmod(path, 0660) != 0) {
+		log_msg(LOG_ERROR, "fcgi: cannot give %s to group %s with mode 0660", path, group && *group ? group : "(own)");
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 

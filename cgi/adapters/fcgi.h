@@ -6,8 +6,9 @@
 
 #include "base/io.h"
 
-/* Opens a listening unix socket at path (removing a stale one). Returns the fd or -1. */
-int fcgi_listen(const char *path, int backlog);
+/* Opens a listening unix socket at path (removing a stale one), mode 0660 in group (the web
+ * server's; NULL or "" keeps the process's own). Returns the fd or -1. */
+int fcgi_listen(const char *path, int backlog, const char *group);
 
 /* Accepts requests on fd and calls handle for each until *stop is set (checked between requests;
  * a signal interrupts a waiting accept). Returns 0 on a stop, -1 on an accept error. */

@@ -21,6 +21,13 @@
 #define SECONDS_MAX 3600
 #define PASSWORD_MAX 256
 
+const char *const edge_limit_names[EDGE_LIMIT_COUNT] = {
+	"login",	/* EDGE_LOGIN */
+	"register",	/* EDGE_REGISTER */
+	"checkin",	/* EDGE_CHECKIN */
+	"lookup",	/* EDGE_LOOKUP */
+};
+
 struct load_ctx {
 	struct config *c;
 	char dir[4096];		/* directory of the file being read, for relative paths */
@@ -33,6 +40,7 @@ static void config_defaults(struct config *c)
 {
 	c->fast_socket = xstrdup("/run/vaora/fast.sock");
 	c->slow_socket = xstrdup("/run/vaora/slow.sock");
+	c->socket_group = xstrdup("");
 	c->fast_workers = 0;
 	c->slow_workers = 2;
 	c->shutdown_grace = 60;
@@ -44,10 +52,22 @@ static void config_defaults(struct config *c)
 	c->secret_file = xstrdup("/etc/vaora/secret");
 	c->session_idle_minutes = 30;
 	c->session_absolute_hours = 12;
-	c->login_failures_per_account = 5;
+	c->login_failures_before_delay = 5;
 	/* Loose on purpose: carriers put thousands of phones behind one address. */
 	c->login_failures_per_address = 200;
 	c->login_window_minutes = 15;
+	/* Per client address, sized for the crowds behind one address: a carrier's NAT puts
+	 * thousands of phones behind one, a school gate a thousand pupils in a quarter hour.
+	 * Logins: a shift of staff logging in behind one office NAT, each ~2 tries. */
+	c->edge_limits[EDGE_LOGIN] = (struct edge_rate){ 60, 120 };
+	/* Registrations are rare: a market's stalls registering together on one Wi-Fi. */
+	c->edge_limits[EDGE_REGISTER] = (struct edge_rate){ 20, 40 };
+	/* Check-ins: 1,000 pupils in 15 minutes is ~70 a minute; a carrier NAT at a morning
+	 * market far more. 1,200 a minute (20 a second) with 400 at once stops a script, not a crowd. */
+	c->edge_limits[EDGE_CHECKIN] = (struct edge_rate){ 1200, 400 };
+	/* Look-ups: a desk does one every few seconds; a NAT may hide ten desks. */
+	c->edge_limits[EDGE_LOOKUP] = (struct edge_rate){ 120, 60 };
+	c->trusted_proxies = xstrdup("");
 	/* Typical stays: a working day at an office, a morning at school, an instant at a
 	 * checkpoint (0: the visit is the check-in itself). */
 	c->stay_minutes[VENUE_OFFICE] = 540;
@@ -203,6 +223,39 @@ static int set_stay_key(struct config *c, const char *key, const char *value, ch
 	return set_uint(&c->stay_minutes[category], value, 0, STAY_MINUTES_MAX, err, errlen);
 }
 
+/* edge_limit.NAME = PER_MINUTE BURST */
+static int set_edge_key(struct config *c, const char *name, const char *value, char *err, size_t errlen)
+{
+	size_t which = 0;
+	while (which < EDGE_LIMIT_COUNT && strcmp(name, edge_limit_names[which]) != 0)
+		which++;
+	if (which == EDGE_LIMIT_COUNT) {
+		snprintf(err, errlen, "unknown edge limit \"%s\" (login, register, checkin, lookup)", name);
+		return -1;
+	}
+	char rate[16] = "", burst[16] = "", rest[2] = "";
+	if (sscanf(value, "%15s %15s %1s", rate, burst, rest) != 2) {
+		snprintf(err, errlen, "edge_limit.%s needs two numbers: per minute, then burst", name);
+		return -1;
+	}
+	if (set_uint(&c->edge_limits[which].per_minute, rate, 1, EDGE_PER_MINUTE_MAX, err, errlen) != 0)
+		return -1;
+	return set_uint(&c->edge_limits[which].burst, burst, 0, EDGE_BURST_MAX, err, errlen);
+}
+
+/* Addresses and CIDR blocks, separated by spaces: they become nginx directives, so nothing
+ * but hex digits, '.', ':' and '/' is let in. */
+static int set_trusted_proxies(struct config *c, const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+	if (len > TRUSTED_PROXIES_MAX || strspn(value, "0123456789abcdefABCDEF.:/ ") != len) {
+		snprintf(err, errlen, "trusted_proxies: addresses or CIDR blocks (digits, '.', ':', '/') separated by spaces");
+		return -1;
+	}
+	set_string(&c->trusted_proxies, xstrdup(value));
+	return 0;
+}
+
 static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct load_ctx *ctx = vctx;
@@ -211,6 +264,8 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		set_string(&c->fast_socket, resolve_path(ctx, value));
 	else if (strcmp(key, "slow_socket") == 0)
 		set_string(&c->slow_socket, resolve_path(ctx, value));
+	else if (strcmp(key, "socket_group") == 0)
+		set_string(&c->socket_group, xstrdup(value));
 	else if (strcmp(key, "fast_workers") == 0)
 		return set_uint(&c->fast_workers, value, 0, WORKERS_MAX, err, errlen);
 	else if (strcmp(key, "slow_workers") == 0)
@@ -243,8 +298,8 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		return set_uint(&c->session_idle_minutes, value, 1, 7 * 24 * 60, err, errlen);
 	else if (strcmp(key, "session_absolute_hours") == 0)
 		return set_uint(&c->session_absolute_hours, value, 1, 30 * 24, err, errlen);
-	else if (strcmp(key, "login_failures_per_account") == 0)
-		return set_uint(&c->login_failures_per_account, value, 1, 1000, err, errlen);
+	else if (strcmp(key, "login_failures_before_delay") == 0)
+		return set_uint(&c->login_failures_before_delay, value, 1, 1000, err, errlen);
 	else if (strcmp(key, "login_failures_per_address") == 0)
 		return set_uint(&c->login_failures_per_address, value, 1, 1000000, err, errlen);
 	else if (strcmp(key, "login_window_minutes") == 0)
@@ -255,6 +310,10 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		return set_shard_key(ctx, key, value, err, errlen);
 	else if (strncmp(key, "stay_minutes.", 13) == 0)
 		return set_stay_key(c, key, value, err, errlen);
+	else if (strncmp(key, "edge_limit.", 11) == 0)
+		return set_edge_key(c, key + 11, value, err, errlen);
+	else if (strcmp(key, "trusted_proxies") == 0)
+		return set_trusted_proxies(c, value, err, errlen);
 	else {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;
@@ -446,11 +505,13 @@ void config_free(struct config *c)
 		return;
 	free(c->fast_socket);
 	free(c->slow_socket);
+	free(c->socket_group);
 	free(c->templates_dir);
 	free(c->static_dir);
 	free(c->schema_dir);
 	free(c->base_url);
 	free(c->secret_file);
+	free(c->trusted_proxies);
 	for (size_t i = 0; i < c->shard_count; i++) {
 		free(c->shards[i].socket);
 		free(c->shards[i].host);

@@ -31,6 +31,26 @@
 #define LOOKUPS_PER_HOUR_DEFAULT 30
 #define LOOKUPS_PER_HOUR_MAX 1000
 
+/* The request kinds nginx limits per client address (edge_limit.NAME in vaora.conf). */
+enum edge_limit {
+	EDGE_LOGIN,		/* login POSTs, staff and operators */
+	EDGE_REGISTER,		/* venue registration POSTs */
+	EDGE_CHECKIN,		/* check-in POSTs: self, gate scans, the API */
+	EDGE_LOOKUP,		/* look-ups of residents by phone or ID number (proxy/find) */
+	EDGE_LIMIT_COUNT
+};
+extern const char *const edge_limit_names[EDGE_LIMIT_COUNT];
+
+struct edge_rate {
+	unsigned per_minute;	/* sustained requests a minute from one address */
+	unsigned burst;		/* requests above the rate let through at once before 429 */
+};
+/* Bounds that catch typos: a million a minute is beyond what one nginx answers. */
+#define EDGE_PER_MINUTE_MAX 1000000
+#define EDGE_BURST_MAX 100000
+/* trusted_proxies: a few addresses or CIDR blocks of the provincial reverse proxies. */
+#define TRUSTED_PROXIES_MAX 1024
+
 struct shard_config {
 	char name[SHARD_NAME_MAX + 1];
 	char *socket;		/* unix socket, or NULL to use host/port */
@@ -58,6 +78,7 @@ struct tenant {
 struct config {
 	char *fast_socket;	/* FastCGI socket of the fast pool */
 	char *slow_socket;	/* FastCGI socket of the slow pool */
+	char *socket_group;	/* group of both sockets (nginx's), mode 0660; "" for vaora's own */
 	unsigned fast_workers;	/* resolved: never 0 after load */
 	unsigned slow_workers;
 	unsigned shutdown_grace;	/* seconds a stopping worker may finish its request */
@@ -70,9 +91,12 @@ struct config {
 	size_t instance_shard;		/* holds instance-wide rows (operators), index into shards */
 	unsigned session_idle_minutes;	/* a session unused this long ends */
 	unsigned session_absolute_hours;	/* a session ends this long after login, used or not */
-	unsigned login_failures_per_account;	/* failed logins of one login name per window */
+	unsigned login_failures_before_delay;	/* failures of one login from one address before each
+						 * further attempt waits, twice as long each time */
 	unsigned login_failures_per_address;	/* failed logins from one address per window */
 	unsigned login_window_minutes;
+	struct edge_rate edge_limits[EDGE_LIMIT_COUNT];	/* nginx's limit_req, per client address */
+	char *trusted_proxies;	/* addresses whose X-Forwarded-For nginx believes; "" for none */
 	/* How long a visit lasts when no check-out or check-in elsewhere ends it sooner. */
 	unsigned stay_minutes[VENUE_CATEGORY_COUNT];
 	struct shard_config shards[CONFIG_MAX_SHARDS];

@@ -179,3 +179,14 @@ void hex_encode(struct buf *out, const void *data, size_t n)
 {
 	encode_bits(out, data, n, 4, hex_alphabet, 0);
 }
+
+int hex_digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -35,5 +35,7 @@ long base32_decode(const char *s, size_t len, uint8_t *out, size_t cap);
 
 /* Appends lower-case hex (RFC 4648 8, base16, in lower case as sha256sum and git print it). */
 void hex_encode(struct buf *out, const void *data, size_t n);
+/* The value of one hex digit (either case), or -1. */
+int hex_digit_value(char c);
 
 #endif

@@ -5,19 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/encode.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Copies d[0..len) with each invalid UTF-8 sequence replaced by U+FFFD. Caller frees. */
 static char *replace_invalid(const char *d, size_t len, size_t *out_len)
@@ -58,8 +48,8 @@ static enum form_error decode_component(const char *s, size_t n, size_t limit, b
 		if (c == '+' && plus_is_space) {
 			c = ' ';
 		} else if (c == '%') {
-			int hi = i + 1 < n ? hex_value(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hex_value(s[i + 2]) : -1;
+			int hi = i + 1 < n ? hex_digit_value(s[i + 1]) : -1;
+			int lo = i + 2 < n ? hex_digit_value(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				err = FORM_BAD_ENCODING;
 				goto out;

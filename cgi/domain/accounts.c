@@ -14,6 +14,7 @@
 
 enum account_sql {
 	ACCOUNT_INSERT,		/* ACCOUNT_INSERT */
+	ACCOUNT_LOGIN_TAKEN,	/* ACCOUNT_LOGIN_TAKEN */
 	ACCOUNT_AREA_EXISTS,	/* ACCOUNT_AREA_EXISTS */
 	ACCOUNT_AREA_INSERT,	/* ACCOUNT_AREA_INSERT */
 	ACCOUNT_AREAS,		/* ACCOUNT_AREAS */
@@ -38,6 +39,8 @@ enum account_sql {
 static const char *const account_sql[] = {
 	[ACCOUNT_INSERT] = "INSERT INTO accounts (province, login, display_name, role, password_hash,"
 			   " must_change_password, status, created_at) VALUES ({province}, ?, ?, ?, ?, ?, 'active', ?)",
+	/* Disabled accounts keep their login: it names them in the audit log. */
+	[ACCOUNT_LOGIN_TAKEN] = "SELECT COUNT(*) FROM accounts WHERE province = {province} AND login = ?",
 	[ACCOUNT_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
 	[ACCOUNT_AREA_INSERT] = "INSERT IGNORE INTO account_areas (province, account_id, area_code)"
 				" VALUES ({province}, ?, ?)",
@@ -204,8 +207,13 @@ static enum db_status validate_account(struct db *db, const struct tenant *t, co
 	enum db_status status = DB_OK;
 	c->name = text_clean(input->display_name);
 	c->code_count = 0;
+	int64_t taken = 0;
 	if ((problem = login_normalize(input->login, c->login)))
 		field_error(errors, "login", problem);
+	else if ((status = scalar(db, t, ACCOUNT_LOGIN_TAKEN, c->login, 0, &taken)) != DB_OK)
+		return status;
+	else if (taken)
+		field_error(errors, "login", "login_taken");
 	if ((problem = text_error(c->name, DISPLAY_NAME_MAX, false)))
 		field_error(errors, "display_name", problem);
 	c->role = role_from_name(input->role ? input->role : "");
@@ -248,27 +256,24 @@ static enum db_status insert_account(struct db *db, const struct tenant *t, cons
 	return status;
 }
 
-void accounts_check_input(struct db *db, const struct tenant *t, const struct account_input *input,
-			  struct field_errors *errors)
+enum db_status accounts_check_input(struct db *db, const struct tenant *t, const struct account_input *input,
+				    struct field_errors *errors)
 {
 	struct clean_account c;
-	validate_account(db, t, NULL, input, &c, errors);
+	enum db_status status = validate_account(db, t, NULL, input, &c, errors);
 	free(c.name);
+	return status;
 }
 
 enum db_status accounts_insert_self_registered(struct db *db, const struct tenant *t,
-					       const struct account_input *input, const char *password,
+					       const struct account_input *input, const char *hash,
 					       struct field_errors *errors, int64_t *id)
 {
 	struct clean_account c;
-	char hash[PASSWORD_HASH_MAX];
 	*id = 0;
 	enum db_status status = validate_account(db, t, NULL, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
-		if (password_hash(password, hash) != 0)
-			status = DB_ERROR;
-		else
-			status = insert_account(db, t, &c, hash, false, id);
+		status = insert_account(db, t, &c, hash, false, id);
 		if (status == DB_DUPLICATE) {
 			field_error(errors, "login", "login_taken");
 			status = DB_OK;
@@ -518,6 +523,8 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = set_password(db, t, actor->account_id, hash, false);
+	if (status == DB_OK)
+		status = session_end_others(db, t, actor);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, object, "");
 	status = db_end(db, t->shard, status);

@@ -48,13 +48,14 @@ enum db_status accounts_create(struct db *db, const struct tenant *t, const stru
 			       const struct account_input *input, struct field_errors *errors, int64_t *id,
 			       char one_time_password[ONE_TIME_PASSWORD_LEN + 1]);
 
-/* Validates a new account's fields without creating it (to show every error at once). */
-void accounts_check_input(struct db *db, const struct tenant *t, const struct account_input *input,
-			  struct field_errors *errors);
-/* Inserts an account whose owner chose its password (public venue registration), inside the
- * caller's transaction. A taken login becomes a field error. */
+/* Validates a new account's fields without creating it, a taken login included, so that a
+ * password is hashed only for an account that can be made. */
+enum db_status accounts_check_input(struct db *db, const struct tenant *t, const struct account_input *input,
+				    struct field_errors *errors);
+/* Inserts an account whose owner chose its password (public venue registration; hash from
+ * password_hash), inside the caller's transaction. A login taken meanwhile becomes a field error. */
 enum db_status accounts_insert_self_registered(struct db *db, const struct tenant *t,
-					       const struct account_input *input, const char *password,
+					       const struct account_input *input, const char *hash,
 					       struct field_errors *errors, int64_t *id);
 
 /* The account id in province t; *found false when there is none. */

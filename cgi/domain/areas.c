@@ -62,6 +62,11 @@ static bool digits(const char *s, size_t max)
 	return len > 0 && len <= max && strspn(s, "0123456789") == len;
 }
 
+bool area_code_valid(const char *code)
+{
+	return code && digits(code, AREA_CODE_MAX_LEN);
+}
+
 static void free_rows(struct area_row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

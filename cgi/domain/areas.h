@@ -20,6 +20,11 @@
 enum db_status areas_import(struct db *db, const struct tenant *t, const struct actor *actor, const char *text,
 			    size_t len, size_t *imported, char *err, size_t errlen);
 
+/* Whether code has the shape of an area code (1 to 10 digits), before any look-up: the
+ * database compares codes ignoring trailing spaces, so only this tells a code from a code
+ * with something after it. */
+bool area_code_valid(const char *code);
+
 struct area {
 	char code[11];
 	char name[201 * 4];

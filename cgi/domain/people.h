@@ -20,8 +20,9 @@
 #define PERSON_FIRST_VERSION 1
 /* The privacy notice people agree to; bump it when the notice's text changes: people who agreed
  * to an earlier one are asked again at their next check-in. 2: the notice states how long a
- * printed card keeps its holder's data. */
-#define CONSENT_NOTICE_VERSION 2
+ * printed card keeps its holder's data. 3: it says a declaration waiting for the network is kept
+ * on the phone until the server confirms it. */
+#define CONSENT_NOTICE_VERSION 3
 
 enum person_gender {
 	GENDER_UNSAID,	/* GENDER_UNSAID: not given */

@@ -15,6 +15,7 @@
 #include "base/xmalloc.h"
 #include "domain/audit.h"
 #include "domain/checkins.h"
+#include "domain/sessions.h"
 
 /* Rows one DELETE removes. Each batch scans again the entries the earlier ones delete-marked
  * (until InnoDB purges them), so small batches cost quadratically: 5,000 took 10 s for 200,000
@@ -135,7 +136,7 @@ static const struct {
 struct purge_bounds {
 	int64_t now;
 	int64_t idle_before;		/* sessions unused since then have ended */
-	int64_t window_before;		/* login-failure windows that began then are over */
+	int64_t window_before;		/* login_throttle rows last touched then matter no more */
 	char expired_before[11];	/* the shard's oldest day kept: older days go */
 	char keys_before[11];		/* checkin_keys of older days go: no retry comes, or their
 					 * check-in is gone */
@@ -462,7 +463,7 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 	struct purge_bounds b = {
 		.now = now,
 		.idle_before = now - (int64_t)config->session_idle_minutes * 60 * 1000000,
-		.window_before = now - (int64_t)config->login_window_minutes * 60 * 1000000,
+		.window_before = now - session_throttle_memory_us(config),
 	};
 	struct vn_date oldest_kept = day_add(today, -(int)s->retention_days);
 	vn_date_format(oldest_kept, b.expired_before);

@@ -14,6 +14,12 @@
 #define TOKEN_BYTES 32
 /* A session's last use is written at most this often, not at every request. */
 #define TOUCH_EVERY_SECONDS 60
+/* After login_failures_before_delay failures of a login from one address, the next attempt
+ * waits 2 s, then 4, 8, ... after the last failure, never more than an hour: about 40 guesses
+ * a day from one address, while its owner, elsewhere, is never held up. */
+#define LOGIN_DELAY_MAX_SECONDS 3600
+/* 2^12 s is past the hour already: larger shifts are not computed. */
+#define LOGIN_DELAY_MAX_SHIFT 12
 
 enum session_sql {
 	SESSION_ACCOUNT_BY_LOGIN,	/* SESSION_ACCOUNT_BY_LOGIN */
@@ -22,10 +28,13 @@ enum session_sql {
 	SESSION_TOUCH,			/* SESSION_TOUCH */
 	SESSION_DELETE,			/* SESSION_DELETE */
 	SESSION_DELETE_ACCOUNT,		/* SESSION_DELETE_ACCOUNT */
+	SESSION_DELETE_OTHERS,		/* SESSION_DELETE_OTHERS */
 	SESSION_THROTTLE_GET,		/* SESSION_THROTTLE_GET */
 	SESSION_THROTTLE_FAIL,		/* SESSION_THROTTLE_FAIL */
 	SESSION_THROTTLE_CLEAR,		/* SESSION_THROTTLE_CLEAR */
 	SESSION_THROTTLE_REFUND,	/* SESSION_THROTTLE_REFUND */
+	SESSION_DELAY_GET,		/* SESSION_DELAY_GET */
+	SESSION_DELAY_FAIL,		/* SESSION_DELAY_FAIL */
 };
 
 static const char *const session_sql[] = {
@@ -41,6 +50,8 @@ static const char *const session_sql[] = {
 	[SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ? WHERE province = {province} AND token_hash = ?",
 	[SESSION_DELETE] = "DELETE FROM sessions WHERE province = {province} AND token_hash = ?",
 	[SESSION_DELETE_ACCOUNT] = "DELETE FROM sessions WHERE province = {province} AND account_id = ?",
+	[SESSION_DELETE_OTHERS] = "DELETE FROM sessions WHERE province = {province} AND account_id = ?"
+				  " AND token_hash <> ?",
 	[SESSION_THROTTLE_GET] = "SELECT failures, TIMESTAMPDIFF(SECOND, ?, window_start) FROM login_throttle"
 				 " WHERE province = {province} AND subject = ? AND window_start > ?",
 	/* A window older than the limit restarts at one failure; otherwise the count grows. */
@@ -51,6 +62,14 @@ static const char *const session_sql[] = {
 	[SESSION_THROTTLE_CLEAR] = "DELETE FROM login_throttle WHERE province = {province} AND subject = ?",
 	[SESSION_THROTTLE_REFUND] = "UPDATE login_throttle SET failures = failures - 1"
 				    " WHERE province = {province} AND subject = ? AND failures > 0",
+	/* A (login, address) pair's failures and the microseconds since its last one; window_start
+	 * holds the last failure for these rows. */
+	[SESSION_DELAY_GET] = "SELECT failures, TIMESTAMPDIFF(MICROSECOND, window_start, ?) FROM login_throttle"
+			      " WHERE province = {province} AND subject = ? AND window_start > ?",
+	/* A count older than its memory restarts at one. */
+	[SESSION_DELAY_FAIL] = "INSERT INTO login_throttle (province, subject, window_start, failures)"
+			       " VALUES ({province}, ?, ?, 1) ON DUPLICATE KEY UPDATE"
+			       " failures = IF(window_start <= ?, 1, failures + 1), window_start = VALUES(window_start)",
 };
 
 static const struct db_statements session_statements = DB_STATEMENTS("sessions", session_sql);
@@ -152,39 +171,120 @@ static enum db_status create_session(struct db *db, const struct config *config,
 	return status;
 }
 
-/* Every attempt is counted before its password is checked, and refunded when it succeeds:
- * attempts arriving together then cannot all slip under the limit while each waits for its
- * (slow, on purpose) password check. */
+int64_t session_throttle_memory_us(const struct config *config)
+{
+	int64_t window = (int64_t)config->login_window_minutes * 60;
+	return (window > LOGIN_DELAY_MEMORY_SECONDS ? window : LOGIN_DELAY_MEMORY_SECONDS) * 1000000;
+}
+
+/* Seconds the attempt after failures must wait after the last one (0 while they are few). */
+static unsigned delay_after(const struct config *config, unsigned failures)
+{
+	if (failures < config->login_failures_before_delay)
+		return 0;
+	unsigned k = failures - config->login_failures_before_delay + 1;
+	if (k >= LOGIN_DELAY_MAX_SHIFT || (1u << k) > LOGIN_DELAY_MAX_SECONDS)
+		return LOGIN_DELAY_MAX_SECONDS;
+	return 1u << k;
+}
+
+/* A pair's failures and the microseconds since the last one (0, 0 when none is remembered). */
+static enum db_status delay_get(struct db *db, const struct tenant *t, const uint8_t subject[32], int64_t now_us,
+				int64_t memory_us, unsigned *failures, int64_t *since_us)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_DELAY_GET, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_time(q, now_us);
+	db_bind_text(q, (const char *)subject, 32);
+	db_bind_time(q, now_us - memory_us);
+	*failures = 0;
+	*since_us = 0;
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		*failures = (unsigned)db_col_int(q, 0);
+		*since_us = db_col_int(q, 1);
+	}
+	db_query_free(q);
+	return status;
+}
+
+static enum db_status delay_fail(struct db *db, const struct tenant *t, const uint8_t subject[32], int64_t now_us,
+				 int64_t memory_us)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_DELAY_FAIL, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_text(q, (const char *)subject, 32);
+	db_bind_time(q, now_us);
+	db_bind_time(q, now_us - memory_us);
+	status = db_execute(q);
+	db_query_free(q);
+	return status;
+}
+
+/* Whether this attempt of a (login, address) pair may go on to the password check; otherwise
+ * *retry_after says when. Each attempt let through is counted before its password is checked
+ * (and forgiven when it succeeds): attempts that arrive together past the free ones, each
+ * seeing the count another one raised, are held back instead of all slipping through. */
+static enum db_status delay_check(struct db *db, const struct config *config, const struct tenant *t,
+				  const uint8_t pair[32], int64_t now, bool *allowed, unsigned *retry_after)
+{
+	int64_t memory = session_throttle_memory_us(config), since;
+	unsigned before, after;
+	enum db_status status = delay_get(db, t, pair, now, memory, &before, &since);
+	*allowed = false;
+	if (status != DB_OK)
+		return status;
+	int64_t wait = (int64_t)delay_after(config, before) * 1000000;
+	if (since < wait) {
+		*retry_after = (unsigned)((wait - since + 999999) / 1000000);
+		return DB_OK;
+	}
+	status = delay_fail(db, t, pair, now, memory);
+	if (status == DB_OK)
+		status = delay_get(db, t, pair, now, memory, &after, &since);
+	if (status != DB_OK)
+		return status;
+	*allowed = after <= config->login_failures_before_delay || after == before + 1;
+	if (!*allowed)
+		*retry_after = delay_after(config, after - 1);
+	return DB_OK;
+}
+
 enum db_status session_login(struct db *db, const struct config *config, const struct keyring *keys,
 			     const struct tenant *t, const char *login, const char *password, const char *address,
 			     enum login_result *result, unsigned *retry_after, struct actor *actor,
 			     char token[SESSION_TOKEN_MAX + 1])
 {
-	uint8_t by_login[32], by_address[32];
+	uint8_t by_pair[32], by_address[32];
 	int64_t now = clock_now_us(), window = (int64_t)config->login_window_minutes * 60 * 1000000;
-	unsigned login_attempts, address_attempts, login_left, address_left;
+	unsigned address_attempts, address_left;
+	bool allowed;
 	memset(actor, 0, sizeof(*actor));
 	actor->address = address;
 	*result = LOGIN_REFUSED;
 	*retry_after = 0;
-	throttle_subject(keys, t, "login", login, by_login);
+	struct buf pair = BUF_INIT;
+	buf_printf(&pair, "%s\n%s", login, address ? address : "-");
+	throttle_subject(keys, t, "pair", buf_str(&pair), by_pair);
+	buf_free(&pair);
 	throttle_subject(keys, t, "address", address ? address : "-", by_address);
-	enum db_status status = throttle_run(db, t, SESSION_THROTTLE_FAIL, by_login, now, window);
-	if (status == DB_OK)
+	enum db_status status = delay_check(db, config, t, by_pair, now, &allowed, retry_after);
+	if (status == DB_OK && allowed)
 		status = throttle_run(db, t, SESSION_THROTTLE_FAIL, by_address, now, window);
-	if (status == DB_OK)
-		status = throttle_get(db, t, by_login, now, window, &login_attempts, &login_left);
-	if (status == DB_OK)
+	if (status == DB_OK && allowed)
 		status = throttle_get(db, t, by_address, now, window, &address_attempts, &address_left);
 	if (status != DB_OK)
 		return status;
-	bool login_over = login_attempts > config->login_failures_per_account;
-	bool address_over = address_attempts > config->login_failures_per_address;
-	if (login_over || address_over) {
+	if (allowed && address_attempts > config->login_failures_per_address) {
+		allowed = false;
+		*retry_after = address_left;
+	}
+	if (!allowed) {
 		*result = LOGIN_THROTTLED;
-		*retry_after = login_over ? login_left : 0;
-		if (address_over && address_left > *retry_after)
-			*retry_after = address_left;
 		audit_record(db, t, actor, AUDIT_LOGIN_THROTTLED, "", "");
 		return DB_OK;
 	}
@@ -215,7 +315,7 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 		memset(actor, 0, sizeof(*actor));
 		return DB_OK;
 	}
-	throttle_run(db, t, SESSION_THROTTLE_CLEAR, by_login, now, window);
+	throttle_run(db, t, SESSION_THROTTLE_CLEAR, by_pair, now, window);
 	throttle_run(db, t, SESSION_THROTTLE_REFUND, by_address, now, window);
 	status = create_session(db, config, t, actor, token);
 	if (status == DB_OK) {
@@ -281,10 +381,10 @@ static enum db_status delete_by(struct db *db, const struct tenant *t, enum sess
 	enum db_status status = db_query_tenant(db, t, &session_statements, which, &q);
 	if (status != DB_OK)
 		return status;
-	if (which == SESSION_DELETE)
-		db_bind_text(q, key, SESSION_HASH_BYTES);
-	else
+	if (which != SESSION_DELETE)
 		db_bind_int(q, account_id);
+	if (which != SESSION_DELETE_ACCOUNT)
+		db_bind_text(q, key, SESSION_HASH_BYTES);
 	status = db_execute(q);
 	db_query_free(q);
 	return status;
@@ -311,4 +411,9 @@ enum db_status session_logout_everywhere(struct db *db, const struct config *con
 enum db_status session_end_all(struct db *db, const struct tenant *t, int64_t account_id)
 {
 	return delete_by(db, t, SESSION_DELETE_ACCOUNT, NULL, account_id);
+}
+
+enum db_status session_end_others(struct db *db, const struct tenant *t, const struct actor *actor)
+{
+	return delete_by(db, t, SESSION_DELETE_OTHERS, actor->session_hash, actor->account_id);
 }

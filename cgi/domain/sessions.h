@@ -19,8 +19,15 @@ enum login_result {
 	LOGIN_THROTTLED,	/* too many failures; retry_after says when */
 };
 
+/* A (login, address) pair's failures are remembered this long after the last one. */
+#define LOGIN_DELAY_MEMORY_SECONDS (24 * 3600)
+
+/* How long login_throttle rows matter: the longer of the address window and the pair memory;
+ * the purge removes older ones. */
+int64_t session_throttle_memory_us(const struct config *config);
+
 /* Checks login and password for province t (the instance for operators), counting failures
- * per login and per address in the database. On LOGIN_OK creates a session: token receives
+ * per (login, address) pair, with growing delays, and per address in the database. On LOGIN_OK creates a session: token receives
  * the cookie value. Refusals cost the same time whether or not the login exists. */
 enum db_status session_login(struct db *db, const struct config *config, const struct keyring *keys,
 			     const struct tenant *t, const char *login, const char *password, const char *address,
@@ -38,6 +45,9 @@ enum db_status session_logout(struct db *db, const struct config *config, const 
 enum db_status session_logout_everywhere(struct db *db, const struct config *config, const struct actor *actor);
 /* Ends every session of an account (disabled, password reset). */
 enum db_status session_end_all(struct db *db, const struct tenant *t, int64_t account_id);
+/* Ends every session of actor's account but the one actor came with (a password change: whoever
+ * knew the old one is logged out, the person changing it is not). */
+enum db_status session_end_others(struct db *db, const struct tenant *t, const struct actor *actor);
 
 /* The tenant an actor belongs to (the instance for operators). */
 const struct tenant *actor_tenant(const struct config *config, const struct actor *actor);

@@ -196,17 +196,22 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 	else if (!manager->repeat || strcmp(manager->password, manager->repeat) != 0)
 		field_error(errors, "repeat", "password_repeat_differs");
 	struct account_input account = { manager->login, manager->display_name, "venue-manager", c.area_code };
-	if (status != DB_OK || errors->count) {
-		/* Check the account fields too, so every wrong field is shown at once. */
-		if (status == DB_OK)
-			accounts_check_input(db, t, &account, errors);
+	/* Every wrong field is shown at once, and the slow hash is paid only for a form that is
+	 * right, a free login included. */
+	if (status == DB_OK)
+		status = accounts_check_input(db, t, &account, errors);
+	if (status != DB_OK || errors->count)
+		goto out;
+	char hash[PASSWORD_HASH_MAX];
+	if (password_hash(manager->password, hash) != 0) {
+		status = DB_ERROR;
 		goto out;
 	}
 	int64_t account_id = 0;
 	char object[48];
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = accounts_insert_self_registered(db, t, &account, manager->password, errors, &account_id);
+		status = accounts_insert_self_registered(db, t, &account, hash, errors, &account_id);
 	if (status == DB_OK && !errors->count)
 		status = insert_venue(db, t, &c, false, venue_id);
 	if (status == DB_OK && !errors->count)

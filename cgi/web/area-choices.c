@@ -109,10 +109,10 @@ enum db_status area_scope_pick(const struct app *app, const struct request *req,
 	const char *asked = fields_get(&req->query, "area");
 	area[0] = '\0';
 	*allowed = false;
-	if (asked && strlen(asked) <= AREA_CODE_MAX) {
-		snprintf(area, AREA_CODE_MAX + 1, "%s", asked);
+	if (asked && *asked && !area_code_valid(asked)) {
+		return DB_OK;	/* no area of ours; it would also land in an export's file name */
 	} else if (asked) {
-		return DB_OK;
+		snprintf(area, AREA_CODE_MAX + 1, "%s", asked);
 	} else if (req->actor.role == ROLE_AREA_OFFICER) {
 		char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];
 		size_t n;

@@ -27,12 +27,6 @@ static void home_of(const struct request *req, const struct actor *a, struct buf
 		buf_printf(out, "/%s/desk", req->tenant->slug);
 }
 
-/* A next= target we follow: a path on this site, never another host. */
-static bool safe_next(const char *next)
-{
-	return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' && strcspn(next, "\r\n\\") == strlen(next);
-}
-
 static int render_login(struct app *app, struct request *req, struct response *resp, int status,
 			const char *login, const char *message_key, unsigned retry_minutes)
 {
@@ -42,7 +36,7 @@ static int render_login(struct app *app, struct request *req, struct response *r
 		next = fields_get(&req->query, "next");
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "login_title")));
 	json_object_set_new(ctx, "action", json_string(req->tenant ? "login" : "/login"));
-	json_object_set_new(ctx, "next", json_string(safe_next(next) ? next : ""));
+	json_object_set_new(ctx, "next", json_string(redirect_target_safe(next) ? next : ""));
 	json_object_set_new(ctx, "login", json_string(login ? login : ""));
 	json_object_set_new(ctx, "instance", json_boolean(req->tenant == NULL));
 	if (message_key)
@@ -102,7 +96,7 @@ int page_login(struct app *app, struct request *req, struct response *resp)
 		buf_printf(&to, "/%s/password", req->tenant->slug);
 	else if (actor.must_change_password)
 		buf_puts(&to, "/password");
-	else if (safe_next(next))
+	else if (redirect_target_safe(next))
 		buf_puts(&to, next);
 	else
 		home_of(req, &actor, &to);

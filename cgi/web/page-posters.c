@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "base/num.h"
+#include "domain/areas.h"
 #include "domain/posters.h"
 #include "domain/scope.h"
 #include "web/views.h"
@@ -79,7 +80,9 @@ int page_posters_bulk(struct app *app, struct request *req, struct response *res
 	const char *layout = fields_get(&req->query, "layout");
 	if (!layout)
 		layout = "a4";
-	if (!known_layout(layout))
+	const char *area = fields_get(&req->query, "area");
+	/* The area names the download: only a well-formed code goes into a file name. */
+	if (!known_layout(layout) || (area && *area && !area_code_valid(area)))
 		return 400;
 	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
 				  fields_get(&req->query, "area"), "active", false, 0, 1 };

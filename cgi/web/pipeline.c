@@ -21,6 +21,19 @@
 /* Seconds a client is told to wait when a shard is down: long enough for a restart. */
 #define RETRY_AFTER_SECONDS "30"
 
+/* Behind TLS browsers are told to come back only over it, on every host of the domain, for a
+ * year (the value HSTS preload lists ask for). */
+#define HSTS_VALUE "max-age=31536000; includeSubDomains"
+
+/* The request counts as served over TLS when the web server says so or when the public base URL
+ * of its province (the instance's on instance pages) is https: a TLS front then stands before
+ * nginx and may speak plain HTTP to it. */
+static void mark_secure(const struct app *app, struct request *req)
+{
+	const struct tenant *t = req->tenant ? req->tenant : &app->config->instance;
+	req->secure = req->https || strncmp(t->base_url, "https://", 8) == 0;
+}
+
 /* Finds the route and tenant; returns 0, a redirect already in resp, or an error status
  * (for 405, allow gets the methods the path has). */
 static int route_request(struct app *app, struct request *req, struct response *resp, struct buf *allow)
@@ -35,11 +48,14 @@ static int route_request(struct app *app, struct request *req, struct response *
 	case ROUTE_WRONG_METHOD:
 		return 405;
 	case ROUTE_ADD_SLASH: {
+		/* A path no redirect may carry is no page of ours either. */
 		struct buf to = BUF_INIT;
 		buf_printf(&to, "%s/", req->path);
-		response_redirect(resp, 301, buf_str(&to));
+		bool safe = redirect_target_safe(buf_str(&to));
+		if (safe)
+			response_redirect(resp, 301, buf_str(&to));
 		buf_free(&to);
-		return 301;
+		return safe ? 301 : 404;
 	}
 	}
 	req->route = route;
@@ -88,7 +104,7 @@ static int find_actor(struct app *app, struct request *req, const char **error_k
 	bool live = false;
 	enum api_token_state token_state = API_TOKEN_LIVE;
 	enum db_status status = DB_OK;
-	const char *session = fields_get(&req->cookies, SESSION_COOKIE), *token = bearer_token(req);
+	const char *session = cookie_get(req, SESSION_COOKIE), *token = bearer_token(req);
 	if (token) {
 		status = api_token_resolve(app->db, app->config, token, &token_state, &found);
 		live = token_state == API_TOKEN_LIVE;
@@ -163,7 +179,7 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 	if (req->method != HTTP_GET && !route->csrf_exempt && !req->actor.by_token) {
 		const char *submitted = fields_get(&req->form, "csrf");
 		const char *header = req->io->param(req->io->ctx, "HTTP_X_CSRF_TOKEN");
-		if (!csrf_check(app->keys, &req->actor, fields_get(&req->cookies, CSRF_COOKIE),
+		if (!csrf_check(app->keys, &req->actor, cookie_get(req, CSRF_COOKIE),
 				submitted ? submitted : header)) {
 			*error_key = "error_csrf";
 			return 403;
@@ -189,7 +205,7 @@ static void prepare_csrf(struct app *app, struct request *req, struct response *
 		csrf_session_token(app->keys, &req->actor, req->csrf);
 		return;
 	}
-	const char *cookie = fields_get(&req->cookies, CSRF_COOKIE);
+	const char *cookie = cookie_get(req, CSRF_COOKIE);
 	char fresh[CSRF_TOKEN_MAX];
 	if (!cookie || strlen(cookie) < 16) {
 		csrf_cookie_new(fresh);
@@ -243,6 +259,7 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	int status = request_parse(&req, io, &error_key);
 	if (!status)
 		status = route_request(app, &req, &resp, &allow);
+	mark_secure(app, &req);
 	if (!status)
 		status = find_actor(app, &req, &error_key);
 	if (!status)
@@ -261,6 +278,8 @@ void pipeline_handle(struct app *app, struct request_io *io)
 		if (status >= 400)
 			answer_error(app, &req, &resp, status, error_key, &allow);
 		remember_language(&req, &resp);
+		if (req.secure)
+			response_header(&resp, "Strict-Transport-Security", HSTS_VALUE);
 	}
 	if (!resp.streamed && response_send(&resp, io, req.head) != 0)
 		log_msg(LOG_WARN, "client went away before the answer to %s", req.log_path ? req.log_path : "-");

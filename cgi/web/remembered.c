@@ -20,7 +20,7 @@ size_t remembered_read(const struct app *app, const struct request *req, struct 
 {
 	char name[32];
 	cookie_name(req, name);
-	const char *value = fields_get(&req->cookies, name);
+	const char *value = cookie_get(req, name);
 	size_t n = 0;
 	while (value && *value && n < REMEMBERED_MAX) {
 		const char *end = strchr(value, '.');

@@ -98,22 +98,31 @@ static int read_multipart(struct request *r, char *body, size_t len, const char 
 	return 0;
 }
 
-/* The path and query as the access log shows them: the segment after /c/ or /r/ (a venue or
- * personal token) and every query value but lang are replaced by '*'. */
-static char *masked_for_log(const char *path, const char *query)
+/* Path segments that say a code follows (poster c, card r, hand-over h), in either case:
+ * posters print their URLs in upper case. */
+static bool code_marker(const char *segment, size_t len)
+{
+	return len == 1 && strchr("cCrRhH", segment[0]) != NULL;
+}
+
+/* The path and query as the access log shows them: the segment after /c/, /r/ or /h/ in any
+ * case (a poster, card or hand-over code) and every query value but lang are replaced by '*'.
+ * A path that could not be decoded keeps only its first segment: an escaped marker ("%63")
+ * would hide the code that follows it. */
+static char *masked_for_log(const char *path, bool decoded, const char *query)
 {
 	struct buf b = BUF_INIT;
 	const char *p = path;
 	bool mask_next = false;
-	while (*p == '/') {
+	for (size_t segment = 0; *p == '/'; segment++) {
 		p++;
 		size_t len = strcspn(p, "/");
 		buf_putc(&b, '/');
-		if (mask_next && len)
+		if ((mask_next || (!decoded && segment > 0)) && len)
 			buf_putc(&b, '*');
 		else
 			buf_append(&b, p, len);
-		mask_next = (len == 1 && (p[0] == 'c' || p[0] == 'r'));
+		mask_next = code_marker(p, len);
 		p += len;
 	}
 	if (!b.len)
@@ -159,7 +168,12 @@ int request_parse(struct request *r, struct request_io *io, const char **error_k
 	cookie_parse(param(io, "HTTP_COOKIE"), &cookie_limits, &r->cookies);
 	const char *query = param(io, "QUERY_STRING");
 	enum form_error qerr = query ? form_parse(query, strlen(query), &query_limits, &r->query) : FORM_OK;
-	r->lang = lang_choose(fields_get(&r->query, "lang"), fields_get(&r->cookies, "lang"), r->accept_language);
+	/* The language is chosen before the tenant tells whether cookies carry the TLS prefix:
+	 * either name will do, it is no secret. */
+	const char *lang_cookie = fields_get(&r->cookies, "__Host-lang");
+	if (!lang_cookie)
+		lang_cookie = fields_get(&r->cookies, "lang");
+	r->lang = lang_choose(fields_get(&r->query, "lang"), lang_cookie, r->accept_language);
 
 	/* Plain CGI gives PATH_INFO already decoded; FastCGI behind nginx gives the raw URI. */
 	const char *path_info = param(io, "PATH_INFO");
@@ -179,7 +193,7 @@ int request_parse(struct request *r, struct request_io *io, const char **error_k
 		if (perr != FORM_OK)
 			r->path = xstrndup(u, len);
 	}
-	r->log_path = masked_for_log(r->path[0] == '/' ? r->path : "/", query);
+	r->log_path = masked_for_log(r->path[0] == '/' ? r->path : "/", perr == FORM_OK, query);
 	if (perr != FORM_OK) {
 		*error_key = form_error_key(perr);
 		return 400;

@@ -38,7 +38,9 @@ struct request {
 	const char *content_type;	/* borrowed from the server's parameters, may be NULL */
 	const char *accept_language;
 	const char *remote_addr;
-	bool https;
+	bool https;		/* HTTPS=on from the web server */
+	bool secure;		/* served over TLS: https, or the tenant's (or instance's) base_url is
+				 * https behind a TLS front; set once the route is known */
 	uint64_t content_length;
 	enum lang lang;
 	const struct tenant *tenant;	/* resolved from {province}, NULL on instance pages */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/encode.h"
 #include "base/log.h"
 #include "web/http.h"
 
@@ -65,13 +66,35 @@ void response_content_type(struct response *resp, const char *type)
 	snprintf(resp->content_type, sizeof(resp->content_type), "%s", type);
 }
 
+/* Browsers drop tabs and line breaks from a Location, read a backslash as a slash and "//" as
+ * another host, so "/\t\\evil.com" leaves the site: a target is looked at with its %XX
+ * escapes decoded once, as the browser will see it. */
+bool redirect_target_safe(const char *location)
+{
+	if (!location || location[0] != '/')
+		return false;
+	size_t decoded = 0;	/* bytes seen so far, escapes counted as one */
+	for (size_t i = 0; location[i]; i++, decoded++) {
+		unsigned char c = (unsigned char)location[i];
+		int hi, lo;
+		if (c == '%' && (hi = hex_digit_value(location[i + 1])) >= 0 && (lo = hex_digit_value(location[i + 2])) >= 0) {
+			c = (unsigned char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (c <= 0x20 || c == 0x7f || c == '\\' || (decoded == 1 && c == '/'))
+			return false;
+	}
+	return true;
+}
+
 void response_redirect(struct response *resp, int status, const char *location)
 {
-	/* Only local paths: "//host" or "/\host" would send the user to another site. */
-	bool local = location[0] == '/' && location[1] != '/' && location[1] != '\\';
 	resp->status = status;
-	if (response_header(resp, "Location", local ? location : "/") != 0)
-		response_header(resp, "Location", "/");
+	if (!redirect_target_safe(location)) {
+		log_msg(LOG_WARN, "response: refused redirect target, sent to / instead");
+		location = "/";
+	}
+	response_header(resp, "Location", location);
 	buf_reset(&resp->body);
 }
 

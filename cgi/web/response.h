@@ -37,7 +37,11 @@ void response_reset(struct response *resp);
  * can split a response. */
 int response_header(struct response *resp, const char *name, const char *value);
 void response_content_type(struct response *resp, const char *type);
-/* A redirect to a local path (must start with "/"; anything else becomes "/"). */
+/* Whether location may be sent in a Location header: a path on this site, starting with one
+ * "/", holding no byte <= 0x20, no 0x7f and no backslash, also once its %XX escapes are
+ * decoded. The one judge of every redirect target (next=, typed codes, added slashes). */
+bool redirect_target_safe(const char *location);
+/* A redirect to a local path; a target redirect_target_safe refuses becomes "/". */
 void response_redirect(struct response *resp, int status, const char *location);
 /* Appends n bytes to the body of resp (a struct response): the shape of a renderer's writer,
  * for a document made whole before it is sent. Returns 0. */

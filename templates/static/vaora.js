@@ -12,7 +12,9 @@
 	var KEY_BYTES = 16;
 	var audio = null;	/* one AudioContext for the page: browsers limit how many there are */
 
-	function post(item) {
+	/* Sends item; received(item) is called as soon as the answer's status shows the server
+	 * has it, before its body arrives. */
+	function post(item, received) {
 		var controller = window.AbortController ? new AbortController() : null;
 		var stop = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
 		return fetch(item.url, {
@@ -22,11 +24,16 @@
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 			signal: controller ? controller.signal : undefined
 		}).then(function (r) {
-			clearTimeout(stop);
 			/* The server or the path to it failed: the same key again later. */
-			if (r.status >= 500 || r.status === 408 || r.status === 429)
+			if (r.status >= 500 || r.status === 408 || r.status === 429) {
+				clearTimeout(stop);
 				throw new Error('retry ' + r.status);
-			return r.text().then(function (text) { return { status: r.status, text: text }; });
+			}
+			received(item);
+			return r.text().then(function (text) {
+				clearTimeout(stop);
+				return { status: r.status, text: text };
+			});
 		}, function (e) {
 			clearTimeout(stop);
 			throw e;
@@ -35,7 +42,9 @@
 
 	/* A queue kept under options.storage in localStorage (in memory where the browser keeps
 	 * nothing: private tabs, some in-app browsers). Items are { id, url, body }; one with the id
-	 * of a waiting one replaces it. options.onAnswer(item, status, text) gets each answer in
+	 * of a waiting one replaces it. An item holds what was typed (names, phone numbers), so it
+	 * leaves the phone's storage the moment the server's answer says it has it; the privacy
+	 * notice tells residents the queue exists. options.onAnswer(item, status, text) gets each answer in
 	 * order; options.status names the element whose data-queued text says something waits. */
 	function queue(options) {
 		var memory = [];
@@ -74,17 +83,20 @@
 				timer = setTimeout(function () { timer = null; flush(); }, RETRY_MS);
 		}
 
+		function forget(item) {
+			save(load().filter(function (x) { return x.id !== item.id; }));
+		}
+
 		/* Sends the oldest waiting item; the next one follows its answer. */
 		function flush() {
 			var q = load();
 			if (sending || !q.length)
 				return;
 			sending = true;
-			var item = q[0];
-			post(item).then(function (answer) {
+			var item = q[0], gone = false;
+			post(item, function () { gone = true; forget(item); }).then(function (answer) {
 				sending = false;
-				var rest = load().filter(function (x) { return x.id !== item.id; });
-				save(rest);
+				var rest = load();
 				if (!rest.length)
 					status('');
 				options.onAnswer(item, answer.status, answer.text);
@@ -92,6 +104,10 @@
 					flush();
 			}, function () {
 				sending = false;
+				/* The server had it but its answer broke off: asked again, the same key
+				 * gets the same answer. */
+				if (gone)
+					save(load().concat([item]));
 				status('queued');
 				if (options.onWaiting)
 					options.onWaiting(item);

@@ -59,3 +59,30 @@ export async function test_a_waiting_checkin_survives_a_reload(t) {
                                      FROM vaora_s1.checkins WHERE venue_id = ${venue.id}`));
   check(Math.abs(pressedAt - pressed) < 2000 && lag > 1000, `pressed ${pressedAt} vs ${pressed}, lag ${lag} ms`);
 }
+
+export async function test_a_confirmed_submission_leaves_the_phone_at_once(t) {
+  const { page } = t;
+  const venue = await ownVenue(t.browser, 'Nhà văn hoá tổ dân phố 5');
+  await page.goto(url(venue.path));
+  // The privacy notice says the queue exists, in both languages.
+  check((await page.locator('.privacy').innerText()).includes('bộ nhớ của trình duyệt'), 'the notice omits the queue');
+  // The server's answer has its status but its body is still coming: what was typed must be
+  // gone from the phone's storage already.
+  const during = await page.evaluate(async () => {
+    let finish;
+    const body = new ReadableStream({ start(c) { finish = () => { c.enqueue(new TextEncoder().encode('ok')); c.close(); }; } });
+    window.fetch = () => Promise.resolve(new Response(body, { status: 200, headers: { 'Content-Type': 'text/html' } }));
+    const answered = new Promise((resolve) => {
+      const q = window.vaora.queue({ storage: 'vaora.test.queue', status: 'queue-status', onAnswer: resolve });
+      q.add({ id: 'k1', url: '/x', body: 'name=Nguyen+Van+A&phone=0912345678' });
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const kept = window.localStorage.getItem('vaora.test.queue');
+    finish();
+    await answered;
+    return kept;
+  });
+  check(during === null, `the entry stayed on the phone after the server had it: ${during}`);
+  await page.goto(url(venue.path + '?lang=en'));
+  check((await page.locator('.privacy').innerText()).includes("browser storage"), 'the English notice omits the queue');
+}

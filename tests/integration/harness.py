@@ -72,6 +72,14 @@ class Stack:
         e.update(VAORA_VAR=self.var, VAORA_PORT=str(self.port), VAORA_BIN=self.binary,
                  VAORA_TEMPLATES=self.templates, VAORA_TEST_CLOCK=self.clock_file,
                  VAORA_FAST_WORKERS="4",
+                 # Every test client is 127.0.0.1: nginx believes its X-Forwarded-For, so a
+                 # test can speak as other addresses, and the per-address limits are loose
+                 # enough for the suites' own pace (test_edge sends a burst past them).
+                 VAORA_TRUSTED_PROXIES="127.0.0.1",
+                 VAORA_EDGE_LIMIT_LOGIN="600 100", VAORA_EDGE_LIMIT_REGISTER="600 100",
+                 VAORA_EDGE_LIMIT_CHECKIN="60000 2000", VAORA_EDGE_LIMIT_LOOKUP="6000 1000",
+                 # Huế's base_url is https, as behind a TLS front (test_edge).
+                 VAORA_HTTPS_PROVINCES="46",
                  # Hồ Chí Minh's shard keeps check-ins longer, so the retention tests see one
                  # shard's expired day go while the other shard keeps the same day.
                  VAORA_S2_RETENTION_DAYS="45")

@@ -38,13 +38,14 @@ import test_dashboard  # noqa: E402
 import test_signals  # noqa: E402
 import test_trust  # noqa: E402
 import test_throttling  # noqa: E402
+import test_edge  # noqa: E402
 import test_resilience  # noqa: E402
 
 # Order matters: the resilience tests stop and restart parts of the stack, so they come last.
 MODULES = [test_pages, test_requests, test_cli, test_permissions, test_accounts, test_venues, test_posters, test_cards,
            test_checkins, test_imports, test_selfcheckin, test_gate, test_proxy, test_visits, test_tracing,
            test_answers, test_dashboard, test_signals, test_trust, test_retention, test_privacy,
-           test_throttling,
+           test_throttling, test_edge,
            test_resilience]
 
 

@@ -390,3 +390,49 @@ def test_areas_import_from_the_national_list(stack):
     check(int(count) == expected and expected > 50, (count, expected))
     r = stack.get("/da-nang/api/v1/areas")
     check(r.status == 200 and f'"code":"'.encode() in r.body, r.status)
+
+
+def test_password_change_ends_other_sessions(stack):
+    login = "flow.two.phones"
+    r = stack.vaora("account", "add", "--province", "01", "--role", "tracer", "--login", login)
+    otp = re.search(rb"one-time password: (\S+)", r.stdout).group(1).decode()
+    first = Browser(stack)
+    check(first.login(login, otp).status == 303, "first login")
+    r = first.post_form("/ha-noi/password", {"current": otp, "password": "first-password-1",
+                                             "repeat": "first-password-1"})
+    check(r.status == 200, r.status)
+    # The same account on a second device, then a password change there.
+    second = Browser(stack)
+    check(second.login(login, "first-password-1").status == 303, "second login")
+    check(first.get("/ha-noi/desk").status == 200 and second.get("/ha-noi/desk").status == 200, "both logged in")
+    r = second.post_form("/ha-noi/password", {"current": "first-password-1", "password": "second-password-2",
+                                              "repeat": "second-password-2"})
+    check(r.status == 200 and "Đã đổi mật khẩu" in r.text, r.status)
+    check(second.get("/ha-noi/desk").status == 200, "the session that changed it ended")
+    r = first.get("/ha-noi/desk")
+    check(r.status == 303 and "/ha-noi/login" in r.header("Location"), ("the other session lives on", r.status))
+
+
+def test_register_with_a_taken_login_does_not_hash(stack):
+    """A taken login is answered before the password's 600,000-iteration hash: its answer comes
+    back in a fraction of the time a login with a wrong password (one hash) takes."""
+    b = Browser(stack)
+    fields = {"name": "Quán nước Hồ Gươm", "category": "shop", "address": "Số 2 Đinh Tiên Hoàng",
+              "area_code": "00070", "contact_phone": "0912 345 679", "opening_hours": "06:00-18:00",
+              "display_name": "Người Thử", "login": "hn.admin", "password": "mat-khau-rat-dai",
+              "repeat": "mat-khau-rat-dai"}
+    taken, hashed = [], []
+    for _ in range(3):
+        body = urllib.parse.urlencode(dict(fields, csrf=b.csrf_from("/ha-noi/register")))
+        start = time.monotonic()
+        r = b.request("POST", "/ha-noi/register", body=body)
+        taken.append(time.monotonic() - start)
+        check(r.status == 400 and "đã có người dùng" in r.text, (r.status, "no login-taken error"))
+        body = urllib.parse.urlencode({"csrf": b.csrf_from("/ha-noi/login"), "login": "flow.timing.nobody",
+                                       "password": "not-the-password"})
+        start = time.monotonic()
+        r = b.request("POST", "/ha-noi/login", body=body)
+        hashed.append(time.monotonic() - start)
+        check(r.status == 200, r.status)
+    print(f"    taken login {min(taken):.3f}s, one password hash {min(hashed):.3f}s (fastest of 3)")
+    check(min(taken) < 0.5 * min(hashed), ("the taken login was hashed", taken, hashed))

@@ -1,8 +1,9 @@
 """Request parsing and bad input: limits, encodings, methods, the access log."""
 import json
 import socket
+import urllib.parse
 
-from harness import check
+from harness import DEMO_PASSWORD, Browser, check
 
 
 def test_form_body_roundtrip_vietnamese(stack):
@@ -87,3 +88,40 @@ def test_garbage_request_line_gets_a_page(stack):
         data = s.recv(65536)
     check(data.startswith(b"HTTP/1.1 400"), data[:40])
     check("Yêu cầu không hợp lệ".encode() in data, "not vaora's static 400 page")
+
+
+def location_leaves_site(location):
+    """What a browser may read as another host: not one leading "/", or, with %XX decoded once,
+    a byte <= 0x20, 0x7f, a backslash, or "//" at the start."""
+    raw = urllib.parse.unquote_to_bytes(location)
+    return (not location.startswith("/") or raw.startswith(b"//")
+            or any(b <= 0x20 or b in (0x7F, 0x5C) for b in raw))
+
+
+def test_redirects_refuse_control_bytes_backslashes_and_double_slashes(stack):
+    # Each path would get a "/" added by the trailing-slash redirect if it were let through.
+    for path in ["/%09%5Cevil.com", "/%5Cevil.com", "//evil.com", "/%2F%2Fevil.com", "/%0d%0aevil.com",
+                 "/%20%2Fevil.com", "/%7F%2Fevil.com", "/%09%2Fevil.com", "/ha-noi%0d%0aSet-Cookie:%20x=1"]:
+        r = stack.get(path)
+        location = r.header("Location")
+        check(location is None or not location_leaves_site(location), (path, r.status, location))
+        check(not r.headers_named("Set-Cookie") or all(not c.startswith("x=") for c in r.headers_named("Set-Cookie")),
+              (path, "a header was split"))
+    # An ordinary added slash still works.
+    r = stack.get("/ha-noi")
+    check(r.status == 301 and r.header("Location") == "/ha-noi/", (r.status, r.header("Location")))
+
+
+def test_login_next_cannot_leave_the_site(stack):
+    bad = ["%2F%09%2Fevil.com", "%2F%5Cevil.com", "%2F%2Fevil.com", "%2F%0d%0a%2Fevil.com", "%2F%20%2Fevil.com",
+           "%2F%2509%2Fevil.com", "%2F%7F%2Fevil.com", "https%3A%2F%2Fevil.com"]
+    for query in bad:
+        page = stack.get(f"/ha-noi/login?next={query}")
+        check(page.status == 200 and 'name="next" value=""' in page.text,
+              (query, "the login form carries an off-site next"))
+    check('name="next" value="/ha-noi/desk"' in stack.get("/ha-noi/login?next=%2Fha-noi%2Fdesk").text,
+          "a local next is no longer carried")
+    # The login itself refuses it too, whatever the form was given.
+    r = Browser(stack).post_form("/ha-noi/login", {"login": "hn.tracer", "password": DEMO_PASSWORD,
+                                                   "next": "/\t/evil.com"}, csrf_page="/ha-noi/login")
+    check(r.status == 303 and r.header("Location") == "/ha-noi/desk", ("followed next", r.header("Location")))

@@ -55,8 +55,10 @@ class Attempt:
     """A login attempt from a new client: its CSRF token is fetched first, so that the POST
     alone can be sent (and timed) later."""
 
-    def __init__(self, stack, login, password):
+    def __init__(self, stack, login, password, address=None):
         self.browser = Browser(stack)
+        # nginx believes 127.0.0.1's X-Forwarded-For (harness.py): the attempt comes from there.
+        self.headers = {"X-Forwarded-For": address} if address else {}
         self.csrf = self.browser.csrf_from(LOGIN_PATH)
         self.body = urllib.parse.urlencode({"csrf": self.csrf, "login": login, "password": password})
         self.response = None
@@ -66,15 +68,27 @@ class Attempt:
     def post(self):
         try:
             start = time.monotonic()
-            self.response = self.browser.request("POST", LOGIN_PATH, body=self.body)
+            self.response = self.browser.request("POST", LOGIN_PATH, body=self.body, headers=self.headers)
             self.seconds = time.monotonic() - start
         except Exception as e:  # reported by the caller
             self.error = e
         return self.response
 
 
-def attempt(stack, login, password):
-    return Attempt(stack, login, password).post()
+def attempt(stack, login, password, address=None):
+    return Attempt(stack, login, password, address).post()
+
+
+def set_clock(stack, seconds):
+    with open(stack.clock_file, "w") as f:
+        f.write(str(seconds))
+
+
+def clear_clock(stack):
+    try:
+        os.remove(stack.clock_file)
+    except FileNotFoundError:
+        pass
 
 
 def check_throttled(r, what):
@@ -88,8 +102,18 @@ def check_throttled(r, what):
 
 
 def test_throttling_holds_across_workers_and_reload(stack):
+    # The clock stands still: the growing delay after the free failures never runs out here.
+    try:
+        set_clock(stack, time.time())
+        throttling_holds_across_workers_and_reload(stack)
+    finally:
+        clear_clock(stack)
+
+
+def throttling_holds_across_workers_and_reload(stack):
     login = "throttle.tracer"
     password = add_account(stack, login)
+    now = time.time()
     offset = log_size(stack)
     # The failures come at once from separate clients: a worker busy with one is not free to
     # take the next, so they are served by several workers, counting into one database row.
@@ -125,19 +149,12 @@ def test_throttling_holds_across_workers_and_reload(stack):
     served = wait_for_login_posts(stack, offset, 1)
     check(served and served[0][0] not in old, ("the throttled answer came from an old worker", served, old))
 
-    # The window ends: 16 minutes later the right password works (303, to the password change).
-    try:
-        with open(stack.clock_file, "w") as f:
-            f.write(str(time.time() + (WINDOW_MINUTES + 1) * 60))
-        r = attempt(stack, login, password)
-        check(r.status == 303, ("after the window", r.status, r.text[:300]))
-        check(r.header("Location").endswith(f"/{SLUG}/password"), r.header("Location"))
-        check(any(c.startswith("vaora_session=") for c in r.headers_named("Set-Cookie")), "no session cookie")
-    finally:
-        try:
-            os.remove(stack.clock_file)
-        except FileNotFoundError:
-            pass
+    # The delay ends: 16 minutes later the right password works (303, to the password change).
+    set_clock(stack, now + (WINDOW_MINUTES + 1) * 60)
+    r = attempt(stack, login, password)
+    check(r.status == 303, ("after the delay", r.status, r.text[:300]))
+    check(r.header("Location").endswith(f"/{SLUG}/password"), r.header("Location"))
+    check(any(c.startswith("vaora_session=") for c in r.headers_named("Set-Cookie")), "no session cookie")
 
 
 def normalized(r, login):
@@ -173,8 +190,17 @@ def test_wrong_password_and_unknown_login_look_alike(stack):
 
 
 def test_a_burst_cannot_slip_past_the_limit(stack):
+    try:
+        set_clock(stack, time.time())
+        a_burst_cannot_slip_past_the_limit(stack)
+    finally:
+        clear_clock(stack)
+
+
+def a_burst_cannot_slip_past_the_limit(stack):
     # Attempts arriving together are each counted before their (slow) password check, so a
-    # burst gets no more password checks than the limit allows.
+    # burst gets no more password checks than the free ones (the clock stands still, so the
+    # delay after them never runs out).
     login = "throttle.burst"
     add_account(stack, login)
     burst = 2 * FAILURES_PER_ACCOUNT
@@ -190,3 +216,44 @@ def test_a_burst_cannot_slip_past_the_limit(stack):
     refused = statuses.count(200)
     check(refused <= FAILURES_PER_ACCOUNT and statuses.count(429) == burst - refused, statuses)
     print(f"    burst of {burst}: {refused} password checks, {burst - refused} throttled")
+
+
+def test_wrong_guesses_from_elsewhere_do_not_lock_out_the_owner(stack):
+    login = "throttle.owner"
+    password = add_account(stack, login)
+    try:
+        set_clock(stack, time.time())
+        for i in range(FAILURES_PER_ACCOUNT + 3):
+            r = attempt(stack, login, "guess-%d" % i, address="198.51.100.23")
+            check(r.status in (200, 429), r.status)
+        check_throttled(attempt(stack, login, password, address="198.51.100.23"), "the guesser's address")
+        # The owner, at their own address, logs in at once.
+        r = attempt(stack, login, password, address="203.0.113.10")
+        check(r.status == 303, ("the owner was locked out", r.status, r.text[:300]))
+    finally:
+        clear_clock(stack)
+
+
+def test_throttled_login_waits_longer_each_time(stack):
+    login = "throttle.growing"
+    add_account(stack, login)
+    address = "198.51.100.24"
+    now = time.time()
+    waits = []
+    try:
+        set_clock(stack, now)
+        for i in range(FAILURES_PER_ACCOUNT):
+            check(attempt(stack, login, "wrong-%d" % i, address).status == 200, "a free failure was refused")
+        for round_ in range(3):
+            wait = check_throttled(attempt(stack, login, "wrong-again", address), f"round {round_}")
+            waits.append(wait)
+            # Just before the wait ends it still holds; when it has passed, one more guess is let in.
+            set_clock(stack, now + wait - 0.5)
+            check(attempt(stack, login, "wrong-early", address).status == 429, "let in before the wait ended")
+            now += wait
+            set_clock(stack, now)
+            check(attempt(stack, login, "wrong-late", address).status == 200, "not let in after the wait")
+        print(f"    waits after each further failure: {waits} s")
+        check(waits == sorted(waits) and len(set(waits)) == len(waits) and waits[0] >= 1, waits)
+    finally:
+        clear_clock(stack)
