@@ -15,8 +15,7 @@ UPDATE venue_staff s JOIN venues v ON v.province = s.province AND v.id = s.venue
 -- personal data. A small table of its own rather than the audit log: counting one account's
 -- or one venue's last hour reads a few dozen index entries here, where the audit log (one
 -- province-wide time index, every action) would need two more indexes on its largest table.
--- XXX: `vaora purge` does not delete old rows yet (about 30 bytes each; the signals page
--- reads one day); delete those older than the retention there.
+-- `vaora purge` deletes the rows of days the shard no longer keeps (about 30 bytes each).
 CREATE TABLE desk_lookups (
   province CHAR(2) NOT NULL,
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,

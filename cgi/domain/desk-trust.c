@@ -53,14 +53,16 @@ enum db_status desk_trust(struct db *db, const struct tenant *t, const struct ac
 	enum db_status status = db_query_tenant(db, t, &desk_statements, DESK_TRUST_ROW, &q);
 	if (status != DB_OK)
 		return status;
-	db_bind_int(q, actor->account_id);
-	db_bind_int(q, actor->account_id);
+	/* An API token stands in for the account that owns it, as in the scope checks. */
+	int64_t account = actor_scope_account(actor);
+	enum role role = actor_scope_role(actor);
+	db_bind_int(q, account);
+	db_bind_int(q, account);
 	db_bind_int(q, venue_id);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0)) {
 		bool approved = db_col_int(q, 1) != 0, ward_officer = db_col_int(q, 2) != 0;
-		bool overseer = actor->role == ROLE_PROVINCE_ADMIN ||
-				(actor->role == ROLE_AREA_OFFICER && ward_officer);
+		bool overseer = role == ROLE_PROVINCE_ADMIN || (role == ROLE_AREA_OFFICER && ward_officer);
 		*out = actor_known(actor) && (overseer || approved) ? DESK_TRUSTED : DESK_STAFF_UNAPPROVED;
 	}
 	db_query_free(q);

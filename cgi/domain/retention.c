@@ -41,6 +41,7 @@ const char *const purge_table_names[] = {
 	[PURGE_LOGIN_THROTTLE] = "login_throttle",	/* PURGE_LOGIN_THROTTLE */
 	[PURGE_DAY_PRESENCE] = "day_presence",		/* PURGE_DAY_PRESENCE */
 	[PURGE_AREA_DAY_PRESENCE] = "area_day_presence",	/* PURGE_AREA_DAY_PRESENCE */
+	[PURGE_DESK_LOOKUPS] = "desk_lookups",		/* PURGE_DESK_LOOKUPS */
 };
 
 enum retention_sql {
@@ -59,6 +60,8 @@ enum retention_sql {
 	RETENTION_THROTTLE_DELETE,	/* RETENTION_THROTTLE_DELETE */
 	RETENTION_PRESENCE_COUNT,	/* RETENTION_PRESENCE_COUNT */
 	RETENTION_AREA_PRESENCE_COUNT,	/* RETENTION_AREA_PRESENCE_COUNT */
+	RETENTION_LOOKUPS_COUNT,	/* RETENTION_LOOKUPS_COUNT */
+	RETENTION_LOOKUPS_DELETE,	/* RETENTION_LOOKUPS_DELETE */
 	RETENTION_REPORT_INSERT,	/* RETENTION_REPORT_INSERT */
 	RETENTION_REPORTS,		/* RETENTION_REPORTS */
 };
@@ -75,6 +78,9 @@ enum retention_sql {
 			" AND (last_checkin_day IS NULL OR last_checkin_day < ?)"
 #define SESSIONS_DEAD " FROM sessions WHERE province = {province} AND (expires_at <= ? OR last_seen_at <= ?)"
 #define THROTTLE_OVER " FROM login_throttle WHERE province = {province} AND window_start <= ?"
+/* A desk's look-ups are counted over the last hour and listed on the signals page by day: they
+ * go with the days the shard no longer keeps. */
+#define LOOKUPS_OLD " FROM desk_lookups WHERE province = {province} AND at < ?"
 
 static const char *const retention_sql[] = {
 	/* 1 while InnoDB reads back its saved buffer pool ("Loading buffer pool(s) from ..."). */
@@ -107,6 +113,8 @@ static const char *const retention_sql[] = {
 	[RETENTION_SESSIONS_DELETE] = "DELETE" SESSIONS_DEAD " LIMIT ?",
 	[RETENTION_THROTTLE_COUNT] = "SELECT COUNT(*)" THROTTLE_OVER,
 	[RETENTION_THROTTLE_DELETE] = "DELETE" THROTTLE_OVER " LIMIT ?",
+	[RETENTION_LOOKUPS_COUNT] = "SELECT COUNT(*)" LOOKUPS_OLD,
+	[RETENTION_LOOKUPS_DELETE] = "DELETE" LOOKUPS_OLD " LIMIT ?",
 	[RETENTION_REPORT_INSERT] = "INSERT INTO deletion_reports (province, run_at, table_name, rows_removed,"
 				    " partitions_dropped, through_day) VALUES ({province}, ?, ?, ?, ?, ?)",
 	[RETENTION_REPORTS] = "SELECT DATE_FORMAT(run_at, '%Y-%m-%d %H:%i:%s.%f'), table_name, rows_removed,"
@@ -130,6 +138,7 @@ static const struct {
 	/* PURGE_LOGIN_THROTTLE */
 	[PURGE_DAY_PRESENCE] = { true, RETENTION_PRESENCE_COUNT, 0 },			/* PURGE_DAY_PRESENCE */
 	[PURGE_AREA_DAY_PRESENCE] = { true, RETENTION_AREA_PRESENCE_COUNT, 0 },	/* PURGE_AREA_DAY_PRESENCE */
+	[PURGE_DESK_LOOKUPS] = { false, RETENTION_LOOKUPS_COUNT, RETENTION_LOOKUPS_DELETE },	/* PURGE_DESK_LOOKUPS */
 };
 
 /* The instants and days one run measures everything against, from one reading of the clock. */
@@ -138,6 +147,7 @@ struct purge_bounds {
 	int64_t idle_before;		/* sessions unused since then have ended */
 	int64_t window_before;		/* login_throttle rows last touched then matter no more */
 	char expired_before[11];	/* the shard's oldest day kept: older days go */
+	int64_t expired_before_us;	/* the instant that day begins */
 	char keys_before[11];		/* checkin_keys of older days go: no retry comes, or their
 					 * check-in is gone */
 	char dropped_before[11];	/* the day after the newest dropped partition */
@@ -311,6 +321,9 @@ static void bind_condition(struct db_query *q, const struct tenant *t, const str
 	case PURGE_LOGIN_THROTTLE:
 		db_bind_time(q, b->window_before);
 		break;
+	case PURGE_DESK_LOOKUPS:
+		db_bind_time(q, b->expired_before_us);
+		break;
 	default:
 		abort();
 	}
@@ -467,6 +480,7 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 	};
 	struct vn_date oldest_kept = day_add(today, -(int)s->retention_days);
 	vn_date_format(oldest_kept, b.expired_before);
+	b.expired_before_us = (int64_t)vn_day_start(oldest_kept) * 1000000;
 	/* The later of the two: a retention shorter than CHECKIN_KEYS_KEEP_DAYS takes the keys
 	 * with their check-ins (a key must not outlive the record it answers with). */
 	struct vn_date keys_kept = day_add(today, -CHECKIN_KEYS_KEEP_DAYS);

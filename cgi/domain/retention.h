@@ -26,6 +26,7 @@ enum purge_table {
 	PURGE_LOGIN_THROTTLE,	/* PURGE_LOGIN_THROTTLE: failure counts whose window is over */
 	PURGE_DAY_PRESENCE,	/* PURGE_DAY_PRESENCE: who was counted on a day: day partitions */
 	PURGE_AREA_DAY_PRESENCE,	/* PURGE_AREA_DAY_PRESENCE: the same per commune */
+	PURGE_DESK_LOOKUPS,	/* PURGE_DESK_LOOKUPS: desks' look-up counts of days no longer kept */
 	PURGE_TABLE_COUNT,
 };
 

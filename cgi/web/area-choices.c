@@ -85,12 +85,13 @@ static json_t *areas_cached(const struct app *app, const struct tenant *t)
 	return json_incref(e->list);
 }
 
-json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected)
+/* list's entries with the one whose code is selected marked. The entries are shared with list;
+ * only the selected one is copied to be marked. New reference; list is released. */
+static json_t *marked_choices(json_t *list, const char *selected)
 {
-	json_t *cached = areas_cached(app, req->tenant), *out = json_array(), *a;
+	json_t *out = json_array(), *a;
 	size_t i;
-	/* The entries are shared with the cache; only the selected one is copied to be marked. */
-	json_array_foreach(cached, i, a) {
+	json_array_foreach(list, i, a) {
 		if (selected && strcmp(selected, json_string_value(json_object_get(a, "code"))) == 0) {
 			json_t *marked = json_copy(a);
 			json_object_set_new(marked, "selected", json_true());
@@ -99,8 +100,13 @@ json_t *area_choices_json(const struct app *app, const struct request *req, cons
 			json_array_append(out, a);
 		}
 	}
-	json_decref(cached);
+	json_decref(list);
 	return out;
+}
+
+json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected)
+{
+	return marked_choices(areas_cached(app, req->tenant), selected);
 }
 
 enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],
@@ -128,7 +134,9 @@ enum db_status area_scope_pick(const struct app *app, const struct request *req,
 
 json_t *area_scope_choices(const struct app *app, const struct request *req, const char *selected)
 {
-	json_t *all = area_choices_json(app, req, selected);
+	/* Read afresh: statistics pages are not the hot path, and an officer whose commune was
+	 * just imported must find it at once. */
+	json_t *all = marked_choices(areas_read(app, req->tenant), selected);
 	if (req->actor.role != ROLE_AREA_OFFICER)
 		return all;
 	char codes[ACCOUNT_AREAS_MAX][AREA_CODE_MAX + 1];

@@ -16,7 +16,8 @@ struct area_cache *area_cache_new(void);
 void area_cache_free(struct area_cache *c);
 
 /* The province's areas as [{code, name, selected}], selected marking the one whose code is
- * selected (may be NULL). New reference; empty when the database does not answer. */
+ * selected (may be NULL), from the worker's cache (communes imported since show up within a
+ * minute). New reference; empty when the database does not answer. */
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected);
 
 /* The area a statistics page (dashboard, signals) shows: ?area= when given, else an admin's
@@ -25,8 +26,8 @@ json_t *area_choices_json(const struct app *app, const struct request *req, cons
 enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],
 			       bool *allowed);
 
-/* The areas such a page offers: all the province's for an admin, an officer's own; selected
- * marks the shown one. New reference. */
+/* The areas such a page offers: all the province's for an admin, an officer's own, read from
+ * the database (not the cache); selected marks the shown one. New reference. */
 json_t *area_scope_choices(const struct app *app, const struct request *req, const char *selected);
 
 #endif

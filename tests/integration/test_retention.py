@@ -23,7 +23,7 @@ RETENTION_S1 = 30
 DAY_TABLES = ("checkins", "day_presence", "area_day_presence")
 PURGE_LINE = re.compile(r"^(\d\d) \S+: (?:would remove )?checkins (\d+)(?: \((\d+) day partitions through (\S+)\))?,"
                         r" checkin_keys (\d+), people (\d+), sessions (\d+), login_throttle (\d+),"
-                        r" day_presence (\d+), area_day_presence (\d+)$", re.M)
+                        r" day_presence (\d+), area_day_presence (\d+), desk_lookups (\d+)$", re.M)
 
 
 def vn_day(seconds):
@@ -41,7 +41,7 @@ def count(stack, database, table, where):
 
 def purge(stack, *args):
     """The purge's report lines by province code: (checkins, partitions, through, keys, people,
-    sessions, login_throttle, day_presence, area_day_presence)."""
+    sessions, login_throttle, day_presence, area_day_presence, desk_lookups)."""
     r = stack.vaora("purge", *args, env={"VAORA_CLOCK_FILE": stack.clock_file})
     check(r.returncode == 0, r.stderr)
     return {m[0]: (int(m[1]), int(m[2] or 0), m[3] or "", *map(int, m[4:])) for m in PURGE_LINE.findall(
@@ -51,7 +51,7 @@ def purge(stack, *args):
 def snapshot(stack):
     """Everything a purge could change, for "nothing changed"."""
     tables = ("checkins", "checkin_keys", "people", "sessions", "login_throttle", "day_presence", "area_day_presence",
-              "deletion_reports", "audit_log")
+              "desk_lookups", "deletion_reports", "audit_log")
     return {(db, t): count(stack, db, t, "1") for db in ("vaora_s1", "vaora_s2") for t in tables} | {
         (db, t): partitions(stack, db, t) for db in ("vaora_s1", "vaora_s2") for t in DAY_TABLES}
 
@@ -120,6 +120,10 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         # A session and a failed login of day D, both long over a month later.
         logged_in(stack, "hn.officer")
         Browser(stack).login("hn.officer", "not-the-password")
+        # A desk's look-up count of day D goes with the day; one of the next day stays.
+        for at in (noon, noon + DAY):
+            fixtures.sql(stack, "INSERT INTO vaora_s1.desk_lookups (province, at, account_id, venue_id, refused)"
+                                f" VALUES ('01', '{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(at))}', 1, 1, 0)")
         hcm_rows = day_rows(stack, "vaora_s2", "79", day)
         check(hcm_rows == (1, 1, 1), hcm_rows)
         check(day_rows(stack, "vaora_s1", "01", day) == (2, 2, 2), "Hà Nội's rows")
@@ -131,9 +135,10 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         dry = purge(stack, "--dry-run")
         # Hà Nội's two check-ins and who was present (two people, one commune) by partition;
         # the server-timed check-in's key, long past any retry; the two people.
-        check(dry["01"][:3] == (2, RETENTION_S1 + 1, day) and dry["01"][3:5] == (1, 2) and dry["01"][7:] == (2, 2),
+        check(dry["01"][:3] == (2, RETENTION_S1 + 1, day) and dry["01"][3:5] == (1, 2) and dry["01"][7:9] == (2, 2)
+              and dry["01"][9] >= 1,
               dry.get("01"))
-        check(dry["04"][:3] == (1, RETENTION_S1 + 1, day) and dry["04"][7:] == (1, 1), dry.get("04"))
+        check(dry["04"][:3] == (1, RETENTION_S1 + 1, day) and dry["04"][7:9] == (1, 1), dry.get("04"))
         check(snapshot(stack) == before, "a dry run changed something")
 
         done = purge(stack)
@@ -154,6 +159,10 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
         check(day_rows(stack, "vaora_s1", "04", next_day) == cao_bang_next, "the next day on the same shard changed")
         check(count(stack, "vaora_s1", "checkin_keys", f"province = '01' AND checkin_day <= '{day}'") == 0,
               "the server-timed key is left")
+        utc = lambda at: time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(at))
+        check(count(stack, "vaora_s1", "desk_lookups", f"province = '01' AND at = '{utc(noon)}'") == 0
+              and count(stack, "vaora_s1", "desk_lookups", f"province = '01' AND at = '{utc(noon + DAY)}'") == 1,
+              "a desk's look-up count of the day is left, or the next day's went")
         people = set(fixtures.sql(stack, "SELECT id FROM vaora_s1.people WHERE province = '01' AND id IN"
                                          f" ({old_card}, {old_card_visitor}, {fresh_person})").split())
         check(people == {str(fresh_person)}, ("a valid card keeps only its holder", people))
@@ -168,14 +177,15 @@ def test_purge_drops_the_expired_day_and_keeps_the_neighbours(stack):
                                       " province = '01' AND run_at = (SELECT MAX(run_at) FROM vaora_s1.deletion_reports)"
                                       " ORDER BY id")
         check(reports.split("\n") == ["checkins\t2", "checkin_keys\t1", "people\t2", f"sessions\t{done['01'][5]}",
-                                      f"login_throttle\t{done['01'][6]}", "day_presence\t2", "area_day_presence\t2"],
+                                      f"login_throttle\t{done['01'][6]}", "day_presence\t2", "area_day_presence\t2",
+                                      f"desk_lookups\t{done['01'][9]}"],
               reports)
         audit = fixtures.sql(stack, "SELECT detail FROM vaora_s1.audit_log WHERE province = '01' AND"
                                     " action = 'retention-purge' ORDER BY id DESC LIMIT 1")
         check(audit.startswith("checkins 2 ("), audit)
 
         again = purge(stack)
-        check(again["01"] == (0, 0, "", 0, 0, 0, 0, 0, 0), ("the second purge removed more", again["01"]))
+        check(again["01"] == (0, 0, "", 0, 0, 0, 0, 0, 0, 0), ("the second purge removed more", again["01"]))
         check({t: partitions(stack, "vaora_s1", t) for t in DAY_TABLES} == kept,
               "the second purge changed the partitions")
     finally:

@@ -40,11 +40,11 @@ class World:
         r = self.admin.post_form("/ha-noi/api-tokens", {"label": "Signals kiosk", "role": "volunteer"})
         token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
         self.headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
-        self.venue_a = fixtures.add_venue(stack, "01", "Signal shop A", AREA_A)
-        self.venue_b = fixtures.add_venue(stack, "01", "Signal market B", AREA_B, "market")
-        self.hours_venue = fixtures.add_venue(stack, "01", "Signal cafe H", AREA_A, "restaurant")
-        self.burst_venue = fixtures.add_venue(stack, "01", "Signal copied poster", AREA_B)
-        self.night_venue = fixtures.add_venue(stack, "01", "Signal night bar N", AREA_B, "restaurant")
+        self.venue_a = fixtures.add_venue(stack, "01", "Signal shop A", AREA_A, verified=True)
+        self.venue_b = fixtures.add_venue(stack, "01", "Signal market B", AREA_B, "market", verified=True)
+        self.hours_venue = fixtures.add_venue(stack, "01", "Signal cafe H", AREA_A, "restaurant", verified=True)
+        self.burst_venue = fixtures.add_venue(stack, "01", "Signal copied poster", AREA_B, verified=True)
+        self.night_venue = fixtures.add_venue(stack, "01", "Signal night bar N", AREA_B, "restaurant", verified=True)
         self.codes = {}
         self.cards = {}
         self.now_ms = int(time.time() * 1000)
