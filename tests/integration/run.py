@@ -19,8 +19,12 @@ sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Modules whose place matters, run last in this order after every other module (which run in
-# name order, so a new test_*.py runs without being listed anywhere):
+# Modules whose place matters: FIRST run first and LAST last, each in its order; every other
+# module runs between them in name order, so a new test_*.py runs without being listed anywhere.
+FIRST = [
+    "pages",         # counts the demo seed's figures (12 wards, one venue) on the fresh stack
+    "venues",        # registers a venue test_posters registers too, and reads it back by name
+]
 LAST = [
     "retention",     # `vaora purge` with the clock 31 days on drops the day's check-ins
     "throttling",    # failed logins counted in the database, and a reload (SIGHUP)
@@ -30,11 +34,12 @@ LAST = [
 
 
 def module_order(names):
-    """The names of the test modules (without test_) in the order they run: name order, then LAST."""
-    missing = [n for n in LAST if n not in names]
+    """The names of the test modules (without test_) in the order they run: FIRST, the others in
+    name order, LAST."""
+    missing = [n for n in FIRST + LAST if n not in names]
     if missing:
-        sys.exit(f"run.py: LAST names modules that do not exist: {', '.join(missing)}")
-    return [n for n in sorted(names) if n not in LAST] + LAST
+        sys.exit(f"run.py: FIRST or LAST names modules that do not exist: {', '.join(missing)}")
+    return FIRST + [n for n in sorted(names) if n not in FIRST + LAST] + LAST
 
 
 def discover():
