@@ -7,7 +7,9 @@ CC       ?= cc
 PKGS     := libmariadb jansson libcrypto libqrencode cairo pangocairo fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfcgi -lunistring
-WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+# Warnings are errors. -Wmissing-prototypes: a function no header declares must be static;
+# -Wvla: no variable-length arrays, so every buffer's size is a named constant.
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wformat=2
 CPPFLAGS := -D_GNU_SOURCE -Icgi $(PKG_CFLAGS)
 CFLAGS   ?= -O2 -g
 # The test build: sanitizers, and a clock tests can set (VAORA_TEST_CLOCK).

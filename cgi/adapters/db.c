@@ -347,14 +347,14 @@ void db_bind_string(struct db_query *q, const char *s)
 
 void db_bind_time(struct db_query *q, int64_t us)
 {
-	char text[27];
+	char text[UTC_DATETIME_SIZE];
 	utc_datetime_format(us, text);
 	db_bind_text(q, text, strlen(text));
 }
 
 void db_bind_day(struct db_query *q, int64_t us)
 {
-	char day[11];
+	char day[VN_DATE_SIZE];
 	vn_date_format(vn_date_of((time_t)(us / 1000000)), day);
 	db_bind_string(q, day);
 }

@@ -72,7 +72,7 @@ time_t vn_day_start(struct vn_date d)
 	return timegm(&tm) - VN_UTC_OFFSET_SECONDS;
 }
 
-void vn_date_format(struct vn_date d, char out[static 11])
+void vn_date_format(struct vn_date d, char out[static VN_DATE_SIZE])
 {
 	struct tm tm = { 0 };
 	tm.tm_year = d.year - 1900;
@@ -82,7 +82,7 @@ void vn_date_format(struct vn_date d, char out[static 11])
 		out[0] = '\0';
 }
 
-void vn_time_format(time_t t, char out[static 17])
+void vn_time_format(time_t t, char out[static VN_TIME_SIZE])
 {
 	time_t local = t + VN_UTC_OFFSET_SECONDS;
 	struct tm tm;
@@ -117,7 +117,7 @@ int vn_date_parse(const char *s, struct vn_date *out)
 
 int vn_time_parse(const char *s, time_t *out)
 {
-	char date[11];
+	char date[VN_DATE_SIZE];
 	int hour, minute;
 	struct vn_date d;
 	if (!s || (!shaped(s, "dddd-dd-dd dd:dd") && !shaped(s, "dddd-dd-ddTdd:dd")))
@@ -131,12 +131,12 @@ int vn_time_parse(const char *s, time_t *out)
 	return 0;
 }
 
-void vn_time_format_us(int64_t us, char out[static 17])
+void vn_time_format_us(int64_t us, char out[static VN_TIME_SIZE])
 {
 	vn_time_format((time_t)(us / 1000000), out);
 }
 
-void utc_datetime_format(int64_t us, char out[static 27])
+void utc_datetime_format(int64_t us, char out[static UTC_DATETIME_SIZE])
 {
 	/* Floor division, so instants before 1970 keep a positive fraction. */
 	int64_t seconds_part = us / 1000000, micro = us % 1000000;

@@ -302,7 +302,7 @@ enum db_status accounts_create(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK)
 		status = insert_account(db, t, &c, hash, true, id);
 	if (status == DB_OK) {
-		char object[48];
+		char object[AUDIT_OBJECT_SIZE];
 		snprintf(object, sizeof(object), "account:%lld", (long long)*id);
 		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[c.role]);
 	}
@@ -402,7 +402,7 @@ enum db_status accounts_areas(struct db *db, const struct tenant *t, int64_t id,
 	return status;
 }
 
-static void account_object(int64_t id, char out[48])
+static void account_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
 {
 	snprintf(out, 48, "account:%lld", (long long)id);
 }
@@ -411,7 +411,7 @@ enum db_status accounts_set_active(struct db *db, const struct tenant *t, const 
 				   bool active)
 {
 	struct db_query *q;
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	account_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
@@ -473,7 +473,7 @@ enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const
 enum db_status accounts_reset_password(struct db *db, const struct tenant *t, const struct actor *actor,
 				       int64_t id, char one_time_password[ONE_TIME_PASSWORD_LEN + 1])
 {
-	char hash[PASSWORD_HASH_MAX], object[48];
+	char hash[PASSWORD_HASH_MAX], object[AUDIT_OBJECT_SIZE];
 	password_generate(one_time_password);
 	if (password_hash(one_time_password, hash) != 0)
 		return DB_ERROR;
@@ -518,7 +518,7 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 		return DB_OK;
 	if (password_hash(password, hash) != 0)
 		return DB_ERROR;
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	account_object(actor->account_id, object);
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)

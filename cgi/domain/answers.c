@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "adapters/crypto.h"
+#include "base/clock.h"
 #include "base/encode.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -118,7 +119,7 @@ static const struct db_statements answers_statements = DB_STATEMENTS("answers", 
 
 /* A clear row as answers_seal_clear reads it. */
 struct clear_row {
-	char day[11];
+	char day[VN_DATE_SIZE];
 	int64_t id;
 	struct answers_row row;
 	uint8_t idem_key[CHECKIN_KEY_BYTES];
@@ -126,7 +127,7 @@ struct clear_row {
 };
 
 /* The next rows in clear after (day, id), at most SEAL_BATCH; moves (day, id) to the last. */
-static enum db_status read_clear(struct db *db, const struct tenant *t, char day[11], int64_t *id,
+static enum db_status read_clear(struct db *db, const struct tenant *t, char day[VN_DATE_SIZE], int64_t *id,
 				 struct clear_row *rows, size_t *n)
 {
 	struct db_query *q;
@@ -193,7 +194,7 @@ static enum db_status seal_province(struct db *db, const struct tenant *t, const
 	struct answer_keys k;
 	answer_keys_begin(&k, keys, t);
 	struct clear_row *rows = xcalloc(SEAL_BATCH, sizeof(*rows));
-	char day[11] = "1000-01-01";
+	char day[VN_DATE_SIZE] = "1000-01-01";
 	int64_t id = 0;
 	size_t n;
 	enum db_status status;

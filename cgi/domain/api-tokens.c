@@ -112,7 +112,7 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 		id = (int64_t)(status == DB_OK ? db_insert_id(q) : 0);
 		db_query_free(q);
 	}
-	char object[48], detail[64];
+	char object[AUDIT_OBJECT_SIZE], detail[64];
 	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
 	snprintf(detail, sizeof(detail), "%s, %u days%s", role_names[r], days, in->read_only ? ", read-only" : "");
 	if (status == DB_OK)
@@ -169,7 +169,7 @@ enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t i
 enum db_status api_token_revoke(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
 {
 	struct db_query *q;
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "adapters/db.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
@@ -24,8 +25,8 @@ struct api_token {
 	int64_t id;
 	char label[API_TOKEN_LABEL_MAX * 4 + 1];
 	char role[24];
-	char created_at[27];
-	char expires_at[27];
+	char created_at[UTC_DATETIME_SIZE];
+	char expires_at[UTC_DATETIME_SIZE];
 	bool read_only;
 	bool revoked;
 	bool expired;

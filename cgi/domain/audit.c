@@ -100,7 +100,7 @@ out:
 }
 
 /* The UTC bound of a Vietnam date: its start, or with next_day the next day's start. */
-static void date_bound(const char *date, bool next_day, const char *fallback, char out[27])
+static void date_bound(const char *date, bool next_day, const char *fallback, char out[UTC_DATETIME_SIZE])
 {
 	struct vn_date d;
 	if (vn_date_parse(date, &d) != 0) {
@@ -119,7 +119,7 @@ enum db_status audit_list(struct db *db, const struct tenant *t, const struct au
 	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_SELECT, &q);
 	if (status != DB_OK)
 		return status;
-	char from[27], to[27];
+	char from[UTC_DATETIME_SIZE], to[UTC_DATETIME_SIZE];
 	date_bound(f->from, false, "1970-01-01 00:00:00.000000", from);
 	date_bound(f->to, true, "9999-12-31 00:00:00.000000", to);
 	db_bind_string(q, f->action);

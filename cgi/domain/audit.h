@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "adapters/db.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "domain/actor.h"
 
@@ -52,6 +53,9 @@ enum audit_action {
 	AUDIT_ACTION_COUNT,
 };
 
+/* An audit entry's object as text, "kind:id" ("account:12"): the longest kind and a 64-bit id fit. */
+#define AUDIT_OBJECT_SIZE 48
+
 extern const char *const audit_action_names[];
 
 /* Appends one entry for the actor's province (or t's, for an anonymous actor). object names
@@ -70,7 +74,7 @@ struct audit_filter {
 
 struct audit_entry {
 	int64_t id;
-	char at[27];
+	char at[UTC_DATETIME_SIZE];
 	char actor_login[LOGIN_MAX + 1];
 	char actor_role[24];
 	char action[41];

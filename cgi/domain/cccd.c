@@ -87,7 +87,7 @@ static int two_digits(const char *p)
 
 /* ddmmyyyy (00 for an unknown day or month) or yyyy: the year, and the ISO date when the day
  * and month are known. Returns 0, or -1 when the field is no date. */
-static int date_read(const char *field, char year[5], char iso[11])
+static int date_read(const char *field, char year[5], char iso[VN_DATE_SIZE])
 {
 	char d[DATE_DIGITS + 1];
 	int n = date_digits(field, d);

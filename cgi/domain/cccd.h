@@ -32,7 +32,7 @@ struct cccd_card {
 	char birth_year[5];		/* "1987", or "" */
 	const char *gender;		/* a person_gender_names entry ("" when unread) */
 	char address[PERSON_ADDRESS_MAX * 4 + 1];
-	char issue_date[11];		/* "2021-04-20", or "" */
+	char issue_date[VN_DATE_SIZE];		/* "2021-04-20", or "" */
 	unsigned missing;		/* CCCD_FIELD_BIT()s of the fields that could not be read */
 };
 

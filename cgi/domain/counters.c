@@ -65,7 +65,7 @@ static enum db_status merge_day(struct db *db, const struct tenant *t, const cha
 
 static enum db_status merge_tenant(struct db *db, const struct tenant *t, const char *today, size_t *merged)
 {
-	char days[MERGE_DAYS_MAX][11];
+	char days[MERGE_DAYS_MAX][VN_DATE_SIZE];
 	size_t n = 0;
 	struct db_query *q;
 	*merged = 0;
@@ -87,7 +87,7 @@ static enum db_status merge_tenant(struct db *db, const struct tenant *t, const 
 
 int counters_merge_closed_days(struct db *db, const struct config *config, FILE *out, char *err, size_t errlen)
 {
-	char today[11];
+	char today[VN_DATE_SIZE];
 	vn_date_format(vn_date_of(clock_now()), today);
 	int rc = 0;
 	for (size_t i = 0; i < config->tenant_count; i++) {

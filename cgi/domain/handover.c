@@ -117,7 +117,7 @@ enum db_status handover_create(struct db *db, const struct tenant *t, const stru
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	snprintf(object, sizeof(object), "person:%lld", (long long)person_id);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_HANDOVER_CREATE, object, "");
@@ -240,7 +240,7 @@ enum db_status handover_redeem(struct db *db, const struct tenant *t, const stru
 			*status = HANDOVER_USED;
 		db_query_free(q);
 	}
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	snprintf(object, sizeof(object), "person:%lld", (long long)*person_id);
 	if (s == DB_OK && *status == HANDOVER_VALID)
 		s = audit_record(db, t, actor, AUDIT_HANDOVER_REDEEM, object, "");

@@ -317,7 +317,7 @@ static enum db_status run_on_id(struct db *db, const struct tenant *t, enum peop
 }
 
 /* What the audit log names: the row, never the person. */
-static void person_object(int64_t id, char out[48])
+static void person_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
 {
 	snprintf(out, 48, "person:%lld", (long long)id);
 }
@@ -327,7 +327,7 @@ static void person_object(int64_t id, char out[48])
 static enum db_status end_audited(struct db *db, const struct tenant *t, const struct actor *actor,
 				  enum audit_action action, int64_t id, const char *detail, enum db_status status)
 {
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	person_object(id, object);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, action, object, detail);
@@ -411,7 +411,7 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 	if (status != DB_OK || errors->count)
 		goto out;
 	status = insert_person(db, t, keys, &c, checkin_day, id);
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	person_object(*id, object);
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");

@@ -8,6 +8,7 @@
 
 #include "adapters/db.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
@@ -55,7 +56,7 @@ struct person {
 	enum person_gender gender;
 	char area_code[11];
 	unsigned consent_version;
-	char consent_at[27];
+	char consent_at[UTC_DATETIME_SIZE];
 	unsigned card_version;		/* of the personal QR card (person-token.h) */
 	unsigned device_version;	/* of the tokens phones keep to remember the person */
 };

@@ -146,11 +146,11 @@ struct purge_bounds {
 	int64_t now;
 	int64_t idle_before;		/* sessions unused since then have ended */
 	int64_t window_before;		/* login_throttle rows last touched then matter no more */
-	char expired_before[11];	/* the shard's oldest day kept: older days go */
-	int64_t expired_before_us;	/* the instant that day begins */
-	char keys_before[11];		/* checkin_keys of older days go: no retry comes, or their
+	char expired_before[VN_DATE_SIZE];	/* the shard's oldest day kept: older days go */
+	int64_t expired_before_us;		/* the instant that day begins */
+	char keys_before[VN_DATE_SIZE];		/* checkin_keys of older days go: no retry comes, or their
 					 * check-in is gone */
-	char dropped_before[11];	/* the day after the newest dropped partition */
+	char dropped_before[VN_DATE_SIZE];	/* the day after the newest dropped partition */
 };
 
 static struct vn_date day_add(struct vn_date d, int days)
@@ -246,7 +246,7 @@ static enum db_status call_with_days(struct db *db, size_t shard, enum retention
 				     const struct vn_date *b)
 {
 	struct db_query *q;
-	char text[11];
+	char text[VN_DATE_SIZE];
 	enum db_status status = db_query_shard(db, shard, &retention_statements, which, &q);
 	if (status != DB_OK)
 		return status;
@@ -278,7 +278,7 @@ static int prepare_shard(struct db *db, const struct config *config, size_t shar
 		snprintf(err, errlen, "shard %s: cannot add the day partitions of the check-ins", s->name);
 		return -1;
 	}
-	char from[11], to[11];
+	char from[VN_DATE_SIZE], to[VN_DATE_SIZE];
 	vn_date_format(first, from);
 	vn_date_format(last, to);
 	fprintf(progress, "shard %s: %s day partitions %s to %s\n", s->name, dry_run ? "would add" : "added", from, to);
@@ -493,7 +493,7 @@ static int purge_shard(struct db *db, const struct config *config, size_t shard,
 	size_t expired = 0;
 	while (rc == 0 && expired < n && day_cmp(days[expired], oldest_kept) < 0)
 		expired++;
-	char through[11] = "";
+	char through[VN_DATE_SIZE] = "";
 	if (expired) {
 		vn_date_format(days[expired - 1], through);
 		vn_date_format(day_add(days[expired - 1], 1), b.dropped_before);
@@ -554,7 +554,7 @@ enum db_status retention_reports(struct db *db, const struct tenant *t, struct d
 		return status;
 	db_bind_int(q, (int64_t)(max * PURGE_TABLE_COUNT));
 	status = db_execute(q);
-	char last[27] = "";
+	char last[UTC_DATETIME_SIZE] = "";
 	/* A run's rows share its instant: consecutive rows of one instant are one run. */
 	while (status == DB_OK && db_fetch(q) > 0) {
 		const char *at = db_col_text(q, 0, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "adapters/db.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "domain/actor.h"
 
@@ -38,7 +39,7 @@ struct deletion_run {
 	char run_at[17];			/* Vietnam time "YYYY-MM-DD HH:MM" */
 	uint64_t rows[PURGE_TABLE_COUNT];
 	unsigned partitions_dropped;
-	char through_day[11];			/* newest day removed, "" when none */
+	char through_day[VN_DATE_SIZE];			/* newest day removed, "" when none */
 };
 
 /* Creates the day partitions (of checkins and the presence tables) from the oldest day a shard

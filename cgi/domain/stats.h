@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "adapters/db.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/venue-category.h"
 #include "domain/accounts.h"
@@ -40,7 +41,7 @@ enum stats_method {
 extern const char *const stats_method_names[];
 
 struct stats_day {
-	char day[11];		/* Vietnam date, YYYY-MM-DD */
+	char day[VN_DATE_SIZE];		/* Vietnam date, YYYY-MM-DD */
 	int64_t scans, by_method[STATS_METHOD_COUNT], ins, outs;
 	int64_t people;		/* distinct people who checked in or out that day */
 	int64_t new_venues;	/* registered that day */
@@ -77,9 +78,9 @@ struct stats_venue {
 	char name[VENUE_NAME_MAX * 4 + 1];
 	char area_name[201 * 4];
 	char contact_phone[16];
-	char last_scan[11];	/* Vietnam date of its last scan, "" for never */
+	char last_scan[VN_DATE_SIZE];	/* Vietnam date of its last scan, "" for never */
 	unsigned token_version;
-	char token_issued_at[11];	/* Vietnam date */
+	char token_issued_at[VN_DATE_SIZE];	/* Vietnam date */
 };
 
 /* Live venues of area_code without a scan in the last days days (1..STATS_IDLE_DAYS_MAX), by

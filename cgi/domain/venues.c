@@ -158,7 +158,7 @@ static enum db_status insert_venue(struct db *db, const struct tenant *t, const 
 	return status;
 }
 
-static void venue_object(int64_t id, char out[48])
+static void venue_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
 {
 	snprintf(out, 48, "venue:%lld", (long long)id);
 }
@@ -170,7 +170,7 @@ enum db_status venues_create(struct db *db, const struct tenant *t, const struct
 	*id = 0;
 	enum db_status status = venue_validate(db, t, actor, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
-		char object[48];
+		char object[AUDIT_OBJECT_SIZE];
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
 			status = insert_venue(db, t, &c, true, id);
@@ -208,7 +208,7 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 		goto out;
 	}
 	int64_t account_id = 0;
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = accounts_insert_self_registered(db, t, &account, hash, errors, &account_id);
@@ -236,7 +236,7 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 	enum db_status status = venue_validate(db, t, actor, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
 		struct db_query *q;
-		char object[48];
+		char object[AUDIT_OBJECT_SIZE];
 		venue_object(id, object);
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
@@ -304,7 +304,7 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 		[VENUE_REISSUE] = AUDIT_VENUE_REISSUE,		/* VENUE_REISSUE */
 	};
 	struct db_query *q;
-	char object[48];
+	char object[AUDIT_OBJECT_SIZE];
 	venue_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "adapters/db.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/venue-category.h"
 #include "domain/actor.h"
@@ -40,7 +41,7 @@ struct venue {
 	bool active;
 	bool verified;
 	unsigned token_version;
-	char token_issued_at[11];	/* Vietnam date, YYYY-MM-DD */
+	char token_issued_at[VN_DATE_SIZE];	/* Vietnam date, YYYY-MM-DD */
 };
 
 /* A new manager's account as typed on the public registration page. */

@@ -306,7 +306,7 @@ int page_dashboard_export(struct app *app, struct request *req, struct response 
 	struct board b = { 0 };
 	int rc = board_read(app, req, &b);
 	if (rc == 200) {
-		char filename[128], today[11];
+		char filename[128], today[VN_DATE_SIZE];
 		vn_date_format(vn_date_of(clock_now()), today);
 		snprintf(filename, sizeof(filename), "dashboard-%s-%s%s%s-%s.csv", req->tenant->slug,
 			 stat_table_names[which], *b.area ? "-" : "", b.area, today);

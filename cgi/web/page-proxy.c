@@ -403,7 +403,7 @@ int page_proxy_cards(struct app *app, struct request *req, struct response *resp
 		rc = proxy_page(app, req, resp, 400, &venue, &v);
 	} else {
 		/* Audited before drawing: a print that fails half-way was still asked for. */
-		char object[48], detail[48], disposition[128];
+		char object[AUDIT_OBJECT_SIZE], detail[48], disposition[128];
 		snprintf(object, sizeof(object), "venue:%lld", (long long)venue.id);
 		snprintf(detail, sizeof(detail), "%lu cards", (unsigned long)kept);
 		status = audit_record(app->db, req->tenant, &req->actor, AUDIT_CARDS_PRINT, object, detail);

@@ -38,7 +38,7 @@ static const char *const signal_kind_names[] = {
 /* What one signals page shows: the area, the day, and the three lists read for them. */
 struct sightings {
 	char area[AREA_CODE_MAX + 1];	/* "" for the whole province */
-	char day[11];			/* Vietnam date */
+	char day[VN_DATE_SIZE];			/* Vietnam date */
 	int64_t day_start_us;
 	struct signal_travel *travel;
 	struct signal_off_hours *off_hours;

@@ -135,7 +135,7 @@ static json_t *result_json(struct app *app, const struct request *req, const str
 int page_tracing_form(struct app *app, struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object();
-	char from[11], to[11];
+	char from[VN_DATE_SIZE], to[VN_DATE_SIZE];
 	time_t now = clock_now();
 	vn_date_format(vn_date_of(now - (time_t)TRACE_FORM_DAYS_BACK * 86400), from);
 	vn_date_format(vn_date_of(now), to);
@@ -242,7 +242,7 @@ static void csv_people(struct app *app, const struct request *req, const struct 
 static int send_csv(struct app *app, const struct request *req, struct response *resp, const struct trace_result *r,
 		    const char *what, int64_t id)
 {
-	char disposition[128], today[11];
+	char disposition[128], today[VN_DATE_SIZE];
 	vn_date_format(vn_date_of(clock_now()), today);
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"tracing-%s-%s-%lld-%s.csv\"",
 		 req->tenant->slug, what, (long long)id, today);

@@ -59,7 +59,7 @@ static int route_request(struct app *app, struct request *req, struct response *
 	}
 	}
 	req->route = route;
-	if (route->tenant) {
+	if (route_has_tenant(route)) {
 		const char *slug = request_param(req, "province");
 		req->tenant = slug ? config_tenant_by_slug(app->config, slug, strlen(slug)) : NULL;
 		if (!req->tenant)
@@ -157,14 +157,14 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 	const struct route *route = req->route;
 	if (route->roles != ROLES_ANYONE) {
 		if (!actor_known(&req->actor)) {
-			if (req->foreign_session || route_is_api(route))
+			if (req->foreign_session || route->api)
 				return req->foreign_session ? 404 : 401;
 			redirect_to_login(req, resp);
 			return 303;
 		}
 		if (!(route->roles & ROLE_BIT(req->actor.role)))
 			return 403;
-		if (req->actor.must_change_password && !route_allows_password_change(route)) {
+		if (req->actor.must_change_password && !route->before_password_change) {
 			struct buf to = BUF_INIT;
 			buf_printf(&to, "/%s%spassword", req->tenant ? req->tenant->slug : "", req->tenant ? "/" : "");
 			response_redirect(resp, 303, buf_str(&to));
@@ -236,7 +236,7 @@ static void answer_error(struct app *app, const struct request *req, struct resp
 			 const char *error_key, const struct buf *allow)
 {
 	response_reset(resp);
-	if (req->route && route_is_api(req->route))
+	if (req->route && req->route->api)
 		views_error_json(app->views, req->lang, resp, status, error_key, req->token_refused);
 	else
 		views_error(app->views, req->lang, req->tenant, resp, status, error_key);
@@ -263,7 +263,7 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	if (!status)
 		status = find_actor(app, &req, &error_key);
 	if (!status)
-		status = request_read_body(&req, req.route->body_limit, !route_is_api(req.route), &error_key);
+		status = request_read_body(&req, req.route->body_limit, !req.route->api, &error_key);
 	if (!status)
 		status = check_requirements(app, &req, &resp, &error_key);
 	if (!status) {

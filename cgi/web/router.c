@@ -1,6 +1,7 @@
 /* Matching a request against the route table, and printing the table. */
 #include "web/routes.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,13 @@ const char *const pool_names[] = {
 	[POOL_FAST] = "fast",	/* POOL_FAST */
 	[POOL_SLOW] = "slow",	/* POOL_SLOW */
 };
+
+/* Whether the pattern's character at p is a one-letter segment ("/{province}/c/{token}"): it
+ * matches either case, as QR codes carry URLs in upper case and people type lower case. */
+static bool one_letter_segment(const char *pattern, const char *p)
+{
+	return p > pattern && p[-1] == '/' && isalpha((unsigned char)*p) && (p[1] == '/' || p[1] == '\0');
+}
 
 /* Matches one pattern; on success fills params (new strings). */
 static bool pattern_match(const char *pattern, const char *path, char *params[ROUTE_MAX_PARAMS], size_t *count)
@@ -26,7 +34,8 @@ static bool pattern_match(const char *pattern, const char *path, char *params[RO
 			params[n++] = xstrndup(s, len);
 			p = close + 1;
 			s += len;
-		} else if (*p == *s) {
+		} else if (*p == *s || (one_letter_segment(pattern, p) &&
+					 tolower((unsigned char)*p) == tolower((unsigned char)*s))) {
 			p++;
 			s++;
 		} else {
@@ -93,14 +102,17 @@ enum route_match route_find(const struct route *table, size_t count, enum http_m
 	return ROUTE_NOT_FOUND;
 }
 
-bool route_is_api(const struct route *route)
+/* The prefix of the patterns whose province must be a known tenant. */
+#define TENANT_PREFIX "/{province}/"
+
+bool route_has_tenant(const struct route *route)
 {
-	return strstr(route->pattern, "/api/") != NULL;
+	return strncmp(route->pattern, TENANT_PREFIX, strlen(TENANT_PREFIX)) == 0;
 }
 
 bool route_accepts_token(const struct route *route)
 {
-	return route_is_api(route) && !route_makes_credentials(route);
+	return route->api && !route->makes_credentials;
 }
 
 const char *route_param(const struct route *route, const char *name, const char *const *params, size_t count)
@@ -112,7 +124,8 @@ const char *route_param(const struct route *route, const char *name, const char 
 	return NULL;
 }
 
-/* An nginx regular expression for a pattern: parameters become one path segment. */
+/* An nginx regular expression for a pattern: parameters become one path segment, a one-letter
+ * segment matches either case. */
 static void nginx_regex(FILE *out, const char *pattern)
 {
 	fputc('^', out);
@@ -122,6 +135,8 @@ static void nginx_regex(FILE *out, const char *pattern)
 			p = strchr(p, '}');
 			if (!p)
 				return;
+		} else if (one_letter_segment(pattern, p)) {
+			fprintf(out, "[%c%c]", tolower((unsigned char)*p), toupper((unsigned char)*p));
 		} else if (strchr(".^$*+?()[]\\|", *p)) {
 			fputc('\\', out);
 			fputc(*p, out);
@@ -145,7 +160,7 @@ void routes_print(FILE *out, const struct route *table, size_t count, bool nginx
 			continue;
 		}
 		fprintf(out, "%-6s %-40s pool=%s tenant=%s scope=%s body=%lu token=%s roles=",
-			http_method_names[r->method], r->pattern, pool_names[r->pool], r->tenant ? "yes" : "no",
+			http_method_names[r->method], r->pattern, pool_names[r->pool], route_has_tenant(r) ? "yes" : "no",
 			scope_names[r->scope], (unsigned long)r->body_limit, route_accepts_token(r) ? "yes" : "no");
 		if (r->roles == ROLES_ANYONE)
 			fputs("anyone", out);

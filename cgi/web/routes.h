@@ -25,25 +25,27 @@ extern const char *const pool_names[];
  * answer with the error page in the user's language. */
 typedef int (*route_handler)(struct app *app, struct request *req, struct response *resp);
 
+/* A row of the table; routes.c builds them with defaults, so a column is named only where it is
+ * not 0/false. */
 struct route {
 	enum http_method method;
-	const char *pattern;	/* "/{province}/venues/{id}": literal segments and {parameters} */
+	const char *pattern;	/* "/{province}/venues/{id}": literal segments and {parameters}; a
+				 * one-letter literal segment matches either case (QR codes hold
+				 * upper case) */
 	route_handler handler;
 	unsigned roles;		/* ROLE_BIT()s allowed, or ROLES_ANYONE */
-	bool tenant;		/* the pattern's {province} must name a known tenant */
 	enum scope scope;	/* checked before the handler */
 	enum pool pool;
 	size_t body_limit;	/* bytes of request body accepted */
+	bool api;		/* the JSON API: errors answered as JSON, Bearer tokens taken */
+	bool makes_credentials;	/* logs in, creates accounts, resets or changes passwords, creates or
+				 * revokes API tokens: never with a Bearer token */
+	bool before_password_change;	/* open to an account that must change its password first */
 	bool csrf_exempt;	/* only the test build's echo: every other POST proves its origin */
 };
 
-/* Whether a route stays open to an account that must change its password first. */
-bool route_allows_password_change(const struct route *route);
-/* Whether a route is part of the JSON API (errors answered as JSON). */
-bool route_is_api(const struct route *route);
-/* Whether a route makes or changes credentials: logs in, creates accounts, resets or changes
- * passwords, creates or revokes API tokens. */
-bool route_makes_credentials(const struct route *route);
+/* Whether route's {province} must name a known tenant: its pattern starts with /{province}/. */
+bool route_has_tenant(const struct route *route);
 /* Whether a Bearer token may authenticate a request to route: a JSON API route that makes no
  * credentials. Everywhere else the Authorization header is ignored (the caller is who their
  * session says, or anonymous), so a token can never act as a browser's login. */

@@ -166,6 +166,21 @@ static void test_regression_utc_datetime_before_1970(void **state)
 	assert_string_equal(dt, "1969-12-31 23:59:58.500000");
 }
 
+/* The named text sizes are exactly what the formats write, the NUL included, for the widest
+ * values (a year of four digits, the last microsecond of a day). */
+static void test_named_sizes_fit_their_texts_exactly(void **state)
+{
+	(void)state;
+	char date[VN_DATE_SIZE], time_text[VN_TIME_SIZE], datetime[UTC_DATETIME_SIZE];
+	vn_date_format((struct vn_date){ 2999, 12, 31 }, date);
+	assert_int_equal(strlen(date) + 1, VN_DATE_SIZE);
+	vn_time_format(4102444799, time_text);	/* 2099-12-31 23:59:59 UTC */
+	assert_int_equal(strlen(time_text) + 1, VN_TIME_SIZE);
+	utc_datetime_format(INT64_C(4102444799999999), datetime);
+	assert_string_equal(datetime, "2099-12-31 23:59:59.999999");
+	assert_int_equal(strlen(datetime) + 1, UTC_DATETIME_SIZE);
+}
+
 static void test_clock_set(void **state)
 {
 	(void)state;
@@ -256,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_vn_parse),
 		cmocka_unit_test(test_regression_utc_datetime_before_1970),
+		cmocka_unit_test(test_named_sizes_fit_their_texts_exactly),
 		cmocka_unit_test(test_clock_set),
 		cmocka_unit_test_teardown(test_clock_file, clock_file_teardown),
 	};

@@ -35,18 +35,17 @@ enum {
 static const struct route table[] = {
 	[R_HOME] = { .method = HTTP_GET, .pattern = "/", .handler = handler, .pool = POOL_FAST },
 	[R_ABOUT] = { .method = HTTP_GET, .pattern = "/about", .handler = handler, .pool = POOL_FAST },
-	[R_PROVINCE] = { .method = HTTP_GET, .pattern = "/{province}/", .handler = handler, .tenant = true,
-			 .pool = POOL_FAST },
+	[R_PROVINCE] = { .method = HTTP_GET, .pattern = "/{province}/", .handler = handler, .pool = POOL_FAST },
 	[R_VENUE_NEW] = { .method = HTTP_GET, .pattern = "/{province}/venues/new", .handler = handler,
-			  .tenant = true, .pool = POOL_FAST },
+			  .pool = POOL_FAST },
 	[R_VENUE_GET] = { .method = HTTP_GET, .pattern = "/{province}/venues/{id}", .handler = handler,
-			  .tenant = true, .pool = POOL_FAST },
+			  .pool = POOL_FAST },
 	[R_VENUE_POST] = { .method = HTTP_POST, .pattern = "/{province}/venues/{id}", .handler = handler,
-			   .roles = ROLE_BIT(ROLE_PROVINCE_ADMIN) | ROLE_BIT(ROLE_VENUE_MANAGER), .tenant = true,
+			   .roles = ROLE_BIT(ROLE_PROVINCE_ADMIN) | ROLE_BIT(ROLE_VENUE_MANAGER),
 			   .pool = POOL_FAST, .body_limit = 1024 },
 	[R_EXPORT] = { .method = HTTP_GET, .pattern = "/{province}/x", .handler = handler,
-		       .roles = ROLE_BIT(ROLE_OPERATOR), .tenant = true, .pool = POOL_SLOW },
-	[R_IMPORT] = { .method = HTTP_POST, .pattern = "/{province}/import", .handler = handler, .tenant = true,
+		       .roles = ROLE_BIT(ROLE_OPERATOR), .pool = POOL_SLOW },
+	[R_IMPORT] = { .method = HTTP_POST, .pattern = "/{province}/import", .handler = handler,
 		       .pool = POOL_SLOW, .body_limit = 4096 },
 	[R_LOGIN] = { .method = HTTP_POST, .pattern = "/login", .handler = handler, .pool = POOL_FAST,
 		      .body_limit = 512 },
@@ -269,7 +268,7 @@ static void test_print_nginx(void **state)
 {
 	(void)state;
 	char *text = print(table, R_COUNT, true);
-	assert_string_equal(text, "location ~ ^/[^/]+/x$ { include vaora-slow.conf; }\n"
+	assert_string_equal(text, "location ~ ^/[^/]+/[xX]$ { include vaora-slow.conf; }\n"
 				  "location ~ ^/[^/]+/import$ { include vaora-slow.conf; }\n"
 				  "location ~ ^/files/a\\.b\\+c/[^/]+$ { include vaora-slow.conf; }\n");
 	free(text);
@@ -325,14 +324,14 @@ static void test_real_table(void **state)
 	(void)state;
 	const struct route *r = real_route(HTTP_GET, "/");
 	assert_non_null(r);
-	assert_false(r->tenant);
+	assert_false(route_has_tenant(r));
 	r = real_route(HTTP_GET, "/healthz");
 	assert_non_null(r);
-	assert_false(r->tenant);
+	assert_false(route_has_tenant(r));
 	assert_int_equal(r->pool, POOL_FAST);
 	r = real_route(HTTP_GET, "/{province}/");
 	assert_non_null(r);
-	assert_true(r->tenant);
+	assert_true(route_has_tenant(r));
 
 	const struct route *found = NULL;
 	char *params[ROUTE_MAX_PARAMS];
@@ -350,7 +349,7 @@ static void test_real_table(void **state)
 	assert_int_equal(count, 0);
 
 	/* Every row is well formed: a handler, a path, closed braces, a unique method and pattern,
-	 * tenant routes start with {province}, and a known pool. */
+	 * and a known pool. */
 	for (size_t i = 0; i < route_count; i++) {
 		r = &routes[i];
 		assert_non_null(r->handler);
@@ -358,8 +357,6 @@ static void test_real_table(void **state)
 		assert_true(r->method < HTTP_OTHER);
 		assert_true(r->pool == POOL_FAST || r->pool == POOL_SLOW);
 		assert_true(r->scope < SCOPE_COUNT);
-		if (r->tenant)
-			assert_int_equal(strncmp(r->pattern, "/{province}/", 12), 0);
 		size_t params_in_pattern = 0;
 		for (const char *p = r->pattern; *p; p++) {
 			if (*p != '{')
@@ -387,7 +384,7 @@ static void test_tokens_only_on_the_api(void **state)
 		const struct route *r = &routes[i];
 		if (route_accepts_token(r)) {
 			assert_non_null(strstr(r->pattern, "/api/"));
-			assert_false(route_makes_credentials(r));
+			assert_false(r->makes_credentials);
 			takers++;
 		}
 	}
@@ -399,10 +396,91 @@ static void test_tokens_only_on_the_api(void **state)
 	for (size_t i = 0; i < sizeof(credential_posts) / sizeof(credential_posts[0]); i++) {
 		const struct route *r = real_route(HTTP_POST, credential_posts[i]);
 		assert_non_null(r);
-		assert_true(route_makes_credentials(r));
+		assert_true(r->makes_credentials);
 		assert_false(route_accepts_token(r));
 	}
 	assert_true(route_accepts_token(real_route(HTTP_POST, "/{province}/api/v1/checkins")));
+}
+
+/* A one-letter segment matches either case (QR codes carry upper case); longer ones do not. */
+static void test_one_letter_segments_match_either_case(void **state)
+{
+	(void)state;
+	assert_found(HTTP_GET, "/ha-noi/x", R_EXPORT, 1);
+	assert_found(HTTP_GET, "/HA-NOI/X", R_EXPORT, 1);
+	assert_result(HTTP_POST, "/ha-noi/X", ROUTE_WRONG_METHOD);
+	assert_result(HTTP_GET, "/ha-noi/Venues/new", ROUTE_NOT_FOUND);
+	assert_result(HTTP_GET, "/ha-noi/IMPORT", ROUTE_NOT_FOUND);
+	assert_result(HTTP_GET, "/ha-noi/y", ROUTE_NOT_FOUND);
+}
+
+/* The handler route_find gives for method and path in the real table, or NULL. */
+static route_handler real_handler(enum http_method method, const char *path)
+{
+	const struct route *found = NULL;
+	char *params[ROUTE_MAX_PARAMS];
+	size_t count = 0;
+	if (route_find(routes, route_count, method, path, &found, params, &count, NULL) != ROUTE_FOUND)
+		return NULL;
+	for (size_t i = 0; i < count; i++)
+		free(params[i]);
+	return found->handler;
+}
+
+/* Posters, cards and hand-over codes open in upper case as in lower case, from one row each:
+ * no row of the real table spells a one-letter segment in upper case. */
+static void test_qr_urls_route_in_either_case_without_upper_case_rows(void **state)
+{
+	(void)state;
+	static const char *const qr_paths[][2] = {
+		{ "/ha-noi/c/X", "/ha-noi/C/X" },
+		{ "/ha-noi/r/CARD", "/HA-NOI/R/CARD" },
+		{ "/ha-noi/h/CODE", "/ha-noi/H/CODE" },
+	};
+	for (size_t i = 0; i < sizeof(qr_paths) / sizeof(qr_paths[0]); i++) {
+		route_handler lower = real_handler(HTTP_GET, qr_paths[i][0]);
+		assert_non_null(lower);
+		assert_ptr_equal(real_handler(HTTP_GET, qr_paths[i][1]), lower);
+	}
+	assert_non_null(real_handler(HTTP_POST, "/ha-noi/C/X"));
+	assert_ptr_equal(real_handler(HTTP_POST, "/ha-noi/C/X"), real_handler(HTTP_POST, "/ha-noi/c/X"));
+	assert_ptr_equal(real_handler(HTTP_POST, "/ha-noi/H/CODE"), real_handler(HTTP_POST, "/ha-noi/h/CODE"));
+	for (size_t i = 0; i < route_count; i++)
+		for (const char *p = routes[i].pattern; *p; p++)
+			if (p[0] == '/' && p[1] >= 'A' && p[1] <= 'Z' && (p[2] == '/' || p[2] == '\0'))
+				fail_msg("%s: an upper-case one-letter segment", routes[i].pattern);
+}
+
+/* The columns say what the pattern and the handler imply: the JSON API is exactly /api/, the
+ * tenant exactly /{province}/, a GET takes no body and a POST one, only the test echo skips the
+ * CSRF check, and only changing the password and logging out stay open before the change. */
+static void test_route_columns_match_their_rows(void **state)
+{
+	(void)state;
+	size_t open_before_change = 0;
+	for (size_t i = 0; i < route_count; i++) {
+		const struct route *r = &routes[i];
+		assert_int_equal(r->api, strstr(r->pattern, "/api/") != NULL);
+		assert_int_equal(route_has_tenant(r), strncmp(r->pattern, "/{province}/", 12) == 0);
+		if (r->method == HTTP_GET)
+			assert_int_equal(r->body_limit, 0);
+		else
+			assert_true(r->body_limit > 0);
+		assert_int_equal(r->csrf_exempt, strcmp(r->pattern, "/_test/echo") == 0);
+		open_before_change += r->before_password_change;
+	}
+	static const char *const open_before[][2] = {
+		{ "GET", "/password" }, { "POST", "/password" }, { "POST", "/logout" },
+		{ "GET", "/{province}/password" }, { "POST", "/{province}/password" }, { "POST", "/{province}/logout" },
+	};
+	for (size_t i = 0; i < sizeof(open_before) / sizeof(open_before[0]); i++) {
+		const struct route *r = real_route(strcmp(open_before[i][0], "GET") == 0 ? HTTP_GET : HTTP_POST,
+						   open_before[i][1]);
+		assert_non_null(r);
+		assert_true(r->before_password_change);
+	}
+	assert_int_equal(open_before_change, sizeof(open_before) / sizeof(open_before[0]));
+	assert_false(real_route(HTTP_POST, "/{province}/logout-everywhere")->before_password_change);
 }
 
 int main(void)
@@ -419,6 +497,9 @@ int main(void)
 		cmocka_unit_test(test_print_table),
 		cmocka_unit_test(test_real_table),
 		cmocka_unit_test(test_tokens_only_on_the_api),
+		cmocka_unit_test(test_one_letter_segments_match_either_case),
+		cmocka_unit_test(test_qr_urls_route_in_either_case_without_upper_case_rows),
+		cmocka_unit_test(test_route_columns_match_their_rows),
 	};
 	return UNIT_RUN("router", tests);
 }
