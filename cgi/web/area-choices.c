@@ -65,10 +65,7 @@ static json_t *areas_read(const struct app *app, const struct tenant *t)
 	return list;
 }
 
-/* The province's list, from the worker's cache while it is fresh (a one-request CGI process
- * has no cache and reads it). New reference; NULL when the database does not answer and
- * nothing was cached. */
-static json_t *areas_cached(const struct app *app, const struct tenant *t)
+json_t *area_choices_list(const struct app *app, const struct tenant *t)
 {
 	size_t slot = (size_t)(t - app->config->tenants);
 	if (!app->area_cache || slot >= app->config->tenant_count)
@@ -87,7 +84,7 @@ static json_t *areas_cached(const struct app *app, const struct tenant *t)
 
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected)
 {
-	json_t *cached = areas_cached(app, req->tenant), *out = json_array(), *a;
+	json_t *cached = area_choices_list(app, req->tenant), *out = json_array(), *a;
 	size_t i;
 	/* The entries are shared with the cache; only the selected one is copied to be marked. */
 	json_array_foreach(cached, i, a) {
