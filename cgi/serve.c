@@ -16,6 +16,7 @@
 #include "entry.h"
 #include "web/app.h"
 #include "web/area-choices.h"
+#include "web/checkin-fragments.h"
 #include "web/pipeline.h"
 #include "web/routes.h"
 #include "web/resources.h"
@@ -116,7 +117,9 @@ static void worker_run(struct master *m, enum pool pool)
 
 	struct app app = resources_app(m->config, &m->res, db_open(m->config));
 	app.area_cache = area_cache_new();
+	app.checkin_fragments = checkin_fragments_new();
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
+	checkin_fragments_free(app.checkin_fragments);
 	area_cache_free(app.area_cache);
 	db_close(app.db);
 	resources_free(&m->res);

@@ -10,6 +10,7 @@
 #include "web/views.h"
 
 struct area_cache;
+struct checkin_fragments;
 
 struct app {
 	const struct config *config;
@@ -19,6 +20,7 @@ struct app {
 	const struct render_layouts *layouts;	/* poster and card layouts */
 	const struct declarations *declarations;	/* the health questions of each province */
 	struct area_cache *area_cache;	/* the worker's own commune lists (web/area-choices.h) */
+	struct checkin_fragments *checkin_fragments;	/* its rendered form parts (web/checkin-fragments.h) */
 };
 
 #endif

@@ -65,10 +65,7 @@ static json_t *areas_read(const struct app *app, const struct tenant *t)
 	return list;
 }
 
-/* The province's list, from the worker's cache while it is fresh (a one-request CGI process
- * has no cache and reads it). New reference; NULL when the database does not answer and
- * nothing was cached. */
-static json_t *areas_cached(const struct app *app, const struct tenant *t)
+json_t *area_choices_list(const struct app *app, const struct tenant *t)
 {
 	size_t slot = (size_t)(t - app->config->tenants);
 	if (!app->area_cache || slot >= app->config->tenant_count)
@@ -106,7 +103,7 @@ static json_t *marked_choices(json_t *list, const char *selected)
 
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected)
 {
-	return marked_choices(areas_cached(app, req->tenant), selected);
+	return marked_choices(area_choices_list(app, req->tenant), selected);
 }
 
 enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],

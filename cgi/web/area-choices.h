@@ -15,6 +15,12 @@
 struct area_cache *area_cache_new(void);
 void area_cache_free(struct area_cache *c);
 
+/* The province's list [{code, name}], from the worker's cache while it is fresh (a one-request
+ * CGI process has no cache and reads it): the same value until the cache reads the list again,
+ * so what is made from it can be kept as long as this stays the same. New reference; NULL
+ * when the database does not answer and nothing was cached. */
+json_t *area_choices_list(const struct app *app, const struct tenant *t);
+
 /* The province's areas as [{code, name, selected}], selected marking the one whose code is
  * selected (may be NULL), from the worker's cache (communes imported since show up within a
  * minute). New reference; empty when the database does not answer. */

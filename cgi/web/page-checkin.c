@@ -13,6 +13,7 @@
 #include "domain/checkins.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
+#include "web/checkin-fragments.h"
 #include "web/checkin-view.h"
 #include "web/remembered.h"
 #include "web/venue-view.h"
@@ -55,13 +56,15 @@ static bool ticked(const struct fields *f, const char *name)
 	return v && *v;
 }
 
-static json_t *page_context(struct app *app, struct request *req, const struct venue *v)
+static json_t *page_context(struct request *req, const struct venue *v)
 {
 	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
 	checkin_form_key(key);
 	json_t *ctx = json_object();
-	json_object_set_new(ctx, "venue", venue_json(app, req, v));
+	/* What the page and its confirmation show of the venue: its poster link and signatures
+	 * (venue_json) would cost two HMACs on every scan for nothing. */
+	json_object_set_new(ctx, "venue", json_pack("{s:s, s:s}", "name", v->name, "address", v->address));
 	json_object_set_new(ctx, "title", json_string(v->name));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
@@ -98,13 +101,21 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 			 const char *person_token, const struct person *known)
 {
 	json_t *form = json_object();
-	json_object_set_new(form, "declaration", declaration_view(app, req, errors));
+	if (!known && !(errors && errors->count) && req->form.count == 0) {
+		/* Nothing typed and nothing to fix: the parts every such form shows alike. */
+		json_t *person, *declaration;
+		checkin_fragments_fresh(app, req, &person, &declaration);
+		json_object_set_new(form, "person_html", person);
+		json_object_set_new(form, "declaration_html", declaration);
+	} else {
+		json_object_set_new(form, "declaration", declaration_view(app, req, errors));
+		if (!known)
+			json_object_set_new(form, "person", person_fields_view(app, req, NULL));
+	}
 	json_object_set_new(form, "ask_consent", json_boolean(!known || !people_consent_current(known)));
 	if (known) {
 		json_object_set_new(form, "person_token", json_string(person_token));
 		json_object_set_new(form, "person_name", json_string(known->full_name));
-	} else {
-		json_object_set_new(form, "person", person_fields_view(app, req, NULL));
 	}
 	bool submitted = req->method == HTTP_POST;
 	json_object_set_new(form, "consent", json_boolean(submitted && ticked(&req->form, "consent")));
@@ -120,7 +131,7 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	int rc = open_venue(app, req, resp, &v);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	json_t *ctx = page_context(app, req, &v);
+	json_t *ctx = page_context(req, &v);
 	struct remembered list[REMEMBERED_MAX];
 	size_t count = remembered_read(app, req, list);
 	const char *who = fields_get(&req->query, "who");
@@ -194,7 +205,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);
 	} else if (errors.count) {
-		ctx = page_context(app, req, &v);
+		ctx = page_context(req, &v);
 		struct person *p = xcalloc(1, sizeof(*p));
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
@@ -206,7 +217,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	} else {
 		if (ticked(f, "remember"))
 			remembered_add(app, req, resp, result->person_id, result->device_version);
-		ctx = page_context(app, req, &v);
+		ctx = page_context(req, &v);
 		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
 		rc = views_page(app->views, req, resp, 200, "checkin-done", ctx);
 	}

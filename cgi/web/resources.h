@@ -22,7 +22,8 @@ int resources_load(const struct config *config, struct resources *r, char *err, 
 /* Accepts a zeroed struct. */
 void resources_free(struct resources *r);
 /* A worker's app over the resources (borrowed) and its own database handle; no commune cache
- * (a worker adds its own, see area_cache_new). */
+ * and no rendered form parts (a worker adds its own, see area_cache_new and
+ * checkin_fragments_new). */
 struct app resources_app(const struct config *config, const struct resources *r, struct db *db);
 
 #endif

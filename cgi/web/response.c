@@ -125,8 +125,12 @@ static void head_lines(const struct response *resp, struct buf *out, bool with_l
 	buf_printf(out, "Content-Type: %s\r\n", resp->content_type);
 	if (with_length)
 		buf_printf(out, "Content-Length: %lu\r\n", (unsigned long)resp->body.len);
-	for (size_t i = 0; i < security_header_count; i++)
-		buf_printf(out, "%s: %s\r\n", security_headers[i].name, security_headers[i].value);
+	for (size_t i = 0; i < security_header_count; i++) {
+		buf_puts(out, security_headers[i].name);
+		buf_puts(out, ": ");
+		buf_puts(out, security_headers[i].value);
+		buf_puts(out, "\r\n");
+	}
 	buf_append(out, buf_str(&resp->headers), resp->headers.len);
 	buf_puts(out, "\r\n");
 }
@@ -145,9 +149,10 @@ int response_send(struct response *resp, struct request_io *io, bool head)
 {
 	struct buf out = BUF_INIT;
 	head_lines(resp, &out, true);
-	if (!head)
-		buf_append(&out, buf_str(&resp->body), resp->body.len);
+	/* Two writes rather than a copy of the body: the FastCGI stream buffers them anyway. */
 	int rc = io->write(io->ctx, buf_str(&out), out.len);
+	if (rc == 0 && !head)
+		rc = io->write(io->ctx, buf_str(&resp->body), resp->body.len);
 	buf_free(&out);
 	return rc;
 }

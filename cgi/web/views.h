@@ -31,6 +31,13 @@ const char *views_role_label(const struct views *v, enum lang lang, enum role ro
 int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
 	       const char *page, json_t *ctx);
 
+/* Renders template name (a part of pages) with ctx (borrowed; may be NULL) and what every page
+ * has ("t", "lang", "tenant"), as a JSON string for a page's context to show with {{{…}}}: a
+ * part that is the same for many requests is rendered once and reused. It must read nothing
+ * of the page around it. New reference, or NULL when a template is missing. */
+json_t *views_fragment(const struct views *v, enum lang lang, const struct tenant *tenant, const char *name,
+		      json_t *ctx);
+
 /* A JSON error for the API: {"error": status, "message": text in lang}, and "reason" (a fixed
  * word such as "expired" for programs to act on) when reason is not NULL. */
 void views_error_json(const struct views *v, enum lang lang, struct response *resp, int status,

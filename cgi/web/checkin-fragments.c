@@ -1,0 +1,79 @@
+/* The parts of the self check-in form that are the same for every phone opening it afresh,
+ * rendered once per worker and language and reused. */
+#include "web/checkin-fragments.h"
+
+#include <stdlib.h>
+
+#include "base/xmalloc.h"
+#include "web/area-choices.h"
+#include "web/checkin-view.h"
+#include "web/views.h"
+
+/* One province's parts in one language. */
+struct fragment_entry {
+	json_t *areas;		/* the commune list person was made with (area_choices_list), held */
+	json_t *person;		/* markup, or NULL before the first request */
+	json_t *declaration;	/* markup; the declarations stay for the worker's life */
+};
+
+struct checkin_fragments {
+	struct fragment_entry slots[CONFIG_MAX_TENANTS][LANG_COUNT];	/* by config.tenants order */
+};
+
+struct checkin_fragments *checkin_fragments_new(void)
+{
+	return xcalloc(1, sizeof(struct checkin_fragments));
+}
+
+static void entry_clear(struct fragment_entry *e)
+{
+	json_decref(e->areas);
+	json_decref(e->person);
+	json_decref(e->declaration);
+	*e = (struct fragment_entry){ 0 };
+}
+
+void checkin_fragments_free(struct checkin_fragments *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < CONFIG_MAX_TENANTS; i++)
+		for (int l = 0; l < LANG_COUNT; l++)
+			entry_clear(&f->slots[i][l]);
+	free(f);
+}
+
+/* The parts rendered from the request (whose form is empty), with the list they show. */
+static void render(const struct app *app, const struct request *req, struct fragment_entry *e)
+{
+	json_t *person = person_fields_view(app, req, NULL);
+	json_t *declaration = declaration_view(app, req, NULL);
+	e->areas = area_choices_list(app, req->tenant);
+	e->person = views_fragment(app->views, req->lang, req->tenant, "person-fields", person);
+	e->declaration = views_fragment(app->views, req->lang, req->tenant, "declaration-fields", declaration);
+	json_decref(person);
+	json_decref(declaration);
+}
+
+void checkin_fragments_fresh(const struct app *app, const struct request *req, json_t **person,
+			     json_t **declaration)
+{
+	size_t slot = (size_t)(req->tenant - app->config->tenants);
+	struct fragment_entry fresh = { 0 }, *e = &fresh;
+	if (app->checkin_fragments && slot < app->config->tenant_count) {
+		e = &app->checkin_fragments->slots[slot][req->lang];
+		json_t *areas = area_choices_list(app, req->tenant);
+		/* A list read again, or parts missing after a failed render: render them again. */
+		if (!e->person || !e->declaration || areas != e->areas) {
+			entry_clear(e);
+			render(app, req, e);
+		}
+		json_decref(areas);
+	} else {
+		render(app, req, e);
+	}
+	*person = json_incref(e->person);
+	*declaration = json_incref(e->declaration);
+	if (e == &fresh)
+		entry_clear(e);
+}

@@ -1,0 +1,24 @@
+/* The parts of the self check-in form that are the same for every phone opening it afresh,
+ * rendered once per worker and language and reused: the person's fields with the communes to
+ * pick, and the declaration's questions. */
+#ifndef VAORA_CHECKIN_FRAGMENTS_H
+#define VAORA_CHECKIN_FRAGMENTS_H
+
+#include "adapters/json.h"
+#include "web/app.h"
+#include "web/request.h"
+
+/* A worker's rendered parts. Caller frees with checkin_fragments_free (NULL accepted). */
+struct checkin_fragments *checkin_fragments_new(void);
+void checkin_fragments_free(struct checkin_fragments *f);
+
+/* The person's fields (the person-fields template) and the declaration (declaration-fields)
+ * of a form nothing was typed into yet, in the request's province and language, as markup
+ * for {{{…}}}. Only for a request whose form is empty and that shows no errors: they are the
+ * same for every such request. From the worker's cache while the commune list it was made
+ * with is the current one; a one-request CGI process renders them. New references; NULL when
+ * a template is missing. */
+void checkin_fragments_fresh(const struct app *app, const struct request *req, json_t **person,
+			     json_t **declaration);
+
+#endif
