@@ -9,12 +9,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
-/* More parameters than this in one statement is a design smell, not a need. */
-#define DB_MAX_PARAMS 32
+/* Parameters of a statement, as the protocol counts them (16 bits); a multi-row statement
+ * ({each} groups) of a batch stays well below. */
+#define DB_MAX_PARAMS 65535
+/* Parameters a query holds in place; a statement with more (a multi-row one) allocates them. */
+#define DB_INLINE_PARAMS 32
 /* Result columns; a wider row would be a different query. */
 #define DB_MAX_COLUMNS 48
 /* Read/write timeouts bound how long a worker can hang on a sick server. */
@@ -28,12 +32,18 @@
 struct cached_stmt {
 	const struct db_statements *table;
 	int index;
+	size_t rows;		/* times its {each} groups are repeated; 0 for a statement without */
 	MYSQL_STMT *stmt;
-	uint64_t province_params;	/* bit i: parameter i is the province */
+	bool *province_at;	/* owned: [i] parameter i is the province */
+	size_t param_total;
 };
 
 /* The marker tenant statements write where the province goes; it becomes a parameter. */
 static const char province_marker[] = "{province}";
+/* A group of a multi-row statement (a VALUES row, an IN list's place), repeated with ", "
+ * between as many times as the query's rows. */
+static const char each_open[] = "{each}";
+static const char each_close[] = "{/each}";
 
 struct shard_conn {
 	MYSQL *mysql;		/* NULL while not connected */
@@ -61,16 +71,21 @@ struct db_query {
 	struct db *db;
 	size_t shard;
 	MYSQL_STMT *stmt;	/* borrowed from the connection's cache */
-	uint64_t province_params;
+	const bool *province_at;	/* borrowed from the cache */
 	const char *province;	/* bound wherever the statement says {province} */
-	MYSQL_BIND all_params[DB_MAX_PARAMS];
 	const char *what;	/* "table[index]" for logs */
 	char what_buf[64];
-	MYSQL_BIND params[DB_MAX_PARAMS];
-	int64_t param_ints[DB_MAX_PARAMS];
-	char *param_texts[DB_MAX_PARAMS];
-	unsigned long param_lengths[DB_MAX_PARAMS];
-	size_t param_count;
+	/* The statement's parameters: in place below, or owned (one block) past DB_INLINE_PARAMS. */
+	size_t param_total, param_count;
+	MYSQL_BIND *all_params, *params;
+	int64_t *param_ints;
+	char **param_texts;
+	unsigned long *param_lengths;
+	void *param_block;		/* owned, or NULL */
+	MYSQL_BIND inline_all[DB_INLINE_PARAMS], inline_params[DB_INLINE_PARAMS];
+	int64_t inline_ints[DB_INLINE_PARAMS];
+	char *inline_texts[DB_INLINE_PARAMS];
+	unsigned long inline_lengths[DB_INLINE_PARAMS];
 	MYSQL_BIND results[DB_MAX_COLUMNS];
 	struct column columns[DB_MAX_COLUMNS];
 	size_t column_count;
@@ -102,11 +117,18 @@ static bool connection_lost(unsigned int code)
 	}
 }
 
+static void cache_clear(struct shard_conn *c)
+{
+	for (size_t i = 0; i < c->cached; i++) {
+		mysql_stmt_close(c->cache[i].stmt);
+		free(c->cache[i].province_at);
+	}
+	c->cached = 0;
+}
+
 static void shard_disconnect(struct shard_conn *c)
 {
-	for (size_t i = 0; i < c->cached; i++)
-		mysql_stmt_close(c->cache[i].stmt);
-	c->cached = 0;
+	cache_clear(c);
 	if (c->mysql)
 		mysql_close(c->mysql);
 	c->mysql = NULL;
@@ -201,48 +223,83 @@ enum db_status db_ping(struct db *db, size_t shard)
 	return DB_OK;
 }
 
-/* Replaces each {province} of sql by '?' and notes which parameters they are. Returns the
- * new text (caller frees) or NULL when there are too many parameters. */
-static char *translate_markers(const char *sql, uint64_t *province_params)
+/* sql with each {each} group repeated rows times (once with rows 0, for a plain statement);
+ * caller frees. */
+static char *expand_groups(const char *sql, size_t rows)
 {
-	size_t len = strlen(sql), marker_len = sizeof(province_marker) - 1;
+	struct buf out = BUF_INIT;
+	size_t open_len = sizeof(each_open) - 1, close_len = sizeof(each_close) - 1;
+	const char *p = sql, *open;
+	while ((open = strstr(p, each_open)) != NULL) {
+		const char *group = open + open_len, *close = strstr(group, each_close);
+		if (!close)
+			abort();	/* a statement table's typo */
+		buf_append(&out, p, (size_t)(open - p));
+		for (size_t i = 0; i < (rows ? rows : 1); i++) {
+			if (i)
+				buf_puts(&out, ", ");
+			buf_append(&out, group, (size_t)(close - group));
+		}
+		p = close + close_len;
+	}
+	buf_puts(&out, p);
+	return buf_take(&out);
+}
+
+/* Replaces each {province} of sql by '?' and notes which parameters they are (*province_at,
+ * caller frees, *total of them). Returns the new text (caller frees) or NULL when there are
+ * too many parameters. */
+static char *translate_markers(const char *sql, bool **province_at, size_t *total)
+{
+	size_t len = strlen(sql), marker_len = sizeof(province_marker) - 1, param = 0;
 	char *out = xmalloc(len + 1), *o = out;
-	unsigned param = 0;
-	*province_params = 0;
+	for (const char *p = sql; *p; p++)
+		param += *p == '?' || strncmp(p, province_marker, marker_len) == 0;
+	*total = param;
+	*province_at = xcalloc(param ? param : 1, sizeof(**province_at));
+	if (param > DB_MAX_PARAMS) {
+		free(out);
+		free(*province_at);
+		*province_at = NULL;
+		return NULL;
+	}
+	param = 0;
 	for (const char *p = sql; *p;) {
 		if (strncmp(p, province_marker, marker_len) == 0) {
-			if (param >= DB_MAX_PARAMS)
-				goto fail;
-			*province_params |= (uint64_t)1 << param++;
+			(*province_at)[param++] = true;
 			*o++ = '?';
 			p += marker_len;
 			continue;
 		}
-		if (*p == '?' && ++param > DB_MAX_PARAMS)
-			goto fail;
+		param += *p == '?';
 		*o++ = *p++;
 	}
 	*o = '\0';
 	return out;
-fail:
-	free(out);
-	return NULL;
+}
+
+size_t db_rows_rounded(size_t n)
+{
+	size_t rows = DB_LIST_ROWS_MIN;
+	while (rows < n)
+		rows *= 2;
+	return rows;
 }
 
 static struct cached_stmt *cached_statement(struct db *db, size_t shard, const struct db_statements *table,
-					    int index, enum db_status *status)
+					    int index, size_t rows, enum db_status *status)
 {
 	struct shard_conn *c = &db->conns[shard];
 	for (size_t i = 0; i < c->cached; i++)
-		if (c->cache[i].table == table && c->cache[i].index == index)
+		if (c->cache[i].table == table && c->cache[i].index == index && c->cache[i].rows == rows)
 			return &c->cache[i];
-	if (c->cached == DB_STMT_CACHE) {
-		for (size_t i = 0; i < c->cached; i++)
-			mysql_stmt_close(c->cache[i].stmt);
-		c->cached = 0;
-	}
-	uint64_t province_params;
-	char *sql = translate_markers(table->sql[index], &province_params);
+	if (c->cached == DB_STMT_CACHE)
+		cache_clear(c);
+	bool *province_at;
+	size_t total;
+	char *expanded = expand_groups(table->sql[index], rows);
+	char *sql = translate_markers(expanded, &province_at, &total);
+	free(expanded);
 	if (!sql) {
 		log_msg(LOG_ERROR, "db: %s[%d]: more than %d parameters", table->name, index, DB_MAX_PARAMS);
 		abort();
@@ -255,19 +312,45 @@ static struct cached_stmt *cached_statement(struct db *db, size_t shard, const s
 		snprintf(what, sizeof(what), "prepare %s[%d]", table->name, index);
 		*status = shard_failure(db, shard, mysql_stmt_errno(stmt), mysql_stmt_error(stmt), what);
 		mysql_stmt_close(stmt);
+		free(province_at);
 		free(sql);
 		return NULL;
 	}
 	free(sql);
-	c->cache[c->cached] = (struct cached_stmt){ table, index, stmt, province_params };
+	c->cache[c->cached] = (struct cached_stmt){ table, index, rows, stmt, province_at, total };
 	return &c->cache[c->cached++];
 }
 
+/* Points q's parameter arrays at its own places, or at one block when the statement has more. */
+static void param_space(struct db_query *q, size_t total)
+{
+	q->param_total = total;
+	if (total <= DB_INLINE_PARAMS) {
+		q->all_params = q->inline_all;
+		q->params = q->inline_params;
+		q->param_ints = q->inline_ints;
+		q->param_texts = q->inline_texts;
+		q->param_lengths = q->inline_lengths;
+		return;
+	}
+	size_t binds = 2 * total * sizeof(MYSQL_BIND);
+	char *block = xcalloc(1, binds + total * (sizeof(int64_t) + sizeof(char *) + sizeof(unsigned long)));
+	q->param_block = block;
+	q->all_params = (MYSQL_BIND *)block;
+	q->params = q->all_params + total;
+	q->param_ints = (int64_t *)(block + binds);
+	q->param_texts = (char **)(q->param_ints + total);
+	q->param_lengths = (unsigned long *)(q->param_texts + total);
+}
+
 static enum db_status start_query(struct db *db, size_t shard, const struct db_statements *table, int index,
-				  const char *province, struct db_query **out)
+				  size_t rows, const char *province, struct db_query **out)
 {
 	*out = NULL;
 	if (index < 0 || (size_t)index >= table->count || !table->sql[index])
+		abort();
+	/* A multi-row statement is started with its rows, a plain one without. */
+	if ((strstr(table->sql[index], each_open) != NULL) != (rows > 0))
 		abort();
 	/* A tenant statement without {province}, or a shard statement with it, is a bug: every
 	 * query on tenant data must be scoped by the province. */
@@ -280,14 +363,15 @@ static enum db_status start_query(struct db *db, size_t shard, const struct db_s
 	enum db_status status = shard_ready(db, shard);
 	if (status != DB_OK)
 		return status;
-	struct cached_stmt *cached = cached_statement(db, shard, table, index, &status);
+	struct cached_stmt *cached = cached_statement(db, shard, table, index, rows, &status);
 	if (!cached)
 		return status;
 	struct db_query *q = xcalloc(1, sizeof(*q));
 	q->db = db;
 	q->shard = shard;
 	q->stmt = cached->stmt;
-	q->province_params = cached->province_params;
+	q->province_at = cached->province_at;
+	param_space(q, cached->param_total);
 	q->province = province;
 	snprintf(q->what_buf, sizeof(q->what_buf), "%s[%d]", table->name, index);
 	q->what = q->what_buf;
@@ -298,18 +382,26 @@ static enum db_status start_query(struct db *db, size_t shard, const struct db_s
 enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
 			      struct db_query **out)
 {
-	return start_query(db, shard, table, index, NULL, out);
+	return start_query(db, shard, table, index, 0, NULL, out);
 }
 
 enum db_status db_query_tenant(struct db *db, const struct tenant *t, const struct db_statements *table,
 			       int index, struct db_query **out)
 {
-	return start_query(db, t->shard, table, index, t->code, out);
+	return start_query(db, t->shard, table, index, 0, t->code, out);
+}
+
+enum db_status db_query_tenant_rows(struct db *db, const struct tenant *t, const struct db_statements *table,
+				    int index, size_t rows, struct db_query **out)
+{
+	if (rows == 0)
+		abort();
+	return start_query(db, t->shard, table, index, rows, t->code, out);
 }
 
 static MYSQL_BIND *next_param(struct db_query *q)
 {
-	if (q->param_count == DB_MAX_PARAMS)
+	if (q->param_count == q->param_total)
 		abort();
 	MYSQL_BIND *b = &q->params[q->param_count];
 	memset(b, 0, sizeof(*b));
@@ -382,9 +474,11 @@ static size_t assemble_params(struct db_query *q)
 {
 	static unsigned long code_length = 2;
 	size_t total = mysql_stmt_param_count(q->stmt), next = 0;
-	for (size_t i = 0; i < total && i < DB_MAX_PARAMS; i++) {
+	if (total != q->param_total)
+		return (size_t)-1;
+	for (size_t i = 0; i < total; i++) {
 		MYSQL_BIND *b = &q->all_params[i];
-		if (q->province_params & ((uint64_t)1 << i)) {
+		if (q->province_at[i]) {
 			memset(b, 0, sizeof(*b));
 			b->buffer_type = MYSQL_TYPE_STRING;
 			b->buffer = (void *)q->province;
@@ -545,6 +639,7 @@ void db_query_free(struct db_query *q)
 		mysql_stmt_free_result(q->stmt);
 	for (size_t i = 0; i < q->param_count; i++)
 		free(q->param_texts[i]);
+	free(q->param_block);
 	for (size_t i = 0; i < DB_MAX_COLUMNS; i++)
 		free(q->columns[i].data);
 	free(q);

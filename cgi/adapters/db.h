@@ -47,6 +47,20 @@ enum db_status db_query_tenant(struct db *db, const struct tenant *t, const stru
 enum db_status db_query_shard(struct db *db, size_t shard, const struct db_statements *table, int index,
 			      struct db_query **out);
 
+/* Lists bound into {each} groups are padded to DB_LIST_ROWS_MIN, 16, 32, ... places, so a
+ * few prepared statements serve lists of every length. */
+#define DB_LIST_ROWS_MIN 8
+
+/* Starts a multi-row statement: one whose text holds {each}...{/each} groups (a VALUES row, an
+ * IN list's "?"), each repeated rows times (rows >= 1) with ", " between. The caller binds the
+ * groups' parameters in the order of the text so made. Each distinct rows is a statement of its
+ * own: lists round theirs up with db_rows_rounded; a batch's insert uses its exact count. */
+enum db_status db_query_tenant_rows(struct db *db, const struct tenant *t, const struct db_statements *table,
+				    int index, size_t rows, struct db_query **out);
+/* The places a list of n values takes: n rounded up to DB_LIST_ROWS_MIN times a power of two.
+ * The caller fills the places past n with a value of the list (the list means the same). */
+size_t db_rows_rounded(size_t n);
+
 void db_bind_int(struct db_query *q, int64_t v);
 /* The text is copied. */
 void db_bind_text(struct db_query *q, const char *s, size_t len);

@@ -50,6 +50,9 @@ enum checkin_sql {
 	CHECKIN_FIND_IN_DAY,	/* CHECKIN_FIND_IN_DAY */
 	CHECKIN_RECENT,		/* CHECKIN_RECENT */
 	CHECKIN_INSERT,		/* CHECKIN_INSERT */
+	CHECKIN_INSERT_MANY,	/* CHECKIN_INSERT_MANY */
+	CHECKIN_PAPER_SEEN,	/* CHECKIN_PAPER_SEEN */
+	CHECKIN_PAPER_RECENT,	/* CHECKIN_PAPER_RECENT */
 	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
 	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
 };
@@ -57,6 +60,11 @@ enum checkin_sql {
 #define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
 			" DATE_FORMAT(c.pressed_at, '%Y-%m-%d %H:%i:%s.%f')," \
 			" DATE_FORMAT(c.received_at, '%Y-%m-%d %H:%i:%s.%f'), c.time_note"
+
+#define CHECKIN_INSERT_INTO "INSERT INTO checkins (province, day, venue_id, person_id, direction, method," \
+			    " filed_by, answers, amber, form_version, pressed_at, received_at, time_note, check_code," \
+			    " idem_key) VALUES "
+#define CHECKIN_INSERT_ROW "({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 static const char *const checkin_sql[] = {
 	/* checkin_keys: the keys of check-ins filed at the server's time (see checkins_record). */
@@ -72,9 +80,17 @@ static const char *const checkin_sql[] = {
 	[CHECKIN_RECENT] = "SELECT c.day, c.idem_key, " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
 			   " AND c.day IN (?, ?) AND c.person_id = ? AND c.venue_id = ? AND c.direction = ?"
 			   " AND c.pressed_at > ? AND c.pressed_at <= ? ORDER BY c.pressed_at DESC LIMIT 1",
-	[CHECKIN_INSERT] = "INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by,"
-			   " answers, amber, form_version, pressed_at, received_at, time_note, check_code, idem_key)"
-			   " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[CHECKIN_INSERT] = CHECKIN_INSERT_INTO CHECKIN_INSERT_ROW,
+	[CHECKIN_INSERT_MANY] = CHECKIN_INSERT_INTO "{each}" CHECKIN_INSERT_ROW "{/each}",
+	/* A paper batch's keys, each in its row's day (the rows' unique key, schema/009). */
+	[CHECKIN_PAPER_SEEN] = "SELECT day, idem_key FROM checkins WHERE province = {province}"
+			       " AND (day, idem_key) IN ({each}(?, ?){/each})",
+	/* A paper batch's earlier check-ins within two minutes of its rows: each row's two days
+	 * and person, the batch's time span. */
+	[CHECKIN_PAPER_RECENT] = "SELECT person_id, venue_id, direction,"
+				 " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at) FROM checkins"
+				 " WHERE province = {province} AND day IN ({each}?, ?{/each})"
+				 " AND person_id IN ({each}?{/each}) AND pressed_at > ? AND pressed_at <= ?",
 	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version, id, venue_id,"
 				 " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at), idem_key FROM checkins"
 				 " WHERE province = {province} AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
@@ -233,17 +249,13 @@ static enum db_status known_person(struct db *db, const struct tenant *t, const 
 	return status;
 }
 
-/* Inserts the check-in, its answers sealed to the row (answers.c) under keys. */
-static enum db_status insert_checkin(struct db *db, const struct tenant *t, struct answer_keys *keys,
-				     const struct declaration_form *form, const struct actor *actor,
-				     const struct checkin_request *req, int64_t person, const char *day,
-				     const struct buf *answers, bool amber, int64_t pressed, int64_t received,
-				     const char *note, const char *code, const uint8_t *key, int64_t *id)
+/* Binds a check-in's row of CHECKIN_INSERT(_MANY), its answers sealed to the row (answers.c)
+ * under keys. */
+static void bind_checkin(struct db_query *q, struct answer_keys *keys, const struct declaration_form *form,
+			 const struct actor *actor, const struct checkin_request *req, int64_t person,
+			 const char *day, const struct buf *answers, bool amber, int64_t pressed, int64_t received,
+			 const char *note, const char *code, const uint8_t *key)
 {
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
-	if (status != DB_OK)
-		return status;
 	struct buf sealed = BUF_INIT;
 	struct answers_row row = { person, req->venue_id, pressed, key };
 	answers_seal(keys, &row, buf_str(answers), answers->len, &sealed);
@@ -268,6 +280,20 @@ static enum db_status insert_checkin(struct db *db, const struct tenant *t, stru
 		db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
 	else
 		db_bind_null(q);
+}
+
+/* Inserts the check-in (bind_checkin). */
+static enum db_status insert_checkin(struct db *db, const struct tenant *t, struct answer_keys *keys,
+				     const struct declaration_form *form, const struct actor *actor,
+				     const struct checkin_request *req, int64_t person, const char *day,
+				     const struct buf *answers, bool amber, int64_t pressed, int64_t received,
+				     const char *note, const char *code, const uint8_t *key, int64_t *id)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
+	if (status != DB_OK)
+		return status;
+	bind_checkin(q, keys, form, actor, req, person, day, answers, amber, pressed, received, note, code, key);
 	status = db_execute(q);
 	*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
 	db_query_free(q);
@@ -527,38 +553,152 @@ void checkins_day_of(int64_t pressed_us, char day[11])
 	vn_date_format(vn_date_of((time_t)(pressed_us / 1000000)), day);
 }
 
-enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
-					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen)
+enum db_status checkins_paper_seen_many(struct db *db, const struct tenant *t, const struct checkin_paper *rows,
+					size_t n, bool *seen)
 {
-	struct checkin_result r;
-	char day[11];
-	checkins_day_of(pressed_us, day);
-	return find_by_key(db, t, key, day, &r, seen);
+	memset(seen, 0, n * sizeof(*seen));
+	if (n == 0)
+		return DB_OK;
+	size_t places = db_rows_rounded(n);
+	struct db_query *q;
+	enum db_status status = db_query_tenant_rows(db, t, &checkin_statements, CHECKIN_PAPER_SEEN, places, &q);
+	if (status != DB_OK)
+		return status;
+	char (*days)[11] = xcalloc(n, sizeof(*days));
+	for (size_t i = 0; i < places; i++) {
+		size_t r = i < n ? i : n - 1;	/* the places past n repeat the last row */
+		if (i < n)
+			checkins_day_of(rows[i].pressed_us, days[i]);
+		db_bind_string(q, days[r]);
+		db_bind_text(q, (const char *)rows[r].key, KEY_HASH_BYTES);
+	}
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		size_t len;
+		const char *day = db_col_text(q, 0, NULL), *key = db_col_text(q, 1, &len);
+		for (size_t i = 0; i < n && len == KEY_HASH_BYTES; i++)
+			if (memcmp(rows[i].key, key, KEY_HASH_BYTES) == 0 && strcmp(days[i], day) == 0)
+				seen[i] = true;
+	}
+	/* A key twice in the batch: the second row finds what the first one wrote (or its repeat). */
+	for (size_t i = 1; status == DB_OK && i < n; i++)
+		for (size_t j = 0; j < i && !seen[i]; j++)
+			seen[i] = memcmp(rows[i].key, rows[j].key, KEY_HASH_BYTES) == 0;
+	db_query_free(q);
+	free(days);
+	return status;
 }
 
-enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t, struct answer_keys *keys,
-					    const struct declaration_form *form, const struct actor *actor,
-					    const struct checkin_paper *paper, bool *recorded)
+/* A check-in as the two-minute rule compares it. */
+struct visit {
+	int64_t person_id, venue_id, pressed_us;
+	enum checkin_direction direction;
+};
+
+/* Whether v repeats a check-in of the same person at the same venue in the same direction
+ * within the two minutes up to it. */
+static bool repeats(const struct visit *v, const struct visit *earlier)
 {
-	struct checkin_request req = { .venue_id = paper->venue_id, .direction = paper->direction,
-				       .method = METHOD_PAPER, .person_id = paper->person_id };
-	struct checkin_result recent = { 0 };
-	char day[11], recent_day[11], code[5];
-	bool found = false, same;
-	int64_t id = 0, received = clock_now_us();
-	*recorded = false;
-	checkins_day_of(paper->pressed_us, day);
-	enum db_status status = DB_OK;
-	/* A repeat within two minutes writes nothing: the time is the paper's, so a re-upload finds
-	 * the same earlier check-in again. */
-	if (!paper->person_new)
-		status = find_recent(db, t, &req, paper->person_id, paper->pressed_us, paper->key, &recent, recent_day,
-				     &found, &same);
-	if (status == DB_OK && !found) {
-		new_check_code(code);
-		status = insert_checkin(db, t, keys, form, actor, &req, paper->person_id, day, paper->answers,
-					paper->amber, paper->pressed_us, received, "", code, paper->key, &id);
-		*recorded = status == DB_OK;
+	return earlier->person_id == v->person_id && earlier->venue_id == v->venue_id &&
+	       earlier->direction == v->direction && earlier->pressed_us > v->pressed_us - SAME_CHECKIN_SECONDS * 1000000LL &&
+	       earlier->pressed_us <= v->pressed_us;
+}
+
+static struct visit paper_visit(const struct checkin_paper *p)
+{
+	return (struct visit){ p->person_id, p->venue_id, p->pressed_us, checkin_direction_from_name(p->direction) };
+}
+
+/* The check-ins stored before that the batch's rows of known people could repeat (*found,
+ * caller frees, *count of them), by one statement. */
+static enum db_status stored_visits(struct db *db, const struct tenant *t, const struct checkin_paper *rows,
+				    size_t n, struct visit **found, size_t *count)
+{
+	const int64_t window = (int64_t)SAME_CHECKIN_SECONDS * 1000000;
+	size_t *asked = xcalloc(n ? n : 1, sizeof(*asked)), asked_count = 0, cap = 0;
+	int64_t from = INT64_MAX, to = INT64_MIN;
+	*found = NULL;
+	*count = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].person_new)
+			continue;
+		asked[asked_count++] = i;
+		from = rows[i].pressed_us - window < from ? rows[i].pressed_us - window : from;
+		to = rows[i].pressed_us > to ? rows[i].pressed_us : to;
 	}
+	enum db_status status = DB_OK;
+	struct db_query *q = NULL;
+	size_t places = db_rows_rounded(asked_count);
+	if (asked_count)
+		status = db_query_tenant_rows(db, t, &checkin_statements, CHECKIN_PAPER_RECENT, places, &q);
+	if (!asked_count || status != DB_OK)
+		goto out;
+	/* The places past the rows asked repeat the last one. */
+	for (size_t i = 0; i < places; i++) {
+		const struct checkin_paper *r = &rows[asked[i < asked_count ? i : asked_count - 1]];
+		db_bind_day(q, r->pressed_us);
+		db_bind_day(q, r->pressed_us - window);
+	}
+	for (size_t i = 0; i < places; i++)
+		db_bind_int(q, rows[asked[i < asked_count ? i : asked_count - 1]].person_id);
+	db_bind_time(q, from);
+	db_bind_time(q, to);
+	status = db_execute(q);
+	while (status == DB_OK && db_fetch(q) > 0) {
+		if (*count == cap) {
+			cap = cap ? 2 * cap : 64;
+			*found = xrealloc(*found, cap * sizeof(**found));
+		}
+		(*found)[(*count)++] = (struct visit){ db_col_int(q, 0), db_col_int(q, 1), db_col_int(q, 3),
+						       checkin_direction_from_name(db_col_text(q, 2, NULL)) };
+	}
+	db_query_free(q);
+out:
+	free(asked);
+	return status;
+}
+
+enum db_status checkins_record_paper_many_within(struct db *db, const struct tenant *t, struct answer_keys *keys,
+						 const struct declaration_form *form, const struct actor *actor,
+						 struct checkin_paper *rows, size_t n)
+{
+	struct visit *stored;
+	size_t stored_count, writing = 0;
+	enum db_status status = stored_visits(db, t, rows, n, &stored, &stored_count);
+	/* In the rows' order, as one look-up per row inside the transaction would find them: a
+	 * repeat of a check-in stored before, or of a row recorded before it, writes nothing. A
+	 * person made with the row has no earlier check-in. */
+	for (size_t i = 0; status == DB_OK && i < n; i++) {
+		struct visit v = paper_visit(&rows[i]);
+		bool repeat = false;
+		for (size_t j = 0; !rows[i].person_new && j < stored_count && !repeat; j++)
+			repeat = repeats(&v, &stored[j]);
+		for (size_t j = 0; !rows[i].person_new && j < i && !repeat; j++) {
+			struct visit w = paper_visit(&rows[j]);
+			repeat = rows[j].recorded && repeats(&v, &w);
+		}
+		rows[i].recorded = !repeat;
+		writing += !repeat;
+	}
+	free(stored);
+	if (status != DB_OK || !writing)
+		return status;
+	struct db_query *q;
+	status = db_query_tenant_rows(db, t, &checkin_statements, CHECKIN_INSERT_MANY, writing, &q);
+	if (status != DB_OK)
+		return status;
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].recorded)
+			continue;
+		struct checkin_request req = { .venue_id = rows[i].venue_id, .direction = rows[i].direction,
+					       .method = METHOD_PAPER, .person_id = rows[i].person_id };
+		char day[11], code[5];
+		checkins_day_of(rows[i].pressed_us, day);
+		new_check_code(code);
+		bind_checkin(q, keys, form, actor, &req, rows[i].person_id, day, rows[i].answers, rows[i].amber,
+			     rows[i].pressed_us, clock_now_us(), "", code, rows[i].key);
+	}
+	status = db_execute(q);
+	db_query_free(q);
 	return status;
 }

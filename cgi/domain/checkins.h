@@ -120,7 +120,8 @@ struct checkin_paper {
 	const struct buf *answers;	/* as declaration_validate wrote them */
 	bool amber;
 	int64_t pressed_us;		/* the time on the paper */
-	const uint8_t *key;		/* from checkins_paper_key, not seen by checkins_paper_seen_within */
+	uint8_t key[CHECKIN_KEY_BYTES];	/* from checkins_paper_key */
+	bool recorded;			/* out, of checkins_record_paper_many_within */
 };
 
 /* The idempotency key of a paper row: from the province, venue, the person's identity
@@ -131,17 +132,20 @@ void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int6
 /* The Vietnam day "YYYY-MM-DD" a check-in pressed at pressed_us (µs since the epoch) is filed
  * under: its partition, and the day of a person made with it. */
 void checkins_day_of(int64_t pressed_us, char day[11]);
-/* Whether a paper row's key (of a row pressed at pressed_us) was recorded before, looked up
- * before anything of the row is written so that a re-upload writes nothing. The caller holds
- * the province's import lock (paper-import.c): no other import records paper rows meanwhile. */
-enum db_status checkins_paper_seen_within(struct db *db, const struct tenant *t,
-					  const uint8_t key[CHECKIN_KEY_BYTES], int64_t pressed_us, bool *seen);
-/* Records an unseen paper row inside the caller's transaction, its key in the row, flagged
- * METHOD_PAPER and filed by the actor's account, its answers sealed under keys (the import's,
- * derived once for all its rows), unless the person has the same check-in within two minutes
- * (*recorded false: a re-upload finds that one again). */
-enum db_status checkins_record_paper_within(struct db *db, const struct tenant *t, struct answer_keys *keys,
-					    const struct declaration_form *form, const struct actor *actor,
-					    const struct checkin_paper *paper, bool *recorded);
+/* Which of a batch's paper rows were recorded before (seen[i]), by one look-up of their keys
+ * made before anything of the batch is written, so that a re-upload writes nothing; a key an
+ * earlier row of the batch has is seen too (that row records it, or finds its repeat). The
+ * caller holds the province's import lock (paper-import.c): no other import records paper rows
+ * meanwhile. */
+enum db_status checkins_paper_seen_many(struct db *db, const struct tenant *t, const struct checkin_paper *rows,
+					size_t n, bool *seen);
+/* Records a batch's unseen paper rows inside the caller's transaction with one statement, in
+ * order, each key in its row, flagged METHOD_PAPER and filed by the actor's account, answers
+ * sealed under keys (the import's, derived once for all its rows); a row whose person has the
+ * same check-in within two minutes (stored before, or a row recorded before it) writes nothing
+ * (recorded false: a re-upload finds that one again). */
+enum db_status checkins_record_paper_many_within(struct db *db, const struct tenant *t, struct answer_keys *keys,
+						 const struct declaration_form *form, const struct actor *actor,
+						 struct checkin_paper *rows, size_t n);
 
 #endif

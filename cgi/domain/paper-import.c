@@ -364,38 +364,63 @@ static void add_reject(struct paper_import_result *result, size_t line, const st
 	result->reject_count++;
 }
 
-/* One good row inside the batch's transaction. Its key is looked up first, so that a re-upload
- * writes nothing, not even a person. */
-static enum db_status record_row(struct import *im, const struct row *r, struct buf *identity, size_t *recorded,
-				 size_t *already, size_t *created)
+/* A batch of good rows, recorded in one transaction: its records stay readable (each row's
+ * cells point into its own) until the batch is written. */
+struct batch {
+	struct csv_record recs[PAPER_BATCH_ROWS];	/* owned */
+	struct row rows[PAPER_BATCH_ROWS];		/* their answers owned */
+	struct checkin_paper papers[PAPER_BATCH_ROWS];
+	struct people_wanted wanted[PAPER_BATCH_ROWS];
+	bool seen[PAPER_BATCH_ROWS];
+	char days[PAPER_BATCH_ROWS][11];
+	size_t count;
+	size_t first_line;
+};
+
+/* The batch's rows inside their transaction: every key looked up first, so that a re-upload
+ * writes nothing, not even a person; then the unseen rows' people found or made, then their
+ * check-ins. Adds to the counts. Each step takes one statement or two for the whole batch. */
+static enum db_status record_batch(struct import *im, struct batch *b, struct buf *identity, size_t *recorded,
+				   size_t *already, size_t *created)
 {
-	uint8_t key[CHECKIN_KEY_BYTES];
-	people_identity(&r->person, identity);
-	checkins_paper_key(im->keys, im->t, r->venue_id, buf_str(identity), r->pressed_us, r->direction, key);
-	bool seen, person_new, stored;
-	enum db_status status = checkins_paper_seen_within(im->db, im->t, key, r->pressed_us, &seen);
-	if (status != DB_OK || seen) {
-		*already += status == DB_OK;
-		return status;
+	size_t unseen = 0;
+	for (size_t i = 0; i < b->count; i++) {
+		const struct row *r = &b->rows[i];
+		people_identity(&r->person, identity);
+		b->papers[i] = (struct checkin_paper){ .venue_id = r->venue_id, .direction = r->direction,
+						       .answers = &r->answers, .amber = r->amber,
+						       .pressed_us = r->pressed_us };
+		checkins_paper_key(im->keys, im->t, r->venue_id, buf_str(identity), r->pressed_us, r->direction,
+				   b->papers[i].key);
 	}
-	struct field_errors errors = { 0 };
-	int64_t person;
-	char day[11];
-	checkins_day_of(r->pressed_us, day);
-	status = people_resolve_within(im->db, im->t, im->keys, &r->person, day, &errors, &person, &person_new);
-	if (status == DB_OK && errors.count)
-		return DB_ERROR;	/* checked in the first pass: cannot happen */
-	struct checkin_paper paper = { r->venue_id, r->direction, person, person_new, &r->answers, r->amber,
-				       r->pressed_us, key };
+	enum db_status status = checkins_paper_seen_many(im->db, im->t, b->papers, b->count, b->seen);
+	for (size_t i = 0; status == DB_OK && i < b->count; i++) {
+		if (b->seen[i])
+			continue;
+		/* The unseen rows move to the front, in order. */
+		b->papers[unseen] = b->papers[i];
+		checkins_day_of(b->papers[unseen].pressed_us, b->days[unseen]);
+		b->wanted[unseen] = (struct people_wanted){ .input = &b->rows[i].person, .checkin_day = b->days[unseen] };
+		unseen++;
+	}
 	if (status == DB_OK)
-		status = checkins_record_paper_within(im->db, im->t, &im->answer_keys, im->form, im->actor, &paper,
-						      &stored);
-	if (status == DB_OK) {
-		*recorded += stored;
-		*already += !stored;
-		*created += person_new;
+		status = people_resolve_many_within(im->db, im->t, im->keys, b->wanted, unseen);
+	for (size_t i = 0; status == DB_OK && i < unseen; i++) {
+		b->papers[i].person_id = b->wanted[i].id;
+		b->papers[i].person_new = b->wanted[i].created;
 	}
-	return status;
+	if (status == DB_OK)
+		status = checkins_record_paper_many_within(im->db, im->t, &im->answer_keys, im->form, im->actor, b->papers,
+							   unseen);
+	if (status != DB_OK)
+		return status;
+	*already += b->count - unseen;
+	for (size_t i = 0; i < unseen; i++) {
+		*recorded += b->papers[i].recorded;
+		*already += !b->papers[i].recorded;
+		*created += b->wanted[i].created;
+	}
+	return DB_OK;
 }
 
 static enum db_status load_areas(struct import *im)
@@ -459,67 +484,78 @@ out:
 	return status;
 }
 
+/* Writes the batch in one transaction; counted once committed: a failed batch leaves nothing
+ * and counts nothing. */
+static enum db_status write_batch(struct import *im, struct batch *b, struct buf *identity,
+				  struct paper_import_result *result)
+{
+	size_t recorded = 0, already = 0, created = 0;
+	enum db_status status = db_begin(im->db, im->t->shard);
+	if (status == DB_OK)
+		status = record_batch(im, b, identity, &recorded, &already, &created);
+	status = db_end(im->db, im->t->shard, status);
+	if (status == DB_OK) {
+		result->recorded += recorded;
+		result->already += already;
+		result->people_created += created;
+	}
+	return status;
+}
+
 /* The second pass: the good rows again, recorded batch by batch, under the import lock. */
 static enum db_status record_file(struct import *im, const char *text, size_t len, size_t pos,
 				  paper_progress_fn progress, void *progress_ctx, struct paper_import_result *result)
 {
-	struct csv_record rec = { 0 };
-	struct row r = { .answers = BUF_INIT };
+	struct batch *b = xcalloc(1, sizeof(*b));
 	struct buf identity = BUF_INIT;
-	size_t line = 1, done = 0, in_batch = 0, batch_line = 0;
-	size_t recorded = 0, already = 0, created = 0;
+	size_t line = 1, done = 0;
 	size_t good = result->rows - result->rejected;
 	enum db_status status = DB_OK;
-	while (status == DB_OK && csv_next(text, len, &pos, &rec) == 1) {
-		line++;
-		if (rec.count == 1 && rec.fields[0][0] == '\0')
-			continue;
-		/* Read again rather than kept from the first pass: 100,000 rows need no copy, and a
-		 * rejected row fails the same way again. */
-		struct field_errors errors = { 0 };
-		status = read_row(im, &rec, &r, &errors);
-		if (status != DB_OK || errors.count)
-			continue;
-		if (in_batch == 0) {
-			status = db_begin(im->db, im->t->shard);
-			batch_line = line;
+	for (size_t i = 0; i < PAPER_BATCH_ROWS; i++)
+		b->rows[i].answers = (struct buf)BUF_INIT;
+	for (;;) {
+		struct row *r = &b->rows[b->count];
+		int got = csv_next(text, len, &pos, &b->recs[b->count]);
+		if (got == 1) {
+			line++;
+			const struct csv_record *rec = &b->recs[b->count];
+			if (rec->count == 1 && rec->fields[0][0] == '\0')
+				continue;
+			/* Read again rather than kept from the first pass: 100,000 rows need no copy, and
+			 * a rejected row fails the same way again. */
+			struct field_errors errors = { 0 };
+			status = read_row(im, rec, r, &errors);
+			if (status != DB_OK)
+				break;
+			if (errors.count)
+				continue;
+			if (b->count++ == 0)
+				b->first_line = line;
+			if (b->count < PAPER_BATCH_ROWS)
+				continue;
 		}
-		if (status == DB_OK)
-			status = record_row(im, &r, &identity, &recorded, &already, &created);
-		if (status == DB_OK && ++in_batch == PAPER_BATCH_ROWS) {
-			status = db_end(im->db, im->t->shard, status);
-			in_batch = 0;
-		}
-		if (status != DB_OK)
+		if (b->count == 0)
 			break;
-		if (in_batch == 0) {
-			/* Counted once committed: a failed batch leaves nothing and counts nothing. */
-			done += PAPER_BATCH_ROWS;
-			result->recorded += recorded;
-			result->already += already;
-			result->people_created += created;
-			recorded = already = created = 0;
-			if (progress)
-				progress(progress_ctx, done, good);
+		status = write_batch(im, b, &identity, result);
+		if (status != DB_OK) {
+			result->stopped_line = b->first_line;
+			break;
 		}
+		done += b->count;
+		b->count = 0;
+		if (progress)
+			progress(progress_ctx, done, good);
+		if (got != 1)
+			break;
 	}
-	if (in_batch && status == DB_OK) {
-		status = db_end(im->db, im->t->shard, status);
-		if (status == DB_OK) {
-			result->recorded += recorded;
-			result->already += already;
-			result->people_created += created;
-			if (progress)
-				progress(progress_ctx, good, good);
-		}
-	} else if (in_batch) {
-		db_rollback(im->db, im->t->shard);
+	if (status != DB_OK && !result->stopped_line)
+		result->stopped_line = b->count ? b->first_line : line;
+	for (size_t i = 0; i < PAPER_BATCH_ROWS; i++) {
+		buf_free(&b->rows[i].answers);
+		csv_record_free(&b->recs[i]);
 	}
-	if (status != DB_OK)
-		result->stopped_line = batch_line ? batch_line : line;
+	free(b);
 	buf_free(&identity);
-	buf_free(&r.answers);
-	csv_record_free(&rec);
 	return status;
 }
 

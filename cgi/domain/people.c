@@ -30,11 +30,14 @@ const char *const person_gender_names[] = {
 
 enum people_sql {
 	PEOPLE_INSERT,		/* PEOPLE_INSERT */
+	PEOPLE_INSERT_MANY,	/* PEOPLE_INSERT_MANY */
 	PEOPLE_UPDATE,		/* PEOPLE_UPDATE */
 	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
 	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
 	PEOPLE_BY_ID,		/* PEOPLE_BY_ID */
 	PEOPLE_BY_IDS,		/* PEOPLE_BY_IDS */
+	PEOPLE_BY_PHONES,	/* PEOPLE_BY_PHONES */
+	PEOPLE_BY_ID_NUMBERS,	/* PEOPLE_BY_ID_NUMBERS */
 	PEOPLE_AREA_EXISTS,	/* PEOPLE_AREA_EXISTS */
 	PEOPLE_DELETE_KEYS,	/* PEOPLE_DELETE_KEYS */
 	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
@@ -55,11 +58,15 @@ enum people_sql {
 #define PEOPLE_HOLDER_LOCK_SECONDS 5
 #define EIGHT_IDS "?, ?, ?, ?, ?, ?, ?, ?"
 
+#define PEOPLE_INSERT_INTO "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc," \
+			   " address_enc, index_version, phone_index, id_number_index, birth_year, gender, area_code," \
+			   " consent_version, consent_at, created_at, card_issued_at, last_checkin_day) VALUES "
+#define PEOPLE_INSERT_ROW "({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
 static const char *const people_sql[] = {
-	[PEOPLE_INSERT] = "INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc,"
-			  " address_enc, index_version, phone_index, id_number_index, birth_year, gender, area_code,"
-			  " consent_version, consent_at, created_at, card_issued_at, last_checkin_day)"
-			  " VALUES ({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[PEOPLE_INSERT] = PEOPLE_INSERT_INTO PEOPLE_INSERT_ROW,
+	/* The ids come back in the rows' order. */
+	[PEOPLE_INSERT_MANY] = PEOPLE_INSERT_INTO "{each}" PEOPLE_INSERT_ROW "{/each} RETURNING id",
 	[PEOPLE_UPDATE] = "UPDATE people SET key_version = ?, full_name_enc = ?, phone_enc = ?, id_number_enc = ?,"
 			  " address_enc = ?, index_version = ?, phone_index = ?, id_number_index = ?, birth_year = ?,"
 			  " gender = ?, area_code = ?, updated_at = ? WHERE province = {province} AND id = ?",
@@ -71,6 +78,11 @@ static const char *const people_sql[] = {
 	/* PEOPLE_BATCH of them; places left over are bound to 0, no row's id. */
 	[PEOPLE_BY_IDS] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 			  " AND id IN (" EIGHT_IDS ", " EIGHT_IDS ", " EIGHT_IDS ")",
+	/* A batch's look-ups (people_resolve_many_within), the index last. */
+	[PEOPLE_BY_PHONES] = "SELECT " PEOPLE_COLUMNS ", phone_index FROM people WHERE province = {province}"
+			     " AND index_version = ? AND phone_index IN ({each}?{/each}) ORDER BY id",
+	[PEOPLE_BY_ID_NUMBERS] = "SELECT " PEOPLE_COLUMNS ", id_number_index FROM people WHERE province = {province}"
+				 " AND index_version = ? AND id_number_index IN ({each}?{/each}) ORDER BY id",
 	[PEOPLE_AREA_EXISTS] = "SELECT COUNT(*) FROM areas WHERE province = {province} AND code = ?",
 	/* The keys in checkin_keys (check-ins at the server's time; the others go with their rows)
 	 * first: they find their rows through the check-ins about to go. */
@@ -135,17 +147,24 @@ static int unseal(const uint8_t key[KEY_BYTES], const struct tenant *t, const ch
 	return rc;
 }
 
+/* The blind index of value of kind ("phone", "id_number") under a derived lookup key. */
+static void blind_index_with(const uint8_t key[KEY_BYTES], const char *kind, const char *value,
+			     uint8_t out[CRYPTO_SHA256_BYTES])
+{
+	struct buf msg = BUF_INIT;
+	buf_printf(&msg, "%s:%s", kind, value);
+	crypto_hmac_sha256(key, KEY_BYTES, msg.data, msg.len, out);
+	crypto_wipe(msg.data, msg.len);
+	buf_free(&msg);
+}
+
 static void blind_index(const struct keyring *keys, const struct tenant *t, unsigned version, const char *kind,
 			const char *value, uint8_t out[CRYPTO_SHA256_BYTES])
 {
 	uint8_t key[KEY_BYTES];
-	struct buf msg = BUF_INIT;
 	keyring_key(keys, KEY_LOOKUP, version, t->code, key);
-	buf_printf(&msg, "%s:%s", kind, value);
-	crypto_hmac_sha256(key, sizeof(key), msg.data, msg.len, out);
+	blind_index_with(key, kind, value, out);
 	crypto_wipe(key, sizeof(key));
-	crypto_wipe(msg.data, msg.len);
-	buf_free(&msg);
 }
 
 struct clean_person {
@@ -240,26 +259,52 @@ struct sealed_person {
 	uint8_t phone_index[CRYPTO_SHA256_BYTES], id_index[CRYPTO_SHA256_BYTES];
 };
 
+/* The current keys people are sealed and indexed under, derived once for a person or a batch.
+ * Wiped by person_keys_end. */
+struct person_keys {
+	unsigned key_version, index_version;
+	uint8_t data[KEY_BYTES], lookup[KEY_BYTES];
+};
+
+static void person_keys_begin(struct person_keys *k, const struct tenant *t, const struct keyring *keys)
+{
+	k->key_version = keyring_current(keys, KEY_PERSONAL_DATA);
+	k->index_version = keyring_current(keys, KEY_LOOKUP);
+	keyring_key(keys, KEY_PERSONAL_DATA, k->key_version, t->code, k->data);
+	keyring_key(keys, KEY_LOOKUP, k->index_version, t->code, k->lookup);
+}
+
+static void person_keys_end(struct person_keys *k)
+{
+	crypto_wipe(k, sizeof(*k));
+}
+
+static void seal_person_with(const struct tenant *t, const struct person_keys *k, const struct clean_person *c,
+			     struct sealed_person *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->key_version = k->key_version;
+	s->index_version = k->index_version;
+	seal(k->data, t, "full_name", c->full_name, &s->name);
+	if (c->phone[0]) {
+		seal(k->data, t, "phone", c->phone, &s->phone);
+		blind_index_with(k->lookup, "phone", c->phone, s->phone_index);
+	}
+	if (c->id_number[0]) {
+		seal(k->data, t, "id_number", c->id_number, &s->id_number);
+		blind_index_with(k->lookup, "id_number", c->id_number, s->id_index);
+	}
+	if (c->address[0])
+		seal(k->data, t, "address", c->address, &s->address);
+}
+
 static void seal_person(const struct tenant *t, const struct keyring *keys, const struct clean_person *c,
 			struct sealed_person *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->key_version = keyring_current(keys, KEY_PERSONAL_DATA);
-	s->index_version = keyring_current(keys, KEY_LOOKUP);
-	uint8_t key[KEY_BYTES];
-	keyring_key(keys, KEY_PERSONAL_DATA, s->key_version, t->code, key);
-	seal(key, t, "full_name", c->full_name, &s->name);
-	if (c->phone[0]) {
-		seal(key, t, "phone", c->phone, &s->phone);
-		blind_index(keys, t, s->index_version, "phone", c->phone, s->phone_index);
-	}
-	if (c->id_number[0]) {
-		seal(key, t, "id_number", c->id_number, &s->id_number);
-		blind_index(keys, t, s->index_version, "id_number", c->id_number, s->id_index);
-	}
-	if (c->address[0])
-		seal(key, t, "address", c->address, &s->address);
-	crypto_wipe(key, sizeof(key));
+	struct person_keys k;
+	person_keys_begin(&k, t, keys);
+	seal_person_with(t, &k, c, s);
+	person_keys_end(&k);
 }
 
 static void sealed_person_free(struct sealed_person *s)
@@ -373,24 +418,30 @@ enum db_status people_check_area(struct db *db, const struct tenant *t, const st
 /* Stores a validated person with their consent, without an audit entry of its own; with
  * checkin_day, the day of the check-in the caller records with them (schema/012's trigger
  * then finds the day already there and leaves the row alone). */
+/* Binds a new person's row of PEOPLE_INSERT(_MANY), made at now. */
+static void bind_new_person(struct db_query *q, const struct clean_person *c, const struct sealed_person *sealed,
+			    int64_t now, const char *checkin_day)
+{
+	bind_person(q, c, sealed);
+	db_bind_int(q, CONSENT_NOTICE_VERSION);
+	db_bind_time(q, now);
+	db_bind_time(q, now);
+	db_bind_time(q, now);	/* the first card: the purge keeps the person while it is valid */
+	if (checkin_day)
+		db_bind_string(q, checkin_day);
+	else
+		db_bind_null(q);
+}
+
 static enum db_status insert_person(struct db *db, const struct tenant *t, const struct keyring *keys,
 				    const struct clean_person *c, const char *checkin_day, int64_t *id)
 {
 	struct sealed_person sealed = { 0 };
 	seal_person(t, keys, c, &sealed);
-	int64_t now = clock_now_us();
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_INSERT, &q);
 	if (status == DB_OK) {
-		bind_person(q, c, &sealed);
-		db_bind_int(q, CONSENT_NOTICE_VERSION);
-		db_bind_time(q, now);
-		db_bind_time(q, now);
-		db_bind_time(q, now);	/* the first card: the purge keeps the person while it is valid */
-		if (checkin_day)
-			db_bind_string(q, checkin_day);
-		else
-			db_bind_null(q);
+		bind_new_person(q, c, &sealed, clock_now_us(), checkin_day);
 		status = db_execute(q);
 		if (status == DB_OK)
 			*id = (int64_t)db_insert_id(q);
@@ -746,38 +797,200 @@ void people_given_name_of(const char *full_name, char *out, size_t cap)
  * the same name. */
 #define PEOPLE_PER_PHONE_MAX 8
 
-enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const struct person_input *input, const char *checkin_day,
-				     struct field_errors *errors, int64_t *id, bool *created)
-{
+/* How a row of a batch finds its person. */
+enum lookup_kind {
+	LOOKUP_NONE,		/* LOOKUP_NONE: neither number, always a new person */
+	LOOKUP_ID_NUMBER,	/* LOOKUP_ID_NUMBER */
+	LOOKUP_PHONE,		/* LOOKUP_PHONE: with the same name */
+};
+
+/* What a batch knows of one row's person while resolving: the look-up it makes and who it found. */
+struct wanted {
 	struct clean_person c;
-	*id = 0;
-	*created = false;
-	person_validate(input, &c, errors);
+	enum lookup_kind kind;
+	uint8_t index[CRYPTO_SHA256_BYTES];	/* under the version being looked up */
+	int64_t found[PEOPLE_PER_PHONE_MAX];	/* under the current index version, by id */
+	size_t found_count;
+	int64_t older[PEOPLE_PER_PHONE_MAX];	/* under older index versions, by version then id */
+	size_t older_count;
+	bool name_matches[PEOPLE_PER_PHONE_MAX * 2];	/* of found then older */
+	int64_t made_by;		/* -1, or the row whose new person this one is */
+};
+
+/* The people of kind whose blind index under version is one of the batch's, each row keeping
+ * the first PEOPLE_PER_PHONE_MAX that decrypt (by id) and whether their name is the row's. */
+static enum db_status find_batch(struct db *db, const struct tenant *t, const struct keyring *keys,
+				 struct wanted *w, size_t n, enum lookup_kind kind, unsigned version, bool current)
+{
+	size_t asked = 0;
+	bool by_phone = kind == LOOKUP_PHONE;
+	uint8_t key[KEY_BYTES];
+	keyring_key(keys, KEY_LOOKUP, version, t->code, key);
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].kind != kind)
+			continue;
+		blind_index_with(key, by_phone ? "phone" : "id_number", by_phone ? w[i].c.phone : w[i].c.id_number,
+				 w[i].index);
+		asked++;
+	}
+	crypto_wipe(key, sizeof(key));
+	if (!asked)
+		return DB_OK;
+	struct db_query *q;
+	size_t places = db_rows_rounded(asked), bound = 0;
+	enum db_status status = db_query_tenant_rows(db, t, &people_statements,
+						     by_phone ? PEOPLE_BY_PHONES : PEOPLE_BY_ID_NUMBERS, places, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, version);
+	const uint8_t *last = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].kind == kind) {
+			last = w[i].index;
+			db_bind_text(q, (const char *)last, CRYPTO_SHA256_BYTES);
+			bound++;
+		}
+	for (; bound < places; bound++)
+		db_bind_text(q, (const char *)last, CRYPTO_SHA256_BYTES);
+	status = db_execute(q);
+	struct person *p = xcalloc(1, sizeof(*p));
+	while (status == DB_OK && db_fetch(q) > 0) {
+		size_t len;
+		const char *index = db_col_text(q, 13, &len);
+		if (len != CRYPTO_SHA256_BYTES || fill_person(q, t, keys, p) != 0)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			size_t *count = current ? &w[i].found_count : &w[i].older_count;
+			int64_t *ids = current ? w[i].found : w[i].older;
+			if (w[i].kind != kind || memcmp(w[i].index, index, len) != 0 ||
+			    w[i].found_count + w[i].older_count == PEOPLE_PER_PHONE_MAX)
+				continue;
+			w[i].name_matches[(current ? 0 : PEOPLE_PER_PHONE_MAX) + *count] =
+				strcmp(p->full_name, w[i].c.full_name) == 0;
+			ids[(*count)++] = p->id;
+		}
+	}
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	db_query_free(q);
+	return status;
+}
+
+/* Whether row j's new person is the one row i looks for, as a look-up after j's insert would
+ * find it: the same ID number, or the same phone and name. */
+static bool made_matches(const struct wanted *i, const struct wanted *j)
+{
+	if (i->kind == LOOKUP_ID_NUMBER)
+		return strcmp(i->c.id_number, j->c.id_number) == 0;
+	return strcmp(i->c.phone, j->c.phone) == 0 && strcmp(i->c.full_name, j->c.full_name) == 0;
+}
+
+/* Row i's person as one look-up after the rows before it would find them: the current index
+ * version's people by id (those stored before, then those the rows before made), then the
+ * older versions'; a phone's first PEOPLE_PER_PHONE_MAX only, the one with the row's name. */
+static void settle(struct people_wanted *rows, struct wanted *w, size_t i)
+{
+	w[i].made_by = -1;
+	if (w[i].kind == LOOKUP_NONE)
+		return;
+	bool by_phone = w[i].kind == LOOKUP_PHONE;
+	size_t seen = 0, limit = by_phone ? PEOPLE_PER_PHONE_MAX : 1;
+	for (size_t k = 0; k < w[i].found_count && seen < limit; k++, seen++)
+		if (!by_phone || w[i].name_matches[k]) {
+			rows[i].id = w[i].found[k];
+			return;
+		}
+	for (size_t j = 0; j < i && seen < limit; j++) {
+		if (!rows[j].created)
+			continue;
+		bool same_number = by_phone ? strcmp(w[i].c.phone, w[j].c.phone) == 0
+					    : strcmp(w[i].c.id_number, w[j].c.id_number) == 0;
+		if (!same_number)
+			continue;
+		seen++;
+		if (made_matches(&w[i], &w[j])) {
+			w[i].made_by = (int64_t)j;
+			return;
+		}
+	}
+	for (size_t k = 0; k < w[i].older_count && seen < limit; k++, seen++)
+		if (!by_phone || w[i].name_matches[PEOPLE_PER_PHONE_MAX + k]) {
+			rows[i].id = w[i].older[k];
+			return;
+		}
+}
+
+/* Stores the batch's new people with one statement; their ids come back in order. */
+static enum db_status insert_batch(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   struct people_wanted *rows, const struct wanted *w, size_t n, size_t made)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant_rows(db, t, &people_statements, PEOPLE_INSERT_MANY, made, &q);
+	if (status != DB_OK)
+		return status;
+	struct person_keys k;
+	person_keys_begin(&k, t, keys);
+	int64_t now = clock_now_us();
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].created)
+			continue;
+		struct sealed_person sealed;
+		seal_person_with(t, &k, &w[i].c, &sealed);
+		bind_new_person(q, &w[i].c, &sealed, now, rows[i].checkin_day);
+		sealed_person_free(&sealed);
+	}
+	person_keys_end(&k);
+	status = db_execute(q);
+	for (size_t i = 0; status == DB_OK && i < n; i++) {
+		if (!rows[i].created)
+			continue;
+		if (db_fetch(q) <= 0)
+			status = DB_ERROR;
+		else
+			rows[i].id = db_col_int(q, 0);
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status people_resolve_many_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+					  struct people_wanted *rows, size_t n)
+{
+	struct wanted *w = xcalloc(n ? n : 1, sizeof(*w));
 	enum db_status status = DB_OK;
-	if (errors->count)
-		goto out;
-	struct person *found = xcalloc(PEOPLE_PER_PHONE_MAX, sizeof(*found));
-	size_t n = 0;
-	if (c.id_number[0]) {
-		status = find_by_index(db, t, keys, "id_number", c.id_number, found, 1, &n);
-		if (status == DB_OK && n)
-			*id = found[0].id;
-	} else if (c.phone[0]) {
-		/* People who share one phone are different people: the name tells them apart. */
-		status = find_by_index(db, t, keys, "phone", c.phone, found, PEOPLE_PER_PHONE_MAX, &n);
-		for (size_t i = 0; status == DB_OK && i < n && !*id; i++)
-			if (strcmp(found[i].full_name, c.full_name) == 0)
-				*id = found[i].id;
+	size_t cleaned = 0, made = 0;
+	for (; cleaned < n; cleaned++) {
+		struct field_errors errors = { 0 };
+		rows[cleaned].id = 0;
+		rows[cleaned].created = false;
+		person_validate(rows[cleaned].input, &w[cleaned].c, &errors);
+		if (errors.count)
+			status = DB_ERROR;	/* the caller validated every row: cannot happen */
+		w[cleaned].kind = w[cleaned].c.id_number[0] ? LOOKUP_ID_NUMBER
+				  : w[cleaned].c.phone[0]   ? LOOKUP_PHONE
+							    : LOOKUP_NONE;
 	}
-	crypto_wipe(found, PEOPLE_PER_PHONE_MAX * sizeof(*found));
-	free(found);
-	if (status == DB_OK && !*id) {
-		status = insert_person(db, t, keys, &c, checkin_day, id);
-		*created = status == DB_OK;
+	unsigned current = keyring_current(keys, KEY_LOOKUP);
+	/* Rows indexed under an older lookup key are found with that key. */
+	for (unsigned v = current; status == DB_OK && v >= 1; v--) {
+		status = find_batch(db, t, keys, w, n, LOOKUP_ID_NUMBER, v, v == current);
+		if (status == DB_OK)
+			status = find_batch(db, t, keys, w, n, LOOKUP_PHONE, v, v == current);
 	}
-out:
-	clean_person_free(&c);
+	for (size_t i = 0; status == DB_OK && i < n; i++) {
+		settle(rows, w, i);
+		rows[i].created = !rows[i].id && w[i].made_by == -1;
+		made += rows[i].created;
+	}
+	if (status == DB_OK && made)
+		status = insert_batch(db, t, keys, rows, w, n, made);
+	for (size_t i = 0; status == DB_OK && i < n; i++)
+		if (w[i].made_by >= 0)
+			rows[i].id = rows[w[i].made_by].id;
+	for (size_t i = 0; i < cleaned; i++)
+		clean_person_free(&w[i].c);
+	crypto_wipe(w, n * sizeof(*w));
+	free(w);
 	return status;
 }
 

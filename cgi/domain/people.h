@@ -79,14 +79,23 @@ enum db_status people_check_area(struct db *db, const struct tenant *t, const st
 enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
 				    const struct actor *actor, const struct person_input *input, const char *checkin_day,
 				    struct field_errors *errors, int64_t *id);
-/* The person input describes, inside the caller's transaction: the one with its ID number, or
- * with its phone and the same name, or else a new one stored with their consent (*created).
- * The caller has checked the commune (people_check_area or the province's list) and audits
- * for the whole job: a bulk import writes one entry, not one per person. Field errors as
- * people_create's. */
-enum db_status people_resolve_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const struct person_input *input, const char *checkin_day,
-				     struct field_errors *errors, int64_t *id, bool *created);
+/* A row of a batch whose person is found or made (people_resolve_many_within). */
+struct people_wanted {
+	const struct person_input *input;	/* checked by the caller (people_check_input) */
+	const char *checkin_day;		/* "YYYY-MM-DD" of the check-in stored with them */
+	int64_t id;				/* out */
+	bool created;				/* out: stored by this call */
+};
+
+/* The person each row's input describes, inside the caller's transaction, as one look-up per
+ * row in order would find them: the one with its ID number, or with its phone and the same
+ * name (among the phone's first few), or else a new one stored with their consent; a row finds
+ * the person an earlier row of the batch made. One look-up per kind of number for the batch,
+ * one statement for its new people. The caller has checked the commune (people_check_area or
+ * the province's list) and audits for the whole job: a bulk import writes one entry, not one
+ * per person. */
+enum db_status people_resolve_many_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+					  struct people_wanted *rows, size_t n);
 /* Who input is, normalized, for keys that must not depend on how a row was typed: "id:NUMBER",
  * else "phone:NUMBER|name:NAME", else "name:NAME|year:YEAR". Personal data: hash it before it
  * is stored anywhere. */

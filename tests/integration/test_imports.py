@@ -218,3 +218,62 @@ def test_concurrent_double_upload_records_each_row_once(stack):
         check(int(fixtures.sql(stack, people)) == people_before + CONCURRENT_ROWS, "people left behind")
     finally:
         os.remove(path)
+
+
+def statements_executed(stack):
+    return int(fixtures.sql(stack, "SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'").split("\t")[1])
+
+
+# Statements a 500-row batch of new people may take: a few look-ups and inserts for the whole
+# batch, not several per row (the per-row import took about 2,000).
+BATCH_STATEMENTS_MAX = 40
+
+
+def test_a_batch_of_new_people_is_a_handful_of_statements_not_several_per_row(stack):
+    w = World(stack)
+    day = vn_time(-7200)
+    lines = [HEADER] + [f"{w.venue},{day},Vào,Người Lô {i},0918{i:0>6},{'' if i % 2 else f'00109{i:0>7}'},1980,"
+                        f"Nam,,,{NO}" for i in range(500)]
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(fd, "wb") as f:
+        f.write(("\n".join(lines) + "\n").encode())
+    try:
+        before, rows = statements_executed(stack), paper_rows(stack)
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
+        used = statements_executed(stack) - before
+        check(r.returncode == 0 and "500 recorded" in r.stdout.decode(), r.stdout)
+        check(paper_rows(stack) == rows + 500, "rows stored")
+        check(used <= BATCH_STATEMENTS_MAX, f"{used} statements for 500 rows")
+    finally:
+        os.remove(path)
+
+
+def test_rows_of_one_file_find_the_person_an_earlier_row_made_and_repeat_nothing_within_two_minutes(stack):
+    """Within one batch, as row by row: the same phone and name, or the same ID number, is the
+    person an earlier row made; the same visit again within two minutes writes nothing; a
+    shared phone with another name is another person."""
+    w = World(stack)
+    t1, t2, t3 = vn_time(-5400), vn_time(-5340), vn_time(-3600)
+    v = w.venue
+    rows = [
+        f"{v},{t1},Vào,Đinh Văn Một,0919000001,,1980,Nam,,,{NO}",
+        f"{v},{t2},Vào,Đinh Văn Một,0919000001,,1980,Nam,,,{NO}",      # the same visit a minute later
+        f"{v},{t3},Vào,Đinh Văn Một,0919000001,,1980,Nam,,,{NO}",      # the same person later on
+        f"{v},{t3},Vào,Đinh Thị Hai,0919000001,,1982,Nữ,,,{NO}",       # the phone shared: someone else
+        f"{v},{t1},Ra,Cao Văn Ba,,001090000003,1970,Nam,,,{NO}",
+        f"{v},{t3},Ra,Cao Văn Ba,0919000003,001090000003,1970,Nam,,,{NO}",  # the card again
+        f"{v},{t3},Ra,Cao Văn Ba,0919000003,001090000003,1970,Nam,,,{NO}",  # the very row again
+    ]
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(fd, "wb") as f:
+        f.write(("\n".join([HEADER] + rows) + "\n").encode())
+    try:
+        before = paper_rows(stack)
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
+        out = r.stdout.decode()
+        check(r.returncode == 0 and "7 rows, 5 recorded, 2 already recorded, 0 rejected, 3 new people" in out, out)
+        check(paper_rows(stack) == before + 5, "rows stored")
+        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
+        check("0 recorded, 7 already recorded" in r.stdout.decode() and "0 new people" in r.stdout.decode(), r.stdout)
+    finally:
+        os.remove(path)
