@@ -635,8 +635,13 @@ void db_query_free(struct db_query *q)
 		return;
 	/* The statement stays prepared in the cache; only its result goes. A lost connection has
 	 * already closed it, which the cache no longer holds. */
-	if (q->db->conns[q->shard].mysql)
+	if (q->db->conns[q->shard].mysql) {
 		mysql_stmt_free_result(q->stmt);
+		/* A CALL answers with its result sets and then its own status: read them all, or
+		 * the connection is out of step for the next statement. */
+		while (mysql_stmt_more_results(q->stmt) && mysql_stmt_next_result(q->stmt) == 0)
+			mysql_stmt_free_result(q->stmt);
+	}
 	for (size_t i = 0; i < q->param_count; i++)
 		free(q->param_texts[i]);
 	free(q->param_block);

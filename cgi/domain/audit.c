@@ -69,18 +69,11 @@ static const char *const audit_sql[] = {
 static const struct db_statements audit_statements = DB_STATEMENTS("audit", audit_sql);
 
 
-enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
-			    enum audit_action action, const char *object, const char *detail)
+void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action)
 {
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_INSERT, &q);
-	if (status != DB_OK)
-		goto out;
-	int64_t now = clock_now_us();
 	bool known = actor_known(actor);
 	/* The command line names its Unix user in login, without an account. */
 	bool cli = !known && actor && actor->login[0];
-	db_bind_time(q, now);
 	if (known && actor->account_id > 0)
 		db_bind_int(q, actor->account_id);
 	else
@@ -88,6 +81,17 @@ enum db_status audit_record(struct db *db, const struct tenant *t, const struct 
 	db_bind_string(q, known || cli ? actor->login : "-");
 	db_bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
 	db_bind_string(q, audit_action_names[action]);
+}
+
+enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
+			    enum audit_action action, const char *object, const char *detail)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_INSERT, &q);
+	if (status != DB_OK)
+		goto out;
+	db_bind_time(q, clock_now_us());
+	audit_bind_actor(q, actor, action);
 	db_bind_string(q, object ? object : "");
 	db_bind_string(q, actor && actor->address ? actor->address : "-");
 	db_bind_string(q, detail ? detail : "");

@@ -64,6 +64,10 @@ extern const char *const audit_action_names[];
 enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
 			    enum audit_action action, const char *object, const char *detail);
 
+/* Binds an entry's actor_id, actor_login, actor_role and action to q, in that order: for a
+ * statement that writes the entry with other rows (a new person stored with their check-in). */
+void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action);
+
 struct audit_filter {
 	const char *action;	/* exact action name, or NULL */
 	const char *actor_login;	/* exact login, or NULL */

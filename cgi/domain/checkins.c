@@ -45,11 +45,7 @@ enum checkin_method checkin_method_from_name(const char *name)
 }
 
 enum checkin_sql {
-	CHECKIN_KEY_INSERT,	/* CHECKIN_KEY_INSERT */
-	CHECKIN_KEY_FIND,	/* CHECKIN_KEY_FIND */
-	CHECKIN_FIND_IN_DAY,	/* CHECKIN_FIND_IN_DAY */
-	CHECKIN_RECENT,		/* CHECKIN_RECENT */
-	CHECKIN_INSERT,		/* CHECKIN_INSERT */
+	CHECKIN_RECORD,		/* CHECKIN_RECORD */
 	CHECKIN_INSERT_MANY,	/* CHECKIN_INSERT_MANY */
 	CHECKIN_PAPER_SEEN,	/* CHECKIN_PAPER_SEEN */
 	CHECKIN_PAPER_RECENT,	/* CHECKIN_PAPER_RECENT */
@@ -57,30 +53,17 @@ enum checkin_sql {
 	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
 };
 
-#define CHECKIN_COLUMNS "c.id, c.person_id, c.check_code, c.amber, c.direction," \
-			" DATE_FORMAT(c.pressed_at, '%Y-%m-%d %H:%i:%s.%f')," \
-			" DATE_FORMAT(c.received_at, '%Y-%m-%d %H:%i:%s.%f'), c.time_note"
-
 #define CHECKIN_INSERT_INTO "INSERT INTO checkins (province, day, venue_id, person_id, direction, method," \
 			    " filed_by, answers, amber, form_version, pressed_at, received_at, time_note, check_code," \
 			    " idem_key) VALUES "
 #define CHECKIN_INSERT_ROW "({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 static const char *const checkin_sql[] = {
-	/* checkin_keys: the keys of check-ins filed at the server's time (see checkins_record). */
-	[CHECKIN_KEY_INSERT] = "INSERT INTO checkin_keys (province, idem_key, checkin_day, checkin_id, received_at)"
-			       " VALUES ({province}, ?, ?, ?, ?)",
-	[CHECKIN_KEY_FIND] = "SELECT " CHECKIN_COLUMNS " FROM checkin_keys k JOIN checkins c"
-			     " ON c.province = k.province AND c.day = k.checkin_day AND c.id = k.checkin_id"
-			     " WHERE k.province = {province} AND k.idem_key = ?",
-	/* A key in its check-in row: unique per day (schema/009-keys-in-rows.sql). */
-	[CHECKIN_FIND_IN_DAY] = "SELECT " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
-				" AND c.day = ? AND c.idem_key = ?",
-	/* The day list lets MariaDB read only the partitions the two minutes can fall in. */
-	[CHECKIN_RECENT] = "SELECT c.day, c.idem_key, " CHECKIN_COLUMNS " FROM checkins c WHERE c.province = {province}"
-			   " AND c.day IN (?, ?) AND c.person_id = ? AND c.venue_id = ? AND c.direction = ?"
-			   " AND c.pressed_at > ? AND c.pressed_at <= ? ORDER BY c.pressed_at DESC LIMIT 1",
-	[CHECKIN_INSERT] = CHECKIN_INSERT_INTO CHECKIN_INSERT_ROW,
+	/* A check-in's steps 4 and 5 in one round trip (schema/018-checkin-in-one-call.sql), in
+	 * its parameters' order: begin, key, in_row, client_day, known, person_version, consent,
+	 * consent_version, recent_from, recent_day, then a row's columns of CHECKIN_INSERT_MANY. */
+	[CHECKIN_RECORD] = "CALL checkin_record({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			   " ?, ?, ?)",
 	[CHECKIN_INSERT_MANY] = CHECKIN_INSERT_INTO "{each}" CHECKIN_INSERT_ROW "{/each}",
 	/* A paper batch's keys, each in its row's day (the rows' unique key, schema/009). */
 	[CHECKIN_PAPER_SEEN] = "SELECT day, idem_key FROM checkins WHERE province = {province}"
@@ -143,29 +126,6 @@ static void fill_result(struct db_query *q, size_t first, struct checkin_result 
 	snprintf(r->time_note, sizeof(r->time_note), "%s", db_col_text(q, first + 7, NULL));
 }
 
-/* The check-in an earlier submission with this key recorded, if any: in its row on day (a
- * "YYYY-MM-DD"), or with day NULL through checkin_keys. */
-static enum db_status find_by_key(struct db *db, const struct tenant *t, const uint8_t key[KEY_HASH_BYTES],
-				  const char *day, struct checkin_result *r, bool *found)
-{
-	struct db_query *q;
-	*found = false;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, day ? CHECKIN_FIND_IN_DAY : CHECKIN_KEY_FIND,
-						&q);
-	if (status != DB_OK)
-		return status;
-	if (day)
-		db_bind_string(q, day);
-	db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
-		fill_result(q, 0, r);
-		*found = true;
-	}
-	db_query_free(q);
-	return status;
-}
-
 /* When the button was pressed: the client's time when it is believable, else the server's.
  * *client is the time the client sent, believed or not, or -1 when it sent none readable. */
 static int64_t pressed_time(const char *ms_text, int64_t received, char note[13], int64_t *client)
@@ -193,63 +153,7 @@ static int64_t pressed_time(const char *ms_text, int64_t received, char note[13]
 	return us < received ? us : received;
 }
 
-/* The same person at the same venue in the same direction within two minutes; *same when it
- * holds key (this is a retry of the submission that recorded it). */
-static enum db_status find_recent(struct db *db, const struct tenant *t, const struct checkin_request *req,
-				  int64_t person, int64_t pressed, const uint8_t key[KEY_HASH_BYTES],
-				  struct checkin_result *r, char day[11], bool *found, bool *same)
-{
-	struct db_query *q;
-	*found = *same = false;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECENT, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_day(q, pressed);
-	db_bind_day(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
-	db_bind_int(q, person);
-	db_bind_int(q, req->venue_id);
-	db_bind_string(q, req->direction);
-	db_bind_time(q, pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000);
-	db_bind_time(q, pressed);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
-		size_t len;
-		const char *held = db_col_text(q, 1, &len);
-		snprintf(day, 11, "%s", db_col_text(q, 0, NULL));
-		fill_result(q, 2, r);
-		*found = true;
-		*same = held && len == KEY_HASH_BYTES && memcmp(held, key, KEY_HASH_BYTES) == 0;
-	}
-	db_query_free(q);
-	return status;
-}
-
-/* The known person of the request, inside the transaction: gone or forgotten is a field error. */
-static enum db_status known_person(struct db *db, const struct tenant *t, const struct keyring *keys,
-				   const struct checkin_request *req, struct field_errors *errors,
-				   struct checkin_result *r)
-{
-	struct person *p = xcalloc(1, sizeof(*p));
-	bool found;
-	enum db_status status = people_get(db, t, keys, req->person_id, p, &found);
-	if (status == DB_OK && (!found || (req->person_version && p->device_version != req->person_version))) {
-		field_error(errors, "person", "person_unknown");
-	} else if (status == DB_OK && !people_consent_current(p) && !req->consent) {
-		field_error(errors, "consent", "consent_required");
-	} else if (status == DB_OK) {
-		/* Agreed again, to the notice as it reads now. */
-		if (!people_consent_current(p))
-			status = people_renew_consent(db, t, req->person_id);
-		people_given_name_of(p->full_name, r->given_name, sizeof(r->given_name));
-		r->device_version = p->device_version;
-		r->card_version = p->card_version;
-	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
-	return status;
-}
-
-/* Binds a check-in's row of CHECKIN_INSERT(_MANY), its answers sealed to the row (answers.c)
+/* Binds a check-in's row of CHECKIN_INSERT_MANY, its answers sealed to the row (answers.c)
  * under keys. */
 static void bind_checkin(struct db_query *q, struct answer_keys *keys, const struct declaration_form *form,
 			 const struct actor *actor, const struct checkin_request *req, int64_t person,
@@ -282,60 +186,190 @@ static void bind_checkin(struct db_query *q, struct answer_keys *keys, const str
 		db_bind_null(q);
 }
 
-/* Inserts the check-in (bind_checkin). */
-static enum db_status insert_checkin(struct db *db, const struct tenant *t, struct answer_keys *keys,
-				     const struct declaration_form *form, const struct actor *actor,
-				     const struct checkin_request *req, int64_t person, const char *day,
-				     const struct buf *answers, bool amber, int64_t pressed, int64_t received,
-				     const char *note, const char *code, const uint8_t *key, int64_t *id)
+void checkins_page_key(const char *page_key, const char *direction, char out[CHECKIN_PAGE_KEY_CAP])
 {
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_INSERT, &q);
-	if (status != DB_OK)
-		return status;
-	bind_checkin(q, keys, form, actor, req, person, day, answers, amber, pressed, received, note, code, key);
-	status = db_execute(q);
-	*id = status == DB_OK ? (int64_t)db_insert_id(q) : 0;
-	db_query_free(q);
-	return status;
+	snprintf(out, CHECKIN_PAGE_KEY_CAP, "%s-%s", page_key ? page_key : "", direction ? direction : "");
 }
 
-static enum db_status insert_key(struct db *db, const struct tenant *t, const uint8_t key[KEY_HASH_BYTES],
-				 const char *day, int64_t id, int64_t received)
+/* One check-in on its way down and back up (checkins_record's steps): the request, then what
+ * each step made of it. */
+struct checkin_state {
+	const struct checkin_request *req;
+	struct person_valid *person_in;	/* a new person's fields, validated once; owned */
+	struct buf answers;		/* as declaration_validate wrote them */
+	bool amber;
+	uint8_t key[KEY_HASH_BYTES];	/* the idempotency key as stored */
+	int64_t received, pressed;	/* µs since the epoch */
+	char note[13], day[11];
+	char client_day[11];		/* the day of the time the client sent, or "" */
+	bool in_row;			/* the key goes in the row, else in checkin_keys */
+	int64_t person;			/* the known person, or the one stored with the check-in */
+};
+
+/* Step 1: everything the request says, checked once; nothing is written on a field error. */
+static enum db_status validate(struct db *db, const struct tenant *t, const struct declaration_form *form,
+			       struct checkin_state *s, struct field_errors *errors)
 {
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_KEY_INSERT, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
-	db_bind_string(q, day);
-	db_bind_int(q, id);
-	db_bind_time(q, received);
-	status = db_execute(q);
-	db_query_free(q);
-	return status;
+	const struct checkin_request *req = s->req;
+	if (checkin_direction_from_name(req->direction) == DIRECTION_COUNT)
+		field_error(errors, "direction", "direction_bad");
+	if (!key_valid(req->key))
+		field_error(errors, "key", "key_bad");
+	/* A known person agreed when they were first recorded (checkin_record checks it is still
+	 * the notice in force); a new one agrees now. */
+	if (!req->consent && !req->person_id)
+		field_error(errors, "consent", "consent_required");
+	if (req->verbal)
+		declaration_verbal(form, &s->answers);
+	else
+		declaration_validate(form, req->answer, req->answer_ctx, &s->answers, &s->amber, errors);
+	if (!req->person_id)
+		s->person_in = people_validate(req->person, errors);
+	/* The commune is checked when the person is stored; list it now with the rest. */
+	if (errors->count && s->person_in)
+		return people_valid_check_area(db, t, s->person_in, errors);
+	return DB_OK;
 }
 
-/* The given name of a replayed record's person. */
-static enum db_status replay_found(struct db *db, const struct tenant *t, const struct keyring *keys,
-				   struct checkin_result *result)
+/* Step 2: the key as stored, the times and days, and where the key lives. Stored on the Vietnam
+ * day of the time the client sent, it goes in the row: every retry resends that time, so it is
+ * filed (believed or not) on that day or looks there (checkin_record), and the row's unique key
+ * holds. Otherwise (no time, unreadable, too old, or a future one filed at the server's time on
+ * another day) a retry can land on any day: checkin_keys holds it province-wide. Such a
+ * submission also looks the key up on the day of the time it sent, where an earlier attempt
+ * that was believed filed it (a retry more than QUEUED_MAX_AGE_HOURS later of one whose answer
+ * was lost).
+ * XXX: a phone clock ahead of the server past Vietnam midnight files the first attempt at the
+ * server's time (checkin_keys) and a retry once the time is believable in its row on the next
+ * day: a look-up in checkin_keys on the hot path would close it. */
+static void locate_key(struct checkin_state *s)
 {
-	result->replayed = true;
-	struct checkin_request who = { .person_id = result->person_id };
-	struct field_errors ignored = { 0 };
-	return known_person(db, t, keys, &who, &ignored, result);
+	uint8_t full[CRYPTO_SHA256_BYTES];
+	int64_t client;
+	crypto_sha256(s->req->key, strlen(s->req->key), full);
+	memcpy(s->key, full, sizeof(s->key));
+	s->received = clock_now_us();
+	s->pressed = pressed_time(s->req->pressed_at_ms, s->received, s->note, &client);
+	checkins_day_of(s->pressed, s->day);
+	s->client_day[0] = '\0';
+	if (client >= 0)
+		checkins_day_of(client, s->client_day);
+	s->in_row = s->client_day[0] && strcmp(s->client_day, s->day) == 0;
 }
 
-/* A key seen before: the first submission's record (in its row on day, or with day NULL through
- * checkin_keys), with its person's given name. */
-static enum db_status replay(struct db *db, const struct tenant *t, const struct keyring *keys,
-			     const uint8_t key[KEY_HASH_BYTES], const char *day, struct checkin_result *result)
+/* Step 3: a new person is stored, opening the check-in's transaction (a known one is checked,
+ * and the transaction opened, in step 4's round trip). */
+static enum db_status find_or_create_person(struct db *db, const struct tenant *t, const struct keyring *keys,
+					    const struct actor *actor, struct checkin_state *s,
+					    struct field_errors *errors)
 {
-	bool found;
-	enum db_status status = find_by_key(db, t, key, day, result, &found);
-	if (status == DB_OK && !found)
+	s->person = s->req->person_id;
+	if (s->person)
+		return DB_OK;
+	return people_begin_with_checkin(db, t, keys, actor, s->person_in, s->day, errors, &s->person);
+}
+
+/* What checkin_record (schema/018) answered. */
+enum checkin_outcome {
+	OUTCOME_RECORDED,		/* OUTCOME_RECORDED: a new row, committed */
+	OUTCOME_REPLAYED,		/* OUTCOME_REPLAYED: the key's first record */
+	OUTCOME_ALREADY,		/* OUTCOME_ALREADY: the same within two minutes */
+	OUTCOME_PERSON_UNKNOWN,		/* OUTCOME_PERSON_UNKNOWN: gone, or the phone forgotten */
+	OUTCOME_CONSENT_REQUIRED,	/* OUTCOME_CONSENT_REQUIRED: the notice changed since */
+	OUTCOME_COUNT,
+};
+
+static const char *const checkin_outcome_names[] = {
+	[OUTCOME_RECORDED] = "recorded",
+	[OUTCOME_REPLAYED] = "replayed",
+	[OUTCOME_ALREADY] = "already",
+	[OUTCOME_PERSON_UNKNOWN] = "person_unknown",
+	[OUTCOME_CONSENT_REQUIRED] = "consent_required",
+};
+
+/* Step 6: the result from checkin_record's row (the outcome, the check-in, its person's sealed
+ * name and versions), or the field error the outcome is. */
+static enum db_status answer(struct db_query *q, const struct tenant *t, const struct keyring *keys,
+			     const struct checkin_state *s, struct field_errors *errors, struct checkin_result *r)
+{
+	enum checkin_outcome outcome = (enum checkin_outcome)names_index(checkin_outcome_names, OUTCOME_COUNT,
+									  db_col_text(q, 0, NULL));
+	if (outcome == OUTCOME_PERSON_UNKNOWN || outcome == OUTCOME_CONSENT_REQUIRED) {
+		bool unknown = outcome == OUTCOME_PERSON_UNKNOWN;
+		field_error(errors, unknown ? "person" : "consent", unknown ? "person_unknown" : "consent_required");
+		return DB_OK;
+	}
+	/* No row behind a key that refused this one (it went meanwhile) is a failure to report. */
+	if (outcome == OUTCOME_COUNT || db_col_null(q, 1))
 		return DB_ERROR;
-	return status == DB_OK ? replay_found(db, t, keys, result) : status;
+	fill_result(q, 1, r);
+	size_t len;
+	const char *name = db_col_text(q, 10, &len);
+	people_given_name_sealed(keys, t, (unsigned)db_col_int(q, 9), name, len, r->given_name, sizeof(r->given_name));
+	r->device_version = (unsigned)db_col_int(q, 11);
+	r->card_version = (unsigned)db_col_int(q, 12);
+	r->replayed = outcome == OUTCOME_REPLAYED;
+	r->already = outcome == OUTCOME_ALREADY;
+	r->person_created = outcome == OUTCOME_RECORDED && !s->req->person_id;
+	return DB_OK;
+}
+
+/* Steps 4 and 5 in one round trip (schema/018's checkin_record): the key looked up, the known
+ * person checked, the two-minute rule, the insert with its answers sealed to the row, the
+ * commit; then step 6 reads its answer. */
+static enum db_status record(struct db *db, const struct tenant *t, const struct keyring *keys,
+			     const struct declaration_form *form, const struct actor *actor, struct checkin_state *s,
+			     struct field_errors *errors, struct checkin_result *result)
+{
+	const struct checkin_request *req = s->req;
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECORD, &q);
+	if (status != DB_OK)
+		return status;
+	struct answer_keys answer_keys;
+	struct buf sealed = BUF_INIT;
+	struct answers_row row = { s->person, req->venue_id, s->pressed, s->in_row ? s->key : NULL };
+	answer_keys_begin(&answer_keys, keys, t);
+	answers_seal(&answer_keys, &row, buf_str(&s->answers), s->answers.len, &sealed);
+	answer_keys_end(&answer_keys);
+	char code[5];
+	new_check_code(code);
+	int64_t recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
+	db_bind_int(q, req->person_id != 0);	/* a new person's transaction is open */
+	db_bind_text(q, (const char *)s->key, KEY_HASH_BYTES);
+	db_bind_int(q, s->in_row);
+	if (s->client_day[0] && !s->in_row)
+		db_bind_string(q, s->client_day);
+	else
+		db_bind_null(q);
+	db_bind_int(q, req->person_id != 0);
+	db_bind_int(q, req->person_version);
+	db_bind_int(q, req->consent);
+	db_bind_int(q, CONSENT_NOTICE_VERSION);
+	db_bind_time(q, recent_from);
+	db_bind_day(q, recent_from);
+	db_bind_string(q, s->day);
+	db_bind_int(q, req->venue_id);
+	db_bind_int(q, s->person);
+	db_bind_string(q, req->direction);
+	db_bind_string(q, checkin_method_names[req->method]);
+	if (actor_known(actor) && actor->account_id > 0)
+		db_bind_int(q, actor->account_id);
+	else
+		db_bind_null(q);
+	db_bind_text(q, sealed.data, sealed.len);
+	buf_free(&sealed);
+	db_bind_int(q, s->amber);
+	db_bind_int(q, declaration_form_version(form));
+	db_bind_time(q, s->pressed);
+	db_bind_time(q, s->received);
+	db_bind_string(q, s->note);
+	db_bind_string(q, code);
+	status = db_execute(q);
+	if (status == DB_OK)
+		status = db_fetch(q) > 0 ? answer(q, t, keys, s, errors, result) : DB_ERROR;
+	db_query_free(q);
+	return status;
 }
 
 enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
@@ -343,119 +377,20 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       const struct checkin_request *req, struct field_errors *errors,
 			       struct checkin_result *result)
 {
-	struct buf answers = BUF_INIT;
-	bool amber = false;
-	struct answer_keys answer_keys;	/* derived only when the row is written */
-	answer_keys_begin(&answer_keys, keys, t);
+	struct checkin_state s = { .req = req, .answers = BUF_INIT };
 	memset(result, 0, sizeof(*result));
-	if (checkin_direction_from_name(req->direction) == DIRECTION_COUNT)
-		field_error(errors, "direction", "direction_bad");
-	if (!key_valid(req->key))
-		field_error(errors, "key", "key_bad");
-	/* A known person agreed when they were first recorded (known_person checks it is still the
-	 * notice in force); a new one agrees now. */
-	if (!req->consent && !req->person_id)
-		field_error(errors, "consent", "consent_required");
-	if (req->verbal)
-		declaration_verbal(form, &answers);
-	else
-		declaration_validate(form, req->answer, req->answer_ctx, &answers, &amber, errors);
-	if (!req->person_id)
-		people_check_input(req->person, errors);
-	enum db_status status = DB_OK;
-	if (errors->count) {
-		/* The commune is checked when the person is stored; list it now with the rest. */
-		if (!req->person_id)
-			status = people_check_area(db, t, req->person, errors);
-		goto out;
+	enum db_status status = validate(db, t, form, &s, errors);
+	if (status == DB_OK && !errors->count) {
+		locate_key(&s);
+		status = find_or_create_person(db, t, keys, actor, &s, errors);
 	}
-
-	uint8_t full[CRYPTO_SHA256_BYTES], key[KEY_HASH_BYTES];
-	crypto_sha256(req->key, strlen(req->key), full);
-	memcpy(key, full, sizeof(key));
-	int64_t received = clock_now_us(), client;
-	char note[13], day[11], client_day[11] = "", code[5] = "";
-	int64_t pressed = pressed_time(req->pressed_at_ms, received, note, &client);
-	checkins_day_of(pressed, day);
-	if (client >= 0)
-		checkins_day_of(client, client_day);
-	/* Where the key lives. Stored on the Vietnam day of the time the client sent, it goes in the
-	 * row: every retry resends that time, so it is filed (believed or not) on that day or looks
-	 * there (below), and the row's unique key holds. Otherwise (no time, unreadable, too old, or
-	 * a future one filed at the server's time on another day) a retry can land on any day:
-	 * checkin_keys holds it province-wide. Such a submission also looks the key up on the day
-	 * of the time it sent, where an earlier attempt that was believed filed it (a retry more
-	 * than QUEUED_MAX_AGE_HOURS later of one whose answer was lost).
-	 * XXX: a phone clock ahead of the server past Vietnam midnight files the first attempt at
-	 * the server's time (checkin_keys) and a retry once the time is believable in its row on
-	 * the next day: a look-up in checkin_keys on the hot path would close it. */
-	bool in_row = client_day[0] && strcmp(client_day, day) == 0;
-
-	int64_t person = req->person_id, id = 0;
-	bool recent = false, earlier = false, same = false;
-	status = db_begin(db, t->shard);
-	if (status == DB_OK && client_day[0] && !in_row)
-		status = find_by_key(db, t, key, client_day, result, &earlier);
-	if (status == DB_OK && earlier) {
+	if (status == DB_OK && !errors->count)
+		status = record(db, t, keys, form, actor, &s, errors, result);
+	/* Whatever failed half-way leaves nothing: the transaction, when one is open, goes. */
+	if (status != DB_OK)
 		db_rollback(db, t->shard);
-		status = replay_found(db, t, keys, result);
-		goto out;
-	}
-	if (status == DB_OK && person) {
-		status = known_person(db, t, keys, req, errors, result);
-	} else if (status == DB_OK) {
-		status = people_create_within(db, t, keys, actor, req->person, day, errors, &person);
-		people_given_name_of(req->person->full_name, result->given_name, sizeof(result->given_name));
-		result->device_version = PERSON_FIRST_VERSION;
-		result->card_version = PERSON_FIRST_VERSION;
-	}
-	/* A repeat within two minutes writes nothing when the key belongs in the row: a retry sends
-	 * the same pressed time and finds the same earlier check-in again (or its own, holding the
-	 * key: a replay). At the server's time a retry would not, so checkin_keys points at the
-	 * earlier one. */
-	char recent_day[11];
-	if (status == DB_OK && !errors->count && req->person_id)
-		status = find_recent(db, t, req, person, pressed, key, result, recent_day, &recent, &same);
-	if (status == DB_OK && same) {
-		db_rollback(db, t->shard);
-		status = replay_found(db, t, keys, result);
-		goto out;
-	}
-	/* The key goes last: a duplicate waits here for the first submission's commit, then
-	 * rolls back everything this one wrote and answers with the first one's record. */
-	if (status == DB_OK && !errors->count && !recent) {
-		new_check_code(code);
-		status = insert_checkin(db, t, &answer_keys, form, actor, req, person, day, &answers, amber, pressed,
-					received, note, code, in_row ? key : NULL, &id);
-	}
-	if (status == DB_OK && !errors->count && !in_row)
-		status = insert_key(db, t, key, recent ? recent_day : day, recent ? result->id : id, received);
-	if (status == DB_DUPLICATE) {
-		db_rollback(db, t->shard);
-		status = replay(db, t, keys, key, in_row ? day : NULL, result);
-		goto out;
-	}
-	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
-	if (errors->count) {
-		status = DB_OK;
-		goto out;
-	}
-	if (status == DB_OK && recent) {
-		result->already = true;
-	} else if (status == DB_OK) {
-		result->id = id;
-		result->person_id = person;
-		result->person_created = !req->person_id;
-		snprintf(result->check_code, sizeof(result->check_code), "%s", code);
-		result->amber = amber;
-		snprintf(result->direction, sizeof(result->direction), "%s", req->direction);
-		utc_datetime_format(pressed, result->pressed_at);
-		utc_datetime_format(received, result->received_at);
-		snprintf(result->time_note, sizeof(result->time_note), "%s", note);
-	}
-out:
-	answer_keys_end(&answer_keys);
-	buf_free(&answers);
+	people_valid_free(s.person_in);
+	buf_free(&s.answers);
 	return status;
 }
 

@@ -85,6 +85,12 @@ struct checkin_result {
 	char time_note[13];	/* "", or "too-old" / "future" when the pressed time was not kept */
 };
 
+/* The idempotency key of a form's submission: a page hands out one key (page_key, may be NULL),
+ * and the direction makes "in" then "out" from it two check-ins, while a second tap of the
+ * same button is the same one. Too long a page key makes a key checkins_record refuses. */
+#define CHECKIN_PAGE_KEY_CAP 160
+void checkins_page_key(const char *page_key, const char *direction, char out[CHECKIN_PAGE_KEY_CAP]);
+
 /* Validates everything once (field errors keyed by field or question id, nothing written),
  * then records in one transaction: the person when new, the check-in unless it repeats one of
  * the last two minutes, and the idempotency key: in the check-in row when the pressed time is

@@ -43,7 +43,7 @@ enum people_sql {
 	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
 	PEOPLE_DELETE,		/* PEOPLE_DELETE */
 	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
-	PEOPLE_CONSENT_RENEW,	/* PEOPLE_CONSENT_RENEW */
+	PEOPLE_NEW_WITH_CHECKIN,
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
@@ -95,8 +95,10 @@ static const char *const people_sql[] = {
 	 * keeps its last one. */
 	[PEOPLE_CARD_REISSUE] = ("UPDATE people SET card_version = card_version + 1, card_issued_at = ?,"
 				 " updated_at = ? WHERE province = {province} AND id = ? AND card_version < 255"),
-	[PEOPLE_CONSENT_RENEW] = "UPDATE people SET consent_version = ?, consent_at = ?, updated_at = ?"
-				 " WHERE province = {province} AND id = ?",
+	/* Starts the transaction of a new person's check-in (schema/018): bind_person's columns,
+	 * consent version, time, check-in day, the audit entry's actor and action and address. */
+	[PEOPLE_NEW_WITH_CHECKIN] = "CALL checkin_person_new({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				    " ?, ?, ?, ?, ?)",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -404,17 +406,6 @@ void people_check_input(const struct person_input *input, struct field_errors *e
 	clean_person_free(&c);
 }
 
-enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
-				 struct field_errors *errors)
-{
-	struct clean_person c;
-	struct field_errors ignored = { 0 };
-	person_validate(input, &c, &ignored);
-	enum db_status status = check_area(db, t, &c, errors);
-	clean_person_free(&c);
-	return status;
-}
-
 /* Stores a validated person with their consent, without an audit entry of its own; with
  * checkin_day, the day of the check-in the caller records with them (schema/012's trigger
  * then finds the day already there and leaves the row alone). */
@@ -451,8 +442,9 @@ static enum db_status insert_person(struct db *db, const struct tenant *t, const
 	return status;
 }
 
-enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct actor *actor, const struct person_input *input, const char *checkin_day,
+/* A person stored inside the caller's transaction; on field errors nothing is written. */
+static enum db_status create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const struct actor *actor, const struct person_input *input,
 				    struct field_errors *errors, int64_t *id)
 {
 	struct clean_person c;
@@ -461,7 +453,7 @@ enum db_status people_create_within(struct db *db, const struct tenant *t, const
 	enum db_status status = errors->count ? DB_OK : check_area(db, t, &c, errors);
 	if (status != DB_OK || errors->count)
 		goto out;
-	status = insert_person(db, t, keys, &c, checkin_day, id);
+	status = insert_person(db, t, keys, &c, NULL, id);
 	char object[AUDIT_OBJECT_SIZE];
 	person_object(*id, object);
 	if (status == DB_OK)
@@ -473,13 +465,83 @@ out:
 	return status;
 }
 
+struct person_valid {
+	struct clean_person c;
+};
+
+struct person_valid *people_validate(const struct person_input *input, struct field_errors *errors)
+{
+	struct person_valid *v = xcalloc(1, sizeof(*v));
+	person_validate(input, &v->c, errors);
+	return v;
+}
+
+void people_valid_free(struct person_valid *v)
+{
+	if (!v)
+		return;
+	crypto_wipe(v->c.full_name, strlen(v->c.full_name));
+	crypto_wipe(v->c.address, strlen(v->c.address));
+	clean_person_free(&v->c);
+	crypto_wipe(v, sizeof(*v));
+	free(v);
+}
+
+enum db_status people_valid_check_area(struct db *db, const struct tenant *t, const struct person_valid *v,
+				       struct field_errors *errors)
+{
+	return check_area(db, t, &v->c, errors);
+}
+
+enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, const struct keyring *keys,
+					 const struct actor *actor, const struct person_valid *v,
+					 const char *checkin_day, struct field_errors *errors, int64_t *id)
+{
+	struct sealed_person sealed;
+	struct db_query *q;
+	*id = 0;
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_NEW_WITH_CHECKIN, &q);
+	if (status != DB_OK)
+		return status;
+	seal_person(t, keys, &v->c, &sealed);
+	bind_person(q, &v->c, &sealed);
+	db_bind_int(q, CONSENT_NOTICE_VERSION);
+	db_bind_time(q, clock_now_us());
+	db_bind_string(q, checkin_day);
+	audit_bind_actor(q, actor, AUDIT_PERSON_CREATE);
+	db_bind_string(q, actor && actor->address ? actor->address : "-");
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0)
+		*id = db_col_int(q, 0);
+	else if (status == DB_OK)
+		status = DB_ERROR;
+	if (status == DB_OK && *id == 0)
+		field_error(errors, "area_code", "area_unknown");
+	db_query_free(q);
+	sealed_person_free(&sealed);
+	return status;
+}
+
+void people_given_name_sealed(const struct keyring *keys, const struct tenant *t, unsigned key_version,
+			      const char *sealed, size_t len, char *out, size_t cap)
+{
+	uint8_t key[KEY_BYTES];
+	char full[PERSON_NAME_MAX * 4 + 1];
+	out[0] = '\0';
+	if (keyring_key(keys, KEY_PERSONAL_DATA, key_version, t->code, key) == 0 &&
+	    unseal(key, t, "full_name", sealed, len, full, sizeof(full)) == 0)
+		people_given_name_of(full, out, cap);
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(full, sizeof(full));
+}
+
 enum db_status people_create(struct db *db, const struct tenant *t, const struct keyring *keys,
 			     const struct actor *actor, const struct person_input *input, struct field_errors *errors,
 			     int64_t *id)
 {
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = people_create_within(db, t, keys, actor, input, NULL, errors, id);
+		status = create_within(db, t, keys, actor, input, errors, id);
 	/* A refused person leaves nothing behind. */
 	status = db_end(db, t->shard, errors->count && status == DB_OK ? DB_ERROR : status);
 	if (errors->count) {
@@ -687,22 +749,6 @@ enum db_status people_holder_of_card(struct db *db, const struct tenant *t, cons
 bool people_consent_current(const struct person *p)
 {
 	return p->consent_version == CONSENT_NOTICE_VERSION;
-}
-
-enum db_status people_renew_consent(struct db *db, const struct tenant *t, int64_t id)
-{
-	int64_t now = clock_now_us();
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_CONSENT_RENEW, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, CONSENT_NOTICE_VERSION);
-	db_bind_time(q, now);
-	db_bind_time(q, now);
-	db_bind_int(q, id);
-	status = db_execute(q);
-	db_query_free(q);
-	return status;
 }
 
 /* The lock of an ID number's holder, named by the number's current blind index (its first 20

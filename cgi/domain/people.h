@@ -69,16 +69,6 @@ enum db_status people_create(struct db *db, const struct tenant *t, const struct
 
 /* Checks a person's fields without storing them (to show every error of a form at once). */
 void people_check_input(const struct person_input *input, struct field_errors *errors);
-/* Checks that the person's commune is one of the province's (a database look-up, which
- * people_create_within makes itself; this is for listing it with other errors). */
-enum db_status people_check_area(struct db *db, const struct tenant *t, const struct person_input *input,
-				 struct field_errors *errors);
-/* The same inside the caller's transaction (a check-in stores its person with it, of
- * checkin_day: "YYYY-MM-DD", or NULL for a person made without one). On field errors nothing is
- * written and the caller rolls back. */
-enum db_status people_create_within(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const struct actor *actor, const struct person_input *input, const char *checkin_day,
-				    struct field_errors *errors, int64_t *id);
 /* A row of a batch whose person is found or made (people_resolve_many_within). */
 struct people_wanted {
 	const struct person_input *input;	/* checked by the caller (people_check_input) */
@@ -96,6 +86,27 @@ struct people_wanted {
  * per person. */
 enum db_status people_resolve_many_within(struct db *db, const struct tenant *t, const struct keyring *keys,
 					  struct people_wanted *rows, size_t n);
+/* A new person's fields after the one validation, owned by the caller: people_valid_free
+ * (which wipes them). */
+struct person_valid;
+/* Validates input once (field errors as people_create's); never NULL, even with errors. */
+struct person_valid *people_validate(const struct person_input *input, struct field_errors *errors);
+void people_valid_free(struct person_valid *v);
+/* Checks that the person's commune is one of the province's (a database look-up, which
+ * people_begin_with_checkin makes itself; this is for listing it with other errors). */
+enum db_status people_valid_check_area(struct db *db, const struct tenant *t, const struct person_valid *v,
+				       struct field_errors *errors);
+/* Starts the transaction of a new person's check-in and stores them in it, encrypted, with
+ * their consent, checkin_day and the audit entry of their creation: one round trip
+ * (schema/018). A commune that is not the province's is the field error "area_code", with
+ * *id 0 and the transaction ended; otherwise the caller ends it (checkins.c). */
+enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, const struct keyring *keys,
+					 const struct actor *actor, const struct person_valid *v,
+					 const char *checkin_day, struct field_errors *errors, int64_t *id);
+/* The given name (people_given_name_of) in a full name sealed as stored under the personal-data
+ * key of key_version; "" when it does not decrypt. */
+void people_given_name_sealed(const struct keyring *keys, const struct tenant *t, unsigned key_version,
+			      const char *sealed, size_t len, char *out, size_t cap);
 /* Who input is, normalized, for keys that must not depend on how a row was typed: "id:NUMBER",
  * else "phone:NUMBER|name:NAME", else "name:NAME|year:YEAR". Personal data: hash it before it
  * is stored anywhere. */
@@ -147,8 +158,6 @@ enum db_status people_holder_of_card(struct db *db, const struct tenant *t, cons
 
 /* Whether the person agreed to the privacy notice as it reads now. */
 bool people_consent_current(const struct person *p);
-/* Records the person's agreement to the current notice, now (within the caller's transaction). */
-enum db_status people_renew_consent(struct db *db, const struct tenant *t, int64_t id);
 
 /* While held, no other connection takes the lock of the same ID number: two first scans of one
  * new card at two gates (an ID number's blind index is not unique: index versions, old shared

@@ -177,10 +177,8 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	struct field_errors errors = { 0 };
 	if (token && !device_token_parse(app->keys, req->tenant, token, &person_id, &person_version))
 		field_error(&errors, "person", "person_unknown");
-	/* A page hands out one key; the direction makes "in" then "out" from it two check-ins,
-	 * while a second tap of the same button is the same one. */
-	char key[160];
-	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
+	char key[CHECKIN_PAGE_KEY_CAP];
+	checkins_page_key(fields_get(f, "key"), direction, key);
 	struct person_input person = person_input_of(f);
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct form_answers answers = { f, declaration_form_questions(form) };

@@ -327,9 +327,8 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 		is_known = rc == 0;
 		rc = rc == 1 ? 0 : rc;
 	}
-	/* One key a page; the direction makes "in" and "out" from it two check-ins. */
-	char key[160];
-	snprintf(key, sizeof(key), "%s-%s", fields_get(f, "key") ? fields_get(f, "key") : "", direction ? direction : "");
+	char key[CHECKIN_PAGE_KEY_CAP];
+	checkins_page_key(fields_get(f, "key"), direction, key);
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct person_input person = person_input_of(f);
 	struct form_answers answers = { f, declaration_form_questions(form) };

@@ -389,3 +389,43 @@ def test_a_province_asks_its_own_questions(stack):
     finally:
         os.remove(path)
         os.kill(stack.pid("vaora"), signal.SIGHUP)
+
+
+def statements_sent(stack, action):
+    """The statements the database was sent while action ran, besides the counting's own;
+    a statement prepared for a worker's connection the first time is not counted again."""
+    def counters():
+        out = fixtures.sql(stack, "SHOW GLOBAL STATUS WHERE Variable_name IN"
+                                  " ('Questions', 'Com_stmt_prepare', 'Com_stmt_close')")
+        return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
+
+    def sent(before, after):
+        return after["Questions"] - before["Questions"] - sum(after[k] - before[k] for k in after if k != "Questions")
+
+    idle = counters()
+    own = sent(idle, counters())
+    before = counters()
+    action()
+    return sent(before, counters()) - own
+
+
+def test_a_checkin_is_one_call_to_the_database(stack):
+    """Issue #14: a remembered person's one tap sends the venue's look-up and one CALL (the key,
+    the person, the two-minute rule, the row and the commit); a new person's first check-in one
+    more, which stores them. Each is still recorded once and durably (the other tests)."""
+    venue, other = Venue(stack, "Nhà thuốc Hàng Buồm"), Venue(stack, "Hiệu sách Đinh Lễ")
+    phone = Phone(stack)
+    for _ in range(4):	# every worker has prepared its statements
+        Phone(stack).first_checkin(venue, phone="")
+    page = phone.open(venue, "?new=1")
+    fields = {"full_name": "Đỗ Văn Hùng", "contact": "no", "travel": "no", "doses": "2", "consent": "1",
+              "remember": "1"}
+    answers = []
+    new = statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields)))
+    confirmation(answers[-1])
+    form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(other).text, re.S).group(0)
+    data = dict(HIDDEN.findall(form), direction="in")
+    one_tap = statements_sent(stack, lambda: answers.append(
+        phone.request("POST", other.path, body=urllib.parse.urlencode(data))))
+    confirmation(answers[-1])
+    check(one_tap <= 2 and new <= 3, f"statements sent: one tap {one_tap}, new person {new}")
