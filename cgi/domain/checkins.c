@@ -153,8 +153,9 @@ static int64_t pressed_time(const char *ms_text, int64_t received, char note[13]
 	return us < received ? us : received;
 }
 
-/* Binds a check-in's row of CHECKIN_INSERT_MANY, its answers sealed to the row (answers.c)
- * under keys. */
+/* Binds a check-in's columns from day to check_code (a row of CHECKIN_INSERT_MANY without its
+ * idem_key, the tail of CHECKIN_RECORD), its answers sealed to the row (answers.c) under keys
+ * with key, the idempotency key the row holds (NULL: none). */
 static void bind_checkin(struct db_query *q, struct answer_keys *keys, const struct declaration_form *form,
 			 const struct actor *actor, const struct checkin_request *req, int64_t person,
 			 const char *day, const struct buf *answers, bool amber, int64_t pressed, int64_t received,
@@ -180,10 +181,6 @@ static void bind_checkin(struct db_query *q, struct answer_keys *keys, const str
 	db_bind_time(q, received);
 	db_bind_string(q, note);
 	db_bind_string(q, code);
-	if (key)
-		db_bind_text(q, (const char *)key, KEY_HASH_BYTES);
-	else
-		db_bind_null(q);
 }
 
 void checkins_page_key(const char *page_key, const char *direction, char out[CHECKIN_PAGE_KEY_CAP])
@@ -327,11 +324,6 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	if (status != DB_OK)
 		return status;
 	struct answer_keys answer_keys;
-	struct buf sealed = BUF_INIT;
-	struct answers_row row = { s->person, req->venue_id, s->pressed, s->in_row ? s->key : NULL };
-	answer_keys_begin(&answer_keys, keys, t);
-	answers_seal(&answer_keys, &row, buf_str(&s->answers), s->answers.len, &sealed);
-	answer_keys_end(&answer_keys);
 	char code[5];
 	new_check_code(code);
 	int64_t recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
@@ -348,23 +340,10 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	db_bind_int(q, CONSENT_NOTICE_VERSION);
 	db_bind_time(q, recent_from);
 	db_bind_day(q, recent_from);
-	db_bind_string(q, s->day);
-	db_bind_int(q, req->venue_id);
-	db_bind_int(q, s->person);
-	db_bind_string(q, req->direction);
-	db_bind_string(q, checkin_method_names[req->method]);
-	if (actor_known(actor) && actor->account_id > 0)
-		db_bind_int(q, actor->account_id);
-	else
-		db_bind_null(q);
-	db_bind_text(q, sealed.data, sealed.len);
-	buf_free(&sealed);
-	db_bind_int(q, s->amber);
-	db_bind_int(q, declaration_form_version(form));
-	db_bind_time(q, s->pressed);
-	db_bind_time(q, s->received);
-	db_bind_string(q, s->note);
-	db_bind_string(q, code);
+	answer_keys_begin(&answer_keys, keys, t);
+	bind_checkin(q, &answer_keys, form, actor, req, s->person, s->day, &s->answers, s->amber, s->pressed,
+		     s->received, s->note, code, s->in_row ? s->key : NULL);
+	answer_keys_end(&answer_keys);
 	status = db_execute(q);
 	if (status == DB_OK)
 		status = db_fetch(q) > 0 ? answer(q, t, keys, s, errors, result) : DB_ERROR;
@@ -632,6 +611,7 @@ enum db_status checkins_record_paper_many_within(struct db *db, const struct ten
 		new_check_code(code);
 		bind_checkin(q, keys, form, actor, &req, rows[i].person_id, day, rows[i].answers, rows[i].amber,
 			     rows[i].pressed_us, clock_now_us(), "", code, rows[i].key);
+		db_bind_text(q, (const char *)rows[i].key, KEY_HASH_BYTES);
 	}
 	status = db_execute(q);
 	db_query_free(q);
