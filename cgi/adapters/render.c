@@ -19,6 +19,7 @@
 #include <pango/pangocairo.h>
 
 #include "adapters/qr.h"
+#include "base/encode.h"
 #include "base/log.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
@@ -246,17 +247,6 @@ static int parse_name(const struct parse *p, const char *where, const char *name
 	return failf(p, "%s: %s must be one of %s", where, name, list);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "#RRGGBB" only: one spelling, so layouts read alike. */
 static int parse_color(const struct parse *p, const char *where, const char *name, json_t *v, struct rgb *out)
 {
@@ -266,7 +256,7 @@ static int parse_color(const struct parse *p, const char *where, const char *nam
 	if (!s || strlen(s) != 7 || s[0] != '#')
 		goto bad;
 	for (int i = 0; i < 6; i++)
-		if ((d[i] = hex_digit(s[i + 1])) < 0)
+		if ((d[i] = hex_digit_value(s[i + 1])) < 0)
 			goto bad;
 	out->r = (d[0] * 16 + d[1]) / 255.0;
 	out->g = (d[2] * 16 + d[3]) / 255.0;
