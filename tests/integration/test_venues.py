@@ -5,6 +5,7 @@ import urllib.parse
 
 import fixtures
 from harness import Browser, check, logged_in, DEMO_PASSWORD
+from test_dashboard import table
 
 SHORT_CODE = re.compile(r'id="short-code">([A-Z2-7]+)<')
 LONG_NAME = "Chợ Đầm — Quầy số 12, Nguyễn Thị Ánh Tuyết"
@@ -154,3 +155,24 @@ def test_venues_through_the_json_api(stack):
     check(stack.get(f"/ha-noi/c/{created['short_code']}").status == 410, "deactivated through the API")
     r = stack.post(f"/ha-noi/api/v1/venues/{created['id']}/status", json.dumps({"active": "yes"}), headers=auth)
     check(r.status == 400, r.status)
+
+
+def test_a_restaurant_and_a_cafe_have_categories_of_their_own_counted_on_the_dashboard(stack):
+    admin = logged_in(stack, "hn.admin")
+    form = admin.get("/ha-noi/venues/new").text
+    for name, label in (("restaurant", "Quán ăn, nhà hàng"), ("cafe", "Quán cà phê, giải khát"),
+                        ("supermarket", "Siêu thị"), ("pharmacy", "Nhà thuốc"), ("religious", "Cơ sở tôn giáo"),
+                        ("hotel", "Khách sạn"), ("workplace", "Nhà máy")):
+        check(re.search(rf'<option value="{name}"[^>]*>{label}', form), f"no category {name} ({label})")
+    fields = {"name": "Phở Thìn Bờ Hồ", "category": "restaurant", "address": "61 Đinh Tiên Hoàng",
+              "contact_phone": "0912 345 111", "area_code": "00070"}
+    r = admin.post_form("/ha-noi/venues", fields, csrf_page="/ha-noi/venues/new")
+    check(r.status == 303, (r.status, r.text[:400]))
+    venue_id = int(fixtures.sql(stack, "SELECT id FROM vaora_s1.venues WHERE name = 'Phở Thìn Bờ Hồ'"))
+    check(re.search(r'<option value="restaurant" selected', venue_page(admin, venue_id).text), "not a restaurant")
+    # The demo market keeps its category; the dashboard's table counts per category, new ones too.
+    check(fixtures.sql(stack, "SELECT category FROM vaora_s1.venues WHERE name = 'Chợ Đồng Xuân (demo)'") == "market",
+          "the demo market changed category")
+    rows = table(admin.get("/ha-noi/dashboard").text, "categories")
+    check(int(rows.get("Quán ăn, nhà hàng", ["0"])[0]) >= 1 and "Quán cà phê, giải khát" in rows
+          and int(rows.get("Chợ", ["0"])[0]) >= 1, rows)
