@@ -81,7 +81,7 @@ def test_deactivated_venue_has_no_poster_and_bad_requests_are_refused(stack):
     check(admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a9&format=pdf").status == 400, "unknown layout")
     check(admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=gif").status == 400, "unknown format")
     check(admin.get(f"/ha-noi/venues/{venue_id}/poster?format=png&width=99999").status == 400, "huge PNG")
-    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     r = admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=pdf")
     check(r.status == 410 and "Không còn hiệu lực" in r.text, r.status)
 

@@ -95,7 +95,7 @@ def test_token_page_short_code_tampering_and_reissue(stack):
     check(r.status == 410 and "Áp phích này đã được thay thế" in r.text, f"old poster: {r.status}")
     new_code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
     check(new_code != code and stack.get(f"/ha-noi/c/{new_code}").status == 200, "new poster does not work")
-    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     r = stack.get(f"/ha-noi/c/{new_code}")
     check(r.status == 410 and "ngừng hoạt động" in r.text, f"deactivated: {r.status}")
     admin.post_form(f"/ha-noi/venues/{venue_id}/activate", {}, csrf_page="/ha-noi/desk")
@@ -176,3 +176,21 @@ def test_a_restaurant_and_a_cafe_have_categories_of_their_own_counted_on_the_das
     rows = table(admin.get("/ha-noi/dashboard").text, "categories")
     check(int(rows.get("Quán ăn, nhà hàng", ["0"])[0]) >= 1 and "Quán cà phê, giải khát" in rows
           and int(rows.get("Chợ", ["0"])[0]) >= 1, rows)
+
+
+def test_deactivation_sits_apart_from_save_and_needs_its_confirmation_box(stack):
+    admin = logged_in(stack, "hn.admin")
+    venue_id = fixtures.add_venue(stack, "01", "Quầy xác nhận ngừng", "00070")
+    page = venue_page(admin, venue_id).text
+    danger = re.search(r'<section class="card danger-zone"[^>]*>(.*?)</section>', page, re.S)
+    check(danger and f"/venues/{venue_id}/deactivate" in danger.group(1), "no danger zone holding the deactivate form")
+    check(page.index(">Lưu</button>") < page.index("danger-zone") and "Lưu" not in danger.group(1), "not apart from Lưu")
+    check(re.search(r'<input type="checkbox" name="confirm" value="yes" required', danger.group(1)), "no required box")
+    code = fixtures.venue_code(admin, venue_id)
+    r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    check(r.status == 400 and "hãy đánh dấu ô xác nhận" in r.text and 'aria-invalid="true"' in r.text,
+          (r.status, r.text[:300]))
+    check(stack.get(f"/ha-noi/c/{code}").status == 200, "deactivated without the confirmation")
+    r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
+    check(r.status == 303, r.status)
+    check(stack.get(f"/ha-noi/c/{code}").status == 410, "not deactivated with the confirmation")
