@@ -8,5 +8,9 @@
  * "Nguyễn" typed with combining marks (NFD, as some phones send it) is stored, shown and
  * compared as the same name typed precomposed. */
 char *unicode_nfc(const char *s, size_t n);
+/* Returns s[0..n) (valid UTF-8) with its accents taken off as a new string (caller frees):
+ * decomposed (NFD), combining marks dropped, and đ/Đ, which no decomposition splits, made d/D,
+ * so "Phở Đồng Xuân" gives "Pho Dong Xuan". Other letters stay as they are. */
+char *unicode_without_marks(const char *s, size_t n);
 
 #endif

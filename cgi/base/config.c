@@ -68,17 +68,8 @@ static void config_defaults(struct config *c)
 	/* Look-ups: a desk does one every few seconds; a NAT may hide ten desks. */
 	c->edge_limits[EDGE_LOOKUP] = (struct edge_rate){ 120, 60 };
 	c->trusted_proxies = xstrdup("");
-	/* Typical stays: a working day at an office, a morning at school, an instant at a
-	 * checkpoint (0: the visit is the check-in itself). */
-	c->stay_minutes[VENUE_OFFICE] = 540;
-	c->stay_minutes[VENUE_SHOP] = 30;
-	c->stay_minutes[VENUE_MARKET] = 60;
-	c->stay_minutes[VENUE_HOSPITAL] = 120;
-	c->stay_minutes[VENUE_SCHOOL] = 480;
-	c->stay_minutes[VENUE_TRANSPORT] = 60;
-	c->stay_minutes[VENUE_CHECKPOINT] = 0;
-	c->stay_minutes[VENUE_EVENT] = 180;
-	c->stay_minutes[VENUE_OTHER] = 60;
+	for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
+		c->stay_minutes[i] = venue_category_default_stay[i];
 }
 
 static char *resolve_path(const struct load_ctx *ctx, const char *value)

@@ -12,11 +12,20 @@ enum venue_category {
 	VENUE_TRANSPORT,	/* VENUE_TRANSPORT */
 	VENUE_CHECKPOINT,	/* VENUE_CHECKPOINT */
 	VENUE_EVENT,		/* VENUE_EVENT */
+	VENUE_RESTAURANT,	/* VENUE_RESTAURANT */
+	VENUE_CAFE,		/* VENUE_CAFE */
+	VENUE_SUPERMARKET,	/* VENUE_SUPERMARKET */
+	VENUE_PHARMACY,		/* VENUE_PHARMACY */
+	VENUE_RELIGIOUS,	/* VENUE_RELIGIOUS */
+	VENUE_HOTEL,		/* VENUE_HOTEL */
+	VENUE_WORKPLACE,	/* VENUE_WORKPLACE */
 	VENUE_OTHER,		/* VENUE_OTHER */
 	VENUE_CATEGORY_COUNT,
 };
 
 extern const char *const venue_category_names[];
+/* Each category's stay in minutes when vaora.conf names none (stay_minutes.CATEGORY). */
+extern const unsigned venue_category_default_stay[];
 
 /* The category called name, or VENUE_CATEGORY_COUNT when there is none (or name is NULL). */
 enum venue_category venue_category_from_name(const char *name);

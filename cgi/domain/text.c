@@ -1,6 +1,8 @@
-/* The one validation of free text and login names that every input shares. */
+/* Free text every input shares: its one validation, login names, and the file-name slug made of it. */
 #include "domain/text.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapters/unicode.h"
@@ -66,4 +68,41 @@ const char *login_normalize(const char *login, char out[65])
 	}
 	out[len] = '\0';
 	return NULL;
+}
+
+void text_file_slug(const char *name, char out[FILE_SLUG_SIZE])
+{
+	size_t len = name ? strlen(name) : 0;
+	char *plain = name && utf8_valid(name, len) ? unicode_without_marks(name, len) : NULL;
+	struct buf slug = BUF_INIT;
+	for (const char *p = plain ? plain : ""; *p; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			buf_append(&slug, &c, 1);
+		else if (slug.len > 0 && buf_str(&slug)[slug.len - 1] != '-')
+			buf_puts(&slug, "-");
+	}
+	free(plain);
+	const char *full = buf_str(&slug);
+	size_t o = slug.len;
+	if (o > FILE_SLUG_MAX) {
+		o = FILE_SLUG_MAX;
+		/* Cut inside a word: end at the word before instead, when there is one. */
+		if (full[o] != '-') {
+			size_t dash = o;
+			while (dash > 0 && full[dash - 1] != '-')
+				dash--;
+			if (dash > 0)
+				o = dash;
+		}
+	}
+	while (o > 0 && full[o - 1] == '-')
+		o--;
+	if (o == 0)
+		snprintf(out, FILE_SLUG_SIZE, "venue");
+	else
+		snprintf(out, FILE_SLUG_SIZE, "%.*s", (int)o, full);
+	buf_free(&slug);
 }

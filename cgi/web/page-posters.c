@@ -10,6 +10,7 @@
 #include "domain/areas.h"
 #include "domain/posters.h"
 #include "domain/scope.h"
+#include "domain/text.h"
 #include "web/views.h"
 
 /* PNG widths a person may ask for: a sharing image (~1080) up to print size. */
@@ -22,14 +23,17 @@ static int stream_to_client(void *ctx, const unsigned char *data, size_t n)
 	return io->write(io->ctx, (const char *)data, n);
 }
 
+/* size: the file name's word for the format at its own size ("print" for the layout's paper
+ * size); a PNG asked at a width is named by that width instead. */
 static const struct {
 	const char *name;
 	enum render_format format;
 	const char *type;
+	const char *size;
 } formats[] = {
-	{ "pdf", RENDER_PDF, "application/pdf" },
-	{ "png", RENDER_PNG, "image/png" },
-	{ "svg", RENDER_SVG, "image/svg+xml" },
+	{ "pdf", RENDER_PDF, "application/pdf", "print" },
+	{ "png", RENDER_PNG, "image/png", "print" },
+	{ "svg", RENDER_SVG, "image/svg+xml", "vector" },
 };
 
 static bool known_layout(const char *layout)
@@ -66,9 +70,16 @@ int page_venue_poster(struct app *app, struct request *req, struct response *res
 	if (posters_render_one(app->layouts, app->keys, req->tenant, &v, layout, formats[f].format, (unsigned)width,
 			       response_body_write, resp, &unknown) != 0)
 		return unknown ? 400 : 500;
-	char disposition[128];
-	snprintf(disposition, sizeof(disposition), "attachment; filename=\"poster-%s-%lld-v%u-%s.%s\"",
-		 req->tenant->slug, (long long)v.id, v.token_version, layout, formats[f].name);
+	/* {venue-slug}-{layout}-{size}.{ext}, from checked values only: the slug is a-z, 0-9 and
+	 * '-', the layout and format come from the tables above, the width is a number. */
+	char slug[FILE_SLUG_SIZE], size[24], disposition[160];
+	text_file_slug(v.name, slug);
+	if (width)
+		snprintf(size, sizeof(size), "%upx", (unsigned)width);
+	else
+		snprintf(size, sizeof(size), "%s", formats[f].size);
+	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s-%s.%s\"", slug, layout, size,
+		 formats[f].name);
 	response_content_type(resp, formats[f].type);
 	response_header(resp, "Content-Disposition", disposition);
 	response_header(resp, "Cache-Control", "private, no-store");

@@ -71,8 +71,9 @@ static struct venue_input input_from(const struct request *req)
 				     fields_get(&req->form, "contact_phone"), fields_get(&req->form, "opening_hours") };
 }
 
+/* unconfirmed: a deactivation came without its confirmation box ticked (400, said beside it). */
 static int render_form(struct app *app, struct request *req, struct response *resp, const struct venue *v,
-		       const struct field_errors *errors, bool saved)
+		       const struct field_errors *errors, bool saved, bool unconfirmed)
 {
 	json_t *ctx = json_object();
 	venue_form_json(app, req, v, ctx);
@@ -84,9 +85,10 @@ static int render_form(struct app *app, struct request *req, struct response *re
 	json_object_set_new(ctx, "title", json_string(v ? v->name : views_message(app->views, req->lang,
 										   "venue_new_title")));
 	json_object_set_new(ctx, "saved", json_boolean(saved));
+	json_object_set_new(ctx, "unconfirmed", json_boolean(unconfirmed));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, errors && errors->count ? 400 : 200, v ? "venue" : "venue-new",
+	int rc = views_page(app->views, req, resp, (errors && errors->count) || unconfirmed ? 400 : 200, v ? "venue" : "venue-new",
 			    ctx);
 	json_decref(ctx);
 	return rc;
@@ -94,7 +96,7 @@ static int render_form(struct app *app, struct request *req, struct response *re
 
 int page_venue_new(struct app *app, struct request *req, struct response *resp)
 {
-	return render_form(app, req, resp, NULL, NULL, false);
+	return render_form(app, req, resp, NULL, NULL, false, false);
 }
 
 int page_venue_create(struct app *app, struct request *req, struct response *resp)
@@ -106,7 +108,7 @@ int page_venue_create(struct app *app, struct request *req, struct response *res
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render_form(app, req, resp, NULL, &errors, false);
+		return render_form(app, req, resp, NULL, &errors, false, false);
 	char to[96];
 	snprintf(to, sizeof(to), "/%s/venues/%lld", req->tenant->slug, (long long)id);
 	response_redirect(resp, 303, to);
@@ -126,7 +128,7 @@ int page_venue(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = load(app, req, &v);
-	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL);
+	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL, false);
 }
 
 int page_venue_update(struct app *app, struct request *req, struct response *resp)
@@ -141,7 +143,7 @@ int page_venue_update(struct app *app, struct request *req, struct response *res
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render_form(app, req, resp, &v, &errors, false);
+		return render_form(app, req, resp, &v, &errors, false, false);
 	char to[112];
 	snprintf(to, sizeof(to), "/%s/venues/%lld?saved=1", req->tenant->slug, (long long)v.id);
 	response_redirect(resp, 303, to);
@@ -160,8 +162,16 @@ static int change(struct app *app, struct request *req, struct response *resp, e
 	return 0;
 }
 
+/* Only with the form's "I understand" box ticked: the box is required in the page, and checked
+ * here too, so a press without JavaScript or an old page's form takes no poster down. */
 int page_venue_deactivate(struct app *app, struct request *req, struct response *resp)
 {
+	const char *confirm = fields_get(&req->form, "confirm");
+	if (!confirm || strcmp(confirm, "yes") != 0) {
+		struct venue v;
+		int rc = load(app, req, &v);
+		return rc ? rc : render_form(app, req, resp, &v, NULL, false, true);
+	}
 	return change(app, req, resp, VENUE_DEACTIVATE);
 }
 

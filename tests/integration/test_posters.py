@@ -54,13 +54,34 @@ def test_every_poster_format_decodes_to_the_venue(stack):
     check(r.status == 200 and NAME in r.text, r.status)
 
 
+def test_each_poster_download_is_named_after_its_venue_layout_and_size(stack):
+    officer = logged_in(stack, "hn.officer")
+    venue_id = fixtures.add_venue(stack, "01", 'Cà phê "Giảng" / Đinh Tiên Hoàng; 39', "00070")
+    names = {}
+    for query, want in [("layout=a4&format=pdf", "ca-phe-giang-dinh-tien-hoang-39-a4-print.pdf"),
+                        ("layout=a6&format=pdf", "ca-phe-giang-dinh-tien-hoang-39-a6-print.pdf"),
+                        ("layout=tent&format=pdf", "ca-phe-giang-dinh-tien-hoang-39-tent-print.pdf"),
+                        ("layout=a4&format=png", "ca-phe-giang-dinh-tien-hoang-39-a4-print.png"),
+                        ("layout=a4&format=png&width=1080", "ca-phe-giang-dinh-tien-hoang-39-a4-1080px.png"),
+                        ("layout=a4&format=svg", "ca-phe-giang-dinh-tien-hoang-39-a4-vector.svg")]:
+        r = officer.get(f"/ha-noi/venues/{venue_id}/poster?{query}")
+        check(r.status == 200, (query, r.status))
+        names[query] = r.header("Content-Disposition")
+        check(names[query] == f'attachment; filename="{want}"', (query, names[query]))
+    check(len(set(names.values())) == len(names), names)
+    # A name with nothing a file name can keep still names the file.
+    venue_id = fixtures.add_venue(stack, "01", "咖啡 ☕", "00070")
+    r = officer.get(f"/ha-noi/venues/{venue_id}/poster?layout=a5&format=pdf")
+    check(r.header("Content-Disposition") == 'attachment; filename="venue-a5-print.pdf"', r.header("Content-Disposition"))
+
+
 def test_deactivated_venue_has_no_poster_and_bad_requests_are_refused(stack):
     admin = logged_in(stack, "hn.admin")
     venue_id = fixtures.add_venue(stack, "01", "Quầy tạm ngừng", "00070")
     check(admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a9&format=pdf").status == 400, "unknown layout")
     check(admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=gif").status == 400, "unknown format")
     check(admin.get(f"/ha-noi/venues/{venue_id}/poster?format=png&width=99999").status == 400, "huge PNG")
-    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     r = admin.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=pdf")
     check(r.status == 410 and "Không còn hiệu lực" in r.text, r.status)
 

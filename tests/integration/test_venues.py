@@ -5,6 +5,7 @@ import urllib.parse
 
 import fixtures
 from harness import Browser, check, logged_in, DEMO_PASSWORD
+from test_dashboard import table
 
 SHORT_CODE = re.compile(r'id="short-code">([A-Z2-7]+)<')
 LONG_NAME = "Chợ Đầm — Quầy số 12, Nguyễn Thị Ánh Tuyết"
@@ -94,7 +95,7 @@ def test_token_page_short_code_tampering_and_reissue(stack):
     check(r.status == 410 and "Áp phích này đã được thay thế" in r.text, f"old poster: {r.status}")
     new_code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
     check(new_code != code and stack.get(f"/ha-noi/c/{new_code}").status == 200, "new poster does not work")
-    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     r = stack.get(f"/ha-noi/c/{new_code}")
     check(r.status == 410 and "ngừng hoạt động" in r.text, f"deactivated: {r.status}")
     admin.post_form(f"/ha-noi/venues/{venue_id}/activate", {}, csrf_page="/ha-noi/desk")
@@ -154,3 +155,42 @@ def test_venues_through_the_json_api(stack):
     check(stack.get(f"/ha-noi/c/{created['short_code']}").status == 410, "deactivated through the API")
     r = stack.post(f"/ha-noi/api/v1/venues/{created['id']}/status", json.dumps({"active": "yes"}), headers=auth)
     check(r.status == 400, r.status)
+
+
+def test_a_restaurant_and_a_cafe_have_categories_of_their_own_counted_on_the_dashboard(stack):
+    admin = logged_in(stack, "hn.admin")
+    form = admin.get("/ha-noi/venues/new").text
+    for name, label in (("restaurant", "Quán ăn, nhà hàng"), ("cafe", "Quán cà phê, giải khát"),
+                        ("supermarket", "Siêu thị"), ("pharmacy", "Nhà thuốc"), ("religious", "Cơ sở tôn giáo"),
+                        ("hotel", "Khách sạn"), ("workplace", "Nhà máy")):
+        check(re.search(rf'<option value="{name}"[^>]*>{label}', form), f"no category {name} ({label})")
+    fields = {"name": "Phở Thìn Bờ Hồ", "category": "restaurant", "address": "61 Đinh Tiên Hoàng",
+              "contact_phone": "0912 345 111", "area_code": "00070"}
+    r = admin.post_form("/ha-noi/venues", fields, csrf_page="/ha-noi/venues/new")
+    check(r.status == 303, (r.status, r.text[:400]))
+    venue_id = int(fixtures.sql(stack, "SELECT id FROM vaora_s1.venues WHERE name = 'Phở Thìn Bờ Hồ'"))
+    check(re.search(r'<option value="restaurant" selected', venue_page(admin, venue_id).text), "not a restaurant")
+    # The demo market keeps its category; the dashboard's table counts per category, new ones too.
+    check(fixtures.sql(stack, "SELECT category FROM vaora_s1.venues WHERE name = 'Chợ Đồng Xuân (demo)'") == "market",
+          "the demo market changed category")
+    rows = table(admin.get("/ha-noi/dashboard").text, "categories")
+    check(int(rows.get("Quán ăn, nhà hàng", ["0"])[0]) >= 1 and "Quán cà phê, giải khát" in rows
+          and int(rows.get("Chợ", ["0"])[0]) >= 1, rows)
+
+
+def test_deactivation_sits_apart_from_save_and_needs_its_confirmation_box(stack):
+    admin = logged_in(stack, "hn.admin")
+    venue_id = fixtures.add_venue(stack, "01", "Quầy xác nhận ngừng", "00070")
+    page = venue_page(admin, venue_id).text
+    danger = re.search(r'<section class="card danger-zone"[^>]*>(.*?)</section>', page, re.S)
+    check(danger and f"/venues/{venue_id}/deactivate" in danger.group(1), "no danger zone holding the deactivate form")
+    check(page.index(">Lưu</button>") < page.index("danger-zone") and "Lưu" not in danger.group(1), "not apart from Lưu")
+    check(re.search(r'<input type="checkbox" name="confirm" value="yes" required', danger.group(1)), "no required box")
+    code = fixtures.venue_code(admin, venue_id)
+    r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
+    check(r.status == 400 and "hãy đánh dấu ô xác nhận" in r.text and 'aria-invalid="true"' in r.text,
+          (r.status, r.text[:300]))
+    check(stack.get(f"/ha-noi/c/{code}").status == 200, "deactivated without the confirmation")
+    r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
+    check(r.status == 303, r.status)
+    check(stack.get(f"/ha-noi/c/{code}").status == 410, "not deactivated with the confirmation")

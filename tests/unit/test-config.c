@@ -614,6 +614,37 @@ static void test_shipped_provinces(void **state)
 	config_free(c);
 }
 
+/* The categories a province's venues need (a phở shop, a café, a pagoda, a factory...) exist, and
+ * the shipped vaora.conf names the stay of every category, equal to the compiled default. */
+static void test_province_categories_exist_with_their_stay_in_the_shipped_conf(void **state)
+{
+	(void)state;
+	static const char *const wanted[] = { "restaurant", "cafe", "supermarket", "pharmacy", "religious",
+					      "hotel", "workplace" };
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+		if (venue_category_from_name(wanted[i]) == VENUE_CATEGORY_COUNT)
+			fail_msg("no venue category \"%s\"", wanted[i]);
+
+	char *path = repo_file("conf/vaora.conf");
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	struct buf text = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&text, chunk, n);
+	fclose(f);
+	free(path);
+	for (int c = 0; c < VENUE_CATEGORY_COUNT; c++) {
+		char line[64];
+		snprintf(line, sizeof(line), "\nstay_minutes.%s = %u\n", venue_category_names[c],
+			 venue_category_default_stay[c]);
+		if (!strstr(buf_str(&text), line))
+			fail_msg("conf/vaora.conf lacks \"%s\"", line + 1);
+	}
+	buf_free(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +657,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_regression_province_base_url_unchecked, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_retention_settings, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_provinces, dir_setup, dir_teardown),
+		cmocka_unit_test(test_province_categories_exist_with_their_stay_in_the_shipped_conf),
 	};
 	return UNIT_RUN("config", tests);
 }
