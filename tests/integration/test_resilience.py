@@ -1,4 +1,6 @@
-"""The stack under stress: a killed worker, a reload, the database going away, a stop."""
+"""The stack under stress: a killed worker, a reload, the database going away, a stop, a killed
+master."""
+import contextlib
 import json
 import os
 import signal
@@ -172,13 +174,23 @@ def survivors(old):
     return sorted(pid for pid, start in old.items() if process_start(pid) == start)
 
 
-def kill_master(stack):
-    """kill -9 of the master, its generation as it was and the log's length at that moment."""
+@contextlib.contextmanager
+def killed_master(stack):
+    """kill -9 of the master for a with block, given its generation as it was and the log's
+    length at that moment. Afterwards, even when the block failed, what the block left of
+    that generation is killed by pid and the stack is started again, so the next test
+    finds a stack."""
     old = generation(stack)
     check(len(old) >= 3, f"no workers to orphan: {old}")
     log_mark = len(stack.log())
     os.kill(stack.pid("vaora"), signal.SIGKILL)
-    return old, log_mark
+    try:
+        yield old, log_mark
+    finally:
+        for pid in survivors(old):
+            os.kill(pid, signal.SIGKILL)
+        if process_start(stack.pid("vaora") or 0) is None:
+            stack.stack("start")
 
 
 def healthz_answerers(stack, log_mark):
@@ -201,25 +213,26 @@ def check_new_generation_answers(stack, old):
 
 
 def test_no_worker_outlives_a_master_killed_with_sigkill(stack):
-    old, _ = kill_master(stack)
-    took = poll(lambda: survivors(old) == [], ORPHAN_SECONDS)
-    check(took is not None, f"workers of the killed master still running after {ORPHAN_SECONDS} s: "
-                            f"{survivors(old)}")
-    print(f"    all {len(old) - 1} workers gone {took * 1000:.0f} ms after kill -9 of their master")
-    started = stack.stack("start")
-    check(started.returncode == 0, started.stdout)
-    check_new_generation_answers(stack, old)
+    with killed_master(stack) as (old, _):
+        took = poll(lambda: survivors(old) == [], ORPHAN_SECONDS)
+        check(took is not None, f"workers of the killed master still running after {ORPHAN_SECONDS} s: "
+                                f"{survivors(old)}")
+        print(f"    all {len(old) - 1} workers gone {took * 1000:.0f} ms after kill -9 of their master")
+        started = stack.stack("start")
+        check(started.returncode == 0, started.stdout)
+        check_new_generation_answers(stack, old)
 
 
 def test_start_after_a_killed_master_is_ready_only_when_the_new_master_answers(stack):
-    old, log_mark = kill_master(stack)
-    # At once: the killed master's socket files are still there, and its workers may be too.
-    started = stack.stack("start")
-    check(started.returncode == 0, started.stdout)
-    master = stack.pid("vaora")
-    answerers = healthz_answerers(stack, log_mark)
-    check(answerers, "start did not ask /healthz through nginx")
-    check(answerers[-1] in stack.worker_pids(),
-          f"start's readiness /healthz was answered by {answerers[-1]}, not a worker of the new "
-          f"master {master} (old generation {sorted(old)})")
-    check_new_generation_answers(stack, old)
+    with killed_master(stack) as (old, log_mark):
+        # At once: the killed master's socket files are still there, and its workers may be too.
+        started = stack.stack("start")
+        check(started.returncode == 0, started.stdout)
+        master = stack.pid("vaora")
+        answerers = healthz_answerers(stack, log_mark)
+        check(answerers, "start did not ask /healthz through nginx")
+        check(answerers[-1] in stack.worker_pids(),
+              f"start's readiness /healthz was answered by {answerers[-1]}, not a worker of the new "
+              f"master {master} (old generation {sorted(old)})")
+        poll(lambda: survivors(old) == [], ORPHAN_SECONDS)
+        check_new_generation_answers(stack, old)
