@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "adapters/db.h"
 #include "adapters/fcgi.h"
+#include "base/buf.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
@@ -41,6 +43,8 @@ struct worker {
 
 struct master {
 	const char *config_path;
+	char *pid_file;		/* owned; the start's pid_file, which a reload does not move; "" for none */
+	pid_t pid;		/* the master's own: a worker whose parent is another has lost it */
 	struct config *config;	/* current generation's */
 	/* Templates, keys, layouts, declaration: loaded once here, inherited by the workers
 	 * through fork; a template edit or a key rotation needs a reload. */
@@ -102,7 +106,9 @@ static void handle_request(struct request_io *io, void *arg)
 	pipeline_handle(arg, io);
 }
 
-/* The life of a worker: its own database connections, the inherited views, the accept loop. */
+/* The life of a worker: its own database connections, the inherited views, the accept loop.
+ * It lives no longer than its master: a new master rebinds the socket paths, and a worker
+ * left on the old, unlinked socket would wait forever with its connections and old code. */
 static void worker_run(struct master *m, enum pool pool)
 {
 	sigset_t none;
@@ -112,6 +118,14 @@ static void worker_run(struct master *m, enum pool pool)
 	set_handler(SIGHUP, SIG_IGN);
 	set_handler(SIGCHLD, SIG_DFL);
 	set_handler(SIGPIPE, SIG_IGN);
+	/* The master's death sends SIGTERM: the request in hand finishes, then the worker leaves.
+	 * A master that died before this line is seen in getppid(). */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+		log_msg(LOG_ERROR, "serve: worker cannot follow its master's death: %s", strerror(errno));
+		_exit(1);
+	}
+	if (getppid() != m->pid)
+		_exit(0);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
 
@@ -125,6 +139,7 @@ static void worker_run(struct master *m, enum pool pool)
 	resources_free(&m->res);
 	config_free(m->config);
 	free(m->workers);
+	free(m->pid_file);
 	_exit(rc == 0 ? 0 : 1);
 }
 
@@ -229,6 +244,33 @@ static void reload(struct master *m)
 	log_msg(LOG_INFO, "serve: reloaded %s", m->config_path);
 }
 
+/* Tells whoever started the master (deploy/stack.sh waits for it) that it serves: written
+ * once the sockets are bound and the first workers forked, whole or not at all (a rename),
+ * so a pid file naming a live master means the socket paths are its own. */
+static int write_pid_file(const char *path, pid_t pid)
+{
+	if (!*path)
+		return 0;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s.tmp", path);
+	char *tmp = buf_take(&b);
+	int rc = -1;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		goto out;
+	fprintf(f, "%ld\n", (long)pid);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc != 0) {
+		log_msg(LOG_ERROR, "serve: cannot write the pid file %s: %s", path, strerror(errno));
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
 static size_t live_workers(const struct master *m)
 {
 	size_t n = 0;
@@ -262,7 +304,7 @@ static void stop_all(struct master *m)
 int serve_main(const char *config_path)
 {
 	char err[1024];
-	struct master m = { .config_path = config_path, .fds = { -1, -1 } };
+	struct master m = { .config_path = config_path, .pid = getpid(), .fds = { -1, -1 } };
 	int rc = 1;
 	m.config = config_load(config_path, err, sizeof(err));
 	if (!m.config) {
@@ -301,6 +343,10 @@ int serve_main(const char *config_path)
 	log_msg(LOG_INFO, "serve: vaora %s listening on %s (fast) and %s (slow)", VAORA_VERSION,
 		m.config->fast_socket, m.config->slow_socket);
 	spawn_generation(&m);
+	m.pid_file = xstrdup(m.config->pid_file);
+	bool announced = write_pid_file(m.pid_file, m.pid) == 0;
+	if (!announced)
+		stop_requested = 1;
 	while (!stop_requested) {
 		sigsuspend(&waiting);
 		if (child_exited) {
@@ -315,8 +361,10 @@ int serve_main(const char *config_path)
 	stop_all(&m);
 	unlink(m.config->fast_socket);
 	unlink(m.config->slow_socket);
+	if (announced && *m.pid_file)
+		unlink(m.pid_file);
 	log_msg(LOG_INFO, "serve: stopped");
-	rc = 0;
+	rc = announced ? 0 : 1;
 out:
 	if (m.fds[POOL_FAST] >= 0)
 		close(m.fds[POOL_FAST]);
@@ -325,5 +373,6 @@ out:
 	resources_free(&m.res);
 	config_free(m.config);
 	free(m.workers);
+	free(m.pid_file);
 	return rc;
 }

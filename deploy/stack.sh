@@ -37,7 +37,11 @@ WAIT_SECONDS=60
 log() { printf 'stack: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-alive() { [ -f "$1" ] && kill -0 "$(tr -dc 0-9 < "$1")" 2>/dev/null; }
+# A process that runs: a killed one nobody has reaped yet (a zombie) answers kill -0 but is
+# gone, and a start that took it for running would trust what it left behind.
+running() { local state; state=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${state:0:1}" != Z ]; }
+
+alive() { local pid; [ -f "$1" ] && pid=$(tr -dc 0-9 < "$1") && [ -n "$pid" ] && running "$pid"; }
 
 # Unix socket paths are limited to 107 bytes, so sockets live in a short folder under /tmp,
 # remembered in $VAR/sockdir so stop and status find it again.
@@ -65,13 +69,13 @@ stop_pid() { # pidfile, signal
 	local pidfile=$1 sig=$2 pid
 	[ -f "$pidfile" ] || return 0
 	pid=$(tr -dc 0-9 < "$pidfile")
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+	if [ -n "$pid" ] && running "$pid"; then
 		kill -"$sig" "$pid" 2>/dev/null || true
 		for _ in $(seq $((WAIT_SECONDS * 10))); do
-			kill -0 "$pid" 2>/dev/null || break
+			running "$pid" || break
 			sleep 0.1
 		done
-		if kill -0 "$pid" 2>/dev/null; then
+		if running "$pid"; then
 			log "pid $pid did not stop, killing it"
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
@@ -170,6 +174,7 @@ shard.s2.user = vaora
 shard.s2.password_file = $VAR/secrets/db-password
 shard.s2.retention_days = ${VAORA_S2_RETENTION_DAYS:-30}
 socket_group = $(id -gn)
+pid_file = $VAR/run/vaora.pid
 trusted_proxies = ${VAORA_TRUSTED_PROXIES:-}
 CONF
 	local name value
@@ -180,13 +185,23 @@ CONF
 	return 0
 }
 
+# Ready means this master serves: it writes its pid file (vaora.conf's pid_file) only once
+# its sockets are bound and its workers forked. The socket files a killed master left, and
+# any worker of its still leaving, answer nothing of this; the master unlinks and rebinds
+# the paths, which it may since no live master owns them (the alive check).
 start_vaora() {
-	local sock=$1
+	local pid
 	alive "$VAR/run/vaora.pid" && return 0
+	rm -f "$VAR/run/vaora.pid"
 	setsid env VAORA_CLOCK_FILE="${VAORA_TEST_CLOCK:-}" "$BIN" -c "$VAR/vaora.conf" serve \
 		< /dev/null >> "$VAR/log/vaora.log" 2>&1 &
-	echo $! > "$VAR/run/vaora.pid"
-	wait_for "vaora workers" test -S "$sock/slow.sock"
+	pid=$!
+	for _ in $(seq $((WAIT_SECONDS * 10))); do
+		[ "$(tr -dc 0-9 2>/dev/null < "$VAR/run/vaora.pid")" = "$pid" ] && return 0
+		running "$pid" || die "vaora serve exited at start (log in $VAR/log/vaora.log)"
+		sleep 0.1
+	done
+	die "vaora serve did not come up in ${WAIT_SECONDS}s (log in $VAR/log/vaora.log)"
 }
 
 start_nginx() {
@@ -242,7 +257,7 @@ cmd_start() {
 	"$BIN" -c "$VAR/vaora.conf" migrate
 	"$BIN" -c "$VAR/vaora.conf" seed-demo > "$VAR/log/seed-demo.txt"
 	grep -v '^demo: login' "$VAR/log/seed-demo.txt" || true
-	start_vaora "$sock"
+	start_vaora
 	start_nginx "$sock"
 	wait_for "vaora behind nginx" curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
 	log "running on http://127.0.0.1:$PORT/ (logs in $VAR/log)"

@@ -41,6 +41,7 @@ static void config_defaults(struct config *c)
 	c->fast_socket = xstrdup("/run/vaora/fast.sock");
 	c->slow_socket = xstrdup("/run/vaora/slow.sock");
 	c->socket_group = xstrdup("");
+	c->pid_file = xstrdup("");
 	c->fast_workers = 0;
 	c->slow_workers = 2;
 	c->shutdown_grace = 60;
@@ -257,6 +258,8 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		set_string(&c->slow_socket, resolve_path(ctx, value));
 	else if (strcmp(key, "socket_group") == 0)
 		set_string(&c->socket_group, xstrdup(value));
+	else if (strcmp(key, "pid_file") == 0)
+		set_string(&c->pid_file, value[0] ? resolve_path(ctx, value) : xstrdup(""));
 	else if (strcmp(key, "fast_workers") == 0)
 		return set_uint(&c->fast_workers, value, 0, WORKERS_MAX, err, errlen);
 	else if (strcmp(key, "slow_workers") == 0)
@@ -497,6 +500,7 @@ void config_free(struct config *c)
 	free(c->fast_socket);
 	free(c->slow_socket);
 	free(c->socket_group);
+	free(c->pid_file);
 	free(c->templates_dir);
 	free(c->static_dir);
 	free(c->schema_dir);

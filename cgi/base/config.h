@@ -79,6 +79,7 @@ struct config {
 	char *fast_socket;	/* FastCGI socket of the fast pool */
 	char *slow_socket;	/* FastCGI socket of the slow pool */
 	char *socket_group;	/* group of both sockets (nginx's), mode 0660; "" for vaora's own */
+	char *pid_file;		/* the serve master's pid, written once it serves; "" for none */
 	unsigned fast_workers;	/* resolved: never 0 after load */
 	unsigned slow_workers;
 	unsigned shutdown_grace;	/* seconds a stopping worker may finish its request */

@@ -1,4 +1,6 @@
-"""The stack under stress: a killed worker, a reload, the database going away, a stop."""
+"""The stack under stress: a killed worker, a reload, the database going away, a stop, a killed
+master."""
+import contextlib
 import json
 import os
 import signal
@@ -145,3 +147,92 @@ def test_stop_lets_a_slow_request_finish(stack):
     started = stack.stack("start")
     check(started.returncode == 0, started.stdout)
     check(stack.get("/ha-noi/").status == 200, "the stack did not come back")
+
+
+# A worker whose master died notices at once (parent-death signal); loose for a busy machine.
+ORPHAN_SECONDS = 10
+
+
+def generation(stack):
+    """The running master and its workers, as {pid: start time}: a pid the kernel reuses later
+    has another start time, so it is never mistaken for one of these."""
+    pids = [stack.pid("vaora")] + stack.worker_pids()
+    return {pid: start for pid in pids if (start := process_start(pid)) is not None}
+
+
+def process_start(pid):
+    """A live (not zombie) process's start time in clock ticks, None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] in ("Z", "X") else int(fields[19])
+
+
+def survivors(old):
+    return sorted(pid for pid, start in old.items() if process_start(pid) == start)
+
+
+@contextlib.contextmanager
+def killed_master(stack):
+    """kill -9 of the master for a with block, given its generation as it was and the log's
+    length at that moment. Afterwards, even when the block failed, what the block left of
+    that generation is killed by pid and the stack is started again, so the next test
+    finds a stack."""
+    old = generation(stack)
+    check(len(old) >= 3, f"no workers to orphan: {old}")
+    log_mark = len(stack.log())
+    os.kill(stack.pid("vaora"), signal.SIGKILL)
+    try:
+        yield old, log_mark
+    finally:
+        for pid in survivors(old):
+            os.kill(pid, signal.SIGKILL)
+        if process_start(stack.pid("vaora") or 0) is None:
+            stack.stack("start")
+
+
+def healthz_answerers(stack, log_mark):
+    """Pids of the workers that answered /healthz since log_mark, from the access log."""
+    lines = stack.log()[log_mark:].splitlines()
+    return [int(x.split()[2]) for x in lines if " access " in x and " /healthz " in x]
+
+
+def check_new_generation_answers(stack, old):
+    master = stack.pid("vaora")
+    check(master not in old and process_start(master) is not None, f"no new master: {master}")
+    workers = stack.worker_pids()
+    check(workers, "the new master has no workers")
+    for _ in range(20):
+        r = stack.get("/ha-noi/")
+        check(r.status == 200, f"status {r.status} after the restart")
+    check(survivors(old) == [], f"processes of the killed generation still running: {survivors(old)}")
+    print(f"    new master {master} with {len(workers)} workers; "
+          f"{len(survivors(old))} of the {len(old)} old processes remain")
+
+
+def test_no_worker_outlives_a_master_killed_with_sigkill(stack):
+    with killed_master(stack) as (old, _):
+        took = poll(lambda: survivors(old) == [], ORPHAN_SECONDS)
+        check(took is not None, f"workers of the killed master still running after {ORPHAN_SECONDS} s: "
+                                f"{survivors(old)}")
+        print(f"    all {len(old) - 1} workers gone {took * 1000:.0f} ms after kill -9 of their master")
+        started = stack.stack("start")
+        check(started.returncode == 0, started.stdout)
+        check_new_generation_answers(stack, old)
+
+
+def test_start_after_a_killed_master_is_ready_only_when_the_new_master_answers(stack):
+    with killed_master(stack) as (old, log_mark):
+        # At once: the killed master's socket files are still there, and its workers may be too.
+        started = stack.stack("start")
+        check(started.returncode == 0, started.stdout)
+        master = stack.pid("vaora")
+        answerers = healthz_answerers(stack, log_mark)
+        check(answerers, "start did not ask /healthz through nginx")
+        check(answerers[-1] in stack.worker_pids(),
+              f"start's readiness /healthz was answered by {answerers[-1]}, not a worker of the new "
+              f"master {master} (old generation {sorted(old)})")
+        poll(lambda: survivors(old) == [], ORPHAN_SECONDS)
+        check_new_generation_answers(stack, old)
