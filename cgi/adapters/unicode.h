@@ -8,5 +8,9 @@
  * "Nguyễn" typed with combining marks (NFD, as some phones send it) is stored, shown and
  * compared as the same name typed precomposed. */
 char *unicode_nfc(const char *s, size_t n);
+/* Returns s[0..n) (valid UTF-8) lower-cased, with its marks removed and đ as d, as a new string
+ * (caller frees), for comparing what people type however they type it: "Phường Hoàn Kiếm",
+ * "phuong hoan kiem" and "PHƯỜNG HOÀN KIẾM" all become "phuong hoan kiem". */
+char *unicode_fold(const char *s, size_t n);
 
 #endif
