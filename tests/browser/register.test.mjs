@@ -45,5 +45,6 @@ export async function test_a_landline_registers_and_the_login_page_says_the_venu
   await page.getByLabel('Mật khẩu').fill('mat-khau-rat-dai');
   await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
   await page.waitForURL((u) => /^\/ha-noi\/venues\/\d+$/.test(u.pathname));
-  check((await page.locator('main').innerText()).includes('02438212709'), 'the landline is not on the venue page');
+  const stored = await page.locator('#contact_phone').inputValue();
+  check(stored === '02438212709', `the venue page shows the phone as ${JSON.stringify(stored)}`);
 }
