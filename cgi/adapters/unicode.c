@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
 
@@ -23,33 +25,43 @@ char *unicode_nfc(const char *s, size_t n)
 	return out;
 }
 
-/* The combining diacritical marks block: every Vietnamese tone and vowel mark after NFD. */
-#define COMBINING_MARKS_FIRST 0x0300
-#define COMBINING_MARKS_LAST 0x036F
+/* The Vietnamese letter đ/Đ, which no decomposition splits into d and a mark. */
 #define D_STROKE_SMALL 0x0111	/* đ */
 #define D_STROKE_CAPITAL 0x0110	/* Đ */
 
-char *unicode_without_marks(const char *s, size_t n)
+/* decomposed[0..len) (NFD, owned: freed here) without its combining marks, and đ/Đ as d/D, as
+ * a new string (caller frees). Dropping marks and shortening đ never makes the text longer. */
+static char *marks_dropped(uint8_t *decomposed, size_t len)
 {
-	size_t len = 0;
-	uint8_t *nfd = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &len);
-	if (!nfd)
-		return xstrndup(s, n);
-	/* Never longer than the decomposed text: a mark is dropped, đ (2 bytes) becomes 1. */
 	char *out = xmalloc(len + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < len;) {
 		ucs4_t c;
-		int step = u8_mbtouc(&c, nfd + i, len - i);
-		if (c == D_STROKE_SMALL || c == D_STROKE_CAPITAL)
+		int step = u8_mbtouc(&c, decomposed + i, len - i);
+		if (c == D_STROKE_SMALL || c == D_STROKE_CAPITAL) {
 			out[o++] = c == D_STROKE_SMALL ? 'd' : 'D';
-		else if (c < COMBINING_MARKS_FIRST || c > COMBINING_MARKS_LAST) {
-			memcpy(out + o, nfd + i, (size_t)step);
+		} else if (uc_combining_class(c) == UC_CCC_NR) {
+			memcpy(out + o, decomposed + i, (size_t)step);
 			o += (size_t)step;
 		}
 		i += (size_t)step;
 	}
 	out[o] = '\0';
-	free(nfd);
+	free(decomposed);
 	return out;
+}
+
+char *unicode_without_marks(const char *s, size_t n)
+{
+	size_t len = 0;
+	uint8_t *nfd = u8_normalize(UNINORM_NFD, (const uint8_t *)s, n, NULL, &len);
+	/* Only out-of-memory or invalid input fails; the caller has checked the UTF-8. */
+	return nfd ? marks_dropped(nfd, len) : xstrndup(s, n);
+}
+
+char *unicode_fold(const char *s, size_t n)
+{
+	size_t len = 0;
+	uint8_t *folded = u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFD, NULL, &len);
+	return folded ? marks_dropped(folded, len) : xstrndup(s, n);
 }

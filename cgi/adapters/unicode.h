@@ -12,5 +12,9 @@ char *unicode_nfc(const char *s, size_t n);
  * decomposed (NFD), combining marks dropped, and đ/Đ, which no decomposition splits, made d/D,
  * so "Phở Đồng Xuân" gives "Pho Dong Xuan". Other letters stay as they are. */
 char *unicode_without_marks(const char *s, size_t n);
+/* Returns s[0..n) (valid UTF-8) lower-cased, with its marks removed and đ as d, as a new string
+ * (caller frees), for comparing what people type however they type it: "Phường Hoàn Kiếm",
+ * "phuong hoan kiem" and "PHƯỜNG HOÀN KIẾM" all become "phuong hoan kiem". */
+char *unicode_fold(const char *s, size_t n);
 
 #endif

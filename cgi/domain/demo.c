@@ -22,8 +22,8 @@ static const char *const demo_sql[] = {
 	/* Within its ward, along venues_area_idle: a province of 750,000 venues is not scanned by
 	 * name at every start. */
 	[DEMO_FIND_VENUE] = "SELECT id FROM venues WHERE province = {province} AND area_code = ? AND name = ?",
-	[DEMO_INSERT_VENUE] = "INSERT INTO venues (province, name, address, area_code, category, created_at)"
-			      " VALUES ({province}, ?, ?, ?, ?, ?)",
+	[DEMO_INSERT_VENUE] = "INSERT INTO venues (province, name, address, area_code, category, created_at,"
+			      " token_issued_at) VALUES ({province}, ?, ?, ?, ?, ?, ?)",
 	/* The demo desks work at once: the venue is verified (also one seeded before verification
 	 * mattered to desks), its staff approved. */
 	[DEMO_VERIFY_VENUE] = "UPDATE venues SET verified = 1 WHERE province = {province} AND id = ?",
@@ -32,7 +32,7 @@ static const char *const demo_sql[] = {
 static const struct db_statements demo_statements = DB_STATEMENTS("demo", demo_sql);
 
 static const char demo_venue_name[] = "Chợ Đồng Xuân (demo)";
-static const char demo_venue_address[] = "Phố Đồng Xuân, Phường Hoàn Kiếm";
+static const char demo_venue_address[] = "Phố Đồng Xuân";
 static const char demo_venue_area[] = "00070";
 static const char demo_venue_category[] = "market";
 
@@ -112,6 +112,7 @@ static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t 
 	db_bind_text(q, demo_venue_address, strlen(demo_venue_address));
 	db_bind_text(q, demo_venue_area, strlen(demo_venue_area));
 	db_bind_text(q, demo_venue_category, strlen(demo_venue_category));
+	db_bind_time(q, now);
 	db_bind_time(q, now);
 	status = db_execute(q);
 	if (status == DB_OK)

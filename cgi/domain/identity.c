@@ -1,6 +1,7 @@
 /* Normalization of Vietnamese phone and ID numbers, once for every way they come in. */
 #include "domain/identity.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 /* Keeps digits (and a leading '+'), dropping the separators people type. */
@@ -23,27 +24,40 @@ static const char *digits_only(const char *in, char out[24], int *plus)
 	return n ? NULL : "field_required";
 }
 
-const char *phone_normalize(const char *in, char out[16])
+/* After the 0 (or +84), a mobile has 9 digits starting with 3, 5, 7, 8 or 9 (older prefixes
+ * are let through as they always were); a landline has 10 since 2017: a 2x area code (24 Hà
+ * Nội, 28 Hồ Chí Minh, …) and 8 digits. */
+#define MOBILE_NATIONAL_DIGITS 9
+#define LANDLINE_NATIONAL_DIGITS 10
+#define LANDLINE_FIRST_DIGIT '2'
+
+static bool national_valid(const char *national)
+{
+	size_t n = strlen(national);
+	if (n == LANDLINE_NATIONAL_DIGITS)
+		return national[0] == LANDLINE_FIRST_DIGIT;
+	return n == MOBILE_NATIONAL_DIGITS && national[0] != '0';
+}
+
+const char *phone_normalize(const char *in, char out[PHONE_SIZE])
 {
 	char d[24];
 	int plus;
 	const char *problem = digits_only(in, d, &plus);
 	if (problem)
 		return problem;
-	const char *national = d;
-	if (strncmp(d, "84", 2) == 0 && strlen(d) == 11)
-		national = d + 2;
-	else if (plus)
-		return "phone_bad";
-	else if (d[0] == '0' && strlen(d) == 10)
+	const char *national;
+	if (d[0] == '0' && !plus)
 		national = d + 1;
+	else if (strncmp(d, "84", 2) == 0)
+		national = d + 2;
 	else
 		return "phone_bad";
-	/* Mobile and fixed numbers are 9 digits after the 0, not starting with 0. */
-	if (strlen(national) != 9 || national[0] == '0')
+	if (!national_valid(national))
 		return "phone_bad";
+	/* national_valid keeps it to 10 digits: "0", them and the NUL fit PHONE_SIZE. */
 	out[0] = '0';
-	memcpy(out + 1, national, 10);
+	memcpy(out + 1, national, strlen(national) + 1);
 	return NULL;
 }
 

@@ -172,7 +172,7 @@ static void blind_index(const struct keyring *keys, const struct tenant *t, unsi
 struct clean_person {
 	char *full_name;
 	char *address;
-	char phone[16];
+	char phone[PHONE_SIZE];
 	char id_number[16];
 	int birth_year;
 	enum person_gender gender;

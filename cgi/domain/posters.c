@@ -3,10 +3,12 @@
  * take too. */
 #include "domain/posters.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "adapters/unicode.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
@@ -34,6 +36,33 @@ void posters_group_code(const char *token, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+/* "Phiên bản 2 · cấp ngày 05/03/2026"; only the version when the day is unknown (a venue
+ * without one would otherwise read "cấp ngày 00/00/0000"). */
+static void poster_version_line(const struct venue *v, char *out, size_t cap)
+{
+	int y, m, d;
+	char tail;
+	if (sscanf(v->token_issued_at, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && y > 0 && m >= 1 && m <= 12 &&
+	    d >= 1 && d <= 31)
+		snprintf(out, cap, "Phiên bản %u · cấp ngày %02d/%02d/%04d", v->token_version, d, m, y);
+	else
+		snprintf(out, cap, "Phiên bản %u", v->token_version);
+}
+
+/* Whether the address already names the commune, as a whole word and ignoring case and marks
+ * ("…, phường Hoàn Kiếm" names "Phường Hoàn Kiếm"; "Phường 12" does not name "Phường 1"). */
+static bool address_names_area(const char *address, const char *area)
+{
+	char *a = unicode_fold(address, strlen(address)), *name = unicode_fold(area, strlen(area));
+	size_t n = strlen(name);
+	bool found = false;
+	for (const char *p = n ? strstr(a, name) : NULL; p && !found; p = strstr(p + 1, name))
+		found = (p == a || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n]);
+	free(a);
+	free(name);
+	return found;
+}
+
 static json_t *poster_values(const struct keyring *keys, const struct tenant *t, const struct venue *v)
 {
 	char url[512], qr[512], token[VENUE_TOKEN_LEN + 1], code[POSTER_CODE_CAP(VENUE_TOKEN_LEN)], version[96], address[2048];
@@ -41,11 +70,8 @@ static json_t *poster_values(const struct keyring *keys, const struct tenant *t,
 	venue_poster_url(keys, t, v->id, v->token_version, true, qr, sizeof(qr));
 	venue_token_make(keys, t, v->id, v->token_version, token);
 	posters_group_code(token, code, sizeof(code));
-	int y = 0, m = 0, d = 0;
-	sscanf(v->token_issued_at, "%4d-%2d-%2d", &y, &m, &d);
-	snprintf(version, sizeof(version), "Phiên bản %u · cấp ngày %02d/%02d/%04d", v->token_version, d % 100, m % 100,
-		 y % 10000);
-	if (v->area_name[0])
+	poster_version_line(v, version, sizeof(version));
+	if (v->area_name[0] && !address_names_area(v->address, v->area_name))
 		snprintf(address, sizeof(address), "%s, %s", v->address, v->area_name);
 	else
 		snprintf(address, sizeof(address), "%s", v->address);

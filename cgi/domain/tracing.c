@@ -243,7 +243,7 @@ static void check_range(const struct trace_result *out, int64_t max_seconds, str
 static void check_case_input(const struct trace_case_input *in, struct field_errors *errors,
 			     struct trace_result *out)
 {
-	char normal[16];
+	char normal[PHONE_SIZE];
 	const char *problem;
 	if (in->phone && *in->phone) {
 		if ((problem = phone_normalize(in->phone, normal)))

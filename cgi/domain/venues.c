@@ -84,7 +84,7 @@ static bool hours_valid(const char *s)
 struct clean_venue {
 	char *name;
 	char *address;
-	char phone[16];
+	char phone[PHONE_SIZE];
 	enum venue_category category;
 	const char *area_code;
 	const char *opening_hours;

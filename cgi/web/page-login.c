@@ -41,6 +41,9 @@ static int render_login(struct app *app, struct request *req, struct response *r
 	json_object_set_new(ctx, "instance", json_boolean(req->tenant == NULL));
 	if (message_key)
 		json_object_set_new(ctx, "error", json_string(views_message(app->views, req->lang, message_key)));
+	/* Where registration sends the new manager: say it worked and what comes next. */
+	const char *registered = fields_get(&req->query, "registered");
+	json_object_set_new(ctx, "registered", json_boolean(!message_key && registered && strcmp(registered, "1") == 0));
 	if (retry_minutes)
 		json_object_set_new(ctx, "retry_minutes", json_integer(retry_minutes));
 	int rc = views_page(app->views, req, resp, status, "login", ctx);

@@ -17,8 +17,10 @@ static int render(struct app *app, struct request *req, struct response *resp, c
 	json_object_set_new(ctx, "display_name", json_string(display ? display : ""));
 	json_object_set_new(ctx, "min_chars", json_integer(PASSWORD_MIN_CHARS));
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "register_title")));
-	if (errors)
+	if (errors) {
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
+		json_object_set_new(ctx, "refused", json_true());
+	}
 	int rc = views_page(app->views, req, resp, errors ? 400 : 200, "register", ctx);
 	json_decref(ctx);
 	return rc;

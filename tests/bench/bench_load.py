@@ -81,9 +81,9 @@ def numbers(r):
 def make_venues(stack, count, prefix="Bench venue"):
     """count venues in Hoàn Kiếm (made by SQL, as the other test set-ups do) and their poster
     codes, read back through the API as a province admin sees them."""
-    rows = ", ".join(f"('01', '{prefix} {i}', 'Phố Huế', '00070', 'market', '2026-01-01')" for i in range(count))
-    fixtures.sql(stack, f"INSERT INTO vaora_s1.venues (province, name, address, area_code, category, created_at)"
-                        f" VALUES {rows}")
+    rows = ", ".join(f"('01', '{prefix} {i}', 'Phố Huế', '00070', 'market', '2026-01-01', '2026-01-01')" for i in range(count))
+    fixtures.sql(stack, f"INSERT INTO vaora_s1.venues (province, name, address, area_code, category, created_at,"
+                        f" token_issued_at) VALUES {rows}")
     admin = harness.logged_in(stack, "hn.admin")
     codes, page = [], 0
     while len(codes) < count:

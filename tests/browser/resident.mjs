@@ -12,8 +12,8 @@ export function newPhone() {
  * as the manager's venue page shows it. Returns { id, code, name, path }.
  */
 export async function ownVenue(browser, name) {
-  sql(`INSERT INTO vaora_s1.venues (province, name, address, area_code, category, created_at)
-       VALUES ('01', '${name}', 'Phố Hàng Bạc', '00070', 'market', '2026-01-01')`);
+  sql(`INSERT INTO vaora_s1.venues (province, name, address, area_code, category, created_at, token_issued_at)
+       VALUES ('01', '${name}', 'Phố Hàng Bạc', '00070', 'market', '2026-01-01', '2026-01-01')`);
   const id = sqlValue(`SELECT MAX(id) FROM vaora_s1.venues WHERE province = '01' AND name = '${name}'`);
   const context = await newContext(browser, { storageState: await sessionFor(browser, 'hn.admin') });
   try {

@@ -90,9 +90,9 @@ def add_venue(stack, province, name, area, category="shop", verified=False):
     """A venue as an officer would make it (verified, its desks may work) or as one registered
     by itself looks before an officer's visit (verified False)."""
     db = "vaora_s2" if province == "79" else "vaora_s1"
-    sql(stack, f"INSERT INTO {db}.venues (province, name, address, area_code, category, verified, created_at)"
-               f" VALUES ('{province}', '{name}', 'test address', '{area}', '{category}', {int(verified)},"
-               " '2026-01-01')")
+    sql(stack, f"INSERT INTO {db}.venues (province, name, address, area_code, category, verified, created_at,"
+               f" token_issued_at) VALUES ('{province}', '{name}', 'test address', '{area}', '{category}',"
+               f" {int(verified)}, '2026-01-01', '2026-01-01')")
     return int(sql(stack, f"SELECT MAX(id) FROM {db}.venues WHERE province = '{province}'"))
 
 

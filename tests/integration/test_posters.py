@@ -108,3 +108,45 @@ def test_bulk_posters_through_the_slow_pool_and_the_command_line(stack):
                                     " AND area_code = '00070' AND status = 'active'"))
     pages = re.search(rb"Pages:\s+(\d+)", run("pdfinfo", out).stdout)
     check(pages and int(pages.group(1)) == total, (pages, total))
+
+
+def poster_text(browser, venue_id):
+    """The words of a venue's A4 poster, as pdftotext reads them, spaces folded."""
+    r = browser.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=pdf")
+    check(r.status == 200, r.status)
+    path = os.path.join(tempfile.mkdtemp(dir=browser.stack.dir), "poster.pdf")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    return " ".join(run("pdftotext", path, "-").stdout.decode().split())
+
+
+def test_every_venue_has_an_issue_day_and_its_poster_prints_it(stack):
+    # The demo venue is inserted by seed-demo, the path that left the day empty.
+    text = poster_text(logged_in(stack, "hn.officer"), fixtures.demo_venue_id(stack))
+    check("00/00/0000" not in text, ("empty issue day", text))
+    check(re.search(r"cấp ngày \d\d/\d\d/20\d\d", text), ("no issue day", text))
+    nulls = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.venues WHERE token_issued_at IS NULL")
+    check(nulls == "0", ("venues without an issue day", nulls))
+    nullable = fixtures.sql(stack, "SELECT IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA ="
+                                   " 'vaora_s1' AND TABLE_NAME = 'venues' AND COLUMN_NAME = 'token_issued_at'")
+    check(nullable == "NO", ("token_issued_at may be NULL", nullable))
+
+
+def test_the_poster_names_the_commune_once_however_the_address_spells_it(stack):
+    officer = logged_in(stack, "hn.officer")
+    # The demo's own address, as it was seeded before the fix, then typed in lower case and
+    # without marks: the commune is already there and is not appended again.
+    for address in ["Phố Đồng Xuân, Phường Hoàn Kiếm", "Số 3 phố Hàng Bạc, phường Hoàn Kiếm",
+                    "So 3 pho Hang Bac, PHUONG HOAN KIEM"]:
+        venue_id = fixtures.add_venue(stack, "01", "Quầy một phường", "00070")
+        fixtures.sql(stack, f"UPDATE vaora_s1.venues SET address = '{address}' WHERE id = {venue_id}")
+        text = poster_text(officer, venue_id)
+        check(address in text and text.lower().count("hoàn kiếm") + text.lower().count("hoan kiem") == 1,
+              ("commune not printed once", address, text))
+    # An address without its commune gets it appended, once.
+    venue_id = fixtures.add_venue(stack, "01", "Quầy không phường", "00070")
+    fixtures.sql(stack, f"UPDATE vaora_s1.venues SET address = 'Phố Huế' WHERE id = {venue_id}")
+    check("Phố Huế, Phường Hoàn Kiếm" in poster_text(officer, venue_id), "commune not appended")
+    # The demo poster itself.
+    text = poster_text(officer, fixtures.demo_venue_id(stack))
+    check(text.count("Hoàn Kiếm") == 1, ("demo poster", text))

@@ -194,3 +194,42 @@ def test_deactivation_sits_apart_from_save_and_needs_its_confirmation_box(stack)
     r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     check(r.status == 303, r.status)
     check(stack.get(f"/ha-noi/c/{code}").status == 410, "not deactivated with the confirmation")
+
+
+def test_a_refused_registration_says_so_and_keeps_what_was_typed_except_passwords(stack):
+    b = Browser(stack)
+    r = register(b, contact_phone="12345", login="refused.but.kept", name="Quán Giữ Chữ")
+    check(r.status == 400, r.status)
+    check('id="register-refused"' in r.text and "Chưa đăng ký được" in r.text and "trừ mật khẩu" in r.text,
+          "the page does not say the form was refused and kept")
+    for kept in ('value="Quán Giữ Chữ"', 'value="12345"', 'value="refused.but.kept"', 'value="Nguyễn Thị Ánh Tuyết"',
+                 'value="06:00-18:00"', '<option value="00070" selected>'):
+        check(kept in r.text, f"not kept: {kept}")
+    check("mat-khau-rat-dai" not in r.text, "a password came back")
+    r = b.post_form("/ha-noi/register?lang=en", {"name": "", "category": "market", "address": "x",
+                                                 "area_code": "00070", "contact_phone": "0912345678"})
+    check(r.status == 400 and "Not registered yet" in r.text and "except the passwords" in r.text, r.status)
+
+
+def test_a_hanoi_landline_registers_and_is_stored_normalized(stack):
+    r = register(Browser(stack), name="Quán Điện Thoại Bàn", login="quan.dien.thoai.ban",
+                 contact_phone="024 3821 2709")
+    check(r.status == 303, (r.status, r.text[:300]))
+    stored = fixtures.sql(stack, "SELECT contact_phone FROM vaora_s1.venues WHERE name = 'Quán Điện Thoại Bàn'")
+    check(stored == "02438212709", stored)
+
+
+def test_after_registering_the_login_page_says_the_venue_is_registered(stack):
+    b = Browser(stack)
+    r = register(b, name="Quán Vừa Đăng Ký", login="quan.vua.dang.ky", contact_phone="+84 912.000.777")
+    check(r.status == 303, (r.status, r.text[:300]))
+    to = r.header("Location")
+    page = b.get(to)
+    check(page.status == 200 and 'id="registered"' in page.text
+          and "Đã đăng ký địa điểm. Đăng nhập bằng tài khoản quản lý vừa tạo để in áp phích mã QR." in page.text,
+          (to, page.text[:600]))
+    english = b.get(to + "&lang=en")
+    check("Venue registered. Log in with the manager account you just made to print its QR poster." in english.text,
+          english.text[:600])
+    # A plain login page says nothing of it.
+    check('id="registered"' not in b.get("/ha-noi/login").text, "notice on a plain login page")
