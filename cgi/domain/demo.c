@@ -22,8 +22,8 @@ static const char *const demo_sql[] = {
 	/* Within its ward, along venues_area_idle: a province of 750,000 venues is not scanned by
 	 * name at every start. */
 	[DEMO_FIND_VENUE] = "SELECT id FROM venues WHERE province = {province} AND area_code = ? AND name = ?",
-	[DEMO_INSERT_VENUE] = "INSERT INTO venues (province, name, address, area_code, category, created_at,"
-			      " token_issued_at) VALUES ({province}, ?, ?, ?, ?, ?, ?)",
+	[DEMO_INSERT_VENUE] = ("INSERT INTO venues (province, name, address, area_code, category, created_at,"
+			       " token_issued_at) VALUES ({province}, ?, ?, ?, ?, ?, ?)"),
 	/* The demo desks work at once: the venue is verified (also one seeded before verification
 	 * mattered to desks), its staff approved. */
 	[DEMO_VERIFY_VENUE] = "UPDATE venues SET verified = 1 WHERE province = {province} AND id = ?",

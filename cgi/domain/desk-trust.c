@@ -39,8 +39,8 @@ static const char *const desk_sql[] = {
 			       "  AND account_id = ? AND at > ? AND refused = 0),"
 			       " (SELECT COUNT(*) FROM desk_lookups WHERE province = {province}"
 			       "  AND venue_id = ? AND at > ? AND refused = 0)",
-	[DESK_LOOKUP_INSERT] = "INSERT INTO desk_lookups (province, at, account_id, venue_id, refused)"
-			       " VALUES ({province}, ?, ?, ?, ?)",
+	[DESK_LOOKUP_INSERT] = ("INSERT INTO desk_lookups (province, at, account_id, venue_id, refused)"
+				" VALUES ({province}, ?, ?, ?, ?)"),
 };
 
 static const struct db_statements desk_statements = DB_STATEMENTS("desk-trust", desk_sql);
