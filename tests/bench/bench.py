@@ -43,17 +43,6 @@ def wrk(port, path, connections=CONNECTIONS, script=None, env=None):
     return bench_load.wrk(port, path, connections, DURATION, script, env)
 
 
-def rss_kib(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def demo_venue_code(stack):
     admin = harness.logged_in(stack, "hn.admin")
     page = admin.get(f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}").text
@@ -75,9 +64,7 @@ def bench_pages(stack):
         r = wrk(stack.port, path)
         print(f"bench: GET {path:<20} {r['rps']:9.0f} req/s   p50 {r['p50']:>8}   p99 {r['p99']:>8}   "
               f"non-2xx {r['non2xx']}")
-    rss = [rss_kib(p) for p in stack.worker_pids()]
-    print(f"bench: worker RSS after load: max {max(rss) / 1024:.1f} MiB, "
-          f"total {sum(rss) / 1024:.1f} MiB over {len(rss)} workers")
+    bench_load.print_worker_rss(stack, "pages")
 
 
 def transfer(stack, path, method="GET", body=None, headers=None):

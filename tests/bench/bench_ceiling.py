@@ -242,5 +242,6 @@ def run():
             for n in range(1, ROUNDS + 1):
                 c.run_round(n)
             c.summary()
+            bench_load.print_worker_rss(stack, "ceiling")
         finally:
             hello.stop()

@@ -16,6 +16,8 @@ THREADS = 2
 # A wrk run that has not ended this long after its duration is stuck (wrk waits at most its
 # own 2 s socket timeout past the end).
 WRK_SLACK_SECONDS = 60
+# Issue #14's footprint target: a fast-pool worker's resident memory after a run.
+WORKER_RSS_MAX_MIB = 16
 LUA_LINE = re.compile(r"bench-lua: start (\d+) threads (\d+) sent ([\d,]+) non2xx (\d+) p50_us (\d+) p99_us (\d+)")
 
 
@@ -124,3 +126,23 @@ def settled(read, seconds=10, interval=0.5):
             break
         last = now
     return last
+
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def print_worker_rss(stack, part):
+    """The workers' resident memory after a run (fast and slow pools; the largest is a fast
+    worker that served the load), against the footprint target."""
+    rss = [rss_kib(p) for p in stack.worker_pids()]
+    largest = max(rss) / 1024
+    print(f"bench: {part}: worker RSS after load: max {largest:.1f} MiB, total {sum(rss) / 1024:.1f} MiB over "
+          f"{len(rss)} workers (target <= {WORKER_RSS_MAX_MIB} MiB: {'met' if largest <= WORKER_RSS_MAX_MIB else 'missed'})")
