@@ -24,7 +24,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all asan unit run stop test test-browser browser-deps bench fuzz clean deps
+.PHONY: all asan unit run stop test test-browser browser-deps bench drills fuzz clean deps
 
 all: vaora
 
@@ -87,6 +87,12 @@ test: deps
 test-browser: browser-deps
 	@$(MAKE) --no-print-directory asan
 	@python3 tests/integration/run.py --only browser
+
+# Fault drills on the release build, each against a throw-away stack, each printing
+# "acknowledged N, lost L, doubled D" (tests/faults/).
+drills: deps
+	@$(MAKE) --no-print-directory all
+	@python3 tests/faults/checkin_crash.py
 
 bench: deps
 	@$(MAKE) --no-print-directory all bench-build
