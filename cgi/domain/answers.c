@@ -29,21 +29,18 @@ void answer_keys_begin(struct answer_keys *k, const struct keyring *keys, const 
 void answer_keys_end(struct answer_keys *k)
 {
 	crypto_wipe(k->key, sizeof(k->key));
-	k->derived = 0;
+	k->version = 0;
 }
 
-/* The key of version, derived on first use; NULL for a version the secret does not hold. */
+/* The key of version; NULL for a version the secret does not hold. */
 static const uint8_t *key_of(struct answer_keys *k, unsigned version)
 {
-	if (version == 0 || version > KEY_VERSIONS_MAX)
-		return NULL;
-	uint32_t bit = 1u << (version - 1);
-	if (!(k->derived & bit)) {
-		if (keyring_key(k->keys, KEY_HEALTH_DATA, version, k->t->code, k->key[version - 1]) != 0)
+	if (version != k->version) {
+		if (version == 0 || keyring_key(k->keys, KEY_HEALTH_DATA, version, k->t->code, k->key) != 0)
 			return NULL;
-		k->derived |= bit;
+		k->version = version;
 	}
-	return k->key[version - 1];
+	return k->key;
 }
 
 static void row_aad(const struct tenant *t, const struct answers_row *row, struct buf *out)

@@ -29,13 +29,14 @@ struct answers_row {
 					 * in checkin_keys (NULL in the row) */
 };
 
-/* The health-data keys of one province, each version derived once when first needed and
- * reused for every row of a list, an import or the migration. Wiped by answer_keys_end. */
+/* The health-data key of one province for a list, an import or the migration: the version last
+ * used, copied from the keyring (which derives each key once per worker). Wiped by
+ * answer_keys_end. */
 struct answer_keys {
 	const struct keyring *keys;
 	const struct tenant *t;
-	uint8_t key[KEY_VERSIONS_MAX][KEY_BYTES];
-	uint32_t derived;		/* bit v - 1: version v is in key[v - 1] */
+	uint8_t key[KEY_BYTES];
+	unsigned version;		/* of key; 0: none yet */
 };
 
 void answer_keys_begin(struct answer_keys *k, const struct keyring *keys, const struct tenant *t);
