@@ -24,7 +24,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all asan unit run stop test test-browser browser-deps bench drills fuzz clean deps
+.PHONY: all asan unit run stop test test-browser browser-deps bench drills soak fuzz clean deps
 
 all: vaora
 
@@ -97,6 +97,12 @@ drills: deps
 	@$(MAKE) --no-print-directory all
 	@failed=0; for d in $(DRILLS); do python3 $$d $(DRILL_ARGS) || failed=$$((failed + 1)); done; \
 	echo "drills: $$(($(words $(DRILLS)) - failed)) passed, $$failed failed"; test $$failed -eq 0
+
+# A steady mixed load for SOAK_MINUTES (default 30): memory at start and end, errors, p99 per
+# minute (tests/bench/soak.py).
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@python3 tests/bench/soak.py
 
 bench: deps
 	@$(MAKE) --no-print-directory all bench-build
