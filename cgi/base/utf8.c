@@ -47,3 +47,17 @@ size_t utf8_length(const char *s, size_t n)
 			count++;
 	return count;
 }
+
+uint32_t utf8_next(const char **s)
+{
+	const unsigned char *p = (const unsigned char *)*s;
+	if (!*p)
+		return 0;
+	size_t extra = *p < 0x80 ? 0 : *p < 0xE0 ? 1 : *p < 0xF0 ? 2 : 3;
+	uint32_t cp = extra ? *p & (0x3Fu >> extra) : *p;
+	size_t k = 1;
+	for (; k <= extra && p[k]; k++)
+		cp = (cp << 6) | (p[k] & 0x3Fu);
+	*s += k;
+	return cp;
+}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "domain/identity.h"
 #include "domain/text.h"
@@ -214,6 +215,46 @@ enum cccd_read cccd_parse(const char *text, struct cccd_card *out)
 	if (!out->id_number[0] && (count < CCCD_SHAPE_MIN_FIELDS || !structured))
 		return CCCD_NOT_A_CARD;
 	return needed(out->missing) ? CCCD_READ_PART : CCCD_READ_ALL;
+}
+
+/* The code points of Vietnamese letters outside ASCII, precomposed (text_clean makes names
+ * NFC), in ranges: À Á Â Ã, È É Ê, Ì Í, Ò Ó Ô Õ, Ù Ú, Ý and their small letters; Ă, Đ, Ĩ, Ũ,
+ * Ơ, Ư and theirs; the block of letters with a tone under or over a vowel. */
+static const struct {
+	uint32_t first, last;
+} vietnamese_letters[] = {
+	{ 0xC0, 0xC3 }, { 0xC8, 0xCA }, { 0xCC, 0xCD }, { 0xD2, 0xD5 }, { 0xD9, 0xDA }, { 0xDD, 0xDD },
+	{ 0xE0, 0xE3 }, { 0xE8, 0xEA }, { 0xEC, 0xED }, { 0xF2, 0xF5 }, { 0xF9, 0xFA }, { 0xFD, 0xFD },
+	{ 0x102, 0x103 }, { 0x110, 0x111 }, { 0x128, 0x129 }, { 0x168, 0x169 }, { 0x1A0, 0x1A1 },
+	{ 0x1AF, 0x1B0 }, { 0x1EA0, 0x1EF9 },
+};
+
+/* A character a Vietnamese name may hold: a letter, or a space, hyphen, dot or apostrophe. */
+static bool name_char(uint32_t c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ' || c == '-' || c == '.' || c == '\'')
+		return true;
+	for (size_t i = 0; i < sizeof(vietnamese_letters) / sizeof(vietnamese_letters[0]); i++)
+		if (c >= vietnamese_letters[i].first && c <= vietnamese_letters[i].last)
+			return true;
+	return false;
+}
+
+static bool ascii_only(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+bool cccd_name_suspect(const struct cccd_card *card)
+{
+	const char *p = card->full_name;
+	for (uint32_t c; (c = utf8_next(&p));)
+		if (!name_char(c))
+			return true;
+	return ascii_only(card->full_name) && ascii_only(card->address);
 }
 
 void cccd_person_input(const struct cccd_card *card, struct person_input *out)

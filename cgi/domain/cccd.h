@@ -53,6 +53,13 @@ enum cccd_read {
  * what a person needs; the old ID number and the issue date are read but never required. */
 enum cccd_read cccd_parse(const char *text, struct cccd_card *out);
 
+/* Whether the card's name looks stripped of its marks or garbled by a reader that cannot type
+ * Vietnamese: a character no Vietnamese name has (a '?' or a digit put in for a letter, the
+ * Latin-1 pairs UTF-8 becomes in a wrong code page), or a name and an address both plain ASCII
+ * (a card's address always has marks: "Phường", "Xã", "Thị trấn"). A guess, for asking the
+ * guard: never a refusal. */
+bool cccd_name_suspect(const struct cccd_card *card);
+
 /* The person the card describes, pointing into card (which must outlive it). */
 void cccd_person_input(const struct cccd_card *card, struct person_input *out);
 

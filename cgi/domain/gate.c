@@ -2,6 +2,7 @@
  * not one. */
 #include "domain/gate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@ const char *const gate_outcome_names[] = {
 	[GATE_RECORDED] = "recorded",		/* GATE_RECORDED */
 	[GATE_ALREADY] = "already",		/* GATE_ALREADY */
 	[GATE_INCOMPLETE] = "incomplete",	/* GATE_INCOMPLETE */
+	[GATE_CONSENT] = "consent",		/* GATE_CONSENT */
 	[GATE_REFUSED] = "refused",		/* GATE_REFUSED */
 };
 
@@ -48,6 +50,31 @@ static void refuse(struct gate_result *out, const char *reason)
 	out->reason = reason;
 }
 
+static void incomplete(struct gate_result *out, const char *reason)
+{
+	out->outcome = GATE_INCOMPLETE;
+	out->reason = reason;
+}
+
+/* The given name of full_name, and " …" with the last digits of id_number when it has enough
+ * (an ID number as typed may carry spaces: only its digits count). */
+static void name_shown(struct gate_result *out, const char *full_name, const char *id_number)
+{
+	char given[sizeof(out->checkin.given_name)];
+	char digits[GATE_ID_DIGITS_SHOWN + 1];
+	size_t n = 0;
+	people_given_name_of(full_name ? full_name : "", given, sizeof(given));
+	for (const char *p = id_number + strlen(id_number); p > id_number && n < GATE_ID_DIGITS_SHOWN;)
+		if (*--p >= '0' && *p <= '9')
+			digits[GATE_ID_DIGITS_SHOWN - ++n] = *p;
+	digits[GATE_ID_DIGITS_SHOWN] = '\0';
+	if (n < GATE_ID_DIGITS_SHOWN)
+		snprintf(out->shown_name, sizeof(out->shown_name), "%s", given);
+	else
+		snprintf(out->shown_name, sizeof(out->shown_name), "%s%s\xE2\x80\xA6%s", given, *given ? " " : "",
+			 digits);
+}
+
 /* The check-in of the request, and the outcome it makes. */
 static enum db_status record(struct db *db, const struct tenant *t, const struct keyring *keys,
 			     const struct declaration_form *form, const struct actor *actor,
@@ -58,15 +85,23 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 		return status;
 	for (size_t i = 0; i < errors->count; i++) {
 		if (person_field(errors->items[i].field)) {
-			out->outcome = GATE_INCOMPLETE;
-			out->reason = "gate_card_incomplete";
+			incomplete(out, "gate_card_incomplete");
 			return DB_OK;
 		}
 	}
-	if (errors->count)
-		refuse(out, errors->items[0].key);
-	else
+	/* The guard is asked to confirm the notice only once nothing else stands in the way. */
+	for (size_t i = 0; i < errors->count; i++) {
+		if (strcmp(errors->items[i].field, "consent") != 0) {
+			refuse(out, errors->items[i].key);
+			return DB_OK;
+		}
+	}
+	if (errors->count) {
+		out->outcome = GATE_CONSENT;
+		out->reason = "gate_consent_needed";
+	} else {
 		out->outcome = out->checkin.already ? GATE_ALREADY : GATE_RECORDED;
+	}
 	return DB_OK;
 }
 
@@ -110,8 +145,15 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 			refuse(out, card == CARD_REPLACED ? "gate_card_replaced" : "gate_code_unknown");
 			return DB_OK;
 		}
-		return record(db, t, keys, form, actor, &req, errors, out);
+		status = record(db, t, keys, form, actor, &req, errors, out);
+		if (status == DB_OK)
+			snprintf(out->shown_name, sizeof(out->shown_name), "%s", out->checkin.given_name);
+		return status;
 	}
+	/* From here on every flash names the card (or the guard's completion of it). */
+	const char *full_name = scan->completed ? scan->completed->full_name : out->card.full_name;
+	const char *id_number = scan->completed ? scan->completed->id_number : out->card.id_number;
+	name_shown(out, full_name, id_number ? id_number : "");
 	if (scan->completed || read != CCCD_READ_ALL) {
 		bool admitted;
 		status = desk_lookup_admit(db, t, actor, scan->venue_id, &admitted);
@@ -123,7 +165,6 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 			return DB_OK;
 		}
 	}
-	const char *id_number = scan->completed ? scan->completed->id_number : out->card.id_number;
 	status = people_holder_of_card(db, t, keys, id_number, &req.person_id);
 	bool locked = false;
 	if (status == DB_OK && !req.person_id) {
@@ -139,16 +180,19 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 	}
 	struct person_input from_card;
 	cccd_person_input(&out->card, &from_card);
-	if (status == DB_OK && !req.person_id && !scan->completed && read != CCCD_READ_ALL) {
-		out->outcome = GATE_INCOMPLETE;
-		out->reason = "gate_card_incomplete";
+	/* Someone new is made of what was read: the guard sees it first when it is not whole, or
+	 * when a reader that cannot type Vietnamese stripped or garbled the name. */
+	bool read_new = status == DB_OK && !req.person_id && !scan->completed;
+	if (read_new && read != CCCD_READ_ALL) {
+		incomplete(out, "gate_card_incomplete");
+	} else if (read_new && cccd_name_suspect(&out->card)) {
+		incomplete(out, "gate_card_unaccented");
 	} else if (status == DB_OK) {
+		/* A known holder's check-in leaves the stored record as it is (a stripped name does
+		 * not overwrite it); the flash shows the card's name, never the stored one, so a
+		 * made-up ID number shows only itself. */
 		req.person = scan->completed ? scan->completed : &from_card;
 		status = record(db, t, keys, form, actor, &req, errors, out);
-		/* The card's own name, never the stored one: a made-up ID number shows only itself. */
-		if (status == DB_OK && req.person_id)
-			people_given_name_of(req.person->full_name ? req.person->full_name : "",
-					     out->checkin.given_name, sizeof(out->checkin.given_name));
 	}
 	if (locked)
 		people_holder_unlock(db, t, keys, id_number);

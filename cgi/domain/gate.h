@@ -10,6 +10,11 @@
 
 /* Longer than any code a gate reads (a card URL is under 100 bytes, a CCCD some 200). */
 #define GATE_CODE_MAX 1024
+/* The last digits of an ID number a flash shows beside the given name: enough to tell two
+ * people of one given name apart at a glance, too few to be anyone's number. */
+#define GATE_ID_DIGITS_SHOWN 4
+/* A given name (as big as checkin_result.given_name), " …" (4 bytes) and the digits shown. */
+#define GATE_SHOWN_NAME_SIZE (PERSON_NAME_MAX * 4 + 1 + 4 + GATE_ID_DIGITS_SHOWN)
 
 enum gate_outcome {
 	GATE_RECORDED,		/* GATE_RECORDED: a check-in was recorded (or this key's was, before) */
@@ -17,6 +22,9 @@ enum gate_outcome {
 				 * not recorded twice */
 	GATE_INCOMPLETE,	/* GATE_INCOMPLETE: a chip ID card of someone new that could not be read
 				 * whole, or that the validation refused: the guard completes it */
+	GATE_CONSENT,		/* GATE_CONSENT: someone new (or under an older notice) whose reading of
+				 * the notice the guard has not confirmed: nothing written; the same scan
+				 * sent again with consent records it */
 	GATE_REFUSED,		/* GATE_REFUSED: nothing recorded; reason says why */
 	GATE_OUTCOME_COUNT,
 };
@@ -30,7 +38,8 @@ struct gate_scan {
 	const char *direction;		/* a checkin_direction_names entry */
 	const char *key;		/* idempotency key made for this one scan */
 	const char *pressed_at_ms;	/* when it was scanned (a queued scan), optional */
-	bool consent;			/* someone new (or under an older notice) was told it and agreed */
+	bool consent;			/* the guard confirmed that this scan's holder, if new (or under an
+					 * older notice), read the notice and agreed */
 	bool verbal;			/* declared verbally (declaration_verbal), else answer is read */
 	declaration_answer_fn answer;
 	void *answer_ctx;
@@ -42,7 +51,10 @@ struct gate_scan {
 struct gate_result {
 	enum gate_outcome outcome;
 	const char *reason;		/* catalog key: why refused or incomplete; NULL otherwise */
-	struct checkin_result checkin;	/* with RECORDED and ALREADY; given_name is what to show */
+	struct checkin_result checkin;	/* with RECORDED and ALREADY */
+	/* What every flash names: the given name and, for an ID card, " …" and the last
+	 * GATE_ID_DIGITS_SHOWN digits of its number; "" when nothing names anyone. */
+	char shown_name[GATE_SHOWN_NAME_SIZE];
 	bool id_card;			/* the code was a chip ID card's */
 	bool limited;			/* GATE_REFUSED: a typed ID number over the desk's look-up limit */
 	struct cccd_card card;		/* what the ID card gave, with id_card */
@@ -52,9 +64,13 @@ struct gate_result {
  * personal card is its person; an ID card is the person it names by ID number, else a new
  * person made of its fields (all needed ones read, or the guard's completion). An ID card not
  * read whole, or completed by the guard, is a number typed as much as read: it counts as a
- * look-up of the venue's desk (desk_lookup_admit), refused with limited past the limit. The name shown
- * for an ID card is the card's own. Field errors of the check-in are in errors (person fields:
- * GATE_INCOMPLETE; others: GATE_REFUSED with the first one's key). Nothing is written unless
+ * look-up of the venue's desk (desk_lookup_admit), refused with limited past the limit. A new
+ * holder's card whose name looks stripped of its marks or garbled by the reader
+ * (cccd_name_suspect) is GATE_INCOMPLETE too, for the guard to correct or confirm; a known
+ * holder keeps the stored record, whatever the reader typed. The name shown for an ID card is
+ * the card's own (or the guard's completion), never the stored one. Field errors of the check-in are in errors (person fields:
+ * GATE_INCOMPLETE; the consent alone: GATE_CONSENT; others: GATE_REFUSED with the first one's
+ * key). Nothing is written unless
  * the outcome is GATE_RECORDED. */
 enum db_status gate_scan(struct db *db, const struct tenant *t, const struct keyring *keys,
 			 const struct declaration_form *form, const struct actor *actor, const struct gate_scan *scan,

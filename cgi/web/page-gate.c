@@ -24,26 +24,32 @@ static const char *const outcome_colors[] = {
 	[GATE_RECORDED] = "green",	/* GATE_RECORDED */
 	[GATE_ALREADY] = "green",	/* GATE_ALREADY */
 	[GATE_INCOMPLETE] = "amber",	/* GATE_INCOMPLETE */
+	[GATE_CONSENT] = "amber",	/* GATE_CONSENT */
 	[GATE_REFUSED] = "red",		/* GATE_REFUSED */
 };
 
-/* The settings a guard keeps from scan to scan, as the last form sent them. */
+/* The settings a guard keeps from scan to scan, as the last form sent them. The consent is no
+ * setting: the flash's button confirms it for one scan (page_gate_scan). */
 struct gate_settings {
 	bool out;	/* direction "out", else "in" */
 	bool ask;	/* the questions are filled in, else declared verbally */
-	bool consent;
 };
 
 static struct gate_settings settings_of(const struct request *req)
 {
 	const char *direction = fields_get(&req->form, "direction");
 	const char *declaration = fields_get(&req->form, "declaration");
-	const char *consent = fields_get(&req->form, "consent");
 	return (struct gate_settings){
 		.out = direction && strcmp(direction, "out") == 0,
 		.ask = declaration && strcmp(declaration, "ask") == 0,
-		.consent = consent && *consent,
 	};
+}
+
+/* Whether the flash asks the guard to confirm the notice: someone new to record once they
+ * agree, or a new ID card to complete (which makes someone new too). */
+static bool asks_consent(const struct gate_result *r)
+{
+	return r->outcome == GATE_CONSENT || r->outcome == GATE_INCOMPLETE;
 }
 
 /* The venue of the URL, 404 when gone; the 403 answer when its desk may not use residents'
@@ -71,7 +77,8 @@ static void person_of_card(const struct cccd_card *c, struct person *p)
 	p->gender = g < GENDER_COUNT ? (enum person_gender)g : GENDER_UNSAID;
 }
 
-/* The flash of a scan: outcome, colour, name and message, and for a recorded check-in its
+/* The flash of a scan: outcome, colour, name (gate_result.shown_name, the same in every colour)
+ * and message, whether it asks for the notice's confirmation, and for a recorded check-in its
  * confirmation (time, check code); for an ID card what was read from it. */
 static json_t *flash_json(struct app *app, struct request *req, const struct venue *v, const struct gate_result *r,
 			  const struct field_errors *errors)
@@ -85,7 +92,8 @@ static json_t *flash_json(struct app *app, struct request *req, const struct ven
 	json_object_set_new(o, "outcome", json_string(gate_outcome_names[r->outcome]));
 	json_object_set_new(o, "color", json_string(color));
 	json_object_set_new(o, "message", json_string(message));
-	json_object_set_new(o, "name", json_string(shown ? r->checkin.given_name : r->card.full_name));
+	json_object_set_new(o, "name", json_string(r->shown_name));
+	json_object_set_new(o, "confirm", json_boolean(asks_consent(r)));
 	if (r->id_card)
 		json_object_set_new(o, "read", json_pack("{s:s, s:s, s:s, s:s, s:s}", "full_name", r->card.full_name,
 							 "id_number", r->card.id_number, "birth_year", r->card.birth_year,
@@ -96,15 +104,21 @@ static json_t *flash_json(struct app *app, struct request *req, const struct ven
 }
 
 /* The page: the scan form with the settings kept, the questions, the fields completing an ID
- * card (shown when incomplete is not NULL), and the last scan's flash (may be NULL). */
+ * card, and the last scan's flash (may be NULL). again is the scan to send again (one to
+ * complete or to confirm the notice of), else NULL; the fields are shown to complete it, or
+ * again when it was a completion. */
 static int render(struct app *app, struct request *req, struct response *resp, int status, const struct venue *v,
-		  const struct gate_settings *s, json_t *flash, const struct gate_result *incomplete,
+		  const struct gate_settings *s, json_t *flash, const struct gate_result *again,
 		  const struct field_errors *errors)
 {
 	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/venues/%lld/gate/scans", req->tenant->slug, (long long)v->id);
-	/* Completing a card sends the same scan again: its key, its code. */
-	const char *kept = incomplete ? fields_get(&req->form, "key") : NULL;
+	const char *completed = fields_get(&req->form, "completed");
+	const struct gate_result *incomplete =
+		again && (again->outcome == GATE_INCOMPLETE || (completed && strcmp(completed, "1") == 0)) ? again
+													      : NULL;
+	/* Completing a card or confirming its notice sends the same scan again: its key, its code. */
+	const char *kept = again ? fields_get(&req->form, "key") : NULL;
 	if (kept)
 		snprintf(key, sizeof(key), "%s", kept);
 	else
@@ -114,10 +128,10 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "gate_title")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
-	json_object_set_new(ctx, "code", json_string(incomplete ? fields_get(&req->form, "code") : ""));
+	const char *code = again ? fields_get(&req->form, "code") : NULL;
+	json_object_set_new(ctx, "code", json_string(code ? code : ""));
 	json_object_set_new(ctx, "direction_out", json_boolean(s->out));
 	json_object_set_new(ctx, "ask", json_boolean(s->ask));
-	json_object_set_new(ctx, "consent", json_boolean(s->consent));
 	json_object_set_new(ctx, "complete", json_boolean(incomplete != NULL));
 	if (flash)
 		json_object_set_new(ctx, "flash", json_incref(flash));
@@ -162,6 +176,7 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 	const struct fields *f = &req->form;
 	struct gate_settings s = settings_of(req);
 	const char *completed = fields_get(f, "completed");
+	const char *consent = fields_get(f, "consent");
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct person_input person = person_input_of(f);
 	struct form_answers answers = { f, declaration_form_questions(form) };
@@ -172,7 +187,7 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 		.direction = s.out ? "out" : "in",
 		.key = fields_get(f, "key"),
 		.pressed_at_ms = fields_get(f, "pressed_at_ms"),
-		.consent = s.consent,
+		.consent = consent && *consent,
 		.verbal = !s.ask,
 		.answer = form_answer,
 		.answer_ctx = &answers,
@@ -203,12 +218,11 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 	if (json) {
 		response_json(resp, code, flash);
 	} else {
-		bool incomplete = result->outcome == GATE_INCOMPLETE;
 		/* The next person starts from unanswered questions. */
 		struct fields answered = req->form;
 		if (result->outcome == GATE_RECORDED)
 			req->form = (struct fields){ 0 };
-		rc = render(app, req, resp, code, &v, &s, flash, incomplete ? result : NULL, &errors);
+		rc = render(app, req, resp, code, &v, &s, flash, asks_consent(result) ? result : NULL, &errors);
 		req->form = answered;
 	}
 	json_decref(flash);

@@ -1,7 +1,9 @@
 /* vaora gate mode: scans from a USB barcode reader (it types the code and presses Enter) or
  * from the camera (the browser's BarcodeDetector, else jsQR from our static files), each sent
  * with a key of its own through the offline queue of vaora.js, and each answer shown as a
- * green, amber or red flash with a sound. Without this file the page is a plain form. */
+ * green, amber or red flash with a sound. Someone new is recorded only when the guard confirms
+ * in the flash that they read the notice (its button, or Enter on the empty code field), which
+ * sends that one scan again with its consent. Without this file the page is a plain form. */
 (function () {
 	'use strict';
 	var form = document.getElementById('gate-form');
@@ -29,6 +31,20 @@
 	var questions = document.getElementById('gate-questions');
 	var complete = document.getElementById('gate-complete');
 	var pending = null;	/* the ID-card scan the guard is completing: { code, key, method } */
+	var confirming = null;	/* the scan whose notice the flash asks about, as it was sent */
+	var confirmButton = document.getElementById('flash-consent');
+
+	if (!confirmButton) {
+		confirmButton = document.createElement('button');
+		confirmButton.type = 'submit';
+		confirmButton.id = 'flash-consent';
+		confirmButton.className = 'flash-confirm';
+		confirmButton.textContent = flashEl.getAttribute('data-confirm');
+		confirmButton.hidden = true;
+		flashEl.appendChild(confirmButton);
+	}
+	/* The form's submit event comes from it (form=), whether clicked or reached by Enter. */
+	confirmButton.setAttribute('form', 'gate-form');
 	var told = {};		/* queued scans already flashed as waiting, by key */
 
 	function show(a) {
@@ -38,6 +54,7 @@
 		flashEl.querySelector('.flash-name').textContent = a.name || '';
 		flashEl.querySelector('.flash-message').textContent = a.message || '';
 		flashEl.querySelector('.flash-time').textContent = a.check_code ? a.time + ' · ' + a.check_code : '';
+		confirmButton.hidden = !a.confirm;
 		var li = document.createElement('li');
 		li.className = a.color;
 		li.setAttribute('data-outcome', a.outcome);
@@ -97,10 +114,26 @@
 			a = { outcome: 'refused', color: 'red', name: '', message: form.getAttribute('data-error') + ' (' + status + ')' };
 		var sent = fieldsOf(item);
 		show(a);
+		confirming = a.outcome === 'consent' ? sent : null;
 		if (a.outcome === 'incomplete')
 			openCompletion(sent, a);
 		else if (pending && pending.key === sent.get('key'))
 			closeCompletion();
+	}
+
+	/* The guard confirms the notice was read: the card being completed, or the scan the flash
+	 * asked about, sent again (same key) with the consent. */
+	function confirm() {
+		confirmButton.hidden = true;
+		if (pending) {
+			send(pending.code, pending.method, pending.key, true, true);
+		} else if (confirming) {
+			var data = new URLSearchParams(confirming);
+			data.set('consent', '1');
+			queue.add({ id: data.get('key'), url: form.action, body: data.toString() });
+			confirming = null;
+		}
+		code.focus();
 	}
 
 	function waiting(item) {
@@ -122,7 +155,7 @@
 
 	/* The form as it stands (settings, answers) for one scan; the answers are then cleared, so
 	 * the next person is asked afresh. */
-	function send(text, method, key, completing) {
+	function send(text, method, key, completing, consent) {
 		var data = new URLSearchParams(new FormData(form));
 		data.set('code', text);
 		data.set('method', method);
@@ -133,6 +166,10 @@
 			data.set('completed', '1');
 		else
 			data.delete('completed');
+		if (consent)
+			data.set('consent', '1');
+		else
+			data.delete('consent');
 		queue.add({ id: key, url: form.action, body: data.toString() });
 		if (asked())
 			Array.prototype.forEach.call(questions.querySelectorAll('input'), function (i) { i.checked = false; });
@@ -140,7 +177,7 @@
 
 	function scan(text, method) {
 		if (text.trim())
-			send(text, method, window.vaora.randomKey(), false);
+			send(text, method, window.vaora.randomKey(), false, false);
 	}
 
 	/* The reader: Enter ends a code; a fast burst that stops without one was cut short. */
@@ -169,6 +206,7 @@
 		}, READER_IDLE_MS);
 	});
 
+	/* Enter on the empty field is the guard's, not a reader's: it confirms what the flash asks. */
 	code.addEventListener('keydown', function (ev) {
 		if (ev.key !== 'Enter')
 			return;
@@ -177,14 +215,22 @@
 		var text = code.value;
 		code.value = '';
 		burst.keys = 0;
-		scan(text, 'gate-reader');
+		if (!text.trim() && !confirmButton.hidden)
+			confirm();
+		else
+			scan(text, 'gate-reader');
 	});
 
-	/* The button: the ID card being completed, else a code typed by hand. */
+	/* The buttons: the flash's confirmation; else the ID card being completed, else a code
+	 * typed by hand. */
 	form.addEventListener('submit', function (ev) {
 		ev.preventDefault();
+		if (ev.submitter === confirmButton && !confirmButton.hidden) {
+			confirm();
+			return;
+		}
 		if (pending) {
-			send(pending.code, pending.method, pending.key, true);
+			send(pending.code, pending.method, pending.key, true, false);
 			return;
 		}
 		var text = code.value;

@@ -90,7 +90,6 @@ async function openGate(t, login = 'hn.manager', page = t.page) {
   await page.context().addCookies((await sessionFor(t.browser, login)).cookies);
   const r = await page.goto(url(`/ha-noi/venues/${gateVenue()}/gate`));
   check(r.status() === 200, `gate page: ${r.status()}`);
-  await page.getByLabel('Người mới đã được đọc thông báo về dữ liệu cá nhân và đồng ý').check();
   await page.locator('#code').focus();
   return page;
 }
@@ -99,6 +98,23 @@ async function openGate(t, login = 'hn.manager', page = t.page) {
 async function readerTypes(page, text, enter = true) {
   await page.keyboard.type(text, { delay: READER_KEY_DELAY_MS });
   if (enter) await page.keyboard.press('Enter');
+}
+
+/** A chip ID card as the page shows it in every flash: the given name and the number's last 4 digits. */
+function shownName(given, idNumber) {
+  return `${given} …${idNumber.slice(-4)}`;
+}
+
+/** The flash asks to confirm the notice for a new person (the count-th log entry): the guard
+ * presses Enter on the empty reader field, as the flash says. */
+async function confirmNoticeWithEnter(page, count) {
+  const entries = await logEntries(page, count);
+  const last = entries[entries.length - 1];
+  check(last.outcome === 'consent', `the flash does not ask for the notice: ${JSON.stringify(last)}`);
+  check(await page.locator('#flash-consent').isVisible(), 'no confirmation button in the flash');
+  check(await page.evaluate(() => document.activeElement.id) === 'code', 'the reader field lost the focus');
+  await page.keyboard.press('Enter');
+  await logEntries(page, count + 1);
 }
 
 async function logEntries(page, count) {
@@ -119,20 +135,24 @@ export async function test_gate_reader_ten_scans_back_to_back(t) {
   await axeAudit(page);
   const before = gateRows();
   const peopleBefore = Number(sqlValue("SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01'"));
-  // Ten scans: cards and ID cards mixed, the fourth cut short (its end lost, no Enter).
+  // Ten scans: cards and ID cards mixed, the fourth cut short (its end lost, no Enter). Each new
+  // ID card holder is recorded once the guard confirms the notice with Enter.
   const scans = [
-    [cards[0].url], [cccd(ids[0], 'Lý Văn Giáp')], [cards[1].url], [cards[2].url.slice(0, -6), false],
-    [cccd(ids[1], 'Lý Thị Hạnh', '02011995', 'Nữ')], [cards[2].url], [cccd(ids[2], 'Lý Văn Khôi')],
-    [cards[3].url], [cccd(ids[3], 'Lý Thị Loan', '00001950', 'NỮ')], [cards[4].url],
+    [cards[0].url], [cccd(ids[0], 'Lý Văn Giáp'), true, true], [cards[1].url], [cards[2].url.slice(0, -6), false],
+    [cccd(ids[1], 'Lý Thị Hạnh', '02011995', 'Nữ'), true, true], [cards[2].url], [cccd(ids[2], 'Lý Văn Khôi'), true, true],
+    [cards[3].url], [cccd(ids[3], 'Lý Thị Loan', '00001950', 'NỮ'), true, true], [cards[4].url],
   ];
-  for (const [text, enter = true] of scans) {
+  let entries = 0;
+  for (const [text, enter = true, newPerson = false] of scans) {
     await readerTypes(page, text, enter);
+    entries++;
     if (!enter) await page.waitForTimeout(RESCAN_PAUSE_MS);
+    if (newPerson) await confirmNoticeWithEnter(page, entries++);
   }
-  const log = await logEntries(page, 10);
+  const log = await logEntries(page, 14);
   const recorded = log.filter((e) => e.outcome === 'recorded');
   const cut = log.filter((e) => e.outcome === 'refused');
-  check(recorded.length === 9 && cut.length === 1, log);
+  check(recorded.length === 9 && cut.length === 1 && log.filter((e) => e.outcome === 'consent').length === 4, log);
   check(recorded.every((e) => e.color === 'green'), log);
   check(cut[0].color === 'red' && cut[0].text.includes('bị ngắt giữa chừng'), cut);
   for (const given of ['An', 'Giáp', 'Bình', 'Hạnh', 'Chi', 'Khôi', 'Dũng', 'Loan', 'Em']) {
@@ -188,7 +208,7 @@ export async function test_gate_half_read_id_card_is_completed_by_the_guard(t) {
   check(gateRows() === before, 'a half-read card stored a row');
   await page.getByLabel('Họ và tên').fill('Mai Văn Thành');
   await page.getByLabel('Năm sinh').fill('1979');
-  await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+  await page.getByRole('button', { name: 'Đã đọc thông báo — ghi nhận', exact: true }).click();
   const log = await logEntries(page, 2);
   check(log[1].outcome === 'recorded' && log[1].text.includes('Thành'), log);
   await panel.waitFor({ state: 'hidden' });
@@ -264,4 +284,57 @@ export async function test_gate_scan_offline_is_queued_and_sent_once(t) {
   check(log[1].outcome === 'recorded' && log[1].text.includes('Mạng'), log);
   check(gateRows() === before + 1, `${gateRows() - before} rows after the network came back`);
   check(await page.evaluate(() => localStorage.getItem('vaora.gate.queue')) === null, 'the queue was not emptied');
+}
+
+export async function test_gate_new_id_card_holder_is_recorded_once_the_guard_confirms_the_notice(t) {
+  const page = await openGate(t);
+  check(await page.locator('input[name="consent"]').count() === 0, 'the page still has a page-wide consent box');
+  const [first, second] = [newIdNumber(), newIdNumber()];
+  const before = gateRows();
+  await readerTypes(page, cccd(first, 'Trịnh Thị Đọc', '02011995', 'Nữ'));
+  const [asked] = await logEntries(page, 1);
+  const flash = page.locator('#flash');
+  check(asked.outcome === 'consent' && await flash.getAttribute('class') === 'flash amber', asked);
+  const message = await flash.locator('.flash-message').innerText();
+  check(message.startsWith('Người mới') && message.includes('Đã đọc thông báo — ghi nhận'), message);
+  check(await flash.locator('.flash-name').innerText() === shownName('Đọc', first), 'the amber flash names no one');
+  check(gateRows() === before, 'recorded before the notice was read');
+  await axeAudit(page);
+  // Enter on the empty reader field confirms; the green flash names the person the same way.
+  await confirmNoticeWithEnter(page, 1);
+  const [, done] = await logEntries(page, 2);
+  check(done.outcome === 'recorded' && await flash.getAttribute('class') === 'flash green', done);
+  check(await flash.locator('.flash-name').innerText() === shownName('Đọc', first), 'the green flash names another way');
+  check(await page.locator('#flash-consent').isHidden(), 'the confirmation stays offered');
+  check(gateRows() === before + 1, `${gateRows() - before} rows`);
+  // The next new person is asked afresh: nothing carries over from the first confirmation.
+  await readerTypes(page, cccd(second, 'Trịnh Văn Hai'));
+  const log = await logEntries(page, 3);
+  check(log[2].outcome === 'consent' && gateRows() === before + 1, log);
+  await page.getByRole('button', { name: 'Đã đọc thông báo — ghi nhận', exact: true }).click();
+  const after = await logEntries(page, 4);
+  check(after[3].outcome === 'recorded' && after[3].text.includes(shownName('Hai', second)), after);
+  check(await page.evaluate(() => document.activeElement.id) === 'code', 'the focus left the reader field');
+  check(gateRows() === before + 2, `${gateRows() - before} rows`);
+}
+
+export async function test_gate_card_typed_without_marks_is_shown_for_the_guard_to_correct(t) {
+  const page = await openGate(t);
+  const id = newIdNumber();
+  const before = gateRows();
+  // The same card as a reader without Unicode output types it: plain ASCII.
+  await readerTypes(page, `${id}|012345678|Trinh Thi Khong Dau|02011995|Nu|So 12 Hang Dao, Hoan Kiem, Ha Noi|20042021`);
+  const [entry] = await logEntries(page, 1);
+  check(entry.outcome === 'incomplete' && entry.color === 'amber', entry);
+  check((await page.locator('#flash .flash-message').innerText()).includes('không có dấu'), entry);
+  await page.locator('#gate-complete').waitFor();
+  check(await page.getByLabel('Họ và tên').inputValue() === 'Trinh Thi Khong Dau', 'what was read is not shown');
+  check(gateRows() === before, 'a stripped name was stored');
+  await page.getByLabel('Họ và tên').fill('Trịnh Thị Không Dấu');
+  await page.getByRole('button', { name: 'Đã đọc thông báo — ghi nhận', exact: true }).click();
+  const log = await logEntries(page, 2);
+  check(log[1].outcome === 'recorded' && log[1].text.includes(shownName('Dấu', id)), log);
+  check(gateRows() === before + 1, `${gateRows() - before} rows`);
+  const shown = vaora('people', 'show', '--province', 'ha-noi', '--id-number', id);
+  check(shown.stdout.split('\n').includes('  name: Trịnh Thị Không Dấu'), shown.stdout);
 }

@@ -73,6 +73,15 @@ async function recorded(page, givenName) {
   }
   const text = await done.innerText();
   check(text.includes(givenName), `confirmation ${JSON.stringify(text)} lacks ${givenName}`);
+  // As plain as the resident's own confirmation: a green band, the given name and the check
+  // code in large letters (issue #17.16).
+  const look = await done.evaluate((el) => {
+    const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+    return { background: getComputedStyle(el).backgroundColor, name: px(el.querySelector('.done-name')),
+      code: px(el.querySelector('#check-code')), codeText: el.querySelector('#check-code').textContent };
+  });
+  check(look.background === 'rgb(10, 110, 58)', `the result is no green band: ${JSON.stringify(look)}`);
+  check(look.name >= 32 && look.code >= 32 && /^[A-Z0-9]{4}$/.test(look.codeText), `the result is small: ${JSON.stringify(look)}`);
   await focusLandsOn(page, 'find_phone');
   check(await page.locator('#full_name').inputValue() === '', 'the form is not empty for the next resident');
 }

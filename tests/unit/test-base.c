@@ -82,6 +82,18 @@ static void test_utf8_length(void **state)
 	assert_int_equal(utf8_length(s, strlen(s)), 8);
 }
 
+static void test_utf8_next_walks_code_points(void **state)
+{
+	(void)state;
+	const char *s = "a\xc3\xa0\xe1\xbb\x85\xf0\x9f\x98\x80";	/* a à ễ 😀 */
+	assert_int_equal(utf8_next(&s), 'a');
+	assert_int_equal(utf8_next(&s), 0xE0);
+	assert_int_equal(utf8_next(&s), 0x1EC5);
+	assert_int_equal(utf8_next(&s), 0x1F600);
+	assert_int_equal(utf8_next(&s), 0);
+	assert_int_equal(utf8_next(&s), 0);
+}
+
 static void assert_uint(const char *s, uint64_t max, uint64_t want)
 {
 	uint64_t v = 12345;
@@ -411,6 +423,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_utf8_invalid),
+		cmocka_unit_test(test_utf8_next_walks_code_points),
 		cmocka_unit_test(test_utf8_length),
 		cmocka_unit_test(test_parse_uint),
 		cmocka_unit_test(test_regression_parse_uint_small_max),

@@ -174,6 +174,35 @@ static void test_overlong_fields_are_unread(void **state)
 	assert_int_equal(cccd_parse(huge, &c), CCCD_NOT_A_CARD);
 }
 
+/* The HN card as a keyboard-wedge reader without Unicode output types it: marks dropped. */
+#define HN_CARD_ASCII "001087012345|012345678|Nguyen Van An|15081987|Nam|" \
+		      "So 12 Hang Dao, Hang Dao, Hoan Kiem, Ha Noi|20042021"
+
+static bool suspect(const char *text)
+{
+	struct cccd_card c;
+	assert_int_equal(cccd_parse(text, &c), CCCD_READ_ALL);
+	return cccd_name_suspect(&c);
+}
+
+static void test_a_name_stripped_or_garbled_by_the_reader_is_suspect(void **state)
+{
+	(void)state;
+	assert_false(suspect(HN_CARD));
+	assert_false(suspect(HCM_CARD));
+	/* Marks dropped from name and address alike. */
+	assert_true(suspect(HN_CARD_ASCII));
+	/* A plain ASCII name beside an address with marks is a name without marks, truly. */
+	assert_false(suspect("001087012345||Mua A Sua|15081987|Nam|X\xc3\xa3 Pa V\xe1\xba\xa7y S\xe1\xbb\xad|20042021"));
+	/* '?' put in for the letters the reader could not type. */
+	assert_true(suspect("001087012345||Nguy?n V?n An|15081987|Nam|S\xe1\xbb\x91 12 H\xc3\xa0ng \xc4\x90\xc3\xa0o|20042021"));
+	/* UTF-8 read as Windows-1252: "Nguyễn Văn" becomes "NguyÃ¡Â»â€¦n VÃ„Æ’n". */
+	assert_true(suspect("001087012345||Nguy\xc3\xa1\xc2\xbb\xe2\x80\xa6n V\xc3\x84\xc6\x92n An|15081987|Nam|"
+			    "S\xc3\xa1\xc2\xbb\xe2\x80\x98 12|20042021"));
+	/* Digits where letters were (Alt codes typed into a field that kept them). */
+	assert_true(suspect("001087012345||Nguy0219n An|15081987|Nam|S\xe1\xbb\x91 12 H\xc3\xa0ng|20042021"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_missing_id_number_still_a_card),
 		cmocka_unit_test(test_garbage_is_no_card),
 		cmocka_unit_test(test_overlong_fields_are_unread),
+		cmocka_unit_test(test_a_name_stripped_or_garbled_by_the_reader_is_suspect),
 	};
 	return UNIT_RUN("unit:cccd", tests);
 }
