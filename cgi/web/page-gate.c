@@ -114,9 +114,9 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/venues/%lld/gate/scans", req->tenant->slug, (long long)v->id);
 	const char *completed = fields_get(&req->form, "completed");
+	bool completing = completed && strcmp(completed, "1") == 0;
 	const struct gate_result *incomplete =
-		again && (again->outcome == GATE_INCOMPLETE || (completed && strcmp(completed, "1") == 0)) ? again
-													      : NULL;
+		again && (again->outcome == GATE_INCOMPLETE || completing) ? again : NULL;
 	/* Completing a card or confirming its notice sends the same scan again: its key, its code. */
 	const char *kept = again ? fields_get(&req->form, "key") : NULL;
 	if (kept)
