@@ -121,6 +121,9 @@ static bool connection_lost(unsigned int code)
 	/* A Galera node outside the primary component ("WSREP has not yet prepared node for
 	 * application use"): this node is useless until it rejoins; another one may serve. */
 	case ER_UNKNOWN_COM_ERROR:
+	/* A commit on a node that lost the primary component meanwhile ("Not connected to
+	 * Primary Component"): rolled back, and the node is out until it rejoins. */
+	case ER_ERROR_DURING_COMMIT:
 		return true;
 	default:
 		return false;
@@ -272,9 +275,10 @@ static enum db_status shard_failure(struct db *db, size_t shard, unsigned int co
 	}
 	if (code == ER_DUP_ENTRY)
 		return DB_DUPLICATE;
-	/* A deadlock, or in a cluster a certification conflict with a write on another node: the
-	 * transaction was rolled back whole, so the client may send it again (503, Retry-After). */
-	if (code == ER_LOCK_DEADLOCK) {
+	/* A deadlock, or in a cluster a certification conflict with a write on another node, or a
+	 * lock held too long (by a write stuck behind a node's eviction): the caller rolls the
+	 * transaction back, and the client may send it again (503, Retry-After). */
+	if (code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT) {
 		log_msg(LOG_WARN, "db: shard %s: %s: rolled back: %s", db->config->shards[shard].name, what, message);
 		return DB_DOWN;
 	}
