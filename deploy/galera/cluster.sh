@@ -2,7 +2,7 @@
 # A Galera cluster of NODES MariaDB servers on this machine, for one shard's drills and tests:
 # each node its own datadir, unix socket and ports on 127.0.0.1. Usage:
 #   deploy/galera/cluster.sh start|stop|status
-#   deploy/galera/cluster.sh kill N | restart N | pause N | resume N
+#   deploy/galera/cluster.sh kill N | restart N | pause N | resume N   (restart: stop if running, start)
 #   deploy/galera/cluster.sh sql N "STATEMENT"
 # Environment: GALERA_DIR (state, default var/galera), GALERA_NODES (default 3),
 # GALERA_BASE_PORT (default 24000: node N uses BASE+10N .. BASE+10N+3 for MariaDB, Galera
@@ -191,7 +191,7 @@ start) cmd_start ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
 kill) stop_node "$2" KILL ;;
-restart) start_node "$2" ;;
+restart) stop_node "$2" TERM; start_node "$2" ;;
 pause) kill -STOP "$(pid_of "$2")" ;;
 resume) kill -CONT "$(pid_of "$2")" ;;
 sql) node_sql "$2" "$3" ;;

@@ -132,14 +132,26 @@ def held_by_every_node(cluster, load):
     return len(confirmed), per_node
 
 
+def member(cluster, n):
+    """Whether node n is a synced member of the whole primary component (an evicted node may
+    still say Synced of itself for a moment, in a component of one)."""
+    try:
+        status = dict(line.split("\t") for line in cluster.sql(n, "SHOW STATUS WHERE Variable_name IN "
+                      "('wsrep_local_state_comment', 'wsrep_cluster_status', 'wsrep_cluster_size')").splitlines())
+    except RuntimeError:
+        return False
+    return (status.get("wsrep_local_state_comment") == "Synced" and status.get("wsrep_cluster_status") == "Primary"
+            and status.get("wsrep_cluster_size") == str(NODES))
+
+
 def wait_synced(cluster, n, seconds=120):
+    """Node n a member twice in a row, a second apart, within seconds."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
-        try:
-            if cluster.sql(n, "SHOW STATUS LIKE 'wsrep_local_state_comment'").split()[-1] == "Synced":
+        if member(cluster, n):
+            time.sleep(1)
+            if member(cluster, n):
                 return True
-        except RuntimeError:
-            pass
         time.sleep(0.2)
     return False
 
@@ -186,7 +198,11 @@ def phase(name, stack, cluster, before, after, fault, repair, detail):
     stall = max(c.longest_wait for c in load.clients)
     print(f"drill {name}: stall {stall:.1f} s against the target {STALL_TARGET} s: "
           f"{'met' if stall <= STALL_TARGET else 'missed'}")
-    return ok and rejoined and all(p == (acknowledged, acknowledged) for p in per_node)
+    # While a node goes, vaora says 503 with Retry-After (or a connection is cut); never a 500.
+    unexpected = {kind: n for kind, n in load.refusals().items() if kind not in ("503+Retry-After", "no answer")}
+    if unexpected:
+        print(f"drill {name}: answers other than 503 with Retry-After: {unexpected}")
+    return ok and rejoined and not unexpected and all(p == (acknowledged, acknowledged) for p in per_node)
 
 
 def run(before, after):
