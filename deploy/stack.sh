@@ -22,6 +22,10 @@
 #   VAORA_TRUSTED_PROXIES  addresses whose X-Forwarded-For names the client (default none)
 #   VAORA_HTTPS_PROVINCES  province codes whose base_url is https://127.0.0.1:PORT, as if
 #                       behind a TLS front (tests of cookies and HSTS)
+#   VAORA_S1_NODES      shard s1 on a Galera cluster instead of the private MariaDB: its nodes
+#                       as shard.s1.nodes takes them ("unix:/a.sock,unix:/b.sock,..."), the
+#                       first a unix socket root may use (deploy/galera/cluster.sh's)
+#   VAORA_DB_IO_TIMEOUT seconds a statement waits on a silent server (default vaora.conf's)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -129,14 +133,31 @@ prepare_databases() {
 		(umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$VAR/secrets/db-password")
 	fi
 	pw=$(cat "$VAR/secrets/db-password")
-	mariadb --defaults-file="$VAR/my.cnf" -u "$ME" <<SQL
-CREATE DATABASE IF NOT EXISTS vaora_s1 CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE DATABASE IF NOT EXISTS vaora_s2 CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER IF NOT EXISTS 'vaora'@'localhost' IDENTIFIED BY '$pw';
-ALTER USER 'vaora'@'localhost' IDENTIFIED BY '$pw';
-GRANT ALL PRIVILEGES ON vaora_s1.* TO 'vaora'@'localhost';
-GRANT ALL PRIVILEGES ON vaora_s2.* TO 'vaora'@'localhost';
+	shard_database vaora_s2 "$pw" --defaults-file="$VAR/my.cnf"
+	if [ -n "${VAORA_S1_NODES:-}" ]; then
+		local first=${VAORA_S1_NODES%%,*}
+		shard_database vaora_s1 "$pw" --socket="${first#unix:}"
+	else
+		shard_database vaora_s1 "$pw" --defaults-file="$VAR/my.cnf"
+	fi
+}
+
+shard_database() { # database password mariadb-connection-option
+	mariadb "$3" -u "$ME" <<SQL
+CREATE DATABASE IF NOT EXISTS $1 CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'vaora'@'localhost' IDENTIFIED BY '$2';
+ALTER USER 'vaora'@'localhost' IDENTIFIED BY '$2';
+GRANT ALL PRIVILEGES ON $1.* TO 'vaora'@'localhost';
 SQL
+}
+
+# Where shard s1 lives: the private MariaDB, or the cluster of VAORA_S1_NODES.
+shard_s1_address() {
+	if [ -n "${VAORA_S1_NODES:-}" ]; then
+		echo "shard.s1.nodes = $VAORA_S1_NODES"
+	else
+		echo "shard.s1.socket = $1/mysql.sock"
+	fi
 }
 
 write_vaora_conf() {
@@ -163,7 +184,7 @@ fast_workers = $FAST_WORKERS
 slow_workers = 2
 shutdown_grace = 30
 db_connect_timeout = 2
-shard.s1.socket = $sock/mysql.sock
+$(shard_s1_address "$sock")
 shard.s1.database = vaora_s1
 shard.s1.user = vaora
 shard.s1.password_file = $VAR/secrets/db-password
@@ -178,6 +199,7 @@ pid_file = $VAR/run/vaora.pid
 trusted_proxies = ${VAORA_TRUSTED_PROXIES:-}
 CONF
 	local name value
+	[ -n "${VAORA_DB_IO_TIMEOUT:-}" ] && echo "db_io_timeout = $VAORA_DB_IO_TIMEOUT" >> "$VAR/vaora.conf"
 	for name in LOGIN REGISTER CHECKIN LOOKUP; do
 		value=VAORA_EDGE_LIMIT_$name
 		[ -n "${!value:-}" ] && echo "edge_limit.${name,,} = ${!value}" >> "$VAR/vaora.conf"

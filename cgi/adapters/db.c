@@ -21,8 +21,10 @@
 #define DB_INLINE_PARAMS 32
 /* Result columns; a wider row would be a different query. */
 #define DB_MAX_COLUMNS 48
-/* Read/write timeouts bound how long a worker can hang on a sick server. */
-#define DB_IO_TIMEOUT_SECONDS 30
+/* A worker that moved to another node of a cluster goes back to the first (the one every
+ * worker prefers, so writes meet no certification conflicts) after this long, between
+ * transactions. */
+#define DB_FAILBACK_MS 30000
 /* A connection idle longer than this is pinged before use, so a restarted server is noticed
  * before a statement fails on the stale connection. */
 #define DB_IDLE_PING_MS 1000
@@ -50,6 +52,11 @@ struct shard_conn {
 	struct cached_stmt cache[DB_STMT_CACHE];
 	size_t cached;
 	int64_t last_used_ms;	/* monotonic */
+	size_t node;		/* the shard's node connected to */
+	size_t try_first;	/* the node the next connect tries first: after a failure, the next one */
+	int64_t connected_ms;	/* monotonic */
+	bool in_transaction;	/* between db_begin and its commit or rollback */
+	unsigned locks_held;	/* named locks taken with db_lock and not given back */
 };
 
 struct db {
@@ -111,6 +118,12 @@ static bool connection_lost(unsigned int code)
 	case ER_CONNECTION_KILLED:
 	case ER_SERVER_SHUTDOWN:
 	case ER_QUERY_INTERRUPTED:
+	/* A Galera node outside the primary component ("WSREP has not yet prepared node for
+	 * application use"): this node is useless until it rejoins; another one may serve. */
+	case ER_UNKNOWN_COM_ERROR:
+	/* A commit on a node that lost the primary component meanwhile ("Not connected to
+	 * Primary Component"): rolled back, and the node is out until it rejoins. */
+	case ER_ERROR_DURING_COMMIT:
 		return true;
 	default:
 		return false;
@@ -132,32 +145,100 @@ static void shard_disconnect(struct shard_conn *c)
 	if (c->mysql)
 		mysql_close(c->mysql);
 	c->mysql = NULL;
+	c->in_transaction = false;
+	c->locks_held = 0;
 }
 
-static enum db_status shard_connect(struct db *db, size_t shard)
+/* Drops a connection that failed: the next connect starts at the node after this one, so a
+ * frozen node costs each worker one timeout, not one per request. */
+static void shard_lost(struct db *db, size_t shard)
 {
-	const struct shard_config *sc = &db->config->shards[shard];
 	struct shard_conn *c = &db->conns[shard];
+	shard_disconnect(c);
+	c->try_first = (c->node + 1) % db->config->shards[shard].node_count;
+}
+
+/* A connection to node of shard, or NULL (logged). */
+static MYSQL *node_connect(const struct db *db, const struct shard_config *sc, size_t node)
+{
+	const struct db_node *n = &sc->nodes[node];
 	MYSQL *m = mysql_init(NULL);
 	if (!m)
 		abort();
 	unsigned int connect_timeout = db->config->db_connect_timeout;
-	unsigned int io_timeout = DB_IO_TIMEOUT_SECONDS;
+	unsigned int io_timeout = db->config->db_io_timeout;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &connect_timeout);
 	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
 	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	/* utf8mb4 on the connection too, or Vietnamese text is stored double-encoded. */
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
-	if (!mysql_real_connect(m, sc->socket ? NULL : sc->host, sc->user, sc->password, sc->database,
-				sc->socket ? 0 : sc->port, sc->socket, CLIENT_MULTI_STATEMENTS)) {
-		log_msg(LOG_ERROR, "db: shard %s: connect failed: %s", sc->name, mysql_error(m));
+	if (!mysql_real_connect(m, n->socket ? NULL : n->host, sc->user, sc->password, sc->database,
+				n->socket ? 0 : n->port, n->socket, CLIENT_MULTI_STATEMENTS)) {
+		log_msg(LOG_ERROR, "db: shard %s node %zu: connect failed: %s", sc->name, node + 1, mysql_error(m));
 		mysql_close(m);
-		return DB_DOWN;
+		return NULL;
 	}
-	c->mysql = m;
-	c->last_used_ms = monotonic_ms();
-	return DB_OK;
+	return m;
+}
+
+/* One status variable of the server m is connected to, into value ("" when it has none). */
+static bool status_variable(MYSQL *m, const char *sql, char *value, size_t size)
+{
+	value[0] = '\0';
+	if (mysql_real_query(m, sql, strlen(sql)) != 0)
+		return false;
+	MYSQL_RES *res = mysql_store_result(m);
+	if (!res)
+		return false;
+	MYSQL_ROW row = mysql_fetch_row(res);
+	if (row && row[1])
+		snprintf(value, size, "%s", row[1]);
+	mysql_free_result(res);
+	return true;
+}
+
+/* Whether a node of a cluster takes writes: in the primary component and synced
+ * (wsrep_ready ON); a donor or a joiner, or a node cut off from the majority, is passed over. */
+static bool node_ready(MYSQL *m)
+{
+	char ready[16];
+	return status_variable(m, "SHOW GLOBAL STATUS LIKE 'wsrep_ready'", ready, sizeof(ready)) &&
+	       strcmp(ready, "ON") == 0;
+}
+
+/* Connects to the first node of the shard that answers and, in a cluster, is ready. */
+static enum db_status shard_connect(struct db *db, size_t shard)
+{
+	const struct shard_config *sc = &db->config->shards[shard];
+	struct shard_conn *c = &db->conns[shard];
+	for (size_t i = 0; i < sc->node_count; i++) {
+		size_t node = (c->try_first + i) % sc->node_count;
+		MYSQL *m = node_connect(db, sc, node);
+		if (!m)
+			continue;
+		if (sc->node_count > 1 && !node_ready(m)) {
+			log_msg(LOG_WARN, "db: shard %s node %zu: not ready for writes (wsrep_ready), trying the next",
+				sc->name, node + 1);
+			mysql_close(m);
+			continue;
+		}
+		if (node != c->node)
+			log_msg(LOG_WARN, "db: shard %s: now on node %zu", sc->name, node + 1);
+		c->mysql = m;
+		c->node = node;
+		c->connected_ms = c->last_used_ms = monotonic_ms();
+		return DB_OK;
+	}
+	return DB_DOWN;
+}
+
+/* Whether to leave a node other than the preferred one: only between transactions and with
+ * no named lock, which live in the connection. */
+static bool time_to_fail_back(const struct shard_conn *c, int64_t now)
+{
+	return c->mysql && c->node != 0 && !c->in_transaction && c->locks_held == 0 &&
+	       now - c->connected_ms > DB_FAILBACK_MS;
 }
 
 /* Returns a usable connection for shard, connecting or checking a long-idle one. */
@@ -165,11 +246,15 @@ static enum db_status shard_ready(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
 	int64_t now = monotonic_ms();
+	if (time_to_fail_back(c, now)) {
+		shard_disconnect(c);
+		c->try_first = 0;
+	}
 	if (c->mysql && now - c->last_used_ms > DB_IDLE_PING_MS) {
 		if (mysql_ping(c->mysql) != 0) {
 			log_msg(LOG_WARN, "db: shard %s: connection lost (%s), reconnecting",
 				db->config->shards[shard].name, mysql_error(c->mysql));
-			shard_disconnect(c);
+			shard_lost(db, shard);
 		}
 	}
 	if (!c->mysql && shard_connect(db, shard) != DB_OK)
@@ -185,11 +270,18 @@ static enum db_status shard_failure(struct db *db, size_t shard, unsigned int co
 	if (connection_lost(code)) {
 		log_msg(LOG_ERROR, "db: shard %s: %s: connection lost: %s", db->config->shards[shard].name, what,
 			message);
-		shard_disconnect(&db->conns[shard]);
+		shard_lost(db, shard);
 		return DB_DOWN;
 	}
 	if (code == ER_DUP_ENTRY)
 		return DB_DUPLICATE;
+	/* A deadlock, or in a cluster a certification conflict with a write on another node, or a
+	 * lock held too long (by a write stuck behind a node's eviction): the caller rolls the
+	 * transaction back, and the client may send it again (503, Retry-After). */
+	if (code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT) {
+		log_msg(LOG_WARN, "db: shard %s: %s: rolled back: %s", db->config->shards[shard].name, what, message);
+		return DB_DOWN;
+	}
 	log_msg(LOG_ERROR, "db: shard %s: %s: error %u: %s", db->config->shards[shard].name, what, code, message);
 	return DB_ERROR;
 }
@@ -216,11 +308,36 @@ enum db_status db_ping(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
 	if (c->mysql && mysql_ping(c->mysql) != 0)
-		shard_disconnect(c);
+		shard_lost(db, shard);
 	if (!c->mysql)
 		return shard_connect(db, shard);
 	c->last_used_ms = monotonic_ms();
 	return DB_OK;
+}
+
+void db_node_states(struct db *db, size_t shard, struct db_node_state out[SHARD_NODES_MAX])
+{
+	const struct shard_config *sc = &db->config->shards[shard];
+	const struct shard_conn *c = &db->conns[shard];
+	for (size_t node = 0; node < sc->node_count; node++) {
+		struct db_node_state *st = &out[node];
+		memset(st, 0, sizeof(*st));
+		st->writing = c->mysql && c->node == node;
+		MYSQL *m = node_connect(db, sc, node);
+		if (!m)
+			continue;
+		st->up = true;
+		char size[24];
+		if (status_variable(m, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'", size, sizeof(size)) && size[0]) {
+			st->cluster_size = strtoll(size, NULL, 10);
+			status_variable(m, "SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'", st->state,
+					sizeof(st->state));
+			st->ready = node_ready(m);
+		} else {
+			st->ready = true;
+		}
+		mysql_close(m);
+	}
 }
 
 /* sql with each {each} group repeated rows times (once with rows 0, for a plain statement);
@@ -663,17 +780,22 @@ static enum db_status simple_command(struct db *db, size_t shard, const char *sq
 
 enum db_status db_begin(struct db *db, size_t shard)
 {
-	return simple_command(db, shard, "START TRANSACTION");
+	enum db_status status = simple_command(db, shard, "START TRANSACTION");
+	db->conns[shard].in_transaction = status == DB_OK;
+	return status;
 }
 
 enum db_status db_commit(struct db *db, size_t shard)
 {
-	return simple_command(db, shard, "COMMIT");
+	enum db_status status = simple_command(db, shard, "COMMIT");
+	db->conns[shard].in_transaction = false;
+	return status;
 }
 
 void db_rollback(struct db *db, size_t shard)
 {
 	MYSQL *m = db->conns[shard].mysql;
+	db->conns[shard].in_transaction = false;
 	if (m && mysql_real_query(m, "ROLLBACK", 8) != 0)
 		shard_failure(db, shard, mysql_errno(m), mysql_error(m), "rollback");
 }
@@ -719,7 +841,9 @@ static enum db_status run_lock(struct db *db, size_t shard, enum lock_sql which,
 
 enum db_status db_lock(struct db *db, size_t shard, const char *name, int64_t wait_seconds, bool *held)
 {
-	return run_lock(db, shard, LOCK_TAKE, name, wait_seconds, held);
+	enum db_status status = run_lock(db, shard, LOCK_TAKE, name, wait_seconds, held);
+	db->conns[shard].locks_held += *held;
+	return status;
 }
 
 void db_unlock(struct db *db, size_t shard, const char *name)
@@ -727,6 +851,8 @@ void db_unlock(struct db *db, size_t shard, const char *name)
 	bool released;
 	if (run_lock(db, shard, LOCK_GIVE, name, 0, &released) != DB_OK || !released)
 		log_msg(LOG_WARN, "db: the named lock %s was not given back", name);
+	if (db->conns[shard].locks_held)
+		db->conns[shard].locks_held--;
 }
 
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen)

@@ -1,4 +1,4 @@
-/* MariaDB access: one connection per shard per worker, prepared statements from tables. */
+/* MariaDB access: one connection per shard per worker (to one node of a cluster at a time), prepared statements from tables. */
 #ifndef VAORA_DB_H
 #define VAORA_DB_H
 
@@ -36,6 +36,17 @@ void db_close(struct db *db);
 
 /* Checks that the shard answers, reconnecting when needed. */
 enum db_status db_ping(struct db *db, size_t shard);
+
+/* What one node of a shard says of itself, read over a connection of its own. */
+struct db_node_state {
+	bool up;		/* it answered */
+	bool ready;		/* it takes writes: a single server that answers, or wsrep_ready ON */
+	char state[32];		/* wsrep_local_state_comment ("Synced", "Donor/Desynced", ...); "" outside a cluster */
+	int64_t cluster_size;	/* wsrep_cluster_size; 0 outside a cluster */
+	bool writing;		/* this worker's connection to the shard is to this node */
+};
+/* The state of every node of shard, into out[0 .. node_count). */
+void db_node_states(struct db *db, size_t shard, struct db_node_state out[SHARD_NODES_MAX]);
 
 /* Starts statement index of table on the tenant's shard with the province code bound at each
  * {province}, so no tenant query can forget it. The caller binds the other parameters in

@@ -2,6 +2,7 @@
 #include "base/config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ static void config_defaults(struct config *c)
 	c->slow_workers = 2;
 	c->shutdown_grace = 60;
 	c->db_connect_timeout = 2;
+	c->db_io_timeout = DB_IO_TIMEOUT_DEFAULT;
 	c->templates_dir = xstrdup("/usr/share/vaora/templates");
 	c->static_dir = xstrdup("/usr/share/vaora/templates/static");
 	c->schema_dir = xstrdup("/usr/share/vaora/schema");
@@ -147,9 +149,53 @@ static struct shard_config *shard_by_name(struct config *c, const char *name, si
 	struct shard_config *s = &c->shards[c->shard_count++];
 	memset(s, 0, sizeof(*s));
 	memcpy(s->name, name, len);
-	s->port = 3306;
+	s->nodes[0].port = MARIADB_PORT;
 	s->retention_days = RETENTION_DAYS_DEFAULT;
 	return s;
+}
+
+/* One entry of shard.NAME.nodes: "unix:/path/to.sock" or "HOST:PORT". */
+static int set_node(struct load_ctx *ctx, struct db_node *node, const char *entry, char *err, size_t errlen)
+{
+	memset(node, 0, sizeof(*node));
+	if (strncmp(entry, "unix:", 5) == 0 && entry[5]) {
+		node->socket = resolve_path(ctx, entry + 5);
+		return 0;
+	}
+	const char *colon = strrchr(entry, ':');
+	if (!colon || colon == entry) {
+		snprintf(err, errlen, "a node is unix:/PATH or HOST:PORT, not \"%s\"", entry);
+		return -1;
+	}
+	node->host = xstrndup(entry, (size_t)(colon - entry));
+	return set_uint(&node->port, colon + 1, 1, 65535, err, errlen);
+}
+
+/* shard.NAME.nodes: the cluster's nodes, comma-separated, in the order workers prefer them. */
+static int set_shard_nodes(struct load_ctx *ctx, struct shard_config *s, const char *value, char *err,
+			   size_t errlen)
+{
+	if (s->node_count || s->nodes[0].socket || s->nodes[0].host) {
+		snprintf(err, errlen, "shard %s: nodes given twice, or besides socket or host", s->name);
+		return -1;
+	}
+	char *list = xstrdup(value), *save = NULL;
+	int rc = 0;
+	for (char *entry = strtok_r(list, ", ", &save); entry && rc == 0; entry = strtok_r(NULL, ", ", &save)) {
+		if (s->node_count == SHARD_NODES_MAX) {
+			snprintf(err, errlen, "at most %d nodes", SHARD_NODES_MAX);
+			rc = -1;
+		} else {
+			rc = set_node(ctx, &s->nodes[s->node_count], entry, err, errlen);
+			s->node_count++;
+		}
+	}
+	free(list);
+	if (rc == 0 && s->node_count == 0) {
+		snprintf(err, errlen, "nodes lists no node");
+		rc = -1;
+	}
+	return rc;
 }
 
 static int set_shard_key(struct load_ctx *ctx, const char *key, const char *value, char *err, size_t errlen)
@@ -173,12 +219,19 @@ static int set_shard_key(struct load_ctx *ctx, const char *key, const char *valu
 		return -1;
 	}
 	const char *field = dot + 1;
+	bool single_node_key = !strcmp(field, "socket") || !strcmp(field, "host") || !strcmp(field, "port");
+	if (single_node_key && s->node_count) {
+		snprintf(err, errlen, "shard %s: give socket, host and port or nodes, not both", s->name);
+		return -1;
+	}
 	if (strcmp(field, "socket") == 0)
-		set_string(&s->socket, resolve_path(ctx, value));
+		set_string(&s->nodes[0].socket, resolve_path(ctx, value));
 	else if (strcmp(field, "host") == 0)
-		set_string(&s->host, xstrdup(value));
+		set_string(&s->nodes[0].host, xstrdup(value));
 	else if (strcmp(field, "port") == 0)
-		return set_uint(&s->port, value, 1, 65535, err, errlen);
+		return set_uint(&s->nodes[0].port, value, 1, 65535, err, errlen);
+	else if (strcmp(field, "nodes") == 0)
+		return set_shard_nodes(ctx, s, value, err, errlen);
 	else if (strcmp(field, "database") == 0)
 		set_string(&s->database, xstrdup(value));
 	else if (strcmp(field, "user") == 0)
@@ -268,6 +321,8 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		return set_uint(&c->shutdown_grace, value, 1, SECONDS_MAX, err, errlen);
 	else if (strcmp(key, "db_connect_timeout") == 0)
 		return set_uint(&c->db_connect_timeout, value, 1, SECONDS_MAX, err, errlen);
+	else if (strcmp(key, "db_io_timeout") == 0)
+		return set_uint(&c->db_io_timeout, value, 1, SECONDS_MAX, err, errlen);
 	else if (strcmp(key, "templates_dir") == 0)
 		set_string(&c->templates_dir, resolve_path(ctx, value));
 	else if (strcmp(key, "static_dir") == 0)
@@ -415,8 +470,10 @@ static int config_check(struct config *c, const char *provinces_file, const char
 	}
 	for (size_t i = 0; i < c->shard_count; i++) {
 		struct shard_config *s = &c->shards[i];
-		if (!s->database || !s->user || (!s->socket && !s->host)) {
-			snprintf(err, errlen, "shard %s needs database, user and socket or host", s->name);
+		if (s->node_count == 0 && (s->nodes[0].socket || s->nodes[0].host))
+			s->node_count = 1;
+		if (!s->database || !s->user || s->node_count == 0) {
+			snprintf(err, errlen, "shard %s needs database, user and socket, host or nodes", s->name);
 			return -1;
 		}
 	}
@@ -508,8 +565,10 @@ void config_free(struct config *c)
 	free(c->secret_file);
 	free(c->trusted_proxies);
 	for (size_t i = 0; i < c->shard_count; i++) {
-		free(c->shards[i].socket);
-		free(c->shards[i].host);
+		for (size_t n = 0; n < SHARD_NODES_MAX; n++) {
+			free(c->shards[i].nodes[n].socket);
+			free(c->shards[i].nodes[n].host);
+		}
 		free(c->shards[i].database);
 		free(c->shards[i].user);
 		free(c->shards[i].password);

@@ -51,11 +51,27 @@ struct edge_rate {
 /* trusted_proxies: a few addresses or CIDR blocks of the provincial reverse proxies. */
 #define TRUSTED_PROXIES_MAX 1024
 
-struct shard_config {
-	char name[SHARD_NAME_MAX + 1];
+/* MariaDB's port when a host is named without one. */
+#define MARIADB_PORT 3306
+/* Read and write timeouts bound how long a worker waits on a server gone silent (db_io_timeout):
+ * long enough for the slow pool's largest statements (an import batch, an export page). */
+#define DB_IO_TIMEOUT_DEFAULT 30
+/* A Galera cluster has three nodes, or five across sites; eight bounds typos, not designs. */
+#define SHARD_NODES_MAX 8
+
+/* One MariaDB server of a shard. */
+struct db_node {
 	char *socket;		/* unix socket, or NULL to use host/port */
 	char *host;
 	unsigned port;
+};
+
+struct shard_config {
+	char name[SHARD_NAME_MAX + 1];
+	/* One server (shard.NAME.socket or host/port), or the nodes of its Galera cluster in the
+	 * order workers prefer them (shard.NAME.nodes): writes go to one node at a time. */
+	struct db_node nodes[SHARD_NODES_MAX];
+	size_t node_count;
 	char *database;
 	char *user;
 	char *password;		/* read from password_file at load; NULL for socket auth */
@@ -84,6 +100,7 @@ struct config {
 	unsigned slow_workers;
 	unsigned shutdown_grace;	/* seconds a stopping worker may finish its request */
 	unsigned db_connect_timeout;	/* seconds */
+	unsigned db_io_timeout;		/* seconds a statement may wait on a server that went silent */
 	char *templates_dir;
 	char *schema_dir;	/* numbered migrations and the demo sample */
 	char *static_dir;

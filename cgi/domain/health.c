@@ -10,3 +10,8 @@ bool health_check(struct db *db, const struct config *config, bool up[CONFIG_MAX
 	}
 	return all;
 }
+
+void health_nodes(struct db *db, size_t shard, struct db_node_state out[SHARD_NODES_MAX])
+{
+	db_node_states(db, shard, out);
+}

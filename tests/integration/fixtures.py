@@ -19,7 +19,7 @@ OTP = re.compile(rb"one-time password: (\S+)")
 
 
 def sql(stack, statement):
-    r = subprocess.run(["mariadb", f"--defaults-file={stack.var}/my.cnf", "-u", "root", "-N", "-B", "-e", statement],
+    r = subprocess.run(["mariadb", *stack.mariadb_options(), "-u", "root", "-N", "-B", "-e", statement],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     check(r.returncode == 0, r.stderr)
     return r.stdout.decode().strip()

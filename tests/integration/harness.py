@@ -85,6 +85,10 @@ class Stack:
                  VAORA_S2_RETENTION_DAYS="45")
         return e
 
+    def mariadb_options(self):
+        """How the mariadb client reaches the stack's databases as root."""
+        return [f"--defaults-file={self.var}/my.cnf"]
+
     def stack(self, command):
         return subprocess.run([os.path.join(ROOT, "deploy", "stack.sh"), command], env=self.env(),
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)

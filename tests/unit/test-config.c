@@ -219,15 +219,16 @@ static void test_load_valid(void **state)
 
 	assert_int_equal(c->shard_count, 2);
 	assert_string_equal(c->shards[0].name, "north");
-	assert_string_equal(c->shards[0].socket, "/run/mysqld/mysqld.sock");
-	assert_null(c->shards[0].host);
+	assert_string_equal(c->shards[0].nodes[0].socket, "/run/mysqld/mysqld.sock");
+	assert_null(c->shards[0].nodes[0].host);
+	assert_int_equal(c->shards[0].node_count, 1);
 	assert_string_equal(c->shards[0].database, "vaora_north");
 	assert_string_equal(c->shards[0].user, "vaora");
 	assert_string_equal(c->shards[0].password, "s3cret pass");
 	assert_string_equal(c->shards[1].name, "south");
-	assert_null(c->shards[1].socket);
-	assert_string_equal(c->shards[1].host, "10.0.0.2");
-	assert_int_equal(c->shards[1].port, 3307);
+	assert_null(c->shards[1].nodes[0].socket);
+	assert_string_equal(c->shards[1].nodes[0].host, "10.0.0.2");
+	assert_int_equal(c->shards[1].nodes[0].port, 3307);
 	assert_string_equal(c->shards[1].database, "vaora_south");
 	assert_string_equal(c->shards[1].user, "vaora_s");
 	assert_null(c->shards[1].password);
@@ -578,6 +579,37 @@ static void test_retention_settings(void **state)
 	assert_load_error("whole number from 1 to 366", NULL);
 }
 
+static void test_a_shard_may_be_a_cluster_of_nodes_in_order_of_preference(void **state)
+{
+	(void)state;
+	write_file("tenants/provinces.conf", valid_provinces);
+	write_file("db-password", "pw\n");
+	write_conf_with("shard.east.nodes = unix:/run/galera/1.sock, 10.0.0.5:3307 ,db3:3306\n"
+			"shard.east.database = vaora_east\nshard.east.user = vaora");
+	struct config *c = load_ok();
+	const struct shard_config *east = &c->shards[0];
+	assert_string_equal(east->name, "east");
+	assert_int_equal(east->node_count, 3);
+	assert_string_equal(east->nodes[0].socket, "/run/galera/1.sock");
+	assert_null(east->nodes[0].host);
+	assert_string_equal(east->nodes[1].host, "10.0.0.5");
+	assert_int_equal(east->nodes[1].port, 3307);
+	assert_string_equal(east->nodes[2].host, "db3");
+	assert_int_equal(east->nodes[2].port, 3306);
+	config_free(c);
+
+	/* One form or the other: a node list beside a socket is a mistake, said as one. */
+	write_conf_with("shard.north.nodes = unix:/run/a.sock, unix:/run/b.sock");
+	assert_load_error("shard north", "not both", NULL);
+	write_conf_with("shard.south.nodes = db1:3306, db2");
+	assert_load_error("unix:/PATH or HOST:PORT", "db2", NULL);
+	write_conf_with("shard.east.nodes = a:1,b:1,c:1,d:1,e:1,f:1,g:1,h:1,i:1\n"
+			"shard.east.database = d\nshard.east.user = u");
+	assert_load_error("at most 8 nodes", NULL);
+	write_conf_with("shard.east.nodes = ,\nshard.east.database = d\nshard.east.user = u");
+	assert_load_error("no node", NULL);
+}
+
 static void test_shipped_provinces(void **state)
 {
 	(void)state;
@@ -656,6 +688,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_regression_long_password_truncated, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_regression_province_base_url_unchecked, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_retention_settings, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_a_shard_may_be_a_cluster_of_nodes_in_order_of_preference, dir_setup,
+						dir_teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_provinces, dir_setup, dir_teardown),
 		cmocka_unit_test(test_province_categories_exist_with_their_stay_in_the_shipped_conf),
 	};
