@@ -50,7 +50,7 @@ static void config_defaults(struct config *c)
 	c->static_dir = xstrdup("/usr/share/vaora/templates/static");
 	c->schema_dir = xstrdup("/usr/share/vaora/schema");
 	c->base_url = xstrdup("http://127.0.0.1:8080");
-	c->secret_file = xstrdup("/etc/vaora/secret");
+	c->secret_file = xstrdup("/etc/vaora/secrets/instance-secret");
 	c->session_idle_minutes = 30;
 	c->session_absolute_hours = 12;
 	c->login_failures_before_delay = 5;
