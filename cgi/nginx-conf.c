@@ -1,6 +1,7 @@
 /* `vaora nginx-conf`: the nginx pieces that must agree with the binary and vaora.conf, and the complete production TLS site. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
