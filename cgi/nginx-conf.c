@@ -101,22 +101,25 @@ static void nginx_slow_pool(FILE *f, const struct piece_ctx *p)
 	nginx_pool(f, p->c->slow_socket, SLOW_POOL_TIMEOUT_SECONDS);
 }
 
-/* The maps the site needs at http level: the masked access log, the language of nginx's own
- * error pages, and Retry-After on its own 502/503/504 (conf/nginx.conf.in has the same for
- * the private stack). */
-static void site_maps(FILE *f)
+/* http level, for the private stack (conf/nginx.conf.in) and the production site alike: the
+ * masked access log's format, the language of nginx's own error pages, and Retry-After on its
+ * own 502/503/504. */
+static void nginx_maps(FILE *f, const struct piece_ctx *p)
 {
-	fputs("# vaora logs every request it answers itself. nginx's log adds what never reaches vaora\n"
-	      "# (a 429 from the limits, a 502 while workers restart): the path only, cut after a poster,\n"
-	      "# card or hand-over marker (/c/ /r/ /h/), no query and no address.\n"
+	(void)p;
+	fputs("# nginx's own access log: the path only, cut after a poster, card or hand-over marker\n"
+	      "# (/c/ /r/ /h/ in any case, escaped or not), no query and no address.\n"
 	      "map $request_uri $vaora_log_path {\n"
 	      "\t\"~*^(?<vaora_kept>[^?]*?(?:/|%2f)(?:[crh]|%[46]3|%[57]2|%[46]8)(?:/|%2f))\" \"${vaora_kept}*\";\n"
 	      "\t\"~^(?<vaora_path>[^?]*)\" $vaora_path;\n"
 	      "}\n"
 	      "log_format vaora_masked '$time_iso8601 $request_method $vaora_log_path $status $body_bytes_sent $request_time';\n"
+	      "# The language of nginx's own error pages: ?lang=, the lang cookie, then Accept-Language,\n"
+	      "# as vaora chooses.\n"
 	      "map \"$arg_lang:$cookie_lang:$http_accept_language\" $vaora_lang {\n"
 	      "\t~^en: en;\n\t~^vi: vi;\n\t~^:en: en;\n\t~^:vi: vi;\n\t~^::en en;\n\tdefault vi;\n"
 	      "}\n"
+	      "# When to come back after nginx's own 502/503/504 (empty: not sent).\n"
 	      "map $status $vaora_retry_after {\n\t502 30;\n\t503 30;\n\t504 30;\n\tdefault \"\";\n}\n",
 	      f);
 }
@@ -176,7 +179,16 @@ static void site_locations(FILE *f, const struct piece_ctx *p)
 		"\t\tinclude %s/vaora-fast.conf;\n"
 		"\t}\n",
 		p->c->static_dir, d, p->c->static_dir, d, d);
-	/* The routes an attacker would repeat, each under its per-address limit (POSTs only). */
+	fprintf(f, "\tinclude %s/limited-locations.conf;\n", d);
+	fprintf(f, "\tinclude %s/slow-routes.conf;\n", d);
+}
+
+/* Server level, for both: the routes an attacker would repeat, each under its per-address
+ * limit (POSTs only), passed to the fast pool (vaora-fast.conf beside it: deploy/stack.sh
+ * writes the private stack's). */
+static void nginx_limited_locations(FILE *f, const struct piece_ctx *p)
+{
+	const char *d = p->dir;
 	static const struct {
 		const char *pattern;
 		const char *limit;
@@ -193,7 +205,6 @@ static void site_locations(FILE *f, const struct piece_ctx *p)
 			"\t\tinclude %s/vaora-fast.conf;\n"
 			"\t}\n",
 			limited[i].pattern, d, limited[i].limit, d);
-	fprintf(f, "\tinclude %s/slow-routes.conf;\n", d);
 }
 
 /* The whole site, for /etc/nginx/sites-enabled/ (http level): HTTP only redirects (and
@@ -204,9 +215,9 @@ static void nginx_site(FILE *f, const struct piece_ctx *p)
 	fprintf(f,
 		"# vaora's nginx site, written by `vaora nginx-conf --production %s` from vaora.conf:\n"
 		"# write it again after changing vaora.conf or upgrading vaora. See OPERATIONS.md.\n"
-		"include %s/limits.conf;\n",
-		p->dir, p->dir);
-	site_maps(f);
+		"include %s/limits.conf;\n"
+		"include %s/maps.conf;\n",
+		p->dir, p->dir, p->dir);
 	fprintf(f,
 		"\n"
 		"server {\n"
@@ -354,6 +365,8 @@ int cli_nginx_conf(const char *config_path, const char *dir, bool production)
 	wrong |= nginx_file(absolute, "slow-routes.conf", nginx_slow_routes, &p);
 	wrong |= nginx_file(absolute, "limits.conf", nginx_limits, &p);
 	wrong |= nginx_limit_locations(absolute, c);
+	wrong |= nginx_file(absolute, "maps.conf", nginx_maps, &p);
+	wrong |= nginx_file(absolute, "limited-locations.conf", nginx_limited_locations, &p);
 	if (production) {
 		wrong |= nginx_file(absolute, "vaora-fast.conf", nginx_fast_pool, &p);
 		wrong |= nginx_file(absolute, "vaora-slow.conf", nginx_slow_pool, &p);
