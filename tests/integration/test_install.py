@@ -138,6 +138,7 @@ def relocated(stack):
     server's install would be under / : first without databases, then, the shards pointed at
     the stack's MariaDB as an operator edits vaora.conf, in full."""
     if _relocated:
+        check(_relocated.get("ready"), "the install failed in an earlier test")
         return _relocated
     root = fresh_root("vaora-inst.")
     env = {"PREFIX": f"{root}/usr/local", "SYSCONFDIR": f"{root}/etc", "LOCALSTATEDIR": f"{root}/var",
@@ -161,6 +162,7 @@ def relocated(stack):
     full = run([INSTALL], env=env)
     _relocated["output"] = full.stdout
     check(full.returncode == 0, full.stdout[-3000:])
+    _relocated["ready"] = True
     return _relocated
 
 
@@ -275,8 +277,8 @@ def test_the_installed_binary_serves_with_the_installed_config_as_the_unit_runs_
 
 
 def test_the_purge_changes_partitions_with_the_migration_account_the_server_cannot_read(stack):
-    inst = relocated(stack)
     try:
+        inst = relocated(stack)
         # As vaora-purge.service runs it (SupplementaryGroups=vaora-migrate).
         purge = run(as_service(inst, ["purge"], "vaora-migrate"))
         check(purge.returncode == 0, purge.stdout[-2000:])
@@ -285,5 +287,6 @@ def test_the_purge_changes_partitions_with_the_migration_account_the_server_cann
         check(refused.returncode != 0 and "db-migrate-password: Permission denied" in refused.stdout, refused.stdout)
     finally:
         # The last test of the file: the relocated install goes (the stack's server with it).
-        shutil.rmtree(inst["root"], ignore_errors=True)
+        if _relocated:
+            shutil.rmtree(_relocated["root"], ignore_errors=True)
         _relocated.clear()

@@ -41,6 +41,7 @@ def front(stack):
     """The site written for the stack's configuration plus a certificate, checked with nginx -t,
     then started on free ports (the one change to the site: its listen lines)."""
     if _front:
+        check(_front.get("ready"), "the front did not start in an earlier test")
         return _front
     d = tempfile.mkdtemp(prefix="vaora-tls.", dir="/tmp")
     os.makedirs(f"{d}/tmp")
@@ -83,6 +84,7 @@ def front(stack):
         if os.path.exists(f"{d}/nginx.pid"):
             break
         time.sleep(0.1)
+    _front["ready"] = True
     return _front
 
 
