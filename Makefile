@@ -24,7 +24,13 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
 
-.PHONY: all asan unit run stop test test-browser browser-deps bench drills soak fuzz clean deps
+# `make install`: deploy/install.sh with these (see its header; OPERATIONS.md).
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+LOCALSTATEDIR ?= /var
+DESTDIR ?=
+
+.PHONY: all asan unit run stop test install test-browser browser-deps bench drills soak fuzz clean deps
 
 all: vaora
 
@@ -63,6 +69,12 @@ include tests/bench/bench.mk
 
 deps:
 	@./deploy/deps.sh
+
+# The release binary, templates, schema, configuration, the vaora user and systemd units in
+# FHS places; without DESTDIR also the secrets, each shard's databases and the migrations.
+install: all
+	@PREFIX='$(PREFIX)' SYSCONFDIR='$(SYSCONFDIR)' LOCALSTATEDIR='$(LOCALSTATEDIR)' DESTDIR='$(DESTDIR)' \
+		./deploy/install.sh
 
 # Starts the private stack in var/ and leaves it running; `make stop` stops it.
 run: deps

@@ -448,6 +448,12 @@ int cli_purge(const char *config_path, bool dry_run)
 		fprintf(stderr, "vaora: %s\n", err);
 		return 1;
 	}
+	/* Dropping and adding day partitions is DDL: the migration account's work. */
+	if (config_use_migration_accounts(c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vaora: %s\n", err);
+		config_free(c);
+		return 1;
+	}
 	struct db *db = db_open(c);
 	struct actor actor;
 	cli_actor(&actor);

@@ -20,7 +20,8 @@
 #define EXIT_USAGE 2
 
 /* The statuses nginx may answer by itself, each written as a static page in every language. */
-static const int static_error_statuses[] = { 400, 403, 404, 405, 413, 429, 500, 502, 503, 504 };
+const int static_error_statuses[] = { 400, 403, 404, 405, 413, 429, 500, 502, 503, 504 };
+const size_t static_error_status_count = sizeof(static_error_statuses) / sizeof(static_error_statuses[0]);
 
 void cli_usage(FILE *out)
 {
@@ -33,6 +34,8 @@ void cli_usage(FILE *out)
 	      "  seed-demo          load the demo province's sample wards and demo venue\n"
 	      "  error-pages DIR    write the static error pages nginx shows (CODE.LANG.html)\n"
 	      "  nginx-conf DIR     write security headers, slow routes, limits and trusted proxies for nginx\n"
+	      "  nginx-conf --production DIR\n"
+	      "                     write a complete TLS site (DIR/vaora-site.conf) and its pieces\n"
 	      "  check-config       load the configuration and templates, report problems\n"
 	      "  purge [--dry-run]  drop check-in days past the retention, remove what hangs on\n"
 	      "                     them, make the coming days' partitions, write the reports\n"
@@ -77,7 +80,8 @@ static int cmd_with_db(const char *config_path,
 	return rc == 0 ? 0 : EXIT_FAILED;
 }
 
-/* Migrations seal what they must with the instance's keys (the secret is made first). */
+/* Migrations seal what they must with the instance's keys (the secret is made first). They
+ * change tables, so they connect with each shard's migration account. */
 static int cmd_migrate(const char *config_path)
 {
 	struct config *c = load_config(config_path);
@@ -85,7 +89,9 @@ static int cmd_migrate(const char *config_path)
 		return EXIT_FAILED;
 	char err[1024] = "";
 	int rc = EXIT_FAILED;
-	struct keyring *keys = keyring_load(c->secret_file, err, sizeof(err));
+	struct keyring *keys = NULL;
+	if (config_use_migration_accounts(c, err, sizeof(err)) == 0)
+		keys = keyring_load(c->secret_file, err, sizeof(err));
 	if (keys) {
 		struct db *db = db_open(c);
 		rc = migrate_all(db, c, keys, c->schema_dir, stdout, err, sizeof(err)) == 0 ? 0 : EXIT_FAILED;
@@ -98,7 +104,7 @@ static int cmd_migrate(const char *config_path)
 	return rc;
 }
 
-static int cmd_error_pages(const char *config_path, const char *dir)
+int cli_error_pages(const char *config_path, const char *dir)
 {
 	struct config *c = load_config(config_path);
 	if (!c)
@@ -112,7 +118,7 @@ static int cmd_error_pages(const char *config_path, const char *dir)
 		goto out;
 	}
 	mkdir(dir, 0755);
-	for (size_t i = 0; i < sizeof(static_error_statuses) / sizeof(static_error_statuses[0]); i++) {
+	for (size_t i = 0; i < static_error_status_count; i++) {
 		for (int l = 0; l < LANG_COUNT; l++) {
 			struct response resp;
 			response_init(&resp);
@@ -134,88 +140,6 @@ out:
 	views_free(v);
 	config_free(c);
 	return rc;
-}
-
-/* The nginx pieces that must agree with the binary and vaora.conf; each writer fills one file. */
-static void nginx_security_headers(FILE *f, const struct config *c)
-{
-	(void)c;
-	for (size_t i = 0; i < security_header_count; i++)
-		fprintf(f, "add_header %s \"%s\" always;\n", security_headers[i].name, security_headers[i].value);
-}
-
-static void nginx_slow_routes(FILE *f, const struct config *c)
-{
-	(void)c;
-	routes_print(f, routes, route_count, true);
-}
-
-/* http level: the limit zones (keyed by address, POSTs only: reading a page costs nothing
- * worth limiting) and the trusted proxies whose X-Forwarded-For names the client. */
-static void nginx_limits(FILE *f, const struct config *c)
-{
-	fprintf(f, "map $request_method $vaora_post_address {\n\tPOST $binary_remote_addr;\n\tdefault \"\";\n}\n");
-	for (size_t i = 0; i < EDGE_LIMIT_COUNT; i++)
-		fprintf(f, "limit_req_zone $vaora_post_address zone=vaora_%s:10m rate=%ur/m;\n", edge_limit_names[i],
-			c->edge_limits[i].per_minute);
-	/* Refusals show in the access log as 429; the error log would print the request line,
-	 * poster codes included. */
-	fprintf(f, "limit_req_status 429;\nlimit_req_log_level info;\n");
-	char copy[TRUSTED_PROXIES_MAX + 1];
-	snprintf(copy, sizeof(copy), "%s", c->trusted_proxies);
-	bool any = false;
-	for (char *save = NULL, *a = strtok_r(copy, " ", &save); a; a = strtok_r(NULL, " ", &save), any = true)
-		fprintf(f, "set_real_ip_from %s;\n", a);
-	if (any)
-		fprintf(f, "real_ip_header X-Forwarded-For;\nreal_ip_recursive on;\n");
-}
-
-/* One file per limit, included by the location it guards: limit_req takes its burst there. */
-static int nginx_limit_locations(const char *dir, const struct config *c)
-{
-	int rc = 0;
-	for (size_t i = 0; i < EDGE_LIMIT_COUNT; i++) {
-		struct buf path = BUF_INIT;
-		buf_printf(&path, "%s/limit-%s.conf", dir, edge_limit_names[i]);
-		FILE *f = fopen(buf_str(&path), "w");
-		if (f) {
-			fprintf(f, "limit_req zone=vaora_%s burst=%u nodelay;\n", edge_limit_names[i], c->edge_limits[i].burst);
-			rc |= fclose(f);
-		} else {
-			rc = -1;
-		}
-		buf_free(&path);
-	}
-	return rc;
-}
-
-static int nginx_file(const char *dir, const char *name, void (*write)(FILE *, const struct config *),
-		      const struct config *c)
-{
-	struct buf path = BUF_INIT;
-	buf_printf(&path, "%s/%s", dir, name);
-	FILE *f = fopen(buf_str(&path), "w");
-	buf_free(&path);
-	if (!f)
-		return -1;
-	write(f, c);
-	return fclose(f);
-}
-
-static int cmd_nginx_conf(const char *config_path, const char *dir)
-{
-	struct config *c = load_config(config_path);
-	if (!c)
-		return EXIT_FAILED;
-	mkdir(dir, 0755);
-	int rc = nginx_file(dir, "security-headers.conf", nginx_security_headers, c);
-	rc |= nginx_file(dir, "slow-routes.conf", nginx_slow_routes, c);
-	rc |= nginx_file(dir, "limits.conf", nginx_limits, c);
-	rc |= nginx_limit_locations(dir, c);
-	if (rc)
-		fprintf(stderr, "vaora: cannot write nginx files in %s\n", dir);
-	config_free(c);
-	return rc ? EXIT_FAILED : 0;
 }
 
 static int cmd_check_config(const char *config_path)
@@ -252,9 +176,11 @@ int cli_main(const char *config_path, int argc, char **argv)
 	if (strcmp(cmd, "seed-demo") == 0 && argc == 1)
 		return cmd_with_db(config_path, demo_seed);
 	if (strcmp(cmd, "error-pages") == 0 && argc == 2)
-		return cmd_error_pages(config_path, argv[1]);
+		return cli_error_pages(config_path, argv[1]);
 	if (strcmp(cmd, "nginx-conf") == 0 && argc == 2)
-		return cmd_nginx_conf(config_path, argv[1]);
+		return cli_nginx_conf(config_path, argv[1], false);
+	if (strcmp(cmd, "nginx-conf") == 0 && argc == 3 && strcmp(argv[1], "--production") == 0)
+		return cli_nginx_conf(config_path, argv[2], true);
 	if (strcmp(cmd, "check-config") == 0 && argc == 1)
 		return cmd_check_config(config_path);
 	if (strcmp(cmd, "purge") == 0 && (argc == 1 || (argc == 2 && strcmp(argv[1], "--dry-run") == 0)))

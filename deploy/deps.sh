@@ -2,7 +2,8 @@
 # Installs the Debian packages vaora needs to build, run and test; does nothing when all are present.
 set -eu
 
-# Build, run and test dependencies, one list so the README and CI agree.
+# Build, run and test dependencies, one list so the README and CI agree. systemd is for
+# systemd-analyze (the install test verifies the units offline; no systemd need run).
 PACKAGES="
 build-essential pkg-config
 libfcgi-dev libfcgi-bin
@@ -16,6 +17,7 @@ clang libclang-rt-14-dev
 zbar-tools poppler-utils librsvg2-bin curl ca-certificates
 python3 python3-cryptography wrk
 galera-4 mariadb-backup socat
+systemd openssl
 chromium
 "
 # The browser tests run on Node (playwright-core from npm). A machine that already has a

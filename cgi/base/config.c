@@ -52,7 +52,7 @@ static void config_defaults(struct config *c)
 	c->static_dir = xstrdup("/usr/share/vaora/templates/static");
 	c->schema_dir = xstrdup("/usr/share/vaora/schema");
 	c->base_url = xstrdup("http://127.0.0.1:8080");
-	c->secret_file = xstrdup("/etc/vaora/secret");
+	c->secret_file = xstrdup("/etc/vaora/secrets/instance-secret");
 	c->session_idle_minutes = 30;
 	c->session_absolute_hours = 12;
 	c->login_failures_before_delay = 5;
@@ -71,6 +71,9 @@ static void config_defaults(struct config *c)
 	/* Look-ups: a desk does one every few seconds; a NAT may hide ten desks. */
 	c->edge_limits[EDGE_LOOKUP] = (struct edge_rate){ 120, 60 };
 	c->trusted_proxies = xstrdup("");
+	c->server_name = xstrdup("");
+	c->tls_certificate = xstrdup("");
+	c->tls_certificate_key = xstrdup("");
 	for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
 		c->stay_minutes[i] = venue_category_default_stay[i];
 }
@@ -244,6 +247,10 @@ static int set_shard_key(struct load_ctx *ctx, const char *key, const char *valu
 		if (rc)
 			return -1;
 		set_string(&s->password, password);
+	} else if (strcmp(field, "migrate_user") == 0) {
+		set_string(&s->migrate_user, xstrdup(value));
+	} else if (strcmp(field, "migrate_password_file") == 0) {
+		set_string(&s->migrate_password_file, resolve_path(ctx, value));
 	} else if (strcmp(field, "retention_days") == 0) {
 		return set_uint(&s->retention_days, value, 1, RETENTION_DAYS_MAX, err, errlen);
 	} else {
@@ -363,6 +370,12 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		return set_edge_key(c, key + 11, value, err, errlen);
 	else if (strcmp(key, "trusted_proxies") == 0)
 		return set_trusted_proxies(c, value, err, errlen);
+	else if (strcmp(key, "server_name") == 0)
+		set_string(&c->server_name, xstrdup(value));
+	else if (strcmp(key, "tls_certificate") == 0)
+		set_string(&c->tls_certificate, value[0] ? resolve_path(ctx, value) : xstrdup(""));
+	else if (strcmp(key, "tls_certificate_key") == 0)
+		set_string(&c->tls_certificate_key, value[0] ? resolve_path(ctx, value) : xstrdup(""));
 	else {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;
@@ -564,6 +577,9 @@ void config_free(struct config *c)
 	free(c->base_url);
 	free(c->secret_file);
 	free(c->trusted_proxies);
+	free(c->server_name);
+	free(c->tls_certificate);
+	free(c->tls_certificate_key);
 	for (size_t i = 0; i < c->shard_count; i++) {
 		for (size_t n = 0; n < SHARD_NODES_MAX; n++) {
 			free(c->shards[i].nodes[n].socket);
@@ -572,6 +588,8 @@ void config_free(struct config *c)
 		free(c->shards[i].database);
 		free(c->shards[i].user);
 		free(c->shards[i].password);
+		free(c->shards[i].migrate_user);
+		free(c->shards[i].migrate_password_file);
 	}
 	free(c->instance.name);
 	free(c->instance.base_url);
@@ -580,6 +598,26 @@ void config_free(struct config *c)
 		free(c->tenants[i].base_url);
 	}
 	free(c);
+}
+
+int config_use_migration_accounts(struct config *c, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->shard_count; i++) {
+		struct shard_config *s = &c->shards[i];
+		if (!s->migrate_user)
+			continue;
+		char *password = NULL;
+		if (s->migrate_password_file) {
+			char why[512];
+			if (read_secret_file(s->migrate_password_file, &password, why, sizeof(why))) {
+				snprintf(err, errlen, "shard %s: %s", s->name, why);
+				return -1;
+			}
+		}
+		set_string(&s->user, xstrdup(s->migrate_user));
+		set_string(&s->password, password);
+	}
+	return 0;
 }
 
 const struct tenant *config_tenant_by_slug(const struct config *c, const char *slug, size_t len)

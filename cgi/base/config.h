@@ -75,6 +75,12 @@ struct shard_config {
 	char *database;
 	char *user;
 	char *password;		/* read from password_file at load; NULL for socket auth */
+	/* The account with DDL rights that `vaora migrate` and `vaora purge` (partition changes)
+	 * use instead, when set: the service's own account then needs no DDL. Its password file
+	 * is read only by config_use_migration_accounts, so the server, which may not read it,
+	 * still starts. */
+	char *migrate_user;
+	char *migrate_password_file;
 	/* Days check-ins are kept on this shard: its day partitions are shared by its provinces,
 	 * so retention is the shard's (schema/006-retention.sql says why). */
 	unsigned retention_days;
@@ -115,6 +121,11 @@ struct config {
 	unsigned login_window_minutes;
 	struct edge_rate edge_limits[EDGE_LIMIT_COUNT];	/* nginx's limit_req, per client address */
 	char *trusted_proxies;	/* addresses whose X-Forwarded-For nginx believes; "" for none */
+	/* The production nginx site (`vaora nginx-conf --production`): its host names and the
+	 * certificate chain and key nginx reads (certbot's fullchain.pem and privkey.pem). */
+	char *server_name;
+	char *tls_certificate;
+	char *tls_certificate_key;
 	/* How long a visit lasts when no check-out or check-in elsewhere ends it sooner. */
 	unsigned stay_minutes[VENUE_CATEGORY_COUNT];
 	struct shard_config shards[CONFIG_MAX_SHARDS];
@@ -130,6 +141,10 @@ struct config {
  * frees with config_free), or NULL with "file:line: message" in err. */
 struct config *config_load(const char *path, char *err, size_t errlen);
 void config_free(struct config *c);
+
+/* Makes each shard's migration account (shard.NAME.migrate_user) the one db_open connects
+ * with, reading its password file now. Returns 0, or -1 with "shard NAME: message" in err. */
+int config_use_migration_accounts(struct config *c, char *err, size_t errlen);
 
 /* The province code of instance-wide rows. */
 #define INSTANCE_CODE "00"

@@ -147,18 +147,26 @@ static void nginx_regex(FILE *out, const char *pattern)
 	fputc('$', out);
 }
 
-void routes_print(FILE *out, const struct route *table, size_t count, bool nginx)
+void routes_print_nginx(FILE *out, const struct route *table, size_t count, const char *slow_include)
 {
 	for (size_t i = 0; i < count; i++) {
 		const struct route *r = &table[i];
-		if (nginx) {
-			if (r->pool != POOL_SLOW)
-				continue;
-			fputs("location ~ ", out);
-			nginx_regex(out, r->pattern);
-			fputs(" { include vaora-slow.conf; }\n", out);
+		if (r->pool != POOL_SLOW)
 			continue;
-		}
+		fputs("location ~ ", out);
+		nginx_regex(out, r->pattern);
+		fprintf(out, " { include %s; }\n", slow_include);
+	}
+}
+
+void routes_print(FILE *out, const struct route *table, size_t count, bool nginx)
+{
+	if (nginx) {
+		routes_print_nginx(out, table, count, "vaora-slow.conf");
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct route *r = &table[i];
 		fprintf(out, "%-6s %-40s pool=%s tenant=%s scope=%s body=%lu token=%s roles=",
 			http_method_names[r->method], r->pattern, pool_names[r->pool], route_has_tenant(r) ? "yes" : "no",
 			scope_names[r->scope], (unsigned long)r->body_limit, route_accepts_token(r) ? "yes" : "no");

@@ -71,5 +71,8 @@ const char *route_param(const struct route *route, const char *name, const char 
 /* Prints the table for operators ("vaora routes"), or with nginx set, the nginx location blocks
  * that send slow routes to the slow pool. */
 void routes_print(FILE *out, const struct route *table, size_t count, bool nginx);
+/* The slow routes' nginx locations, each including slow_include (the file that passes a
+ * request to the slow pool; relative to nginx's prefix unless absolute). */
+void routes_print_nginx(FILE *out, const struct route *table, size_t count, const char *slow_include);
 
 #endif

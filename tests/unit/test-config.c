@@ -89,7 +89,7 @@ static void test_conf_errors(void **state)
 /* A temporary folder of config files, made for each test and removed by its teardown even
  * when a check fails. */
 static char dir[] = "/tmp/vaora-test-config.XXXXXX";
-static const char *const dir_files[] = { "vaora.conf", "db-password", "tenants/provinces.conf" };
+static const char *const dir_files[] = { "vaora.conf", "db-password", "db-migrate-password", "tenants/provinces.conf" };
 
 static int dir_setup(void **state)
 {
@@ -677,6 +677,36 @@ static void test_province_categories_exist_with_their_stay_in_the_shipped_conf(v
 	buf_free(&text);
 }
 
+/* The server loads a configuration whose migration password it may not read (the file is the
+ * purge's and migrate's alone); migrate and purge then connect as the migration account, and a
+ * missing password file is an error naming the shard. */
+static void test_migration_account_is_read_only_when_used(void **state)
+{
+	(void)state;
+	struct buf conf = BUF_INIT;
+	buf_printf(&conf, "%sshard.north.migrate_user = vaora_migrate\n"
+			  "shard.north.migrate_password_file = db-migrate-password\n", valid_conf);
+	write_file("vaora.conf", buf_str(&conf));
+	buf_free(&conf);
+	write_file("tenants/provinces.conf", valid_provinces);
+	write_file("db-password", "service-pw\n");
+	struct config *c = load_ok();
+	assert_string_equal(c->shards[0].user, "vaora");
+	char err[ERR_MAX] = "";
+	assert_int_equal(config_use_migration_accounts(c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "shard north: password file"));
+	config_free(c);
+
+	write_file("db-migrate-password", "migrate-pw\n");
+	c = load_ok();
+	assert_int_equal(config_use_migration_accounts(c, err, sizeof(err)), 0);
+	assert_string_equal(c->shards[0].user, "vaora_migrate");
+	assert_string_equal(c->shards[0].password, "migrate-pw");
+	/* A shard without a migration account keeps its own. */
+	assert_string_equal(c->shards[1].user, "vaora_s");
+	config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +721,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_shard_may_be_a_cluster_of_nodes_in_order_of_preference, dir_setup,
 						dir_teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_provinces, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_migration_account_is_read_only_when_used, dir_setup, dir_teardown),
 		cmocka_unit_test(test_province_categories_exist_with_their_stay_in_the_shipped_conf),
 	};
 	return UNIT_RUN("config", tests);
