@@ -302,12 +302,12 @@ def windows_1258(text):
 
 
 def vi_rows(w, tag, sep):
-    """Three good rows of new people (one with a comma in its address), by sep, names with
+    """Three good rows of new people (one with a comma in its quoted address), by sep, names with
     every kind of Vietnamese mark."""
     v, day = w.venue, vn_time(-86400)
     no = sep.join(NO.split(","))
     rows = [[v, day, "Vào", f"Nguyễn Thị Ngọc Ánh {tag}", f"0921{tag:0>6}", "", "1980", "Nữ", "00070",
-             "12 Hàng Bạc, Hoàn Kiếm"],
+             '"12 Hàng Bạc, Hoàn Kiếm"'],
             [v, day, "Ra", f"Trương Văn Hưởng {tag}", f"0922{tag:0>6}", "", "1975", "Nam", "", "Ngõ Huyện"],
             [v, day, "VÀO", f"Đặng Thuỳ Dương {tag}", f"0923{tag:0>6}", "", "1990", "Nữ", "", ""]]
     return [sep.join(r) + sep + no for r in rows]
