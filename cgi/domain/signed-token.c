@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapters/crypto.h"
@@ -99,8 +100,12 @@ struct bits {
 	size_t n;
 };
 
+/* Appends the count low bits of v. A shape whose code could pass SIGNED_CODE_MAX (ids over 4
+ * bytes) is a programming error. */
 static void put_bits(struct bits *b, uint64_t v, unsigned count)
 {
+	if (count > sizeof(b->bit) - b->n)
+		abort();
 	while (count--)
 		b->bit[b->n++] = (uint8_t)((v >> count) & 1);
 }
