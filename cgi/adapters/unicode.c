@@ -1,10 +1,12 @@
-/* The one wrapper of libunistring: Unicode normalization of text people type. */
+/* The one wrapper of libunistring: Unicode normalization of text people type, legacy
+ * encodings to UTF-8. */
 #include "adapters/unicode.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicase.h>
+#include <uniconv.h>
 #include <unictype.h>
 #include <uninorm.h>
 #include <unistr.h>
@@ -64,4 +66,23 @@ char *unicode_fold(const char *s, size_t n)
 	size_t len = 0;
 	uint8_t *folded = u8_casefold((const uint8_t *)s, n, NULL, UNINORM_NFD, NULL, &len);
 	return folded ? marks_dropped(folded, len) : xstrndup(s, n);
+}
+
+char *unicode_from_charset(const char *charset, const char *s, size_t n, size_t *out_len)
+{
+	size_t len = 0;
+	uint8_t *utf8 = u8_conv_from_encoding(charset, iconveh_error, s, n, NULL, NULL, &len);
+	if (!utf8)
+		return NULL;
+	size_t nfc_len = 0;
+	uint8_t *nfc = u8_normalize(UNINORM_NFC, utf8, len, NULL, &nfc_len);
+	free(utf8);
+	if (!nfc)
+		return NULL;
+	char *out = xmalloc(nfc_len + 1);
+	memcpy(out, nfc, nfc_len);
+	out[nfc_len] = '\0';
+	free(nfc);
+	*out_len = nfc_len;
+	return out;
 }

@@ -1,4 +1,5 @@
-/* The one wrapper of libunistring: Unicode normalization of text people type. */
+/* The one wrapper of libunistring: Unicode normalization of text people type, and legacy
+ * encodings (through the C library's iconv) converted to UTF-8. */
 #ifndef VAORA_UNICODE_H
 #define VAORA_UNICODE_H
 
@@ -16,5 +17,12 @@ char *unicode_without_marks(const char *s, size_t n);
  * (caller frees), for comparing what people type however they type it: "Phường Hoàn Kiếm",
  * "phuong hoan kiem" and "PHƯỜNG HOÀN KIẾM" all become "phuong hoan kiem". */
 char *unicode_fold(const char *s, size_t n);
+
+/* Converts s[0..n) from charset (an iconv name: "WINDOWS-1258", "UTF-16") to UTF-8 in
+ * Normalization Form C, as a new string (caller frees) of *out_len bytes. Windows-1258 writes
+ * most Vietnamese tone marks as combining characters after the letter ("ế" as "ê" + U+0301);
+ * NFC makes them the precomposed letters the forms store. Returns NULL when s has a byte the
+ * charset does not define. */
+char *unicode_from_charset(const char *charset, const char *s, size_t n, size_t *out_len);
 
 #endif

@@ -2,9 +2,10 @@
  * Debian's CSV libraries (libcsv) add a callback API for what is forty lines. */
 #include "base/csv.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-int csv_next(const char *text, size_t len, size_t *pos, struct csv_record *rec)
+int csv_next(const char *text, size_t len, size_t *pos, char separator, struct csv_record *rec)
 {
 	size_t p = *pos;
 	if (p >= len)
@@ -36,7 +37,7 @@ int csv_next(const char *text, size_t len, size_t *pos, struct csv_record *rec)
 			}
 		} else {
 			size_t end = p;
-			while (end < len && text[end] != ',' && text[end] != '\n' && text[end] != '\r') {
+			while (end < len && text[end] != separator && text[end] != '\n' && text[end] != '\r') {
 				if (text[end] == '\0' || text[end] == '"')
 					return -1;
 				end++;
@@ -45,7 +46,7 @@ int csv_next(const char *text, size_t len, size_t *pos, struct csv_record *rec)
 			p = end;
 		}
 		buf_putc(&rec->storage, '\0');
-		if (p < len && text[p] == ',') {
+		if (p < len && text[p] == separator) {
 			p++;
 			continue;
 		}
@@ -62,6 +63,24 @@ int csv_next(const char *text, size_t len, size_t *pos, struct csv_record *rec)
 	rec->count = n;
 	*pos = p;
 	return 1;
+}
+
+char csv_separator(const char *text, size_t len, size_t pos)
+{
+	static const char candidates[] = { ',', ';', '\t' };
+	size_t seen[sizeof(candidates)] = { 0 };
+	bool quoted = false;
+	for (size_t p = pos; p < len && (quoted || (text[p] != '\n' && text[p] != '\r')); p++) {
+		if (text[p] == '"')
+			quoted = !quoted;
+		for (size_t i = 0; i < sizeof(candidates) && !quoted; i++)
+			seen[i] += text[p] == candidates[i];
+	}
+	size_t best = 0;
+	for (size_t i = 1; i < sizeof(candidates); i++)
+		if (seen[i] > seen[best])
+			best = i;
+	return candidates[best];
 }
 
 void csv_record_free(struct csv_record *rec)

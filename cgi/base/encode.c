@@ -170,6 +170,16 @@ void base32_encode(struct buf *out, const void *data, size_t n)
 	encode_bits(out, data, n, 5, base32_alphabet, 0);
 }
 
+char base32_digit(unsigned v)
+{
+	return base32_alphabet[v & 31];
+}
+
+int base32_digit_value(char ch)
+{
+	return base32_value((unsigned char)ch);
+}
+
 long base32_decode(const char *s, size_t len, uint8_t *out, size_t cap)
 {
 	return decode_bits(s, len, 5, base32_value, out, cap);

@@ -32,6 +32,10 @@ void base32_encode(struct buf *out, const void *data, size_t n);
 /* Accepts upper or lower case, no padding; rejects other characters, impossible lengths (1, 3 or
  * 6 characters past a whole 8) and non-zero trailing bits. Returns bytes written or -1. */
 long base32_decode(const char *s, size_t len, uint8_t *out, size_t cap);
+/* One base32 character: the upper-case digit of v (0-31), and the value of a digit in either
+ * case (or -1), for codes packed bit by bit rather than byte by byte. */
+char base32_digit(unsigned v);
+int base32_digit_value(char ch);
 
 /* Appends lower-case hex (RFC 4648 8, base16, in lower case as sha256sum and git print it). */
 void hex_encode(struct buf *out, const void *data, size_t n);

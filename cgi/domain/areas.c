@@ -95,7 +95,7 @@ static struct area_row *parse_rows(const struct tenant *t, const char *text, siz
 	/* A UTF-8 byte order mark, as Excel writes one. */
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
-	if (csv_next(text, len, &pos, &rec) != 1) {
+	if (csv_next(text, len, &pos, ',', &rec) != 1) {
 		snprintf(err, errlen, "line 1: expected a header naming the columns");
 		goto fail;
 	}
@@ -108,7 +108,7 @@ static struct area_row *parse_rows(const struct tenant *t, const char *text, siz
 		snprintf(err, errlen, "line 1: the header needs columns code and name");
 		goto fail;
 	}
-	while ((got = csv_next(text, len, &pos, &rec)) != 0) {
+	while ((got = csv_next(text, len, &pos, ',', &rec)) != 0) {
 		line++;
 		if (got < 0) {
 			snprintf(err, errlen, "line %lu: malformed CSV", (unsigned long)line);

@@ -61,6 +61,12 @@ static int load_question(json_t *q, struct question *out, char *why, size_t whyl
 		snprintf(why, whylen, "question %s needs its \"vi\" and \"en\" text", id);
 		return -1;
 	}
+	json_t *column = json_object_get(q, "column");
+	if (column && (!json_is_string(column) || json_string_length(column) == 0 ||
+		       json_string_length(column) > DECLARATION_COLUMN_MAX)) {
+		snprintf(why, whylen, "question %s: column is a header of 1-%d bytes", id, DECLARATION_COLUMN_MAX);
+		return -1;
+	}
 	out->amber = json_is_true(json_object_get(q, "amber"));
 	if (kind && strcmp(kind, "yesno") == 0) {
 		out->kind = QUESTION_YESNO;

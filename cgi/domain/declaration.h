@@ -14,6 +14,8 @@
 /* A declaration is a screenful: more questions than this is a mistake in the file. */
 #define DECLARATION_QUESTIONS_MAX 32
 #define DECLARATION_ID_MAX 24
+/* A question's "column": its header in a paper import file, a few Vietnamese words. */
+#define DECLARATION_COLUMN_MAX 64
 #define DECLARATION_OPTIONS_MAX 12
 
 struct declaration_form;

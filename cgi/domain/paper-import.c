@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "adapters/unicode.h"
 #include "base/clock.h"
 #include "base/csv.h"
+#include "base/csv-out.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "domain/areas.h"
@@ -55,26 +56,35 @@ enum paper_column {
 };
 
 struct column {
-	const char *name;	/* in the header */
+	const char *name;	/* its key: the header folded (header_key); field errors name it */
+	const char *header;	/* as the template writes it */
 	const char *field;	/* the person_input (or row) field it fills, as field errors name it */
 	const char *example;	/* in the template's example row */
 };
 
-/* Column names are Vietnamese without diacritics, so Excel's and LibreOffice's exports (and
- * typing them) never disagree about Unicode normalization. The example leaves the venue to
- * the page's choice. */
+/* Headers are matched by their key: lower case, without marks, other characters as '_'
+ * (header_key), so "Số điện thoại", "SO DIEN THOAI" and so_dien_thoai (the header before
+ * 2026-12) are one column, however the spreadsheet normalized or the clerk typed them. The
+ * example leaves the venue to the page's choice. */
 static const struct column columns[] = {
-	[COL_VENUE] = { "ma_dia_diem", "venue", "" },				/* COL_VENUE */
-	[COL_TIME] = { "ngay_gio", "time", "15/03/2026 08:30" },		/* COL_TIME */
-	[COL_DIRECTION] = { "vao_ra", "direction", "Vào" },			/* COL_DIRECTION */
-	[COL_NAME] = { "ho_ten", "full_name", "Nguyễn Văn An" },		/* COL_NAME */
-	[COL_PHONE] = { "so_dien_thoai", "phone", "0912345678" },		/* COL_PHONE */
-	[COL_ID_NUMBER] = { "so_giay_to", "id_number", "" },			/* COL_ID_NUMBER */
-	[COL_BIRTH_YEAR] = { "nam_sinh", "birth_year", "1980" },		/* COL_BIRTH_YEAR */
-	[COL_GENDER] = { "gioi_tinh", "gender", "Nam" },			/* COL_GENDER */
-	[COL_AREA] = { "ma_xa", "area_code", "" },				/* COL_AREA */
-	[COL_ADDRESS] = { "dia_chi", "address", "12 Hàng Bạc" },		/* COL_ADDRESS */
+	[COL_VENUE] = { "ma_dia_diem", "Mã địa điểm", "venue", "" },				/* COL_VENUE */
+	[COL_TIME] = { "ngay_gio", "Ngày giờ", "time", "15/03/2026 08:30" },			/* COL_TIME */
+	[COL_DIRECTION] = { "vao_ra", "Vào/Ra", "direction", "Vào" },				/* COL_DIRECTION */
+	[COL_NAME] = { "ho_ten", "Họ tên", "full_name", "Nguyễn Văn An" },			/* COL_NAME */
+	[COL_PHONE] = { "so_dien_thoai", "Số điện thoại", "phone", "0912345678" },		/* COL_PHONE */
+	[COL_ID_NUMBER] = { "so_giay_to", "Số giấy tờ", "id_number", "" },			/* COL_ID_NUMBER */
+	[COL_BIRTH_YEAR] = { "nam_sinh", "Năm sinh", "birth_year", "1980" },			/* COL_BIRTH_YEAR */
+	[COL_GENDER] = { "gioi_tinh", "Giới tính", "gender", "Nam" },				/* COL_GENDER */
+	[COL_AREA] = { "ma_xa", "Mã xã", "area_code", "" },					/* COL_AREA */
+	[COL_ADDRESS] = { "dia_chi", "Địa chỉ", "address", "12 Hàng Bạc" },			/* COL_ADDRESS */
 };
+
+/* A header's key, longest: room for a whole question's text (a form without "column"); a
+ * longer one is cut alike in the file and in the form, so it still matches. */
+#define HEADER_KEY_MAX 256
+/* Charsets a file may come in besides UTF-8, and how each is told apart (paper_text). */
+#define CHARSET_UTF16 "UTF-16"		/* after its byte order mark: Excel's "Unicode Text" */
+#define CHARSET_VIETNAMESE "WINDOWS-1258"	/* Excel's "CSV (Comma delimited)" on Vietnamese Windows */
 
 /* Words people write on paper for a closed set, and what the forms send for them. */
 struct synonym {
@@ -124,6 +134,7 @@ struct import {
 	const struct declaration_form *form;
 	const struct actor *actor;
 	const char *default_venue;
+	char separator;				/* between fields, as the header has it */
 	int column_at[COL_COUNT];			/* index in the record, -1 when absent */
 	int question_columns[DECLARATION_QUESTIONS_MAX];
 	const char *question_ids[DECLARATION_QUESTIONS_MAX];	/* borrowed from the form */
@@ -148,70 +159,104 @@ struct row {
 	const struct import *im;
 };
 
-void paper_import_header(const struct declaration_form *form, struct buf *out)
+/* A question's column header: its short "column" text in the form, else its question. */
+static const char *question_header(json_t *q)
+{
+	const char *column = json_string_value(json_object_get(q, "column"));
+	return column ? column : json_string_value(json_object_get(q, "vi"));
+}
+
+/* The header row, or the example row, as the template writes them. */
+static void template_row(const struct declaration_form *form, bool example, struct buf *out)
 {
 	json_t *questions = declaration_form_questions(form);
+	size_t n = 0, count = COL_COUNT + json_array_size(questions);
+	const char **cells = xcalloc(count, sizeof(*cells));
 	for (int c = 0; c < COL_COUNT; c++)
-		buf_printf(out, "%s%s", c ? "," : "", columns[c].name);
-	for (size_t i = 0; i < json_array_size(questions); i++)
-		buf_printf(out, ",%s", json_string_value(json_object_get(json_array_get(questions, i), "id")));
+		cells[n++] = example ? columns[c].example : columns[c].header;
+	for (size_t i = 0; i < json_array_size(questions); i++) {
+		json_t *q = json_array_get(questions, i);
+		json_t *options = json_object_get(q, "options");
+		cells[n++] = !example ? question_header(q)
+			     : json_is_array(options) ? json_string_value(json_array_get(options, 0))
+						      : "không";
+	}
+	csv_out_row(out, cells, n);
+	free(cells);
+}
+
+void paper_import_header(const struct declaration_form *form, struct buf *out)
+{
+	template_row(form, false, out);
+	/* Shown as one line: the row's CRLF is the writer's, not the header's. */
+	while (out->len && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == '\r'))
+		out->data[--out->len] = '\0';
 }
 
 void paper_import_template(const struct declaration_form *form, struct buf *out)
 {
-	json_t *questions = declaration_form_questions(form);
-	buf_puts(out, "\xEF\xBB\xBF");
-	paper_import_header(form, out);
-	buf_puts(out, "\r\n");
-	for (int c = 0; c < COL_COUNT; c++)
-		buf_printf(out, "%s%s", c ? "," : "", columns[c].example);
-	for (size_t i = 0; i < json_array_size(questions); i++) {
-		json_t *q = json_array_get(questions, i);
-		json_t *options = json_object_get(q, "options");
-		buf_printf(out, ",%s", json_is_array(options) ? json_string_value(json_array_get(options, 0)) : "không");
-	}
-	buf_puts(out, "\r\n");
+	csv_out_start(out);
+	template_row(form, false, out);
+	template_row(form, true, out);
 }
 
-static int column_of(const struct csv_record *rec, const char *name)
+/* Writes the key of a header cell (valid UTF-8) into out: folded (lower case, no marks, đ as
+ * d), each run of other characters than a-z and 0-9 one '_', none at either end. */
+static void header_key(const char *cell, char out[HEADER_KEY_MAX + 1])
 {
-	for (size_t i = 0; i < rec->count; i++) {
-		const char *f = rec->fields[i];
-		size_t n = strlen(f);
-		while (n && (f[n - 1] == ' ' || f[n - 1] == '\t'))
-			n--;
-		while (n && (*f == ' ' || *f == '\t')) {
-			f++;
-			n--;
-		}
-		if (n == strlen(name) && strncasecmp(f, name, n) == 0)
-			return (int)i;
+	char *folded = unicode_fold(cell, strlen(cell));
+	size_t n = 0;
+	bool gap = false;
+	for (const char *p = folded; *p && n < HEADER_KEY_MAX; p++) {
+		bool word = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+		if (word && gap && n)
+			out[n++] = '_';
+		if (word && n < HEADER_KEY_MAX)
+			out[n++] = *p;
+		gap = !word;
 	}
+	out[n] = '\0';
+	free(folded);
+}
+
+/* The index of the header cell whose key (keys[i]) is name or, when given, other; -1 if none. */
+static int column_of(char (*keys)[HEADER_KEY_MAX + 1], size_t count, const char *name, const char *other)
+{
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(keys[i], name) == 0 || (other && strcmp(keys[i], other) == 0))
+			return (int)i;
 	return -1;
 }
 
 /* The header must name every column once and nothing else; the venue column may be left out
- * when the upload names its venue. */
+ * when the upload names its venue. A question's column is named by its Vietnamese header or by
+ * its id (the header before 2026-12, English: fever, doses). */
 static bool read_header(struct import *im, const struct csv_record *rec)
 {
 	json_t *questions = declaration_form_questions(im->form);
+	char(*keys)[HEADER_KEY_MAX + 1] = xcalloc(rec->count, sizeof(*keys));
+	char question_key[HEADER_KEY_MAX + 1];
 	size_t named = 0;
-	for (int c = 0; c < COL_COUNT; c++) {
-		im->column_at[c] = column_of(rec, columns[c].name);
-		if (im->column_at[c] < 0 && !(c == COL_VENUE && im->default_venue && *im->default_venue))
-			return false;
+	bool ok = true;
+	for (size_t i = 0; i < rec->count; i++)
+		header_key(rec->fields[i], keys[i]);
+	for (int c = 0; c < COL_COUNT && ok; c++) {
+		im->column_at[c] = column_of(keys, rec->count, columns[c].name, NULL);
+		ok = im->column_at[c] >= 0 || (c == COL_VENUE && im->default_venue && *im->default_venue);
 		named += im->column_at[c] >= 0;
 	}
 	im->question_count = json_array_size(questions);
-	for (size_t i = 0; i < im->question_count; i++) {
-		im->question_ids[i] = json_string_value(json_object_get(json_array_get(questions, i), "id"));
-		im->question_columns[i] = column_of(rec, im->question_ids[i]);
-		if (im->question_columns[i] < 0)
-			return false;
+	for (size_t i = 0; i < im->question_count && ok; i++) {
+		json_t *q = json_array_get(questions, i);
+		im->question_ids[i] = json_string_value(json_object_get(q, "id"));
+		header_key(question_header(q), question_key);
+		im->question_columns[i] = column_of(keys, rec->count, question_key, im->question_ids[i]);
+		ok = im->question_columns[i] >= 0;
 		named++;
 	}
+	free(keys);
 	im->width = rec->count;
-	return named == rec->count;
+	return ok && named == rec->count;
 }
 
 static const char *cell(const struct row *r, enum paper_column c)
@@ -446,19 +491,16 @@ static enum db_status check_file(struct import *im, const char *text, size_t len
 	size_t pos = 0, line = 1;
 	enum db_status status = DB_OK;
 	int got;
-	if (!utf8_valid(text, len)) {
-		result->file_error = "import_not_utf8";
-		goto out;
-	}
 	/* A UTF-8 byte order mark, as Excel writes one. */
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
-	if (csv_next(text, len, &pos, &rec) != 1 || !read_header(im, &rec)) {
+	im->separator = csv_separator(text, len, pos);
+	if (csv_next(text, len, &pos, im->separator, &rec) != 1 || !read_header(im, &rec)) {
 		result->file_error = "import_bad_header";
 		goto out;
 	}
 	*start = pos;
-	while (status == DB_OK && (got = csv_next(text, len, &pos, &rec)) != 0) {
+	while (status == DB_OK && (got = csv_next(text, len, &pos, im->separator, &rec)) != 0) {
 		line++;
 		if (got < 0) {
 			result->file_error = "import_malformed";
@@ -515,7 +557,7 @@ static enum db_status record_file(struct import *im, const char *text, size_t le
 		b->rows[i].answers = (struct buf)BUF_INIT;
 	for (;;) {
 		struct row *r = &b->rows[b->count];
-		int got = csv_next(text, len, &pos, &b->recs[b->count]);
+		int got = csv_next(text, len, &pos, im->separator, &b->recs[b->count]);
 		if (got == 1) {
 			line++;
 			const struct csv_record *rec = &b->recs[b->count];
@@ -559,6 +601,31 @@ static enum db_status record_file(struct import *im, const char *text, size_t le
 	return status;
 }
 
+/* The file as UTF-8: as it is when it is UTF-8; converted (to NFC) from UTF-16 after its byte
+ * order mark, or else from Windows-1258. Invalid UTF-8 is taken for Windows-1258 because that
+ * is what Excel on Vietnamese Windows writes for "CSV (Comma delimited)", and because the one
+ * cannot pass for the other: Vietnamese letters in Windows-1258 are bytes 0xC0-0xFF followed
+ * by a letter, an ASCII byte or a tone mark 0xCC-0xF2, never the 0x80-0xBF continuation bytes
+ * UTF-8 requires, so a Windows-1258 file with any Vietnamese letter is invalid UTF-8, while
+ * plain ASCII reads the same either way. A spreadsheet's own format (.xlsx, a ZIP file) is
+ * refused with a word on saving as CSV. Returns the text, *owned (caller frees) when converted;
+ * NULL with result->file_error when refused. */
+static const char *paper_text(const char *text, size_t *len, char **owned, struct paper_import_result *result)
+{
+	*owned = NULL;
+	if (*len >= 4 && memcmp(text, "PK\x03\x04", 4) == 0) {
+		result->file_error = "import_spreadsheet";
+		return NULL;
+	}
+	bool utf16 = *len >= 2 && (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0);
+	if (!utf16 && utf8_valid(text, *len))
+		return text;
+	*owned = unicode_from_charset(utf16 ? CHARSET_UTF16 : CHARSET_VIETNAMESE, text, *len, len);
+	if (!*owned)
+		result->file_error = "import_not_utf8";
+	return *owned;
+}
+
 enum db_status paper_import(struct db *db, const struct tenant *t, const struct keyring *keys,
 			    const struct declaration_form *form, const struct actor *actor, const char *default_venue,
 			    const char *text, size_t len, paper_progress_fn progress, void *progress_ctx,
@@ -569,7 +636,12 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 			     .default_venue = default_venue, .now_us = clock_now_us() };
 	answer_keys_begin(&im.answer_keys, keys, t);
 	size_t start = 0;
-	enum db_status status = load_areas(&im);
+	char *converted;
+	enum db_status status = DB_OK;
+	text = paper_text(text, &len, &converted, result);
+	if (!text)
+		goto out;
+	status = load_areas(&im);
 	if (status == DB_OK)
 		status = check_file(&im, text, len, &start, result);
 	if (status == DB_OK && result->file_error) {
@@ -600,6 +672,7 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 		audit_record(db, t, actor, AUDIT_PAPER_IMPORT, "checkins", detail);
 out:
 	answer_keys_end(&im.answer_keys);
+	free(converted);
 	free(im.venues);
 	free(im.areas);
 	return status;

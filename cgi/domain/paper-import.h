@@ -28,8 +28,9 @@ struct paper_reject {
 
 struct paper_import_result {
 	const char *file_error;		/* a catalog key when the file as a whole was refused
-					 * (nothing recorded): "import_not_utf8", "import_bad_header",
-					 * "import_malformed", "import_too_many_rows", "import_empty" */
+					 * (nothing recorded): "import_not_utf8", "import_spreadsheet",
+					 * "import_bad_header", "import_malformed",
+					 * "import_too_many_rows", "import_empty" */
 	size_t file_error_line;		/* where, for import_malformed */
 	size_t rows;			/* data rows read */
 	size_t recorded;		/* new check-ins */
@@ -46,17 +47,20 @@ struct paper_import_result {
 /* Called after each committed batch: good rows handled so far, and in all. */
 typedef void (*paper_progress_fn)(void *ctx, size_t done, size_t total);
 
-/* The header a file must have: the fixed columns, then one per question of the form. */
+/* The header a file must have, in Vietnamese: the fixed columns, then one per question of the
+ * form (its "column" text, else its question). Older headers still read: the same words without
+ * marks joined by '_' (ho_ten), and a question's id (fever). */
 void paper_import_header(const struct declaration_form *form, struct buf *out);
 /* The downloadable template: a UTF-8 BOM (so Excel reads it as UTF-8), the header and one
  * example row. */
 void paper_import_template(const struct declaration_form *form, struct buf *out);
 
-/* Validates every row of text[0..len) (UTF-8, with or without BOM, CRLF or LF), then records
- * the good ones in transactions of a few hundred rows; rows are independent, so a batch is
- * the unit of "all or nothing", and a file stopped midway by the database is finished by
- * uploading it again (rows already recorded are skipped by their keys). A row's venue is its
- * ma_dia_diem cell, or default_venue (a venue code; may be NULL) when that is empty. The actor
+/* Validates every row of text[0..len) (UTF-8 with or without BOM, UTF-16 with its BOM, or
+ * Windows-1258; fields separated by ',', ';' or tab as the header has them; CRLF or LF), then
+ * records the good ones in transactions of a few hundred rows; rows are independent, so a
+ * batch is the unit of "all or nothing", and a file stopped midway by the database is
+ * finished by uploading it again (rows already recorded are skipped by their keys). A row's
+ * venue is its "Mã địa điểm" cell, or default_venue (a venue code; may be NULL) when that is empty. The actor
  * must work at or oversee each venue (an actor without account, the command line, may use
  * every venue of the province); they are the check-ins' filed_by and the one audit entry's
  * actor. Returns DB_OK with result filled (free with paper_import_result_free), or the

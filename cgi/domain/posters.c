@@ -12,7 +12,6 @@
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
-#include "domain/venue-token.h"
 
 const char *const poster_layouts[] = { "a4", "a5", "a6", "tent", NULL };
 
@@ -34,6 +33,14 @@ void posters_group_code(const char *token, char *out, size_t cap)
 		out[n++] = token[i];
 	}
 	out[n] = '\0';
+}
+
+void posters_venue_code(const struct keyring *keys, const struct tenant *t, const struct venue *v,
+			char out[POSTER_VENUE_CODE_CAP])
+{
+	char token[VENUE_TOKEN_MAX + 1];
+	venue_token_make(keys, t, v->id, v->token_version, token);
+	posters_group_code(token, out, POSTER_VENUE_CODE_CAP);
 }
 
 /* "Phiên bản 2 · cấp ngày 05/03/2026"; only the version when the day is unknown (a venue
@@ -65,11 +72,10 @@ static bool address_names_area(const char *address, const char *area)
 
 static json_t *poster_values(const struct keyring *keys, const struct tenant *t, const struct venue *v)
 {
-	char url[512], qr[512], token[VENUE_TOKEN_LEN + 1], code[POSTER_CODE_CAP(VENUE_TOKEN_LEN)], version[96], address[2048];
+	char url[512], qr[512], code[POSTER_VENUE_CODE_CAP], version[96], address[2048];
 	venue_poster_url(keys, t, v->id, v->token_version, false, url, sizeof(url));
 	venue_poster_url(keys, t, v->id, v->token_version, true, qr, sizeof(qr));
-	venue_token_make(keys, t, v->id, v->token_version, token);
-	posters_group_code(token, code, sizeof(code));
+	posters_venue_code(keys, t, v, code);
 	poster_version_line(v, version, sizeof(version));
 	if (v->area_name[0] && !address_names_area(v->address, v->area_name))
 		snprintf(address, sizeof(address), "%s, %s", v->address, v->area_name);

@@ -12,19 +12,27 @@
 #include "base/config.h"
 #include "domain/actor.h"
 #include "domain/keys.h"
+#include "domain/venue-token.h"
 #include "domain/venues.h"
 
 /* The layouts a poster can be printed in (templates/posters/NAME.json), for choices. */
 extern const char *const poster_layouts[];
 
-/* Printed short codes come in groups of this many characters, easier to read aloud and type;
+/* Printed short codes come in groups of this many characters, easier to read aloud and type
+ * (four can be taken in at a glance; in groups of six people miscounted runs like "AAAAAA");
  * dashes are ignored when a code is typed back. */
-#define POSTER_CODE_GROUP 6
+#define POSTER_CODE_GROUP 4
 /* Bytes a grouped code of len characters needs, with its NUL. */
 #define POSTER_CODE_CAP(len) ((len) + (len) / POSTER_CODE_GROUP + 1)
-/* Writes token in groups ("ABCDEF-GHIJKL-MNOPQR") into out (cap bytes, cut short if smaller
+/* Writes token in groups ("ABCD-EFGH-IJK") into out (cap bytes, cut short if smaller
  * than POSTER_CODE_CAP). */
 void posters_group_code(const char *token, char *out, size_t cap);
+/* Bytes a venue's code as people read it needs. */
+#define POSTER_VENUE_CODE_CAP POSTER_CODE_CAP(VENUE_TOKEN_MAX)
+/* Writes venue v's current code as people read it, grouped, into out: the one form its poster,
+ * its page and the API show (the poster's QR carries it without the dashes). */
+void posters_venue_code(const struct keyring *keys, const struct tenant *t, const struct venue *v,
+			char out[POSTER_VENUE_CODE_CAP]);
 
 /* Draws one page of values (borrowed) in layout and format to write. Returns 0, or -1
  * (logged) when the layout is unknown or rendering failed; *unknown_layout tells which. */

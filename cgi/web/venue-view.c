@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/posters.h"
 #include "domain/venue-token.h"
 #include "web/area-choices.h"
 #include "web/views.h"
@@ -24,15 +25,15 @@ static json_t *category_label(const struct app *app, const struct request *req, 
 
 json_t *venue_json(const struct app *app, const struct request *req, const struct venue *v)
 {
-	char url[512], token[VENUE_TOKEN_LEN + 1];
+	char url[512], code[POSTER_VENUE_CODE_CAP];
 	venue_url(app, req->tenant, v, false, url, sizeof(url));
-	venue_token_make(app->keys, req->tenant, v->id, v->token_version, token);
+	posters_venue_code(app->keys, req->tenant, v, code);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:s, s:s, s:s}", "id",
 			      (json_int_t)v->id, "name", v->name, "category", venue_category_names[v->category],
 			      "address", v->address, "area_code", v->area_code, "area_name", v->area_name,
 			      "contact_phone", v->contact_phone, "opening_hours", v->opening_hours, "active",
 			      v->active, "verified", v->verified, "token_version", (int)v->token_version,
-			      "token_issued_at", v->token_issued_at, "url", url, "short_code", token);
+			      "token_issued_at", v->token_issued_at, "url", url, "short_code", code);
 	json_object_set_new(o, "category_label", category_label(app, req, v->category));
 	return o;
 }

@@ -46,7 +46,7 @@ def wrk(port, path, connections=CONNECTIONS, script=None, env=None):
 def demo_venue_code(stack):
     admin = harness.logged_in(stack, "hn.admin")
     page = admin.get(f"/ha-noi/venues/{fixtures.demo_venue_id(stack)}").text
-    return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
+    return re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1).replace("-", "")
 
 
 def post_run(script, stack, env, label, unit):

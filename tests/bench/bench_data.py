@@ -316,7 +316,7 @@ def venue_code(stack, venue_id):
     import re
     admin = harness.logged_in(stack, "hn.admin")
     page = admin.get(f"/ha-noi/venues/{venue_id}").text
-    return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
+    return re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1).replace("-", "")
 
 
 def build(folder):

@@ -93,7 +93,7 @@ def make_venues(stack, count, prefix="Bench venue"):
         venues = json.loads(r.body)["venues"]
         if not venues:
             break
-        codes += [v["short_code"] for v in venues]
+        codes += [v["short_code"].replace("-", "") for v in venues]
         page += 1
     return codes
 

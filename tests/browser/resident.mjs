@@ -19,7 +19,7 @@ export async function ownVenue(browser, name) {
   try {
     const page = await context.newPage();
     await page.goto(url(`/ha-noi/venues/${id}`));
-    const code = (await page.locator('#short-code').innerText()).trim();
+    const code = (await page.locator('#short-code').innerText()).trim().replaceAll('-', '');
     return { id, code, name, path: `/ha-noi/c/${code}` };
   } finally {
     await context.close();

@@ -3,6 +3,8 @@ Hà Nội (01) and in Hồ Chí Minh (79, another shard), made through the CLI a
 product has no way yet (venues before the venue issue), by SQL as test set-up; and a phone
 that remembers a resident, made as a resident makes one."""
 import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -25,13 +27,26 @@ def sql(stack, statement):
     return r.stdout.decode().strip()
 
 
-def health_key(stack, province, version):
-    """The health-data key of a province as cgi/domain/keys.c derives it from the secret file."""
+def province_key(stack, purpose, province, version):
+    """A province's key of purpose as cgi/domain/keys.c derives it from the secret file."""
     with open(os.path.join(stack.var, "secret"), encoding="ascii") as f:
-        material = dict(re.findall(r"^health-data\.(\d+) = (\S+)$", f.read(), re.M))
-    info = f"vaora/health-data/{version}/{province}".encode()
+        material = dict(re.findall(rf"^{purpose}\.(\d+) = (\S+)$", f.read(), re.M))
+    info = f"vaora/{purpose}/{version}/{province}".encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
         base64.b64decode(material[str(version)]))
+
+
+def health_key(stack, province, version):
+    return province_key(stack, "health-data", province, version)
+
+
+def printed_venue_code(stack, province, venue_id, version=1):
+    """The 18-character code posters carried before the compact one, made here as they were
+    made: id (4 bytes), poster version, key version 1, the first 5 bytes of the HMAC of those
+    6 bytes under the province's poster key, in base32."""
+    payload = venue_id.to_bytes(4, "big") + bytes([version, 1])
+    mac = hmac.new(province_key(stack, "poster", province, 1), payload, hashlib.sha256).digest()[:5]
+    return base64.b32encode(payload + mac).decode().rstrip("=")
 
 
 def stored_answers(stack, where, database="vaora_s1"):
@@ -133,8 +148,10 @@ def decode_qr(path, is_pdf):
 
 
 def venue_code(admin, venue_id, slug="ha-noi"):
-    """The short code (poster token) of a venue, as its page shows it to staff."""
-    return re.search(r'id="short-code">([A-Z2-7]+)<', admin.get(f"/{slug}/venues/{venue_id}").text).group(1)
+    """The short code (poster token) of a venue, as its page shows it to staff, without the
+    dashes between its groups."""
+    page = admin.get(f"/{slug}/venues/{venue_id}").text
+    return re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1).replace("-", "")
 
 
 # The self check-in form that sets the cookie of remembered people; it comes with issue #5.

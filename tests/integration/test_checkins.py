@@ -41,7 +41,7 @@ class Api:
     def venue_code(self, venue_id):
         """The code a venue's poster carries, as its page shows it."""
         page = self.admin.get(f"/{self.slug}/venues/{venue_id}").text
-        return re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
+        return re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1).replace("-", "")
 
     def post(self, **fields):
         body = api_body(venue=self.code)

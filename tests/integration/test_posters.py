@@ -120,6 +120,29 @@ def poster_text(browser, venue_id):
     return " ".join(run("pdftotext", path, "-").stdout.decode().split())
 
 
+def test_the_poster_prints_its_code_as_the_venue_page_shows_it_and_its_qr_carries_that_code(stack):
+    officer = logged_in(stack, "hn.officer")
+    venue_id = fixtures.add_venue(stack, "01", "Nhà thuốc Mã Ngắn", "00070")
+    page = officer.get(f"/ha-noi/venues/{venue_id}").text
+    shown = re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1)
+    text = poster_text(officer, venue_id)
+    printed = re.search(r"Nhập mã địa điểm: ([A-Z2-7-]+)", text)
+    check(printed and printed.group(1) == shown, (shown, text))
+    check(re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4})*(-[A-Z2-7]{1,3})?", shown), shown)
+    code = shown.replace("-", "")
+    check(10 <= len(code) <= 12, code)
+    r = officer.get(f"/ha-noi/venues/{venue_id}/poster?layout=a4&format=png")
+    path = os.path.join(tempfile.mkdtemp(dir=stack.dir), "poster.png")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    url = decode_qr(path, False)
+    check(url == f"HTTP://127.0.0.1:{stack.port}/HA-NOI/C/{code}", (url, code))
+    # What the QR holds and what a person types both open the venue.
+    check("Nhà thuốc Mã Ngắn" in stack.get(url.split(f":{stack.port}", 1)[1]).text, url)
+    r = stack.get("/ha-noi/c?code=" + shown.lower())
+    check(r.status == 303 and r.header("Location") == f"/ha-noi/c/{code}", r.status)
+
+
 def test_every_venue_has_an_issue_day_and_its_poster_prints_it(stack):
     # The demo venue is inserted by seed-demo, the path that left the day empty.
     text = poster_text(logged_in(stack, "hn.officer"), fixtures.demo_venue_id(stack))

@@ -44,7 +44,7 @@ class Venue:
         self.id = fixtures.add_venue(stack, "01", name, "00070")
         admin = logged_in(stack, "hn.admin")
         page = admin.get(f"/ha-noi/venues/{self.id}").text
-        self.code = re.search(r'id="short-code">([A-Z2-7]+)<', page).group(1)
+        self.code = re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1).replace("-", "")
         self.path = f"/ha-noi/c/{self.code}"
 
 
@@ -304,6 +304,29 @@ def test_unknown_and_replaced_posters(stack):
     check(r.status == 410 and "đã được thay thế" in r.text, r.status)
     check(phone.get(venue.path).status == 410, "old poster page")
     check(rows(stack, f"venue_id = {venue.id}") == 0, "an old poster recorded a check-in")
+
+
+def test_a_poster_printed_with_the_old_18_character_code_still_checks_in(stack):
+    venue = Venue(stack, "Hiệu thuốc Lãn Ông")
+    old = fixtures.printed_venue_code(stack, "01", venue.id)
+    check(len(old) == 18 and len(venue.code) < 18, (old, venue.code))
+    # The old poster's QR (upper-case URL) and its printed code typed in groups of six.
+    printed = type("V", (), {"path": f"/HA-NOI/C/{old}"})
+    phone = Phone(stack)
+    r = phone.first_checkin(printed, full_name="Lê Văn Thuốc", phone="0903 444 555")
+    code, _ = confirmation(r)
+    check("Hiệu thuốc Lãn Ông" in r.text and rows(stack, f"venue_id = {venue.id}") == 1, "old poster's check-in")
+    typed = "-".join([old[:6], old[6:12], old[12:]]).lower()
+    r = phone.get("/ha-noi/c?code=" + typed)
+    check(r.status == 303 and r.header("Location") == f"/ha-noi/c/{old}", (r.status, r.header("Location")))
+    # One changed character, or the old code of another province's key: refused.
+    tampered = old[:10] + ("A" if old[10] != "A" else "B") + old[11:]
+    check(phone.get(f"/ha-noi/c/{tampered}").status == 404, "a tampered old code opened")
+    check(phone.get(f"/ha-noi/c/{fixtures.printed_venue_code(stack, '79', venue.id)}").status == 404,
+          "an old code signed for another province opened")
+    # A reissued venue's old printed code is a replaced poster, as before.
+    logged_in(stack, "hn.admin").post_form(f"/ha-noi/venues/{venue.id}/reissue", {}, csrf_page="/ha-noi/desk")
+    check(phone.get(f"/ha-noi/c/{old}").status == 410, "the old code after a reissue")
 
 
 def test_my_data_view_correct_delete_and_forget(stack):

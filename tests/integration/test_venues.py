@@ -7,7 +7,9 @@ import fixtures
 from harness import Browser, check, logged_in, DEMO_PASSWORD
 from test_dashboard import table
 
-SHORT_CODE = re.compile(r'id="short-code">([A-Z2-7]+)<')
+SHORT_CODE = re.compile(r'id="short-code">([A-Z2-7-]+)<')
+# A venue code as people read it: groups of four, the last one shorter.
+GROUPED = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4})*(-[A-Z2-7]{1,3})?$")
 LONG_NAME = "Chợ Đầm — Quầy số 12, Nguyễn Thị Ánh Tuyết"
 
 
@@ -70,19 +72,27 @@ def test_registration_creates_a_live_unverified_venue_and_its_manager(stack):
 def test_token_page_short_code_tampering_and_reissue(stack):
     admin = logged_in(stack, "hn.admin")
     venue_id = fixtures.demo_venue_id(stack)
-    code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
-    check(len(code) == 18, code)
+    shown = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
+    code = shown.replace("-", "")
+    # Short (the demo has a one-digit id, poster version 1: 9 characters), in groups of four,
+    # no run of A's in front.
+    check(GROUPED.match(shown) and 9 <= len(code) <= 12 and not code.startswith("AA"), shown)
     r = stack.get(f"/ha-noi/c/{code}")
     check(r.status == 200 and "Chợ Đồng Xuân (demo)" in r.text, r.status)
     # The QR carries the URL in upper case (alphanumeric mode): it opens the same page.
     r = stack.get(f"/HA-NOI/C/{code}")
     check(r.status == 200 and "Chợ Đồng Xuân (demo)" in r.text, f"upper-case URL: {r.status}")
-    tampered = code[:5] + ("A" if code[5] != "A" else "B") + code[6:]
-    r = stack.get(f"/ha-noi/c/{tampered}")
-    check(r.status == 404 and "Không tìm thấy trang" in r.text, f"tampered: {r.status}")
+    for i in range(len(code)):
+        tampered = code[:i] + ("A" if code[i] != "A" else "B") + code[i + 1:]
+        r = stack.get(f"/ha-noi/c/{tampered}")
+        check(r.status == 404 and "Không tìm thấy trang" in r.text, f"tampered at {i}: {r.status}")
+        r = stack.get("/ha-noi/c?code=" + tampered)
+        check(r.status == 404 and "Mã không đúng" in r.text, f"tampered code typed: {r.status}")
     check(stack.get("/ha-noi/c/NOT-A-TOKEN").status == 404, "garbage token")
-    # A code typed by hand: lower case, spaces and dashes.
-    typed = " ".join([code[:6].lower(), code[6:12], code[12:].lower()])
+    # A code typed by hand: lower case, spaces and dashes; and as shown, with its dashes.
+    r = stack.get("/ha-noi/c?code=" + urllib.parse.quote(shown))
+    check(r.status == 303 and r.header("Location") == f"/ha-noi/c/{code}", (r.status, r.header("Location")))
+    typed = " ".join([code[:3].lower(), code[3:7], "-", code[7:].lower()])
     r = stack.get("/ha-noi/c?code=" + urllib.parse.quote(typed))
     check(r.status == 303 and r.header("Location") == f"/ha-noi/c/{code}", (r.status, r.header("Location")))
     r = stack.get("/ha-noi/c?code=ABCDEFGHJKMNPQRSTU")
@@ -93,7 +103,7 @@ def test_token_page_short_code_tampering_and_reissue(stack):
     check(r.status == 303, r.status)
     r = stack.get(f"/ha-noi/c/{code}")
     check(r.status == 410 and "Áp phích này đã được thay thế" in r.text, f"old poster: {r.status}")
-    new_code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1)
+    new_code = SHORT_CODE.search(venue_page(admin, venue_id).text).group(1).replace("-", "")
     check(new_code != code and stack.get(f"/ha-noi/c/{new_code}").status == 200, "new poster does not work")
     admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     r = stack.get(f"/ha-noi/c/{new_code}")
@@ -134,7 +144,7 @@ def test_venues_through_the_json_api(stack):
     r = stack.post("/ha-noi/api/v1/venues", body, headers=auth)
     check(r.status == 201, (r.status, r.text))
     created = json.loads(r.body)
-    check(created["name"] == "Bến xe Giáp Bát (API)" and len(created["short_code"]) == 18, created)
+    check(created["name"] == "Bến xe Giáp Bát (API)" and GROUPED.match(created["short_code"]), created)
     r = stack.get(f"/ha-noi/api/v1/venues/{created['id']}", headers=auth)
     check(r.status == 200 and json.loads(r.body)["verified"] is True, r.status)
     r = stack.get("/ha-noi/api/v1/venues?q=" + urllib.parse.quote("Giáp Bát"), headers=auth)

@@ -276,7 +276,7 @@ static void test_buf(void **state)
 static void assert_record(const char *text, size_t len, size_t *pos, struct csv_record *rec, size_t count,
 			  const char *const *want)
 {
-	int rc = csv_next(text, len, pos, rec);
+	int rc = csv_next(text, len, pos, ',', rec);
 	if (rc != 1)
 		fail_msg("csv_next at %zu: %d, want a record", *pos, rc);
 	assert_int_equal(rec->count, count);
@@ -291,7 +291,7 @@ static void assert_one_record(const char *text, size_t count, const char *const 
 	size_t pos = 0, len = strlen(text);
 	assert_record(text, len, &pos, &rec, count, want);
 	assert_int_equal(pos, len);
-	assert_int_equal(csv_next(text, len, &pos, &rec), 0);
+	assert_int_equal(csv_next(text, len, &pos, ',', &rec), 0);
 	csv_record_free(&rec);
 }
 
@@ -299,7 +299,7 @@ static void assert_csv_error(const char *text, size_t len)
 {
 	struct csv_record rec = { .count = 0 };
 	size_t pos = 0;
-	int rc = csv_next(text, len, &pos, &rec);
+	int rc = csv_next(text, len, &pos, ',', &rec);
 	if (rc != -1)
 		fail_msg("csv_next(\"%.*s\"): %d, want -1", (int)len, text, rc);
 	csv_record_free(&rec);
@@ -315,13 +315,13 @@ static void test_csv_records(void **state)
 	assert_record(text, len, &pos, &rec, 2, (const char *const[]){ "Phở, Bò", "say \"hi\"" });
 	assert_record(text, len, &pos, &rec, 2, (const char *const[]){ "last", "line" });
 	assert_int_equal(pos, len);
-	assert_int_equal(csv_next(text, len, &pos, &rec), 0);
-	assert_int_equal(csv_next(text, len, &pos, &rec), 0);
+	assert_int_equal(csv_next(text, len, &pos, ',', &rec), 0);
+	assert_int_equal(csv_next(text, len, &pos, ',', &rec), 0);
 	csv_record_free(&rec);
 	csv_record_free(&rec);
 	csv_record_free(NULL);
 
-	assert_int_equal(csv_next("", 0, &pos, &rec), 0);
+	assert_int_equal(csv_next("", 0, &pos, ',', &rec), 0);
 }
 
 static void test_csv_fields(void **state)
@@ -352,6 +352,31 @@ static void test_csv_fields(void **state)
 	buf_free(&b);
 }
 
+static void test_csv_separator_is_read_from_the_header(void **state)
+{
+	(void)state;
+	assert_int_equal(csv_separator("a;b;c\r\n1,5;2;3", strlen("a;b;c\r\n1,5;2;3"), 0), ';');
+	assert_int_equal(csv_separator("a\tb\tc,d\n", strlen("a\tb\tc,d\n"), 0), '\t');
+	assert_int_equal(csv_separator("a,b;c,d\n", strlen("a,b;c,d\n"), 0), ',');
+	/* Only outside quotes, only on the header line, and after a byte order mark. */
+	assert_int_equal(csv_separator("\"a;b;c\",d\n1;2;3;4", strlen("\"a;b;c\",d\n1;2;3;4"), 0), ',');
+	assert_int_equal(csv_separator("XXXa;b", strlen("XXXa;b"), 3), ';');
+	assert_int_equal(csv_separator("name\n", strlen("name\n"), 0), ',');
+	assert_int_equal(csv_separator("", strlen(""), 0), ',');
+	const char *text = "h\u1ecd;\"x;y\";\n\"Ph\u1edf, B\u00f2\";2;\n";
+	size_t len = strlen(text), pos = 0;
+	struct csv_record rec = { .count = 0 };
+	int rc = csv_next(text, len, &pos, ';', &rec);
+	assert_int_equal(rc, 1);
+	assert_int_equal(rec.count, 3);
+	assert_string_equal(rec.fields[1], "x;y");
+	rc = csv_next(text, len, &pos, ';', &rec);
+	assert_int_equal(rc, 1);
+	assert_string_equal(rec.fields[0], "Phở, Bò");
+	assert_string_equal(rec.fields[1], "2");
+	csv_record_free(&rec);
+}
+
 static void test_csv_errors(void **state)
 {
 	(void)state;
@@ -373,7 +398,7 @@ static void test_csv_errors(void **state)
 	size_t len = strlen(text), pos = 0;
 	struct csv_record rec = { .count = 0 };
 	assert_record(text, len, &pos, &rec, 2, (const char *const[]){ "ok", "1" });
-	assert_int_equal(csv_next(text, len, &pos, &rec), -1);
+	assert_int_equal(csv_next(text, len, &pos, ',', &rec), -1);
 	csv_record_free(&rec);
 }
 
@@ -410,7 +435,7 @@ static void test_csv_out(void **state)
 	csv_out_row(&b, (const char *const[]){ "x,\"y\"\r\nz", "=A1" }, 2);
 	struct csv_record rec = { 0 };
 	size_t pos = 0;
-	assert_int_equal(csv_next(buf_str(&b), b.len, &pos, &rec), 1);
+	assert_int_equal(csv_next(buf_str(&b), b.len, &pos, ',', &rec), 1);
 	assert_int_equal(rec.count, 2);
 	assert_string_equal(rec.fields[0], "x,\"y\"\r\nz");
 	assert_string_equal(rec.fields[1], "'=A1");
@@ -433,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_csv_records),
 		cmocka_unit_test(test_csv_fields),
 		cmocka_unit_test(test_csv_errors),
+		cmocka_unit_test(test_csv_separator_is_read_from_the_header),
 		cmocka_unit_test(test_csv_out),
 	};
 	return UNIT_RUN("base", tests);

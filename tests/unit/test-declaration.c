@@ -141,6 +141,11 @@ static void test_bad_files_are_refused(void **state)
 		       " \"vi\": \"a\", \"en\": \"a\"}]}", "options");
 	assert_refused("{\"version\": 1, \"questions\": [{\"id\": \"verbal\", \"kind\": \"yesno\", \"vi\": \"a\","
 		       " \"en\": \"a\"}]}", "verbal declarations");
+	/* A paper import column header: a short text, if given. */
+	assert_refused("{\"version\": 1, \"questions\": [{\"id\": \"a\", \"column\": 1, \"kind\": \"yesno\","
+		       " \"vi\": \"a\", \"en\": \"a\"}]}", "column is a header");
+	assert_refused("{\"version\": 1, \"questions\": [{\"id\": \"a\", \"column\": \"\", \"kind\": \"yesno\","
+		       " \"vi\": \"a\", \"en\": \"a\"}]}", "column is a header");
 }
 
 static void test_verbal_declaration(void **state)

@@ -7,6 +7,7 @@
 
 #include "domain/person-token.h"
 #include "domain/posters.h"
+#include "domain/signed-token.h"
 #include "domain/venue-token.h"
 
 static struct keyring *keys;
@@ -72,14 +73,14 @@ static void test_tampering_and_other_province_refused(void **state)
 static void test_shapes_do_not_cross(void **state)
 {
 	(void)state;
-	char device[DEVICE_TOKEN_LEN + 1], card[CARD_TOKEN_LEN + 1], venue[VENUE_TOKEN_LEN + 1];
+	char device[DEVICE_TOKEN_LEN + 1], card[CARD_TOKEN_LEN + 1], venue[VENUE_TOKEN_MAX + 1];
 	int64_t id;
 	unsigned version;
 	device_token_make(keys, &hanoi, 42, 1, device);
 	card_token_make(keys, &hanoi, 42, 1, card);
 	venue_token_make(keys, &hanoi, 42, 1, venue);
 	assert_int_equal(strlen(device), DEVICE_TOKEN_LEN);
-	assert_int_equal(strlen(venue), VENUE_TOKEN_LEN);
+	assert_int_equal(strlen(venue), 10);
 	assert_true(device_token_parse(keys, &hanoi, device, &id, &version));
 	assert_int_equal(id, 42);
 	assert_false(card_token_parse(keys, &hanoi, device, &id, &version));
@@ -103,12 +104,93 @@ static void test_codes_are_grouped_whole(void **state)
 	(void)state;
 	char ten[POSTER_CODE_CAP(10)], card[POSTER_CODE_CAP(CARD_TOKEN_LEN)], small[8];
 	posters_group_code("ABCDEFGHJK", ten, sizeof(ten));
-	assert_string_equal(ten, "ABCDEF-GHJK");
+	assert_string_equal(ten, "ABCD-EFGH-JK");
 	posters_group_code("ABCDEFGHJKLMNPQRSTUVWXYZ", card, sizeof(card));
-	assert_string_equal(card, "ABCDEF-GHJKLM-NPQRST-UVWXYZ");
+	assert_string_equal(card, "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ");
 	/* Too small a buffer cuts the code short, never past its end. */
 	posters_group_code("ABCDEFGHJK", small, sizeof(small));
-	assert_string_equal(small, "ABCDEF");
+	assert_string_equal(small, "ABCD-EF");
+}
+
+/* The fixed 18-character token posters carried before the compact code, made the old way. */
+static void printed_token(const struct tenant *t, int64_t id, unsigned version, char out[19])
+{
+	static const struct token_shape printed = { KEY_POSTER, "", 4, 5 };
+	signed_token_make(keys, t, &printed, id, version, out, 19);
+}
+
+static void test_venue_codes_are_short_and_round_trip(void **state)
+{
+	(void)state;
+	/* id, version: the length of its code. */
+	static const struct {
+		int64_t id;
+		unsigned version;
+		size_t length;
+	} cases[] = {
+		{ 1, 1, 9 }, { 255, 1, 10 }, { 256, 1, 11 }, { 8191, 1, 11 }, { 8192, 1, 12 },
+		{ 262143, 1, 12 }, { 100000, 3, 13 }, { 4294967295, 255, 18 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char code[VENUE_TOKEN_MAX + 1], grouped[POSTER_CODE_CAP(VENUE_TOKEN_MAX)];
+		int64_t id;
+		unsigned version;
+		venue_token_make(keys, &hanoi, cases[i].id, cases[i].version, code);
+		assert_int_equal(strlen(code), cases[i].length);
+		/* Key version 1 starts with a 1 bit: never a run of A's at the start. */
+		assert_non_null(strchr("QRSTUVWXYZ234567", code[0]));
+		posters_group_code(code, grouped, sizeof(grouped));
+		for (char *p = grouped; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		assert_true(venue_token_parse(keys, &hanoi, grouped, &id, &version) == VENUE_TOKEN_OK);
+		assert_int_equal(id, cases[i].id);
+		assert_int_equal(version, cases[i].version);
+		assert_false(venue_token_parse(keys, &hcm, code, &id, &version) == VENUE_TOKEN_OK);
+	}
+}
+
+static void test_old_printed_venue_tokens_still_read(void **state)
+{
+	(void)state;
+	char old[19];
+	int64_t id;
+	unsigned version;
+	printed_token(&hanoi, 42, 2, old);
+	assert_int_equal(strlen(old), 18);
+	assert_true(venue_token_parse(keys, &hanoi, old, &id, &version) == VENUE_TOKEN_OK);
+	assert_int_equal(id, 42);
+	assert_int_equal(version, 2);
+	/* As the old poster prints it, in groups of six. */
+	char typed[24];
+	snprintf(typed, sizeof(typed), "%.6s-%.6s-%.6s", old, old + 6, old + 12);
+	assert_true(venue_token_parse(keys, &hanoi, typed, &id, &version) == VENUE_TOKEN_OK);
+	assert_false(venue_token_parse(keys, &hcm, old, &id, &version) == VENUE_TOKEN_OK);
+}
+
+static void test_every_changed_character_of_a_venue_code_is_refused(void **state)
+{
+	(void)state;
+	char code[VENUE_TOKEN_MAX + 1];
+	int64_t id;
+	unsigned version;
+	venue_token_make(keys, &hanoi, 4711, 1, code);
+	size_t n = strlen(code);
+	for (size_t i = 0; i < n; i++) {
+		char bad[VENUE_TOKEN_MAX + 1];
+		memcpy(bad, code, n + 1);
+		bad[i] = bad[i] == 'A' ? 'B' : 'A';
+		assert_false(venue_token_parse(keys, &hanoi, bad, &id, &version) == VENUE_TOKEN_OK);
+	}
+	/* Cut short, padded, or with a leading zero character: none is the venue's code. */
+	char longer[VENUE_TOKEN_MAX + 2] = "A";
+	strcat(longer, code);
+	assert_false(venue_token_parse(keys, &hanoi, longer, &id, &version) == VENUE_TOKEN_OK);
+	code[n - 1] = '\0';
+	assert_false(venue_token_parse(keys, &hanoi, code, &id, &version) == VENUE_TOKEN_OK);
+	assert_false(venue_token_parse(keys, &hanoi, "", &id, &version) == VENUE_TOKEN_OK);
+	assert_false(venue_token_parse(keys, &hanoi, "77777777777777777777", &id, &version) == VENUE_TOKEN_OK);
+	assert_false(venue_token_parse(keys, &hanoi, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &id,
+				       &version) == VENUE_TOKEN_OK);
 }
 
 int main(void)
@@ -119,6 +201,9 @@ int main(void)
 		cmocka_unit_test(test_shapes_do_not_cross),
 		cmocka_unit_test(test_card_url_fits_alphanumeric_mode),
 		cmocka_unit_test(test_codes_are_grouped_whole),
+		cmocka_unit_test(test_venue_codes_are_short_and_round_trip),
+		cmocka_unit_test(test_old_printed_venue_tokens_still_read),
+		cmocka_unit_test(test_every_changed_character_of_a_venue_code_is_refused),
 	};
 	if (load_keys() != 0) {
 		fprintf(stderr, "tokens: cannot make a test keyring\n");
