@@ -15,6 +15,7 @@ libcmocka-dev
 clang libclang-rt-14-dev
 zbar-tools poppler-utils librsvg2-bin curl ca-certificates
 python3 python3-cryptography wrk
+prometheus logrotate
 chromium
 "
 # The browser tests run on Node (playwright-core from npm). A machine that already has a

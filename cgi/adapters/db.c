@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/xmalloc.h"
 
 /* Parameters of a statement, as the protocol counts them (16 bits); a multi-row statement
@@ -153,8 +154,10 @@ static enum db_status shard_connect(struct db *db, size_t shard)
 				sc->socket ? 0 : sc->port, sc->socket, CLIENT_MULTI_STATEMENTS)) {
 		log_msg(LOG_ERROR, "db: shard %s: connect failed: %s", sc->name, mysql_error(m));
 		mysql_close(m);
+		metrics_db_failed(shard, METRICS_DB_CONNECT_FAILED);
 		return DB_DOWN;
 	}
+	metrics_db_connected(shard);
 	c->mysql = m;
 	c->last_used_ms = monotonic_ms();
 	return DB_OK;
@@ -170,6 +173,7 @@ static enum db_status shard_ready(struct db *db, size_t shard)
 			log_msg(LOG_WARN, "db: shard %s: connection lost (%s), reconnecting",
 				db->config->shards[shard].name, mysql_error(c->mysql));
 			shard_disconnect(c);
+			metrics_db_failed(shard, METRICS_DB_LOST);
 		}
 	}
 	if (!c->mysql && shard_connect(db, shard) != DB_OK)
@@ -186,10 +190,12 @@ static enum db_status shard_failure(struct db *db, size_t shard, unsigned int co
 		log_msg(LOG_ERROR, "db: shard %s: %s: connection lost: %s", db->config->shards[shard].name, what,
 			message);
 		shard_disconnect(&db->conns[shard]);
+		metrics_db_failed(shard, METRICS_DB_LOST);
 		return DB_DOWN;
 	}
 	if (code == ER_DUP_ENTRY)
 		return DB_DUPLICATE;
+	metrics_db_failed(shard, METRICS_DB_STATEMENT);
 	log_msg(LOG_ERROR, "db: shard %s: %s: error %u: %s", db->config->shards[shard].name, what, code, message);
 	return DB_ERROR;
 }

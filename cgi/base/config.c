@@ -69,6 +69,8 @@ static void config_defaults(struct config *c)
 	/* Look-ups: a desk does one every few seconds; a NAT may hide ten desks. */
 	c->edge_limits[EDGE_LOOKUP] = (struct edge_rate){ 120, 60 };
 	c->trusted_proxies = xstrdup("");
+	c->metrics_allow = xstrdup("127.0.0.1 ::1");
+	c->log_file = xstrdup("");
 	for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
 		c->stay_minutes[i] = venue_category_default_stay[i];
 }
@@ -248,6 +250,19 @@ static int set_trusted_proxies(struct config *c, const char *value, char *err, s
 	return 0;
 }
 
+/* Client addresses that may read /metrics, separated by spaces: exact addresses as nginx passes
+ * them (REMOTE_ADDR), so only what an address can hold is let in. */
+static int set_metrics_allow(struct config *c, const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+	if (len > METRICS_ALLOW_MAX || strspn(value, "0123456789abcdefABCDEF.: ") != len) {
+		snprintf(err, errlen, "metrics_allow: IPv4 or IPv6 addresses separated by spaces");
+		return -1;
+	}
+	set_string(&c->metrics_allow, xstrdup(value));
+	return 0;
+}
+
 static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct load_ctx *ctx = vctx;
@@ -308,6 +323,10 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		return set_edge_key(c, key + 11, value, err, errlen);
 	else if (strcmp(key, "trusted_proxies") == 0)
 		return set_trusted_proxies(c, value, err, errlen);
+	else if (strcmp(key, "metrics_allow") == 0)
+		return set_metrics_allow(c, value, err, errlen);
+	else if (strcmp(key, "log_file") == 0)
+		set_string(&c->log_file, value[0] ? resolve_path(ctx, value) : xstrdup(""));
 	else {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;
@@ -507,6 +526,8 @@ void config_free(struct config *c)
 	free(c->base_url);
 	free(c->secret_file);
 	free(c->trusted_proxies);
+	free(c->metrics_allow);
+	free(c->log_file);
 	for (size_t i = 0; i < c->shard_count; i++) {
 		free(c->shards[i].socket);
 		free(c->shards[i].host);

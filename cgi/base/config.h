@@ -50,6 +50,8 @@ struct edge_rate {
 #define EDGE_BURST_MAX 100000
 /* trusted_proxies: a few addresses or CIDR blocks of the provincial reverse proxies. */
 #define TRUSTED_PROXIES_MAX 1024
+/* metrics_allow: the few addresses of the Prometheus servers that scrape /metrics. */
+#define METRICS_ALLOW_MAX 1024
 
 struct shard_config {
 	char name[SHARD_NAME_MAX + 1];
@@ -98,6 +100,8 @@ struct config {
 	unsigned login_window_minutes;
 	struct edge_rate edge_limits[EDGE_LIMIT_COUNT];	/* nginx's limit_req, per client address */
 	char *trusted_proxies;	/* addresses whose X-Forwarded-For nginx believes; "" for none */
+	char *metrics_allow;	/* client addresses /metrics answers, space-separated */
+	char *log_file;		/* where the log goes, reopened on SIGUSR1; "" for stderr */
 	/* How long a visit lasts when no check-out or check-in elsewhere ends it sooner. */
 	unsigned stay_minutes[VENUE_CATEGORY_COUNT];
 	struct shard_config shards[CONFIG_MAX_SHARDS];
