@@ -221,8 +221,10 @@ void db_close(struct db *db)
 enum db_status db_ping(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
-	if (c->mysql && mysql_ping(c->mysql) != 0)
+	if (c->mysql && mysql_ping(c->mysql) != 0) {
 		shard_disconnect(c);
+		metrics_db_failed(shard, METRICS_DB_LOST);
+	}
 	if (!c->mysql)
 		return shard_connect(db, shard);
 	c->last_used_ms = monotonic_ms();
