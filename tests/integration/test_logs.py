@@ -94,8 +94,11 @@ def personal_values():
             numbers.add(re.sub(r"\D", "", n))
     # Venue, area and province names are public and may be logged; keep people's names only.
     names = {n for n in names if not re.search(r"(?i)chợ|venue|demo|phường|xã|tỉnh|thành phố|bệnh viện|trường|"
-                                               r"cửa hàng|quán|shop|market|kiosk|office|area|ward|test venue", n)}
-    names = {unicodedata.normalize(form, n) for n in names for form in ("NFC", "NFD") if " " in n}
+                                               r"phở|cửa hàng|quán|shop|market|kiosk|office|area|ward|test venue", n)}
+    # A person's name is two to six capitalized words of letters ("Nguyễn Thị Ánh Tuyết").
+    names = {n for n in (unicodedata.normalize("NFC", x) for x in names)
+             if 2 <= len(n.split()) <= 6 and all(w[0].isupper() and w.isalpha() for w in n.split())}
+    names = {unicodedata.normalize(form, n) for n in names for form in ("NFC", "NFD")}
     numbers = {n for n in numbers if len(re.sub(r"\D", "", n)) >= 9}
     return names, numbers
 
