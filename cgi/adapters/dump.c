@@ -19,10 +19,24 @@
 #include "base/buf.h"
 #include "base/xmalloc.h"
 
+/* Whether the option file can carry s inside double quotes as it is: the client tools read
+ * backslash escapes there, and a line ends the value. */
+static bool quotable(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			return false;
+	return true;
+}
+
 /* Writes the account of sc into a fresh 0600 file under $TMPDIR (or /tmp). Returns its path
- * (caller unlinks and frees), or NULL. */
+ * (caller unlinks and frees), or NULL (errno EINVAL: a password the file cannot carry). */
 static char *write_defaults(const struct shard_config *sc)
 {
+	if (sc->password && !quotable(sc->password)) {
+		errno = EINVAL;
+		return NULL;
+	}
 	const char *tmp = getenv("TMPDIR");
 	struct buf path = BUF_INIT;
 	buf_printf(&path, "%s/vaora-dump.XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -62,7 +76,12 @@ static int start(const struct shard_config *sc, const char **argv, bool to_child
 	child->fd = -1;
 	child->defaults_file = write_defaults(sc);
 	if (!child->defaults_file) {
-		snprintf(err, errlen, "cannot write a temporary account file: %s", strerror(errno));
+		if (errno == EINVAL)
+			snprintf(err, errlen, "shard %s: its password holds a quote, backslash or control character, which "
+				 "the MariaDB tools' option file cannot carry", sc->name);
+		else
+			snprintf(err, errlen, "shard %s: cannot write a temporary account file: %s", sc->name,
+				 strerror(errno));
 		return -1;
 	}
 	struct buf opt = BUF_INIT;
