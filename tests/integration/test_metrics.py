@@ -5,9 +5,12 @@ import json
 import os
 import re
 import subprocess
+import time
+import urllib.parse
+import urllib.request
 
 import fixtures
-from harness import ROOT, check, poll
+from harness import ROOT, check, free_port, poll
 
 SERIES = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$')
 
@@ -139,3 +142,47 @@ def test_shipped_alert_rules_and_dashboard_name_only_metrics_that_exist(stack):
     check(not missing, ("named in the rules or dashboard but not in /metrics", missing))
     for wanted in ("VaoraDatabaseDown", "VaoraHighErrorRate", "VaoraNoCheckinsInProvince", "VaoraPurgeFailed"):
         check(wanted in open(rules).read(), wanted)
+
+
+def test_the_real_prometheus_scrapes_vaora_through_nginx_and_loads_the_alert_rules(stack):
+    port = free_port()
+    folder = os.path.join(stack.dir, "prometheus")
+    os.makedirs(folder, exist_ok=True)
+    config = os.path.join(folder, "prometheus.yml")
+    with open(config, "w") as f:
+        f.write(f"""global: {{scrape_interval: 1s, evaluation_interval: 1s}}
+rule_files: ["{os.path.join(ROOT, 'deploy', 'prometheus', 'alerts.yml')}"]
+scrape_configs:
+  - job_name: vaora
+    static_configs: [{{targets: ["127.0.0.1:{stack.port}"]}}]
+""")
+    proc = subprocess.Popen(["prometheus", f"--config.file={config}", f"--storage.tsdb.path={folder}/data",
+                             f"--web.listen-address=127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+
+    def query(q):
+        try:
+            url = f"http://127.0.0.1:{port}/api/v1/query?" + urllib.parse.urlencode({"query": q})
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return json.load(r)["data"]["result"]
+        except OSError:
+            return []
+
+    try:
+        check(poll(lambda: [x for x in query('up{job="vaora"}') if x["value"][1] == "1"], 60) is not None,
+              "Prometheus did not scrape vaora")
+        check(poll(lambda: len(query('vaora_db_up == 1')) == 2, 30) is not None, "no vaora_db_up from Prometheus")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/rules", timeout=5) as r:
+            groups = json.load(r)["data"]["groups"]
+        rules = [x for g in groups for x in g["rules"]]
+        check(len(rules) >= 4 and all(x["health"] in ("ok", "unknown") for x in rules),
+              [(x["name"], x["health"], x.get("lastError")) for x in rules])
+        time.sleep(2)  # two evaluation rounds: every rule has run once
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/rules", timeout=5) as r:
+            rules = [x for g in json.load(r)["data"]["groups"] for x in g["rules"]]
+        check(all(x["health"] == "ok" for x in rules), [(x["name"], x["health"], x.get("lastError")) for x in rules])
+        firing = query("ALERTS")
+        check(not [a for a in firing if a["metric"].get("alertname") == "VaoraDatabaseDown"], firing)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
