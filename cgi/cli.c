@@ -6,6 +6,7 @@
 #include "adapters/db.h"
 #include "base/buf.h"
 #include "base/config.h"
+#include "domain/backup.h"
 #include "domain/demo.h"
 #include "domain/keys.h"
 #include "domain/migrate.h"
@@ -39,6 +40,11 @@ void cli_usage(FILE *out)
 	      "  check-config       load the configuration and templates, report problems\n"
 	      "  purge [--dry-run]  drop check-in days past the retention, remove what hangs on\n"
 	      "                     them, make the coming days' partitions, write the reports\n"
+	      "  backup --to DIR    dump every shard (one consistent snapshot each) into DIR with a\n"
+	      "                     manifest of rows and checksums; the secret is NOT in it\n"
+	      "  restore --from DIR [--into-non-empty]\n"
+	      "                     load a backup into the configured shards (empty databases unless\n"
+	      "                     told), then check every table's rows and checksum\n"
 	      "  secret init        create the instance secret (key material) if missing, or add\n"
 	      "                     the keys of purposes it lacks\n"
 	      "  secret rotate --purpose P   add a key version (poster, personal-qr,\n"
@@ -102,6 +108,30 @@ static int cmd_migrate(const char *config_path)
 		fprintf(stderr, "vaora: %s\n", err);
 	config_free(c);
 	return rc;
+}
+
+/* backup and restore: the shards' databases, no keys (the secret is backed up apart). */
+static int cmd_backup(const char *config_path, int argc, char **argv)
+{
+	bool restore = strcmp(argv[0], "restore") == 0;
+	bool into_non_empty = argc == 4 && strcmp(argv[3], "--into-non-empty") == 0;
+	if (!(argc == 3 || into_non_empty) || strcmp(argv[1], restore ? "--from" : "--to") != 0 ||
+	    (into_non_empty && !restore)) {
+		fprintf(stderr, "vaora: usage: vaora backup --to DIR | vaora restore --from DIR [--into-non-empty]\n");
+		return EXIT_USAGE;
+	}
+	struct config *c = load_config(config_path);
+	if (!c)
+		return EXIT_FAILED;
+	struct db *db = db_open(c);
+	char err[1024] = "";
+	int rc = restore ? backup_restore(db, c, argv[2], into_non_empty, stdout, err, sizeof(err))
+			 : backup_write(db, c, argv[2], stdout, err, sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "vaora: %s: %s\n", argv[0], err);
+	db_close(db);
+	config_free(c);
+	return rc == 0 ? 0 : EXIT_FAILED;
 }
 
 int cli_error_pages(const char *config_path, const char *dir)
@@ -175,6 +205,8 @@ int cli_main(const char *config_path, int argc, char **argv)
 		return cmd_migrate(config_path);
 	if (strcmp(cmd, "seed-demo") == 0 && argc == 1)
 		return cmd_with_db(config_path, demo_seed);
+	if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0)
+		return cmd_backup(config_path, argc, argv);
 	if (strcmp(cmd, "error-pages") == 0 && argc == 2)
 		return cli_error_pages(config_path, argv[1]);
 	if (strcmp(cmd, "nginx-conf") == 0 && argc == 2)

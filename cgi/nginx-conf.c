@@ -85,6 +85,9 @@ static void nginx_pool(FILE *f, const char *socket, unsigned timeout)
 		"fastcgi_pass unix:%s;\n"
 		"fastcgi_read_timeout %us;\n"
 		"fastcgi_send_timeout %us;\n"
+		"# The request id vaora's log lines repeat, and when nginx took the request (queue waits).\n"
+		"fastcgi_param VAORA_REQUEST_ID $request_id;\n"
+		"fastcgi_param VAORA_QUEUE_START $msec;\n"
 		"# The site sends its own HSTS (security-headers.conf) on every response.\n"
 		"fastcgi_hide_header Strict-Transport-Security;\n"
 		"add_header Strict-Transport-Security \"" HSTS_VALUE "\" always;\n",
@@ -113,7 +116,7 @@ static void nginx_maps(FILE *f, const struct piece_ctx *p)
 	      "\t\"~*^(?<vaora_kept>[^?]*?(?:/|%2f)(?:[crh]|%[46]3|%[57]2|%[46]8)(?:/|%2f))\" \"${vaora_kept}*\";\n"
 	      "\t\"~^(?<vaora_path>[^?]*)\" $vaora_path;\n"
 	      "}\n"
-	      "log_format vaora_masked '$time_iso8601 $request_method $vaora_log_path $status $body_bytes_sent $request_time';\n"
+	      "log_format vaora_masked '$time_iso8601 $request_method $vaora_log_path $status $body_bytes_sent $request_time req=$request_id';\n"
 	      "# The language of nginx's own error pages: ?lang=, the lang cookie, then Accept-Language,\n"
 	      "# as vaora chooses.\n"
 	      "map \"$arg_lang:$cookie_lang:$http_accept_language\" $vaora_lang {\n"

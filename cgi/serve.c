@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/xmalloc.h"
 #include "entry.h"
 #include "web/app.h"
@@ -39,6 +40,7 @@ struct worker {
 	enum pool pool;
 	unsigned generation;	/* bumped by each reload; older workers are being replaced */
 	int64_t started_ms;
+	int metrics_slot;	/* its counters' slot, -1 for none (base/metrics.h) */
 };
 
 struct master {
@@ -59,6 +61,7 @@ struct master {
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
 static volatile sig_atomic_t child_exited;
+static volatile sig_atomic_t log_reopen_requested;
 
 static void on_stop(int sig)
 {
@@ -70,6 +73,20 @@ static void on_reload(int sig)
 {
 	(void)sig;
 	reload_requested = 1;
+}
+
+static void on_log_reopen(int sig)
+{
+	(void)sig;
+	log_reopen_requested = 1;
+}
+
+/* A worker opens the log again inside the handler (open and dup2 are async-signal-safe), so a
+ * worker busy for minutes on a bulk PDF still stops writing to the rotated file at once. */
+static void on_worker_log_reopen(int sig)
+{
+	(void)sig;
+	log_reopen();
 }
 
 static void on_child(int sig)
@@ -109,8 +126,9 @@ static void handle_request(struct request_io *io, void *arg)
 /* The life of a worker: its own database connections, the inherited views, the accept loop.
  * It lives no longer than its master: a new master rebinds the socket paths, and a worker
  * left on the old, unlinked socket would wait forever with its connections and old code. */
-static void worker_run(struct master *m, enum pool pool)
+static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 {
+	metrics_slot_enter(metrics_slot);
 	sigset_t none;
 	sigemptyset(&none);
 	set_handler(SIGTERM, on_stop);
@@ -118,6 +136,10 @@ static void worker_run(struct master *m, enum pool pool)
 	set_handler(SIGHUP, SIG_IGN);
 	set_handler(SIGCHLD, SIG_DFL);
 	set_handler(SIGPIPE, SIG_IGN);
+	/* SA_RESTART: a log reopen must not end a waiting accept as a stop does. */
+	struct sigaction reopen = { .sa_handler = on_worker_log_reopen, .sa_flags = SA_RESTART };
+	sigemptyset(&reopen.sa_mask);
+	sigaction(SIGUSR1, &reopen, NULL);
 	/* The master's death sends SIGTERM: the request in hand finishes, then the worker leaves.
 	 * A master that died before this line is seen in getppid(). */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
@@ -158,14 +180,17 @@ static struct worker *free_slot(struct master *m)
 static void spawn(struct master *m, enum pool pool)
 {
 	struct worker *w = free_slot(m);
+	int slot = metrics_slot_take(pool);
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_msg(LOG_ERROR, "serve: fork failed: %s", strerror(errno));
+		metrics_slot_release(slot);
 		return;
 	}
 	if (pid == 0)
-		worker_run(m, pool);
-	*w = (struct worker){ pid, pool, m->generation, monotonic_ms() };
+		worker_run(m, pool, slot);
+	metrics_slot_bind(slot, pid);
+	*w = (struct worker){ pid, pool, m->generation, monotonic_ms(), slot };
 }
 
 static void spawn_generation(struct master *m)
@@ -189,6 +214,7 @@ static void reap(struct master *m, bool serving)
 			if (w->pid != pid)
 				continue;
 			w->pid = 0;
+			metrics_slot_release(w->metrics_slot);
 			if (!serving || w->generation != m->generation)
 				break;
 			if (WIFSIGNALED(status))
@@ -315,6 +341,13 @@ int serve_main(const char *config_path)
 		fprintf(stderr, "vaora: %s\n", err);
 		goto out;
 	}
+	if (log_open(m.config->log_file) != 0) {
+		fprintf(stderr, "vaora: cannot open the log file %s: %s\n", m.config->log_file, strerror(errno));
+		goto out;
+	}
+	/* Before any fork: the workers inherit the mapping and count into it. */
+	if (metrics_init() != 0)
+		log_msg(LOG_WARN, "serve: no shared memory for the metrics (%s); /metrics counts nothing", strerror(errno));
 	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG, m.config->socket_group);
 	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG, m.config->socket_group);
 	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
@@ -329,15 +362,18 @@ int serve_main(const char *config_path)
 	sigaddset(&blocked, SIGINT);
 	sigaddset(&blocked, SIGHUP);
 	sigaddset(&blocked, SIGCHLD);
+	sigaddset(&blocked, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &blocked, &waiting);
 	sigdelset(&waiting, SIGTERM);
 	sigdelset(&waiting, SIGINT);
 	sigdelset(&waiting, SIGHUP);
 	sigdelset(&waiting, SIGCHLD);
+	sigdelset(&waiting, SIGUSR1);
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGHUP, on_reload);
 	set_handler(SIGCHLD, on_child);
+	set_handler(SIGUSR1, on_log_reopen);
 	set_handler(SIGPIPE, SIG_IGN);
 
 	log_msg(LOG_INFO, "serve: vaora %s listening on %s (fast) and %s (slow)", VAORA_VERSION,
@@ -352,6 +388,12 @@ int serve_main(const char *config_path)
 		if (child_exited) {
 			child_exited = 0;
 			reap(&m, !stop_requested);
+		}
+		if (log_reopen_requested) {
+			log_reopen_requested = 0;
+			log_reopen();
+			signal_generation(&m, m.generation + 1, SIGUSR1);
+			log_msg(LOG_INFO, "serve: log reopened");
 		}
 		if (reload_requested && !stop_requested) {
 			reload_requested = 0;

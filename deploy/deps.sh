@@ -18,6 +18,7 @@ zbar-tools poppler-utils librsvg2-bin curl ca-certificates
 python3 python3-cryptography wrk
 galera-4 mariadb-backup socat
 systemd openssl
+prometheus logrotate
 chromium
 "
 # The browser tests run on Node (playwright-core from npm). A machine that already has a

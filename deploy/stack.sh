@@ -20,6 +20,9 @@
 #                       nginx's per-address limits, "PER_MINUTE BURST" (default: vaora.conf's);
 #                       the tests, all from 127.0.0.1, need looser ones
 #   VAORA_TRUSTED_PROXIES  addresses whose X-Forwarded-For names the client (default none)
+#   VAORA_DB_BINLOG     1: MariaDB keeps a binary log (in its datadir), as production should
+#                       for point-in-time recovery; `vaora backup` then records its position
+#                       (default off: the benchmarks measure commits without it)
 #   VAORA_HTTPS_PROVINCES  province codes whose base_url is https://127.0.0.1:PORT, as if
 #                       behind a TLS front (tests of cookies and HSTS)
 #   VAORA_S1_NODES      shard s1 on a Galera cluster instead of the private MariaDB: its nodes
@@ -110,6 +113,10 @@ innodb_buffer_pool_size = ${VAORA_DB_BUFFER_POOL:-256M}
 # check-ins and dashboards after a restart do not wait on the disk page by page.
 innodb_buffer_pool_dump_pct = 100
 max_connections = 500
+$( [ "${VAORA_DB_BINLOG:-0}" = 1 ] && printf '%s\n' "# Binary log: point-in-time recovery from a backup's position (README: Backups)." \
+	"log_bin = mariadb-bin" "server_id = 1" \
+	"# Migrations create triggers and procedures without SUPER; with a binary log that needs:" \
+	"log_bin_trust_function_creators = 1" )
 
 [client]
 socket = $sock/mysql.sock
@@ -196,6 +203,7 @@ shard.s2.password_file = $VAR/secrets/db-password
 shard.s2.retention_days = ${VAORA_S2_RETENTION_DAYS:-30}
 socket_group = $(id -gn)
 pid_file = $VAR/run/vaora.pid
+log_file = $VAR/log/vaora.log
 trusted_proxies = ${VAORA_TRUSTED_PROXIES:-}
 CONF
 	local name value
@@ -245,6 +253,9 @@ start_nginx() {
 		[ $pool = slow ] && timeout=300s
 		cat > "$VAR/nginx/vaora-$pool.conf" <<POOL
 include /etc/nginx/fastcgi_params;
+# The request id vaora's log lines carry, and when nginx passed the request on (the queue wait).
+fastcgi_param VAORA_REQUEST_ID \$request_id;
+fastcgi_param VAORA_QUEUE_START \$msec;
 fastcgi_pass vaora_$pool;
 fastcgi_read_timeout $timeout;
 fastcgi_send_timeout $timeout;

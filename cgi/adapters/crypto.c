@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "base/log.h"
+#include "base/xmalloc.h"
 
 /* EVP cipher and RAND calls count bytes in int; longer buffers go through in chunks of this
  * size (a multiple of the AES block, so every chunk but the last is whole blocks). */
@@ -69,6 +70,34 @@ void crypto_sha256(const void *data, size_t n, uint8_t out[CRYPTO_SHA256_BYTES])
 	unsigned int len = 0;
 	if (EVP_Digest(or_empty(data), n, out, &len, EVP_sha256(), NULL) != 1 || len != CRYPTO_SHA256_BYTES)
 		die_openssl("SHA-256");
+}
+
+struct crypto_sha256 {
+	EVP_MD_CTX *ctx;
+};
+
+struct crypto_sha256 *crypto_sha256_begin(void)
+{
+	struct crypto_sha256 *h = xmalloc(sizeof(*h));
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
+		die_openssl("SHA-256");
+	return h;
+}
+
+void crypto_sha256_add(struct crypto_sha256 *h, const void *data, size_t n)
+{
+	if (EVP_DigestUpdate(h->ctx, or_empty(data), n) != 1)
+		die_openssl("SHA-256");
+}
+
+void crypto_sha256_end(struct crypto_sha256 *h, uint8_t out[CRYPTO_SHA256_BYTES])
+{
+	unsigned int len = 0;
+	if (EVP_DigestFinal_ex(h->ctx, out, &len) != 1 || len != CRYPTO_SHA256_BYTES)
+		die_openssl("SHA-256");
+	EVP_MD_CTX_free(h->ctx);
+	free(h);
 }
 
 void crypto_hmac_sha256(const void *key, size_t key_len, const void *data, size_t n,

@@ -24,6 +24,12 @@ void crypto_random(void *out, size_t n);
 
 void crypto_sha256(const void *data, size_t n, uint8_t out[CRYPTO_SHA256_BYTES]);
 
+/* SHA-256 of data given in pieces: begin, add any number of times, end (which frees it). */
+struct crypto_sha256;
+struct crypto_sha256 *crypto_sha256_begin(void);
+void crypto_sha256_add(struct crypto_sha256 *h, const void *data, size_t n);
+void crypto_sha256_end(struct crypto_sha256 *h, uint8_t out[CRYPTO_SHA256_BYTES]);
+
 /* HMAC-SHA256; keys of any length (longer than 64 bytes are hashed, as HMAC specifies). */
 void crypto_hmac_sha256(const void *key, size_t key_len, const void *data, size_t n,
 			uint8_t out[CRYPTO_SHA256_BYTES]);

@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/xmalloc.h"
 
 /* Parameters of a statement, as the protocol counts them (16 bits); a multi-row statement
@@ -155,6 +156,7 @@ static void shard_lost(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
 	shard_disconnect(c);
+	metrics_db_failed(shard, METRICS_DB_LOST);
 	c->try_first = (c->node + 1) % db->config->shards[shard].node_count;
 }
 
@@ -215,8 +217,10 @@ static enum db_status shard_connect(struct db *db, size_t shard)
 	for (size_t i = 0; i < sc->node_count; i++) {
 		size_t node = (c->try_first + i) % sc->node_count;
 		MYSQL *m = node_connect(db, sc, node);
-		if (!m)
+		if (!m) {
+			metrics_db_failed(shard, METRICS_DB_CONNECT_FAILED);
 			continue;
+		}
 		if (sc->node_count > 1 && !node_ready(m)) {
 			log_msg(LOG_WARN, "db: shard %s node %zu: not ready for writes (wsrep_ready), trying the next",
 				sc->name, node + 1);
@@ -225,6 +229,7 @@ static enum db_status shard_connect(struct db *db, size_t shard)
 		}
 		if (node != c->node)
 			log_msg(LOG_WARN, "db: shard %s: now on node %zu", sc->name, node + 1);
+		metrics_db_connected(shard);
 		c->mysql = m;
 		c->node = node;
 		c->connected_ms = c->last_used_ms = monotonic_ms();
@@ -282,6 +287,7 @@ static enum db_status shard_failure(struct db *db, size_t shard, unsigned int co
 		log_msg(LOG_WARN, "db: shard %s: %s: rolled back: %s", db->config->shards[shard].name, what, message);
 		return DB_DOWN;
 	}
+	metrics_db_failed(shard, METRICS_DB_STATEMENT);
 	log_msg(LOG_ERROR, "db: shard %s: %s: error %u: %s", db->config->shards[shard].name, what, code, message);
 	return DB_ERROR;
 }
@@ -324,8 +330,10 @@ void db_node_states(struct db *db, size_t shard, struct db_node_state out[SHARD_
 		memset(st, 0, sizeof(*st));
 		st->writing = c->mysql && c->node == node;
 		MYSQL *m = node_connect(db, sc, node);
-		if (!m)
+		if (!m) {
+			metrics_db_failed(shard, METRICS_DB_CONNECT_FAILED);
 			continue;
+		}
 		st->up = true;
 		char size[24];
 		if (status_variable(m, "SHOW GLOBAL STATUS LIKE 'wsrep_cluster_size'", size, sizeof(size)) && size[0]) {

@@ -74,6 +74,8 @@ static void config_defaults(struct config *c)
 	c->server_name = xstrdup("");
 	c->tls_certificate = xstrdup("");
 	c->tls_certificate_key = xstrdup("");
+	c->metrics_allow = xstrdup("127.0.0.1 ::1");
+	c->log_file = xstrdup("");
 	for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
 		c->stay_minutes[i] = venue_category_default_stay[i];
 }
@@ -308,6 +310,19 @@ static int set_trusted_proxies(struct config *c, const char *value, char *err, s
 	return 0;
 }
 
+/* Client addresses that may read /metrics, separated by spaces: exact addresses as nginx passes
+ * them (REMOTE_ADDR), so only what an address can hold is let in. */
+static int set_metrics_allow(struct config *c, const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+	if (len > METRICS_ALLOW_MAX || strspn(value, "0123456789abcdefABCDEF.: ") != len) {
+		snprintf(err, errlen, "metrics_allow: IPv4 or IPv6 addresses separated by spaces");
+		return -1;
+	}
+	set_string(&c->metrics_allow, xstrdup(value));
+	return 0;
+}
+
 static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct load_ctx *ctx = vctx;
@@ -376,6 +391,10 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		set_string(&c->tls_certificate, value[0] ? resolve_path(ctx, value) : xstrdup(""));
 	else if (strcmp(key, "tls_certificate_key") == 0)
 		set_string(&c->tls_certificate_key, value[0] ? resolve_path(ctx, value) : xstrdup(""));
+	else if (strcmp(key, "metrics_allow") == 0)
+		return set_metrics_allow(c, value, err, errlen);
+	else if (strcmp(key, "log_file") == 0)
+		set_string(&c->log_file, value[0] ? resolve_path(ctx, value) : xstrdup(""));
 	else {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;
@@ -580,6 +599,8 @@ void config_free(struct config *c)
 	free(c->server_name);
 	free(c->tls_certificate);
 	free(c->tls_certificate_key);
+	free(c->metrics_allow);
+	free(c->log_file);
 	for (size_t i = 0; i < c->shard_count; i++) {
 		for (size_t n = 0; n < SHARD_NODES_MAX; n++) {
 			free(c->shards[i].nodes[n].socket);

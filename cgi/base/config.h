@@ -50,6 +50,8 @@ struct edge_rate {
 #define EDGE_BURST_MAX 100000
 /* trusted_proxies: a few addresses or CIDR blocks of the provincial reverse proxies. */
 #define TRUSTED_PROXIES_MAX 1024
+/* metrics_allow: the few addresses of the Prometheus servers that scrape /metrics. */
+#define METRICS_ALLOW_MAX 1024
 
 /* MariaDB's port when a host is named without one. */
 #define MARIADB_PORT 3306
@@ -126,6 +128,8 @@ struct config {
 	char *server_name;
 	char *tls_certificate;
 	char *tls_certificate_key;
+	char *metrics_allow;	/* client addresses /metrics answers, space-separated */
+	char *log_file;		/* where the log goes, reopened on SIGUSR1; "" for stderr */
 	/* How long a visit lasts when no check-out or check-in elsewhere ends it sooner. */
 	unsigned stay_minutes[VENUE_CATEGORY_COUNT];
 	struct shard_config shards[CONFIG_MAX_SHARDS];

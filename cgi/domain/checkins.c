@@ -12,6 +12,7 @@
 #include "base/names.h"
 #include "base/num.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/xmalloc.h"
 #include "domain/answers.h"
 
@@ -365,6 +366,10 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	}
 	if (status == DB_OK && !errors->count)
 		status = record(db, t, keys, form, actor, &s, errors, result);
+	if (status == DB_OK && !errors->count && result->replayed)
+		metrics_replay(t->code);
+	else if (status == DB_OK && !errors->count)
+		metrics_checkins(t->code, req->method, 1);
 	/* Whatever failed half-way leaves nothing: the transaction, when one is open, goes. */
 	if (status != DB_OK)
 		db_rollback(db, t->shard);

@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "base/csv.h"
 #include "base/csv-out.h"
+#include "base/metrics.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 #include "domain/areas.h"
@@ -540,6 +541,7 @@ static enum db_status write_batch(struct import *im, struct batch *b, struct buf
 		result->recorded += recorded;
 		result->already += already;
 		result->people_created += created;
+		metrics_checkins(im->t->code, METHOD_PAPER, recorded);
 	}
 	return status;
 }

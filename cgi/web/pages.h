@@ -11,6 +11,9 @@ int page_instance_home(struct app *app, struct request *req, struct response *re
 int page_province_home(struct app *app, struct request *req, struct response *resp);
 /* page-health.c */
 int page_healthz(struct app *app, struct request *req, struct response *resp);
+
+/* page-metrics.c */
+int page_metrics(struct app *app, struct request *req, struct response *resp);
 /* page-login.c: login, logout, own password */
 int page_login_form(struct app *app, struct request *req, struct response *resp);
 int page_login(struct app *app, struct request *req, struct response *resp);

@@ -3,10 +3,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/escape.h"
 #include "base/log.h"
+#include "base/metrics.h"
+#include "base/num.h"
 #include "domain/api-tokens.h"
 #include "domain/roles.h"
 #include "domain/scope.h"
@@ -249,8 +253,51 @@ static void answer_error(struct app *app, const struct request *req, struct resp
 	response_header(resp, "Cache-Control", "no-store");
 }
 
+/* A queue wait longer than this is a clock step, not a wait: not counted. */
+#define QUEUE_WAIT_MAX_US (3600LL * 1000000)
+
+/* The request's id for the log: nginx's $request_id (passed as VAORA_REQUEST_ID), so nginx's
+ * lines and ours share it; else one made of the worker's pid and a count. */
+static void name_request(struct request_io *io, char id[LOG_REQUEST_ID_MAX + 1])
+{
+	static unsigned long count;
+	const char *given = io->param(io->ctx, "VAORA_REQUEST_ID");
+	size_t len = given ? strlen(given) : 0;
+	if (len && len <= LOG_REQUEST_ID_MAX && strspn(given, "0123456789abcdef") == len)
+		memcpy(id, given, len + 1);
+	else
+		snprintf(id, LOG_REQUEST_ID_MAX + 1, "%lx-%lu", (unsigned long)getpid(), ++count);
+}
+
+/* How long the request waited for a free worker: now less the instant nginx passed it on
+ * (VAORA_QUEUE_START, nginx's $msec: seconds with three decimals), or -1 when unknown. The
+ * wall clock, not clock_now_us: a test build's set clock says nothing of waits. */
+static int64_t queue_wait_us(struct request_io *io)
+{
+	const char *start = io->param(io->ctx, "VAORA_QUEUE_START");
+	const char *dot = start ? strchr(start, '.') : NULL;
+	char whole[16];
+	uint64_t sec, ms;
+	if (!dot || (size_t)(dot - start) >= sizeof(whole))
+		return -1;
+	memcpy(whole, start, (size_t)(dot - start));
+	whole[dot - start] = '\0';
+	if (!parse_uint(whole, UINT32_MAX, &sec) || strlen(dot + 1) != 3 || !parse_uint(dot + 1, 999, &ms))
+		return -1;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t wait = (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000 - (int64_t)(sec * 1000000 + ms * 1000);
+	if (wait > QUEUE_WAIT_MAX_US)
+		return -1;
+	return wait < 0 ? 0 : wait;
+}
+
 void pipeline_handle(struct app *app, struct request_io *io)
 {
+	char id[LOG_REQUEST_ID_MAX + 1];
+	name_request(io, id);
+	log_set_request(id);
+	metrics_request_begin(queue_wait_us(io));
 	struct request req;
 	struct response resp;
 	struct buf allow = BUF_INIT;
@@ -284,6 +331,9 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	if (!resp.streamed && response_send(&resp, io, req.head) != 0)
 		log_msg(LOG_WARN, "client went away before the answer to %s", req.log_path ? req.log_path : "-");
 	access_log(&req, &resp);
+	metrics_request_end(req.route ? (size_t)(req.route - routes) : route_count, resp.status,
+			    clock_now_us() - req.started_us);
+	log_set_request(NULL);
 	buf_free(&allow);
 	response_free(&resp);
 	request_free(&req);

@@ -35,6 +35,8 @@
 const struct route routes[] = {
 	GET("/", page_instance_home, ROLES_ANYONE),
 	GET("/healthz", page_healthz, ROLES_ANYONE),
+	/* Anyone may ask; only metrics_allow's addresses are answered (others get 404). */
+	GET("/metrics", page_metrics, ROLES_ANYONE),
 	GET("/login", page_login_form, ROLES_ANYONE),
 	POST("/login", page_login, ROLES_ANYONE, .makes_credentials = true),
 	POST("/logout", page_logout, OPERATOR, .before_password_change = true),

@@ -17,6 +17,7 @@ struct app;
 enum pool {
 	POOL_FAST,	/* POOL_FAST: pages, check-ins, API calls */
 	POOL_SLOW,	/* POOL_SLOW: work that may take seconds (bulk PDFs, imports, exports) */
+	POOL_COUNT,
 };
 
 extern const char *const pool_names[];

@@ -72,6 +72,8 @@ class Stack:
         e.update(VAORA_VAR=self.var, VAORA_PORT=str(self.port), VAORA_BIN=self.binary,
                  VAORA_TEMPLATES=self.templates, VAORA_TEST_CLOCK=self.clock_file,
                  VAORA_FAST_WORKERS="4",
+                 # A binary log, as production keeps: test_backup replays it after a restore.
+                 VAORA_DB_BINLOG="1",
                  # Every test client is 127.0.0.1: nginx believes its X-Forwarded-For, so a
                  # test can speak as other addresses, and the per-address limits are loose
                  # enough for the suites' own pace (test_edge sends a burst past them).

@@ -27,9 +27,12 @@ FIRST = [
 ]
 LAST = [
     "retention",     # `vaora purge` with the clock 31 days on drops the day's check-ins
+    "metrics",       # runs `vaora purge` itself (after retention's clock games) and kills the
+                     # workers' database connections
     "throttling",    # failed logins counted in the database, and a reload (SIGHUP)
     "edge",          # uses up nginx's per-address limits
     "resilience",    # stops and restarts parts of the stack
+    "logs",          # greps every log for every test person, so it comes after all of them
 ]
 
 
