@@ -54,10 +54,13 @@ static char *write_defaults(const struct shard_config *sc)
 	fprintf(f, "[client]\nuser = %s\ndefault-character-set = utf8mb4\n", sc->user);
 	if (sc->password)
 		fprintf(f, "password = \"%s\"\n", sc->password);
-	if (sc->socket)
-		fprintf(f, "socket = %s\n", sc->socket);
+	/* A cluster's first node: every node holds the whole shard, and a dump is a read. When it
+	 * is down the tool fails and says so; the operator names another node. */
+	const struct db_node *node = &sc->nodes[0];
+	if (node->socket)
+		fprintf(f, "socket = %s\n", node->socket);
 	else
-		fprintf(f, "host = %s\nport = %u\n", sc->host, sc->port);
+		fprintf(f, "host = %s\nport = %u\n", node->host, node->port);
 	if (fclose(f) != 0) {
 		unlink(name);
 		free(name);
