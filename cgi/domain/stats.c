@@ -33,6 +33,7 @@ enum stats_sql {
 	STATS_HOURS_SQL,	/* STATS_HOURS_SQL */
 	STATS_DAY_COMMUNES,	/* STATS_DAY_COMMUNES */
 	STATS_DAY_IDLE,		/* STATS_DAY_IDLE */
+	STATS_AREA_NAME,	/* STATS_AREA_NAME */
 };
 
 /* Every statement takes the area twice: "" for the whole province, else one area code. */
@@ -103,6 +104,7 @@ static const char *const stats_sql[] = {
 			   "  AND d.venue_id = v.id AND d.day <= ?) AS last_day"
 			   VENUE_FROM " AND v.created_at < ?"
 			   " HAVING last_day IS NULL OR last_day < ? ORDER BY last_day, v.id LIMIT ?",
+	[STATS_AREA_NAME] = "SELECT name FROM areas WHERE province = {province} AND code = ?",
 };
 
 static const struct db_statements stats_statements = DB_STATEMENTS("stats", stats_sql);
@@ -427,11 +429,44 @@ static enum db_status report_idle(struct db *db, const struct tenant *t, const c
 	return status;
 }
 
+bool stats_report_day_parse(const char *text, struct vn_date *day)
+{
+	char today[VN_DATE_SIZE], asked[VN_DATE_SIZE];
+	if (!text || vn_date_parse(text, day) != 0)
+		return false;
+	vn_date_format(vn_date_of(clock_now()), today);
+	vn_date_format(*day, asked);
+	return strcmp(asked, today) <= 0;	/* ISO dates sort as text */
+}
+
+/* The name of area_code into out->area_name; *found false when the province has no such area. */
+static enum db_status report_area(struct db *db, const struct tenant *t, const char *area_code,
+				  struct stats_report *out, bool *found)
+{
+	struct db_query *q;
+	enum db_status status = db_query_tenant(db, t, &stats_statements, STATS_AREA_NAME, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_string(q, area_code);
+	status = db_execute(q);
+	*found = status == DB_OK && db_fetch(q) > 0;
+	if (*found)
+		snprintf(out->area_name, sizeof(out->area_name), "%s", db_col_text(q, 0, NULL));
+	db_query_free(q);
+	return status;
+}
+
 enum db_status stats_day_report(struct db *db, const struct tenant *t, const char *area_code, struct vn_date day,
-				struct stats_report *out)
+				struct stats_report *out, bool *area_found)
 {
 	memset(out, 0, sizeof(*out));
 	vn_date_format(day, out->day);
+	*area_found = !*area_code;
+	if (*area_code) {
+		enum db_status status = report_area(db, t, area_code, out, area_found);
+		if (status != DB_OK || !*area_found)
+			return status;
+	}
 	int64_t start = (int64_t)vn_day_start(day) * 1000000;
 	struct stats_dashboard *now = xcalloc(1, sizeof(*now));
 	enum db_status status = read_days(db, t, area_code, start, out->days);

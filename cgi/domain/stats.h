@@ -104,6 +104,7 @@ enum db_status stats_unscanned_reissues(struct db *db, const struct tenant *t, c
 /* One day of area_code ("" the whole province), as the printed daily report shows it. */
 struct stats_report {
 	char day[VN_DATE_SIZE];
+	char area_name[201 * 4];		/* "" for the whole province */
 	struct stats_day days[STATS_DAYS];	/* the days ending on day, oldest first */
 	int64_t venues, unverified;		/* live venues now */
 	struct stats_commune communes[STATS_REPORT_ROWS];	/* lowest share of venues scanned that day */
@@ -112,10 +113,14 @@ struct stats_report {
 	size_t idle_count;
 };
 
+/* Reads text as the report's day: a Vietnam date (YYYY-MM-DD) no later than today. */
+bool stats_report_day_parse(const char *text, struct vn_date *day);
+
 /* Fills out (caller's, large: allocate it) with day's figures, which may be a past day: the
- * counters outlive the check-ins. Live venues are counted as they are now. */
+ * counters outlive the check-ins. Live venues are counted as they are now. *area_found is
+ * false (and out empty) when area_code is not "" and names no area of the province. */
 enum db_status stats_day_report(struct db *db, const struct tenant *t, const char *area_code, struct vn_date day,
-				struct stats_report *out);
+				struct stats_report *out, bool *area_found);
 
 /* A province at a glance, for the operator's comparison: no personal data. */
 struct stats_province {

@@ -16,6 +16,7 @@
 #include "domain/stats.h"
 #include "web/area-choices.h"
 #include "web/http.h"
+#include "web/report-view.h"
 #include "web/svg-chart.h"
 #include "web/table-view.h"
 #include "web/views.h"
@@ -408,6 +409,39 @@ int page_dashboard_export(struct app *app, struct request *req, struct response 
 		rc = 0;
 	}
 	board_free(&b);
+	return rc;
+}
+
+int page_dashboard_report(struct app *app, struct request *req, struct response *resp)
+{
+	char area[AREA_CODE_MAX + 1];
+	bool allowed = false, found = false;
+	struct vn_date day;
+	enum db_status status = area_scope_pick(app, req, area, &allowed);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (!allowed)
+		return 404;
+	if (!stats_report_day_parse(fields_get(&req->query, "day"), &day)) {
+		views_error(app->views, req->lang, req->tenant, resp, 400, "report_bad_day");
+		return 0;
+	}
+	struct stats_report *r = xcalloc(1, sizeof(*r));
+	status = stats_day_report(app->db, req->tenant, area, day, r, &found);
+	int rc = status != DB_OK ? http_status_for_db(status) : !found ? 404 : 0;
+	if (rc == 0) {
+		char disposition[128];
+		snprintf(disposition, sizeof(disposition), "attachment; filename=\"report-%s%s%s-%s.pdf\"",
+			 req->tenant->slug, *area ? "-" : "", area, r->day);
+		if (report_view_pdf(app->views, req->lang, app->layouts, req->tenant, r, response_body_write, resp) != 0) {
+			rc = 500;
+		} else {
+			response_content_type(resp, "application/pdf");
+			response_header(resp, "Content-Disposition", disposition);
+			response_header(resp, "Cache-Control", "private, no-store");
+		}
+	}
+	free(r);
 	return rc;
 }
 
