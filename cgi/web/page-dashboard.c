@@ -255,11 +255,11 @@ static json_t *board_table(struct app *app, const struct request *req, const str
 	abort();
 }
 
-/* A chart's raw SVG (its writer escapes every text) as the template's {svg, wide}: a wide
- * chart takes the whole row on a desktop. Takes svg's text and frees it. */
-static json_t *chart_json(struct buf *svg, bool wide)
+/* A chart's raw SVG (its writer escapes every text) as the template's {svg}. Takes svg's text
+ * and frees it. */
+static json_t *chart_json(struct buf *svg)
 {
-	json_t *chart = json_pack("{s:s, s:b}", "svg", buf_str(svg), "wide", wide);
+	json_t *chart = json_pack("{s:s}", "svg", buf_str(svg));
 	buf_free(svg);
 	return chart;
 }
@@ -277,7 +277,7 @@ static json_t *day_chart(struct app *app, const struct request *req, const struc
 	struct buf svg = BUF_INIT;
 	svg_bar_chart(&svg, &(struct svg_chart){ msg(app, req, title_key), msg(app, req, "dash_day"),
 						 msg(app, req, y_key), labels, values, STATS_DAYS });
-	return chart_json(&svg, false);
+	return chart_json(&svg);
 }
 
 static json_t *hour_chart(struct app *app, const struct request *req, const struct board *b)
@@ -291,7 +291,7 @@ static json_t *hour_chart(struct app *app, const struct request *req, const stru
 	struct buf svg = BUF_INIT;
 	svg_bar_chart(&svg, &(struct svg_chart){ msg(app, req, "dash_chart_hours"), msg(app, req, "dash_hour"),
 						 msg(app, req, "dash_scans"), labels, b->stats.hours, STATS_HOURS });
-	return chart_json(&svg, false);
+	return chart_json(&svg);
 }
 
 /* The communes with venues, lowest active ratio first (their order in b), as bars of their
@@ -315,7 +315,7 @@ static json_t *communes_chart(struct app *app, const struct request *req, const 
 	struct buf svg = BUF_INIT;
 	svg_row_chart(&svg, &(struct svg_chart){ msg(app, req, "dash_chart_communes"), msg(app, req, "dash_active_ratio"),
 						 msg(app, req, "dash_active_ratio"), labels, values, n }, 100, texts);
-	return chart_json(&svg, true);
+	return chart_json(&svg);
 }
 
 /* The figures an officer reads first, as tiles above the charts: {label, value}. */

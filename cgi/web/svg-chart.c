@@ -16,8 +16,9 @@
 /* Labels that fit under the columns side by side at this font size. */
 #define CHART_LABELS_MAX 8
 #define CHART_FONT 13
-/* Row charts: the room for a row's label (a commune's name, cut by the reader's eye, not by
- * us: long names run under the bar's start), each row's height, and the value's room. */
+/* Row charts: the room for a row's label (a commune's name; a longer one is cut at the
+ * chart's left edge, whole in its <title> and in the table below), each row's height, and the
+ * value's room. */
 #define ROWS_LABEL_WIDTH 220
 #define ROWS_HEIGHT 22
 #define ROWS_VALUE_WIDTH 56
