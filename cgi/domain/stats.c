@@ -1,4 +1,5 @@
-/* Statistics for the dashboards, read from the daily counters (schema/008-counters.sql). */
+/* Statistics for the dashboards and the daily report, read from the daily and hourly counters
+ * (schema/008-counters.sql, 024-hour-counters.sql), never from the check-ins. */
 #include "domain/stats.h"
 
 #include <stddef.h>
