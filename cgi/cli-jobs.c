@@ -22,9 +22,11 @@
 #include "domain/posters.h"
 #include "domain/counters.h"
 #include "domain/retention.h"
+#include "domain/stats.h"
 #include "domain/visits.h"
 #include "entry.h"
 #include "web/lang.h"
+#include "web/report-view.h"
 #include "web/views.h"
 
 /* Area files of a province are small; the national list is 90 KB. */
@@ -324,6 +326,77 @@ static int job_posters(struct db *db, const struct config *c, const struct keyri
 	return rc;
 }
 
+/* Checks report's options into *day and *area ("" for the whole province). Returns 0, or 1
+ * after a message. */
+static int report_options(struct db *db, const struct tenant *t, const char *day_text, const char *area_code,
+			  struct vn_date *day, struct stats_report *r)
+{
+	bool found = false;
+	if (!stats_report_day_parse(day_text, day)) {
+		fprintf(stderr, "vaora: --day must be a date (YYYY-MM-DD) no later than today\n");
+		return 1;
+	}
+	if (area_code && !area_code_valid(area_code)) {
+		fprintf(stderr, "vaora: --area must be a commune code\n");
+		return 1;
+	}
+	if (stats_day_report(db, t, area_code ? area_code : "", *day, r, &found) != DB_OK) {
+		fprintf(stderr, "vaora: the database did not answer\n");
+		return 1;
+	}
+	if (!found) {
+		fprintf(stderr, "vaora: %s has no commune %s\n", t->slug, area_code);
+		return 1;
+	}
+	return 0;
+}
+
+/* A day's report as a one-page PDF, in Vietnamese (the morning briefing's language). A failed
+ * run leaves no file behind. */
+static int job_report(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
+{
+	static const char *const known[] = { "--province", "--area", "--day", "-o", NULL };
+	const char *out_path = option(argc, argv, "-o"), *day_text = option(argc, argv, "--day");
+	(void)keys;
+	if (!options_valid(argc, argv, known, 0) || !out_path || !day_text)
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	struct vn_date day;
+	struct stats_report *r = xcalloc(1, sizeof(*r));
+	char dir[4096], err[512];
+	snprintf(dir, sizeof(dir), "%s/posters", c->templates_dir);
+	struct views *views = NULL;
+	struct render_layouts *layouts = NULL;
+	FILE *out = NULL;
+	int rc = report_options(db, t, day_text, option(argc, argv, "--area"), &day, r);
+	if (rc == 0 && (!(views = views_load(c->templates_dir, err, sizeof(err))) ||
+			!(layouts = render_layouts_load(dir, err, sizeof(err))))) {
+		fprintf(stderr, "vaora: %s\n", err);
+		rc = 1;
+	}
+	if (rc == 0 && !(out = fopen(out_path, "wb"))) {
+		fprintf(stderr, "vaora: cannot write %s\n", out_path);
+		rc = 1;
+	}
+	if (rc == 0) {
+		int drawn = report_view_pdf(views, LANG_VI, layouts, t, r, write_file, out);
+		if (fclose(out) != 0 || drawn != 0) {
+			fprintf(stderr, "vaora: rendering %s failed (see the log)\n", out_path);
+			unlink(out_path);
+			rc = 1;
+		} else {
+			printf("%s: report of %s%s%s, %s\n", out_path, t->slug, *r->area_name ? " · " : "", r->area_name,
+			       r->day);
+		}
+	}
+	render_layouts_free(layouts);
+	views_free(views);
+	free(r);
+	return rc;
+}
+
 /* --as LOGIN: the account the rows are filed by, with its venues; without it the operator at
  * the shell may use every venue and the rows are filed by nobody (the audit names cli:USER). */
 static int import_actor(struct db *db, const struct tenant *t, const char *login, struct actor *a)
@@ -416,7 +489,7 @@ out:
 
 struct job {
 	const char *noun;
-	const char *verb;
+	const char *verb;	/* NULL: the noun alone ("report") */
 	int (*run)(struct db *, const struct config *, const struct keyring *, int, char **);
 	const char *usage;
 };
@@ -432,6 +505,8 @@ static const struct job jobs[] = {
 	{ "checkins", "import", job_checkins_import,
 	  "checkins import --province P [--venue CODE] [--as LOGIN] --file FILE.csv" },
 	{ "posters", "bulk", job_posters, "posters bulk --province P [--area CODE] [--layout a4|a5|a6|tent] -o FILE.pdf" },
+	/* No verb: "report" alone. */
+	{ "report", NULL, job_report, "report --province P [--area CODE] --day YYYY-MM-DD -o FILE.pdf" },
 };
 
 void cli_jobs_usage(FILE *out)
@@ -528,8 +603,10 @@ int cli_jobs(const char *config_path, int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
-		if (strcmp(argv[0], jobs[i].noun) != 0 || strcmp(argv[1], jobs[i].verb) != 0)
+		if (strcmp(argv[0], jobs[i].noun) != 0 || (jobs[i].verb && strcmp(argv[1], jobs[i].verb) != 0))
 			continue;
+		/* The job sees its verb first, or the noun when it has none. */
+		int skip = jobs[i].verb ? 1 : 0;
 		struct keyring *keys = keyring_load(c->secret_file, err, sizeof(err));
 		if (!keys) {
 			fprintf(stderr, "vaora: %s\n", err);
@@ -537,7 +614,7 @@ int cli_jobs(const char *config_path, int argc, char **argv)
 			goto out;
 		}
 		struct db *db = db_open(c);
-		rc = jobs[i].run(db, c, keys, argc - 1, argv + 1);
+		rc = jobs[i].run(db, c, keys, argc - skip, argv + skip);
 		if (rc < 0) {
 			fprintf(stderr, "usage: vaora %s\n", jobs[i].usage);
 			rc = 2;

@@ -21,6 +21,7 @@
 #include "adapters/qr.h"
 #include "base/encode.h"
 #include "base/log.h"
+#include "base/num.h"
 #include "base/utf8.h"
 #include "base/xmalloc.h"
 
@@ -57,12 +58,14 @@ enum element_type {
 	ELEMENT_TEXT,	/* a value or a literal, wrapped and shrunk to fit its box */
 	ELEMENT_QR,	/* a value encoded as a QR code filling its square box */
 	ELEMENT_RECT,	/* a band, border or rule */
+	ELEMENT_BARS,	/* a value of "label<TAB>number" lines drawn as a column chart */
 };
 
 static const char *const element_type_names[] = {
 	[ELEMENT_TEXT] = "text",	/* ELEMENT_TEXT */
 	[ELEMENT_QR] = "qr",	/* ELEMENT_QR */
 	[ELEMENT_RECT] = "rect",	/* ELEMENT_RECT */
+	[ELEMENT_BARS] = "bars",	/* ELEMENT_BARS */
 };
 
 enum text_align {
@@ -118,7 +121,7 @@ struct element {
 	bool bold;		/* text */
 	enum text_align align;	/* text */
 	enum text_valign valign;	/* text */
-	struct rgb color;	/* text, qr: the ink */
+	struct rgb color;	/* text, qr, bars: the ink */
 	enum qr_level level;	/* qr */
 	bool has_fill, has_stroke;	/* rect */
 	struct rgb fill, stroke;	/* rect */
@@ -427,6 +430,20 @@ static int parse_rect(const struct parse *p, const char *where, json_t *o, struc
 	return 0;
 }
 
+static int parse_bars(const struct parse *p, const char *where, json_t *o, struct element *e)
+{
+	static const char *const allowed[] = { "type", "box", "key", "color", "comment", NULL };
+	json_t *v;
+
+	if (check_members(p, where, o, allowed) < 0 || parse_key(p, where, json_object_get(o, "key"), &e->key) < 0)
+		return -1;
+	if (e->box.w < RENDER_BARS_MIN_MM || e->box.h < RENDER_BARS_MIN_MM)
+		return failf(p, "%s: a chart needs a box of at least %g mm each way", where, RENDER_BARS_MIN_MM);
+	if ((v = json_object_get(o, "color")) && parse_color(p, where, "color", v, &e->color) < 0)
+		return -1;
+	return 0;
+}
+
 static int parse_element(const struct parse *p, size_t index, json_t *o, struct element *e)
 {
 	char where[32];
@@ -435,7 +452,7 @@ static int parse_element(const struct parse *p, size_t index, json_t *o, struct 
 	snprintf(where, sizeof(where), "elements[%zu]", index);
 	if (!json_is_object(o))
 		return failf(p, "%s: must be an object", where);
-	if (parse_name(p, where, "type", json_object_get(o, "type"), element_type_names, 3, &type) < 0)
+	if (parse_name(p, where, "type", json_object_get(o, "type"), element_type_names, 4, &type) < 0)
 		return -1;
 	e->type = (enum element_type)type;
 	if (parse_box(p, where, json_object_get(o, "box"), &e->box) < 0)
@@ -447,6 +464,8 @@ static int parse_element(const struct parse *p, size_t index, json_t *o, struct 
 		return parse_qr(p, where, o, e);
 	case ELEMENT_RECT:
 		return parse_rect(p, where, o, e);
+	case ELEMENT_BARS:
+		return parse_bars(p, where, o, e);
 	default:
 		abort();
 	}
@@ -1029,6 +1048,137 @@ static const char *value_of(json_t *values, const char *key, bool *err)
 	return n ? s : NULL;
 }
 
+/* ---- charts: the bars element (the daily report's 30 days) ---- */
+
+/* Text of a chart: its size, in points, and the gaps around its parts. */
+#define BARS_FONT_PT 7.0
+#define BARS_VALUE_FONT_PT 5.5
+#define BARS_GAP_PT 2.0
+/* Room left of the columns for the scale's numbers, in points. */
+#define BARS_SCALE_PT 26.0
+/* Labels under the columns at most, so neighbours never touch. */
+#define BARS_LABELS_MAX 10
+/* A column narrower than this (pt) gets no number on top: it would not fit. */
+#define BARS_VALUE_MIN_SLOT_PT 11.0
+
+/* One bars value read: its columns, labels copied. */
+struct series {
+	size_t n;
+	struct {
+		char label[RENDER_BAR_LABEL_MAX + 1];
+		uint64_t value;
+	} bars[RENDER_BARS_MAX];
+};
+
+/* Reads "label<TAB>number" lines (the last newline optional) into *out. Returns 0, or -1 when a
+ * line is malformed, a label too long or the lines too many. */
+static int series_parse(const char *s, struct series *out)
+{
+	out->n = 0;
+	while (*s) {
+		const char *tab = strchr(s, '\t'), *end = strchr(s, '\n');
+		if (!end)
+			end = s + strlen(s);
+		if (!tab || tab > end || out->n == RENDER_BARS_MAX || (size_t)(tab - s) > RENDER_BAR_LABEL_MAX)
+			return -1;
+		char number[24];
+		size_t len = (size_t)(end - tab - 1);
+		if (len >= sizeof(number))
+			return -1;
+		memcpy(number, tab + 1, len);
+		number[len] = '\0';
+		if (!parse_uint(number, RENDER_BAR_VALUE_MAX, &out->bars[out->n].value))
+			return -1;
+		memcpy(out->bars[out->n].label, s, (size_t)(tab - s));
+		out->bars[out->n].label[tab - s] = '\0';
+		out->n++;
+		s = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* Draws s at size points with its top at y, its left (ALIGN_LEFT), middle or right at x. */
+static void draw_label(cairo_t *cr, double x, double y, const char *s, double size, enum text_align align)
+{
+	PangoLayout *pl = pango_layout_new(fonts.pango);
+	PangoRectangle logical;
+	double k = size / FONT_REF_PT;
+
+	pango_layout_set_font_description(pl, fonts.regular);
+	pango_layout_set_text(pl, s, -1);
+	pango_layout_get_extents(pl, NULL, &logical);
+	double w = (double)logical.width / PANGO_SCALE * k;
+	cairo_save(cr);
+	cairo_translate(cr, align == ALIGN_LEFT ? x : align == ALIGN_CENTER ? x - w / 2 : x - w, y);
+	cairo_scale(cr, k, k);
+	cairo_move_to(cr, -(double)logical.x / PANGO_SCALE, -(double)logical.y / PANGO_SCALE);
+	pango_cairo_show_layout(cr, pl);
+	cairo_restore(cr);
+	g_object_unref(pl);
+}
+
+/* The scale's line at value v of max across the plot, with its number on the left. */
+static void bars_scale_line(cairo_t *cr, const struct box *plot, uint64_t v, uint64_t max)
+{
+	char number[24];
+	double y = plot->y + plot->h - (max ? plot->h * (double)v / (double)max : 0);
+	cairo_set_source_rgb(cr, 0.78, 0.78, 0.78);
+	cairo_set_line_width(cr, 0.4);
+	cairo_move_to(cr, plot->x, y);
+	cairo_line_to(cr, plot->x + plot->w, y);
+	cairo_stroke(cr);
+	snprintf(number, sizeof(number), "%llu", (unsigned long long)v);
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	draw_label(cr, plot->x - BARS_GAP_PT, y - BARS_FONT_PT * 0.7, number, BARS_FONT_PT, ALIGN_RIGHT);
+}
+
+/*
+ * A column chart filling e's box: a scale (0, half and the largest value) on the left, one
+ * column per line of the value in e's colour with its number on top when the column is wide
+ * enough, and the labels below (every few, at most BARS_LABELS_MAX). Everything stays inside
+ * the box, so the layout check holds for it as for a rect.
+ */
+static void draw_bars(cairo_t *cr, const struct element *e, const struct series *s)
+{
+	uint64_t max = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->bars[i].value > max)
+			max = s->bars[i].value;
+	const double label_h = BARS_FONT_PT * LINE_HEIGHT_EM, value_h = BARS_VALUE_FONT_PT * LINE_HEIGHT_EM;
+	const struct box plot = { e->box.x + BARS_SCALE_PT, e->box.y + value_h, e->box.w - BARS_SCALE_PT,
+				  e->box.h - value_h - label_h - BARS_GAP_PT };
+	const double slot = s->n ? plot.w / (double)s->n : plot.w;
+	const size_t every = s->n > BARS_LABELS_MAX ? (s->n + BARS_LABELS_MAX - 1) / BARS_LABELS_MAX : 1;
+
+	cairo_save(cr);
+	bars_scale_line(cr, &plot, max / 2, max);
+	bars_scale_line(cr, &plot, max, max);
+	for (size_t i = 0; i < s->n; i++) {
+		double h = max ? plot.h * (double)s->bars[i].value / (double)max : 0;
+		double x = plot.x + (double)i * slot;
+		cairo_set_source_rgb(cr, e->color.r, e->color.g, e->color.b);
+		cairo_rectangle(cr, x + slot * 0.1, plot.y + plot.h - h, slot * 0.8, h);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		if (slot >= BARS_VALUE_MIN_SLOT_PT && s->bars[i].value > 0) {
+			char number[24];
+			snprintf(number, sizeof(number), "%llu", (unsigned long long)s->bars[i].value);
+			draw_label(cr, x + slot / 2, plot.y + plot.h - h - value_h, number, BARS_VALUE_FONT_PT, ALIGN_CENTER);
+		}
+		if (i % every == 0)
+			draw_label(cr, x + slot / 2, plot.y + plot.h + BARS_GAP_PT, s->bars[i].label, BARS_FONT_PT,
+				   ALIGN_CENTER);
+	}
+	cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
+	cairo_set_line_width(cr, 0.6);
+	cairo_move_to(cr, plot.x, plot.y + plot.h);
+	cairo_line_to(cr, plot.x + plot.w, plot.y + plot.h);
+	cairo_stroke(cr);
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	draw_label(cr, plot.x - BARS_GAP_PT, plot.y + plot.h - BARS_FONT_PT * 0.7, "0", BARS_FONT_PT, ALIGN_RIGHT);
+	cairo_restore(cr);
+}
+
 /* ---- documents ---- */
 
 static cairo_status_t stream_write(void *closure, const unsigned char *data, unsigned int n)
@@ -1156,6 +1306,7 @@ struct render_doc *render_begin(const struct render_layout *l, enum render_forma
 struct prepared {
 	const char **texts;	/* per element: the text drawn, NULL for none; borrowed from values */
 	struct qr *codes;	/* per element: the encoded QR of a QR element */
+	struct series **series;	/* per element: the columns of a bars element, NULL for others; owned */
 	size_t n;
 };
 
@@ -1163,10 +1314,14 @@ static void prepared_free(struct prepared *p)
 {
 	for (size_t i = 0; p->codes && i < p->n; i++)
 		qr_free(&p->codes[i]);
+	for (size_t i = 0; p->series && i < p->n; i++)
+		free(p->series[i]);
 	free(p->codes);
 	free(p->texts);
+	free(p->series);
 	p->codes = NULL;
 	p->texts = NULL;
+	p->series = NULL;
 }
 
 /* Checks values (borrowed: they must outlive *p) against l's elements and encodes its QR codes.
@@ -1176,6 +1331,7 @@ static int prepare(const struct render_layout *l, json_t *values, struct prepare
 	p->n = l->nelements;
 	p->texts = xcalloc(l->nelements, sizeof(*p->texts));
 	p->codes = xcalloc(l->nelements, sizeof(*p->codes));
+	p->series = xcalloc(l->nelements, sizeof(*p->series));
 	if (!json_is_object(values)) {
 		log_msg(LOG_ERROR, "render: page values must be a JSON object");
 		goto fail;
@@ -1206,6 +1362,16 @@ static int prepare(const struct render_layout *l, json_t *values, struct prepare
 			break;
 		case ELEMENT_RECT:
 			break;
+		case ELEMENT_BARS:
+			p->texts[i] = value_of(values, e->key, &bad);
+			if (p->texts[i])
+				p->series[i] = xmalloc(sizeof(*p->series[i]));
+			if (bad || (p->texts[i] && series_parse(p->texts[i], p->series[i]) < 0)) {
+				log_msg(LOG_ERROR, "render: value \"%s\" is not up to %d lines of \"label<TAB>number\"", e->key,
+					RENDER_BARS_MAX);
+				goto fail;
+			}
+			break;
 		default:
 			abort();
 		}
@@ -1230,6 +1396,10 @@ static void draw_elements(const struct render_doc *d, const struct render_layout
 			break;
 		case ELEMENT_RECT:
 			draw_rect(d->cr, e);
+			break;
+		case ELEMENT_BARS:
+			if (p->texts[i])
+				draw_bars(d->cr, e, p->series[i]);
 			break;
 		default:
 			abort();

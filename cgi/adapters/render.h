@@ -1,4 +1,4 @@
-/* Print-ready posters and cards: a layout file plus values in, PDF, PNG or SVG out (cairo + pango). */
+/* Print-ready posters, cards and reports: a layout file plus values in, PDF, PNG or SVG out (cairo + pango). */
 #ifndef VAORA_RENDER_H
 #define VAORA_RENDER_H
 
@@ -43,6 +43,13 @@
 #define RENDER_PNG_MAX_PIXELS (4961UL * 7016UL)
 /* Print resolution when a layout names none. */
 #define RENDER_PNG_DPI_DEFAULT 300
+/* A bars element (a column chart): its most columns (a month and then some), longest label in
+ * bytes ("11-04"), largest value, and the least box side in mm that holds its scale and
+ * labels. */
+#define RENDER_BARS_MAX 62
+#define RENDER_BAR_LABEL_MAX 16
+#define RENDER_BAR_VALUE_MAX 1000000000000ULL
+#define RENDER_BARS_MIN_MM 30.0
 /* Longest layout name (its file name without ".json"). */
 #define RENDER_LAYOUT_NAME_MAX 64
 

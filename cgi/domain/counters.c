@@ -1,4 +1,4 @@
-/* Upkeep of the dashboards' daily counters: closed days' buckets merged into one row. */
+/* Upkeep of the dashboards' daily and hourly counters: closed days' buckets merged into one row. */
 #include "domain/counters.h"
 
 #include <string.h>
@@ -13,6 +13,8 @@ enum counters_sql {
 	COUNTERS_OPEN_DAYS,	/* COUNTERS_OPEN_DAYS */
 	COUNTERS_MERGE,		/* COUNTERS_MERGE */
 	COUNTERS_DROP_BUCKETS,	/* COUNTERS_DROP_BUCKETS */
+	COUNTERS_MERGE_HOURS,	/* COUNTERS_MERGE_HOURS */
+	COUNTERS_DROP_HOUR_BUCKETS,	/* COUNTERS_DROP_HOUR_BUCKETS */
 };
 
 static const char *const counters_sql[] = {
@@ -36,6 +38,14 @@ static const char *const counters_sql[] = {
 			   " active_venues = area_day_counts.active_venues + VALUES(active_venues),"
 			   " people = area_day_counts.people + VALUES(people)",
 	[COUNTERS_DROP_BUCKETS] = "DELETE FROM area_day_counts WHERE province = {province} AND day = ? AND bucket <> 0",
+	/* The hours' buckets (schema/024-hour-counters.sql) are the same check-ins' buckets: a day
+	 * with day buckets left has hour buckets left, so the day list above finds them too. */
+	[COUNTERS_MERGE_HOURS] = "INSERT INTO area_hour_counts (province, area_code, day, hour, bucket, scans)"
+				 " SELECT province, area_code, day, hour, 0, SUM(scans) FROM area_hour_counts"
+				 " WHERE province = {province} AND day = ? AND bucket <> 0"
+				 " GROUP BY province, area_code, day, hour"
+				 " ON DUPLICATE KEY UPDATE scans = area_hour_counts.scans + VALUES(scans)",
+	[COUNTERS_DROP_HOUR_BUCKETS] = "DELETE FROM area_hour_counts WHERE province = {province} AND day = ? AND bucket <> 0",
 };
 
 static const struct db_statements counters_statements = DB_STATEMENTS("counters", counters_sql);
@@ -60,6 +70,10 @@ static enum db_status merge_day(struct db *db, const struct tenant *t, const cha
 		status = run_day(db, t, COUNTERS_MERGE, day);
 	if (status == DB_OK)
 		status = run_day(db, t, COUNTERS_DROP_BUCKETS, day);
+	if (status == DB_OK)
+		status = run_day(db, t, COUNTERS_MERGE_HOURS, day);
+	if (status == DB_OK)
+		status = run_day(db, t, COUNTERS_DROP_HOUR_BUCKETS, day);
 	return db_end(db, t->shard, status);
 }
 

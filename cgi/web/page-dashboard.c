@@ -16,13 +16,18 @@
 #include "domain/stats.h"
 #include "web/area-choices.h"
 #include "web/http.h"
+#include "web/report-view.h"
 #include "web/svg-chart.h"
 #include "web/table-view.h"
 #include "web/views.h"
 
-/* Columns of the widest table (the days'). */
 /* Room for any 64-bit number as text, with a sign or a percent sign and the NUL. */
 #define NUMBER_TEXT 24
+/* Rows a long table shows before its "show all": a screen's worth at 1280 px. */
+#define DASH_TABLE_TOP_ROWS 10
+/* Communes the bar chart shows, the lowest active ratios: the ones an officer calls first (the
+ * table below it has them all). */
+#define DASH_COMMUNE_BARS 15
 
 /* The tables of the dashboard, in page order; their names are the CSV's ?table=. */
 enum stat_table {
@@ -250,8 +255,18 @@ static json_t *board_table(struct app *app, const struct request *req, const str
 	abort();
 }
 
-/* A bar chart of one per-day figure, as raw SVG (its writer escapes every text). */
-static json_t *day_chart(const struct board *b, const char *title, size_t offset)
+/* A chart's raw SVG (its writer escapes every text) as the template's {svg}. Takes svg's text
+ * and frees it. */
+static json_t *chart_json(struct buf *svg)
+{
+	json_t *chart = json_pack("{s:s}", "svg", buf_str(svg));
+	buf_free(svg);
+	return chart;
+}
+
+/* A column chart of one per-day figure. */
+static json_t *day_chart(struct app *app, const struct request *req, const struct board *b, const char *title_key,
+			 const char *y_key, size_t offset)
 {
 	const char *labels[STATS_DAYS];
 	int64_t values[STATS_DAYS];
@@ -260,10 +275,80 @@ static json_t *day_chart(const struct board *b, const char *title, size_t offset
 		values[i] = *(const int64_t *)((const char *)&b->stats.days[i] + offset);
 	}
 	struct buf svg = BUF_INIT;
-	svg_bar_chart(&svg, title, labels, values, STATS_DAYS);
-	json_t *chart = json_pack("{s:s}", "svg", buf_str(&svg));
-	buf_free(&svg);
-	return chart;
+	svg_bar_chart(&svg, &(struct svg_chart){ msg(app, req, title_key), msg(app, req, "dash_day"),
+						 msg(app, req, y_key), labels, values, STATS_DAYS });
+	return chart_json(&svg);
+}
+
+static json_t *hour_chart(struct app *app, const struct request *req, const struct board *b)
+{
+	char names[STATS_HOURS][4];
+	const char *labels[STATS_HOURS];
+	for (size_t h = 0; h < STATS_HOURS; h++) {
+		snprintf(names[h], sizeof(names[h]), "%02zu", h);
+		labels[h] = names[h];
+	}
+	struct buf svg = BUF_INIT;
+	svg_bar_chart(&svg, &(struct svg_chart){ msg(app, req, "dash_chart_hours"), msg(app, req, "dash_hour"),
+						 msg(app, req, "dash_scans"), labels, b->stats.hours, STATS_HOURS });
+	return chart_json(&svg);
+}
+
+/* The communes with venues, lowest active ratio first (their order in b), as bars of their
+ * ratio in percent. */
+static json_t *communes_chart(struct app *app, const struct request *req, const struct board *b)
+{
+	const char *labels[DASH_COMMUNE_BARS], *texts[DASH_COMMUNE_BARS];
+	int64_t values[DASH_COMMUNE_BARS];
+	char ratios[DASH_COMMUNE_BARS][NUMBER_TEXT];
+	size_t n = 0;
+	for (size_t i = 0; i < b->commune_count && n < DASH_COMMUNE_BARS; i++) {
+		const struct stats_commune *c = &b->communes[i];
+		if (c->venues <= 0)
+			continue;
+		labels[n] = c->name;
+		values[n] = (c->active * 100 + c->venues / 2) / c->venues;
+		percent(c->active, c->venues, ratios[n]);
+		texts[n] = ratios[n];
+		n++;
+	}
+	struct buf svg = BUF_INIT;
+	svg_row_chart(&svg, &(struct svg_chart){ msg(app, req, "dash_chart_communes"), msg(app, req, "dash_active_ratio"),
+						 msg(app, req, "dash_active_ratio"), labels, values, n }, 100, texts);
+	return chart_json(&svg);
+}
+
+/* The figures an officer reads first, as tiles above the charts: {label, value}. */
+static json_t *tiles(struct app *app, const struct request *req, const struct board *b)
+{
+	const struct stats_dashboard *s = &b->stats;
+	const struct stats_day *today = &s->days[STATS_DAYS - 1];
+	char v[7][NUMBER_TEXT];
+	num(today->scans, v[0]);
+	num(today->people, v[1]);
+	num(s->active_today, v[2]);
+	percent(s->active_week, s->venues, v[3]);
+	num(s->venues, v[4]);
+	num(s->unverified, v[5]);
+	num(today->new_venues, v[6]);
+	const char *const keys[] = { "dash_scans_today", "dash_people_today", "dash_active_today", "dash_active_ratio",
+				     "dash_venues", "dash_unverified", "dash_new_venues_today" };
+	json_t *list = json_array();
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "label", msg(app, req, keys[i]), "value", v[i]));
+	return list;
+}
+
+/* A long table shows its first rows until "show all" is opened (a <details> and CSS, no
+ * JavaScript): marks it with its row count. */
+static json_t *collapsible(json_t *table)
+{
+	size_t rows = json_array_size(json_object_get(table, "rows"));
+	if (rows > DASH_TABLE_TOP_ROWS) {
+		json_object_set_new(table, "collapsed", json_true());
+		json_object_set_new(table, "row_count", json_integer((json_int_t)rows));
+	}
+	return table;
 }
 
 int page_dashboard(struct app *app, struct request *req, struct response *resp)
@@ -276,11 +361,19 @@ int page_dashboard(struct app *app, struct request *req, struct response *resp)
 	}
 	json_t *ctx = json_object(), *tables = json_array(), *charts = json_array();
 	for (enum stat_table i = 0; i < TABLE_COUNT; i++)
-		json_array_append_new(tables, board_table(app, req, &b, i));
-	json_array_append_new(charts, day_chart(&b, msg(app, req, "dash_chart_scans"), offsetof(struct stats_day, scans)));
-	json_array_append_new(charts, day_chart(&b, msg(app, req, "dash_chart_people"),
+		json_array_append_new(tables, collapsible(board_table(app, req, &b, i)));
+	json_array_append_new(charts, day_chart(app, req, &b, "dash_chart_scans", "dash_scans",
+						offsetof(struct stats_day, scans)));
+	json_array_append_new(charts, day_chart(app, req, &b, "dash_chart_people", "dash_people",
 						offsetof(struct stats_day, people)));
+	json_array_append_new(charts, hour_chart(app, req, &b));
+	json_array_append_new(charts, communes_chart(app, req, &b));
+	char yesterday[VN_DATE_SIZE];
+	vn_date_format(vn_date_of(clock_now() - 86400), yesterday);
 	json_object_set_new(ctx, "title", json_string(msg(app, req, "dash_title")));
+	json_object_set_new(ctx, "wide", json_true());
+	json_object_set_new(ctx, "tiles", tiles(app, req, &b));
+	json_object_set_new(ctx, "report_day", json_string(yesterday));
 	json_object_set_new(ctx, "tables", tables);
 	json_object_set_new(ctx, "charts", charts);
 	json_object_set_new(ctx, "areas", area_scope_choices(app, req, b.area));
@@ -316,6 +409,39 @@ int page_dashboard_export(struct app *app, struct request *req, struct response 
 		rc = 0;
 	}
 	board_free(&b);
+	return rc;
+}
+
+int page_dashboard_report(struct app *app, struct request *req, struct response *resp)
+{
+	char area[AREA_CODE_MAX + 1];
+	bool allowed = false, found = false;
+	struct vn_date day;
+	enum db_status status = area_scope_pick(app, req, area, &allowed);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	if (!allowed)
+		return 404;
+	if (!stats_report_day_parse(fields_get(&req->query, "day"), &day)) {
+		views_error(app->views, req->lang, req->tenant, resp, 400, "report_bad_day");
+		return 0;
+	}
+	struct stats_report *r = xcalloc(1, sizeof(*r));
+	status = stats_day_report(app->db, req->tenant, area, day, r, &found);
+	int rc = status != DB_OK ? http_status_for_db(status) : !found ? 404 : 0;
+	if (rc == 0) {
+		char disposition[128];
+		snprintf(disposition, sizeof(disposition), "attachment; filename=\"report-%s%s%s-%s.pdf\"",
+			 req->tenant->slug, *area ? "-" : "", area, r->day);
+		if (report_view_pdf(app->views, req->lang, app->layouts, req->tenant, r, response_body_write, resp) != 0) {
+			rc = 500;
+		} else {
+			response_content_type(resp, "application/pdf");
+			response_header(resp, "Content-Disposition", disposition);
+			response_header(resp, "Cache-Control", "private, no-store");
+		}
+	}
+	free(r);
 	return rc;
 }
 

@@ -27,6 +27,7 @@ int page_admin(struct app *app, struct request *req, struct response *resp);
 int page_admin_provinces(struct app *app, struct request *req, struct response *resp);
 int page_dashboard(struct app *app, struct request *req, struct response *resp);
 int page_dashboard_export(struct app *app, struct request *req, struct response *resp);
+int page_dashboard_report(struct app *app, struct request *req, struct response *resp);
 int page_signals(struct app *app, struct request *req, struct response *resp);
 int page_signals_export(struct app *app, struct request *req, struct response *resp);
 /* page-accounts.c */

@@ -121,6 +121,7 @@ const struct route routes[] = {
 	/* The area (?area=) is checked by the page: an officer sees only their own. */
 	GET("/{province}/dashboard", page_dashboard, ADMIN | OFFICER),
 	GET("/{province}/dashboard/export.csv", page_dashboard_export, ADMIN | OFFICER, .pool = POOL_SLOW),
+	GET("/{province}/dashboard/report.pdf", page_dashboard_report, ADMIN | OFFICER, .pool = POOL_SLOW),
 	/* Likewise the area; the day (?day=) defaults to today. */
 	GET("/{province}/signals", page_signals, ADMIN | OFFICER),
 	GET("/{province}/signals/export.csv", page_signals_export, ADMIN | OFFICER, .pool = POOL_SLOW),

@@ -2,11 +2,15 @@
 check-in form, a gate scan of an ID card, the paper import CLI) in a commune of its own, then every count read back from
 the page's table cells; an officer sees only their areas, another province's admin nothing; the
 CSV exports (BOM, a neutralized cell), the operator's provinces side by side, and the nightly
-merge of a closed day's counter buckets, which changes no figure."""
+merge of a closed day's counter buckets, which changes no figure. The desktop layout's parts
+(tiles, charts with axis labels and hover values, scans by hour from their counters, communes as
+bars, long tables collapsed) and the printed daily report (`vaora report` and the dashboard's
+download, read back with pdfinfo and pdftotext) are checked against the same known day."""
 import html
 import json
 import os
 import re
+import subprocess
 import tempfile
 import time
 import urllib.parse
@@ -135,7 +139,7 @@ def test_counts_of_a_known_day(stack):
     check(table(page, "communes") == {AREA_NAME: ["3", "2", "67%"]}, table(page, "communes"))
     idle = table(page, "idle")
     check(list(idle) == ["=cmd"] and idle["=cmd"][1] == "0243999111", idle)
-    check(page.count("<caption>") == 7 and page.count('<svg class="chart"') == 2, "captions and charts")
+    check(page.count("<caption>") == 7 and page.count('<svg class="chart"') == 4, "captions and charts")
     # The whole province holds these too.
     whole = table(w.page(query=""), "days")[today()]
     check(int(whole[0]) >= 5 and int(whole[1]) >= 4, whole)
@@ -205,6 +209,125 @@ def test_operator_compares_provinces_without_personal_data(stack):
     check(row and int(row.group(3)) >= 5 and int(row.group(4)) >= int(row.group(3)), row and row.groups())
 
 
+def hours(page):
+    """The hour chart's hover texts as {hour: scans}."""
+    m = re.search(r'<svg class="chart"[^>]*aria-label="(?:Lượt quét theo giờ|Scans by hour)[^"]*".*?</svg>', page, re.S)
+    check(m, "no hour chart")
+    return {int(h): int(n) for h, n in re.findall(r"<title>(\d\d): (\d+)</title>", m.group(0))}
+
+
+def test_scans_by_hour_of_day_are_the_last_7_days_scans_at_their_vietnam_hour(stack):
+    w = world(stack)
+    page = w.page()
+    by_hour = hours(page)
+    check(sorted(by_hour) == list(range(24)), sorted(by_hour))
+    week = sorted(table(page, "days").items())[-7:]
+    check(sum(by_hour.values()) == sum(int(cells[0]) for _, cells in week), (by_hour, week))
+    # The API's three check-ins were pressed just now: this Vietnam hour holds them.
+    check(by_hour[int(time.strftime("%H", time.gmtime(time.time() + 7 * 3600)))] >= 3, by_hour)
+    # Read from the hour counters the check-in trigger keeps, not from the check-ins.
+    counted = fixtures.sql(stack, "SELECT COALESCE(SUM(scans), 0) FROM vaora_s1.area_hour_counts"
+                                  f" WHERE province = '01' AND area_code = '{AREA}'")
+    check(int(counted) == sum(by_hour.values()), (counted, by_hour))
+
+
+def test_the_desktop_layout_has_tiles_labelled_charts_and_collapsed_long_tables(stack):
+    w = world(stack)
+    page = w.page()
+    tiles = dict((html.unescape(label), value) for value, label in re.findall(
+        r'<li class="tile"><span class="tile-value">([^<]*)</span> <span class="tile-label">([^<]*)</span>', page))
+    check(len(tiles) == 7 and tiles["Lượt quét hôm nay"] == table(page, "days")[today()][0]
+          and tiles["Địa điểm đã đăng ký"] == "3", tiles)
+    check('<main class="wide">' in page, "the dashboard takes a desktop's width")
+    charts = re.findall(r'<svg class="chart".*?</svg>', page, re.S)
+    check(len(charts) == 4, len(charts))
+    for chart in charts:
+        check('class="axis-label"' in chart and "<title>" in chart, chart[:200])
+    day_bars = re.findall(r"<title>(\d\d-\d\d): (\d+)</title>", charts[0])
+    check(len(day_bars) == 30 and day_bars[-1] == (today()[5:], table(page, "days")[today()][0]), day_bars[-3:])
+    # Communes as bars: the commune's ratio, as its table says.
+    check(f"<title>{AREA_NAME}: 67%</title>" in charts[3], charts[3][:600])
+    # The 30 days are collapsed behind "show all"; the 6-row summary is not.
+    days = re.search(r'<section class="dash-table" id="days">(.*?)</section>', page, re.S).group(1)
+    check(re.search(r'<details class="show-all"><summary>Hiện tất cả các dòng \(30\)</summary></details>\s*<table', days),
+          days[:300])
+    summary = re.search(r'<section class="dash-table" id="summary">(.*?)</section>', page, re.S).group(1)
+    check("show-all" not in summary, summary[:200])
+
+
+def pdf_text(path):
+    """(pages, text) of a PDF, read by poppler's pdfinfo and pdftotext."""
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1))
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+    return pages, text
+
+
+def figures_of(stack, day):
+    """The area's figures of day straight from the counters: scans, people, ins, outs, venues scanned."""
+    row = fixtures.sql(stack, "SELECT SUM(scans), SUM(people), SUM(ins), SUM(outs), SUM(active_venues)"
+                              " FROM vaora_s1.area_day_counts"
+                              f" WHERE province = '01' AND area_code = '{AREA}' AND day = '{day}'")
+    return row.split("\t")
+
+
+def test_vaora_report_prints_one_page_with_the_days_figures_from_the_database(stack):
+    w = world(stack)
+    out = os.path.join(stack.dir, "report.pdf")
+    r = stack.vaora("report", "--province", "ha-noi", "--area", AREA, "--day", today(), "-o", out)
+    check(r.returncode == 0 and out in r.stdout.decode(), (r.stdout, r.stderr))
+    pages, text = pdf_text(out)
+    check(pages == 1, pages)
+    scans, people, ins, outs, active = figures_of(stack, today())
+    check(f"Báo cáo ngày {today()}" in text and AREA_NAME in text, text[:400])
+    # The six tiles' values in a row, in the layout's order: scans, people, ins, outs, venues
+    # scanned, new venues.
+    check(re.search(rf"^\s*{scans}\s+{people}\s+{ins}\s+{outs}\s+{active}\s+\d+\s*$", text, re.M), (scans, text[:800]))
+    check("Địa điểm đã đăng ký (hiện nay): 3" in text, text)
+    check(re.search(rf"{AREA_NAME} — {active}/3", text), text)
+    check(f"=cmd · {AREA_NAME} · 0243999111 · chưa có" in text, text)
+    # The 30 days' chart starts 29 days before the day (its first label).
+    first = time.strftime("%m-%d", time.gmtime(time.time() + 7 * 3600 - 29 * 86400))
+    check(re.search(rf"^\s+{first}\s+\d\d-\d\d", text, re.M), text)
+
+
+def test_vaora_report_refuses_a_future_day_an_unknown_commune_and_leaves_no_file(stack):
+    world(stack)
+    out = os.path.join(stack.dir, "refused.pdf")
+    tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600 + 86400))
+    for args, says in ((["--day", tomorrow], "--day"), (["--day", "2026-02-30"], "--day"),
+                       (["--day", today(), "--area", "00000"], "no commune")):
+        r = stack.vaora("report", "--province", "ha-noi", *args, "-o", out)
+        check(r.returncode == 1 and says in r.stderr.decode() and not os.path.exists(out), (args, r.stderr))
+    r = stack.vaora("report", "--province", "ha-noi", "-o", out)
+    check(r.returncode == 2 and "usage: vaora report" in r.stderr.decode(), r.stderr)
+
+
+def test_the_report_downloads_from_the_dashboard_for_its_area_only(stack):
+    w = world(stack)
+    check(f'action="/ha-noi/dashboard/report.pdf"' in w.page() and f'name="day" type="date"' in w.page(), "the form")
+    r = w.admin.get(f"/ha-noi/dashboard/report.pdf?area={AREA}&day={today()}")
+    check(r.status == 200 and r.header("Content-Type") == "application/pdf", (r.status, r.text[:300]))
+    check(f'filename="report-ha-noi-{AREA}-{today()}.pdf"' in r.header("Content-Disposition"),
+          r.header("Content-Disposition"))
+    path = os.path.join(stack.dir, "download.pdf")
+    with open(path, "wb") as f:
+        f.write(r.body)
+    pages, text = pdf_text(path)
+    check(pages == 1 and AREA_NAME in text and f"Báo cáo ngày {today()}" in text, text[:300])
+    check(w.admin.get(f"/ha-noi/dashboard/report.pdf?area={AREA}&day=not-a-day").status == 400, "bad day")
+    _, otp = fixtures.add_account(stack, "01", "area-officer", "report.officer", areas=AREA)
+    officer = fixtures.login_with_new_password(stack, "ha-noi", "report.officer", otp)
+    check(officer.get(f"/ha-noi/dashboard/report.pdf?day={today()}").status == 200, "the officer's own commune")
+    for query in ("area=00070", "area="):
+        check(officer.get(f"/ha-noi/dashboard/report.pdf?{query}&day={today()}").status == 404, query)
+    _, otp = fixtures.add_account(stack, "79", "province-admin", "report.hcm.admin")
+    foreign = fixtures.login_with_new_password(stack, "ho-chi-minh", "report.hcm.admin", otp)
+    check(foreign.get(f"/ha-noi/dashboard/report.pdf?day={today()}").status == 404, "another province's admin")
+    for login in ("hn.volunteer", "hn.tracer"):
+        check(logged_in(stack, login).get(f"/ha-noi/dashboard/report.pdf?day={today()}").status == 403, login)
+
+
 def test_a_closed_day_is_merged_into_one_row_per_commune(stack):
     """`vaora purge` on the next day merges the 32 buckets of the fed day into one row of the
     commune, and the day's figures read the same."""
@@ -221,6 +344,8 @@ def test_a_closed_day_is_merged_into_one_row_per_commune(stack):
         check(r.returncode == 0 and re.search(r"^01 ha-noi: counters of \d+ closed days merged$", r.stdout.decode(),
                                               re.M), (r.stdout[-300:], r.stderr))
         check(fixtures.sql(stack, rows) == "1", fixtures.sql(stack, rows))
+        hour_buckets = rows.replace("area_day_counts", "area_hour_counts") + " AND bucket <> 0"
+        check(fixtures.sql(stack, hour_buckets) == "0", fixtures.sql(stack, hour_buckets))
         # A day later, the session of the day before has expired.
         after = table(w.page(logged_in(stack, "hn.admin")), "days")
         check(after[day] == before, (after.get(day), before))

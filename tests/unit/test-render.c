@@ -555,6 +555,49 @@ static void test_values_refused(void **state)
 	json_decref(v);
 }
 
+/* A bars element: its box must hold a chart; its value must be "label<TAB>number" lines, else
+ * the page is refused before anything is drawn; a good one draws its labels and numbers. */
+static void test_bars_chart(void **state)
+{
+	char path[PATH_MAX_TEST];
+	struct counter c = { 0, 0 };
+	(void)state;
+
+	assert_refused("bars-small", "{" PAGE "\"elements\": [{\"type\": \"bars\", \"key\": \"chart\", "
+		       "\"box\": [0, 0, 100, 20]}]}", "a chart needs a box of at least 30 mm");
+	const char *const bad[] = { "11-04 12\n", "11-04\t-3\n", "11-04\tmany\n", "a-label-longer-than-16\t1\n" };
+	json_t *v = json_pack("{s:s}", "heading", "Báo cáo ngày 2026-12-02");
+	struct render_doc *d = render_begin(layout("report"), RENDER_PDF, 0, count_write, &c);
+	assert_non_null(d);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_object_set_new(v, "chart", json_string(bad[i]));
+		if (render_page(d, v) != -1)
+			fail_msg("bars value \"%s\" was drawn", bad[i]);
+	}
+	struct buf many = BUF_INIT;
+	for (int i = 0; i <= RENDER_BARS_MAX; i++)
+		buf_printf(&many, "%02d\t%d\n", i % 100, i);
+	json_object_set_new(v, "chart", json_string(buf_str(&many)));
+	assert_int_equal(render_page(d, v), -1);
+	buf_free(&many);
+	render_end(d);
+
+	snprintf(path, sizeof(path), "%s/bars.pdf", tmpdir);
+	FILE *out = fopen(path, "w");
+	assert_non_null(out);
+	json_object_set_new(v, "chart", json_string("11-30\t0\n12-01\t417\n12-02\t1234"));
+	d = render_begin(layout("report"), RENDER_PDF, 0, file_write, out);
+	assert_int_equal(render_page(d, v), 0);
+	assert_int_equal(render_end(d), 0);
+	assert_int_equal(fclose(out), 0);
+	/* The scale (0, half, the largest), each column's number and the labels. */
+	assert_text_has(path, "1234");
+	assert_text_has(path, "617");
+	assert_text_has(path, "417");
+	assert_text_has(path, "12-01");
+	json_decref(v);
+}
+
 /* The PNG says its resolution (pHYs right after IHDR): a print shop sees 300 dpi. */
 static void test_png_resolution(void **state)
 {
@@ -653,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_layouts),
 		cmocka_unit_test(test_bad_layouts),
 		cmocka_unit_test(test_values_refused),
+		cmocka_unit_test(test_bars_chart),
 		cmocka_unit_test(test_png_resolution),
 		cmocka_unit_test(test_private_fonts),
 		cmocka_unit_test(test_a4),
