@@ -443,7 +443,7 @@ static int job_checkins_import(struct db *db, const struct config *c, const stru
 	snprintf(forms_dir, sizeof(forms_dir), "%s/forms", c->templates_dir);
 	struct declarations *declarations = declarations_load(forms_dir, c, err, sizeof(err));
 	const struct declaration_form *form = declarations ? declaration_for(declarations, t) : NULL;
-	struct views *views = declarations ? views_load(c->templates_dir, err, sizeof(err)) : NULL;
+	struct views *views = declarations ? views_load(c->templates_dir, c->static_dir, err, sizeof(err)) : NULL;
 	struct buf text = BUF_INIT;
 	struct actor actor;
 	struct paper_import_result result = { 0 };

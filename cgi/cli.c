@@ -141,7 +141,7 @@ int cli_error_pages(const char *config_path, const char *dir)
 		return EXIT_FAILED;
 	char err[1024];
 	int rc = 0;
-	struct views *v = views_load(c->templates_dir, err, sizeof(err));
+	struct views *v = views_load(c->templates_dir, c->static_dir, err, sizeof(err));
 	if (!v) {
 		fprintf(stderr, "vaora: %s\n", err);
 		rc = EXIT_FAILED;
@@ -178,7 +178,7 @@ static int cmd_check_config(const char *config_path)
 	if (!c)
 		return EXIT_FAILED;
 	char err[1024];
-	struct views *v = views_load(c->templates_dir, err, sizeof(err));
+	struct views *v = views_load(c->templates_dir, c->static_dir, err, sizeof(err));
 	if (!v)
 		fprintf(stderr, "vaora: %s\n", err);
 	else

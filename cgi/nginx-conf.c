@@ -123,7 +123,13 @@ static void nginx_maps(FILE *f, const struct piece_ctx *p)
 	      "\t~^en: en;\n\t~^vi: vi;\n\t~^:en: en;\n\t~^:vi: vi;\n\t~^::en en;\n\tdefault vi;\n"
 	      "}\n"
 	      "# When to come back after nginx's own 502/503/504 (empty: not sent).\n"
-	      "map $status $vaora_retry_after {\n\t502 30;\n\t503 30;\n\t504 30;\n\tdefault \"\";\n}\n",
+	      "map $status $vaora_retry_after {\n\t502 30;\n\t503 30;\n\t504 30;\n\tdefault \"\";\n}\n"
+	      "# Pages link static files as /static/NAME?v=HASH, the hash of the file's content\n"
+	      "# (cgi/web/assets.c): that URL never names other bytes, so browsers keep it a year without\n"
+	      "# asking again. A plain URL (an old page, gate.js's vendored decoder) may change under the\n"
+	      "# same name: an hour.\n"
+	      "map $arg_v $vaora_static_cache {\n\t\"\" \"public, max-age=3600\";\n"
+	      "\tdefault \"public, max-age=31536000, immutable\";\n}\n",
 	      f);
 }
 
@@ -164,9 +170,7 @@ static void site_locations(FILE *f, const struct piece_ctx *p)
 		"\t}\n",
 		d, d);
 	/* Third-party files sit under a versioned folder and never change in place: a month. Our
-	 * own CSS and JavaScript keep their names across releases, so a day: an upgrade reaches
-	 * every phone by the next morning.
-	 * XXX: file names carrying a content hash would let them be cached for a year too. */
+	 * own CSS and JavaScript are linked by their content hash: a year ($vaora_static_cache). */
 	fprintf(f,
 		"\tlocation /static/vendor/ {\n"
 		"\t\talias %s/vendor/;\n"
@@ -176,7 +180,7 @@ static void site_locations(FILE *f, const struct piece_ctx *p)
 		"\tlocation /static/ {\n"
 		"\t\talias %s/;\n"
 		"\t\tinclude %s/security-headers.conf;\n"
-		"\t\texpires 1d;\n"
+		"\t\tadd_header Cache-Control $vaora_static_cache always;\n"
 		"\t}\n"
 		"\tlocation / {\n"
 		"\t\tinclude %s/vaora-fast.conf;\n"

@@ -76,7 +76,7 @@ static const char *const checkin_sql[] = {
 				 " WHERE province = {province} AND day IN ({each}?, ?{/each})"
 				 " AND person_id IN ({each}?{/each}) AND pressed_at > ? AND pressed_at <= ?",
 	[CHECKIN_LAST_ANSWERS] = "SELECT answers, form_version, id, venue_id,"
-				 " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at), idem_key FROM checkins"
+				 " TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at), idem_key, direction FROM checkins"
 				 " WHERE province = {province} AND person_id = ? ORDER BY pressed_at DESC LIMIT 1",
 	/* The day bound keeps MariaDB to the partitions of the retention period. */
 	[CHECKIN_DECLARED_FOR] = "SELECT person_id FROM checkins WHERE province = {province} AND day >= ?"
@@ -399,22 +399,38 @@ static bool open_last_answers(struct db_query *q, const struct tenant *t, const 
 }
 
 enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const struct declaration_form *form, int64_t person_id, struct buf *out)
+				     const struct declaration_form *form, int64_t person_id, struct buf *out,
+				     struct checkin_latest *latest)
 {
 	struct db_query *q;
 	buf_reset(out);
+	if (latest)
+		*latest = (struct checkin_latest){ 0 };
 	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_LAST_ANSWERS, &q);
 	if (status != DB_OK)
 		return status;
 	db_bind_int(q, person_id);
 	status = db_execute(q);
 	char text[ANSWERS_TEXT_MAX + 1];
-	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 1) == (int64_t)declaration_form_version(form) &&
+	bool found = status == DB_OK && db_fetch(q) > 0;
+	if (found && latest)
+		*latest = (struct checkin_latest){ db_col_int(q, 3),
+						   checkin_direction_from_name(db_col_text(q, 6, NULL)) == DIRECTION_IN
+							   ? DIRECTION_IN : DIRECTION_OUT,
+						   db_col_int(q, 4) };
+	if (found && db_col_int(q, 1) == (int64_t)declaration_form_version(form) &&
 	    open_last_answers(q, t, keys, person_id, text) && !declaration_is_verbal(text))
 		buf_puts(out, text);
 	crypto_wipe(text, sizeof(text));
 	db_query_free(q);
 	return status;
+}
+
+bool checkin_latest_is_in_at(const struct checkin_latest *latest, int64_t venue_id, unsigned stay_minutes,
+			     int64_t now_us)
+{
+	return latest->venue_id == venue_id && venue_id != 0 && latest->direction == DIRECTION_IN &&
+	       now_us < latest->pressed_at_us + (int64_t)stay_minutes * 60 * 1000000;
 }
 
 enum db_status checkins_declared_for(struct db *db, const struct tenant *t, const struct keyring *keys,

@@ -102,12 +102,28 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       const struct checkin_request *req, struct field_errors *errors,
 			       struct checkin_result *result);
 
+/* A person's latest check-in, at any venue. */
+struct checkin_latest {
+	int64_t venue_id;	/* 0: none kept */
+	enum checkin_direction direction;
+	int64_t pressed_at_us;
+};
+
 /* The answers of the person's latest check-in as declaration_validate wrote them, decrypted,
  * when made with the form's current version and not declared verbally at a gate ("" otherwise):
  * what "declaration unchanged" repeats. Answers that do not decrypt in their row (moved there
- * from another, altered) are logged and give "" too: the person answers the questions again. */
+ * from another, altered) are logged and give "" too: the person answers the questions again.
+ * The same row's venue, direction and time go into *latest (NULL: not wanted), whatever its
+ * answers, from the same query. */
 enum db_status checkins_last_answers(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const struct declaration_form *form, int64_t person_id, struct buf *out);
+				     const struct declaration_form *form, int64_t person_id, struct buf *out,
+				     struct checkin_latest *latest);
+
+/* Whether the person whose latest check-in is latest is in at venue_id at now_us: that check-in
+ * is an "in" there whose default stay (stay_minutes, the venue category's) has not run out,
+ * the visit visits_derive leaves open. */
+bool checkin_latest_is_in_at(const struct checkin_latest *latest, int64_t venue_id, unsigned stay_minutes,
+			     int64_t now_us);
 
 /* Most people one "declared for" list shows: a long day's work at one desk. */
 #define DECLARED_FOR_MAX 50

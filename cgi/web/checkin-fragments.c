@@ -48,6 +48,7 @@ static void render(const struct app *app, const struct request *req, struct frag
 {
 	json_t *person = person_fields_view(app, req, NULL);
 	json_t *declaration = declaration_view(app, req, NULL);
+	person_fields_fold(person, req, NULL);
 	e->areas = area_choices_list(app, req->tenant);
 	e->person = views_fragment(app->views, req->lang, req->tenant, "person-fields", person);
 	e->declaration = views_fragment(app->views, req->lang, req->tenant, "declaration-fields", declaration);

@@ -164,6 +164,66 @@ json_t *person_fields_view(const struct app *app, const struct request *req, con
 			 area_choices_json(app, req, typed(req, "area_code", p ? p->area_code : NULL)));
 }
 
+/* The person's fields the resident's form folds into "more" (person-fields.html's details). */
+static const char *const folded_fields[] = { "birth_year", "gender", "id_number", "area_code", "address" };
+
+void person_fields_fold(json_t *person, const struct request *req, const struct field_errors *errors)
+{
+	bool open = false;
+	for (size_t i = 0; i < sizeof(folded_fields) / sizeof(folded_fields[0]) && !open; i++) {
+		const char *given = fields_get(&req->form, folded_fields[i]);
+		open = (given && *given) || (errors && field_errors_has(errors, folded_fields[i]));
+	}
+	json_object_set_new(person, "fold", json_pack("{s:b}", "open", open));
+}
+
+/* The form's fields that are not questions of the declaration: each one's element id (the
+ * summary's link goes there) is its name; its label is this message. */
+static const struct {
+	const char *field;
+	const char *label_key;
+} form_field_labels[] = {
+	{ "full_name", "person_full_name" },
+	{ "phone", "person_phone" },
+	{ "birth_year", "person_birth_year" },
+	{ "gender", "person_gender" },
+	{ "id_number", "person_id_number" },
+	{ "area_code", "person_area" },
+	{ "address", "person_address" },
+	{ "consent", "privacy_title" },
+};
+
+json_t *error_summary_view(const struct app *app, const struct request *req, const struct field_errors *errors)
+{
+	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
+	json_t *list = json_array();
+	for (size_t i = 0; i < errors->count; i++) {
+		const char *field = errors->items[i].field;
+		bool again = false;
+		for (size_t k = 0; k < i && !again; k++)
+			again = strcmp(errors->items[k].field, field) == 0;
+		if (again)
+			continue;
+		json_t *item = json_pack("{s:s}", "message", views_message(app->views, req->lang, errors->items[i].key));
+		json_t *q = question_by_id(questions, field);
+		for (size_t k = 0; k < sizeof(form_field_labels) / sizeof(form_field_labels[0]) && !q; k++) {
+			if (strcmp(form_field_labels[k].field, field) != 0)
+				continue;
+			json_object_set_new(item, "anchor", json_string(field));
+			json_object_set_new(item, "label", json_string(views_message(app->views, req->lang,
+										    form_field_labels[k].label_key)));
+		}
+		if (q) {
+			char anchor[80];
+			snprintf(anchor, sizeof(anchor), "q-%s", field);
+			json_object_set_new(item, "anchor", json_string(anchor));
+			json_object_set_new(item, "label", json_string(question_text(req, q)));
+		}
+		json_array_append_new(list, item);
+	}
+	return list;
+}
+
 json_t *answers_hidden_view(const char *answers)
 {
 	json_t *out = json_array();

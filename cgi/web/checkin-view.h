@@ -37,6 +37,14 @@ struct person_input person_input_of(const struct fields *form);
 /* The person's fields as typed (the request's form), else as stored (may be NULL), with the
  * genders and communes to pick. */
 json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored);
+/* Folds the optional fields of person (a person_fields_view) into the "more" section, as the
+ * resident's own form shows them: open when one of them was typed into req's form or has an
+ * error in errors (may be NULL). */
+void person_fields_fold(json_t *person, const struct request *req, const struct field_errors *errors);
+/* The errors at the top of a refused form, in order, one per field: [{message, and for a field
+ * of the form: anchor (the id its link goes to), label}]; the key, direction and person errors
+ * have no field to go to. New reference. */
+json_t *error_summary_view(const struct app *app, const struct request *req, const struct field_errors *errors);
 /* Stored answers ("id=value;...") as hidden fields [{id, value}] for a one-tap form. */
 json_t *answers_hidden_view(const char *answers);
 /* Stored answers as people read them in req's language, "Fever: No · Cough: Yes · …" (questions

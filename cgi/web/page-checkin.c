@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "adapters/crypto.h"
+#include "base/clock.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/checkins.h"
@@ -70,24 +71,47 @@ static json_t *page_context(struct request *req, const struct venue *v)
 	json_object_set_new(ctx, "key", json_string(key));
 	json_object_set_new(ctx, "retention_days", json_integer(req->tenant->retention_days));
 	json_object_set_new(ctx, "card_valid_days", json_integer(req->tenant->card_valid_days));
+	/* A resident's page: the layout leaves out the staff's login link. */
+	json_object_set_new(ctx, "resident_page", json_true());
 	return ctx;
 }
 
-/* One entry of the people this phone remembers, ready for a one-tap form; NULL when the
- * token no longer holds (the person is gone or had their phones forgotten). */
-static json_t *known_person(struct app *app, struct request *req, size_t n, const struct remembered *r)
+/* When a person came in, as the one-tap screen says it: "08:12", or "08:12 02/12" on an
+ * earlier day (a long stay runs past midnight). */
+static void in_since_label(int64_t pressed_at_us, char out[static VN_TIME_SIZE])
+{
+	char then[VN_TIME_SIZE], now[VN_TIME_SIZE];
+	vn_time_format_us(pressed_at_us, then);
+	vn_time_format_us(clock_now_us(), now);
+	if (strncmp(then, now, 10) == 0)
+		snprintf(out, VN_TIME_SIZE, "%.5s", then + 11);
+	else
+		snprintf(out, VN_TIME_SIZE, "%.5s %.2s/%.2s", then + 11, then + 8, then + 5);
+}
+
+/* One entry of the people this phone remembers, ready for a one-tap form, with the time they
+ * came in when they are in at v now; NULL when the token no longer holds (the person is gone
+ * or had their phones forgotten). */
+static json_t *known_person(struct app *app, struct request *req, const struct venue *v, size_t n,
+			    const struct remembered *r)
 {
 	struct person *p = xcalloc(1, sizeof(*p));
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
+	struct checkin_latest latest;
 	if (remembered_load(app, req, r, p) == 0 &&
 	    checkins_last_answers(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant),
-				  p->id, &answers) == DB_OK) {
+				  p->id, &answers, &latest) == DB_OK) {
 		/* One tap repeats the last answers under the notice agreed to: after the notice
 		 * changed, the person reads it and agrees on the declaration form first. */
 		o = json_pack("{s:i, s:s, s:s, s:b}", "index", (int)n, "full_name", p->full_name, "token", r->token,
 			      "one_tap", answers.len > 0 && people_consent_current(p));
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
+		if (checkin_latest_is_in_at(&latest, v->id, app->config->stay_minutes[v->category], clock_now_us())) {
+			char since[VN_TIME_SIZE];
+			in_since_label(latest.pressed_at_us, since);
+			json_object_set_new(o, "in_since", json_string(since));
+		}
 	}
 	crypto_wipe(p, sizeof(*p));
 	free(p);
@@ -109,8 +133,11 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 		json_object_set_new(form, "declaration_html", declaration);
 	} else {
 		json_object_set_new(form, "declaration", declaration_view(app, req, errors));
-		if (!known)
-			json_object_set_new(form, "person", person_fields_view(app, req, NULL));
+		if (!known) {
+			json_t *person = person_fields_view(app, req, NULL);
+			person_fields_fold(person, req, errors);
+			json_object_set_new(form, "person", person);
+		}
 	}
 	json_object_set_new(form, "ask_consent", json_boolean(!known || !people_consent_current(known)));
 	if (known) {
@@ -120,8 +147,10 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 	bool submitted = req->method == HTTP_POST;
 	json_object_set_new(form, "consent", json_boolean(submitted && ticked(&req->form, "consent")));
 	json_object_set_new(form, "remember", json_boolean(!submitted || ticked(&req->form, "remember")));
-	if (errors && errors->count)
+	if (errors && errors->count) {
 		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, errors));
+		json_object_set_new(form, "error_list", error_summary_view(app, req, errors));
+	}
 	json_object_set_new(ctx, "form", form);
 }
 
@@ -147,7 +176,7 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	} else if (!fields_get(&req->query, "new") && count > 0) {
 		json_t *people = json_array();
 		for (size_t i = 0; i < count; i++) {
-			json_t *o = known_person(app, req, i, &list[i]);
+			json_t *o = known_person(app, req, &v, i, &list[i]);
 			if (o)
 				json_array_append_new(people, o);
 		}

@@ -224,7 +224,7 @@ static json_t *match_view(struct app *app, struct request *req, const struct per
 	checkin_form_key(key);
 	json_t *o = NULL;
 	if (checkins_last_answers(app->db, req->tenant, app->keys, declaration_for(app->declarations, req->tenant),
-				  p->id, &answers) == DB_OK) {
+				  p->id, &answers, NULL) == DB_OK) {
 		o = json_pack("{s:i, s:s, s:o, s:o, s:s, s:b, s:b}", "index", (int)index, "key", key, "name",
 			      given_name_json(p), "birth_year", birth_year_json(p), "card", card, "one_tap",
 			      answers.len > 0, "first", index == 0);

@@ -14,7 +14,7 @@ int resources_load(const struct config *c, struct resources *r, char *err, size_
 {
 	char path[4096];
 	memset(r, 0, sizeof(*r));
-	r->views = views_load(c->templates_dir, err, errlen);
+	r->views = views_load(c->templates_dir, c->static_dir, err, errlen);
 	if (r->views)
 		r->keys = keyring_load(c->secret_file, err, errlen);
 	snprintf(path, sizeof(path), "%s/posters", c->templates_dir);

@@ -7,18 +7,23 @@
 
 #include "adapters/tmpl.h"
 #include "base/xmalloc.h"
+#include "web/assets.h"
 #include "domain/roles.h"
 #include "web/request.h"
 
 struct views {
 	struct tmpl_set *templates;
 	json_t *catalogs[LANG_COUNT];	/* owned; flat objects key -> text */
+	json_t *assets;		/* owned; the static files' versioned URLs (assets_load) */
 };
 
-struct views *views_load(const char *dir, char *err, size_t errlen)
+struct views *views_load(const char *dir, const char *static_dir, char *err, size_t errlen)
 {
 	struct views *v = xcalloc(1, sizeof(*v));
 	char path[4096];
+	v->assets = assets_load(static_dir, err, errlen);
+	if (!v->assets)
+		goto fail;
 	snprintf(path, sizeof(path), "%s/html", dir);
 	v->templates = tmpl_load_dir(path, err, errlen);
 	if (!v->templates)
@@ -45,6 +50,7 @@ void views_free(struct views *v)
 	tmpl_set_free(v->templates);
 	for (int l = 0; l < LANG_COUNT; l++)
 		json_decref(v->catalogs[l]);
+	json_decref(v->assets);
 	free(v);
 }
 
@@ -63,6 +69,7 @@ static json_t *page_context(const struct views *v, enum lang lang, const struct 
 	 * list of a hundred entries, say) are shared rather than copied on every request. */
 	json_t *c = ctx ? json_copy(ctx) : json_object();
 	json_object_set(c, "t", v->catalogs[lang]);
+	json_object_set(c, "static", v->assets);
 	json_object_set_new(c, "lang", json_string(lang_codes[lang]));
 	json_object_set_new(c, lang == LANG_VI ? "lang_vi" : "lang_en", json_true());
 	if (tenant) {

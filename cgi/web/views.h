@@ -13,9 +13,10 @@
 struct views;
 struct request;
 
-/* Loads templates/html/NAME.html and templates/i18n/{vi,en}.json under dir, once per worker.
- * Returns NULL with the reason in err. Caller frees with views_free. */
-struct views *views_load(const char *dir, char *err, size_t errlen);
+/* Loads templates/html/NAME.html and templates/i18n/{vi,en}.json under dir, and the versioned
+ * URLs of the files in static_dir (web/assets.h), once per start or reload. Returns NULL with
+ * the reason in err. Caller frees with views_free. */
+struct views *views_load(const char *dir, const char *static_dir, char *err, size_t errlen);
 void views_free(struct views *v);
 
 /* The message for key in lang (falling back to Vietnamese, then to the key itself). */
@@ -25,14 +26,15 @@ const char *views_message(const struct views *v, enum lang lang, const char *key
 const char *views_role_label(const struct views *v, enum lang lang, enum role role);
 
 /* Renders template page with ctx (borrowed; may be NULL) inside the layout into resp's body,
- * with status. The context gains "t" (the catalog), "lang", "csrf" (the form token), "me" (the
+ * with status. The context gains "t" (the catalog), "static" (the static files' URLs by
+ * assets_load's keys: {{static.style_css}}), "lang", "csrf" (the form token), "me" (the
  * logged-in account) and "tenant" when the request has one. Returns 0, or 500 when a template
  * is missing. */
 int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
 	       const char *page, json_t *ctx);
 
 /* Renders template name (a part of pages) with ctx (borrowed; may be NULL) and what every page
- * has ("t", "lang", "tenant"), as a JSON string for a page's context to show with {{{…}}}: a
+ * has ("t", "static", "lang", "tenant"), as a JSON string for a page's context to show with {{{…}}}: a
  * part that is the same for many requests is rendered once and reused. It must read nothing
  * of the page around it. New reference, or NULL when a template is missing. */
 json_t *views_fragment(const struct views *v, enum lang lang, const struct tenant *tenant, const char *name,

@@ -38,6 +38,9 @@ export function choice(page, legend, label) {
 export async function fillFirstForm(page, person, { remember = true } = {}) {
   await page.getByLabel('Họ và tên').fill(person.name);
   await page.getByLabel('Số điện thoại').fill(person.phone);
+  // The optional parts are folded on the resident's form ("more"); other forms show them.
+  const more = page.locator('details#more');
+  if (await more.count() && await more.getAttribute('open') === null) await more.locator('summary').click();
   await page.getByLabel('Năm sinh').fill(person.birthYear || '1970');
   await choice(page, 'Giới tính', person.gender || 'Nữ').check();
   if (person.idNumber) await page.getByLabel('Số CCCD/CMND').fill(person.idNumber);

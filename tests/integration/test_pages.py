@@ -1,7 +1,11 @@
 """The pages of the foundation: tenants list, province home, /healthz, languages, headers."""
+import hashlib
 import json
+import os
+import re
 
-from harness import check
+import fixtures
+from harness import ROOT, check, logged_in
 
 SECURITY_HEADERS = ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"]
 
@@ -90,3 +94,47 @@ def test_static_files_served_by_nginx_with_headers(stack):
     check_security_headers(r)
     # nginx served it: vaora's access log has no line for it.
     check("/static/style.css" not in stack.log(), "static file went to the workers")
+
+
+STATIC_DIR = os.path.join(ROOT, "templates", "static")
+LINKED_STATIC = re.compile(r'/static/([a-z]+\.(?:css|js))\?v=([0-9a-f]+)"')
+
+
+def checkin_path(stack, name):
+    """The check-in page of a new venue of Hà Nội, as its poster's QR opens it."""
+    venue = fixtures.add_venue(stack, "01", name, "00070")
+    return f"/ha-noi/c/{fixtures.venue_code(logged_in(stack, 'hn.admin'), venue)}"
+
+
+YEAR_SECONDS = 365 * 24 * 3600
+
+
+def test_static_files_are_linked_by_content_hash_and_cached_for_a_year(stack):
+    """Pages link each static file as /static/NAME?v=HASH (the first hex digits of the SHA-256 of
+    the file as it is): a new version is a new URL, so nginx lets browsers keep it for a year
+    without asking again. The plain URL keeps working, with the short lifetime."""
+    page = stack.get("/ha-noi/").text
+    links = dict(LINKED_STATIC.findall(page))
+    check("style.css" in links, f"no versioned style.css in {page[:600]}")
+    links.update(LINKED_STATIC.findall(stack.get(checkin_path(stack, "Nhà hát Lớn")).text))
+    check({"style.css", "vaora.js", "checkin.js"} <= set(links), links)
+    for name, version in links.items():
+        with open(os.path.join(STATIC_DIR, name), "rb") as f:
+            check(hashlib.sha256(f.read()).hexdigest().startswith(version) and len(version) >= 10,
+                  f"{name}?v={version} is not its content's hash")
+        r = stack.get(f"/static/{name}?v={version}")
+        cache = r.header("Cache-Control") or ""
+        check(r.status == 200 and f"max-age={YEAR_SECONDS}" in cache and "immutable" in cache, (name, r.status, cache))
+        check_security_headers(r)
+        old = stack.get(f"/static/{name}")
+        cache = old.header("Cache-Control") or ""
+        check(old.status == 200 and old.body == r.body and "max-age=3600" in cache and "immutable" not in cache,
+              (name, old.status, cache))
+
+
+def test_public_pages_have_a_meta_description(stack):
+    for path in ("/", "/ha-noi/", "/ha-noi/c", checkin_path(stack, "Thư viện Hà Nội"), "/ha-noi/register"):
+        for lang, words in (("vi", "khai báo"), ("en", "check-in")):
+            text = stack.get(f"{path}?lang={lang}").text
+            found = re.search(r'<meta name="description" content="([^"]{40,200})">', text)
+            check(found and words in found.group(1).lower(), (path, lang, found and found.group(1)))

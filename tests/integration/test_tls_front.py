@@ -20,7 +20,9 @@ TLS_SLUG = "hue"
 # The site's HSTS, two years (cgi/nginx-conf.c).
 HSTS = "max-age=63072000; includeSubDomains"
 # Cache lifetimes the site gives static files: our own a day, third-party files a month.
-OWN_STATIC_MAX_AGE = 86400
+# Our own files, linked by content hash (?v=), a year; under their plain name, an hour.
+OWN_STATIC_MAX_AGE = 31536000
+PLAIN_STATIC_MAX_AGE = 3600
 VENDOR_STATIC_MAX_AGE = 30 * 86400
 NGINX_SECONDS = 30
 
@@ -172,9 +174,11 @@ def test_static_files_are_gzipped_with_long_cache_lifetimes(stack):
     # The last test of the file: the front stops after it, whatever happens.
     try:
         f = front(stack)
-        status, headers, body = https_get(f, "/static/style.css", {"Accept-Encoding": "gzip"})
+        status, headers, body = https_get(f, "/static/style.css?v=0123456789", {"Accept-Encoding": "gzip"})
         check(status == 200 and named(headers, "Content-Encoding") == ["gzip"], (status, headers))
-        check(f"max-age={OWN_STATIC_MAX_AGE}" in " ".join(named(headers, "Cache-Control")), headers)
+        check(f"max-age={OWN_STATIC_MAX_AGE}, immutable" in " ".join(named(headers, "Cache-Control")), headers)
+        status, headers, body = https_get(f, "/static/style.css", {"Accept-Encoding": "gzip"})
+        check(f"max-age={PLAIN_STATIC_MAX_AGE}" in " ".join(named(headers, "Cache-Control")), headers)
         check(named(headers, "Strict-Transport-Security") == [HSTS], headers)
         status, headers, _ = https_get(f, "/static/vendor/jsqr/jsQR.js", {"Accept-Encoding": "gzip"})
         check(status == 200 and f"max-age={VENDOR_STATIC_MAX_AGE}" in " ".join(named(headers, "Cache-Control")),

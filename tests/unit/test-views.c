@@ -30,14 +30,18 @@ static struct views *load_views(char dir[])
 	assert_int_equal(mkdir(sub, 0700), 0);
 	snprintf(sub, sizeof(sub), "%s/i18n", dir);
 	assert_int_equal(mkdir(sub, 0700), 0);
-	write_file(dir, "html/layout.html", "<html lang=\"{{lang}}\">{{{content}}}</html>\n");
+	snprintf(sub, sizeof(sub), "%s/static", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	write_file(dir, "static/app.css", "body{}");
+	write_file(dir, "html/layout.html", "<html lang=\"{{lang}}\"><link href=\"{{static.app_css}}\">{{{content}}}</html>\n");
 	write_file(dir, "html/page.html", "<form>{{#part}}[{{> part}}]{{/part}}{{#part_html}}[{{{part_html}}}]{{/part_html}}"
 		   "<input name=\"csrf\" value=\"{{csrf}}\"></form>");
 	write_file(dir, "html/part.html", "<label>{{t.name_label}}</label>{{#areas}}<option value=\"{{code}}\""
 		   "{{#selected}} selected{{/selected}}>{{name}}</option>{{/areas}}");
 	write_file(dir, "i18n/vi.json", "{\"name_label\": \"Họ & tên\"}");
 	write_file(dir, "i18n/en.json", "{\"name_label\": \"Full name\"}");
-	struct views *v = views_load(dir, err, sizeof(err));
+	snprintf(sub, sizeof(sub), "%s/static", dir);
+	struct views *v = views_load(dir, sub, err, sizeof(err));
 	if (!v)
 		fail_msg("views_load: %s", err);
 	return v;
@@ -80,10 +84,27 @@ static void test_a_kept_part_shows_what_the_page_renders_in_its_place(void **sta
 	views_free(v);
 }
 
+/* The URL carries the first hex digits of the file's SHA-256 (`printf 'body{}' | sha256sum`). */
+static void test_a_static_file_is_linked_by_its_content_hash(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/vaora-views-XXXXXX";
+	struct views *v = load_views(dir);
+	char *page = page_with(v, "part", json_object());
+	assert_non_null(strstr(page, "<link href=\"/static/app.css?v=7c98040a54\">"));
+	free(page);
+	views_free(v);
+	char err[256] = "", missing[600];
+	snprintf(missing, sizeof(missing), "%s/nowhere", dir);
+	assert_null(views_load(dir, missing, err, sizeof(err)));
+	assert_non_null(strstr(err, "nowhere"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_kept_part_shows_what_the_page_renders_in_its_place),
+		cmocka_unit_test(test_a_static_file_is_linked_by_its_content_hash),
 	};
 	return UNIT_RUN("views", tests);
 }

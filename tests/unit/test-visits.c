@@ -169,9 +169,29 @@ static void test_output_limit(void **state)
 	assert_int_equal(visits_derive(rows, 0, stays, LATER, v, 2), 0);
 }
 
+/* The one-tap screen's "you are in since" holds exactly while the visit a lone "in" starts is
+ * open, and only at its venue; an "out" is never "in". */
+static void test_in_since_holds_while_the_visit_is_open(void **state)
+{
+	(void)state;
+	struct visit v[OUT_MAX];
+	const struct checkin_latest in_market = { 1, DIRECTION_IN, T0 }, out_market = { 1, DIRECTION_OUT, T0 };
+	for (int64_t minutes = 0; minutes <= stays[VENUE_MARKET] + 1; minutes++) {
+		int64_t now = T0 + minutes * MINUTE;
+		assert_int_equal(DERIVE(v, now, row(1, DIRECTION_IN, 0)), 1);
+		bool open = v[0].end_reason == VISIT_OPEN;
+		assert_int_equal(checkin_latest_is_in_at(&in_market, 1, stays[VENUE_MARKET], now), open);
+		assert_false(checkin_latest_is_in_at(&in_market, 2, stays[VENUE_MARKET], now));
+		assert_false(checkin_latest_is_in_at(&out_market, 1, stays[VENUE_MARKET], now));
+	}
+	assert_true(checkin_latest_is_in_at(&in_market, 1, stays[VENUE_MARKET], T0 + 59 * MINUTE));
+	assert_false(checkin_latest_is_in_at(&in_market, 1, stays[VENUE_MARKET], T0 + 60 * MINUTE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_in_since_holds_while_the_visit_is_open),
 		cmocka_unit_test(test_checkout_ends_the_visit),
 		cmocka_unit_test(test_next_checkin_elsewhere_ends_it),
 		cmocka_unit_test(test_same_venue_again_starts_a_new_visit),
