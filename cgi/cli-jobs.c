@@ -371,7 +371,7 @@ static int job_report(struct db *db, const struct config *c, const struct keyrin
 	struct render_layouts *layouts = NULL;
 	FILE *out = NULL;
 	int rc = report_options(db, t, day_text, option(argc, argv, "--area"), &day, r);
-	if (rc == 0 && (!(views = views_load(c->templates_dir, err, sizeof(err))) ||
+	if (rc == 0 && (!(views = views_load(c->templates_dir, c->static_dir, err, sizeof(err))) ||
 			!(layouts = render_layouts_load(dir, err, sizeof(err))))) {
 		fprintf(stderr, "vaora: %s\n", err);
 		rc = 1;
