@@ -59,7 +59,6 @@ int desk_view_refusal(struct app *app, struct request *req, struct response *res
 					views_message(app->views, req->lang, "desk_untrusted_title"), "trust", trust);
 		json_object_set_new(ctx, "venue", json_pack("{s:s}", "name", v->name));
 		rc = views_page(app->views, req, resp, 403, "desk-untrusted", ctx);
-		json_decref(ctx);
 	}
 	json_decref(trust);
 	return rc;

@@ -39,9 +39,7 @@ int page_card(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "title",
 			    json_string(views_message(app->views, req->lang, current ? "card_title" : "card_replaced")));
 	json_object_set_new(ctx, "current", json_boolean(current));
-	int rc = views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
 }
 
 static int send_card(struct app *app, struct request *req, struct response *resp, enum card_format format)

@@ -45,7 +45,6 @@ static int open_venue(struct app *app, struct request *req, struct response *res
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang,
 								    replaced ? "poster_replaced" : "venue_closed")));
 	int rc = views_page(app->views, req, resp, 410, replaced ? "poster-replaced" : "venue-closed", ctx);
-	json_decref(ctx);
 	return rc ? rc : -1;
 }
 
@@ -158,10 +157,11 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	} else {
 		form_context(app, req, ctx, NULL, NULL, NULL);
 	}
-	if (rc == 0)
-		rc = views_page(app->views, req, resp, 200, "checkin", ctx);
-	json_decref(ctx);
-	return rc;
+	if (rc) {
+		json_decref(ctx);
+		return rc;
+	}
+	return views_page(app->views, req, resp, 200, "checkin", ctx);
 }
 
 int page_checkin_submit(struct app *app, struct request *req, struct response *resp)
@@ -199,11 +199,10 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	enum db_status status = DB_OK;
 	if (!errors.count)
 		status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, result);
-	json_t *ctx = NULL;
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);
 	} else if (errors.count) {
-		ctx = page_context(req, &v);
+		json_t *ctx = page_context(req, &v);
 		struct person *p = xcalloc(1, sizeof(*p));
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
@@ -211,15 +210,19 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 		form_context(app, req, ctx, &errors, token, known ? p : NULL);
 		crypto_wipe(p, sizeof(*p));
 		free(p);
-		rc = status == DB_OK ? views_page(app->views, req, resp, 400, "checkin", ctx) : http_status_for_db(status);
+		if (status == DB_OK) {
+			rc = views_page(app->views, req, resp, 400, "checkin", ctx);
+		} else {
+			json_decref(ctx);
+			rc = http_status_for_db(status);
+		}
 	} else {
 		if (ticked(f, "remember"))
 			remembered_add(app, req, resp, result->person_id, result->device_version);
-		ctx = page_context(req, &v);
+		json_t *ctx = page_context(req, &v);
 		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
 		rc = views_page(app->views, req, resp, 200, "checkin-done", ctx);
 	}
-	json_decref(ctx);
 	crypto_wipe(result, sizeof(*result));
 	free(result);
 	return rc;
@@ -249,7 +252,5 @@ int page_short_code(struct app *app, struct request *req, struct response *resp)
 		json_object_set_new(ctx, "code", json_string(code));
 		json_object_set_new(ctx, "error", json_string(views_message(app->views, req->lang, "short_code_bad")));
 	}
-	int rc = views_page(app->views, req, resp, code && *code ? 404 : 200, "short-code", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, code && *code ? 404 : 200, "short-code", ctx);
 }

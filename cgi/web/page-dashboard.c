@@ -289,7 +289,6 @@ int page_dashboard(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "idle_days", json_integer(b.idle_days));
 	json_object_set_new(ctx, "idle_days_max", json_integer(STATS_IDLE_DAYS_MAX));
 	rc = views_page(app->views, req, resp, 200, "dashboard", ctx);
-	json_decref(ctx);
 	board_free(&b);
 	return rc;
 }
@@ -340,7 +339,5 @@ int page_admin_provinces(struct app *app, struct request *req, struct response *
 	}
 	json_object_set_new(ctx, "title", json_string(msg(app, req, "dash_provinces_title")));
 	json_object_set_new(ctx, "provinces", list);
-	int rc = views_page(app->views, req, resp, 200, "admin-provinces", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "admin-provinces", ctx);
 }

@@ -135,9 +135,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	crypto_wipe(p, sizeof(*p));
 	free(p);
 	json_object_set_new(ctx, "declaration", declaration_view(app, req, errors));
-	int rc = views_page(app->views, req, resp, status, "gate", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "gate", ctx);
 }
 
 int page_gate(struct app *app, struct request *req, struct response *resp)

@@ -45,9 +45,7 @@ static int render(struct app *app, struct request *req, struct response *resp, e
 				views_message(app->views, req->lang, status_keys[status]), "valid", open, "ask_digits",
 				open && ask_digits, "wrong_digits", status == HANDOVER_WRONG_DIGITS, "digits",
 				HANDOVER_DIGITS);
-	int rc = views_page(app->views, req, resp, status_code(status), "handover-take", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status_code(status), "handover-take", ctx);
 }
 
 /* Whether the code's person has digits to confirm; *status becomes HANDOVER_UNKNOWN when the

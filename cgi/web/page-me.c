@@ -103,9 +103,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "people", people);
 	json_object_set_new(ctx, "saved", json_boolean(fields_get(&req->query, "saved") != NULL));
 	json_object_set_new(ctx, "deleted", json_boolean(fields_get(&req->query, "deleted") != NULL));
-	rc = views_page(app->views, req, resp, status, "me", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "me", ctx);
 }
 
 int page_me(struct app *app, struct request *req, struct response *resp)

@@ -183,7 +183,6 @@ static int proxy_page(struct app *app, struct request *req, struct response *res
 	if (v->cards_error)
 		json_object_set_new(ctx, "cards_error", json_string(views_message(app->views, req->lang, v->cards_error)));
 	rc = views_page(app->views, req, resp, status, "proxy", ctx);
-	json_decref(ctx);
 	proxy_view_free(v);
 	return rc;
 }
@@ -486,7 +485,6 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 		if (qr)
 			json_object_set_new(ctx, "qr", qr);
 		rc = views_page(app->views, req, resp, 200, "handover", ctx);
-		json_decref(ctx);
 	}
 	crypto_wipe(chosen, sizeof(*chosen));
 	free(chosen);

@@ -214,7 +214,6 @@ int page_signals(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "burst_days", json_integer(SIGNAL_BURST_DAYS));
 	json_object_set_new(ctx, "lookups_per_hour", json_integer(req->tenant->lookups_per_hour));
 	rc = views_page(app->views, req, resp, 200, "signals", ctx);
-	json_decref(ctx);
 	sightings_free(&s);
 	return rc;
 }

@@ -51,9 +51,7 @@ static int render_staff(struct app *app, struct request *req, struct response *r
 	json_object_set_new(ctx, "login", json_string(login && errors ? login : ""));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, errors ? 400 : 200, "venue-staff", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, errors ? 400 : 200, "venue-staff", ctx);
 }
 
 int page_venue_staff(struct app *app, struct request *req, struct response *resp)

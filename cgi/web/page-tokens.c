@@ -38,9 +38,7 @@ static int render_tokens(struct app *app, struct request *req, struct response *
 		json_object_set_new(ctx, "created", json_string(created));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, status, "tokens", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "tokens", ctx);
 }
 
 int page_tokens(struct app *app, struct request *req, struct response *resp)

@@ -113,9 +113,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "reason_max", json_integer(TRACE_REASON_MAX));
 	if (errors && errors->count)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, status, page, ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, page, ctx);
 }
 
 /* The result's common part: the people, their count, whether a limit cut them, where the

@@ -59,9 +59,7 @@ int page_venues(struct app *app, struct request *req, struct response *resp)
 	if ((int64_t)(f.page + 1) * VENUES_PAGE < total)
 		json_object_set_new(ctx, "next_page", json_integer(f.page + 1));
 	venue_form_json(app, req, NULL, ctx);
-	int rc = views_page(app->views, req, resp, 200, "venues", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "venues", ctx);
 }
 
 static struct venue_input input_from(const struct request *req)
@@ -88,10 +86,8 @@ static int render_form(struct app *app, struct request *req, struct response *re
 	json_object_set_new(ctx, "unconfirmed", json_boolean(unconfirmed));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, (errors && errors->count) || unconfirmed ? 400 : 200, v ? "venue" : "venue-new",
+	return views_page(app->views, req, resp, (errors && errors->count) || unconfirmed ? 400 : 200, v ? "venue" : "venue-new",
 			    ctx);
-	json_decref(ctx);
-	return rc;
 }
 
 int page_venue_new(struct app *app, struct request *req, struct response *resp)
