@@ -279,9 +279,7 @@ static enum db_status venue_allowed(struct import *im, int64_t id, bool *allowed
 	}
 	enum db_status status;
 	if (actor_known(im->actor)) {
-		char text[24];
-		snprintf(text, sizeof(text), "%lld", (long long)id);
-		status = scope_check(im->db, im->t, im->actor, SCOPE_VENUE_DESK, text, allowed);
+		status = scope_check(im->db, im->t, im->actor, SCOPE_VENUE_DESK, id, allowed);
 	} else {
 		struct venue *v = xcalloc(1, sizeof(*v));
 		status = venues_get(im->db, im->t, id, v, allowed);

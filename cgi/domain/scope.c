@@ -83,9 +83,8 @@ enum db_status scope_check_venue(struct db *db, const struct tenant *t, const st
 }
 
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
-			   const char *id_text, bool *allowed)
+			   int64_t id, bool *allowed)
 {
-	int64_t id = scope_id(id_text);
 	*allowed = false;
 	switch (scope) {
 	case SCOPE_NONE:

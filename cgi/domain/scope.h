@@ -20,11 +20,11 @@ enum scope {
 
 extern const char *const scope_names[];
 
-/* Whether the scope holds for actor in province t with the route's {id} (text as it came in
- * the URL; not a number → not found). A miss is *allowed false: the caller answers 404, so
+/* Whether the scope holds for actor in province t with the route's {id} (0, not a number in
+ * the URL, is not found). A miss is *allowed false: the caller answers 404, so
  * someone else's object looks like no object. */
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
-			   const char *id, bool *allowed);
+			   int64_t id, bool *allowed);
 
 /* The same for a venue named by number rather than by the URL (the venue code of an API body):
  * scope is SCOPE_VENUE or SCOPE_VENUE_DESK. */

@@ -77,7 +77,7 @@ int api_venue(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
 	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), &v, &found);
+	enum db_status status = venues_get(app->db, req->tenant, req->route_id, &v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)
@@ -142,7 +142,7 @@ int api_venue_update(struct app *app, struct request *req, struct response *resp
 {
 	if (!req->json)
 		return 400;
-	int64_t id = scope_id(request_param(req, "id"));
+	int64_t id = req->route_id;
 	struct venue_input in = { member(req, "name"), member(req, "category"), member(req, "address"),
 				  member(req, "area_code"), member(req, "contact_phone"), member(req, "opening_hours") };
 	struct field_errors errors = { 0 };
@@ -157,7 +157,7 @@ int api_venue_status(struct app *app, struct request *req, struct response *resp
 	json_t *active = req->json ? json_object_get(req->json, "active") : NULL;
 	if (!json_is_boolean(active))
 		return 400;
-	int64_t id = scope_id(request_param(req, "id"));
+	int64_t id = req->route_id;
 	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id,
 					      json_is_true(active) ? VENUE_ACTIVATE : VENUE_DEACTIVATE);
 	if (status != DB_OK)

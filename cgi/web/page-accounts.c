@@ -116,7 +116,7 @@ int page_account_create(struct app *app, struct request *req, struct response *r
 static int load_target(struct app *app, struct request *req, struct account *a)
 {
 	bool found;
-	enum db_status status = accounts_get(app->db, req->tenant, scope_id(request_param(req, "id")), a, &found);
+	enum db_status status = accounts_get(app->db, req->tenant, req->route_id, a, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	return found ? 0 : 404;

@@ -60,7 +60,7 @@ int page_venue_poster(struct app *app, struct request *req, struct response *res
 		return 400;
 	struct venue v;
 	bool found, unknown;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), &v, &found);
+	enum db_status status = venues_get(app->db, req->tenant, req->route_id, &v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)

@@ -65,7 +65,7 @@ static void proxy_view_free(struct proxy_view *v)
 static int desk_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
 {
 	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
+	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)

@@ -63,7 +63,7 @@ int page_token_create(struct app *app, struct request *req, struct response *res
 
 int page_token_revoke(struct app *app, struct request *req, struct response *resp)
 {
-	enum db_status status = api_token_revoke(app->db, req->tenant, &req->actor, scope_id(request_param(req, "id")));
+	enum db_status status = api_token_revoke(app->db, req->tenant, &req->actor, req->route_id);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	char to[64];

@@ -114,7 +114,7 @@ int page_venue_create(struct app *app, struct request *req, struct response *res
 static int load(struct app *app, struct request *req, struct venue *v)
 {
 	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
+	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	return found ? 0 : 404;
@@ -148,7 +148,7 @@ int page_venue_update(struct app *app, struct request *req, struct response *res
 
 static int change(struct app *app, struct request *req, struct response *resp, enum venue_change what)
 {
-	int64_t id = scope_id(request_param(req, "id"));
+	int64_t id = req->route_id;
 	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id, what);
 	if (status != DB_OK)
 		return http_status_for_db(status);

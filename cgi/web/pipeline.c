@@ -59,6 +59,7 @@ static int route_request(struct app *app, struct request *req, struct response *
 	}
 	}
 	req->route = route;
+	req->route_id = scope_id(request_param(req, "id"));
 	if (route_has_tenant(route)) {
 		const char *slug = request_param(req, "province");
 		req->tenant = slug ? config_tenant_by_slug(app->config, slug, strlen(slug)) : NULL;
@@ -188,7 +189,7 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 	if (route->scope != SCOPE_NONE) {
 		bool allowed = false;
 		enum db_status status = scope_check(app->db, req->tenant, &req->actor, route->scope,
-						    request_param(req, "id"), &allowed);
+						    req->route_id, &allowed);
 		if (status != DB_OK)
 			return http_status_for_db(status);
 		if (!allowed)
