@@ -76,12 +76,9 @@ int api_venues(struct app *app, struct request *req, struct response *resp)
 int api_venue(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, req->route_id, &v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	if (!found)
-		return 404;
+	int rc = venue_of_route(app, req, &v);
+	if (rc)
+		return rc;
 	json_t *body = venue_json(app, req, &v);
 	response_json(resp, 200, body);
 	json_decref(body);

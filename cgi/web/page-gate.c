@@ -51,11 +51,8 @@ static struct gate_settings settings_of(const struct request *req)
  * the handler returns. */
 static int load_venue(struct app *app, struct request *req, struct response *resp, struct venue *v, bool json)
 {
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	return found ? desk_view_refusal(app, req, resp, v, json) : 404;
+	int rc = venue_of_route(app, req, v);
+	return rc ? rc : desk_view_refusal(app, req, resp, v, json);
 }
 
 /* The person an ID card gave, for the completion fields to start from. */

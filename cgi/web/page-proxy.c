@@ -24,6 +24,7 @@
 #include "web/checkin-view.h"
 #include "web/desk-view.h"
 #include "web/http.h"
+#include "web/venue-view.h"
 #include "web/views.h"
 
 /* People one look-up shows: a phone a family shares, an ID number typed on several visits. */
@@ -64,12 +65,9 @@ static void proxy_view_free(struct proxy_view *v)
  * filled, or what the handler returns. */
 static int desk_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
 {
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	if (!found)
-		return 404;
+	int rc = venue_of_route(app, req, v);
+	if (rc)
+		return rc;
 	return v->active ? desk_view_refusal(app, req, resp, v, false) : 410;
 }
 

@@ -111,26 +111,17 @@ int page_venue_create(struct app *app, struct request *req, struct response *res
 	return 0;
 }
 
-static int load(struct app *app, struct request *req, struct venue *v)
-{
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	return found ? 0 : 404;
-}
-
 int page_venue(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load(app, req, &v);
+	int rc = venue_of_route(app, req, &v);
 	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL, false);
 }
 
 int page_venue_update(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load(app, req, &v);
+	int rc = venue_of_route(app, req, &v);
 	if (rc)
 		return rc;
 	struct venue_input in = input_from(req);
@@ -165,7 +156,7 @@ int page_venue_deactivate(struct app *app, struct request *req, struct response 
 	const char *confirm = fields_get(&req->form, "confirm");
 	if (!confirm || strcmp(confirm, "yes") != 0) {
 		struct venue v;
-		int rc = load(app, req, &v);
+		int rc = venue_of_route(app, req, &v);
 		return rc ? rc : render_form(app, req, resp, &v, NULL, false, true);
 	}
 	return change(app, req, resp, VENUE_DEACTIVATE);

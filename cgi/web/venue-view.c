@@ -7,6 +7,7 @@
 
 #include "domain/venue-token.h"
 #include "web/area-choices.h"
+#include "web/http.h"
 #include "web/views.h"
 
 void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
@@ -60,4 +61,13 @@ void venue_form_json(struct app *app, const struct request *req, const struct ve
 	json_object_set_new(ctx, "address", json_string(typed(req, "address", v ? v->address : NULL)));
 	json_object_set_new(ctx, "contact_phone", json_string(typed(req, "contact_phone", v ? v->contact_phone : NULL)));
 	json_object_set_new(ctx, "opening_hours", json_string(typed(req, "opening_hours", v ? v->opening_hours : NULL)));
+}
+
+int venue_of_route(const struct app *app, const struct request *req, struct venue *v)
+{
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return found ? 0 : 404;
 }

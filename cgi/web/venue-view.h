@@ -12,6 +12,9 @@ json_t *venue_json(const struct app *app, const struct request *req, const struc
 /* The category and area choices of a venue form, with selected ones marked, and the typed
  * values of the form (from the request's form fields, else from v, else empty). */
 void venue_form_json(struct app *app, const struct request *req, const struct venue *v, json_t *ctx);
+/* The venue named by the route's {id} (the route's scope already checked it) into *v. Returns
+ * 0, 404 when there is none, or the status for a database failure. */
+int venue_of_route(const struct app *app, const struct request *req, struct venue *v);
 /* The public URL printed on posters and encoded in their QR ({base}/{slug}/c/{token}); the QR
  * form is upper case so the whole URL fits QR alphanumeric mode. */
 void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
