@@ -688,8 +688,8 @@ enum db_status db_end(struct db *db, size_t shard, enum db_status status)
 }
 
 enum lock_sql {
-	LOCK_TAKE,	/* LOCK_TAKE */
-	LOCK_GIVE,	/* LOCK_GIVE */
+	LOCK_TAKE,
+	LOCK_GIVE,
 };
 
 static const char *const lock_sql[] = {

@@ -60,9 +60,9 @@ enum element_type {
 };
 
 static const char *const element_type_names[] = {
-	[ELEMENT_TEXT] = "text",	/* ELEMENT_TEXT */
-	[ELEMENT_QR] = "qr",	/* ELEMENT_QR */
-	[ELEMENT_RECT] = "rect",	/* ELEMENT_RECT */
+	[ELEMENT_TEXT] = "text",
+	[ELEMENT_QR] = "qr",
+	[ELEMENT_RECT] = "rect",
 };
 
 enum text_align {
@@ -72,9 +72,9 @@ enum text_align {
 };
 
 static const char *const text_align_names[] = {
-	[ALIGN_LEFT] = "left",	/* ALIGN_LEFT */
-	[ALIGN_CENTER] = "center",	/* ALIGN_CENTER */
-	[ALIGN_RIGHT] = "right",	/* ALIGN_RIGHT */
+	[ALIGN_LEFT] = "left",
+	[ALIGN_CENTER] = "center",
+	[ALIGN_RIGHT] = "right",
 };
 
 enum text_valign {
@@ -84,15 +84,15 @@ enum text_valign {
 };
 
 static const char *const text_valign_names[] = {
-	[VALIGN_TOP] = "top",	/* VALIGN_TOP */
-	[VALIGN_MIDDLE] = "middle",	/* VALIGN_MIDDLE */
-	[VALIGN_BOTTOM] = "bottom",	/* VALIGN_BOTTOM */
+	[VALIGN_TOP] = "top",
+	[VALIGN_MIDDLE] = "middle",
+	[VALIGN_BOTTOM] = "bottom",
 };
 
 static const char *const qr_level_names[] = {
-	[QR_LEVEL_M] = "M",	/* QR_LEVEL_M */
-	[QR_LEVEL_Q] = "Q",	/* QR_LEVEL_Q */
-	[QR_LEVEL_H] = "H",	/* QR_LEVEL_H */
+	[QR_LEVEL_M] = "M",
+	[QR_LEVEL_Q] = "Q",
+	[QR_LEVEL_H] = "H",
 };
 
 static const char *const weight_names[] = {
@@ -838,9 +838,9 @@ static PangoLayout *fit_text(const struct element *e, const char *s, double *siz
 	int lo = (int)(e->size_min * SIZE_STEPS_PER_PT + 0.999);
 	int size = hi;
 	static const PangoAlignment aligns[] = {
-		[ALIGN_LEFT] = PANGO_ALIGN_LEFT,	/* ALIGN_LEFT */
-		[ALIGN_CENTER] = PANGO_ALIGN_CENTER,	/* ALIGN_CENTER */
-		[ALIGN_RIGHT] = PANGO_ALIGN_RIGHT,	/* ALIGN_RIGHT */
+		[ALIGN_LEFT] = PANGO_ALIGN_LEFT,
+		[ALIGN_CENTER] = PANGO_ALIGN_CENTER,
+		[ALIGN_RIGHT] = PANGO_ALIGN_RIGHT,
 	};
 
 	if (lo > hi)

@@ -14,10 +14,10 @@
 #define LOG_LINE_MAX 2048
 
 static const char *const log_level_names[] = {
-	[LOG_ERROR] = "error",	/* LOG_ERROR */
-	[LOG_WARN] = "warn",	/* LOG_WARN */
-	[LOG_INFO] = "info",	/* LOG_INFO */
-	[LOG_ACCESS] = "access",	/* LOG_ACCESS */
+	[LOG_ERROR] = "error",
+	[LOG_WARN] = "warn",
+	[LOG_INFO] = "info",
+	[LOG_ACCESS] = "access",
 };
 
 void log_msg(enum log_level level, const char *fmt, ...)

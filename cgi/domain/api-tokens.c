@@ -17,19 +17,19 @@
 #define DAY_US (24 * 3600 * INT64_C(1000000))
 
 const char *const api_token_state_names[] = {
-	[API_TOKEN_LIVE] = "live",			/* API_TOKEN_LIVE */
-	[API_TOKEN_INVALID] = "invalid",		/* API_TOKEN_INVALID */
-	[API_TOKEN_EXPIRED] = "expired",		/* API_TOKEN_EXPIRED */
-	[API_TOKEN_REVOKED] = "revoked",		/* API_TOKEN_REVOKED */
-	[API_TOKEN_OWNER_DISABLED] = "owner-disabled",	/* API_TOKEN_OWNER_DISABLED */
+	[API_TOKEN_LIVE] = "live",
+	[API_TOKEN_INVALID] = "invalid",
+	[API_TOKEN_EXPIRED] = "expired",
+	[API_TOKEN_REVOKED] = "revoked",
+	[API_TOKEN_OWNER_DISABLED] = "owner-disabled",
 };
 
 enum token_sql {
-	TOKEN_INSERT,	/* TOKEN_INSERT */
-	TOKEN_LIST,	/* TOKEN_LIST */
-	TOKEN_EXISTS,	/* TOKEN_EXISTS */
-	TOKEN_REVOKE,	/* TOKEN_REVOKE */
-	TOKEN_RESOLVE,	/* TOKEN_RESOLVE */
+	TOKEN_INSERT,
+	TOKEN_LIST,
+	TOKEN_EXISTS,
+	TOKEN_REVOKE,
+	TOKEN_RESOLVE,
 };
 
 static const char *const token_sql[] = {

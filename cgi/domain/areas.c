@@ -15,8 +15,8 @@
 #define AREA_CODE_MAX_LEN 10
 
 enum area_sql {
-	AREA_UPSERT,	/* AREA_UPSERT */
-	AREA_LIST,	/* AREA_LIST */
+	AREA_UPSERT,
+	AREA_LIST,
 };
 
 static const char *const area_sql[] = {

@@ -25,8 +25,8 @@ static const struct {
 	enum render_format format;
 	unsigned png_width;
 } card_formats[] = {
-	[CARD_QR_PNG] = { "qr", RENDER_PNG, CARD_QR_PNG_WIDTH },	/* CARD_QR_PNG */
-	[CARD_WALLET_PDF] = { "card", RENDER_PDF, 0 },		/* CARD_WALLET_PDF */
+	[CARD_QR_PNG] = { "qr", RENDER_PNG, CARD_QR_PNG_WIDTH },
+	[CARD_WALLET_PDF] = { "card", RENDER_PDF, 0 },
 };
 
 enum db_status cards_check(struct db *db, const struct tenant *t, const struct keyring *keys, const char *token,

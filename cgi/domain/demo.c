@@ -13,9 +13,9 @@
 #define DEMO_FILE_MAX (64 * 1024)
 
 enum demo_sql {
-	DEMO_FIND_VENUE,	/* DEMO_FIND_VENUE */
-	DEMO_INSERT_VENUE,	/* DEMO_INSERT_VENUE */
-	DEMO_VERIFY_VENUE,	/* DEMO_VERIFY_VENUE */
+	DEMO_FIND_VENUE,
+	DEMO_INSERT_VENUE,
+	DEMO_VERIFY_VENUE,
 };
 
 static const char *const demo_sql[] = {

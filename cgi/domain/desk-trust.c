@@ -9,16 +9,16 @@
 #define LOOKUP_WINDOW_US (3600 * 1000000LL)
 
 const char *const desk_trust_keys[] = {
-	[DESK_TRUSTED] = "",					/* DESK_TRUSTED */
-	[DESK_VENUE_UNVERIFIED] = "desk_venue_unverified",	/* DESK_VENUE_UNVERIFIED */
-	[DESK_STAFF_UNAPPROVED] = "desk_staff_unapproved",	/* DESK_STAFF_UNAPPROVED */
+	[DESK_TRUSTED] = "",
+	[DESK_VENUE_UNVERIFIED] = "desk_venue_unverified",
+	[DESK_STAFF_UNAPPROVED] = "desk_staff_unapproved",
 };
 
 enum desk_sql {
-	DESK_TRUST_ROW,		/* DESK_TRUST_ROW */
-	DESK_VERIFIERS,		/* DESK_VERIFIERS */
-	DESK_LOOKUPS_COUNT,	/* DESK_LOOKUPS_COUNT */
-	DESK_LOOKUP_INSERT,	/* DESK_LOOKUP_INSERT */
+	DESK_TRUST_ROW,
+	DESK_VERIFIERS,
+	DESK_LOOKUPS_COUNT,
+	DESK_LOOKUP_INSERT,
 };
 
 static const char *const desk_sql[] = {

@@ -12,12 +12,12 @@
 #define GATE_CODE_MAX 1024
 
 enum gate_outcome {
-	GATE_RECORDED,		/* GATE_RECORDED: a check-in was recorded (or this key's was, before) */
-	GATE_ALREADY,		/* GATE_ALREADY: the same person and direction within two minutes: shown,
+	GATE_RECORDED,		/* a check-in was recorded (or this key's was, before) */
+	GATE_ALREADY,		/* the same person and direction within two minutes: shown,
 				 * not recorded twice */
-	GATE_INCOMPLETE,	/* GATE_INCOMPLETE: a chip ID card of someone new that could not be read
+	GATE_INCOMPLETE,	/* a chip ID card of someone new that could not be read
 				 * whole, or that the validation refused: the guard completes it */
-	GATE_REFUSED,		/* GATE_REFUSED: nothing recorded; reason says why */
+	GATE_REFUSED,		/* nothing recorded; reason says why */
 	GATE_OUTCOME_COUNT,
 };
 

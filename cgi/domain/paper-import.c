@@ -41,16 +41,16 @@ static void import_lock_name(const struct tenant *t, char name[32])
 }
 
 enum paper_column {
-	COL_VENUE,	/* COL_VENUE: the venue's code, as on its poster */
-	COL_TIME,	/* COL_TIME: dd/mm/yyyy HH:MM, Vietnam time */
-	COL_DIRECTION,	/* COL_DIRECTION: Vào/Ra or in/out */
-	COL_NAME,	/* COL_NAME */
-	COL_PHONE,	/* COL_PHONE */
-	COL_ID_NUMBER,	/* COL_ID_NUMBER */
-	COL_BIRTH_YEAR,	/* COL_BIRTH_YEAR */
-	COL_GENDER,	/* COL_GENDER: Nam/Nữ/Khác or male/female/other */
-	COL_AREA,	/* COL_AREA: the commune's code */
-	COL_ADDRESS,	/* COL_ADDRESS */
+	COL_VENUE,	/* the venue's code, as on its poster */
+	COL_TIME,	/* dd/mm/yyyy HH:MM, Vietnam time */
+	COL_DIRECTION,	/* Vào/Ra or in/out */
+	COL_NAME,
+	COL_PHONE,
+	COL_ID_NUMBER,
+	COL_BIRTH_YEAR,
+	COL_GENDER,	/* Nam/Nữ/Khác or male/female/other */
+	COL_AREA,	/* the commune's code */
+	COL_ADDRESS,
 	COL_COUNT,
 };
 
@@ -64,16 +64,16 @@ struct column {
  * typing them) never disagree about Unicode normalization. The example leaves the venue to
  * the page's choice. */
 static const struct column columns[] = {
-	[COL_VENUE] = { "ma_dia_diem", "venue", "" },				/* COL_VENUE */
-	[COL_TIME] = { "ngay_gio", "time", "15/03/2026 08:30" },		/* COL_TIME */
-	[COL_DIRECTION] = { "vao_ra", "direction", "Vào" },			/* COL_DIRECTION */
-	[COL_NAME] = { "ho_ten", "full_name", "Nguyễn Văn An" },		/* COL_NAME */
-	[COL_PHONE] = { "so_dien_thoai", "phone", "0912345678" },		/* COL_PHONE */
-	[COL_ID_NUMBER] = { "so_giay_to", "id_number", "" },			/* COL_ID_NUMBER */
-	[COL_BIRTH_YEAR] = { "nam_sinh", "birth_year", "1980" },		/* COL_BIRTH_YEAR */
-	[COL_GENDER] = { "gioi_tinh", "gender", "Nam" },			/* COL_GENDER */
-	[COL_AREA] = { "ma_xa", "area_code", "" },				/* COL_AREA */
-	[COL_ADDRESS] = { "dia_chi", "address", "12 Hàng Bạc" },		/* COL_ADDRESS */
+	[COL_VENUE] = { "ma_dia_diem", "venue", "" },
+	[COL_TIME] = { "ngay_gio", "time", "15/03/2026 08:30" },
+	[COL_DIRECTION] = { "vao_ra", "direction", "Vào" },
+	[COL_NAME] = { "ho_ten", "full_name", "Nguyễn Văn An" },
+	[COL_PHONE] = { "so_dien_thoai", "phone", "0912345678" },
+	[COL_ID_NUMBER] = { "so_giay_to", "id_number", "" },
+	[COL_BIRTH_YEAR] = { "nam_sinh", "birth_year", "1980" },
+	[COL_GENDER] = { "gioi_tinh", "gender", "Nam" },
+	[COL_AREA] = { "ma_xa", "area_code", "" },
+	[COL_ADDRESS] = { "dia_chi", "address", "12 Hàng Bạc" },
 };
 
 /* Words people write on paper for a closed set, and what the forms send for them. */

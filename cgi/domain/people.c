@@ -22,27 +22,27 @@
 #define SEALED_OVERHEAD (CRYPTO_GCM_NONCE_BYTES + CRYPTO_GCM_TAG_BYTES)
 
 const char *const person_gender_names[] = {
-	[GENDER_UNSAID] = "",		/* GENDER_UNSAID */
-	[GENDER_MALE] = "male",		/* GENDER_MALE */
-	[GENDER_FEMALE] = "female",	/* GENDER_FEMALE */
-	[GENDER_OTHER] = "other",	/* GENDER_OTHER */
+	[GENDER_UNSAID] = "",
+	[GENDER_MALE] = "male",
+	[GENDER_FEMALE] = "female",
+	[GENDER_OTHER] = "other",
 };
 
 enum people_sql {
-	PEOPLE_INSERT,		/* PEOPLE_INSERT */
-	PEOPLE_INSERT_MANY,	/* PEOPLE_INSERT_MANY */
-	PEOPLE_UPDATE,		/* PEOPLE_UPDATE */
-	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
-	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
-	PEOPLE_BY_ID,		/* PEOPLE_BY_ID */
-	PEOPLE_BY_IDS,		/* PEOPLE_BY_IDS */
-	PEOPLE_BY_PHONES,	/* PEOPLE_BY_PHONES */
-	PEOPLE_BY_ID_NUMBERS,	/* PEOPLE_BY_ID_NUMBERS */
-	PEOPLE_AREA_EXISTS,	/* PEOPLE_AREA_EXISTS */
-	PEOPLE_DELETE_KEYS,	/* PEOPLE_DELETE_KEYS */
-	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
-	PEOPLE_DELETE,		/* PEOPLE_DELETE */
-	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
+	PEOPLE_INSERT,
+	PEOPLE_INSERT_MANY,
+	PEOPLE_UPDATE,
+	PEOPLE_BY_PHONE,
+	PEOPLE_BY_ID_NUMBER,
+	PEOPLE_BY_ID,
+	PEOPLE_BY_IDS,
+	PEOPLE_BY_PHONES,
+	PEOPLE_BY_ID_NUMBERS,
+	PEOPLE_AREA_EXISTS,
+	PEOPLE_DELETE_KEYS,
+	PEOPLE_DELETE_CHECKINS,
+	PEOPLE_DELETE,
+	PEOPLE_CARD_REISSUE,
 	PEOPLE_NEW_WITH_CHECKIN,
 };
 
@@ -845,9 +845,9 @@ void people_given_name_of(const char *full_name, char *out, size_t cap)
 
 /* How a row of a batch finds its person. */
 enum lookup_kind {
-	LOOKUP_NONE,		/* LOOKUP_NONE: neither number, always a new person */
-	LOOKUP_ID_NUMBER,	/* LOOKUP_ID_NUMBER */
-	LOOKUP_PHONE,		/* LOOKUP_PHONE: with the same name */
+	LOOKUP_NONE,		/* neither number, always a new person */
+	LOOKUP_ID_NUMBER,
+	LOOKUP_PHONE,		/* with the same name */
 };
 
 /* What a batch knows of one row's person while resolving: the look-up it makes and who it found. */

@@ -9,11 +9,11 @@
 #include "domain/actor.h"
 
 enum scope {
-	SCOPE_NONE,		/* SCOPE_NONE: the route's role check is enough */
-	SCOPE_ACCOUNT,		/* SCOPE_ACCOUNT: {id} is an account the actor may manage */
-	SCOPE_API_TOKEN,	/* SCOPE_API_TOKEN: {id} is an API token of the province */
-	SCOPE_VENUE,		/* SCOPE_VENUE: {id} is a venue the actor runs or oversees */
-	SCOPE_VENUE_DESK,	/* SCOPE_VENUE_DESK: {id} is a venue the actor works at (its
+	SCOPE_NONE,		/* the route's role check is enough */
+	SCOPE_ACCOUNT,		/* {id} is an account the actor may manage */
+	SCOPE_API_TOKEN,	/* {id} is an API token of the province */
+	SCOPE_VENUE,		/* {id} is a venue the actor runs or oversees */
+	SCOPE_VENUE_DESK,	/* {id} is a venue the actor works at (its
 				 * managers and volunteers) or oversees: gate and proxy desks */
 	SCOPE_COUNT,
 };

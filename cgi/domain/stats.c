@@ -10,24 +10,24 @@
 #define DAY_US (86400 * 1000000LL)
 
 const char *const stats_method_names[] = {
-	[STATS_SELF] = "self",		/* STATS_SELF */
-	[STATS_GATE] = "gate",		/* STATS_GATE */
-	[STATS_PROXY] = "proxy",	/* STATS_PROXY */
-	[STATS_PAPER] = "paper",	/* STATS_PAPER */
-	[STATS_API] = "api",		/* STATS_API */
+	[STATS_SELF] = "self",
+	[STATS_GATE] = "gate",
+	[STATS_PROXY] = "proxy",
+	[STATS_PAPER] = "paper",
+	[STATS_API] = "api",
 };
 
 enum stats_sql {
-	STATS_AREA_EXISTS,	/* STATS_AREA_EXISTS */
-	STATS_DAYS_SQL,		/* STATS_DAYS_SQL */
-	STATS_PROVINCE_PEOPLE,	/* STATS_PROVINCE_PEOPLE */
-	STATS_NEW_VENUES,	/* STATS_NEW_VENUES */
-	STATS_CATEGORIES,	/* STATS_CATEGORIES */
-	STATS_ACTIVE,		/* STATS_ACTIVE */
-	STATS_COMMUNES,		/* STATS_COMMUNES */
-	STATS_IDLE,		/* STATS_IDLE */
-	STATS_REISSUED,		/* STATS_REISSUED */
-	STATS_PROVINCE_SCANS,	/* STATS_PROVINCE_SCANS */
+	STATS_AREA_EXISTS,
+	STATS_DAYS_SQL,
+	STATS_PROVINCE_PEOPLE,
+	STATS_NEW_VENUES,
+	STATS_CATEGORIES,
+	STATS_ACTIVE,
+	STATS_COMMUNES,
+	STATS_IDLE,
+	STATS_REISSUED,
+	STATS_PROVINCE_SCANS,
 };
 
 /* Every statement takes the area twice: "" for the whole province, else one area code. */

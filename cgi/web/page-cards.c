@@ -21,8 +21,8 @@ static const struct {
 	const char *type;
 	const char *file;
 } card_files[] = {
-	[CARD_QR_PNG] = { "image/png", "qr.png" },		/* CARD_QR_PNG */
-	[CARD_WALLET_PDF] = { "application/pdf", "card.pdf" },	/* CARD_WALLET_PDF */
+	[CARD_QR_PNG] = { "image/png", "qr.png" },
+	[CARD_WALLET_PDF] = { "application/pdf", "card.pdf" },
 };
 
 int page_card(struct app *app, struct request *req, struct response *resp)

@@ -26,24 +26,24 @@
 
 /* The tables of the dashboard, in page order; their names are the CSV's ?table=. */
 enum stat_table {
-	TABLE_SUMMARY,		/* TABLE_SUMMARY */
-	TABLE_DAYS,		/* TABLE_DAYS */
-	TABLE_METHODS,		/* TABLE_METHODS */
-	TABLE_CATEGORIES,	/* TABLE_CATEGORIES */
-	TABLE_COMMUNES,		/* TABLE_COMMUNES */
-	TABLE_IDLE,		/* TABLE_IDLE */
-	TABLE_REISSUED,		/* TABLE_REISSUED */
+	TABLE_SUMMARY,
+	TABLE_DAYS,
+	TABLE_METHODS,
+	TABLE_CATEGORIES,
+	TABLE_COMMUNES,
+	TABLE_IDLE,
+	TABLE_REISSUED,
 	TABLE_COUNT,
 };
 
 static const char *const stat_table_names[] = {
-	[TABLE_SUMMARY] = "summary",		/* TABLE_SUMMARY */
-	[TABLE_DAYS] = "days",			/* TABLE_DAYS */
-	[TABLE_METHODS] = "methods",		/* TABLE_METHODS */
-	[TABLE_CATEGORIES] = "categories",	/* TABLE_CATEGORIES */
-	[TABLE_COMMUNES] = "communes",		/* TABLE_COMMUNES */
-	[TABLE_IDLE] = "idle",			/* TABLE_IDLE */
-	[TABLE_REISSUED] = "reissued",		/* TABLE_REISSUED */
+	[TABLE_SUMMARY] = "summary",
+	[TABLE_DAYS] = "days",
+	[TABLE_METHODS] = "methods",
+	[TABLE_CATEGORIES] = "categories",
+	[TABLE_COMMUNES] = "communes",
+	[TABLE_IDLE] = "idle",
+	[TABLE_REISSUED] = "reissued",
 };
 
 /* What one dashboard shows: the area, the idle list's N, and everything read for them. */

@@ -21,10 +21,10 @@
 
 /* The colour of each outcome's flash; a recorded check-in with symptoms declared is amber. */
 static const char *const outcome_colors[] = {
-	[GATE_RECORDED] = "green",	/* GATE_RECORDED */
-	[GATE_ALREADY] = "green",	/* GATE_ALREADY */
-	[GATE_INCOMPLETE] = "amber",	/* GATE_INCOMPLETE */
-	[GATE_REFUSED] = "red",		/* GATE_REFUSED */
+	[GATE_RECORDED] = "green",
+	[GATE_ALREADY] = "green",
+	[GATE_INCOMPLETE] = "amber",
+	[GATE_REFUSED] = "red",
 };
 
 /* The settings a guard keeps from scan to scan, as the last form sent them. */

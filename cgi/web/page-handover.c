@@ -14,12 +14,12 @@
 #include "web/views.h"
 
 static const char *const status_keys[] = {
-	[HANDOVER_VALID] = "handover_take_title",	/* HANDOVER_VALID */
-	[HANDOVER_UNKNOWN] = "handover_unknown",	/* HANDOVER_UNKNOWN */
-	[HANDOVER_USED] = "handover_used",		/* HANDOVER_USED */
-	[HANDOVER_EXPIRED] = "handover_expired",	/* HANDOVER_EXPIRED */
-	[HANDOVER_WRONG_DIGITS] = "handover_take_title",	/* HANDOVER_WRONG_DIGITS */
-	[HANDOVER_BURNT] = "handover_burnt",		/* HANDOVER_BURNT */
+	[HANDOVER_VALID] = "handover_take_title",
+	[HANDOVER_UNKNOWN] = "handover_unknown",
+	[HANDOVER_USED] = "handover_used",
+	[HANDOVER_EXPIRED] = "handover_expired",
+	[HANDOVER_WRONG_DIGITS] = "handover_take_title",
+	[HANDOVER_BURNT] = "handover_burnt",
 };
 
 static int status_code(enum handover_status status)

@@ -32,10 +32,10 @@
 
 /* Where the page puts the keyboard's focus: each step leaves it where the next one starts. */
 enum proxy_focus {
-	FOCUS_FIND,		/* FOCUS_FIND: the look-up, the first field, for the next resident */
-	FOCUS_MATCH,		/* FOCUS_MATCH: the first person the look-up found */
-	FOCUS_PERSON,		/* FOCUS_PERSON: the new person's name */
-	FOCUS_DECLARATION,	/* FOCUS_DECLARATION: the first question, for a known person */
+	FOCUS_FIND,		/* the look-up, the first field, for the next resident */
+	FOCUS_MATCH,		/* the first person the look-up found */
+	FOCUS_PERSON,		/* the new person's name */
+	FOCUS_DECLARATION,	/* the first question, for a known person */
 };
 
 /* What one rendering of the page shows besides the venue. */

@@ -21,18 +21,18 @@
 
 /* The lists, in page order; their names are the CSV's ?kind=. */
 enum signal_kind {
-	KIND_TRAVEL,	/* KIND_TRAVEL */
-	KIND_OFF_HOURS,	/* KIND_OFF_HOURS */
-	KIND_BURSTS,	/* KIND_BURSTS */
-	KIND_LOOKUPS,	/* KIND_LOOKUPS */
+	KIND_TRAVEL,
+	KIND_OFF_HOURS,
+	KIND_BURSTS,
+	KIND_LOOKUPS,
 	KIND_COUNT,
 };
 
 static const char *const signal_kind_names[] = {
-	[KIND_TRAVEL] = "travel",		/* KIND_TRAVEL */
-	[KIND_OFF_HOURS] = "off-hours",		/* KIND_OFF_HOURS */
-	[KIND_BURSTS] = "bursts",		/* KIND_BURSTS */
-	[KIND_LOOKUPS] = "lookups",		/* KIND_LOOKUPS */
+	[KIND_TRAVEL] = "travel",
+	[KIND_OFF_HOURS] = "off-hours",
+	[KIND_BURSTS] = "bursts",
+	[KIND_LOOKUPS] = "lookups",
 };
 
 /* What one signals page shows: the area, the day, and the three lists read for them. */

@@ -90,11 +90,11 @@ static const char *bearer_token(const struct request *req)
 
 /* What a client whose token is refused is told, by api_token_state. */
 static const char *const token_refusal_messages[] = {
-	[API_TOKEN_LIVE] = NULL,					/* API_TOKEN_LIVE */
-	[API_TOKEN_INVALID] = "error_token_invalid",			/* API_TOKEN_INVALID */
-	[API_TOKEN_EXPIRED] = "error_token_expired",			/* API_TOKEN_EXPIRED */
-	[API_TOKEN_REVOKED] = "error_token_revoked",			/* API_TOKEN_REVOKED */
-	[API_TOKEN_OWNER_DISABLED] = "error_token_owner_disabled",	/* API_TOKEN_OWNER_DISABLED */
+	[API_TOKEN_LIVE] = NULL,
+	[API_TOKEN_INVALID] = "error_token_invalid",
+	[API_TOKEN_EXPIRED] = "error_token_expired",
+	[API_TOKEN_REVOKED] = "error_token_revoked",
+	[API_TOKEN_OWNER_DISABLED] = "error_token_owner_disabled",
 };
 
 /* Fills req->actor from a Bearer token (API routes) or the session cookie. Returns 0, 401 for a
