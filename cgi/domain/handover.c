@@ -151,13 +151,12 @@ static bool ends_with_digits(const char *number, const char *typed)
 static enum db_status digits_confirmed(struct db *db, const struct tenant *t, const struct keyring *keys,
 				       int64_t person_id, const char *digits, bool *found, bool *ok)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	enum db_status status = people_get(db, t, keys, person_id, p, found);
 	*ok = status == DB_OK && *found &&
 	      (!handover_asks_digits(p) || (p->phone[0] && ends_with_digits(p->phone, digits)) ||
 	       (p->id_number[0] && ends_with_digits(p->id_number, digits)));
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return status;
 }
 

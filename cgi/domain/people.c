@@ -476,6 +476,19 @@ struct person_valid *people_validate(const struct person_input *input, struct fi
 	return v;
 }
 
+struct person *person_new(void)
+{
+	return xcalloc(1, sizeof(struct person));
+}
+
+void person_free(struct person *p)
+{
+	if (!p)
+		return;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+}
+
 void people_valid_free(struct person_valid *v)
 {
 	if (!v)
@@ -736,13 +749,12 @@ enum db_status people_holder_of_card(struct db *db, const struct tenant *t, cons
 	*id = 0;
 	if (id_number_normalize(id_number, normal))
 		return DB_OK;
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	size_t n;
 	enum db_status status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
 	if (status == DB_OK && n == 1)
 		*id = p->id;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return status;
 }
 
@@ -899,7 +911,7 @@ static enum db_status find_batch(struct db *db, const struct tenant *t, const st
 	for (; bound < places; bound++)
 		db_bind_text(q, (const char *)last, CRYPTO_SHA256_BYTES);
 	status = db_execute(q);
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	while (status == DB_OK && db_fetch(q) > 0) {
 		size_t len;
 		const char *index = db_col_text(q, 13, &len);
@@ -916,8 +928,7 @@ static enum db_status find_batch(struct db *db, const struct tenant *t, const st
 			ids[(*count)++] = p->id;
 		}
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	db_query_free(q);
 	return status;
 }

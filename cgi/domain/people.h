@@ -61,6 +61,12 @@ struct person {
 	unsigned device_version;	/* of the tokens phones keep to remember the person */
 };
 
+/* A zeroed person on the heap (a person is too big to keep many on a worker's stack), for
+ * people_get and the like to fill. Owned by the caller: person_free. */
+struct person *person_new(void);
+/* Wipes p, which holds decrypted personal data, and frees it; accepts NULL. */
+void person_free(struct person *p);
+
 /* Validates and stores a person with their consent to the current notice. Field errors name
  * the input fields ("full_name", "phone", ...). */
 enum db_status people_create(struct db *db, const struct tenant *t, const struct keyring *keys,

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/crypto.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/cards.h"
@@ -44,7 +43,7 @@ int page_card(struct app *app, struct request *req, struct response *resp)
 
 static int send_card(struct app *app, struct request *req, struct response *resp, enum card_format format)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	size_t n;
 	int rc = remembered_person_of_route(app, req, &n, p);
 	if (rc == 0 && cards_render(app->layouts, app->keys, req->tenant, p, format, response_body_write, resp) != 0)
@@ -60,8 +59,7 @@ static int send_card(struct app *app, struct request *req, struct response *resp
 		response_header(resp, "Content-Disposition", disposition);
 		response_header(resp, "Cache-Control", "no-store");
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return rc;
 }
 
@@ -77,15 +75,14 @@ int page_my_card(struct app *app, struct request *req, struct response *resp)
 
 int page_my_card_reissue(struct app *app, struct request *req, struct response *resp)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	size_t n;
 	int rc = remembered_person_of_route(app, req, &n, p);
 	if (rc == 0) {
 		enum db_status status = people_card_reissue(app->db, req->tenant, &req->actor, p->id);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	if (rc)
 		return rc;
 	char to[64];

@@ -76,7 +76,7 @@ static json_t *page_context(struct request *req, const struct venue *v)
  * token no longer holds (the person is gone or had their phones forgotten). */
 static json_t *known_person(struct app *app, struct request *req, size_t n, const struct remembered *r)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
 	if (remembered_load(app, req, r, p) == 0 &&
@@ -88,8 +88,7 @@ static json_t *known_person(struct app *app, struct request *req, size_t n, cons
 			      "one_tap", answers.len > 0 && people_consent_current(p));
 		json_object_set_new(o, "answers", answers_hidden_view(buf_str(&answers)));
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	buf_free(&answers);
 	return o;
 }
@@ -137,12 +136,11 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	uint64_t n;
 	rc = 0;
 	if (who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count) {
-		struct person *p = xcalloc(1, sizeof(*p));
+		struct person *p = person_new();
 		rc = remembered_load(app, req, &list[n], p);
 		if (rc == 0)
 			form_context(app, req, ctx, NULL, list[n].token, p);
-		crypto_wipe(p, sizeof(*p));
-		free(p);
+		person_free(p);
 	} else if (!fields_get(&req->query, "new") && count > 0) {
 		json_t *people = json_array();
 		for (size_t i = 0; i < count; i++) {
@@ -203,13 +201,12 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 		rc = http_status_for_db(status);
 	} else if (errors.count) {
 		json_t *ctx = page_context(req, &v);
-		struct person *p = xcalloc(1, sizeof(*p));
+		struct person *p = person_new();
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
 			status = people_get(app->db, req->tenant, app->keys, person_id, p, &known);
 		form_context(app, req, ctx, &errors, token, known ? p : NULL);
-		crypto_wipe(p, sizeof(*p));
-		free(p);
+		person_free(p);
 		if (status == DB_OK) {
 			rc = views_page(app->views, req, resp, 400, "checkin", ctx);
 		} else {

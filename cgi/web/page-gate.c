@@ -122,15 +122,14 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
 	/* What was typed wins; a first look at a card starts from what it gave. The person view
 	 * shows a stored person only on a GET. */
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	if (incomplete)
 		person_of_card(&incomplete->card, p);
 	enum http_method method = req->method;
 	req->method = HTTP_GET;
 	json_object_set_new(ctx, "person", person_fields_view(app, req, incomplete ? p : NULL));
 	req->method = method;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	json_object_set_new(ctx, "declaration", declaration_view(app, req, errors));
 	return views_page(app->views, req, resp, status, "gate", ctx);
 }

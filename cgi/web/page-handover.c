@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 
-#include "adapters/crypto.h"
 #include "base/xmalloc.h"
 #include "domain/handover.h"
 #include "domain/people.h"
@@ -53,14 +52,13 @@ static int render(struct app *app, struct request *req, struct response *resp, e
 static enum db_status asks_digits(struct app *app, struct request *req, int64_t person_id,
 				  enum handover_status *status, bool *ask)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	bool found = false;
 	enum db_status db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
 	*ask = found && handover_asks_digits(p);
 	if (db == DB_OK && !found)
 		*status = HANDOVER_UNKNOWN;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return db;
 }
 
@@ -85,13 +83,12 @@ int page_handover_take(struct app *app, struct request *req, struct response *re
 		return http_status_for_db(db);
 	if (status != HANDOVER_VALID)
 		return render(app, req, resp, status, true);
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	bool found;
 	db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
 	if (db == DB_OK && found)
 		remembered_add(app, req, resp, person_id, p->device_version);
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	if (db != DB_OK)
 		return http_status_for_db(db);
 	if (!found)

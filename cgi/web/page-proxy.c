@@ -315,7 +315,7 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 	const struct fields *f = &req->form;
 	const char *card = fields_get(f, "person"), *direction = fields_get(f, "direction");
 	struct field_errors errors = { 0 };
-	struct person *known = xcalloc(1, sizeof(*known));
+	struct person *known = person_new();
 	bool is_known = false;
 	if (card) {
 		rc = person_of_card(app, req, card, known);
@@ -359,8 +359,7 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 		fields_free(&req->form);
 		rc = proxy_page(app, req, resp, 200, &venue, &v);
 	}
-	crypto_wipe(known, sizeof(*known));
-	free(known);
+	person_free(known);
 	crypto_wipe(result, sizeof(*result));
 	free(result);
 	return rc;
@@ -457,7 +456,7 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
 		return proxy_page(app, req, resp, 400, &venue, &v);
 	}
-	struct person *chosen = xcalloc(1, sizeof(*chosen));
+	struct person *chosen = person_new();
 	bool allowed = false, found = false;
 	char code[HANDOVER_CODE_LEN + 1];
 	enum db_status status = handover_create(app->db, req->tenant, &req->actor, venue.id, person_id, code, &allowed);
@@ -484,7 +483,6 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 			json_object_set_new(ctx, "qr", qr);
 		rc = views_page(app->views, req, resp, 200, "handover", ctx);
 	}
-	crypto_wipe(chosen, sizeof(*chosen));
-	free(chosen);
+	person_free(chosen);
 	return rc;
 }
