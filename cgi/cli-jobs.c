@@ -500,7 +500,7 @@ static int job_secret(const struct config *c, int argc, char **argv)
 	cli_actor(&actor);
 	char detail[64];
 	snprintf(detail, sizeof(detail), "%s v%d", purpose, version);
-	audit_record(db, &c->instance, &actor, AUDIT_KEY_ROTATE, "secret", detail);
+	audit_record(db, &c->instance, &actor, AUDIT_KEY_ROTATE, "secret", 0, detail);
 	db_close(db);
 	printf("%s: %s is now at version %d; reload the server (SIGHUP) to use it\n", c->secret_file, purpose, version);
 	return 0;

@@ -302,9 +302,7 @@ enum db_status accounts_create(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK)
 		status = insert_account(db, t, &c, hash, true, id);
 	if (status == DB_OK) {
-		char object[AUDIT_OBJECT_SIZE];
-		snprintf(object, sizeof(object), "account:%lld", (long long)*id);
-		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[c.role]);
+		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, "account", *id, role_names[c.role]);
 	}
 	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
@@ -402,17 +400,10 @@ enum db_status accounts_areas(struct db *db, const struct tenant *t, int64_t id,
 	return status;
 }
 
-static void account_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
-{
-	snprintf(out, 48, "account:%lld", (long long)id);
-}
-
 enum db_status accounts_set_active(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
 				   bool active)
 {
 	struct db_query *q;
-	char object[AUDIT_OBJECT_SIZE];
-	account_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
@@ -426,7 +417,7 @@ enum db_status accounts_set_active(struct db *db, const struct tenant *t, const 
 	if (status == DB_OK && !active)
 		status = session_end_all(db, t, id);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, object, "");
+		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, "account", id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -473,18 +464,17 @@ enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const
 enum db_status accounts_reset_password(struct db *db, const struct tenant *t, const struct actor *actor,
 				       int64_t id, char one_time_password[ONE_TIME_PASSWORD_LEN + 1])
 {
-	char hash[PASSWORD_HASH_MAX], object[AUDIT_OBJECT_SIZE];
+	char hash[PASSWORD_HASH_MAX];
 	password_generate(one_time_password);
 	if (password_hash(one_time_password, hash) != 0)
 		return DB_ERROR;
-	account_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = set_password(db, t, id, hash, true);
 	if (status == DB_OK)
 		status = session_end_all(db, t, id);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, object, "");
+		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, "account", id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -518,15 +508,13 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 		return DB_OK;
 	if (password_hash(password, hash) != 0)
 		return DB_ERROR;
-	char object[AUDIT_OBJECT_SIZE];
-	account_object(actor->account_id, object);
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = set_password(db, t, actor->account_id, hash, false);
 	if (status == DB_OK)
 		status = session_end_others(db, t, actor);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, object, "");
+		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, "account", actor->account_id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -611,16 +599,15 @@ enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, 
 	bool approved = false;
 	if (assign)
 		status = assigned_approved(db, t, actor, venue_id, &approved);
-	char object[64], detail[48];
-	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
-	account_object(volunteer, detail);
+	char detail[AUDIT_OBJECT_SIZE];
+	audit_object("account", volunteer, detail);
 	if (status == DB_OK)
 		status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = assign ? staff_insert(db, t, venue_id, volunteer, "volunteer", approved, actor)
 				: staff_delete(db, t, venue_id, volunteer);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, object, detail);
+		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, "venue", venue_id, detail);
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -664,9 +651,8 @@ enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, con
 				      int64_t venue_id, int64_t account_id, bool *done)
 {
 	*done = false;
-	char object[64], detail[48];
-	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
-	account_object(account_id, detail);
+	char detail[AUDIT_OBJECT_SIZE];
+	audit_object("account", account_id, detail);
 	struct db_query *q;
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
@@ -684,6 +670,6 @@ enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, con
 		db_query_free(q);
 	}
 	if (status == DB_OK && *done)
-		status = audit_record(db, t, actor, AUDIT_STAFF_APPROVE, object, detail);
+		status = audit_record(db, t, actor, AUDIT_STAFF_APPROVE, "venue", venue_id, detail);
 	return db_end(db, t->shard, status);
 }

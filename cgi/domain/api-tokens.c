@@ -112,11 +112,10 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 		id = (int64_t)(status == DB_OK ? db_insert_id(q) : 0);
 		db_query_free(q);
 	}
-	char object[AUDIT_OBJECT_SIZE], detail[64];
-	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
+	char detail[64];
 	snprintf(detail, sizeof(detail), "%s, %u days%s", role_names[r], days, in->read_only ? ", read-only" : "");
 	if (status == DB_OK)
-		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, object, detail);
+		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, "api-token", id, detail);
 	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
 		token[0] = '\0';
@@ -169,8 +168,6 @@ enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t i
 enum db_status api_token_revoke(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
 {
 	struct db_query *q;
-	char object[AUDIT_OBJECT_SIZE];
-	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
@@ -182,7 +179,7 @@ enum db_status api_token_revoke(struct db *db, const struct tenant *t, const str
 		db_query_free(q);
 	}
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, object, "");
+		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, "api-token", id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }

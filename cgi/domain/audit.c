@@ -83,16 +83,26 @@ void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_
 	db_bind_string(q, audit_action_names[action]);
 }
 
-enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
-			    enum audit_action action, const char *object, const char *detail)
+void audit_object(const char *kind, int64_t id, char out[AUDIT_OBJECT_SIZE])
 {
+	if (id)
+		snprintf(out, AUDIT_OBJECT_SIZE, "%s:%lld", kind, (long long)id);
+	else
+		snprintf(out, AUDIT_OBJECT_SIZE, "%s", kind);
+}
+
+enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
+			    enum audit_action action, const char *kind, int64_t id, const char *detail)
+{
+	char object[AUDIT_OBJECT_SIZE];
+	audit_object(kind ? kind : "", id, object);
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_INSERT, &q);
 	if (status != DB_OK)
 		goto out;
 	db_bind_time(q, clock_now_us());
 	audit_bind_actor(q, actor, action);
-	db_bind_string(q, object ? object : "");
+	db_bind_string(q, object);
 	db_bind_string(q, actor && actor->address ? actor->address : "-");
 	db_bind_string(q, detail ? detail : "");
 	status = db_execute(q);

@@ -58,11 +58,15 @@ enum audit_action {
 
 extern const char *const audit_action_names[];
 
-/* Appends one entry for the actor's province (or t's, for an anonymous actor). object names
- * what was acted on ("account:12"), detail is free text such as a typed reason; neither may
- * hold personal data. */
+/* An object's name in the log: "kind:id" ("account:12"), or kind alone when id is 0 (a set:
+ * "areas", "checkins"). */
+void audit_object(const char *kind, int64_t id, char out[AUDIT_OBJECT_SIZE]);
+
+/* Appends one entry for the actor's province (or t's, for an anonymous actor) about the
+ * object named by kind and id (as audit_object; "" and 0 for none); detail is free text such
+ * as a typed reason. Neither may hold personal data: an id is the row's, never the person. */
 enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
-			    enum audit_action action, const char *object, const char *detail);
+			    enum audit_action action, const char *kind, int64_t id, const char *detail);
 
 /* Binds an entry's actor_id, actor_login, actor_role and action to q, in that order: for a
  * statement that writes the entry with other rows (a new person stored with their check-in). */

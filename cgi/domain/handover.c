@@ -117,10 +117,8 @@ enum db_status handover_create(struct db *db, const struct tenant *t, const stru
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	char object[AUDIT_OBJECT_SIZE];
-	snprintf(object, sizeof(object), "person:%lld", (long long)person_id);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_HANDOVER_CREATE, object, "");
+		status = audit_record(db, t, actor, AUDIT_HANDOVER_CREATE, "person", person_id, "");
 	return db_end(db, t->shard, status);
 }
 
@@ -239,9 +237,7 @@ enum db_status handover_redeem(struct db *db, const struct tenant *t, const stru
 			*status = HANDOVER_USED;
 		db_query_free(q);
 	}
-	char object[AUDIT_OBJECT_SIZE];
-	snprintf(object, sizeof(object), "person:%lld", (long long)*person_id);
 	if (s == DB_OK && *status == HANDOVER_VALID)
-		s = audit_record(db, t, actor, AUDIT_HANDOVER_REDEEM, object, "");
+		s = audit_record(db, t, actor, AUDIT_HANDOVER_REDEEM, "person", *person_id, "");
 	return db_end(db, t->shard, s);
 }

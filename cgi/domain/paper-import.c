@@ -595,7 +595,7 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 		 (unsigned long)result->rejected, (unsigned long)result->people_created,
 		 result->stopped_line ? ", stopped by the database" : "");
 	if (result->rows)
-		audit_record(db, t, actor, AUDIT_PAPER_IMPORT, "checkins", detail);
+		audit_record(db, t, actor, AUDIT_PAPER_IMPORT, "checkins", 0, detail);
 out:
 	answer_keys_end(&im.answer_keys);
 	free(im.venues);

@@ -363,21 +363,13 @@ static enum db_status run_on_id(struct db *db, const struct tenant *t, enum peop
 	return status;
 }
 
-/* What the audit log names: the row, never the person. */
-static void person_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
-{
-	snprintf(out, 48, "person:%lld", (long long)id);
-}
-
 /* Records action on person id when everything before went well, and ends the transaction
  * either way: a change and its audit entry are one. */
 static enum db_status end_audited(struct db *db, const struct tenant *t, const struct actor *actor,
 				  enum audit_action action, int64_t id, const char *detail, enum db_status status)
 {
-	char object[AUDIT_OBJECT_SIZE];
-	person_object(id, object);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, action, object, detail);
+		status = audit_record(db, t, actor, action, "person", id, detail);
 	return db_end(db, t->shard, status);
 }
 
@@ -454,10 +446,8 @@ static enum db_status create_within(struct db *db, const struct tenant *t, const
 	if (status != DB_OK || errors->count)
 		goto out;
 	status = insert_person(db, t, keys, &c, NULL, id);
-	char object[AUDIT_OBJECT_SIZE];
-	person_object(*id, object);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");
+		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, "person", *id, "");
 	if (status != DB_OK)
 		*id = 0;
 out:
@@ -706,7 +696,7 @@ static enum db_status find_audited(struct db *db, const struct tenant *t, const 
 				   const struct actor *actor, const char *kind, const char *normal, struct person *out,
 				   size_t max, size_t *n)
 {
-	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
+	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "", 0,
 					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
 	return status == DB_OK ? find_by_index(db, t, keys, kind, normal, out, max, n) : status;
 }

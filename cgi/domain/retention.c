@@ -421,7 +421,7 @@ static enum db_status write_report(struct db *db, const struct tenant *t, const 
 	struct buf detail = BUF_INIT;
 	describe_run(r, &detail);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_RETENTION_PURGE, "deletion-report", buf_str(&detail));
+		status = audit_record(db, t, actor, AUDIT_RETENTION_PURGE, "deletion-report", 0, buf_str(&detail));
 	buf_free(&detail);
 	return db_end(db, t->shard, status);
 }

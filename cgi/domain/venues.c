@@ -158,11 +158,6 @@ static enum db_status insert_venue(struct db *db, const struct tenant *t, const 
 	return status;
 }
 
-static void venue_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
-{
-	snprintf(out, 48, "venue:%lld", (long long)id);
-}
-
 enum db_status venues_create(struct db *db, const struct tenant *t, const struct actor *actor,
 			     const struct venue_input *input, struct field_errors *errors, int64_t *id)
 {
@@ -170,13 +165,11 @@ enum db_status venues_create(struct db *db, const struct tenant *t, const struct
 	*id = 0;
 	enum db_status status = venue_validate(db, t, actor, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
-		char object[AUDIT_OBJECT_SIZE];
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
 			status = insert_venue(db, t, &c, true, id);
-		venue_object(*id, object);
 		if (status == DB_OK)
-			status = audit_record(db, t, actor, AUDIT_VENUE_CREATE, object, "");
+			status = audit_record(db, t, actor, AUDIT_VENUE_CREATE, "venue", *id, "");
 		status = db_end(db, t->shard, status);
 	}
 	clean_free(&c);
@@ -208,7 +201,6 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 		goto out;
 	}
 	int64_t account_id = 0;
-	char object[AUDIT_OBJECT_SIZE];
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = accounts_insert_self_registered(db, t, &account, hash, errors, &account_id);
@@ -216,9 +208,8 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 		status = insert_venue(db, t, &c, false, venue_id);
 	if (status == DB_OK && !errors->count)
 		status = accounts_add_manager(db, t, *venue_id, account_id, false);
-	venue_object(*venue_id, object);
 	if (status == DB_OK && !errors->count)
-		status = audit_record(db, t, actor, AUDIT_VENUE_REGISTER, object, "");
+		status = audit_record(db, t, actor, AUDIT_VENUE_REGISTER, "venue", *venue_id, "");
 	status = db_end(db, t->shard, errors->count ? DB_ERROR : status);
 	if (errors->count) {
 		*venue_id = 0;
@@ -236,8 +227,6 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 	enum db_status status = venue_validate(db, t, actor, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
 		struct db_query *q;
-		char object[AUDIT_OBJECT_SIZE];
-		venue_object(id, object);
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
 			status = db_query_tenant(db, t, &venue_statements, VENUE_UPDATE, &q);
@@ -254,7 +243,7 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 			db_query_free(q);
 		}
 		if (status == DB_OK)
-			status = audit_record(db, t, actor, AUDIT_VENUE_UPDATE, object, "");
+			status = audit_record(db, t, actor, AUDIT_VENUE_UPDATE, "venue", id, "");
 		status = db_end(db, t->shard, status);
 	}
 	clean_free(&c);
@@ -304,8 +293,6 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 		[VENUE_REISSUE] = AUDIT_VENUE_REISSUE,
 	};
 	struct db_query *q;
-	char object[AUDIT_OBJECT_SIZE];
-	venue_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
@@ -334,7 +321,7 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 		db_query_free(q);
 	}
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, actions[change], object, "");
+		status = audit_record(db, t, actor, actions[change], "venue", id, "");
 	return db_end(db, t->shard, status);
 }
 

@@ -398,10 +398,9 @@ int page_proxy_cards(struct app *app, struct request *req, struct response *resp
 		rc = proxy_page(app, req, resp, 400, &venue, &v);
 	} else {
 		/* Audited before drawing: a print that fails half-way was still asked for. */
-		char object[AUDIT_OBJECT_SIZE], detail[48], disposition[128];
-		snprintf(object, sizeof(object), "venue:%lld", (long long)venue.id);
+		char detail[48], disposition[128];
 		snprintf(detail, sizeof(detail), "%lu cards", (unsigned long)kept);
-		status = audit_record(app->db, req->tenant, &req->actor, AUDIT_CARDS_PRINT, object, detail);
+		status = audit_record(app->db, req->tenant, &req->actor, AUDIT_CARDS_PRINT, "venue", venue.id, detail);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 		if (rc == 0 &&
 		    cards_render_sheet(app->layouts, app->keys, req->tenant, people, kept, response_body_write, resp) != 0)
