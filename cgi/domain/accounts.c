@@ -320,13 +320,9 @@ out:
 enum db_status accounts_get(struct db *db, const struct tenant *t, int64_t id, struct account *out, bool *found)
 {
 	struct db_query *q;
+	enum db_status status = db_row_by_id(db, t, &account_statements, ACCOUNT_GET, id, &q);
 	*found = false;
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_GET, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
+	if (q) {
 		fill_account(q, out);
 		*found = out->role != ROLE_COUNT;
 	}
@@ -485,12 +481,8 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 {
 	struct db_query *q;
 	char stored[PASSWORD_HASH_MAX] = "", hash[PASSWORD_HASH_MAX];
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_PASSWORD_HASH, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, actor->account_id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0)
+	enum db_status status = db_row_by_id(db, t, &account_statements, ACCOUNT_PASSWORD_HASH, actor->account_id, &q);
+	if (q)
 		snprintf(stored, sizeof(stored), "%s", db_col_text(q, 0, NULL));
 	db_query_free(q);
 	if (status != DB_OK)
@@ -531,14 +523,9 @@ static enum db_status staff_insert(struct db *db, const struct tenant *t, int64_
 	db_bind_int(q, venue_id);
 	db_bind_int(q, account_id);
 	db_bind_string(q, kind);
-	if (approved && actor_known(approver))
-		db_bind_int(q, approver->account_id);
-	else
-		db_bind_null(q);
-	if (approved)
-		db_bind_time(q, clock_now_us());
-	else
-		db_bind_null(q);
+	bool by_account = approved && actor_known(approver);
+	db_bind_int_or_null(q, by_account, by_account ? approver->account_id : 0);
+	db_bind_time_or_null(q, approved, clock_now_us());
 	status = db_execute(q);
 	db_query_free(q);
 	return status;
@@ -658,10 +645,7 @@ enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, con
 	if (status == DB_OK)
 		status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_APPROVE, &q);
 	if (status == DB_OK) {
-		if (actor_known(actor))
-			db_bind_int(q, actor->account_id);
-		else
-			db_bind_null(q);
+		db_bind_int_or_null(q, actor_known(actor), actor_known(actor) ? actor->account_id : 0);
 		db_bind_time(q, clock_now_us());
 		db_bind_int(q, venue_id);
 		db_bind_int(q, account_id);

@@ -154,13 +154,8 @@ enum db_status api_token_list(struct db *db, const struct tenant *t, struct api_
 enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t id, bool *exists)
 {
 	struct db_query *q;
-	*exists = false;
-	enum db_status status = db_query_tenant(db, t, &token_statements, TOKEN_EXISTS, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	*exists = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
+	enum db_status status = db_row_by_id(db, t, &token_statements, TOKEN_EXISTS, id, &q);
+	*exists = q && db_col_int(q, 0) > 0;
 	db_query_free(q);
 	return status;
 }

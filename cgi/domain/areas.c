@@ -177,10 +177,7 @@ enum db_status areas_import(struct db *db, const struct tenant *t, const struct 
 		db_bind_text(q, rows[i].code, strlen(rows[i].code));
 		db_bind_text(q, rows[i].name, strlen(rows[i].name));
 		db_bind_text(q, rows[i].kind, strlen(rows[i].kind));
-		if (rows[i].parent)
-			db_bind_text(q, rows[i].parent, strlen(rows[i].parent));
-		else
-			db_bind_null(q);
+		db_bind_string_or_null(q, rows[i].parent);
 		status = db_execute(q);
 		db_query_free(q);
 	}

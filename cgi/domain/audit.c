@@ -74,10 +74,7 @@ void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_
 	bool known = actor_known(actor);
 	/* The command line names its Unix user in login, without an account. */
 	bool cli = !known && actor && actor->login[0];
-	if (known && actor->account_id > 0)
-		db_bind_int(q, actor->account_id);
-	else
-		db_bind_null(q);
+	db_bind_int_or_null(q, known && actor->account_id > 0, known ? actor->account_id : 0);
 	db_bind_string(q, known || cli ? actor->login : "-");
 	db_bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
 	db_bind_string(q, audit_action_names[action]);

@@ -169,10 +169,7 @@ static void bind_checkin(struct db_query *q, struct answer_keys *keys, const str
 	db_bind_int(q, person);
 	db_bind_string(q, req->direction);
 	db_bind_string(q, checkin_method_names[req->method]);
-	if (actor_known(actor) && actor->account_id > 0)
-		db_bind_int(q, actor->account_id);
-	else
-		db_bind_null(q);
+	db_bind_int_or_null(q, actor_known(actor) && actor->account_id > 0, actor_known(actor) ? actor->account_id : 0);
 	db_bind_text(q, sealed.data, sealed.len);
 	buf_free(&sealed);
 	db_bind_int(q, amber);
@@ -330,10 +327,7 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	db_bind_int(q, req->person_id != 0);	/* a new person's transaction is open */
 	db_bind_text(q, (const char *)s->key, KEY_HASH_BYTES);
 	db_bind_int(q, s->in_row);
-	if (s->client_day[0] && !s->in_row)
-		db_bind_string(q, s->client_day);
-	else
-		db_bind_null(q);
+	db_bind_string_or_null(q, s->client_day[0] && !s->in_row ? s->client_day : NULL);
 	db_bind_int(q, req->person_id != 0);
 	db_bind_int(q, req->person_version);
 	db_bind_int(q, req->consent);

@@ -240,10 +240,7 @@ static void person_validate(const struct person_input *in, struct clean_person *
 
 static void bind_blob(struct db_query *q, const struct buf *b)
 {
-	if (b->len)
-		db_bind_text(q, b->data, b->len);
-	else
-		db_bind_null(q);
+	db_bind_text_or_null(q, b->len ? b->data : NULL, b->len);
 }
 
 static void clean_person_free(struct clean_person *c)
@@ -326,41 +323,11 @@ static void bind_person(struct db_query *q, const struct clean_person *c, const 
 	bind_blob(q, &s->id_number);
 	bind_blob(q, &s->address);
 	db_bind_int(q, s->index_version);
-	if (c->phone[0])
-		db_bind_text(q, (const char *)s->phone_index, sizeof(s->phone_index));
-	else
-		db_bind_null(q);
-	if (c->id_number[0])
-		db_bind_text(q, (const char *)s->id_index, sizeof(s->id_index));
-	else
-		db_bind_null(q);
-	if (c->birth_year)
-		db_bind_int(q, c->birth_year);
-	else
-		db_bind_null(q);
-	if (c->gender != GENDER_UNSAID)
-		db_bind_string(q, person_gender_names[c->gender]);
-	else
-		db_bind_null(q);
-	if (c->area_code)
-		db_bind_string(q, c->area_code);
-	else
-		db_bind_null(q);
-}
-
-static enum db_status run_on_id(struct db *db, const struct tenant *t, enum people_sql which, int64_t id,
-				uint64_t *affected)
-{
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &people_statements, which, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (affected)
-		*affected = status == DB_OK ? db_affected_rows(q) : 0;
-	db_query_free(q);
-	return status;
+	db_bind_text_or_null(q, c->phone[0] ? (const char *)s->phone_index : NULL, sizeof(s->phone_index));
+	db_bind_text_or_null(q, c->id_number[0] ? (const char *)s->id_index : NULL, sizeof(s->id_index));
+	db_bind_int_or_null(q, c->birth_year != 0, c->birth_year);
+	db_bind_string_or_null(q, c->gender != GENDER_UNSAID ? person_gender_names[c->gender] : NULL);
+	db_bind_string_or_null(q, c->area_code);
 }
 
 /* Records action on person id when everything before went well, and ends the transaction
@@ -410,10 +377,7 @@ static void bind_new_person(struct db_query *q, const struct clean_person *c, co
 	db_bind_time(q, now);
 	db_bind_time(q, now);
 	db_bind_time(q, now);	/* the first card: the purge keeps the person while it is valid */
-	if (checkin_day)
-		db_bind_string(q, checkin_day);
-	else
-		db_bind_null(q);
+	db_bind_string_or_null(q, checkin_day);
 }
 
 static enum db_status insert_person(struct db *db, const struct tenant *t, const struct keyring *keys,
@@ -588,11 +552,11 @@ enum db_status people_delete(struct db *db, const struct tenant *t, const struct
 	uint64_t removed = 0;
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = run_on_id(db, t, PEOPLE_DELETE_KEYS, id, NULL);
+		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE_KEYS, id, NULL);
 	if (status == DB_OK)
-		status = run_on_id(db, t, PEOPLE_DELETE_CHECKINS, id, &removed);
+		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE_CHECKINS, id, &removed);
 	if (status == DB_OK)
-		status = run_on_id(db, t, PEOPLE_DELETE, id, NULL);
+		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE, id, NULL);
 	char detail[64];
 	snprintf(detail, sizeof(detail), "with %llu check-ins", (unsigned long long)removed);
 	return end_audited(db, t, actor, AUDIT_PERSON_DELETE, id, detail, status);
@@ -791,14 +755,8 @@ enum db_status people_get(struct db *db, const struct tenant *t, const struct ke
 			  struct person *out, bool *found)
 {
 	struct db_query *q;
-	*found = false;
-	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_BY_ID, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0 && fill_person(q, t, keys, out) == 0)
-		*found = true;
+	enum db_status status = db_row_by_id(db, t, &people_statements, PEOPLE_BY_ID, id, &q);
+	*found = q && fill_person(q, t, keys, out) == 0;
 	db_query_free(q);
 	return status;
 }

@@ -411,10 +411,7 @@ static enum db_status write_report(struct db *db, const struct tenant *t, const 
 		db_bind_string(q, purge_table_names[i]);
 		db_bind_int(q, (int64_t)r->rows[i]);
 		db_bind_int(q, i == PURGE_CHECKINS ? r->partitions_dropped : 0);
-		if (i == PURGE_CHECKINS && r->through_day[0])
-			db_bind_string(q, r->through_day);
-		else
-			db_bind_null(q);
+		db_bind_string_or_null(q, i == PURGE_CHECKINS && r->through_day[0] ? r->through_day : NULL);
 		status = db_execute(q);
 		db_query_free(q);
 	}

@@ -269,16 +269,10 @@ static void fill_venue(struct db_query *q, struct venue *v)
 enum db_status venues_get(struct db *db, const struct tenant *t, int64_t id, struct venue *out, bool *found)
 {
 	struct db_query *q;
-	*found = false;
-	enum db_status status = db_query_tenant(db, t, &venue_statements, VENUE_GET, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
+	enum db_status status = db_row_by_id(db, t, &venue_statements, VENUE_GET, id, &q);
+	*found = q != NULL;
+	if (q)
 		fill_venue(q, out);
-		*found = true;
-	}
 	db_query_free(q);
 	return status;
 }
