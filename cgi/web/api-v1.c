@@ -1,13 +1,13 @@
 /* The JSON API (/{province}/api/v1/...): same rules and permissions as the pages. */
 #include "web/pages.h"
 
+#include "base/xmalloc.h"
 #include "domain/areas.h"
+#include "domain/roles.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
-#include "base/xmalloc.h"
-#include "domain/roles.h"
 
 #include <stdlib.h>
 

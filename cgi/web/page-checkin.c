@@ -13,10 +13,10 @@
 #include "domain/checkins.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
-#include "web/checkin-fragments.h"
-#include "web/checkin-view.h"
 #include "web/remembered.h"
-#include "web/venue-view.h"
+#include "web/view-checkin-parts.h"
+#include "web/view-checkin.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */

@@ -14,10 +14,10 @@
 #include "base/xmalloc.h"
 #include "domain/accounts.h"
 #include "domain/stats.h"
-#include "web/area-choices.h"
 #include "web/http.h"
-#include "web/svg-chart.h"
-#include "web/table-view.h"
+#include "web/view-areas.h"
+#include "web/view-chart.h"
+#include "web/view-table.h"
 #include "web/views.h"
 
 /* Columns of the widest table (the days'). */

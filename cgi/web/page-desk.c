@@ -6,8 +6,8 @@
 #include "base/xmalloc.h"
 #include "domain/roles.h"
 #include "domain/venues.h"
-#include "web/desk-view.h"
 #include "web/http.h"
+#include "web/view-desk.h"
 #include "web/views.h"
 
 /* Desks one home page lists: a volunteer helps at a few venues, a manager runs a few. */

@@ -14,9 +14,9 @@
 #include "domain/gate.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/checkin-view.h"
-#include "web/desk-view.h"
-#include "web/venue-view.h"
+#include "web/view-checkin.h"
+#include "web/view-desk.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* The colour of each outcome's flash; a recorded check-in with symptoms declared is amber. */

@@ -12,8 +12,8 @@
 #include "base/xmalloc.h"
 #include "domain/people.h"
 #include "domain/visits.h"
-#include "web/checkin-view.h"
 #include "web/remembered.h"
+#include "web/view-checkin.h"
 #include "web/views.h"
 
 /* Visits a page lists: a month of a busy person's days fits. */

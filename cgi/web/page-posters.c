@@ -11,7 +11,7 @@
 #include "domain/posters.h"
 #include "domain/scope.h"
 #include "domain/text.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* PNG widths a person may ask for: a sharing image (~1080) up to print size. */

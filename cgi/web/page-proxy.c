@@ -21,10 +21,10 @@
 #include "domain/posters.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/checkin-view.h"
-#include "web/desk-view.h"
 #include "web/http.h"
-#include "web/venue-view.h"
+#include "web/view-checkin.h"
+#include "web/view-desk.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* People one look-up shows: a phone a family shares, an ID number typed on several visits. */

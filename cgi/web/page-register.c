@@ -5,7 +5,7 @@
 
 #include "domain/password.h"
 #include "domain/venues.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 static int render(struct app *app, struct request *req, struct response *resp, const struct field_errors *errors)

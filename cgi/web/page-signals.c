@@ -10,9 +10,9 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "domain/signals.h"
-#include "web/area-choices.h"
 #include "web/http.h"
-#include "web/table-view.h"
+#include "web/view-areas.h"
+#include "web/view-table.h"
 #include "web/views.h"
 
 /* Columns of the widest table (travel's). */

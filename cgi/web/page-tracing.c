@@ -10,7 +10,7 @@
 #include "base/clock.h"
 #include "base/csv-out.h"
 #include "domain/tracing.h"
-#include "web/checkin-view.h"
+#include "web/view-checkin.h"
 #include "web/views.h"
 
 #define MINUTE_US (60 * 1000000LL)

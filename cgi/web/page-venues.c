@@ -9,7 +9,7 @@
 #include "base/xmalloc.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* Pages of a search a person would click through; deeper is the export's job. */

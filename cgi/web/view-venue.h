@@ -1,6 +1,6 @@
 /* Venues as pages show them: JSON for templates, the form's choices, the poster URL. */
-#ifndef VAORA_VENUE_VIEW_H
-#define VAORA_VENUE_VIEW_H
+#ifndef VAORA_VIEW_VENUE_H
+#define VAORA_VIEW_VENUE_H
 
 #include "adapters/json.h"
 #include "domain/venues.h"

@@ -1,5 +1,5 @@
 /* A venue desk's trust as pages show it: the reason, the area officers who can verify. */
-#include "web/desk-view.h"
+#include "web/view-desk.h"
 
 #include "base/buf.h"
 #include "domain/desk-trust.h"

@@ -1,6 +1,6 @@
 /* Small charts drawn as inline SVG on the server (no JavaScript): bars over days. */
-#ifndef VAORA_SVG_CHART_H
-#define VAORA_SVG_CHART_H
+#ifndef VAORA_VIEW_CHART_H
+#define VAORA_VIEW_CHART_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,13 +1,13 @@
 /* Venues as pages show them: JSON for templates, the form's choices, the poster URL. */
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/venue-token.h"
-#include "web/area-choices.h"
 #include "web/http.h"
+#include "web/view-areas.h"
 #include "web/views.h"
 
 void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
