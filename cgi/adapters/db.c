@@ -661,16 +661,23 @@ uint64_t db_insert_id(struct db_query *q)
 	return (uint64_t)mysql_stmt_insert_id(q->stmt);
 }
 
+/* Statement index of table executed with id bound; *q is NULL when it could not start. */
+static enum db_status execute_by_id(struct db *db, const struct tenant *t, const struct db_statements *table,
+				    int index, int64_t id, struct db_query **q)
+{
+	enum db_status status = db_query_tenant(db, t, table, index, q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(*q, id);
+	return db_execute(*q);
+}
+
 enum db_status db_row_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
 			    int64_t id, struct db_query **out)
 {
 	struct db_query *q;
 	*out = NULL;
-	enum db_status status = db_query_tenant(db, t, table, index, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
+	enum db_status status = execute_by_id(db, t, table, index, id, &q);
 	if (status == DB_OK && db_fetch(q) > 0)
 		*out = q;
 	else
@@ -682,11 +689,7 @@ enum db_status db_run_by_id(struct db *db, const struct tenant *t, const struct 
 			    int64_t id, uint64_t *affected)
 {
 	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, table, index, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
+	enum db_status status = execute_by_id(db, t, table, index, id, &q);
 	if (affected)
 		*affected = status == DB_OK ? db_affected_rows(q) : 0;
 	db_query_free(q);

@@ -55,18 +55,11 @@ int api_venues(struct app *app, struct request *req, struct response *resp)
 	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
 				  fields_get(&req->query, "area"), fields_get(&req->query, "status"), false,
 				  (unsigned)scope_id(fields_get(&req->query, "page")), VENUES_PAGE };
-	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
-	size_t n;
+	json_t *items;
 	int64_t total;
-	enum db_status status = venues_search(app->db, req->tenant, &req->actor, &f, list, VENUES_PAGE, &n, &total);
-	if (status != DB_OK) {
-		free(list);
-		return http_status_for_db(status);
-	}
-	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, venue_json(app, req, &list[i]));
-	free(list);
+	int rc = venues_page_json(app, req, &f, &items, &total);
+	if (rc)
+		return rc;
 	json_t *body = json_pack("{s:I, s:i, s:o}", "total", (json_int_t)total, "page", (int)f.page, "venues", items);
 	response_json(resp, 200, body);
 	json_decref(body);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "base/num.h"
-#include "base/xmalloc.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
 #include "web/view-venue.h"
@@ -33,18 +32,12 @@ static struct venue_filter filter_from(const struct request *req)
 int page_venues(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue_filter f = filter_from(req);
-	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
-	size_t n;
+	json_t *items;
 	int64_t total;
-	enum db_status status = venues_search(app->db, req->tenant, &req->actor, &f, list, VENUES_PAGE, &n, &total);
-	if (status != DB_OK) {
-		free(list);
-		return http_status_for_db(status);
-	}
-	json_t *ctx = json_object(), *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, venue_json(app, req, &list[i]));
-	free(list);
+	int rc = venues_page_json(app, req, &f, &items, &total);
+	if (rc)
+		return rc;
+	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "venues_title")));
 	json_object_set_new(ctx, "venues", items);
 	json_object_set_new(ctx, "total", json_integer(total));

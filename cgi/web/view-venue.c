@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xmalloc.h"
 #include "domain/venue-token.h"
 #include "web/http.h"
 #include "web/view-areas.h"
@@ -70,4 +71,21 @@ int venue_of_route(const struct app *app, const struct request *req, struct venu
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	return found ? 0 : 404;
+}
+
+int venues_page_json(struct app *app, const struct request *req, const struct venue_filter *f, json_t **items,
+		     int64_t *total)
+{
+	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
+	size_t n;
+	enum db_status status = venues_search(app->db, req->tenant, &req->actor, f, list, VENUES_PAGE, &n, total);
+	if (status != DB_OK) {
+		free(list);
+		return http_status_for_db(status);
+	}
+	*items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*items, venue_json(app, req, &list[i]));
+	free(list);
+	return 0;
 }

@@ -12,6 +12,10 @@ json_t *venue_json(const struct app *app, const struct request *req, const struc
 /* The category and area choices of a venue form, with selected ones marked, and the typed
  * values of the form (from the request's form fields, else from v, else empty). */
 void venue_form_json(struct app *app, const struct request *req, const struct venue *v, json_t *ctx);
+/* One page of the venues f finds (VENUES_PAGE at most), as venue_json objects in *items (new
+ * reference), and how many there are in all. Returns 0, or the status for a database failure. */
+int venues_page_json(struct app *app, const struct request *req, const struct venue_filter *f, json_t **items,
+		     int64_t *total);
 /* The venue named by the route's {id} (the route's scope already checked it) into *v. Returns
  * 0, 404 when there is none, or the status for a database failure. */
 int venue_of_route(const struct app *app, const struct request *req, struct venue *v);
