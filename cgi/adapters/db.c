@@ -685,6 +685,25 @@ enum db_status db_row_by_id(struct db *db, const struct tenant *t, const struct 
 	return status;
 }
 
+enum db_status db_rows_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			     int64_t id, size_t max, db_row_fn row, void *out, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, table, index, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		row(q, out, *n);
+		(*n)++;
+	}
+	db_query_free(q);
+	return status;
+}
+
 enum db_status db_run_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
 			    int64_t id, uint64_t *affected)
 {

@@ -92,6 +92,12 @@ uint64_t db_affected_rows(struct db_query *q);
  * (db_query_free); with none, or on a failure (the status), *out is NULL. */
 enum db_status db_row_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
 			    int64_t id, struct db_query **out);
+/* Reads one row of a result into element i of the caller's array out. */
+typedef void (*db_row_fn)(struct db_query *q, void *out, size_t i);
+/* The rows statement index of table gives for id and a limit (its parameters besides
+ * {province}, in that order), at most max: row fills out[i] from each; *n is how many. */
+enum db_status db_rows_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			     int64_t id, size_t max, db_row_fn row, void *out, size_t *n);
 /* Runs statement index of table with id, its only parameter besides {province}, for no rows:
  * *affected (when not NULL) gets how many rows it changed. */
 enum db_status db_run_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,

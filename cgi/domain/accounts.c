@@ -379,21 +379,16 @@ enum db_status accounts_list(struct db *db, const struct tenant *t, const struct
 	return scoped(db, t, actor, 0, out, max, n);
 }
 
+static void area_code_row(struct db_query *q, void *out, size_t i)
+{
+	char (*codes)[AREA_CODE_MAX + 1] = out;
+	snprintf(codes[i], sizeof(codes[i]), "%s", db_col_text(q, 0, NULL));
+}
+
 enum db_status accounts_areas(struct db *db, const struct tenant *t, int64_t id,
 			      char codes[][AREA_CODE_MAX + 1], size_t max, size_t *n)
 {
-	struct db_query *q;
-	*n = 0;
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREAS, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0)
-		snprintf(codes[(*n)++], AREA_CODE_MAX + 1, "%s", db_col_text(q, 0, NULL));
-	db_query_free(q);
-	return status;
+	return db_rows_by_id(db, t, &account_statements, ACCOUNT_AREAS, id, max, area_code_row, codes, n);
 }
 
 enum db_status accounts_set_active(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,

@@ -392,19 +392,13 @@ enum db_status venues_search(struct db *db, const struct tenant *t, const struct
 	return status;
 }
 
+static void venue_row(struct db_query *q, void *out, size_t i)
+{
+	fill_venue(q, &((struct venue *)out)[i]);
+}
+
 enum db_status venues_worked_at(struct db *db, const struct tenant *t, const struct actor *actor, struct venue *out,
 				size_t max, size_t *n)
 {
-	struct db_query *q;
-	*n = 0;
-	enum db_status status = db_query_tenant(db, t, &venue_statements, VENUE_WORKED_AT, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, actor->account_id);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0)
-		fill_venue(q, &out[(*n)++]);
-	db_query_free(q);
-	return status;
+	return db_rows_by_id(db, t, &venue_statements, VENUE_WORKED_AT, actor->account_id, max, venue_row, out, n);
 }
