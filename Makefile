@@ -37,7 +37,9 @@ all: vaora
 vaora: build/rel/cgi/main.o build/rel/libvaora.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# Made afresh: ar adds to an archive, and a renamed file's old object would stay in it.
 build/rel/libvaora.a: $(REL_OBJ)
+	rm -f $@
 	ar rcs $@ $^
 
 build/rel/%.o: %.c
@@ -50,6 +52,7 @@ build/asan/vaora: build/asan/cgi/main.o build/asan/libvaora.a
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/libvaora.a: $(ASAN_OBJ)
+	rm -f $@
 	ar rcs $@ $^
 
 build/asan/%.o: %.c

@@ -26,7 +26,7 @@
 #include "domain/visits.h"
 #include "entry.h"
 #include "web/lang.h"
-#include "web/report-view.h"
+#include "web/view-report.h"
 #include "web/views.h"
 
 /* Area files of a province are small; the national list is 90 KB. */
@@ -581,7 +581,7 @@ static int job_secret(const struct config *c, int argc, char **argv)
 	cli_actor(&actor);
 	char detail[64];
 	snprintf(detail, sizeof(detail), "%s v%d", purpose, version);
-	audit_record(db, &c->instance, &actor, AUDIT_KEY_ROTATE, "secret", detail);
+	audit_record(db, &c->instance, &actor, AUDIT_KEY_ROTATE, "secret", 0, detail);
 	db_close(db);
 	printf("%s: %s is now at version %d; reload the server (SIGHUP) to use it\n", c->secret_file, purpose, version);
 	return 0;

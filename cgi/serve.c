@@ -18,11 +18,11 @@
 #include "base/xmalloc.h"
 #include "entry.h"
 #include "web/app.h"
-#include "web/area-choices.h"
-#include "web/checkin-fragments.h"
 #include "web/pipeline.h"
-#include "web/routes.h"
 #include "web/resources.h"
+#include "web/routes.h"
+#include "web/view-areas.h"
+#include "web/view-checkin-parts.h"
 
 /* Pending connections per socket while all workers are busy. */
 #define LISTEN_BACKLOG 1024

@@ -583,6 +583,38 @@ void db_bind_null(struct db_query *q)
 	q->param_count++;
 }
 
+void db_bind_int_or_null(struct db_query *q, bool present, int64_t v)
+{
+	if (present)
+		db_bind_int(q, v);
+	else
+		db_bind_null(q);
+}
+
+void db_bind_string_or_null(struct db_query *q, const char *s)
+{
+	if (s)
+		db_bind_string(q, s);
+	else
+		db_bind_null(q);
+}
+
+void db_bind_text_or_null(struct db_query *q, const char *s, size_t len)
+{
+	if (s)
+		db_bind_text(q, s, len);
+	else
+		db_bind_null(q);
+}
+
+void db_bind_time_or_null(struct db_query *q, bool present, int64_t us)
+{
+	if (present)
+		db_bind_time(q, us);
+	else
+		db_bind_null(q);
+}
+
 static enum db_status query_failure(struct db_query *q)
 {
 	return shard_failure(q->db, q->shard, mysql_stmt_errno(q->stmt), mysql_stmt_error(q->stmt), q->what);
@@ -754,6 +786,60 @@ uint64_t db_insert_id(struct db_query *q)
 	return (uint64_t)mysql_stmt_insert_id(q->stmt);
 }
 
+/* Statement index of table executed with id bound; *q is NULL when it could not start. */
+static enum db_status execute_by_id(struct db *db, const struct tenant *t, const struct db_statements *table,
+				    int index, int64_t id, struct db_query **q)
+{
+	enum db_status status = db_query_tenant(db, t, table, index, q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(*q, id);
+	return db_execute(*q);
+}
+
+enum db_status db_row_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			    int64_t id, struct db_query **out)
+{
+	struct db_query *q;
+	*out = NULL;
+	enum db_status status = execute_by_id(db, t, table, index, id, &q);
+	if (status == DB_OK && db_fetch(q) > 0)
+		*out = q;
+	else
+		db_query_free(q);
+	return status;
+}
+
+enum db_status db_rows_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			     int64_t id, size_t max, db_row_fn row, void *out, size_t *n)
+{
+	struct db_query *q;
+	*n = 0;
+	enum db_status status = db_query_tenant(db, t, table, index, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, id);
+	db_bind_int(q, (int64_t)max);
+	status = db_execute(q);
+	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
+		row(q, out, *n);
+		(*n)++;
+	}
+	db_query_free(q);
+	return status;
+}
+
+enum db_status db_run_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			    int64_t id, uint64_t *affected)
+{
+	struct db_query *q;
+	enum db_status status = execute_by_id(db, t, table, index, id, &q);
+	if (affected)
+		*affected = status == DB_OK ? db_affected_rows(q) : 0;
+	db_query_free(q);
+	return status;
+}
+
 void db_query_free(struct db_query *q)
 {
 	if (!q)
@@ -818,8 +904,8 @@ enum db_status db_end(struct db *db, size_t shard, enum db_status status)
 }
 
 enum lock_sql {
-	LOCK_TAKE,	/* LOCK_TAKE */
-	LOCK_GIVE,	/* LOCK_GIVE */
+	LOCK_TAKE,
+	LOCK_GIVE,
 };
 
 static const char *const lock_sql[] = {

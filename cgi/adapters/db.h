@@ -80,6 +80,11 @@ void db_bind_null(struct db_query *q);
 void db_bind_string(struct db_query *q, const char *s);
 /* An instant (microseconds since the epoch, UTC) as DATETIME(6); time comes from C, never NOW(). */
 void db_bind_time(struct db_query *q, int64_t us);
+/* Nullable parameters: SQL NULL when the value is absent (present false, or s NULL). */
+void db_bind_int_or_null(struct db_query *q, bool present, int64_t v);
+void db_bind_string_or_null(struct db_query *q, const char *s);
+void db_bind_text_or_null(struct db_query *q, const char *s, size_t len);
+void db_bind_time_or_null(struct db_query *q, bool present, int64_t us);
 /* The Vietnam date of an instant as DATE: the day check-ins are partitioned by. */
 void db_bind_day(struct db_query *q, int64_t us);
 
@@ -92,6 +97,22 @@ int64_t db_col_int(struct db_query *q, size_t col);
 /* The column as text (numbers formatted), valid until the next fetch; "" for NULL. */
 const char *db_col_text(struct db_query *q, size_t col, size_t *len);
 uint64_t db_affected_rows(struct db_query *q);
+
+/* The one row statement index of table gives for id, its only parameter besides {province}.
+ * With a row, *out is the query on it for the caller to read the columns of and free
+ * (db_query_free); with none, or on a failure (the status), *out is NULL. */
+enum db_status db_row_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			    int64_t id, struct db_query **out);
+/* Reads one row of a result into element i of the caller's array out. */
+typedef void (*db_row_fn)(struct db_query *q, void *out, size_t i);
+/* The rows statement index of table gives for id and a limit (its parameters besides
+ * {province}, in that order), at most max: row fills out[i] from each; *n is how many. */
+enum db_status db_rows_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			     int64_t id, size_t max, db_row_fn row, void *out, size_t *n);
+/* Runs statement index of table with id, its only parameter besides {province}, for no rows:
+ * *affected (when not NULL) gets how many rows it changed. */
+enum db_status db_run_by_id(struct db *db, const struct tenant *t, const struct db_statements *table, int index,
+			    int64_t id, uint64_t *affected);
 uint64_t db_insert_id(struct db_query *q);
 void db_query_free(struct db_query *q);
 

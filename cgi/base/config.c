@@ -23,10 +23,10 @@
 #define PASSWORD_MAX 256
 
 const char *const edge_limit_names[EDGE_LIMIT_COUNT] = {
-	"login",	/* EDGE_LOGIN */
-	"register",	/* EDGE_REGISTER */
-	"checkin",	/* EDGE_CHECKIN */
-	"lookup",	/* EDGE_LOOKUP */
+	[EDGE_LOGIN] = "login",
+	[EDGE_REGISTER] = "register",
+	[EDGE_CHECKIN] = "checkin",
+	[EDGE_LOOKUP] = "lookup",
 };
 
 struct load_ctx {

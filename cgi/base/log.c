@@ -17,10 +17,10 @@
 #define LOG_LINE_MAX 2048
 
 static const char *const log_level_names[] = {
-	[LOG_ERROR] = "error",	/* LOG_ERROR */
-	[LOG_WARN] = "warn",	/* LOG_WARN */
-	[LOG_INFO] = "info",	/* LOG_INFO */
-	[LOG_ACCESS] = "access",	/* LOG_ACCESS */
+	[LOG_ERROR] = "error",
+	[LOG_WARN] = "warn",
+	[LOG_INFO] = "info",
+	[LOG_ACCESS] = "access",
 };
 
 /* The file log_open was given, kept for log_reopen in a signal handler; "" for stderr. */

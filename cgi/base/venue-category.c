@@ -4,22 +4,22 @@
 #include "base/names.h"
 
 const char *const venue_category_names[] = {
-	[VENUE_OFFICE] = "office",		/* VENUE_OFFICE */
-	[VENUE_SHOP] = "shop",			/* VENUE_SHOP */
-	[VENUE_MARKET] = "market",		/* VENUE_MARKET */
-	[VENUE_HOSPITAL] = "hospital",		/* VENUE_HOSPITAL */
-	[VENUE_SCHOOL] = "school",		/* VENUE_SCHOOL */
-	[VENUE_TRANSPORT] = "transport",	/* VENUE_TRANSPORT */
-	[VENUE_CHECKPOINT] = "checkpoint",	/* VENUE_CHECKPOINT */
-	[VENUE_EVENT] = "event",		/* VENUE_EVENT */
-	[VENUE_RESTAURANT] = "restaurant",	/* VENUE_RESTAURANT */
-	[VENUE_CAFE] = "cafe",			/* VENUE_CAFE */
-	[VENUE_SUPERMARKET] = "supermarket",	/* VENUE_SUPERMARKET */
-	[VENUE_PHARMACY] = "pharmacy",		/* VENUE_PHARMACY */
-	[VENUE_RELIGIOUS] = "religious",	/* VENUE_RELIGIOUS */
-	[VENUE_HOTEL] = "hotel",		/* VENUE_HOTEL */
-	[VENUE_WORKPLACE] = "workplace",	/* VENUE_WORKPLACE */
-	[VENUE_OTHER] = "other",		/* VENUE_OTHER */
+	[VENUE_OFFICE] = "office",
+	[VENUE_SHOP] = "shop",
+	[VENUE_MARKET] = "market",
+	[VENUE_HOSPITAL] = "hospital",
+	[VENUE_SCHOOL] = "school",
+	[VENUE_TRANSPORT] = "transport",
+	[VENUE_CHECKPOINT] = "checkpoint",
+	[VENUE_EVENT] = "event",
+	[VENUE_RESTAURANT] = "restaurant",
+	[VENUE_CAFE] = "cafe",
+	[VENUE_SUPERMARKET] = "supermarket",
+	[VENUE_PHARMACY] = "pharmacy",
+	[VENUE_RELIGIOUS] = "religious",
+	[VENUE_HOTEL] = "hotel",
+	[VENUE_WORKPLACE] = "workplace",
+	[VENUE_OTHER] = "other",
 };
 
 /* Typical stays: a working day at an office or a factory, a morning at school, a night at a

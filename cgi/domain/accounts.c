@@ -13,23 +13,23 @@
 #include "domain/text.h"
 
 enum account_sql {
-	ACCOUNT_INSERT,		/* ACCOUNT_INSERT */
-	ACCOUNT_LOGIN_TAKEN,	/* ACCOUNT_LOGIN_TAKEN */
-	ACCOUNT_AREA_EXISTS,	/* ACCOUNT_AREA_EXISTS */
-	ACCOUNT_AREA_INSERT,	/* ACCOUNT_AREA_INSERT */
-	ACCOUNT_AREAS,		/* ACCOUNT_AREAS */
-	ACCOUNT_GET,		/* ACCOUNT_GET */
-	ACCOUNT_SCOPE_ADMIN,	/* ACCOUNT_SCOPE_ADMIN */
-	ACCOUNT_SCOPE_OPERATOR,	/* ACCOUNT_SCOPE_OPERATOR */
-	ACCOUNT_SCOPE_OFFICER,	/* ACCOUNT_SCOPE_OFFICER */
-	ACCOUNT_SET_STATUS,	/* ACCOUNT_SET_STATUS */
-	ACCOUNT_SET_PASSWORD,	/* ACCOUNT_SET_PASSWORD */
-	ACCOUNT_PASSWORD_HASH,	/* ACCOUNT_PASSWORD_HASH */
-	ACCOUNT_BY_LOGIN,	/* ACCOUNT_BY_LOGIN */
-	ACCOUNT_STAFF_INSERT,	/* ACCOUNT_STAFF_INSERT */
-	ACCOUNT_STAFF_DELETE,	/* ACCOUNT_STAFF_DELETE */
-	ACCOUNT_STAFF_LIST,	/* ACCOUNT_STAFF_LIST */
-	ACCOUNT_STAFF_APPROVE,	/* ACCOUNT_STAFF_APPROVE */
+	ACCOUNT_INSERT,
+	ACCOUNT_LOGIN_TAKEN,
+	ACCOUNT_AREA_EXISTS,
+	ACCOUNT_AREA_INSERT,
+	ACCOUNT_AREAS,
+	ACCOUNT_GET,
+	ACCOUNT_SCOPE_ADMIN,
+	ACCOUNT_SCOPE_OPERATOR,
+	ACCOUNT_SCOPE_OFFICER,
+	ACCOUNT_SET_STATUS,
+	ACCOUNT_SET_PASSWORD,
+	ACCOUNT_PASSWORD_HASH,
+	ACCOUNT_BY_LOGIN,
+	ACCOUNT_STAFF_INSERT,
+	ACCOUNT_STAFF_DELETE,
+	ACCOUNT_STAFF_LIST,
+	ACCOUNT_STAFF_APPROVE,
 };
 
 #define ACCOUNT_COLUMNS "a.id, a.login, a.display_name, a.role, a.status, a.must_change_password"
@@ -302,9 +302,7 @@ enum db_status accounts_create(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK)
 		status = insert_account(db, t, &c, hash, true, id);
 	if (status == DB_OK) {
-		char object[AUDIT_OBJECT_SIZE];
-		snprintf(object, sizeof(object), "account:%lld", (long long)*id);
-		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, object, role_names[c.role]);
+		status = audit_record(db, t, creator, AUDIT_ACCOUNT_CREATE, "account", *id, role_names[c.role]);
 	}
 	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
@@ -322,13 +320,9 @@ out:
 enum db_status accounts_get(struct db *db, const struct tenant *t, int64_t id, struct account *out, bool *found)
 {
 	struct db_query *q;
+	enum db_status status = db_row_by_id(db, t, &account_statements, ACCOUNT_GET, id, &q);
 	*found = false;
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_GET, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
+	if (q) {
 		fill_account(q, out);
 		*found = out->role != ROLE_COUNT;
 	}
@@ -385,34 +379,22 @@ enum db_status accounts_list(struct db *db, const struct tenant *t, const struct
 	return scoped(db, t, actor, 0, out, max, n);
 }
 
+static void area_code_row(struct db_query *q, void *out, size_t i)
+{
+	char (*codes)[AREA_CODE_MAX + 1] = out;
+	snprintf(codes[i], sizeof(codes[i]), "%s", db_col_text(q, 0, NULL));
+}
+
 enum db_status accounts_areas(struct db *db, const struct tenant *t, int64_t id,
 			      char codes[][AREA_CODE_MAX + 1], size_t max, size_t *n)
 {
-	struct db_query *q;
-	*n = 0;
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_AREAS, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0)
-		snprintf(codes[(*n)++], AREA_CODE_MAX + 1, "%s", db_col_text(q, 0, NULL));
-	db_query_free(q);
-	return status;
-}
-
-static void account_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
-{
-	snprintf(out, 48, "account:%lld", (long long)id);
+	return db_rows_by_id(db, t, &account_statements, ACCOUNT_AREAS, id, max, area_code_row, codes, n);
 }
 
 enum db_status accounts_set_active(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
 				   bool active)
 {
 	struct db_query *q;
-	char object[AUDIT_OBJECT_SIZE];
-	account_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
@@ -426,7 +408,7 @@ enum db_status accounts_set_active(struct db *db, const struct tenant *t, const 
 	if (status == DB_OK && !active)
 		status = session_end_all(db, t, id);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, object, "");
+		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, "account", id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -473,18 +455,17 @@ enum db_status accounts_id_by_login(struct db *db, const struct tenant *t, const
 enum db_status accounts_reset_password(struct db *db, const struct tenant *t, const struct actor *actor,
 				       int64_t id, char one_time_password[ONE_TIME_PASSWORD_LEN + 1])
 {
-	char hash[PASSWORD_HASH_MAX], object[AUDIT_OBJECT_SIZE];
+	char hash[PASSWORD_HASH_MAX];
 	password_generate(one_time_password);
 	if (password_hash(one_time_password, hash) != 0)
 		return DB_ERROR;
-	account_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = set_password(db, t, id, hash, true);
 	if (status == DB_OK)
 		status = session_end_all(db, t, id);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, object, "");
+		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, "account", id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -495,12 +476,8 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 {
 	struct db_query *q;
 	char stored[PASSWORD_HASH_MAX] = "", hash[PASSWORD_HASH_MAX];
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_PASSWORD_HASH, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, actor->account_id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0)
+	enum db_status status = db_row_by_id(db, t, &account_statements, ACCOUNT_PASSWORD_HASH, actor->account_id, &q);
+	if (q)
 		snprintf(stored, sizeof(stored), "%s", db_col_text(q, 0, NULL));
 	db_query_free(q);
 	if (status != DB_OK)
@@ -518,15 +495,13 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 		return DB_OK;
 	if (password_hash(password, hash) != 0)
 		return DB_ERROR;
-	char object[AUDIT_OBJECT_SIZE];
-	account_object(actor->account_id, object);
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = set_password(db, t, actor->account_id, hash, false);
 	if (status == DB_OK)
 		status = session_end_others(db, t, actor);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, object, "");
+		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, "account", actor->account_id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -543,14 +518,9 @@ static enum db_status staff_insert(struct db *db, const struct tenant *t, int64_
 	db_bind_int(q, venue_id);
 	db_bind_int(q, account_id);
 	db_bind_string(q, kind);
-	if (approved && actor_known(approver))
-		db_bind_int(q, approver->account_id);
-	else
-		db_bind_null(q);
-	if (approved)
-		db_bind_time(q, clock_now_us());
-	else
-		db_bind_null(q);
+	bool by_account = approved && actor_known(approver);
+	db_bind_int_or_null(q, by_account, by_account ? approver->account_id : 0);
+	db_bind_time_or_null(q, approved, clock_now_us());
 	status = db_execute(q);
 	db_query_free(q);
 	return status;
@@ -611,16 +581,15 @@ enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, 
 	bool approved = false;
 	if (assign)
 		status = assigned_approved(db, t, actor, venue_id, &approved);
-	char object[64], detail[48];
-	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
-	account_object(volunteer, detail);
+	char detail[AUDIT_OBJECT_SIZE];
+	audit_object("account", volunteer, detail);
 	if (status == DB_OK)
 		status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = assign ? staff_insert(db, t, venue_id, volunteer, "volunteer", approved, actor)
 				: staff_delete(db, t, venue_id, volunteer);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, object, detail);
+		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, "venue", venue_id, detail);
 	status = db_end(db, t->shard, status);
 	return status;
 }
@@ -664,18 +633,14 @@ enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, con
 				      int64_t venue_id, int64_t account_id, bool *done)
 {
 	*done = false;
-	char object[64], detail[48];
-	snprintf(object, sizeof(object), "venue:%lld", (long long)venue_id);
-	account_object(account_id, detail);
+	char detail[AUDIT_OBJECT_SIZE];
+	audit_object("account", account_id, detail);
 	struct db_query *q;
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_APPROVE, &q);
 	if (status == DB_OK) {
-		if (actor_known(actor))
-			db_bind_int(q, actor->account_id);
-		else
-			db_bind_null(q);
+		db_bind_int_or_null(q, actor_known(actor), actor_known(actor) ? actor->account_id : 0);
 		db_bind_time(q, clock_now_us());
 		db_bind_int(q, venue_id);
 		db_bind_int(q, account_id);
@@ -684,6 +649,6 @@ enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, con
 		db_query_free(q);
 	}
 	if (status == DB_OK && *done)
-		status = audit_record(db, t, actor, AUDIT_STAFF_APPROVE, object, detail);
+		status = audit_record(db, t, actor, AUDIT_STAFF_APPROVE, "venue", venue_id, detail);
 	return db_end(db, t->shard, status);
 }

@@ -96,8 +96,8 @@ int answers_open(struct answer_keys *k, const struct answers_row *row, const cha
 }
 
 enum answers_sql {
-	ANSWERS_CLEAR,		/* ANSWERS_CLEAR */
-	ANSWERS_UPDATE,		/* ANSWERS_UPDATE */
+	ANSWERS_CLEAR,
+	ANSWERS_UPDATE,
 };
 
 static const char *const answers_sql[] = {

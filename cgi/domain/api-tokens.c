@@ -17,19 +17,19 @@
 #define DAY_US (24 * 3600 * INT64_C(1000000))
 
 const char *const api_token_state_names[] = {
-	[API_TOKEN_LIVE] = "live",			/* API_TOKEN_LIVE */
-	[API_TOKEN_INVALID] = "invalid",		/* API_TOKEN_INVALID */
-	[API_TOKEN_EXPIRED] = "expired",		/* API_TOKEN_EXPIRED */
-	[API_TOKEN_REVOKED] = "revoked",		/* API_TOKEN_REVOKED */
-	[API_TOKEN_OWNER_DISABLED] = "owner-disabled",	/* API_TOKEN_OWNER_DISABLED */
+	[API_TOKEN_LIVE] = "live",
+	[API_TOKEN_INVALID] = "invalid",
+	[API_TOKEN_EXPIRED] = "expired",
+	[API_TOKEN_REVOKED] = "revoked",
+	[API_TOKEN_OWNER_DISABLED] = "owner-disabled",
 };
 
 enum token_sql {
-	TOKEN_INSERT,	/* TOKEN_INSERT */
-	TOKEN_LIST,	/* TOKEN_LIST */
-	TOKEN_EXISTS,	/* TOKEN_EXISTS */
-	TOKEN_REVOKE,	/* TOKEN_REVOKE */
-	TOKEN_RESOLVE,	/* TOKEN_RESOLVE */
+	TOKEN_INSERT,
+	TOKEN_LIST,
+	TOKEN_EXISTS,
+	TOKEN_REVOKE,
+	TOKEN_RESOLVE,
 };
 
 static const char *const token_sql[] = {
@@ -112,11 +112,10 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 		id = (int64_t)(status == DB_OK ? db_insert_id(q) : 0);
 		db_query_free(q);
 	}
-	char object[AUDIT_OBJECT_SIZE], detail[64];
-	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
+	char detail[64];
 	snprintf(detail, sizeof(detail), "%s, %u days%s", role_names[r], days, in->read_only ? ", read-only" : "");
 	if (status == DB_OK)
-		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, object, detail);
+		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, "api-token", id, detail);
 	status = db_end(db, t->shard, status);
 	if (status != DB_OK) {
 		token[0] = '\0';
@@ -155,13 +154,8 @@ enum db_status api_token_list(struct db *db, const struct tenant *t, struct api_
 enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t id, bool *exists)
 {
 	struct db_query *q;
-	*exists = false;
-	enum db_status status = db_query_tenant(db, t, &token_statements, TOKEN_EXISTS, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	*exists = status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0) > 0;
+	enum db_status status = db_row_by_id(db, t, &token_statements, TOKEN_EXISTS, id, &q);
+	*exists = q && db_col_int(q, 0) > 0;
 	db_query_free(q);
 	return status;
 }
@@ -169,8 +163,6 @@ enum db_status api_token_exists(struct db *db, const struct tenant *t, int64_t i
 enum db_status api_token_revoke(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
 {
 	struct db_query *q;
-	char object[AUDIT_OBJECT_SIZE];
-	snprintf(object, sizeof(object), "api-token:%lld", (long long)id);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
@@ -182,7 +174,7 @@ enum db_status api_token_revoke(struct db *db, const struct tenant *t, const str
 		db_query_free(q);
 	}
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, object, "");
+		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, "api-token", id, "");
 	status = db_end(db, t->shard, status);
 	return status;
 }

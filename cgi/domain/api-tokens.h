@@ -52,11 +52,11 @@ enum db_status api_token_revoke(struct db *db, const struct tenant *t, const str
 
 /* What a presented token turned out to be. */
 enum api_token_state {
-	API_TOKEN_LIVE,			/* API_TOKEN_LIVE: actor filled */
-	API_TOKEN_INVALID,		/* API_TOKEN_INVALID: malformed, of no province here, or never made */
-	API_TOKEN_EXPIRED,		/* API_TOKEN_EXPIRED: past its expires_at */
-	API_TOKEN_REVOKED,		/* API_TOKEN_REVOKED: revoked on the tokens page */
-	API_TOKEN_OWNER_DISABLED,	/* API_TOKEN_OWNER_DISABLED: the account that owns it is disabled */
+	API_TOKEN_LIVE,			/* actor filled */
+	API_TOKEN_INVALID,		/* malformed, of no province here, or never made */
+	API_TOKEN_EXPIRED,		/* past its expires_at */
+	API_TOKEN_REVOKED,		/* revoked on the tokens page */
+	API_TOKEN_OWNER_DISABLED,	/* the account that owns it is disabled */
 	API_TOKEN_STATE_COUNT,
 };
 

@@ -15,8 +15,8 @@
 #define AREA_CODE_MAX_LEN 10
 
 enum area_sql {
-	AREA_UPSERT,	/* AREA_UPSERT */
-	AREA_LIST,	/* AREA_LIST */
+	AREA_UPSERT,
+	AREA_LIST,
 };
 
 static const char *const area_sql[] = {
@@ -177,17 +177,14 @@ enum db_status areas_import(struct db *db, const struct tenant *t, const struct 
 		db_bind_text(q, rows[i].code, strlen(rows[i].code));
 		db_bind_text(q, rows[i].name, strlen(rows[i].name));
 		db_bind_text(q, rows[i].kind, strlen(rows[i].kind));
-		if (rows[i].parent)
-			db_bind_text(q, rows[i].parent, strlen(rows[i].parent));
-		else
-			db_bind_null(q);
+		db_bind_string_or_null(q, rows[i].parent);
 		status = db_execute(q);
 		db_query_free(q);
 	}
 	char detail[32];
 	snprintf(detail, sizeof(detail), "%lu rows", (unsigned long)n);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_AREAS_IMPORT, "areas", detail);
+		status = audit_record(db, t, actor, AUDIT_AREAS_IMPORT, "areas", 0, detail);
 	status = db_end(db, t->shard, status);
 	if (status == DB_OK)
 		*imported = n;

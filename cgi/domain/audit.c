@@ -8,50 +8,50 @@
 #include "base/log.h"
 
 const char *const audit_action_names[] = {
-	[AUDIT_LOGIN] = "login",			/* AUDIT_LOGIN */
-	[AUDIT_LOGIN_FAILED] = "login-failed",		/* AUDIT_LOGIN_FAILED */
-	[AUDIT_LOGIN_THROTTLED] = "login-throttled",	/* AUDIT_LOGIN_THROTTLED */
-	[AUDIT_LOGOUT] = "logout",			/* AUDIT_LOGOUT */
-	[AUDIT_LOGOUT_EVERYWHERE] = "logout-everywhere",	/* AUDIT_LOGOUT_EVERYWHERE */
-	[AUDIT_ACCOUNT_CREATE] = "account-create",	/* AUDIT_ACCOUNT_CREATE */
-	[AUDIT_ACCOUNT_DISABLE] = "account-disable",	/* AUDIT_ACCOUNT_DISABLE */
-	[AUDIT_ACCOUNT_ENABLE] = "account-enable",	/* AUDIT_ACCOUNT_ENABLE */
-	[AUDIT_PASSWORD_RESET] = "password-reset",	/* AUDIT_PASSWORD_RESET */
-	[AUDIT_PASSWORD_CHANGE] = "password-change",	/* AUDIT_PASSWORD_CHANGE */
-	[AUDIT_STAFF_ASSIGN] = "staff-assign",		/* AUDIT_STAFF_ASSIGN */
-	[AUDIT_STAFF_UNASSIGN] = "staff-unassign",	/* AUDIT_STAFF_UNASSIGN */
-	[AUDIT_STAFF_APPROVE] = "staff-approve",	/* AUDIT_STAFF_APPROVE */
-	[AUDIT_TOKEN_CREATE] = "token-create",		/* AUDIT_TOKEN_CREATE */
-	[AUDIT_TOKEN_REVOKE] = "token-revoke",		/* AUDIT_TOKEN_REVOKE */
-	[AUDIT_KEY_ROTATE] = "key-rotate",		/* AUDIT_KEY_ROTATE */
-	[AUDIT_AREAS_IMPORT] = "areas-import",		/* AUDIT_AREAS_IMPORT */
-	[AUDIT_PERSON_CREATE] = "person-create",	/* AUDIT_PERSON_CREATE */
-	[AUDIT_PERSON_LOOKUP] = "person-lookup",	/* AUDIT_PERSON_LOOKUP */
-	[AUDIT_PERSON_UPDATE] = "person-update",	/* AUDIT_PERSON_UPDATE */
-	[AUDIT_PERSON_DELETE] = "person-delete",	/* AUDIT_PERSON_DELETE */
-	[AUDIT_CARD_REISSUE] = "card-reissue",		/* AUDIT_CARD_REISSUE */
-	[AUDIT_VENUE_REGISTER] = "venue-register",	/* AUDIT_VENUE_REGISTER */
-	[AUDIT_VENUE_CREATE] = "venue-create",		/* AUDIT_VENUE_CREATE */
-	[AUDIT_VENUE_UPDATE] = "venue-update",		/* AUDIT_VENUE_UPDATE */
-	[AUDIT_VENUE_DEACTIVATE] = "venue-deactivate",	/* AUDIT_VENUE_DEACTIVATE */
-	[AUDIT_VENUE_ACTIVATE] = "venue-activate",	/* AUDIT_VENUE_ACTIVATE */
-	[AUDIT_VENUE_VERIFY] = "venue-verify",		/* AUDIT_VENUE_VERIFY */
-	[AUDIT_VENUE_REISSUE] = "venue-reissue",	/* AUDIT_VENUE_REISSUE */
-	[AUDIT_POSTERS_BULK] = "posters-bulk",		/* AUDIT_POSTERS_BULK */
-	[AUDIT_CARDS_PRINT] = "cards-print",		/* AUDIT_CARDS_PRINT */
-	[AUDIT_PAPER_IMPORT] = "paper-import",		/* AUDIT_PAPER_IMPORT */
-	[AUDIT_HANDOVER_CREATE] = "handover-create",	/* AUDIT_HANDOVER_CREATE */
-	[AUDIT_HANDOVER_REDEEM] = "handover-redeem",	/* AUDIT_HANDOVER_REDEEM */
-	[AUDIT_TRACE_CASE] = "trace-case",		/* AUDIT_TRACE_CASE */
-	[AUDIT_TRACE_CASE_EXPORT] = "trace-case-export",	/* AUDIT_TRACE_CASE_EXPORT */
-	[AUDIT_TRACE_VENUE] = "trace-venue",		/* AUDIT_TRACE_VENUE */
-	[AUDIT_TRACE_VENUE_EXPORT] = "trace-venue-export",	/* AUDIT_TRACE_VENUE_EXPORT */
-	[AUDIT_RETENTION_PURGE] = "retention-purge",	/* AUDIT_RETENTION_PURGE */
+	[AUDIT_LOGIN] = "login",
+	[AUDIT_LOGIN_FAILED] = "login-failed",
+	[AUDIT_LOGIN_THROTTLED] = "login-throttled",
+	[AUDIT_LOGOUT] = "logout",
+	[AUDIT_LOGOUT_EVERYWHERE] = "logout-everywhere",
+	[AUDIT_ACCOUNT_CREATE] = "account-create",
+	[AUDIT_ACCOUNT_DISABLE] = "account-disable",
+	[AUDIT_ACCOUNT_ENABLE] = "account-enable",
+	[AUDIT_PASSWORD_RESET] = "password-reset",
+	[AUDIT_PASSWORD_CHANGE] = "password-change",
+	[AUDIT_STAFF_ASSIGN] = "staff-assign",
+	[AUDIT_STAFF_UNASSIGN] = "staff-unassign",
+	[AUDIT_STAFF_APPROVE] = "staff-approve",
+	[AUDIT_TOKEN_CREATE] = "token-create",
+	[AUDIT_TOKEN_REVOKE] = "token-revoke",
+	[AUDIT_KEY_ROTATE] = "key-rotate",
+	[AUDIT_AREAS_IMPORT] = "areas-import",
+	[AUDIT_PERSON_CREATE] = "person-create",
+	[AUDIT_PERSON_LOOKUP] = "person-lookup",
+	[AUDIT_PERSON_UPDATE] = "person-update",
+	[AUDIT_PERSON_DELETE] = "person-delete",
+	[AUDIT_CARD_REISSUE] = "card-reissue",
+	[AUDIT_VENUE_REGISTER] = "venue-register",
+	[AUDIT_VENUE_CREATE] = "venue-create",
+	[AUDIT_VENUE_UPDATE] = "venue-update",
+	[AUDIT_VENUE_DEACTIVATE] = "venue-deactivate",
+	[AUDIT_VENUE_ACTIVATE] = "venue-activate",
+	[AUDIT_VENUE_VERIFY] = "venue-verify",
+	[AUDIT_VENUE_REISSUE] = "venue-reissue",
+	[AUDIT_POSTERS_BULK] = "posters-bulk",
+	[AUDIT_CARDS_PRINT] = "cards-print",
+	[AUDIT_PAPER_IMPORT] = "paper-import",
+	[AUDIT_HANDOVER_CREATE] = "handover-create",
+	[AUDIT_HANDOVER_REDEEM] = "handover-redeem",
+	[AUDIT_TRACE_CASE] = "trace-case",
+	[AUDIT_TRACE_CASE_EXPORT] = "trace-case-export",
+	[AUDIT_TRACE_VENUE] = "trace-venue",
+	[AUDIT_TRACE_VENUE_EXPORT] = "trace-venue-export",
+	[AUDIT_RETENTION_PURGE] = "retention-purge",
 };
 
 enum audit_sql {
-	AUDIT_INSERT,	/* AUDIT_INSERT */
-	AUDIT_SELECT,	/* AUDIT_SELECT */
+	AUDIT_INSERT,
+	AUDIT_SELECT,
 };
 
 /* Optional filters are bound twice ("? = '' OR column = ?") so one prepared statement
@@ -74,25 +74,32 @@ void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_
 	bool known = actor_known(actor);
 	/* The command line names its Unix user in login, without an account. */
 	bool cli = !known && actor && actor->login[0];
-	if (known && actor->account_id > 0)
-		db_bind_int(q, actor->account_id);
-	else
-		db_bind_null(q);
+	db_bind_int_or_null(q, known && actor->account_id > 0, known ? actor->account_id : 0);
 	db_bind_string(q, known || cli ? actor->login : "-");
 	db_bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
 	db_bind_string(q, audit_action_names[action]);
 }
 
-enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
-			    enum audit_action action, const char *object, const char *detail)
+void audit_object(const char *kind, int64_t id, char out[AUDIT_OBJECT_SIZE])
 {
+	if (id)
+		snprintf(out, AUDIT_OBJECT_SIZE, "%s:%lld", kind, (long long)id);
+	else
+		snprintf(out, AUDIT_OBJECT_SIZE, "%s", kind);
+}
+
+enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
+			    enum audit_action action, const char *kind, int64_t id, const char *detail)
+{
+	char object[AUDIT_OBJECT_SIZE];
+	audit_object(kind ? kind : "", id, object);
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &audit_statements, AUDIT_INSERT, &q);
 	if (status != DB_OK)
 		goto out;
 	db_bind_time(q, clock_now_us());
 	audit_bind_actor(q, actor, action);
-	db_bind_string(q, object ? object : "");
+	db_bind_string(q, object);
 	db_bind_string(q, actor && actor->address ? actor->address : "-");
 	db_bind_string(q, detail ? detail : "");
 	status = db_execute(q);

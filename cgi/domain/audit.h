@@ -11,45 +11,45 @@
 #include "domain/actor.h"
 
 enum audit_action {
-	AUDIT_LOGIN,		/* AUDIT_LOGIN */
-	AUDIT_LOGIN_FAILED,	/* AUDIT_LOGIN_FAILED */
-	AUDIT_LOGIN_THROTTLED,	/* AUDIT_LOGIN_THROTTLED */
-	AUDIT_LOGOUT,		/* AUDIT_LOGOUT */
-	AUDIT_LOGOUT_EVERYWHERE,	/* AUDIT_LOGOUT_EVERYWHERE */
-	AUDIT_ACCOUNT_CREATE,	/* AUDIT_ACCOUNT_CREATE */
-	AUDIT_ACCOUNT_DISABLE,	/* AUDIT_ACCOUNT_DISABLE */
-	AUDIT_ACCOUNT_ENABLE,	/* AUDIT_ACCOUNT_ENABLE */
-	AUDIT_PASSWORD_RESET,	/* AUDIT_PASSWORD_RESET */
-	AUDIT_PASSWORD_CHANGE,	/* AUDIT_PASSWORD_CHANGE */
-	AUDIT_STAFF_ASSIGN,	/* AUDIT_STAFF_ASSIGN */
-	AUDIT_STAFF_UNASSIGN,	/* AUDIT_STAFF_UNASSIGN */
-	AUDIT_STAFF_APPROVE,	/* AUDIT_STAFF_APPROVE: an officer or admin let staff use the venue's desks */
-	AUDIT_TOKEN_CREATE,	/* AUDIT_TOKEN_CREATE */
-	AUDIT_TOKEN_REVOKE,	/* AUDIT_TOKEN_REVOKE */
-	AUDIT_KEY_ROTATE,	/* AUDIT_KEY_ROTATE */
-	AUDIT_AREAS_IMPORT,	/* AUDIT_AREAS_IMPORT */
-	AUDIT_PERSON_CREATE,	/* AUDIT_PERSON_CREATE */
-	AUDIT_PERSON_LOOKUP,	/* AUDIT_PERSON_LOOKUP */
-	AUDIT_PERSON_UPDATE,	/* AUDIT_PERSON_UPDATE: corrected by the person on their phone */
-	AUDIT_PERSON_DELETE,	/* AUDIT_PERSON_DELETE: the person deleted themselves */
-	AUDIT_CARD_REISSUE,	/* AUDIT_CARD_REISSUE: a lost card replaced by the person on their phone */
-	AUDIT_VENUE_REGISTER,	/* AUDIT_VENUE_REGISTER */
-	AUDIT_VENUE_CREATE,	/* AUDIT_VENUE_CREATE */
-	AUDIT_VENUE_UPDATE,	/* AUDIT_VENUE_UPDATE */
-	AUDIT_VENUE_DEACTIVATE,	/* AUDIT_VENUE_DEACTIVATE */
-	AUDIT_VENUE_ACTIVATE,	/* AUDIT_VENUE_ACTIVATE */
-	AUDIT_VENUE_VERIFY,	/* AUDIT_VENUE_VERIFY */
-	AUDIT_VENUE_REISSUE,	/* AUDIT_VENUE_REISSUE */
-	AUDIT_POSTERS_BULK,	/* AUDIT_POSTERS_BULK */
-	AUDIT_CARDS_PRINT,	/* AUDIT_CARDS_PRINT: a volunteer printed cards of people they declared for */
-	AUDIT_PAPER_IMPORT,	/* AUDIT_PAPER_IMPORT: one entry per file, with its counts */
-	AUDIT_HANDOVER_CREATE,	/* AUDIT_HANDOVER_CREATE: a volunteer made a hand-over code */
-	AUDIT_HANDOVER_REDEEM,	/* AUDIT_HANDOVER_REDEEM: a phone took a hand-over code */
-	AUDIT_TRACE_CASE,	/* AUDIT_TRACE_CASE: a case's contacts listed, with the tracer's reason */
-	AUDIT_TRACE_CASE_EXPORT,	/* AUDIT_TRACE_CASE_EXPORT: the same, downloaded as CSV */
-	AUDIT_TRACE_VENUE,	/* AUDIT_TRACE_VENUE: everyone at a venue in a window, with the reason */
-	AUDIT_TRACE_VENUE_EXPORT,	/* AUDIT_TRACE_VENUE_EXPORT: the same, downloaded as CSV */
-	AUDIT_RETENTION_PURGE,	/* AUDIT_RETENTION_PURGE: the purge removed expired data (its report) */
+	AUDIT_LOGIN,
+	AUDIT_LOGIN_FAILED,
+	AUDIT_LOGIN_THROTTLED,
+	AUDIT_LOGOUT,
+	AUDIT_LOGOUT_EVERYWHERE,
+	AUDIT_ACCOUNT_CREATE,
+	AUDIT_ACCOUNT_DISABLE,
+	AUDIT_ACCOUNT_ENABLE,
+	AUDIT_PASSWORD_RESET,
+	AUDIT_PASSWORD_CHANGE,
+	AUDIT_STAFF_ASSIGN,
+	AUDIT_STAFF_UNASSIGN,
+	AUDIT_STAFF_APPROVE,	/* an officer or admin let staff use the venue's desks */
+	AUDIT_TOKEN_CREATE,
+	AUDIT_TOKEN_REVOKE,
+	AUDIT_KEY_ROTATE,
+	AUDIT_AREAS_IMPORT,
+	AUDIT_PERSON_CREATE,
+	AUDIT_PERSON_LOOKUP,
+	AUDIT_PERSON_UPDATE,	/* corrected by the person on their phone */
+	AUDIT_PERSON_DELETE,	/* the person deleted themselves */
+	AUDIT_CARD_REISSUE,	/* a lost card replaced by the person on their phone */
+	AUDIT_VENUE_REGISTER,
+	AUDIT_VENUE_CREATE,
+	AUDIT_VENUE_UPDATE,
+	AUDIT_VENUE_DEACTIVATE,
+	AUDIT_VENUE_ACTIVATE,
+	AUDIT_VENUE_VERIFY,
+	AUDIT_VENUE_REISSUE,
+	AUDIT_POSTERS_BULK,
+	AUDIT_CARDS_PRINT,	/* a volunteer printed cards of people they declared for */
+	AUDIT_PAPER_IMPORT,	/* one entry per file, with its counts */
+	AUDIT_HANDOVER_CREATE,	/* a volunteer made a hand-over code */
+	AUDIT_HANDOVER_REDEEM,	/* a phone took a hand-over code */
+	AUDIT_TRACE_CASE,	/* a case's contacts listed, with the tracer's reason */
+	AUDIT_TRACE_CASE_EXPORT,	/* the same, downloaded as CSV */
+	AUDIT_TRACE_VENUE,	/* everyone at a venue in a window, with the reason */
+	AUDIT_TRACE_VENUE_EXPORT,	/* the same, downloaded as CSV */
+	AUDIT_RETENTION_PURGE,	/* the purge removed expired data (its report) */
 	AUDIT_ACTION_COUNT,
 };
 
@@ -58,11 +58,15 @@ enum audit_action {
 
 extern const char *const audit_action_names[];
 
-/* Appends one entry for the actor's province (or t's, for an anonymous actor). object names
- * what was acted on ("account:12"), detail is free text such as a typed reason; neither may
- * hold personal data. */
+/* An object's name in the log: "kind:id" ("account:12"), or kind alone when id is 0 (a set:
+ * "areas", "checkins"). */
+void audit_object(const char *kind, int64_t id, char out[AUDIT_OBJECT_SIZE]);
+
+/* Appends one entry for the actor's province (or t's, for an anonymous actor) about the
+ * object named by kind and id (as audit_object; "" and 0 for none); detail is free text such
+ * as a typed reason. Neither may hold personal data: an id is the row's, never the person. */
 enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
-			    enum audit_action action, const char *object, const char *detail);
+			    enum audit_action action, const char *kind, int64_t id, const char *detail);
 
 /* Binds an entry's actor_id, actor_login, actor_role and action to q, in that order: for a
  * statement that writes the entry with other rows (a new person stored with their check-in). */

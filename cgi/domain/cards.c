@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "adapters/crypto.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 #include "domain/person-token.h"
@@ -25,8 +24,8 @@ static const struct {
 	enum render_format format;
 	unsigned png_width;
 } card_formats[] = {
-	[CARD_QR_PNG] = { "qr", RENDER_PNG, CARD_QR_PNG_WIDTH },	/* CARD_QR_PNG */
-	[CARD_WALLET_PDF] = { "card", RENDER_PDF, 0 },		/* CARD_WALLET_PDF */
+	[CARD_QR_PNG] = { "qr", RENDER_PNG, CARD_QR_PNG_WIDTH },
+	[CARD_WALLET_PDF] = { "card", RENDER_PDF, 0 },
 };
 
 enum db_status cards_check(struct db *db, const struct tenant *t, const struct keyring *keys, const char *token,
@@ -40,14 +39,13 @@ enum db_status cards_check(struct db *db, const struct tenant *t, const struct k
 	if (!token || !card_token_parse(keys, t, token, &id, &version))
 		return DB_OK;
 	bool found;
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	enum db_status status = people_get(db, t, keys, id, p, &found);
 	if (status == DB_OK)
 		*out = found && p->card_version == version ? CARD_CURRENT : CARD_REPLACED;
 	if (person && *out == CARD_CURRENT)
 		*person = id;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return status;
 }
 

@@ -11,9 +11,9 @@
 #include "domain/people.h"
 
 enum card_status {
-	CARD_CURRENT,	/* CARD_CURRENT: the person's current card */
-	CARD_UNKNOWN,	/* CARD_UNKNOWN: malformed, tampered, or signed under a key this instance lacks */
-	CARD_REPLACED,	/* CARD_REPLACED: an older card (reissued as lost), or the person deleted themselves */
+	CARD_CURRENT,	/* the person's current card */
+	CARD_UNKNOWN,	/* malformed, tampered, or signed under a key this instance lacks */
+	CARD_REPLACED,	/* an older card (reissued as lost), or the person deleted themselves */
 };
 
 /* What the card token (as scanned or typed, any case) points at, in *out, and for a current
@@ -22,8 +22,8 @@ enum db_status cards_check(struct db *db, const struct tenant *t, const struct k
 			   enum card_status *out, int64_t *person);
 
 enum card_format {
-	CARD_QR_PNG,		/* CARD_QR_PNG: the QR alone, sized for a phone screen */
-	CARD_WALLET_PDF,	/* CARD_WALLET_PDF: the wallet card for people without a smartphone */
+	CARD_QR_PNG,		/* the QR alone, sized for a phone screen */
+	CARD_WALLET_PDF,	/* the wallet card for people without a smartphone */
 };
 
 /* Writes person p's current card in format to write, through the poster renderer. Returns 0,

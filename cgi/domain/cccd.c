@@ -21,13 +21,13 @@
 #define YEAR_DIGITS 4
 
 const char *const cccd_field_names[] = {
-	[CCCD_ID_NUMBER] = "id_number",		/* CCCD_ID_NUMBER */
-	[CCCD_OLD_ID_NUMBER] = "",		/* CCCD_OLD_ID_NUMBER */
-	[CCCD_FULL_NAME] = "full_name",		/* CCCD_FULL_NAME */
-	[CCCD_BIRTH_DATE] = "birth_year",	/* CCCD_BIRTH_DATE */
-	[CCCD_GENDER] = "gender",		/* CCCD_GENDER */
-	[CCCD_ADDRESS] = "address",		/* CCCD_ADDRESS */
-	[CCCD_ISSUE_DATE] = "",			/* CCCD_ISSUE_DATE */
+	[CCCD_ID_NUMBER] = "id_number",
+	[CCCD_OLD_ID_NUMBER] = "",
+	[CCCD_FULL_NAME] = "full_name",
+	[CCCD_BIRTH_DATE] = "birth_year",
+	[CCCD_GENDER] = "gender",
+	[CCCD_ADDRESS] = "address",
+	[CCCD_ISSUE_DATE] = "",
 };
 
 /* How the gender field is written: composed and decomposed "Nữ", in the cases people type, and

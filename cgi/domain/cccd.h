@@ -9,13 +9,13 @@
  * ID number|old ID number|full name|birth date ddmmyyyy|gender|permanent address|issue date.
  * Cards issued since 2024 may add fields after the seventh; they are ignored. */
 enum cccd_field {
-	CCCD_ID_NUMBER,		/* CCCD_ID_NUMBER: 12 digits (9 on an old CMND read the same way) */
-	CCCD_OLD_ID_NUMBER,	/* CCCD_OLD_ID_NUMBER: the 9-digit CMND it replaced, often empty */
-	CCCD_FULL_NAME,		/* CCCD_FULL_NAME */
-	CCCD_BIRTH_DATE,	/* CCCD_BIRTH_DATE: ddmmyyyy; 00 for an unknown day or month */
-	CCCD_GENDER,		/* CCCD_GENDER: "Nam" or "Nữ" */
-	CCCD_ADDRESS,		/* CCCD_ADDRESS: the permanent address, as one line */
-	CCCD_ISSUE_DATE,	/* CCCD_ISSUE_DATE: ddmmyyyy */
+	CCCD_ID_NUMBER,		/* 12 digits (9 on an old CMND read the same way) */
+	CCCD_OLD_ID_NUMBER,	/* the 9-digit CMND it replaced, often empty */
+	CCCD_FULL_NAME,
+	CCCD_BIRTH_DATE,	/* ddmmyyyy; 00 for an unknown day or month */
+	CCCD_GENDER,		/* "Nam" or "Nữ" */
+	CCCD_ADDRESS,		/* the permanent address, as one line */
+	CCCD_ISSUE_DATE,	/* ddmmyyyy */
 	CCCD_FIELD_COUNT,
 };
 
@@ -37,9 +37,9 @@ struct cccd_card {
 };
 
 enum cccd_read {
-	CCCD_NOT_A_CARD,	/* CCCD_NOT_A_CARD: no '|'-separated card shape */
-	CCCD_READ_ALL,		/* CCCD_READ_ALL: every field a person needs was read */
-	CCCD_READ_PART,		/* CCCD_READ_PART: a card, with the fields in missing unread */
+	CCCD_NOT_A_CARD,	/* no '|'-separated card shape */
+	CCCD_READ_ALL,		/* every field a person needs was read */
+	CCCD_READ_PART,		/* a card, with the fields in missing unread */
 };
 
 /* Reads text as scanned. Tolerates spaces and tabs around fields, a BOM and a trailing CR/LF,

@@ -22,17 +22,17 @@
 #define KEY_HASH_BYTES CHECKIN_KEY_BYTES
 
 const char *const checkin_direction_names[] = {
-	[DIRECTION_IN] = "in",		/* DIRECTION_IN */
-	[DIRECTION_OUT] = "out",	/* DIRECTION_OUT */
+	[DIRECTION_IN] = "in",
+	[DIRECTION_OUT] = "out",
 };
 
 const char *const checkin_method_names[] = {
-	[METHOD_SELF] = "self",			/* METHOD_SELF */
-	[METHOD_GATE_CAMERA] = "gate-camera",	/* METHOD_GATE_CAMERA */
-	[METHOD_GATE_READER] = "gate-reader",	/* METHOD_GATE_READER */
-	[METHOD_PROXY] = "proxy",		/* METHOD_PROXY */
-	[METHOD_PAPER] = "paper",		/* METHOD_PAPER */
-	[METHOD_API] = "api",			/* METHOD_API */
+	[METHOD_SELF] = "self",
+	[METHOD_GATE_CAMERA] = "gate-camera",
+	[METHOD_GATE_READER] = "gate-reader",
+	[METHOD_PROXY] = "proxy",
+	[METHOD_PAPER] = "paper",
+	[METHOD_API] = "api",
 };
 
 enum checkin_direction checkin_direction_from_name(const char *name)
@@ -46,12 +46,12 @@ enum checkin_method checkin_method_from_name(const char *name)
 }
 
 enum checkin_sql {
-	CHECKIN_RECORD,		/* CHECKIN_RECORD */
-	CHECKIN_INSERT_MANY,	/* CHECKIN_INSERT_MANY */
-	CHECKIN_PAPER_SEEN,	/* CHECKIN_PAPER_SEEN */
-	CHECKIN_PAPER_RECENT,	/* CHECKIN_PAPER_RECENT */
-	CHECKIN_LAST_ANSWERS,	/* CHECKIN_LAST_ANSWERS */
-	CHECKIN_DECLARED_FOR,	/* CHECKIN_DECLARED_FOR */
+	CHECKIN_RECORD,
+	CHECKIN_INSERT_MANY,
+	CHECKIN_PAPER_SEEN,
+	CHECKIN_PAPER_RECENT,
+	CHECKIN_LAST_ANSWERS,
+	CHECKIN_DECLARED_FOR,
 };
 
 #define CHECKIN_INSERT_INTO "INSERT INTO checkins (province, day, venue_id, person_id, direction, method," \
@@ -170,10 +170,7 @@ static void bind_checkin(struct db_query *q, struct answer_keys *keys, const str
 	db_bind_int(q, person);
 	db_bind_string(q, req->direction);
 	db_bind_string(q, checkin_method_names[req->method]);
-	if (actor_known(actor) && actor->account_id > 0)
-		db_bind_int(q, actor->account_id);
-	else
-		db_bind_null(q);
+	db_bind_int_or_null(q, actor_known(actor) && actor->account_id > 0, actor_known(actor) ? actor->account_id : 0);
 	db_bind_text(q, sealed.data, sealed.len);
 	buf_free(&sealed);
 	db_bind_int(q, amber);
@@ -269,11 +266,11 @@ static enum db_status find_or_create_person(struct db *db, const struct tenant *
 
 /* What checkin_record (schema/018) answered. */
 enum checkin_outcome {
-	OUTCOME_RECORDED,		/* OUTCOME_RECORDED: a new row, committed */
-	OUTCOME_REPLAYED,		/* OUTCOME_REPLAYED: the key's first record */
-	OUTCOME_ALREADY,		/* OUTCOME_ALREADY: the same within two minutes */
-	OUTCOME_PERSON_UNKNOWN,		/* OUTCOME_PERSON_UNKNOWN: gone, or the phone forgotten */
-	OUTCOME_CONSENT_REQUIRED,	/* OUTCOME_CONSENT_REQUIRED: the notice changed since */
+	OUTCOME_RECORDED,		/* a new row, committed */
+	OUTCOME_REPLAYED,		/* the key's first record */
+	OUTCOME_ALREADY,		/* the same within two minutes */
+	OUTCOME_PERSON_UNKNOWN,		/* gone, or the phone forgotten */
+	OUTCOME_CONSENT_REQUIRED,	/* the notice changed since */
 	OUTCOME_COUNT,
 };
 
@@ -331,10 +328,7 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	db_bind_int(q, req->person_id != 0);	/* a new person's transaction is open */
 	db_bind_text(q, (const char *)s->key, KEY_HASH_BYTES);
 	db_bind_int(q, s->in_row);
-	if (s->client_day[0] && !s->in_row)
-		db_bind_string(q, s->client_day);
-	else
-		db_bind_null(q);
+	db_bind_string_or_null(q, s->client_day[0] && !s->in_row ? s->client_day : NULL);
 	db_bind_int(q, req->person_id != 0);
 	db_bind_int(q, req->person_version);
 	db_bind_int(q, req->consent);

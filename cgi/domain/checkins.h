@@ -28,20 +28,20 @@
 #define CHECKIN_KEYS_KEEP_DAYS 7
 
 enum checkin_direction {
-	DIRECTION_IN,		/* DIRECTION_IN: a visit starts */
-	DIRECTION_OUT,		/* DIRECTION_OUT: a visit ends */
+	DIRECTION_IN,		/* a visit starts */
+	DIRECTION_OUT,		/* a visit ends */
 	DIRECTION_COUNT,
 };
 
 extern const char *const checkin_direction_names[];
 
 enum checkin_method {
-	METHOD_SELF,		/* METHOD_SELF: the person scanned the poster */
-	METHOD_GATE_CAMERA,	/* METHOD_GATE_CAMERA */
-	METHOD_GATE_READER,	/* METHOD_GATE_READER */
-	METHOD_PROXY,		/* METHOD_PROXY: a volunteer declared for them */
-	METHOD_PAPER,		/* METHOD_PAPER: typed in from a paper form */
-	METHOD_API,		/* METHOD_API: an integration with an API token */
+	METHOD_SELF,		/* the person scanned the poster */
+	METHOD_GATE_CAMERA,
+	METHOD_GATE_READER,
+	METHOD_PROXY,		/* a volunteer declared for them */
+	METHOD_PAPER,		/* typed in from a paper form */
+	METHOD_API,		/* an integration with an API token */
 	METHOD_COUNT,
 };
 

@@ -14,8 +14,8 @@
 #define VERBAL_FLAG VERBAL_ID "=yes"
 
 enum question_kind {
-	QUESTION_YESNO,		/* QUESTION_YESNO: "yes" or "no" */
-	QUESTION_CHOICE,	/* QUESTION_CHOICE: one of the options */
+	QUESTION_YESNO,		/* "yes" or "no" */
+	QUESTION_CHOICE,	/* one of the options */
 };
 
 struct question {

@@ -13,9 +13,9 @@
 #define DEMO_FILE_MAX (64 * 1024)
 
 enum demo_sql {
-	DEMO_FIND_VENUE,	/* DEMO_FIND_VENUE */
-	DEMO_INSERT_VENUE,	/* DEMO_INSERT_VENUE */
-	DEMO_VERIFY_VENUE,	/* DEMO_VERIFY_VENUE */
+	DEMO_FIND_VENUE,
+	DEMO_INSERT_VENUE,
+	DEMO_VERIFY_VENUE,
 };
 
 static const char *const demo_sql[] = {
@@ -79,14 +79,7 @@ static int seed_areas(struct db *db, const struct tenant *t, const char *path, F
 
 static enum db_status verify_venue(struct db *db, const struct tenant *t, int64_t id)
 {
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &demo_statements, DEMO_VERIFY_VENUE, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	db_query_free(q);
-	return status;
+	return db_run_by_id(db, t, &demo_statements, DEMO_VERIFY_VENUE, id, NULL);
 }
 
 static enum db_status seed_venue(struct db *db, const struct tenant *t, int64_t *id)

@@ -9,16 +9,16 @@
 #define LOOKUP_WINDOW_US (3600 * 1000000LL)
 
 const char *const desk_trust_keys[] = {
-	[DESK_TRUSTED] = "",					/* DESK_TRUSTED */
-	[DESK_VENUE_UNVERIFIED] = "desk_venue_unverified",	/* DESK_VENUE_UNVERIFIED */
-	[DESK_STAFF_UNAPPROVED] = "desk_staff_unapproved",	/* DESK_STAFF_UNAPPROVED */
+	[DESK_TRUSTED] = "",
+	[DESK_VENUE_UNVERIFIED] = "desk_venue_unverified",
+	[DESK_STAFF_UNAPPROVED] = "desk_staff_unapproved",
 };
 
 enum desk_sql {
-	DESK_TRUST_ROW,		/* DESK_TRUST_ROW */
-	DESK_VERIFIERS,		/* DESK_VERIFIERS */
-	DESK_LOOKUPS_COUNT,	/* DESK_LOOKUPS_COUNT */
-	DESK_LOOKUP_INSERT,	/* DESK_LOOKUP_INSERT */
+	DESK_TRUST_ROW,
+	DESK_VERIFIERS,
+	DESK_LOOKUPS_COUNT,
+	DESK_LOOKUP_INSERT,
 };
 
 static const char *const desk_sql[] = {
@@ -69,23 +69,16 @@ enum db_status desk_trust(struct db *db, const struct tenant *t, const struct ac
 	return status;
 }
 
+static void name_row(struct db_query *q, void *out, size_t i)
+{
+	char (*names)[DISPLAY_NAME_MAX * 4 + 1] = out;
+	snprintf(names[i], sizeof(names[i]), "%s", db_col_text(q, 0, NULL));
+}
+
 enum db_status desk_verifiers(struct db *db, const struct tenant *t, int64_t venue_id,
 			      char names[][DISPLAY_NAME_MAX * 4 + 1], size_t max, size_t *n)
 {
-	*n = 0;
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &desk_statements, DESK_VERIFIERS, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, venue_id);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
-		snprintf(names[*n], sizeof(names[*n]), "%s", db_col_text(q, 0, NULL));
-		(*n)++;
-	}
-	db_query_free(q);
-	return status;
+	return db_rows_by_id(db, t, &desk_statements, DESK_VERIFIERS, venue_id, max, name_row, names, n);
 }
 
 enum db_status desk_lookup_admit(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,

@@ -14,10 +14,10 @@
 #include "domain/actor.h"
 
 enum desk_trust {
-	DESK_TRUSTED,		/* DESK_TRUSTED: the venue is verified and the actor an admin, an officer
+	DESK_TRUSTED,		/* the venue is verified and the actor an admin, an officer
 				 * of its ward, or approved staff of it */
-	DESK_VENUE_UNVERIFIED,	/* DESK_VENUE_UNVERIFIED: no officer or admin verified the venue yet */
-	DESK_STAFF_UNAPPROVED,	/* DESK_STAFF_UNAPPROVED: the actor's place on its staff is not approved */
+	DESK_VENUE_UNVERIFIED,	/* no officer or admin verified the venue yet */
+	DESK_STAFF_UNAPPROVED,	/* the actor's place on its staff is not approved */
 	DESK_TRUST_COUNT,
 };
 

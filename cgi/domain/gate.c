@@ -13,11 +13,11 @@
 #define CARD_PATH "/r/"
 
 const char *const gate_outcome_names[] = {
-	[GATE_RECORDED] = "recorded",		/* GATE_RECORDED */
-	[GATE_ALREADY] = "already",		/* GATE_ALREADY */
-	[GATE_INCOMPLETE] = "incomplete",	/* GATE_INCOMPLETE */
-	[GATE_CONSENT] = "consent",		/* GATE_CONSENT */
-	[GATE_REFUSED] = "refused",		/* GATE_REFUSED */
+	[GATE_RECORDED] = "recorded",
+	[GATE_ALREADY] = "already",
+	[GATE_INCOMPLETE] = "incomplete",
+	[GATE_CONSENT] = "consent",
+	[GATE_REFUSED] = "refused",
 };
 
 /* The person fields of a check-in's field errors, which the guard can mend on the spot. */

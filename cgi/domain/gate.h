@@ -17,15 +17,15 @@
 #define GATE_SHOWN_NAME_SIZE (PERSON_NAME_MAX * 4 + 1 + 4 + GATE_ID_DIGITS_SHOWN)
 
 enum gate_outcome {
-	GATE_RECORDED,		/* GATE_RECORDED: a check-in was recorded (or this key's was, before) */
-	GATE_ALREADY,		/* GATE_ALREADY: the same person and direction within two minutes: shown,
+	GATE_RECORDED,		/* a check-in was recorded (or this key's was, before) */
+	GATE_ALREADY,		/* the same person and direction within two minutes: shown,
 				 * not recorded twice */
-	GATE_INCOMPLETE,	/* GATE_INCOMPLETE: a chip ID card of someone new that could not be read
+	GATE_INCOMPLETE,	/* a chip ID card of someone new that could not be read
 				 * whole, or that the validation refused: the guard completes it */
-	GATE_CONSENT,		/* GATE_CONSENT: someone new (or under an older notice) whose reading of
+	GATE_CONSENT,		/* someone new (or under an older notice) whose reading of
 				 * the notice the guard has not confirmed: nothing written; the same scan
 				 * sent again with consent records it */
-	GATE_REFUSED,		/* GATE_REFUSED: nothing recorded; reason says why */
+	GATE_REFUSED,		/* nothing recorded; reason says why */
 	GATE_OUTCOME_COUNT,
 };
 

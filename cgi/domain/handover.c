@@ -18,11 +18,11 @@
 #define CODE_RANDOM_BYTES 7
 
 enum handover_sql {
-	HANDOVER_INSERT,	/* HANDOVER_INSERT */
-	HANDOVER_FIND,		/* HANDOVER_FIND */
-	HANDOVER_TAKE,		/* HANDOVER_TAKE */
-	HANDOVER_WRONG_TRY,	/* HANDOVER_WRONG_TRY */
-	HANDOVER_FILED_HERE,	/* HANDOVER_FILED_HERE */
+	HANDOVER_INSERT,
+	HANDOVER_FIND,
+	HANDOVER_TAKE,
+	HANDOVER_WRONG_TRY,
+	HANDOVER_FILED_HERE,
 };
 
 static const char *const handover_sql[] = {
@@ -117,10 +117,8 @@ enum db_status handover_create(struct db *db, const struct tenant *t, const stru
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	char object[AUDIT_OBJECT_SIZE];
-	snprintf(object, sizeof(object), "person:%lld", (long long)person_id);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_HANDOVER_CREATE, object, "");
+		status = audit_record(db, t, actor, AUDIT_HANDOVER_CREATE, "person", person_id, "");
 	return db_end(db, t->shard, status);
 }
 
@@ -151,13 +149,12 @@ static bool ends_with_digits(const char *number, const char *typed)
 static enum db_status digits_confirmed(struct db *db, const struct tenant *t, const struct keyring *keys,
 				       int64_t person_id, const char *digits, bool *found, bool *ok)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	enum db_status status = people_get(db, t, keys, person_id, p, found);
 	*ok = status == DB_OK && *found &&
 	      (!handover_asks_digits(p) || (p->phone[0] && ends_with_digits(p->phone, digits)) ||
 	       (p->id_number[0] && ends_with_digits(p->id_number, digits)));
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return status;
 }
 
@@ -240,9 +237,7 @@ enum db_status handover_redeem(struct db *db, const struct tenant *t, const stru
 			*status = HANDOVER_USED;
 		db_query_free(q);
 	}
-	char object[AUDIT_OBJECT_SIZE];
-	snprintf(object, sizeof(object), "person:%lld", (long long)*person_id);
 	if (s == DB_OK && *status == HANDOVER_VALID)
-		s = audit_record(db, t, actor, AUDIT_HANDOVER_REDEEM, object, "");
+		s = audit_record(db, t, actor, AUDIT_HANDOVER_REDEEM, "person", *person_id, "");
 	return db_end(db, t->shard, s);
 }

@@ -27,12 +27,12 @@
 #define HANDOVER_TRIES_MAX 5
 
 enum handover_status {
-	HANDOVER_VALID,		/* HANDOVER_VALID: unused and not expired */
-	HANDOVER_UNKNOWN,	/* HANDOVER_UNKNOWN: no such code (or malformed) */
-	HANDOVER_USED,		/* HANDOVER_USED: a phone took it already */
-	HANDOVER_EXPIRED,	/* HANDOVER_EXPIRED: older than HANDOVER_MINUTES */
-	HANDOVER_WRONG_DIGITS,	/* HANDOVER_WRONG_DIGITS: valid, but the digits typed were not the person's */
-	HANDOVER_BURNT,		/* HANDOVER_BURNT: HANDOVER_TRIES_MAX wrong digits typed */
+	HANDOVER_VALID,		/* unused and not expired */
+	HANDOVER_UNKNOWN,	/* no such code (or malformed) */
+	HANDOVER_USED,		/* a phone took it already */
+	HANDOVER_EXPIRED,	/* older than HANDOVER_MINUTES */
+	HANDOVER_WRONG_DIGITS,	/* valid, but the digits typed were not the person's */
+	HANDOVER_BURNT,		/* HANDOVER_TRIES_MAX wrong digits typed */
 };
 
 /* A new code for person_id, made by actor at venue_id (audited). out gets the code, upper case.

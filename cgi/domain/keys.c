@@ -17,12 +17,12 @@
 #include "base/xmalloc.h"
 
 const char *const key_purpose_names[] = {
-	[KEY_POSTER] = "poster",		/* KEY_POSTER */
-	[KEY_PERSONAL_QR] = "personal-qr",	/* KEY_PERSONAL_QR */
-	[KEY_PERSONAL_DATA] = "personal-data",	/* KEY_PERSONAL_DATA */
-	[KEY_LOOKUP] = "lookup",		/* KEY_LOOKUP */
-	[KEY_SESSIONS] = "sessions",		/* KEY_SESSIONS */
-	[KEY_HEALTH_DATA] = "health-data",	/* KEY_HEALTH_DATA */
+	[KEY_POSTER] = "poster",
+	[KEY_PERSONAL_QR] = "personal-qr",
+	[KEY_PERSONAL_DATA] = "personal-data",
+	[KEY_LOOKUP] = "lookup",
+	[KEY_SESSIONS] = "sessions",
+	[KEY_HEALTH_DATA] = "health-data",
 };
 
 /* Province codes are two digits: "00" (instance-wide use) to "99". */

@@ -10,12 +10,12 @@
 #define KEY_BYTES 32
 
 enum key_purpose {
-	KEY_POSTER,		/* KEY_POSTER: venue poster token signatures */
-	KEY_PERSONAL_QR,	/* KEY_PERSONAL_QR: personal QR token signatures */
-	KEY_PERSONAL_DATA,	/* KEY_PERSONAL_DATA: AES-256-GCM of people's fields */
-	KEY_LOOKUP,		/* KEY_LOOKUP: blind indexes of phone and ID numbers, throttle subjects */
-	KEY_SESSIONS,		/* KEY_SESSIONS: CSRF tokens and other session-bound signatures */
-	KEY_HEALTH_DATA,	/* KEY_HEALTH_DATA: AES-256-GCM of check-ins' health answers */
+	KEY_POSTER,		/* venue poster token signatures */
+	KEY_PERSONAL_QR,	/* personal QR token signatures */
+	KEY_PERSONAL_DATA,	/* AES-256-GCM of people's fields */
+	KEY_LOOKUP,		/* blind indexes of phone and ID numbers, throttle subjects */
+	KEY_SESSIONS,		/* CSRF tokens and other session-bound signatures */
+	KEY_HEALTH_DATA,	/* AES-256-GCM of check-ins' health answers */
 	KEY_PURPOSE_COUNT,
 };
 

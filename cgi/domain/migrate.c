@@ -22,9 +22,9 @@
 #define MIGRATE_LOCK_NAME "vaora_migrate"
 
 enum migrate_sql {
-	MIGRATE_LEDGER,		/* MIGRATE_LEDGER */
-	MIGRATE_APPLIED,	/* MIGRATE_APPLIED */
-	MIGRATE_RECORD,		/* MIGRATE_RECORD */
+	MIGRATE_LEDGER,
+	MIGRATE_APPLIED,
+	MIGRATE_RECORD,
 };
 
 /* The ledger is instance bookkeeping per shard, not tenant data: it has no province column. */

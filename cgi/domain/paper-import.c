@@ -43,16 +43,16 @@ static void import_lock_name(const struct tenant *t, char name[32])
 }
 
 enum paper_column {
-	COL_VENUE,	/* COL_VENUE: the venue's code, as on its poster */
-	COL_TIME,	/* COL_TIME: dd/mm/yyyy HH:MM, Vietnam time */
-	COL_DIRECTION,	/* COL_DIRECTION: Vào/Ra or in/out */
-	COL_NAME,	/* COL_NAME */
-	COL_PHONE,	/* COL_PHONE */
-	COL_ID_NUMBER,	/* COL_ID_NUMBER */
-	COL_BIRTH_YEAR,	/* COL_BIRTH_YEAR */
-	COL_GENDER,	/* COL_GENDER: Nam/Nữ/Khác or male/female/other */
-	COL_AREA,	/* COL_AREA: the commune's code */
-	COL_ADDRESS,	/* COL_ADDRESS */
+	COL_VENUE,	/* the venue's code, as on its poster */
+	COL_TIME,	/* dd/mm/yyyy HH:MM, Vietnam time */
+	COL_DIRECTION,	/* Vào/Ra or in/out */
+	COL_NAME,
+	COL_PHONE,
+	COL_ID_NUMBER,
+	COL_BIRTH_YEAR,
+	COL_GENDER,	/* Nam/Nữ/Khác or male/female/other */
+	COL_AREA,	/* the commune's code */
+	COL_ADDRESS,
 	COL_COUNT,
 };
 
@@ -68,16 +68,16 @@ struct column {
  * 2026-12) are one column, however the spreadsheet normalized or the clerk typed them. The
  * example leaves the venue to the page's choice. */
 static const struct column columns[] = {
-	[COL_VENUE] = { "ma_dia_diem", "Mã địa điểm", "venue", "" },				/* COL_VENUE */
-	[COL_TIME] = { "ngay_gio", "Ngày giờ", "time", "15/03/2026 08:30" },			/* COL_TIME */
-	[COL_DIRECTION] = { "vao_ra", "Vào/Ra", "direction", "Vào" },				/* COL_DIRECTION */
-	[COL_NAME] = { "ho_ten", "Họ tên", "full_name", "Nguyễn Văn An" },			/* COL_NAME */
-	[COL_PHONE] = { "so_dien_thoai", "Số điện thoại", "phone", "0912345678" },		/* COL_PHONE */
-	[COL_ID_NUMBER] = { "so_giay_to", "Số giấy tờ", "id_number", "" },			/* COL_ID_NUMBER */
-	[COL_BIRTH_YEAR] = { "nam_sinh", "Năm sinh", "birth_year", "1980" },			/* COL_BIRTH_YEAR */
-	[COL_GENDER] = { "gioi_tinh", "Giới tính", "gender", "Nam" },				/* COL_GENDER */
-	[COL_AREA] = { "ma_xa", "Mã xã", "area_code", "" },					/* COL_AREA */
-	[COL_ADDRESS] = { "dia_chi", "Địa chỉ", "address", "12 Hàng Bạc" },			/* COL_ADDRESS */
+	[COL_VENUE] = { "ma_dia_diem", "Mã địa điểm", "venue", "" },
+	[COL_TIME] = { "ngay_gio", "Ngày giờ", "time", "15/03/2026 08:30" },
+	[COL_DIRECTION] = { "vao_ra", "Vào/Ra", "direction", "Vào" },
+	[COL_NAME] = { "ho_ten", "Họ tên", "full_name", "Nguyễn Văn An" },
+	[COL_PHONE] = { "so_dien_thoai", "Số điện thoại", "phone", "0912345678" },
+	[COL_ID_NUMBER] = { "so_giay_to", "Số giấy tờ", "id_number", "" },
+	[COL_BIRTH_YEAR] = { "nam_sinh", "Năm sinh", "birth_year", "1980" },
+	[COL_GENDER] = { "gioi_tinh", "Giới tính", "gender", "Nam" },
+	[COL_AREA] = { "ma_xa", "Mã xã", "area_code", "" },
+	[COL_ADDRESS] = { "dia_chi", "Địa chỉ", "address", "12 Hàng Bạc" },
 };
 
 /* A header's key, longest: room for a whole question's text (a form without "column"); a
@@ -325,9 +325,7 @@ static enum db_status venue_allowed(struct import *im, int64_t id, bool *allowed
 	}
 	enum db_status status;
 	if (actor_known(im->actor)) {
-		char text[24];
-		snprintf(text, sizeof(text), "%lld", (long long)id);
-		status = scope_check(im->db, im->t, im->actor, SCOPE_VENUE_DESK, text, allowed);
+		status = scope_check(im->db, im->t, im->actor, SCOPE_VENUE_DESK, id, allowed);
 	} else {
 		struct venue *v = xcalloc(1, sizeof(*v));
 		status = venues_get(im->db, im->t, id, v, allowed);
@@ -671,7 +669,7 @@ enum db_status paper_import(struct db *db, const struct tenant *t, const struct 
 		 (unsigned long)result->rejected, (unsigned long)result->people_created,
 		 result->stopped_line ? ", stopped by the database" : "");
 	if (result->rows)
-		audit_record(db, t, actor, AUDIT_PAPER_IMPORT, "checkins", detail);
+		audit_record(db, t, actor, AUDIT_PAPER_IMPORT, "checkins", 0, detail);
 out:
 	answer_keys_end(&im.answer_keys);
 	free(converted);

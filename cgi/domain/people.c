@@ -22,27 +22,27 @@
 #define SEALED_OVERHEAD (CRYPTO_GCM_NONCE_BYTES + CRYPTO_GCM_TAG_BYTES)
 
 const char *const person_gender_names[] = {
-	[GENDER_UNSAID] = "",		/* GENDER_UNSAID */
-	[GENDER_MALE] = "male",		/* GENDER_MALE */
-	[GENDER_FEMALE] = "female",	/* GENDER_FEMALE */
-	[GENDER_OTHER] = "other",	/* GENDER_OTHER */
+	[GENDER_UNSAID] = "",
+	[GENDER_MALE] = "male",
+	[GENDER_FEMALE] = "female",
+	[GENDER_OTHER] = "other",
 };
 
 enum people_sql {
-	PEOPLE_INSERT,		/* PEOPLE_INSERT */
-	PEOPLE_INSERT_MANY,	/* PEOPLE_INSERT_MANY */
-	PEOPLE_UPDATE,		/* PEOPLE_UPDATE */
-	PEOPLE_BY_PHONE,	/* PEOPLE_BY_PHONE */
-	PEOPLE_BY_ID_NUMBER,	/* PEOPLE_BY_ID_NUMBER */
-	PEOPLE_BY_ID,		/* PEOPLE_BY_ID */
-	PEOPLE_BY_IDS,		/* PEOPLE_BY_IDS */
-	PEOPLE_BY_PHONES,	/* PEOPLE_BY_PHONES */
-	PEOPLE_BY_ID_NUMBERS,	/* PEOPLE_BY_ID_NUMBERS */
-	PEOPLE_AREA_EXISTS,	/* PEOPLE_AREA_EXISTS */
-	PEOPLE_DELETE_KEYS,	/* PEOPLE_DELETE_KEYS */
-	PEOPLE_DELETE_CHECKINS,	/* PEOPLE_DELETE_CHECKINS */
-	PEOPLE_DELETE,		/* PEOPLE_DELETE */
-	PEOPLE_CARD_REISSUE,	/* PEOPLE_CARD_REISSUE */
+	PEOPLE_INSERT,
+	PEOPLE_INSERT_MANY,
+	PEOPLE_UPDATE,
+	PEOPLE_BY_PHONE,
+	PEOPLE_BY_ID_NUMBER,
+	PEOPLE_BY_ID,
+	PEOPLE_BY_IDS,
+	PEOPLE_BY_PHONES,
+	PEOPLE_BY_ID_NUMBERS,
+	PEOPLE_AREA_EXISTS,
+	PEOPLE_DELETE_KEYS,
+	PEOPLE_DELETE_CHECKINS,
+	PEOPLE_DELETE,
+	PEOPLE_CARD_REISSUE,
 	PEOPLE_NEW_WITH_CHECKIN,
 };
 
@@ -240,10 +240,7 @@ static void person_validate(const struct person_input *in, struct clean_person *
 
 static void bind_blob(struct db_query *q, const struct buf *b)
 {
-	if (b->len)
-		db_bind_text(q, b->data, b->len);
-	else
-		db_bind_null(q);
+	db_bind_text_or_null(q, b->len ? b->data : NULL, b->len);
 }
 
 static void clean_person_free(struct clean_person *c)
@@ -326,47 +323,11 @@ static void bind_person(struct db_query *q, const struct clean_person *c, const 
 	bind_blob(q, &s->id_number);
 	bind_blob(q, &s->address);
 	db_bind_int(q, s->index_version);
-	if (c->phone[0])
-		db_bind_text(q, (const char *)s->phone_index, sizeof(s->phone_index));
-	else
-		db_bind_null(q);
-	if (c->id_number[0])
-		db_bind_text(q, (const char *)s->id_index, sizeof(s->id_index));
-	else
-		db_bind_null(q);
-	if (c->birth_year)
-		db_bind_int(q, c->birth_year);
-	else
-		db_bind_null(q);
-	if (c->gender != GENDER_UNSAID)
-		db_bind_string(q, person_gender_names[c->gender]);
-	else
-		db_bind_null(q);
-	if (c->area_code)
-		db_bind_string(q, c->area_code);
-	else
-		db_bind_null(q);
-}
-
-static enum db_status run_on_id(struct db *db, const struct tenant *t, enum people_sql which, int64_t id,
-				uint64_t *affected)
-{
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &people_statements, which, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (affected)
-		*affected = status == DB_OK ? db_affected_rows(q) : 0;
-	db_query_free(q);
-	return status;
-}
-
-/* What the audit log names: the row, never the person. */
-static void person_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
-{
-	snprintf(out, 48, "person:%lld", (long long)id);
+	db_bind_text_or_null(q, c->phone[0] ? (const char *)s->phone_index : NULL, sizeof(s->phone_index));
+	db_bind_text_or_null(q, c->id_number[0] ? (const char *)s->id_index : NULL, sizeof(s->id_index));
+	db_bind_int_or_null(q, c->birth_year != 0, c->birth_year);
+	db_bind_string_or_null(q, c->gender != GENDER_UNSAID ? person_gender_names[c->gender] : NULL);
+	db_bind_string_or_null(q, c->area_code);
 }
 
 /* Records action on person id when everything before went well, and ends the transaction
@@ -374,10 +335,8 @@ static void person_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
 static enum db_status end_audited(struct db *db, const struct tenant *t, const struct actor *actor,
 				  enum audit_action action, int64_t id, const char *detail, enum db_status status)
 {
-	char object[AUDIT_OBJECT_SIZE];
-	person_object(id, object);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, action, object, detail);
+		status = audit_record(db, t, actor, action, "person", id, detail);
 	return db_end(db, t->shard, status);
 }
 
@@ -418,10 +377,7 @@ static void bind_new_person(struct db_query *q, const struct clean_person *c, co
 	db_bind_time(q, now);
 	db_bind_time(q, now);
 	db_bind_time(q, now);	/* the first card: the purge keeps the person while it is valid */
-	if (checkin_day)
-		db_bind_string(q, checkin_day);
-	else
-		db_bind_null(q);
+	db_bind_string_or_null(q, checkin_day);
 }
 
 static enum db_status insert_person(struct db *db, const struct tenant *t, const struct keyring *keys,
@@ -454,10 +410,8 @@ static enum db_status create_within(struct db *db, const struct tenant *t, const
 	if (status != DB_OK || errors->count)
 		goto out;
 	status = insert_person(db, t, keys, &c, NULL, id);
-	char object[AUDIT_OBJECT_SIZE];
-	person_object(*id, object);
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, object, "");
+		status = audit_record(db, t, actor, AUDIT_PERSON_CREATE, "person", *id, "");
 	if (status != DB_OK)
 		*id = 0;
 out:
@@ -474,6 +428,19 @@ struct person_valid *people_validate(const struct person_input *input, struct fi
 	struct person_valid *v = xcalloc(1, sizeof(*v));
 	person_validate(input, &v->c, errors);
 	return v;
+}
+
+struct person *person_new(void)
+{
+	return xcalloc(1, sizeof(struct person));
+}
+
+void person_free(struct person *p)
+{
+	if (!p)
+		return;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
 }
 
 void people_valid_free(struct person_valid *v)
@@ -585,11 +552,11 @@ enum db_status people_delete(struct db *db, const struct tenant *t, const struct
 	uint64_t removed = 0;
 	enum db_status status = db_begin(db, t->shard);
 	if (status == DB_OK)
-		status = run_on_id(db, t, PEOPLE_DELETE_KEYS, id, NULL);
+		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE_KEYS, id, NULL);
 	if (status == DB_OK)
-		status = run_on_id(db, t, PEOPLE_DELETE_CHECKINS, id, &removed);
+		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE_CHECKINS, id, &removed);
 	if (status == DB_OK)
-		status = run_on_id(db, t, PEOPLE_DELETE, id, NULL);
+		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE, id, NULL);
 	char detail[64];
 	snprintf(detail, sizeof(detail), "with %llu check-ins", (unsigned long long)removed);
 	return end_audited(db, t, actor, AUDIT_PERSON_DELETE, id, detail, status);
@@ -693,7 +660,7 @@ static enum db_status find_audited(struct db *db, const struct tenant *t, const 
 				   const struct actor *actor, const char *kind, const char *normal, struct person *out,
 				   size_t max, size_t *n)
 {
-	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "",
+	enum db_status status = audit_record(db, t, actor, AUDIT_PERSON_LOOKUP, "", 0,
 					     strcmp(kind, "phone") == 0 ? "by phone" : "by id number");
 	return status == DB_OK ? find_by_index(db, t, keys, kind, normal, out, max, n) : status;
 }
@@ -736,13 +703,12 @@ enum db_status people_holder_of_card(struct db *db, const struct tenant *t, cons
 	*id = 0;
 	if (id_number_normalize(id_number, normal))
 		return DB_OK;
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	size_t n;
 	enum db_status status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
 	if (status == DB_OK && n == 1)
 		*id = p->id;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return status;
 }
 
@@ -789,14 +755,8 @@ enum db_status people_get(struct db *db, const struct tenant *t, const struct ke
 			  struct person *out, bool *found)
 {
 	struct db_query *q;
-	*found = false;
-	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_BY_ID, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0 && fill_person(q, t, keys, out) == 0)
-		*found = true;
+	enum db_status status = db_row_by_id(db, t, &people_statements, PEOPLE_BY_ID, id, &q);
+	*found = q && fill_person(q, t, keys, out) == 0;
 	db_query_free(q);
 	return status;
 }
@@ -845,9 +805,9 @@ void people_given_name_of(const char *full_name, char *out, size_t cap)
 
 /* How a row of a batch finds its person. */
 enum lookup_kind {
-	LOOKUP_NONE,		/* LOOKUP_NONE: neither number, always a new person */
-	LOOKUP_ID_NUMBER,	/* LOOKUP_ID_NUMBER */
-	LOOKUP_PHONE,		/* LOOKUP_PHONE: with the same name */
+	LOOKUP_NONE,		/* neither number, always a new person */
+	LOOKUP_ID_NUMBER,
+	LOOKUP_PHONE,		/* with the same name */
 };
 
 /* What a batch knows of one row's person while resolving: the look-up it makes and who it found. */
@@ -899,7 +859,7 @@ static enum db_status find_batch(struct db *db, const struct tenant *t, const st
 	for (; bound < places; bound++)
 		db_bind_text(q, (const char *)last, CRYPTO_SHA256_BYTES);
 	status = db_execute(q);
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	while (status == DB_OK && db_fetch(q) > 0) {
 		size_t len;
 		const char *index = db_col_text(q, 13, &len);
@@ -916,8 +876,7 @@ static enum db_status find_batch(struct db *db, const struct tenant *t, const st
 			ids[(*count)++] = p->id;
 		}
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	db_query_free(q);
 	return status;
 }

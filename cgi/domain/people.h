@@ -26,10 +26,10 @@
 #define CONSENT_NOTICE_VERSION 3
 
 enum person_gender {
-	GENDER_UNSAID,	/* GENDER_UNSAID: not given */
-	GENDER_MALE,	/* GENDER_MALE */
-	GENDER_FEMALE,	/* GENDER_FEMALE */
-	GENDER_OTHER,	/* GENDER_OTHER */
+	GENDER_UNSAID,	/* not given */
+	GENDER_MALE,
+	GENDER_FEMALE,
+	GENDER_OTHER,
 	GENDER_COUNT,
 };
 
@@ -60,6 +60,12 @@ struct person {
 	unsigned card_version;		/* of the personal QR card (person-token.h) */
 	unsigned device_version;	/* of the tokens phones keep to remember the person */
 };
+
+/* A zeroed person on the heap (a person is too big to keep many on a worker's stack), for
+ * people_get and the like to fill. Owned by the caller: person_free. */
+struct person *person_new(void);
+/* Wipes p, which holds decrypted personal data, and frees it; accepts NULL. */
+void person_free(struct person *p);
 
 /* Validates and stores a person with their consent to the current notice. Field errors name
  * the input fields ("full_name", "phone", ...). */

@@ -149,7 +149,7 @@ enum db_status posters_render_bulk(struct db *db, const struct render_layouts *l
 	if (status == DB_OK && !*render_failed) {
 		char detail[64];
 		snprintf(detail, sizeof(detail), "%lu pages, layout %s", (unsigned long)*pages, layout);
-		audit_record(db, t, actor, AUDIT_POSTERS_BULK, filter->area_code ? filter->area_code : "all", detail);
+		audit_record(db, t, actor, AUDIT_POSTERS_BULK, filter->area_code ? filter->area_code : "all", 0, detail);
 	}
 	return status;
 }

@@ -2,8 +2,8 @@
 #include "domain/province.h"
 
 enum province_sql {
-	PROVINCE_COUNT_AREAS,	/* PROVINCE_COUNT_AREAS */
-	PROVINCE_COUNT_VENUES,	/* PROVINCE_COUNT_VENUES */
+	PROVINCE_COUNT_AREAS,
+	PROVINCE_COUNT_VENUES,
 };
 
 static const char *const province_sql[] = {

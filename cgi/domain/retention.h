@@ -20,14 +20,14 @@
 
 /* What a purge removes from, in the order it reports them. */
 enum purge_table {
-	PURGE_CHECKINS,		/* PURGE_CHECKINS: whole day partitions */
-	PURGE_CHECKIN_KEYS,	/* PURGE_CHECKIN_KEYS: keys no retry needs (CHECKIN_KEYS_KEEP_DAYS) */
-	PURGE_PEOPLE,		/* PURGE_PEOPLE: no check-in left, no account, card expired */
-	PURGE_SESSIONS,		/* PURGE_SESSIONS: expired or idle past the limit */
-	PURGE_LOGIN_THROTTLE,	/* PURGE_LOGIN_THROTTLE: failure counts whose window is over */
-	PURGE_DAY_PRESENCE,	/* PURGE_DAY_PRESENCE: who was counted on a day: day partitions */
-	PURGE_AREA_DAY_PRESENCE,	/* PURGE_AREA_DAY_PRESENCE: the same per commune */
-	PURGE_DESK_LOOKUPS,	/* PURGE_DESK_LOOKUPS: desks' look-up counts of days no longer kept */
+	PURGE_CHECKINS,		/* whole day partitions */
+	PURGE_CHECKIN_KEYS,	/* keys no retry needs (CHECKIN_KEYS_KEEP_DAYS) */
+	PURGE_PEOPLE,		/* no check-in left, no account, card expired */
+	PURGE_SESSIONS,		/* expired or idle past the limit */
+	PURGE_LOGIN_THROTTLE,	/* failure counts whose window is over */
+	PURGE_DAY_PRESENCE,	/* who was counted on a day: day partitions */
+	PURGE_AREA_DAY_PRESENCE,	/* the same per commune */
+	PURGE_DESK_LOOKUPS,	/* desks' look-up counts of days no longer kept */
 	PURGE_TABLE_COUNT,
 };
 

@@ -4,12 +4,12 @@
 #include <string.h>
 
 const char *const role_names[] = {
-	[ROLE_OPERATOR] = "operator",			/* ROLE_OPERATOR */
-	[ROLE_PROVINCE_ADMIN] = "province-admin",	/* ROLE_PROVINCE_ADMIN */
-	[ROLE_AREA_OFFICER] = "area-officer",		/* ROLE_AREA_OFFICER */
-	[ROLE_TRACER] = "tracer",			/* ROLE_TRACER */
-	[ROLE_VENUE_MANAGER] = "venue-manager",		/* ROLE_VENUE_MANAGER */
-	[ROLE_VOLUNTEER] = "volunteer",			/* ROLE_VOLUNTEER */
+	[ROLE_OPERATOR] = "operator",
+	[ROLE_PROVINCE_ADMIN] = "province-admin",
+	[ROLE_AREA_OFFICER] = "area-officer",
+	[ROLE_TRACER] = "tracer",
+	[ROLE_VENUE_MANAGER] = "venue-manager",
+	[ROLE_VOLUNTEER] = "volunteer",
 };
 
 enum role role_from_name(const char *name)

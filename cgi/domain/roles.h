@@ -3,12 +3,12 @@
 #define VAORA_ROLES_H
 
 enum role {
-	ROLE_OPERATOR,		/* ROLE_OPERATOR: the whole instance; figures, never personal data */
-	ROLE_PROVINCE_ADMIN,	/* ROLE_PROVINCE_ADMIN: accounts, settings and data of one province */
-	ROLE_AREA_OFFICER,	/* ROLE_AREA_OFFICER: venues and statistics of assigned areas */
-	ROLE_TRACER,		/* ROLE_TRACER: tracing queries of one province */
-	ROLE_VENUE_MANAGER,	/* ROLE_VENUE_MANAGER: own venues */
-	ROLE_VOLUNTEER,		/* ROLE_VOLUNTEER: proxy declarations at assigned venues */
+	ROLE_OPERATOR,		/* the whole instance; figures, never personal data */
+	ROLE_PROVINCE_ADMIN,	/* accounts, settings and data of one province */
+	ROLE_AREA_OFFICER,	/* venues and statistics of assigned areas */
+	ROLE_TRACER,		/* tracing queries of one province */
+	ROLE_VENUE_MANAGER,	/* own venues */
+	ROLE_VOLUNTEER,		/* proxy declarations at assigned venues */
 	ROLE_COUNT,
 };
 

@@ -11,18 +11,18 @@
 #define ID_MAX ((uint64_t)INT64_MAX)
 
 const char *const scope_names[] = {
-	[SCOPE_NONE] = "none",			/* SCOPE_NONE */
-	[SCOPE_ACCOUNT] = "account",		/* SCOPE_ACCOUNT */
-	[SCOPE_API_TOKEN] = "api-token",	/* SCOPE_API_TOKEN */
-	[SCOPE_VENUE] = "venue",		/* SCOPE_VENUE */
-	[SCOPE_VENUE_DESK] = "venue-desk",	/* SCOPE_VENUE_DESK */
+	[SCOPE_NONE] = "none",
+	[SCOPE_ACCOUNT] = "account",
+	[SCOPE_API_TOKEN] = "api-token",
+	[SCOPE_VENUE] = "venue",
+	[SCOPE_VENUE_DESK] = "venue-desk",
 };
 
 enum scope_sql {
-	SCOPE_VENUE_ANY,	/* SCOPE_VENUE_ANY */
-	SCOPE_VENUE_OFFICER,	/* SCOPE_VENUE_OFFICER */
-	SCOPE_VENUE_MANAGER,	/* SCOPE_VENUE_MANAGER */
-	SCOPE_VENUE_STAFF,	/* SCOPE_VENUE_STAFF */
+	SCOPE_VENUE_ANY,
+	SCOPE_VENUE_OFFICER,
+	SCOPE_VENUE_MANAGER,
+	SCOPE_VENUE_STAFF,
 };
 
 static const char *const scope_sql[] = {
@@ -83,9 +83,8 @@ enum db_status scope_check_venue(struct db *db, const struct tenant *t, const st
 }
 
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
-			   const char *id_text, bool *allowed)
+			   int64_t id, bool *allowed)
 {
-	int64_t id = scope_id(id_text);
 	*allowed = false;
 	switch (scope) {
 	case SCOPE_NONE:

@@ -9,22 +9,22 @@
 #include "domain/actor.h"
 
 enum scope {
-	SCOPE_NONE,		/* SCOPE_NONE: the route's role check is enough */
-	SCOPE_ACCOUNT,		/* SCOPE_ACCOUNT: {id} is an account the actor may manage */
-	SCOPE_API_TOKEN,	/* SCOPE_API_TOKEN: {id} is an API token of the province */
-	SCOPE_VENUE,		/* SCOPE_VENUE: {id} is a venue the actor runs or oversees */
-	SCOPE_VENUE_DESK,	/* SCOPE_VENUE_DESK: {id} is a venue the actor works at (its
+	SCOPE_NONE,		/* the route's role check is enough */
+	SCOPE_ACCOUNT,		/* {id} is an account the actor may manage */
+	SCOPE_API_TOKEN,	/* {id} is an API token of the province */
+	SCOPE_VENUE,		/* {id} is a venue the actor runs or oversees */
+	SCOPE_VENUE_DESK,	/* {id} is a venue the actor works at (its
 				 * managers and volunteers) or oversees: gate and proxy desks */
 	SCOPE_COUNT,
 };
 
 extern const char *const scope_names[];
 
-/* Whether the scope holds for actor in province t with the route's {id} (text as it came in
- * the URL; not a number → not found). A miss is *allowed false: the caller answers 404, so
+/* Whether the scope holds for actor in province t with the route's {id} (0, not a number in
+ * the URL, is not found). A miss is *allowed false: the caller answers 404, so
  * someone else's object looks like no object. */
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
-			   const char *id, bool *allowed);
+			   int64_t id, bool *allowed);
 
 /* The same for a venue named by number rather than by the URL (the venue code of an API body):
  * scope is SCOPE_VENUE or SCOPE_VENUE_DESK. */

@@ -22,19 +22,19 @@
 #define LOGIN_DELAY_MAX_SHIFT 12
 
 enum session_sql {
-	SESSION_ACCOUNT_BY_LOGIN,	/* SESSION_ACCOUNT_BY_LOGIN */
-	SESSION_INSERT,			/* SESSION_INSERT */
-	SESSION_RESOLVE,		/* SESSION_RESOLVE */
-	SESSION_TOUCH,			/* SESSION_TOUCH */
-	SESSION_DELETE,			/* SESSION_DELETE */
-	SESSION_DELETE_ACCOUNT,		/* SESSION_DELETE_ACCOUNT */
-	SESSION_DELETE_OTHERS,		/* SESSION_DELETE_OTHERS */
-	SESSION_THROTTLE_GET,		/* SESSION_THROTTLE_GET */
-	SESSION_THROTTLE_FAIL,		/* SESSION_THROTTLE_FAIL */
-	SESSION_THROTTLE_CLEAR,		/* SESSION_THROTTLE_CLEAR */
-	SESSION_THROTTLE_REFUND,	/* SESSION_THROTTLE_REFUND */
-	SESSION_DELAY_GET,		/* SESSION_DELAY_GET */
-	SESSION_DELAY_FAIL,		/* SESSION_DELAY_FAIL */
+	SESSION_ACCOUNT_BY_LOGIN,
+	SESSION_INSERT,
+	SESSION_RESOLVE,
+	SESSION_TOUCH,
+	SESSION_DELETE,
+	SESSION_DELETE_ACCOUNT,
+	SESSION_DELETE_OTHERS,
+	SESSION_THROTTLE_GET,
+	SESSION_THROTTLE_FAIL,
+	SESSION_THROTTLE_CLEAR,
+	SESSION_THROTTLE_REFUND,
+	SESSION_DELAY_GET,
+	SESSION_DELAY_FAIL,
 };
 
 static const char *const session_sql[] = {
@@ -285,7 +285,7 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 	}
 	if (!allowed) {
 		*result = LOGIN_THROTTLED;
-		audit_record(db, t, actor, AUDIT_LOGIN_THROTTLED, "", "");
+		audit_record(db, t, actor, AUDIT_LOGIN_THROTTLED, "", 0, "");
 		return DB_OK;
 	}
 
@@ -311,7 +311,7 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 	if (!ok) {
 		/* A failed login names the account only when it exists: a typed password in the
 		 * login field must not land in the log. */
-		audit_record(db, t, actor, AUDIT_LOGIN_FAILED, found ? "" : "unknown-login", "");
+		audit_record(db, t, actor, AUDIT_LOGIN_FAILED, found ? "" : "unknown-login", 0, "");
 		memset(actor, 0, sizeof(*actor));
 		return DB_OK;
 	}
@@ -320,7 +320,7 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 	status = create_session(db, config, t, actor, token);
 	if (status == DB_OK) {
 		*result = LOGIN_OK;
-		audit_record(db, t, actor, AUDIT_LOGIN, "", "");
+		audit_record(db, t, actor, AUDIT_LOGIN, "", 0, "");
 	}
 	return status;
 }
@@ -395,7 +395,7 @@ enum db_status session_logout(struct db *db, const struct config *config, const 
 	const struct tenant *t = actor_tenant(config, actor);
 	enum db_status status = delete_by(db, t, SESSION_DELETE, actor->session_hash, 0);
 	if (status == DB_OK)
-		audit_record(db, t, actor, AUDIT_LOGOUT, "", "");
+		audit_record(db, t, actor, AUDIT_LOGOUT, "", 0, "");
 	return status;
 }
 
@@ -404,7 +404,7 @@ enum db_status session_logout_everywhere(struct db *db, const struct config *con
 	const struct tenant *t = actor_tenant(config, actor);
 	enum db_status status = session_end_all(db, t, actor->account_id);
 	if (status == DB_OK)
-		audit_record(db, t, actor, AUDIT_LOGOUT_EVERYWHERE, "", "");
+		audit_record(db, t, actor, AUDIT_LOGOUT_EVERYWHERE, "", 0, "");
 	return status;
 }
 

@@ -7,10 +7,10 @@
 #define DAY_US (24 * HOUR_US)
 
 enum signal_sql {
-	SIGNAL_TRAVEL,		/* SIGNAL_TRAVEL */
-	SIGNAL_OFF_HOURS,	/* SIGNAL_OFF_HOURS */
-	SIGNAL_BURSTS,		/* SIGNAL_BURSTS */
-	SIGNAL_LOOKUPS,		/* SIGNAL_LOOKUPS */
+	SIGNAL_TRAVEL,
+	SIGNAL_OFF_HOURS,
+	SIGNAL_BURSTS,
+	SIGNAL_LOOKUPS,
 };
 
 /* "" for the whole province, else one area code (bound twice). */

@@ -36,11 +36,11 @@
 
 /* Scans by how they were made; the gate's camera and code reader count as one. */
 enum stats_method {
-	STATS_SELF,	/* STATS_SELF */
-	STATS_GATE,	/* STATS_GATE: gate-camera and gate-reader */
-	STATS_PROXY,	/* STATS_PROXY */
-	STATS_PAPER,	/* STATS_PAPER */
-	STATS_API,	/* STATS_API */
+	STATS_SELF,
+	STATS_GATE,	/* gate-camera and gate-reader */
+	STATS_PROXY,
+	STATS_PAPER,
+	STATS_API,
 	STATS_METHOD_COUNT,
 };
 

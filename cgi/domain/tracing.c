@@ -174,11 +174,10 @@ static enum db_status audit_trace(struct db *db, const struct tenant *t, const s
 				  enum audit_action action, const char *kind, int64_t id, const char *reason,
 				  const char *what, const struct trace_result *out)
 {
-	char object[32], detail[TRACE_REASON_MAX * 4 + 160];
-	snprintf(object, sizeof(object), "%s:%lld", kind, (long long)id);
+	char detail[TRACE_REASON_MAX * 4 + 160];
 	snprintf(detail, sizeof(detail), "%s | %s | %lu people%s", reason, what, (unsigned long)out->people_count,
 		 out->more ? ", cut by a limit" : "");
-	return audit_record(db, t, actor, action, object, detail);
+	return audit_record(db, t, actor, action, kind, id, detail);
 }
 
 /* The reason, checked and cleaned into *clean (caller frees; NULL on an error). */

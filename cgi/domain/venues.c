@@ -15,17 +15,17 @@
 #include "domain/text.h"
 
 enum venue_sql {
-	VENUE_AREA_EXISTS,	/* VENUE_AREA_EXISTS */
-	VENUE_AREA_OF_OFFICER,	/* VENUE_AREA_OF_OFFICER */
-	VENUE_INSERT,		/* VENUE_INSERT */
-	VENUE_UPDATE,		/* VENUE_UPDATE */
-	VENUE_GET,		/* VENUE_GET */
-	VENUE_SET_ACTIVE,	/* VENUE_SET_ACTIVE */
-	VENUE_SET_VERIFIED,	/* VENUE_SET_VERIFIED */
-	VENUE_REISSUE_TOKEN,	/* VENUE_REISSUE_TOKEN */
-	VENUE_SEARCH,		/* VENUE_SEARCH */
-	VENUE_WORKED_AT,	/* VENUE_WORKED_AT */
-	VENUE_COUNT,		/* VENUE_COUNT */
+	VENUE_AREA_EXISTS,
+	VENUE_AREA_OF_OFFICER,
+	VENUE_INSERT,
+	VENUE_UPDATE,
+	VENUE_GET,
+	VENUE_SET_ACTIVE,
+	VENUE_SET_VERIFIED,
+	VENUE_REISSUE_TOKEN,
+	VENUE_SEARCH,
+	VENUE_WORKED_AT,
+	VENUE_COUNT,
 };
 
 #define VENUE_COLUMNS "v.id, v.name, v.category, v.address, v.area_code, COALESCE(a.name, ''), v.contact_phone," \
@@ -158,11 +158,6 @@ static enum db_status insert_venue(struct db *db, const struct tenant *t, const 
 	return status;
 }
 
-static void venue_object(int64_t id, char out[AUDIT_OBJECT_SIZE])
-{
-	snprintf(out, 48, "venue:%lld", (long long)id);
-}
-
 enum db_status venues_create(struct db *db, const struct tenant *t, const struct actor *actor,
 			     const struct venue_input *input, struct field_errors *errors, int64_t *id)
 {
@@ -170,13 +165,11 @@ enum db_status venues_create(struct db *db, const struct tenant *t, const struct
 	*id = 0;
 	enum db_status status = venue_validate(db, t, actor, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
-		char object[AUDIT_OBJECT_SIZE];
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
 			status = insert_venue(db, t, &c, true, id);
-		venue_object(*id, object);
 		if (status == DB_OK)
-			status = audit_record(db, t, actor, AUDIT_VENUE_CREATE, object, "");
+			status = audit_record(db, t, actor, AUDIT_VENUE_CREATE, "venue", *id, "");
 		status = db_end(db, t->shard, status);
 	}
 	clean_free(&c);
@@ -208,7 +201,6 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 		goto out;
 	}
 	int64_t account_id = 0;
-	char object[AUDIT_OBJECT_SIZE];
 	status = db_begin(db, t->shard);
 	if (status == DB_OK)
 		status = accounts_insert_self_registered(db, t, &account, hash, errors, &account_id);
@@ -216,9 +208,8 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 		status = insert_venue(db, t, &c, false, venue_id);
 	if (status == DB_OK && !errors->count)
 		status = accounts_add_manager(db, t, *venue_id, account_id, false);
-	venue_object(*venue_id, object);
 	if (status == DB_OK && !errors->count)
-		status = audit_record(db, t, actor, AUDIT_VENUE_REGISTER, object, "");
+		status = audit_record(db, t, actor, AUDIT_VENUE_REGISTER, "venue", *venue_id, "");
 	status = db_end(db, t->shard, errors->count ? DB_ERROR : status);
 	if (errors->count) {
 		*venue_id = 0;
@@ -236,8 +227,6 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 	enum db_status status = venue_validate(db, t, actor, input, &c, errors);
 	if (status == DB_OK && !errors->count) {
 		struct db_query *q;
-		char object[AUDIT_OBJECT_SIZE];
-		venue_object(id, object);
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
 			status = db_query_tenant(db, t, &venue_statements, VENUE_UPDATE, &q);
@@ -254,7 +243,7 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 			db_query_free(q);
 		}
 		if (status == DB_OK)
-			status = audit_record(db, t, actor, AUDIT_VENUE_UPDATE, object, "");
+			status = audit_record(db, t, actor, AUDIT_VENUE_UPDATE, "venue", id, "");
 		status = db_end(db, t->shard, status);
 	}
 	clean_free(&c);
@@ -280,16 +269,10 @@ static void fill_venue(struct db_query *q, struct venue *v)
 enum db_status venues_get(struct db *db, const struct tenant *t, int64_t id, struct venue *out, bool *found)
 {
 	struct db_query *q;
-	*found = false;
-	enum db_status status = db_query_tenant(db, t, &venue_statements, VENUE_GET, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, id);
-	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
+	enum db_status status = db_row_by_id(db, t, &venue_statements, VENUE_GET, id, &q);
+	*found = q != NULL;
+	if (q)
 		fill_venue(q, out);
-		*found = true;
-	}
 	db_query_free(q);
 	return status;
 }
@@ -298,14 +281,12 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 			     enum venue_change change)
 {
 	static const enum audit_action actions[] = {
-		[VENUE_DEACTIVATE] = AUDIT_VENUE_DEACTIVATE,	/* VENUE_DEACTIVATE */
-		[VENUE_ACTIVATE] = AUDIT_VENUE_ACTIVATE,	/* VENUE_ACTIVATE */
-		[VENUE_VERIFY] = AUDIT_VENUE_VERIFY,		/* VENUE_VERIFY */
-		[VENUE_REISSUE] = AUDIT_VENUE_REISSUE,		/* VENUE_REISSUE */
+		[VENUE_DEACTIVATE] = AUDIT_VENUE_DEACTIVATE,
+		[VENUE_ACTIVATE] = AUDIT_VENUE_ACTIVATE,
+		[VENUE_VERIFY] = AUDIT_VENUE_VERIFY,
+		[VENUE_REISSUE] = AUDIT_VENUE_REISSUE,
 	};
 	struct db_query *q;
-	char object[AUDIT_OBJECT_SIZE];
-	venue_object(id, object);
 	enum db_status status = db_begin(db, t->shard);
 	if (status != DB_OK)
 		return status;
@@ -334,7 +315,7 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 		db_query_free(q);
 	}
 	if (status == DB_OK)
-		status = audit_record(db, t, actor, actions[change], object, "");
+		status = audit_record(db, t, actor, actions[change], "venue", id, "");
 	return db_end(db, t->shard, status);
 }
 
@@ -411,19 +392,13 @@ enum db_status venues_search(struct db *db, const struct tenant *t, const struct
 	return status;
 }
 
+static void venue_row(struct db_query *q, void *out, size_t i)
+{
+	fill_venue(q, &((struct venue *)out)[i]);
+}
+
 enum db_status venues_worked_at(struct db *db, const struct tenant *t, const struct actor *actor, struct venue *out,
 				size_t max, size_t *n)
 {
-	struct db_query *q;
-	*n = 0;
-	enum db_status status = db_query_tenant(db, t, &venue_statements, VENUE_WORKED_AT, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, actor->account_id);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0)
-		fill_venue(q, &out[(*n)++]);
-	db_query_free(q);
-	return status;
+	return db_rows_by_id(db, t, &venue_statements, VENUE_WORKED_AT, actor->account_id, max, venue_row, out, n);
 }

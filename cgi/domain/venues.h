@@ -65,10 +65,10 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 enum db_status venues_get(struct db *db, const struct tenant *t, int64_t id, struct venue *out, bool *found);
 
 enum venue_change {
-	VENUE_DEACTIVATE,	/* VENUE_DEACTIVATE */
-	VENUE_ACTIVATE,		/* VENUE_ACTIVATE */
-	VENUE_VERIFY,		/* VENUE_VERIFY */
-	VENUE_REISSUE,		/* VENUE_REISSUE: a new token version; old posters stop working */
+	VENUE_DEACTIVATE,
+	VENUE_ACTIVATE,
+	VENUE_VERIFY,
+	VENUE_REISSUE,		/* a new token version; old posters stop working */
 };
 enum db_status venues_change(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
 			     enum venue_change change);

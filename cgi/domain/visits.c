@@ -16,15 +16,15 @@
 #define VISIT_LONGEST_US (VISIT_LONGEST_MINUTES * MINUTE_US)
 
 const char *const visit_end_names[] = {
-	[VISIT_CHECKOUT] = "checkout",		/* VISIT_CHECKOUT */
-	[VISIT_NEXT_CHECKIN] = "next-checkin",	/* VISIT_NEXT_CHECKIN */
-	[VISIT_DEFAULT_STAY] = "default-stay",	/* VISIT_DEFAULT_STAY */
-	[VISIT_OPEN] = "open",			/* VISIT_OPEN */
+	[VISIT_CHECKOUT] = "checkout",
+	[VISIT_NEXT_CHECKIN] = "next-checkin",
+	[VISIT_DEFAULT_STAY] = "default-stay",
+	[VISIT_OPEN] = "open",
 };
 
 enum visit_sql {
-	VISIT_CHECKINS,		/* VISIT_CHECKINS */
-	VISIT_AT_VENUE,		/* VISIT_AT_VENUE */
+	VISIT_CHECKINS,
+	VISIT_AT_VENUE,
 };
 
 /* Instants come back as microseconds since the epoch: DATETIME holds UTC, so no time zone is

@@ -31,10 +31,10 @@
 
 /* Why a visit ended. */
 enum visit_end {
-	VISIT_CHECKOUT,		/* VISIT_CHECKOUT: the person checked out at the venue */
-	VISIT_NEXT_CHECKIN,	/* VISIT_NEXT_CHECKIN: their next check-in, elsewhere or here again */
-	VISIT_DEFAULT_STAY,	/* VISIT_DEFAULT_STAY: the venue category's stay ran out first */
-	VISIT_OPEN,		/* VISIT_OPEN: the stay has not run out yet; the end is when it will */
+	VISIT_CHECKOUT,		/* the person checked out at the venue */
+	VISIT_NEXT_CHECKIN,	/* their next check-in, elsewhere or here again */
+	VISIT_DEFAULT_STAY,	/* the venue category's stay ran out first */
+	VISIT_OPEN,		/* the stay has not run out yet; the end is when it will */
 	VISIT_END_COUNT,
 };
 

@@ -12,7 +12,7 @@
 #include "domain/scope.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
-#include "web/desk-view.h"
+#include "web/view-desk.h"
 #include "web/views.h"
 
 static const char *string_member(json_t *o, const char *name)

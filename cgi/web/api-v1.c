@@ -1,13 +1,13 @@
 /* The JSON API (/{province}/api/v1/...): same rules and permissions as the pages. */
 #include "web/pages.h"
 
+#include "base/xmalloc.h"
 #include "domain/areas.h"
+#include "domain/roles.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
-#include "base/xmalloc.h"
-#include "domain/roles.h"
 
 #include <stdlib.h>
 
@@ -55,18 +55,11 @@ int api_venues(struct app *app, struct request *req, struct response *resp)
 	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
 				  fields_get(&req->query, "area"), fields_get(&req->query, "status"), false,
 				  (unsigned)scope_id(fields_get(&req->query, "page")), VENUES_PAGE };
-	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
-	size_t n;
+	json_t *items;
 	int64_t total;
-	enum db_status status = venues_search(app->db, req->tenant, &req->actor, &f, list, VENUES_PAGE, &n, &total);
-	if (status != DB_OK) {
-		free(list);
-		return http_status_for_db(status);
-	}
-	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, venue_json(app, req, &list[i]));
-	free(list);
+	int rc = venues_page_json(app, req, &f, &items, &total);
+	if (rc)
+		return rc;
 	json_t *body = json_pack("{s:I, s:i, s:o}", "total", (json_int_t)total, "page", (int)f.page, "venues", items);
 	response_json(resp, 200, body);
 	json_decref(body);
@@ -76,12 +69,9 @@ int api_venues(struct app *app, struct request *req, struct response *resp)
 int api_venue(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), &v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	if (!found)
-		return 404;
+	int rc = venue_of_route(app, req, &v);
+	if (rc)
+		return rc;
 	json_t *body = venue_json(app, req, &v);
 	response_json(resp, 200, body);
 	json_decref(body);
@@ -142,7 +132,7 @@ int api_venue_update(struct app *app, struct request *req, struct response *resp
 {
 	if (!req->json)
 		return 400;
-	int64_t id = scope_id(request_param(req, "id"));
+	int64_t id = req->route_id;
 	struct venue_input in = { member(req, "name"), member(req, "category"), member(req, "address"),
 				  member(req, "area_code"), member(req, "contact_phone"), member(req, "opening_hours") };
 	struct field_errors errors = { 0 };
@@ -157,7 +147,7 @@ int api_venue_status(struct app *app, struct request *req, struct response *resp
 	json_t *active = req->json ? json_object_get(req->json, "active") : NULL;
 	if (!json_is_boolean(active))
 		return 400;
-	int64_t id = scope_id(request_param(req, "id"));
+	int64_t id = req->route_id;
 	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id,
 					      json_is_true(active) ? VENUE_ACTIVATE : VENUE_DEACTIVATE);
 	if (status != DB_OK)

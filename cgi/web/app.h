@@ -19,8 +19,8 @@ struct app {
 	const struct keyring *keys;
 	const struct render_layouts *layouts;	/* poster and card layouts */
 	const struct declarations *declarations;	/* the health questions of each province */
-	struct area_cache *area_cache;	/* the worker's own commune lists (web/area-choices.h) */
-	struct checkin_fragments *checkin_fragments;	/* its rendered form parts (web/checkin-fragments.h) */
+	struct area_cache *area_cache;	/* the worker's own commune lists (web/view-areas.h) */
+	struct checkin_fragments *checkin_fragments;	/* its rendered form parts (web/view-checkin-parts.h) */
 };
 
 #endif

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 
 const char *const http_method_names[] = {
-	[HTTP_GET] = "GET",		/* HTTP_GET */
-	[HTTP_POST] = "POST",		/* HTTP_POST */
-	[HTTP_PUT] = "PUT",		/* HTTP_PUT */
-	[HTTP_DELETE] = "DELETE",	/* HTTP_DELETE */
-	[HTTP_OTHER] = "OTHER",		/* HTTP_OTHER */
+	[HTTP_GET] = "GET",
+	[HTTP_POST] = "POST",
+	[HTTP_PUT] = "PUT",
+	[HTTP_DELETE] = "DELETE",
+	[HTTP_OTHER] = "OTHER",
 };
 
 const char *http_reason(int status)

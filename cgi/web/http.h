@@ -5,10 +5,10 @@
 #include "adapters/db.h"
 
 enum http_method {
-	HTTP_GET,	/* HTTP_GET (HEAD is served as GET without a body) */
-	HTTP_POST,	/* HTTP_POST */
-	HTTP_PUT,	/* HTTP_PUT */
-	HTTP_DELETE,	/* HTTP_DELETE */
+	HTTP_GET,	/* HEAD is served as GET without a body */
+	HTTP_POST,
+	HTTP_PUT,
+	HTTP_DELETE,
 	HTTP_OTHER,	/* anything else: never routed, answered 405 */
 };
 

@@ -5,8 +5,8 @@
 #include <strings.h>
 
 const char *const lang_codes[] = {
-	[LANG_VI] = "vi",	/* LANG_VI */
-	[LANG_EN] = "en",	/* LANG_EN */
+	[LANG_VI] = "vi",
+	[LANG_EN] = "en",
 };
 
 enum lang lang_from_code(const char *code, size_t len)

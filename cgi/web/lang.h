@@ -5,8 +5,8 @@
 #include <stddef.h>
 
 enum lang {
-	LANG_VI,	/* LANG_VI: Vietnamese, the default */
-	LANG_EN,	/* LANG_EN: English */
+	LANG_VI,	/* Vietnamese, the default */
+	LANG_EN,	/* English */
 	LANG_COUNT,
 };
 

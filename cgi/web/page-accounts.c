@@ -48,9 +48,7 @@ int page_accounts(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "accounts_title")));
 	json_object_set_new(ctx, "accounts", items);
 	json_object_set_new(ctx, "empty", json_boolean(n == 0));
-	int rc = views_page(app->views, req, resp, 200, "accounts", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "accounts", ctx);
 }
 
 /* The new-account form, with the roles this actor may create and any errors. */
@@ -76,9 +74,7 @@ static int render_new(struct app *app, struct request *req, struct response *res
 	}
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, errors ? 400 : 200, "account-new", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, errors ? 400 : 200, "account-new", ctx);
 }
 
 int page_account_new(struct app *app, struct request *req, struct response *resp)
@@ -94,9 +90,7 @@ static int render_one_time(struct app *app, struct request *req, struct response
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "one_time_title")));
 	json_object_set_new(ctx, "account", account_json(app, req, a));
 	json_object_set_new(ctx, "password", json_string(password));
-	int rc = views_page(app->views, req, resp, status, "one-time-password", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "one-time-password", ctx);
 }
 
 int page_account_create(struct app *app, struct request *req, struct response *resp)
@@ -122,7 +116,7 @@ int page_account_create(struct app *app, struct request *req, struct response *r
 static int load_target(struct app *app, struct request *req, struct account *a)
 {
 	bool found;
-	enum db_status status = accounts_get(app->db, req->tenant, scope_id(request_param(req, "id")), a, &found);
+	enum db_status status = accounts_get(app->db, req->tenant, req->route_id, a, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	return found ? 0 : 404;
@@ -150,9 +144,7 @@ int page_account(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "can_disable", json_boolean(admin && a.active && !self));
 	json_object_set_new(ctx, "can_enable", json_boolean(admin && !a.active));
 	json_object_set_new(ctx, "can_reset", json_boolean(!self));
-	rc = views_page(app->views, req, resp, 200, "account", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "account", ctx);
 }
 
 static int change_active(struct app *app, struct request *req, struct response *resp, bool active)

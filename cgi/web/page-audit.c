@@ -47,7 +47,5 @@ int page_audit(struct app *app, struct request *req, struct response *resp)
 	if (n == AUDIT_PAGE)
 		json_object_set_new(ctx, "older", json_integer(list[n - 1].id));
 	free(list);
-	int rc = views_page(app->views, req, resp, 200, "audit", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "audit", ctx);
 }

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adapters/crypto.h"
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/cards.h"
@@ -21,8 +20,8 @@ static const struct {
 	const char *type;
 	const char *file;
 } card_files[] = {
-	[CARD_QR_PNG] = { "image/png", "qr.png" },		/* CARD_QR_PNG */
-	[CARD_WALLET_PDF] = { "application/pdf", "card.pdf" },	/* CARD_WALLET_PDF */
+	[CARD_QR_PNG] = { "image/png", "qr.png" },
+	[CARD_WALLET_PDF] = { "application/pdf", "card.pdf" },
 };
 
 int page_card(struct app *app, struct request *req, struct response *resp)
@@ -39,14 +38,12 @@ int page_card(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "title",
 			    json_string(views_message(app->views, req->lang, current ? "card_title" : "card_replaced")));
 	json_object_set_new(ctx, "current", json_boolean(current));
-	int rc = views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
 }
 
 static int send_card(struct app *app, struct request *req, struct response *resp, enum card_format format)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	size_t n;
 	int rc = remembered_person_of_route(app, req, &n, p);
 	if (rc == 0 && cards_render(app->layouts, app->keys, req->tenant, p, format, response_body_write, resp) != 0)
@@ -62,8 +59,7 @@ static int send_card(struct app *app, struct request *req, struct response *resp
 		response_header(resp, "Content-Disposition", disposition);
 		response_header(resp, "Cache-Control", "no-store");
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return rc;
 }
 
@@ -79,15 +75,14 @@ int page_my_card(struct app *app, struct request *req, struct response *resp)
 
 int page_my_card_reissue(struct app *app, struct request *req, struct response *resp)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	size_t n;
 	int rc = remembered_person_of_route(app, req, &n, p);
 	if (rc == 0) {
 		enum db_status status = people_card_reissue(app->db, req->tenant, &req->actor, p->id);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	if (rc)
 		return rc;
 	char to[64];

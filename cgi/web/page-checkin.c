@@ -14,10 +14,10 @@
 #include "domain/checkins.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
-#include "web/checkin-fragments.h"
-#include "web/checkin-view.h"
 #include "web/remembered.h"
-#include "web/venue-view.h"
+#include "web/view-checkin-parts.h"
+#include "web/view-checkin.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */
@@ -46,7 +46,6 @@ static int open_venue(struct app *app, struct request *req, struct response *res
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang,
 								    replaced ? "poster_replaced" : "venue_closed")));
 	int rc = views_page(app->views, req, resp, 410, replaced ? "poster-replaced" : "venue-closed", ctx);
-	json_decref(ctx);
 	return rc ? rc : -1;
 }
 
@@ -95,7 +94,7 @@ static void in_since_label(int64_t pressed_at_us, char out[static VN_TIME_SIZE])
 static json_t *known_person(struct app *app, struct request *req, const struct venue *v, size_t n,
 			    const struct remembered *r)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	json_t *o = NULL;
 	struct buf answers = BUF_INIT;
 	struct checkin_latest latest;
@@ -113,8 +112,7 @@ static json_t *known_person(struct app *app, struct request *req, const struct v
 			json_object_set_new(o, "in_since", json_string(since));
 		}
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	buf_free(&answers);
 	return o;
 }
@@ -167,12 +165,11 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	uint64_t n;
 	rc = 0;
 	if (who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count) {
-		struct person *p = xcalloc(1, sizeof(*p));
+		struct person *p = person_new();
 		rc = remembered_load(app, req, &list[n], p);
 		if (rc == 0)
 			form_context(app, req, ctx, NULL, list[n].token, p);
-		crypto_wipe(p, sizeof(*p));
-		free(p);
+		person_free(p);
 	} else if (!fields_get(&req->query, "new") && count > 0) {
 		json_t *people = json_array();
 		for (size_t i = 0; i < count; i++) {
@@ -187,10 +184,11 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	} else {
 		form_context(app, req, ctx, NULL, NULL, NULL);
 	}
-	if (rc == 0)
-		rc = views_page(app->views, req, resp, 200, "checkin", ctx);
-	json_decref(ctx);
-	return rc;
+	if (rc) {
+		json_decref(ctx);
+		return rc;
+	}
+	return views_page(app->views, req, resp, 200, "checkin", ctx);
 }
 
 int page_checkin_submit(struct app *app, struct request *req, struct response *resp)
@@ -228,27 +226,29 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	enum db_status status = DB_OK;
 	if (!errors.count)
 		status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, result);
-	json_t *ctx = NULL;
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);
 	} else if (errors.count) {
-		ctx = page_context(req, &v);
-		struct person *p = xcalloc(1, sizeof(*p));
+		json_t *ctx = page_context(req, &v);
+		struct person *p = person_new();
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
 			status = people_get(app->db, req->tenant, app->keys, person_id, p, &known);
 		form_context(app, req, ctx, &errors, token, known ? p : NULL);
-		crypto_wipe(p, sizeof(*p));
-		free(p);
-		rc = status == DB_OK ? views_page(app->views, req, resp, 400, "checkin", ctx) : http_status_for_db(status);
+		person_free(p);
+		if (status == DB_OK) {
+			rc = views_page(app->views, req, resp, 400, "checkin", ctx);
+		} else {
+			json_decref(ctx);
+			rc = http_status_for_db(status);
+		}
 	} else {
 		if (ticked(f, "remember"))
 			remembered_add(app, req, resp, result->person_id, result->device_version);
-		ctx = page_context(req, &v);
+		json_t *ctx = page_context(req, &v);
 		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
 		rc = views_page(app->views, req, resp, 200, "checkin-done", ctx);
 	}
-	json_decref(ctx);
 	crypto_wipe(result, sizeof(*result));
 	free(result);
 	return rc;
@@ -278,7 +278,5 @@ int page_short_code(struct app *app, struct request *req, struct response *resp)
 		json_object_set_new(ctx, "code", json_string(code));
 		json_object_set_new(ctx, "error", json_string(views_message(app->views, req->lang, "short_code_bad")));
 	}
-	int rc = views_page(app->views, req, resp, code && *code ? 404 : 200, "short-code", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, code && *code ? 404 : 200, "short-code", ctx);
 }

@@ -14,11 +14,11 @@
 #include "base/xmalloc.h"
 #include "domain/accounts.h"
 #include "domain/stats.h"
-#include "web/area-choices.h"
 #include "web/http.h"
-#include "web/report-view.h"
-#include "web/svg-chart.h"
-#include "web/table-view.h"
+#include "web/view-report.h"
+#include "web/view-areas.h"
+#include "web/view-chart.h"
+#include "web/view-table.h"
 #include "web/views.h"
 
 /* Room for any 64-bit number as text, with a sign or a percent sign and the NUL. */
@@ -31,24 +31,24 @@
 
 /* The tables of the dashboard, in page order; their names are the CSV's ?table=. */
 enum stat_table {
-	TABLE_SUMMARY,		/* TABLE_SUMMARY */
-	TABLE_DAYS,		/* TABLE_DAYS */
-	TABLE_METHODS,		/* TABLE_METHODS */
-	TABLE_CATEGORIES,	/* TABLE_CATEGORIES */
-	TABLE_COMMUNES,		/* TABLE_COMMUNES */
-	TABLE_IDLE,		/* TABLE_IDLE */
-	TABLE_REISSUED,		/* TABLE_REISSUED */
+	TABLE_SUMMARY,
+	TABLE_DAYS,
+	TABLE_METHODS,
+	TABLE_CATEGORIES,
+	TABLE_COMMUNES,
+	TABLE_IDLE,
+	TABLE_REISSUED,
 	TABLE_COUNT,
 };
 
 static const char *const stat_table_names[] = {
-	[TABLE_SUMMARY] = "summary",		/* TABLE_SUMMARY */
-	[TABLE_DAYS] = "days",			/* TABLE_DAYS */
-	[TABLE_METHODS] = "methods",		/* TABLE_METHODS */
-	[TABLE_CATEGORIES] = "categories",	/* TABLE_CATEGORIES */
-	[TABLE_COMMUNES] = "communes",		/* TABLE_COMMUNES */
-	[TABLE_IDLE] = "idle",			/* TABLE_IDLE */
-	[TABLE_REISSUED] = "reissued",		/* TABLE_REISSUED */
+	[TABLE_SUMMARY] = "summary",
+	[TABLE_DAYS] = "days",
+	[TABLE_METHODS] = "methods",
+	[TABLE_CATEGORIES] = "categories",
+	[TABLE_COMMUNES] = "communes",
+	[TABLE_IDLE] = "idle",
+	[TABLE_REISSUED] = "reissued",
 };
 
 /* What one dashboard shows: the area, the idle list's N, and everything read for them. */
@@ -382,7 +382,6 @@ int page_dashboard(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "idle_days", json_integer(b.idle_days));
 	json_object_set_new(ctx, "idle_days_max", json_integer(STATS_IDLE_DAYS_MAX));
 	rc = views_page(app->views, req, resp, 200, "dashboard", ctx);
-	json_decref(ctx);
 	board_free(&b);
 	return rc;
 }
@@ -466,7 +465,5 @@ int page_admin_provinces(struct app *app, struct request *req, struct response *
 	}
 	json_object_set_new(ctx, "title", json_string(msg(app, req, "dash_provinces_title")));
 	json_object_set_new(ctx, "provinces", list);
-	int rc = views_page(app->views, req, resp, 200, "admin-provinces", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "admin-provinces", ctx);
 }

@@ -33,7 +33,5 @@ int page_deletions(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "runs", items);
 	json_object_set_new(ctx, "retention_days", json_integer(req->tenant->retention_days));
 	json_object_set_new(ctx, "card_valid_days", json_integer(req->tenant->card_valid_days));
-	int rc = views_page(app->views, req, resp, 200, "deletions", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "deletions", ctx);
 }

@@ -6,8 +6,8 @@
 #include "base/xmalloc.h"
 #include "domain/roles.h"
 #include "domain/venues.h"
-#include "web/desk-view.h"
 #include "web/http.h"
+#include "web/view-desk.h"
 #include "web/views.h"
 
 /* Desks one home page lists: a volunteer helps at a few venues, a manager runs a few. */
@@ -52,10 +52,11 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "can_audit", json_boolean(r == ROLE_PROVINCE_ADMIN));
 	json_object_set_new(ctx, "can_trace", json_boolean(r == ROLE_PROVINCE_ADMIN || r == ROLE_TRACER));
 	int rc = desk_venues(app, req, ctx);
-	if (rc == 0)
-		rc = views_page(app->views, req, resp, 200, "desk", ctx);
-	json_decref(ctx);
-	return rc;
+	if (rc) {
+		json_decref(ctx);
+		return rc;
+	}
+	return views_page(app->views, req, resp, 200, "desk", ctx);
 }
 
 int page_admin(struct app *app, struct request *req, struct response *resp)
@@ -69,7 +70,5 @@ int page_admin(struct app *app, struct request *req, struct response *resp)
 	}
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "admin_title")));
 	json_object_set_new(ctx, "provinces", list);
-	int rc = views_page(app->views, req, resp, 200, "admin", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "admin", ctx);
 }

@@ -14,18 +14,18 @@
 #include "domain/gate.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/checkin-view.h"
-#include "web/desk-view.h"
-#include "web/venue-view.h"
+#include "web/view-checkin.h"
+#include "web/view-desk.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* The colour of each outcome's flash; a recorded check-in with symptoms declared is amber. */
 static const char *const outcome_colors[] = {
-	[GATE_RECORDED] = "green",	/* GATE_RECORDED */
-	[GATE_ALREADY] = "green",	/* GATE_ALREADY */
-	[GATE_INCOMPLETE] = "amber",	/* GATE_INCOMPLETE */
-	[GATE_CONSENT] = "amber",	/* GATE_CONSENT */
-	[GATE_REFUSED] = "red",		/* GATE_REFUSED */
+	[GATE_RECORDED] = "green",
+	[GATE_ALREADY] = "green",
+	[GATE_INCOMPLETE] = "amber",
+	[GATE_CONSENT] = "amber",
+	[GATE_REFUSED] = "red",
 };
 
 /* The settings a guard keeps from scan to scan, as the last form sent them. The consent is no
@@ -57,11 +57,8 @@ static bool asks_consent(const struct gate_result *r)
  * the handler returns. */
 static int load_venue(struct app *app, struct request *req, struct response *resp, struct venue *v, bool json)
 {
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	return found ? desk_view_refusal(app, req, resp, v, json) : 404;
+	int rc = venue_of_route(app, req, v);
+	return rc ? rc : desk_view_refusal(app, req, resp, v, json);
 }
 
 /* The person an ID card gave, for the completion fields to start from. */
@@ -139,19 +136,16 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
 	/* What was typed wins; a first look at a card starts from what it gave. The person view
 	 * shows a stored person only on a GET. */
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	if (incomplete)
 		person_of_card(&incomplete->card, p);
 	enum http_method method = req->method;
 	req->method = HTTP_GET;
 	json_object_set_new(ctx, "person", person_fields_view(app, req, incomplete ? p : NULL));
 	req->method = method;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	json_object_set_new(ctx, "declaration", declaration_view(app, req, errors));
-	int rc = views_page(app->views, req, resp, status, "gate", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "gate", ctx);
 }
 
 int page_gate(struct app *app, struct request *req, struct response *resp)

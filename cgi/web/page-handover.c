@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 
-#include "adapters/crypto.h"
 #include "base/xmalloc.h"
 #include "domain/handover.h"
 #include "domain/people.h"
@@ -14,12 +13,12 @@
 #include "web/views.h"
 
 static const char *const status_keys[] = {
-	[HANDOVER_VALID] = "handover_take_title",	/* HANDOVER_VALID */
-	[HANDOVER_UNKNOWN] = "handover_unknown",	/* HANDOVER_UNKNOWN */
-	[HANDOVER_USED] = "handover_used",		/* HANDOVER_USED */
-	[HANDOVER_EXPIRED] = "handover_expired",	/* HANDOVER_EXPIRED */
-	[HANDOVER_WRONG_DIGITS] = "handover_take_title",	/* HANDOVER_WRONG_DIGITS */
-	[HANDOVER_BURNT] = "handover_burnt",		/* HANDOVER_BURNT */
+	[HANDOVER_VALID] = "handover_take_title",
+	[HANDOVER_UNKNOWN] = "handover_unknown",
+	[HANDOVER_USED] = "handover_used",
+	[HANDOVER_EXPIRED] = "handover_expired",
+	[HANDOVER_WRONG_DIGITS] = "handover_take_title",
+	[HANDOVER_BURNT] = "handover_burnt",
 };
 
 static int status_code(enum handover_status status)
@@ -45,9 +44,7 @@ static int render(struct app *app, struct request *req, struct response *resp, e
 				views_message(app->views, req->lang, status_keys[status]), "valid", open, "ask_digits",
 				open && ask_digits, "wrong_digits", status == HANDOVER_WRONG_DIGITS, "digits",
 				HANDOVER_DIGITS);
-	int rc = views_page(app->views, req, resp, status_code(status), "handover-take", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status_code(status), "handover-take", ctx);
 }
 
 /* Whether the code's person has digits to confirm; *status becomes HANDOVER_UNKNOWN when the
@@ -55,14 +52,13 @@ static int render(struct app *app, struct request *req, struct response *resp, e
 static enum db_status asks_digits(struct app *app, struct request *req, int64_t person_id,
 				  enum handover_status *status, bool *ask)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	bool found = false;
 	enum db_status db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
 	*ask = found && handover_asks_digits(p);
 	if (db == DB_OK && !found)
 		*status = HANDOVER_UNKNOWN;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return db;
 }
 
@@ -87,13 +83,12 @@ int page_handover_take(struct app *app, struct request *req, struct response *re
 		return http_status_for_db(db);
 	if (status != HANDOVER_VALID)
 		return render(app, req, resp, status, true);
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	bool found;
 	db = people_get(app->db, req->tenant, app->keys, person_id, p, &found);
 	if (db == DB_OK && found)
 		remembered_add(app, req, resp, person_id, p->device_version);
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	if (db != DB_OK)
 		return http_status_for_db(db);
 	if (!found)

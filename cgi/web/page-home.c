@@ -17,9 +17,7 @@ int page_instance_home(struct app *app, struct request *req, struct response *re
 		json_array_append_new(list, item);
 	}
 	json_object_set_new(ctx, "provinces", list);
-	int rc = views_page(app->views, req, resp, 200, "home", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "home", ctx);
 }
 
 int page_province_home(struct app *app, struct request *req, struct response *resp)
@@ -31,7 +29,5 @@ int page_province_home(struct app *app, struct request *req, struct response *re
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "areas", json_integer(summary.areas));
 	json_object_set_new(ctx, "venues", json_integer(summary.venues));
-	int rc = views_page(app->views, req, resp, 200, "province", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "province", ctx);
 }

@@ -23,9 +23,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "header", header_view(app, req));
 	const char *venue = fields_get(&req->form, "venue");
 	json_object_set_new(ctx, "venue", json_string(venue ? venue : ""));
-	int rc = views_page(app->views, req, resp, status, "imports", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "imports", ctx);
 }
 
 int page_imports(struct app *app, struct request *req, struct response *resp)

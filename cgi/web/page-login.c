@@ -46,9 +46,7 @@ static int render_login(struct app *app, struct request *req, struct response *r
 	json_object_set_new(ctx, "registered", json_boolean(!message_key && registered && strcmp(registered, "1") == 0));
 	if (retry_minutes)
 		json_object_set_new(ctx, "retry_minutes", json_integer(retry_minutes));
-	int rc = views_page(app->views, req, resp, status, "login", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "login", ctx);
 }
 
 int page_login_form(struct app *app, struct request *req, struct response *resp)
@@ -144,9 +142,7 @@ static int render_password(struct app *app, struct request *req, struct response
 	json_object_set_new(ctx, "done", json_boolean(done));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, errors && errors->count ? 400 : 200, "password", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, errors && errors->count ? 400 : 200, "password", ctx);
 }
 
 int page_password_form(struct app *app, struct request *req, struct response *resp)

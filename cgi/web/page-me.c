@@ -12,8 +12,8 @@
 #include "base/xmalloc.h"
 #include "domain/people.h"
 #include "domain/visits.h"
-#include "web/checkin-view.h"
 #include "web/remembered.h"
+#include "web/view-checkin.h"
 #include "web/views.h"
 
 /* Visits a page lists: a month of a busy person's days fits. */
@@ -61,7 +61,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	struct remembered list[REMEMBERED_MAX];
 	size_t count = remembered_read(app, req, list);
 	json_t *people = json_array();
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	int rc = 0;
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		int found = remembered_load(app, req, &list[i], p);
@@ -91,8 +91,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 			json_object_set_new(o, "delete_error", json_string(views_message(app->views, req->lang, delete_error)));
 		json_array_append_new(people, o);
 	}
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	if (rc) {
 		json_decref(people);
 		return rc;
@@ -103,9 +102,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "people", people);
 	json_object_set_new(ctx, "saved", json_boolean(fields_get(&req->query, "saved") != NULL));
 	json_object_set_new(ctx, "deleted", json_boolean(fields_get(&req->query, "deleted") != NULL));
-	rc = views_page(app->views, req, resp, status, "me", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "me", ctx);
 }
 
 int page_me(struct app *app, struct request *req, struct response *resp)
@@ -116,11 +113,10 @@ int page_me(struct app *app, struct request *req, struct response *resp)
 /* The id of the remembered person the route's {n} names (*n its place). Returns 0 or 404. */
 static int person_of_route(struct app *app, struct request *req, size_t *n, int64_t *id)
 {
-	struct person *p = xcalloc(1, sizeof(*p));
+	struct person *p = person_new();
 	int rc = remembered_person_of_route(app, req, n, p);
 	*id = p->id;
-	crypto_wipe(p, sizeof(*p));
-	free(p);
+	person_free(p);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "domain/posters.h"
 #include "domain/scope.h"
 #include "domain/text.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* PNG widths a person may ask for: a sharing image (~1080) up to print size. */
@@ -59,12 +60,10 @@ int page_venue_poster(struct app *app, struct request *req, struct response *res
 	    (width_text && (!parse_uint(width_text, PNG_WIDTH_MAX, &width) || width < PNG_WIDTH_MIN)))
 		return 400;
 	struct venue v;
-	bool found, unknown;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), &v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	if (!found)
-		return 404;
+	bool unknown;
+	int rc = venue_of_route(app, req, &v);
+	if (rc)
+		return rc;
 	if (!v.active)
 		return 410;
 	if (posters_render_one(app->layouts, app->keys, req->tenant, &v, layout, formats[f].format, (unsigned)width,

@@ -21,9 +21,10 @@
 #include "domain/posters.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/checkin-view.h"
-#include "web/desk-view.h"
 #include "web/http.h"
+#include "web/view-checkin.h"
+#include "web/view-desk.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* People one look-up shows: a phone a family shares, an ID number typed on several visits. */
@@ -31,10 +32,10 @@
 
 /* Where the page puts the keyboard's focus: each step leaves it where the next one starts. */
 enum proxy_focus {
-	FOCUS_FIND,		/* FOCUS_FIND: the look-up, the first field, for the next resident */
-	FOCUS_MATCH,		/* FOCUS_MATCH: the first person the look-up found */
-	FOCUS_PERSON,		/* FOCUS_PERSON: the new person's name */
-	FOCUS_DECLARATION,	/* FOCUS_DECLARATION: the first question, for a known person */
+	FOCUS_FIND,		/* the look-up, the first field, for the next resident */
+	FOCUS_MATCH,		/* the first person the look-up found */
+	FOCUS_PERSON,		/* the new person's name */
+	FOCUS_DECLARATION,	/* the first question, for a known person */
 };
 
 /* What one rendering of the page shows besides the venue. */
@@ -64,12 +65,9 @@ static void proxy_view_free(struct proxy_view *v)
  * filled, or what the handler returns. */
 static int desk_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
 {
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	if (!found)
-		return 404;
+	int rc = venue_of_route(app, req, v);
+	if (rc)
+		return rc;
 	return v->active ? desk_view_refusal(app, req, resp, v, false) : 410;
 }
 
@@ -183,7 +181,6 @@ static int proxy_page(struct app *app, struct request *req, struct response *res
 	if (v->cards_error)
 		json_object_set_new(ctx, "cards_error", json_string(views_message(app->views, req->lang, v->cards_error)));
 	rc = views_page(app->views, req, resp, status, "proxy", ctx);
-	json_decref(ctx);
 	proxy_view_free(v);
 	return rc;
 }
@@ -318,7 +315,7 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 	const struct fields *f = &req->form;
 	const char *card = fields_get(f, "person"), *direction = fields_get(f, "direction");
 	struct field_errors errors = { 0 };
-	struct person *known = xcalloc(1, sizeof(*known));
+	struct person *known = person_new();
 	bool is_known = false;
 	if (card) {
 		rc = person_of_card(app, req, card, known);
@@ -362,8 +359,7 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 		fields_free(&req->form);
 		rc = proxy_page(app, req, resp, 200, &venue, &v);
 	}
-	crypto_wipe(known, sizeof(*known));
-	free(known);
+	person_free(known);
 	crypto_wipe(result, sizeof(*result));
 	free(result);
 	return rc;
@@ -402,10 +398,9 @@ int page_proxy_cards(struct app *app, struct request *req, struct response *resp
 		rc = proxy_page(app, req, resp, 400, &venue, &v);
 	} else {
 		/* Audited before drawing: a print that fails half-way was still asked for. */
-		char object[AUDIT_OBJECT_SIZE], detail[48], disposition[128];
-		snprintf(object, sizeof(object), "venue:%lld", (long long)venue.id);
+		char detail[48], disposition[128];
 		snprintf(detail, sizeof(detail), "%lu cards", (unsigned long)kept);
-		status = audit_record(app->db, req->tenant, &req->actor, AUDIT_CARDS_PRINT, object, detail);
+		status = audit_record(app->db, req->tenant, &req->actor, AUDIT_CARDS_PRINT, "venue", venue.id, detail);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);
 		if (rc == 0 &&
 		    cards_render_sheet(app->layouts, app->keys, req->tenant, people, kept, response_body_write, resp) != 0)
@@ -460,7 +455,7 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
 		return proxy_page(app, req, resp, 400, &venue, &v);
 	}
-	struct person *chosen = xcalloc(1, sizeof(*chosen));
+	struct person *chosen = person_new();
 	bool allowed = false, found = false;
 	char code[HANDOVER_CODE_LEN + 1];
 	enum db_status status = handover_create(app->db, req->tenant, &req->actor, venue.id, person_id, code, &allowed);
@@ -486,9 +481,7 @@ int page_proxy_handover(struct app *app, struct request *req, struct response *r
 		if (qr)
 			json_object_set_new(ctx, "qr", qr);
 		rc = views_page(app->views, req, resp, 200, "handover", ctx);
-		json_decref(ctx);
 	}
-	crypto_wipe(chosen, sizeof(*chosen));
-	free(chosen);
+	person_free(chosen);
 	return rc;
 }

@@ -5,7 +5,7 @@
 
 #include "domain/password.h"
 #include "domain/venues.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 static int render(struct app *app, struct request *req, struct response *resp, const struct field_errors *errors)
@@ -21,9 +21,7 @@ static int render(struct app *app, struct request *req, struct response *resp, c
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
 		json_object_set_new(ctx, "refused", json_true());
 	}
-	int rc = views_page(app->views, req, resp, errors ? 400 : 200, "register", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, errors ? 400 : 200, "register", ctx);
 }
 
 int page_register_form(struct app *app, struct request *req, struct response *resp)

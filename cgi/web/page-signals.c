@@ -10,9 +10,9 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "domain/signals.h"
-#include "web/area-choices.h"
 #include "web/http.h"
-#include "web/table-view.h"
+#include "web/view-areas.h"
+#include "web/view-table.h"
 #include "web/views.h"
 
 /* Columns of the widest table (travel's). */
@@ -21,18 +21,18 @@
 
 /* The lists, in page order; their names are the CSV's ?kind=. */
 enum signal_kind {
-	KIND_TRAVEL,	/* KIND_TRAVEL */
-	KIND_OFF_HOURS,	/* KIND_OFF_HOURS */
-	KIND_BURSTS,	/* KIND_BURSTS */
-	KIND_LOOKUPS,	/* KIND_LOOKUPS */
+	KIND_TRAVEL,
+	KIND_OFF_HOURS,
+	KIND_BURSTS,
+	KIND_LOOKUPS,
 	KIND_COUNT,
 };
 
 static const char *const signal_kind_names[] = {
-	[KIND_TRAVEL] = "travel",		/* KIND_TRAVEL */
-	[KIND_OFF_HOURS] = "off-hours",		/* KIND_OFF_HOURS */
-	[KIND_BURSTS] = "bursts",		/* KIND_BURSTS */
-	[KIND_LOOKUPS] = "lookups",		/* KIND_LOOKUPS */
+	[KIND_TRAVEL] = "travel",
+	[KIND_OFF_HOURS] = "off-hours",
+	[KIND_BURSTS] = "bursts",
+	[KIND_LOOKUPS] = "lookups",
 };
 
 /* What one signals page shows: the area, the day, and the three lists read for them. */
@@ -214,7 +214,6 @@ int page_signals(struct app *app, struct request *req, struct response *resp)
 	json_object_set_new(ctx, "burst_days", json_integer(SIGNAL_BURST_DAYS));
 	json_object_set_new(ctx, "lookups_per_hour", json_integer(req->tenant->lookups_per_hour));
 	rc = views_page(app->views, req, resp, 200, "signals", ctx);
-	json_decref(ctx);
 	sightings_free(&s);
 	return rc;
 }

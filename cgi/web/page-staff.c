@@ -29,7 +29,7 @@ static json_t *staff_json(struct app *app, const struct request *req, const stru
 static int render_staff(struct app *app, struct request *req, struct response *resp,
 			const struct field_errors *errors, const char *done_key)
 {
-	int64_t venue_id = scope_id(request_param(req, "id"));
+	int64_t venue_id = req->route_id;
 	struct staff_member *list = xcalloc(VENUE_STAFF_MAX, sizeof(*list));
 	size_t n;
 	enum db_status status = accounts_staff(app->db, req->tenant, venue_id, list, VENUE_STAFF_MAX, &n);
@@ -51,9 +51,7 @@ static int render_staff(struct app *app, struct request *req, struct response *r
 	json_object_set_new(ctx, "login", json_string(login && errors ? login : ""));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, errors ? 400 : 200, "venue-staff", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, errors ? 400 : 200, "venue-staff", ctx);
 }
 
 int page_venue_staff(struct app *app, struct request *req, struct response *resp)
@@ -69,7 +67,7 @@ static int approve(struct app *app, struct request *req, struct response *resp)
 		return 403;
 	bool done;
 	enum db_status status = accounts_approve_staff(app->db, req->tenant, &req->actor,
-						       scope_id(request_param(req, "id")),
+						       req->route_id,
 						       scope_id(fields_get(&req->form, "account")), &done);
 	if (status != DB_OK)
 		return http_status_for_db(status);
@@ -84,7 +82,7 @@ int page_venue_staff_change(struct app *app, struct request *req, struct respons
 		return approve(app, req, resp);
 	bool assign = !action || strcmp(action, "remove") != 0;
 	enum db_status status = accounts_assign_volunteer(app->db, req->tenant, &req->actor,
-							  scope_id(request_param(req, "id")),
+							  req->route_id,
 							  fields_get(&req->form, "login"), assign, &errors);
 	if (status != DB_OK)
 		return http_status_for_db(status);

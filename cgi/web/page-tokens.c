@@ -38,9 +38,7 @@ static int render_tokens(struct app *app, struct request *req, struct response *
 		json_object_set_new(ctx, "created", json_string(created));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, status, "tokens", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, "tokens", ctx);
 }
 
 int page_tokens(struct app *app, struct request *req, struct response *resp)
@@ -65,7 +63,7 @@ int page_token_create(struct app *app, struct request *req, struct response *res
 
 int page_token_revoke(struct app *app, struct request *req, struct response *resp)
 {
-	enum db_status status = api_token_revoke(app->db, req->tenant, &req->actor, scope_id(request_param(req, "id")));
+	enum db_status status = api_token_revoke(app->db, req->tenant, &req->actor, req->route_id);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	char to[64];

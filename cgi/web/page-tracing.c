@@ -10,7 +10,7 @@
 #include "base/clock.h"
 #include "base/csv-out.h"
 #include "domain/tracing.h"
-#include "web/checkin-view.h"
+#include "web/view-checkin.h"
 #include "web/views.h"
 
 #define MINUTE_US (60 * 1000000LL)
@@ -113,9 +113,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "reason_max", json_integer(TRACE_REASON_MAX));
 	if (errors && errors->count)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, status, page, ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, status, page, ctx);
 }
 
 /* The result's common part: the people, their count, whether a limit cut them, where the

@@ -6,10 +6,9 @@
 #include <string.h>
 
 #include "base/num.h"
-#include "base/xmalloc.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 #include "web/views.h"
 
 /* Pages of a search a person would click through; deeper is the export's job. */
@@ -33,18 +32,12 @@ static struct venue_filter filter_from(const struct request *req)
 int page_venues(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue_filter f = filter_from(req);
-	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
-	size_t n;
+	json_t *items;
 	int64_t total;
-	enum db_status status = venues_search(app->db, req->tenant, &req->actor, &f, list, VENUES_PAGE, &n, &total);
-	if (status != DB_OK) {
-		free(list);
-		return http_status_for_db(status);
-	}
-	json_t *ctx = json_object(), *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, venue_json(app, req, &list[i]));
-	free(list);
+	int rc = venues_page_json(app, req, &f, &items, &total);
+	if (rc)
+		return rc;
+	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "venues_title")));
 	json_object_set_new(ctx, "venues", items);
 	json_object_set_new(ctx, "total", json_integer(total));
@@ -59,9 +52,7 @@ int page_venues(struct app *app, struct request *req, struct response *resp)
 	if ((int64_t)(f.page + 1) * VENUES_PAGE < total)
 		json_object_set_new(ctx, "next_page", json_integer(f.page + 1));
 	venue_form_json(app, req, NULL, ctx);
-	int rc = views_page(app->views, req, resp, 200, "venues", ctx);
-	json_decref(ctx);
-	return rc;
+	return views_page(app->views, req, resp, 200, "venues", ctx);
 }
 
 static struct venue_input input_from(const struct request *req)
@@ -88,10 +79,8 @@ static int render_form(struct app *app, struct request *req, struct response *re
 	json_object_set_new(ctx, "unconfirmed", json_boolean(unconfirmed));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	int rc = views_page(app->views, req, resp, (errors && errors->count) || unconfirmed ? 400 : 200, v ? "venue" : "venue-new",
+	return views_page(app->views, req, resp, (errors && errors->count) || unconfirmed ? 400 : 200, v ? "venue" : "venue-new",
 			    ctx);
-	json_decref(ctx);
-	return rc;
 }
 
 int page_venue_new(struct app *app, struct request *req, struct response *resp)
@@ -115,26 +104,17 @@ int page_venue_create(struct app *app, struct request *req, struct response *res
 	return 0;
 }
 
-static int load(struct app *app, struct request *req, struct venue *v)
-{
-	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, scope_id(request_param(req, "id")), v, &found);
-	if (status != DB_OK)
-		return http_status_for_db(status);
-	return found ? 0 : 404;
-}
-
 int page_venue(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load(app, req, &v);
+	int rc = venue_of_route(app, req, &v);
 	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL, false);
 }
 
 int page_venue_update(struct app *app, struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load(app, req, &v);
+	int rc = venue_of_route(app, req, &v);
 	if (rc)
 		return rc;
 	struct venue_input in = input_from(req);
@@ -152,7 +132,7 @@ int page_venue_update(struct app *app, struct request *req, struct response *res
 
 static int change(struct app *app, struct request *req, struct response *resp, enum venue_change what)
 {
-	int64_t id = scope_id(request_param(req, "id"));
+	int64_t id = req->route_id;
 	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id, what);
 	if (status != DB_OK)
 		return http_status_for_db(status);
@@ -169,7 +149,7 @@ int page_venue_deactivate(struct app *app, struct request *req, struct response 
 	const char *confirm = fields_get(&req->form, "confirm");
 	if (!confirm || strcmp(confirm, "yes") != 0) {
 		struct venue v;
-		int rc = load(app, req, &v);
+		int rc = venue_of_route(app, req, &v);
 		return rc ? rc : render_form(app, req, resp, &v, NULL, false, true);
 	}
 	return change(app, req, resp, VENUE_DEACTIVATE);

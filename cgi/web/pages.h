@@ -24,10 +24,13 @@ int page_password_change(struct app *app, struct request *req, struct response *
 /* page-desk.c: the staff home of each role, and the operator's overview */
 int page_desk(struct app *app, struct request *req, struct response *resp);
 int page_admin(struct app *app, struct request *req, struct response *resp);
+/* page-dashboard.c: the dashboards with charts and their CSV, and the operator's figures per province */
 int page_admin_provinces(struct app *app, struct request *req, struct response *resp);
 int page_dashboard(struct app *app, struct request *req, struct response *resp);
 int page_dashboard_export(struct app *app, struct request *req, struct response *resp);
 int page_dashboard_report(struct app *app, struct request *req, struct response *resp);
+
+/* page-signals.c: the abuse signals of a day, on screen and as CSV */
 int page_signals(struct app *app, struct request *req, struct response *resp);
 int page_signals_export(struct app *app, struct request *req, struct response *resp);
 /* page-accounts.c */
@@ -48,9 +51,10 @@ int page_venue_deactivate(struct app *app, struct request *req, struct response 
 int page_venue_activate(struct app *app, struct request *req, struct response *resp);
 int page_venue_verify(struct app *app, struct request *req, struct response *resp);
 int page_venue_reissue(struct app *app, struct request *req, struct response *resp);
-/* page-posters.c */
+/* page-posters.c: one venue's poster, and bulk PDFs */
 int page_venue_poster(struct app *app, struct request *req, struct response *resp);
 int page_posters_bulk(struct app *app, struct request *req, struct response *resp);
+/* page-imports.c: the paper import of check-ins */
 int page_imports(struct app *app, struct request *req, struct response *resp);
 int page_imports_template(struct app *app, struct request *req, struct response *resp);
 int page_imports_upload(struct app *app, struct request *req, struct response *resp);
@@ -99,7 +103,6 @@ int page_tracing_export(struct app *app, struct request *req, struct response *r
 int page_tracing_venue_form(struct app *app, struct request *req, struct response *resp);
 int page_tracing_venue(struct app *app, struct request *req, struct response *resp);
 int page_tracing_venue_export(struct app *app, struct request *req, struct response *resp);
-
 /* page-deletions.c */
 int page_deletions(struct app *app, struct request *req, struct response *resp);
 /* api-v1.c: the JSON API */

@@ -63,6 +63,7 @@ static int route_request(struct app *app, struct request *req, struct response *
 	}
 	}
 	req->route = route;
+	req->route_id = scope_id(request_param(req, "id"));
 	if (route_has_tenant(route)) {
 		const char *slug = request_param(req, "province");
 		req->tenant = slug ? config_tenant_by_slug(app->config, slug, strlen(slug)) : NULL;
@@ -93,11 +94,11 @@ static const char *bearer_token(const struct request *req)
 
 /* What a client whose token is refused is told, by api_token_state. */
 static const char *const token_refusal_messages[] = {
-	[API_TOKEN_LIVE] = NULL,					/* API_TOKEN_LIVE */
-	[API_TOKEN_INVALID] = "error_token_invalid",			/* API_TOKEN_INVALID */
-	[API_TOKEN_EXPIRED] = "error_token_expired",			/* API_TOKEN_EXPIRED */
-	[API_TOKEN_REVOKED] = "error_token_revoked",			/* API_TOKEN_REVOKED */
-	[API_TOKEN_OWNER_DISABLED] = "error_token_owner_disabled",	/* API_TOKEN_OWNER_DISABLED */
+	[API_TOKEN_LIVE] = NULL,
+	[API_TOKEN_INVALID] = "error_token_invalid",
+	[API_TOKEN_EXPIRED] = "error_token_expired",
+	[API_TOKEN_REVOKED] = "error_token_revoked",
+	[API_TOKEN_OWNER_DISABLED] = "error_token_owner_disabled",
 };
 
 /* Fills req->actor from a Bearer token (API routes) or the session cookie. Returns 0, 401 for a
@@ -192,7 +193,7 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 	if (route->scope != SCOPE_NONE) {
 		bool allowed = false;
 		enum db_status status = scope_check(app->db, req->tenant, &req->actor, route->scope,
-						    request_param(req, "id"), &allowed);
+						    req->route_id, &allowed);
 		if (status != DB_OK)
 			return http_status_for_db(status);
 		if (!allowed)

@@ -47,6 +47,8 @@ struct request {
 	const struct route *route;
 	char *params[ROUTE_MAX_PARAMS];	/* decoded {parameter} values, owned, in pattern order */
 	size_t param_count;
+	int64_t route_id;		/* the route's {id} as a number, parsed once: 0 when the
+					 * route has none or it is not a number */
 	const char *authorization;	/* the Authorization header, may be NULL */
 	struct actor actor;		/* who asks; anonymous unless a session or token of this
 					 * tenant (or an operator where operators may go) */

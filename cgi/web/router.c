@@ -9,8 +9,8 @@
 #include "domain/roles.h"
 
 const char *const pool_names[] = {
-	[POOL_FAST] = "fast",	/* POOL_FAST */
-	[POOL_SLOW] = "slow",	/* POOL_SLOW */
+	[POOL_FAST] = "fast",
+	[POOL_SLOW] = "slow",
 };
 
 /* Whether the pattern's character at p is a one-letter segment ("/{province}/c/{token}"): it

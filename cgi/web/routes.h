@@ -15,8 +15,8 @@
 struct app;
 
 enum pool {
-	POOL_FAST,	/* POOL_FAST: pages, check-ins, API calls */
-	POOL_SLOW,	/* POOL_SLOW: work that may take seconds (bulk PDFs, imports, exports) */
+	POOL_FAST,	/* pages, check-ins, API calls */
+	POOL_SLOW,	/* work that may take seconds (bulk PDFs, imports, exports) */
 	POOL_COUNT,
 };
 

@@ -147,7 +147,7 @@ int views_page(const struct views *v, const struct request *req, struct response
 	response_content_type(resp, "text/html; charset=utf-8");
 	/* Pages with a logged-in account or a form must not sit in shared caches. */
 	response_header(resp, "Cache-Control", "no-store");
-	json_t *c = ctx ? json_copy(ctx) : json_object();	/* shallow: see page_context */
+	json_t *c = ctx ? ctx : json_object();
 	json_object_set_new(c, "csrf", json_string(req->csrf));
 	if (actor_known(&req->actor) && !req->actor.by_token)
 		json_object_set_new(c, "me", me_object(v, req));

@@ -25,7 +25,7 @@ const char *views_message(const struct views *v, enum lang lang, const char *key
 /* A role's name in lang ("Cán bộ truy vết"). */
 const char *views_role_label(const struct views *v, enum lang lang, enum role role);
 
-/* Renders template page with ctx (borrowed; may be NULL) inside the layout into resp's body,
+/* Renders template page with ctx (taken: the page owns it and frees it; may be NULL) inside the layout into resp's body,
  * with status. The context gains "t" (the catalog), "static" (the static files' URLs by
  * assets_load's keys: {{static.style_css}}), "lang", "csrf" (the form token), "me" (the
  * logged-in account) and "tenant" when the request has one. Returns 0, or 500 when a template

@@ -27,6 +27,7 @@ build/fuzz/obj/%.o: %.c
 	$(FUZZ_CC) $(WARN) $(CPPFLAGS) -DVAORA_VERSION='"$(VERSION)"' $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/fuzz/libvaora.a: $(FUZZ_OBJ)
+	rm -f $@
 	ar rcs $@ $^
 
 build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/libvaora.a

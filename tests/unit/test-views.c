@@ -58,7 +58,6 @@ static char *page_with(struct views *v, const char *key, json_t *part)
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, key, part);
 	assert_int_equal(views_page(v, &req, &resp, 200, "page", ctx), 0);
-	json_decref(ctx);
 	char *body = strdup(buf_str(&resp.body));
 	response_free(&resp);
 	return body;

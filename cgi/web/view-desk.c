@@ -1,5 +1,5 @@
 /* A venue desk's trust as pages show it: the reason, the area officers who can verify. */
-#include "web/desk-view.h"
+#include "web/view-desk.h"
 
 #include "base/buf.h"
 #include "domain/desk-trust.h"
@@ -59,7 +59,6 @@ int desk_view_refusal(struct app *app, struct request *req, struct response *res
 					views_message(app->views, req->lang, "desk_untrusted_title"), "trust", trust);
 		json_object_set_new(ctx, "venue", json_pack("{s:s}", "name", v->name));
 		rc = views_page(app->views, req, resp, 403, "desk-untrusted", ctx);
-		json_decref(ctx);
 	}
 	json_decref(trust);
 	return rc;

@@ -1,5 +1,5 @@
 /* Tables of figures for pages and their CSV downloads, built once. */
-#include "web/table-view.h"
+#include "web/view-table.h"
 
 #include <stdio.h>
 

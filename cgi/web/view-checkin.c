@@ -1,5 +1,5 @@
 /* The self check-in page as templates show it. */
-#include "web/checkin-view.h"
+#include "web/view-checkin.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +9,7 @@
 #include "base/encode.h"
 #include "domain/answers.h"
 #include "domain/people.h"
-#include "web/area-choices.h"
+#include "web/view-areas.h"
 #include "web/views.h"
 
 /* Random bytes of the idempotency key a page hands its form. */

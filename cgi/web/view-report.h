@@ -1,7 +1,7 @@
 /* The printed daily report: one day's figures of a province or commune drawn as one PDF page
  * (layout templates/posters/report.json), for the dashboard's download and `vaora report`. */
-#ifndef VAORA_REPORT_VIEW_H
-#define VAORA_REPORT_VIEW_H
+#ifndef VAORA_VIEW_REPORT_H
+#define VAORA_VIEW_REPORT_H
 
 #include "adapters/render.h"
 #include "base/config.h"

@@ -1,5 +1,5 @@
 /* The daily report's values, in the reader's language, drawn by the poster renderer. */
-#include "web/report-view.h"
+#include "web/view-report.h"
 
 #include <stdio.h>
 

@@ -1,7 +1,7 @@
 /* Charts drawn as inline SVG on the server (no JavaScript): columns over days or hours, and
  * horizontal bars over named rows. */
-#ifndef VAORA_SVG_CHART_H
-#define VAORA_SVG_CHART_H
+#ifndef VAORA_VIEW_CHART_H
+#define VAORA_VIEW_CHART_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /* Tables of figures as pages show them and as CSV downloads give them, built once so the two
  * cannot disagree: {"name", "caption", "head": [...], "rows": [{"first", "cells": [...]}]},
  * the first cell of a row naming it (a <th>). Shared by the dashboard and the signals. */
-#ifndef VAORA_TABLE_VIEW_H
-#define VAORA_TABLE_VIEW_H
+#ifndef VAORA_VIEW_TABLE_H
+#define VAORA_VIEW_TABLE_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* The commune/ward picker every form of a province shares. */
-#include "web/area-choices.h"
+#include "web/view-areas.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Inline SVG charts written by hand: a few rectangles and labels, every text escaped. */
-#include "web/svg-chart.h"
+#include "web/view-chart.h"
 
 #include <string.h>
 

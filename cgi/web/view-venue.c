@@ -1,13 +1,15 @@
 /* Venues as pages show them: JSON for templates, the form's choices, the poster URL. */
-#include "web/venue-view.h"
+#include "web/view-venue.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/posters.h"
+#include "base/xmalloc.h"
 #include "domain/venue-token.h"
-#include "web/area-choices.h"
+#include "web/http.h"
+#include "web/view-areas.h"
 #include "web/views.h"
 
 void venue_url(const struct app *app, const struct tenant *t, const struct venue *v, bool for_qr, char *out,
@@ -61,4 +63,30 @@ void venue_form_json(struct app *app, const struct request *req, const struct ve
 	json_object_set_new(ctx, "address", json_string(typed(req, "address", v ? v->address : NULL)));
 	json_object_set_new(ctx, "contact_phone", json_string(typed(req, "contact_phone", v ? v->contact_phone : NULL)));
 	json_object_set_new(ctx, "opening_hours", json_string(typed(req, "opening_hours", v ? v->opening_hours : NULL)));
+}
+
+int venue_of_route(const struct app *app, const struct request *req, struct venue *v)
+{
+	bool found;
+	enum db_status status = venues_get(app->db, req->tenant, req->route_id, v, &found);
+	if (status != DB_OK)
+		return http_status_for_db(status);
+	return found ? 0 : 404;
+}
+
+int venues_page_json(struct app *app, const struct request *req, const struct venue_filter *f, json_t **items,
+		     int64_t *total)
+{
+	struct venue *list = xcalloc(VENUES_PAGE, sizeof(*list));
+	size_t n;
+	enum db_status status = venues_search(app->db, req->tenant, &req->actor, f, list, VENUES_PAGE, &n, total);
+	if (status != DB_OK) {
+		free(list);
+		return http_status_for_db(status);
+	}
+	*items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(*items, venue_json(app, req, &list[i]));
+	free(list);
+	return 0;
 }

@@ -1,7 +1,7 @@
 /* A venue desk's trust as pages show it: why the desk may not use residents' data yet and who
  * can change that, as a page, a JSON answer or a part of another page. */
-#ifndef VAORA_DESK_VIEW_H
-#define VAORA_DESK_VIEW_H
+#ifndef VAORA_VIEW_DESK_H
+#define VAORA_VIEW_DESK_H
 
 #include <stdbool.h>
 

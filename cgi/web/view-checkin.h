@@ -1,7 +1,7 @@
 /* The self check-in page as templates show it: the declaration's questions with the answers
  * given, the person's fields, the people this phone remembers, and the confirmation. */
-#ifndef VAORA_CHECKIN_VIEW_H
-#define VAORA_CHECKIN_VIEW_H
+#ifndef VAORA_VIEW_CHECKIN_H
+#define VAORA_VIEW_CHECKIN_H
 
 #include <stdbool.h>
 

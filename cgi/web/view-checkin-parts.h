@@ -1,8 +1,8 @@
 /* The parts of the self check-in form that are the same for every phone opening it afresh,
  * rendered once per worker and language and reused: the person's fields with the communes to
  * pick, and the declaration's questions. */
-#ifndef VAORA_CHECKIN_FRAGMENTS_H
-#define VAORA_CHECKIN_FRAGMENTS_H
+#ifndef VAORA_VIEW_CHECKIN_PARTS_H
+#define VAORA_VIEW_CHECKIN_PARTS_H
 
 #include "adapters/json.h"
 #include "web/app.h"

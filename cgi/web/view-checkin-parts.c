@@ -1,12 +1,12 @@
 /* The parts of the self check-in form that are the same for every phone opening it afresh,
  * rendered once per worker and language and reused. */
-#include "web/checkin-fragments.h"
+#include "web/view-checkin-parts.h"
 
 #include <stdlib.h>
 
 #include "base/xmalloc.h"
-#include "web/area-choices.h"
-#include "web/checkin-view.h"
+#include "web/view-areas.h"
+#include "web/view-checkin.h"
 #include "web/views.h"
 
 /* One province's parts in one language. */

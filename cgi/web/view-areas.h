@@ -1,6 +1,6 @@
 /* The commune/ward picker every form of a province shares (venues, residents). */
-#ifndef VAORA_AREA_CHOICES_H
-#define VAORA_AREA_CHOICES_H
+#ifndef VAORA_VIEW_AREAS_H
+#define VAORA_VIEW_AREAS_H
 
 #include <stdbool.h>
 
