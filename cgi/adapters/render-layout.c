@@ -12,9 +12,6 @@
 #include "base/encode.h"
 #include "base/xmalloc.h"
 
-/* Height of one line of Noto Sans, in ems (ascent 1.069 + descent 0.293, rounded up): a text
- * box lower than one line at its smallest size could not hold even an ellipsis. */
-#define LINE_HEIGHT_EM 1.4
 /* Longest message from a layout check, before "path: " is put in front. */
 #define PARSE_MSG_MAX 256
 /* Longest value key: keys are identifiers like "venue_name". */

@@ -39,6 +39,11 @@ struct rgb {
 	double r, g, b;
 };
 
+/* Height of one line of Noto Sans, in ems (ascent 1.069 + descent 0.293, rounded up): a text
+ * box lower than one line at its smallest size could not hold even an ellipsis, and a chart
+ * keeps that much room for its labels. */
+#define LINE_HEIGHT_EM 1.4
+
 /* Millimetres while a layout is checked, points once it is loaded. */
 struct box {
 	double x, y, w, h;
