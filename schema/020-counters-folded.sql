@@ -52,6 +52,11 @@ BEGIN
     DROP TEMPORARY TABLE IF EXISTS fold_ids, fold_rows, fold_venue_days, fold_person_days, fold_area_people;
     RESIGNAL;
   END;
+  -- READ COMMITTED: the fold's INSERT ... SELECTs read without locks (under REPEATABLE READ they
+  -- take shared next-key locks, and a check-in queuing its row behind them would wait for the
+  -- fold, or deadlock with its update of a person). Check-ins never wait for a fold; a fold
+  -- waits at most for a check-in's commit (a person's row it moves on).
+  SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
   IF p_wait THEN
     SELECT id INTO v_lock FROM counters_fold_lock WHERE id = 1 FOR UPDATE;

@@ -2,7 +2,8 @@
 new-person check-ins (the ceiling part's scripts and set-up) and prints, per row written, the
 deltas of MariaDB's global counters over each run: statements (Com_*), handler calls (Handler_*:
 row reads and writes, including those of triggers and procedures), InnoDB rows and log syncs,
-and the commits per data-file sync (Innodb_data_fsyncs, the redo log's included: group commit) (group commit). With BENCH_PROFILE_PERF=1 it also
+the CPU time MariaDB and vaora's processes (workers and the counters' folder) spent per row
+(from /proc, so other load on the machine does not count), and the commits per data-file sync (Innodb_data_fsyncs, the redo log's included: group commit) (group commit). With BENCH_PROFILE_PERF=1 it also
 records `perf` samples of mariadbd and of the workers during the one-tap run and prints their
 top symbols. Prints figures only."""
 import os
@@ -22,6 +23,19 @@ SHOWN = ("Com_", "Handler_", "Innodb_rows_", "Innodb_data_fsyncs",
          "Innodb_log_writes", "Innodb_buffer_pool_write_requests", "Questions", "Innodb_row_lock_waits",
          "Innodb_row_lock_time")
 PERF_TOP = 25
+
+
+def cpu_us(pids):
+    """User and system CPU time of pids, in microseconds, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total * 1e6 / os.sysconf("SC_CLK_TCK")
 
 
 def status(stack):
@@ -65,6 +79,8 @@ def run():
         c.prepare()
         for row in ("onetap", "new"):
             before = status(stack)
+            pids = {"mariadbd": [stack.pid("mariadb")], "vaora": stack.worker_pids()}
+            cpu_before = {k: cpu_us(v) for k, v in pids.items()}
             rows_before = int(fixtures.sql(stack, bench_ceiling.CHECKINS))
             rec = None
             if perf and row == "onetap":
@@ -76,9 +92,12 @@ def run():
             c.starts[row] = r.get("next", 0)
             rows = int(bench_load.settled(lambda: fixtures.sql(stack, bench_ceiling.CHECKINS))) - rows_before
             after = status(stack)
+            cpu = {k: (cpu_us(v) - cpu_before[k]) / max(rows, 1) for k, v in pids.items()}
             print(f"bench: profile: {row}: {r['rps']:.0f} req/s, p50 {r['p50']}, p99 {r['p99']}, "
                   f"non-2xx {r['non2xx']}")
             print_deltas(row, before, after, rows)
+            print(f"bench: profile: {row}: CPU per row written: mariadbd {cpu['mariadbd']:.0f} us, "
+                  f"vaora workers and folder {cpu['vaora']:.0f} us")
             syncs = after["Innodb_data_fsyncs"] - before["Innodb_data_fsyncs"]
             print(f"bench: profile: {row}: commits per log sync (group commit): {rows / max(syncs, 1):.2f}")
             if rec:
