@@ -38,6 +38,8 @@
 /* How often the folder folds queued check-ins into the dashboard counters (schema/020): the
  * issue's bound is 5 s from a check-in to the dashboard (which folds before it reads anyway). */
 #define FOLD_INTERVAL_MS 1000
+/* The folder's process name (at most 15 bytes, the kernel's limit). */
+#define FOLDER_NAME "vaora-folder"
 
 struct worker {
 	pid_t pid;		/* 0: free slot */
@@ -162,6 +164,8 @@ static void folder_run(struct master *m)
 	set_handler(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->pid)
 		_exit(0);
+	/* Its own name in ps and /proc/PID/comm, for an operator (and the drills) to tell it. */
+	prctl(PR_SET_NAME, FOLDER_NAME);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

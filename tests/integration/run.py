@@ -29,6 +29,7 @@ LAST = [
     "retention",     # `vaora purge` with the clock 31 days on drops the day's check-ins
     "throttling",    # failed logins counted in the database, and a reload (SIGHUP)
     "edge",          # uses up nginx's per-address limits
+    "counters",      # kills the counters' folder and MariaDB under load, then starts MariaDB again
     "resilience",    # stops and restarts parts of the stack
 ]
 
