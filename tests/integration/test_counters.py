@@ -23,18 +23,6 @@ CLIENTS = 4
 LOAD_SECONDS = 2.0
 RESPAWN_SECONDS = 30
 FOLDED_SECONDS = 60
-FOLDER_NAME = "vaora-folder"
-
-
-def folder_pid(stack):
-    for pid in stack.worker_pids():
-        try:
-            with open(f"/proc/{pid}/comm") as f:
-                if f.read().strip() == FOLDER_NAME:
-                    return pid
-        except OSError:
-            pass
-    return None
 
 
 def rows(stack, statement):
@@ -100,10 +88,10 @@ def test_counters_equal_a_recount_after_kill_9_of_the_folder_and_of_mariadb_mid_
         c.start()
     try:
         time.sleep(LOAD_SECONDS)
-        folder = folder_pid(stack)
+        folder = fixtures.folder_pid(stack)
         check(folder, "no counters' folder among the workers")
         os.kill(folder, signal.SIGKILL)
-        check(poll(lambda: folder_pid(stack) not in (None, folder), RESPAWN_SECONDS) is not None,
+        check(poll(lambda: fixtures.folder_pid(stack) not in (None, folder), RESPAWN_SECONDS) is not None,
               "the folder was not replaced")
         time.sleep(LOAD_SECONDS)
         db = stack.pid("mariadb")
