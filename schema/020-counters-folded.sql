@@ -131,12 +131,14 @@ BEGIN
           ins = area_day_counts.ins + VALUES(ins), outs = area_day_counts.outs + VALUES(outs),
           active_venues = area_day_counts.active_venues + VALUES(active_venues),
           people = area_day_counts.people + VALUES(people);
-      UPDATE venues v JOIN (SELECT venue_id, MAX(day) AS day FROM fold_venue_days WHERE is_new GROUP BY venue_id) n
-          ON v.province = p AND v.id = n.venue_id
+      -- STRAIGHT_JOIN from the batch: left to itself the optimizer scans the province's venues
+      -- (hundreds of thousands) and looks each up in the batch.
+      UPDATE (SELECT venue_id, MAX(day) AS day FROM fold_venue_days WHERE is_new GROUP BY venue_id) n
+          STRAIGHT_JOIN venues v ON v.province = p AND v.id = n.venue_id
         SET v.last_scan_day = n.day
         WHERE v.last_scan_day IS NULL OR v.last_scan_day < n.day;
-      UPDATE people pp JOIN (SELECT person_id, MAX(day) AS day FROM fold_person_days WHERE is_new
-                             GROUP BY person_id) n ON pp.province = p AND pp.id = n.person_id
+      UPDATE (SELECT person_id, MAX(day) AS day FROM fold_person_days WHERE is_new GROUP BY person_id) n
+          STRAIGHT_JOIN people pp ON pp.province = p AND pp.id = n.person_id
         SET pp.last_checkin_day = n.day
         WHERE pp.last_checkin_day IS NULL OR pp.last_checkin_day < n.day;
       DELETE u FROM checkins_uncounted u JOIN fold_ids f ON u.province = p AND u.id = f.id;
