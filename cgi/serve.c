@@ -1,4 +1,5 @@
-/* The prefork FastCGI server: a master that keeps two pools of workers alive on two sockets. */
+/* The prefork FastCGI server: a master that keeps two pools of workers alive on two sockets, and
+ * the counters' folder. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "base/log.h"
 #include "base/metrics.h"
 #include "base/xmalloc.h"
+#include "domain/counters.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
@@ -34,10 +36,16 @@
 #define CRASH_LOOP_PAUSE_MS 1000
 /* How often the master looks at its children while waiting for a stop. */
 #define STOP_POLL_MS 50
+/* How often the folder folds queued check-ins into the dashboard counters (schema/025): the
+ * issue's bound is 5 s from a check-in to the dashboard (which folds before it reads anyway). */
+#define FOLD_INTERVAL_MS 1000
+/* The folder's process name (at most 15 bytes, the kernel's limit). */
+#define FOLDER_NAME "vaora-folder"
 
 struct worker {
 	pid_t pid;		/* 0: free slot */
 	enum pool pool;
+	bool folder;		/* the counters' folder (folder_run), in no pool */
 	unsigned generation;	/* bumped by each reload; older workers are being replaced */
 	int64_t started_ms;
 	int metrics_slot;	/* its counters' slot, -1 for none (base/metrics.h) */
@@ -165,6 +173,40 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	_exit(rc == 0 ? 0 : 1);
 }
 
+/* The counters' folder: one process with its own connections that folds the check-ins queued by
+ * every worker's transactions into the counters (domain/counters.h) every FOLD_INTERVAL_MS, until
+ * its master stops it. Killed mid-fold, its transaction rolls back and its successor folds the
+ * same rows. */
+static void folder_run(struct master *m)
+{
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGINT, SIG_IGN);
+	set_handler(SIGHUP, SIG_IGN);
+	set_handler(SIGCHLD, SIG_DFL);
+	set_handler(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->pid)
+		_exit(0);
+	/* Its own name in ps and /proc/PID/comm, for an operator (and the drills) to tell it. */
+	prctl(PR_SET_NAME, FOLDER_NAME);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	close(m->fds[POOL_FAST]);
+	close(m->fds[POOL_SLOW]);
+	struct db *db = db_open(m->config);
+	while (!stop_requested) {
+		sleep_ms(FOLD_INTERVAL_MS);
+		if (!stop_requested)
+			counters_fold_all(db, m->config);
+	}
+	db_close(db);
+	resources_free(&m->res);
+	config_free(m->config);
+	free(m->workers);
+	free(m->pid_file);
+	_exit(0);
+}
+
 static struct worker *free_slot(struct master *m)
 {
 	for (size_t i = 0; i < m->worker_cap; i++)
@@ -190,7 +232,20 @@ static void spawn(struct master *m, enum pool pool)
 	if (pid == 0)
 		worker_run(m, pool, slot);
 	metrics_slot_bind(slot, pid);
-	*w = (struct worker){ pid, pool, m->generation, monotonic_ms(), slot };
+	*w = (struct worker){ pid, pool, false, m->generation, monotonic_ms(), slot };
+}
+
+static void spawn_folder(struct master *m)
+{
+	struct worker *w = free_slot(m);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_msg(LOG_ERROR, "serve: fork of the counters' folder failed: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0)
+		folder_run(m);
+	*w = (struct worker){ pid, POOL_FAST, true, m->generation, monotonic_ms(), -1 };
 }
 
 static void spawn_generation(struct master *m)
@@ -199,6 +254,7 @@ static void spawn_generation(struct master *m)
 		spawn(m, POOL_FAST);
 	for (unsigned i = 0; i < m->config->slow_workers; i++)
 		spawn(m, POOL_SLOW);
+	spawn_folder(m);
 	log_msg(LOG_INFO, "serve: generation %u: %u fast and %u slow workers", m->generation,
 		m->config->fast_workers, m->config->slow_workers);
 }
@@ -217,17 +273,21 @@ static void reap(struct master *m, bool serving)
 			metrics_slot_release(w->metrics_slot);
 			if (!serving || w->generation != m->generation)
 				break;
+			const char *kind = w->folder ? "counters' folder" : pool_names[w->pool];
 			if (WIFSIGNALED(status))
-				log_msg(LOG_ERROR, "serve: %s worker %ld killed by signal %d", pool_names[w->pool],
-					(long)pid, WTERMSIG(status));
+				log_msg(LOG_ERROR, "serve: %s worker %ld killed by signal %d", kind, (long)pid,
+					WTERMSIG(status));
 			else
-				log_msg(LOG_ERROR, "serve: %s worker %ld exited with %d", pool_names[w->pool],
-					(long)pid, WEXITSTATUS(status));
+				log_msg(LOG_ERROR, "serve: %s worker %ld exited with %d", kind, (long)pid,
+					WEXITSTATUS(status));
 			bool young = monotonic_ms() - w->started_ms < CRASH_LOOP_MS;
 			m->young_deaths = young ? m->young_deaths + 1 : 0;
 			if (m->young_deaths >= CRASH_LOOP_DEATHS)
 				sleep_ms(CRASH_LOOP_PAUSE_MS);
-			spawn(m, w->pool);
+			if (w->folder)
+				spawn_folder(m);
+			else
+				spawn(m, w->pool);
 			break;
 		}
 	}

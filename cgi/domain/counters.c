@@ -1,15 +1,23 @@
-/* Upkeep of the dashboards' daily and hourly counters: closed days' buckets merged into one row. */
+/* Upkeep of the dashboards' daily and hourly counters: queued check-ins folded in, closed days'
+ * buckets merged into one row. */
 #include "domain/counters.h"
 
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/log.h"
 
 /* Closed days with buckets left, oldest first; a run merges at most this many (a first run on
  * a long history continues the next night). */
 #define MERGE_DAYS_MAX 400
 
+/* Queued check-ins one fold takes (schema/025's counters_fold): big enough that a fold's fixed
+ * cost (a transaction, five temporary tables) spreads over many rows, small enough that the
+ * shard's fold lock is held for tens of milliseconds, not seconds. */
+#define FOLD_BATCH_ROWS 5000
+
 enum counters_sql {
+	COUNTERS_FOLD,
 	COUNTERS_OPEN_DAYS,
 	COUNTERS_MERGE,
 	COUNTERS_DROP_BUCKETS,
@@ -18,6 +26,7 @@ enum counters_sql {
 };
 
 static const char *const counters_sql[] = {
+	[COUNTERS_FOLD] = "CALL counters_fold({province}, ?, ?)",
 	[COUNTERS_OPEN_DAYS] = "SELECT DISTINCT DATE_FORMAT(day, '%Y-%m-%d') FROM area_day_counts"
 			       " WHERE province = {province} AND day < ? AND bucket <> 0 ORDER BY 1 LIMIT ?",
 	/* Within one transaction: the read's shared next-key locks keep a concurrent check-in of
@@ -49,6 +58,42 @@ static const char *const counters_sql[] = {
 };
 
 static const struct db_statements counters_statements = DB_STATEMENTS("counters", counters_sql);
+
+/* One fold of at most FOLD_BATCH_ROWS queued check-ins; *folded says how many it took (0 when
+ * another fold held the lock and wait was false). */
+static enum db_status fold_once(struct db *db, const struct tenant *t, bool wait, size_t *folded)
+{
+	struct db_query *q;
+	*folded = 0;
+	enum db_status status = db_query_tenant(db, t, &counters_statements, COUNTERS_FOLD, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, FOLD_BATCH_ROWS);
+	db_bind_int(q, wait);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0)
+		*folded = (size_t)db_col_int(q, 0);
+	db_query_free(q);
+	return status;
+}
+
+enum db_status counters_fold(struct db *db, const struct tenant *t, bool wait)
+{
+	size_t folded;
+	enum db_status status;
+	do
+		status = fold_once(db, t, wait, &folded);
+	while (status == DB_OK && folded == FOLD_BATCH_ROWS);
+	return status;
+}
+
+void counters_fold_all(struct db *db, const struct config *config)
+{
+	for (size_t i = 0; i < config->tenant_count; i++)
+		if (counters_fold(db, &config->tenants[i], false) != DB_OK)
+			log_msg(LOG_WARN, "counters: %s: folding queued check-ins failed; the next fold retries",
+				config->tenants[i].code);
+}
 
 /* Runs a statement of one day (its only parameter). */
 static enum db_status run_day(struct db *db, const struct tenant *t, enum counters_sql which, const char *day)
@@ -107,7 +152,8 @@ int counters_merge_closed_days(struct db *db, const struct config *config, FILE 
 	for (size_t i = 0; i < config->tenant_count; i++) {
 		const struct tenant *t = &config->tenants[i];
 		size_t merged;
-		if (merge_tenant(db, t, today, &merged) != DB_OK) {
+		/* Queued check-ins of a closed day first: they belong in its merged row. */
+		if (counters_fold(db, t, true) != DB_OK || merge_tenant(db, t, today, &merged) != DB_OK) {
 			snprintf(err, errlen, "%s: merging the counters' buckets failed (see the log)", t->slug);
 			rc = -1;
 			continue;

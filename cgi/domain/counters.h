@@ -1,11 +1,23 @@
-/* Upkeep of the dashboards' daily counters (schema/008-counters.sql, 010-dashboard-scale.sql). */
+/* Upkeep of the dashboards' daily counters (schema/008-counters.sql, 010-dashboard-scale.sql,
+ * 025-counters-folded.sql). */
 #ifndef VAORA_COUNTERS_H
 #define VAORA_COUNTERS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "adapters/db.h"
 #include "base/config.h"
+
+/* Folds every check-in of t queued in checkins_uncounted into the counters and presence rows
+ * (schema/025). wait: wait for a fold that runs on the shard, so that what the caller reads next
+ * counts every check-in committed before the call (readers of the counters); without it a fold
+ * already running makes this one return at once (the workers' periodic folds). */
+enum db_status counters_fold(struct db *db, const struct tenant *t, bool wait);
+
+/* counters_fold without waiting, for every province of config; failures are logged (the next
+ * fold takes the rows again). */
+void counters_fold_all(struct db *db, const struct config *config);
 
 /* Merges the 32 buckets of every closed day (before today) of every province into one row per
  * commune and day, so the dashboard's 30 days are ~30 rows a commune, not ~1,000. Sums stay as

@@ -67,7 +67,9 @@ struct stats_dashboard {
 enum db_status stats_area_allowed(struct db *db, const struct tenant *t, const struct actor *actor,
 				  const char *area_code, bool *allowed);
 
-/* The figures of area_code ("" for the whole province), counted now (no cache). */
+/* The figures of area_code ("" for the whole province), counted now (no cache): the check-ins
+ * still queued for the counters are folded in first (counters_fold), as by stats_province. The
+ * lists read after it in the same request (communes, idle venues, reissues) find them folded. */
 enum db_status stats_dashboard(struct db *db, const struct tenant *t, const char *area_code,
 			       struct stats_dashboard *out);
 

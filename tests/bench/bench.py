@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 import fixtures  # noqa: E402
 import bench_ceiling  # noqa: E402
 import bench_load  # noqa: E402
+import bench_profile  # noqa: E402
 import bench_scale  # noqa: E402
 import harness  # noqa: E402
 import paper_file  # noqa: E402
@@ -159,7 +160,7 @@ def bench_import(stack):
 
 
 def main():
-    known = PARTS + bench_ceiling.PARTS + bench_scale.PARTS
+    known = PARTS + bench_ceiling.PARTS + bench_profile.PARTS + bench_scale.PARTS
     parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(known)).split(",") if p]
     unknown = [p for p in parts if p not in known]
     if unknown:
@@ -173,6 +174,8 @@ def main():
     # On a stack of its own: its nginx serves the hello too, and its counts are its own.
     if "ceiling" in parts:
         bench_ceiling.run()
+    if "profile" in parts:
+        bench_profile.run()
     if any(p in bench_scale.PARTS for p in parts):
         bench_scale.run(parts)
     return 0

@@ -3,13 +3,16 @@ Hà Nội (01) and in Hồ Chí Minh (79, another shard), made through the CLI a
 product has no way yet (venues before the venue issue), by SQL as test set-up; and a phone
 that remembers a resident, made as a resident makes one."""
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
 import secrets
+import signal
 import subprocess
+import time
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -193,3 +196,42 @@ def card_token(stack, code):
     if not remember(stack, phone, "Trần Văn Ma Trận", code):
         return None
     return card_url(stack, phone).rsplit("/", 1)[1]
+
+
+# The counters' folder's process name (cgi/serve.c).
+FOLDER_NAME = "vaora-folder"
+
+
+def folder_pid(stack):
+    """The pid of the stack's counters' folder (schema/025), or None."""
+    for pid in stack.worker_pids():
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                if f.read().strip() == FOLDER_NAME:
+                    return pid
+        except OSError:
+            pass
+    return None
+
+
+@contextlib.contextmanager
+def folder_paused(stack):
+    """The counters' folder stopped (SIGSTOP) between two folds, for a test that counts the
+    statements of one command in MariaDB's global counters; continued afterwards."""
+    pid = folder_pid(stack)
+    check(pid, "no counters' folder")
+    while True:
+        os.kill(pid, signal.SIGSTOP)
+        # Not stopped in the middle of a fold: its lock is free.
+        free = subprocess.run(["mariadb", f"--defaults-file={stack.var}/my.cnf", "-u", "root", "-e",
+                               "SET SESSION innodb_lock_wait_timeout = 1; START TRANSACTION;"
+                               " SELECT id FROM vaora_s1.counters_fold_lock FOR UPDATE NOWAIT; ROLLBACK"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60).returncode == 0
+        if free:
+            break
+        os.kill(pid, signal.SIGCONT)
+        time.sleep(0.1)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)

@@ -31,6 +31,7 @@ LAST = [
                      # workers' database connections
     "throttling",    # failed logins counted in the database, and a reload (SIGHUP)
     "edge",          # uses up nginx's per-address limits
+    "counters",      # kills the counters' folder and MariaDB under load, then starts MariaDB again
     "resilience",    # stops and restarts parts of the stack
     "logs",          # greps every log for every test person, so it comes after all of them
 ]

@@ -244,9 +244,11 @@ def test_a_batch_of_new_people_is_a_handful_of_statements_not_several_per_row(st
     with os.fdopen(fd, "wb") as f:
         f.write(("\n".join(lines) + "\n").encode())
     try:
-        before, rows = statements_executed(stack), paper_rows(stack)
-        r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
-        used = statements_executed(stack) - before
+        # The folder's own statements (a fold a second) are not the import's.
+        with fixtures.folder_paused(stack):
+            before, rows = statements_executed(stack), paper_rows(stack)
+            r = stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path)
+            used = statements_executed(stack) - before
         check(r.returncode == 0 and "500 recorded" in r.stdout.decode(), r.stdout)
         check(paper_rows(stack) == rows + 500, "rows stored")
         check(used <= BATCH_STATEMENTS_MAX, f"{used} statements for 500 rows")
