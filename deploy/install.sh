@@ -147,6 +147,7 @@ config_text() {
 		-e "s|^static_dir = .*|static_dir = $DATADIR/templates/static|" \
 		-e "s|^schema_dir = .*|schema_dir = $DATADIR/schema|" \
 		-e "s|^secret_file = .*|secret_file = $SECRETSDIR/instance-secret|" \
+		-e "s|^log_file = .*|log_file = $LOGDIR/vaora.log|" \
 		-e "s|^\(shard\.[a-z0-9_]*\.password_file\) = .*|\1 = $SECRETSDIR/db-password|" \
 		-e "s|^\(shard\.[a-z0-9_]*\.migrate_password_file\) = .*|\1 = $CONFDIR/db-migrate-password|" \
 		"$ROOT/conf/vaora.conf"
