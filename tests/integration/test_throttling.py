@@ -20,7 +20,7 @@ REFUSED = "Tên đăng nhập hoặc mật khẩu không đúng."
 THROTTLED = "Đăng nhập sai quá nhiều lần."
 OTP = re.compile(rb"one-time password: (\S+)")
 # vaora.log: "TIME access PID METHOD PATH STATUS BYTES ELAPSED POOL LOGIN".
-ACCESS_LOGIN_POST = re.compile(r"^\S+ access (\d+) POST " + re.escape(LOGIN_PATH) + r" (\d{3}) ", re.M)
+ACCESS_LOGIN_POST = re.compile(r"^\S+ access (\d+) (?:req=\S+ )?POST " + re.escape(LOGIN_PATH) + r" (\d{3}) ", re.M)
 # Attempts timed for each answer; each costs one PBKDF2 computation (seconds under ASan).
 TIMED_ATTEMPTS = 4
 
