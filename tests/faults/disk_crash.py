@@ -6,7 +6,8 @@ While writes are refused every check-in must be answered at once with vaora's 50
 Retry-After (the phone's queue keeps it), never a 500, never a hang; once writes or space
 return the same workers take check-ins again by themselves. Afterwards every confirmed check-in
 must be in the database (lost 0), each key one row (doubled 0). Prints `acknowledged N, lost L,
-doubled D, stall S s` per fault and exits 1 otherwise.
+doubled D, stall S s` per fault and exits 1 otherwise. Needs root (it mounts the tmpfs, and
+unmounts it by its mount point at the end).
 
     python3 tests/faults/disk_crash.py [--short | SECONDS_BEFORE_FAULT [SECONDS_AFTER_REPAIR]]
 """
