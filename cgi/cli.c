@@ -16,9 +16,11 @@
 #include "web/routes.h"
 #include "web/views.h"
 
-/* Exit codes: 0 done, 1 the job failed, 2 the command was used wrongly. */
+/* Exit codes: 0 done, 1 the job failed, 2 the command was used wrongly; `migrate --check`:
+ * 3 when migrations are pending (0 when none). */
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
+#define EXIT_PENDING 3
 
 /* The statuses nginx may answer by itself, each written as a static page in every language. */
 const int static_error_statuses[] = { 400, 403, 404, 405, 413, 429, 500, 502, 503, 504 };
@@ -32,6 +34,8 @@ void cli_usage(FILE *out)
 	      "  serve              run the prefork FastCGI server (fast and slow pools)\n"
 	      "  routes [--nginx]   print the route table, or nginx locations for slow routes\n"
 	      "  migrate            apply schema/NNN-*.sql files not yet applied, on every shard\n"
+	      "  migrate --check    print what migrate would apply, per shard, changing nothing;\n"
+	      "                     exit 0 when nothing is pending, 3 when something is\n"
 	      "  seed-demo          load the demo province's sample wards and demo venue\n"
 	      "  error-pages DIR    write the static error pages nginx shows (CODE.LANG.html)\n"
 	      "  nginx-conf DIR     write security headers, slow routes, limits and trusted proxies for nginx\n"
@@ -134,6 +138,27 @@ static int cmd_backup(const char *config_path, int argc, char **argv)
 	return rc == 0 ? 0 : EXIT_FAILED;
 }
 
+/* Reads each shard's ledger with the service account: nothing changes, no keys needed. */
+static int cmd_migrate_check(const char *config_path)
+{
+	struct config *c = load_config(config_path);
+	if (!c)
+		return EXIT_FAILED;
+	char err[1024] = "";
+	size_t pending = 0;
+	struct db *db = db_open(c);
+	int rc = migrate_check(db, c, c->schema_dir, stdout, &pending, err, sizeof(err));
+	db_close(db);
+	config_free(c);
+	if (rc != 0) {
+		fprintf(stderr, "vaora: %s\n", err);
+		return EXIT_FAILED;
+	}
+	if (pending == 0)
+		printf("nothing to apply\n");
+	return pending ? EXIT_PENDING : 0;
+}
+
 int cli_error_pages(const char *config_path, const char *dir)
 {
 	struct config *c = load_config(config_path);
@@ -203,6 +228,8 @@ int cli_main(const char *config_path, int argc, char **argv)
 	}
 	if (strcmp(cmd, "migrate") == 0 && argc == 1)
 		return cmd_migrate(config_path);
+	if (strcmp(cmd, "migrate") == 0 && argc == 2 && strcmp(argv[1], "--check") == 0)
+		return cmd_migrate_check(config_path);
 	if (strcmp(cmd, "seed-demo") == 0 && argc == 1)
 		return cmd_with_db(config_path, demo_seed);
 	if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0)

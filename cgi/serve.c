@@ -1,6 +1,8 @@
 /* The prefork FastCGI server: a master that keeps two pools of workers alive on two sockets, and
  * the counters' folder. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include "base/config.h"
 #include "base/log.h"
 #include "base/metrics.h"
+#include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/counters.h"
 #include "entry.h"
@@ -41,6 +44,13 @@
 #define FOLD_INTERVAL_MS 1000
 /* The folder's process name (at most 15 bytes, the kernel's limit). */
 #define FOLDER_NAME "vaora-folder"
+/* At a binary upgrade the master execs the new binary in its own process (same pid, so the pid
+ * file and systemd's MainPID stay right, and the workers keep their parent); these carry the
+ * listening sockets ("FAST SLOW" fds) and the pids of the old workers left to drain. */
+#define UPGRADE_FDS_ENV "VAORA_LISTEN_FDS"
+#define UPGRADE_WORKERS_ENV "VAORA_DRAINING_WORKERS"
+/* The listening sockets: one per enum pool. */
+#define POOL_SOCKETS 2
 
 struct worker {
 	pid_t pid;		/* 0: free slot */
@@ -53,13 +63,14 @@ struct worker {
 
 struct master {
 	const char *config_path;
+	char *self_path;	/* owned; the binary's path, which an upgrade execs again */
 	char *pid_file;		/* owned; the start's pid_file, which a reload does not move; "" for none */
 	pid_t pid;		/* the master's own: a worker whose parent is another has lost it */
 	struct config *config;	/* current generation's */
 	/* Templates, keys, layouts, declaration: loaded once here, inherited by the workers
 	 * through fork; a template edit or a key rotation needs a reload. */
 	struct resources res;
-	int fds[2];		/* listening sockets, by pool */
+	int fds[POOL_SOCKETS];	/* listening sockets, by enum pool */
 	struct worker *workers;
 	size_t worker_cap;
 	unsigned generation;
@@ -68,6 +79,7 @@ struct master {
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t upgrade_requested;
 static volatile sig_atomic_t child_exited;
 static volatile sig_atomic_t log_reopen_requested;
 
@@ -95,6 +107,12 @@ static void on_worker_log_reopen(int sig)
 {
 	(void)sig;
 	log_reopen();
+}
+
+static void on_upgrade(int sig)
+{
+	(void)sig;
+	upgrade_requested = 1;
 }
 
 static void on_child(int sig)
@@ -142,6 +160,7 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGINT, SIG_IGN);	/* Ctrl-C reaches the master, which stops us gracefully */
 	set_handler(SIGHUP, SIG_IGN);
+	set_handler(SIGUSR2, SIG_IGN);	/* `systemctl kill -s USR2` without --kill-whom=main */
 	set_handler(SIGCHLD, SIG_DFL);
 	set_handler(SIGPIPE, SIG_IGN);
 	/* SA_RESTART: a log reopen must not end a waiting accept as a stop does. */
@@ -170,6 +189,7 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	config_free(m->config);
 	free(m->workers);
 	free(m->pid_file);
+	free(m->self_path);
 	_exit(rc == 0 ? 0 : 1);
 }
 
@@ -330,6 +350,122 @@ static void reload(struct master *m)
 	log_msg(LOG_INFO, "serve: reloaded %s", m->config_path);
 }
 
+static size_t live_workers(const struct master *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->worker_cap; i++)
+		n += m->workers[i].pid != 0;
+	return n;
+}
+
+/* The path an upgrade execs: as the master was started when that was a path (a symlink to the
+ * current release is followed again), else the binary the kernel ran. Caller frees. */
+static char *binary_path(void)
+{
+	if (strchr(program_invocation_name, '/'))
+		return xstrdup(program_invocation_name);
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return xstrdup(program_invocation_name);
+	path[n] = '\0';
+	return xstrdup(path);
+}
+
+/* Runs the binary now at self_path with `check-config` and waits: an upgrade to a binary that
+ * cannot load this configuration and these templates would leave no master. */
+static bool new_binary_starts(const struct master *m)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		execl(m->self_path, m->self_path, "-c", m->config_path, "check-config", (char *)NULL);
+		log_msg(LOG_ERROR, "serve: cannot run %s: %s", m->self_path, strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The new binary takes over in this process: the listening sockets stay open through exec (no
+ * connection is refused; the backlog waits for the new workers) and the old workers keep
+ * serving until the new master has started its own, then finish their request and leave.
+ * Returns only when the hand-over was refused, with the old binary still serving. */
+static void upgrade(struct master *m)
+{
+	if (!new_binary_starts(m)) {
+		log_msg(LOG_ERROR, "serve: upgrade refused: %s -c %s check-config failed; the running binary stays",
+			m->self_path, m->config_path);
+		return;
+	}
+	struct buf fds = BUF_INIT, pids = BUF_INIT;
+	buf_printf(&fds, "%d %d", m->fds[POOL_FAST], m->fds[POOL_SLOW]);
+	for (size_t i = 0; i < m->worker_cap; i++)
+		if (m->workers[i].pid)
+			buf_printf(&pids, "%s%ld", pids.len ? " " : "", (long)m->workers[i].pid);
+	for (int pool = 0; pool < POOL_SOCKETS; pool++)
+		fcntl(m->fds[pool], F_SETFD, 0);
+	setenv(UPGRADE_FDS_ENV, buf_str(&fds), 1);
+	setenv(UPGRADE_WORKERS_ENV, buf_str(&pids), 1);
+	log_msg(LOG_INFO, "serve: upgrading: exec %s with the sockets and %lu workers to drain", m->self_path,
+		(unsigned long)live_workers(m));
+	execl(m->self_path, m->self_path, "-c", m->config_path, "serve", (char *)NULL);
+	log_msg(LOG_ERROR, "serve: upgrade failed: exec %s: %s; the running binary stays", m->self_path,
+		strerror(errno));
+	unsetenv(UPGRADE_FDS_ENV);
+	unsetenv(UPGRADE_WORKERS_ENV);
+	buf_free(&fds);
+	buf_free(&pids);
+}
+
+/* Parses "N N ..." of at most max numbers each in [1, limit] into out; returns the count or -1. */
+static long parse_numbers(const char *text, uint64_t limit, long *out, size_t max)
+{
+	char *copy = xstrdup(text), *save = NULL;
+	long n = 0;
+	for (char *word = strtok_r(copy, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
+		uint64_t v;
+		if ((size_t)n == max || !parse_uint(word, limit, &v) || v == 0) {
+			n = -1;
+			break;
+		}
+		out[n++] = (long)v;
+	}
+	free(copy);
+	return n;
+}
+
+/* After an upgrade's exec: the listening sockets from the environment, and the old binary's
+ * workers as generation 0, to be told to leave once this binary's workers run. Returns 0, or
+ * -1 when the environment names no usable sockets. */
+static int take_over(struct master *m, const char *fds_text)
+{
+	long fds[POOL_SOCKETS];
+	if (parse_numbers(fds_text, INT_MAX, fds, POOL_SOCKETS) != POOL_SOCKETS) {
+		log_msg(LOG_ERROR, "serve: %s is not two fds: %s", UPGRADE_FDS_ENV, fds_text);
+		return -1;
+	}
+	m->fds[POOL_FAST] = fcgi_inherit((int)fds[POOL_FAST], m->config->fast_socket);
+	m->fds[POOL_SLOW] = fcgi_inherit((int)fds[POOL_SLOW], m->config->slow_socket);
+	const char *pids_text = getenv(UPGRADE_WORKERS_ENV);
+	size_t max = pids_text ? strlen(pids_text) / 2 + 1 : 0;
+	long *pids = xmalloc((max + 1) * sizeof(*pids));
+	long n = pids_text ? parse_numbers(pids_text, INT_MAX, pids, max) : 0;
+	for (long i = 0; i < n; i++)
+		*free_slot(m) = (struct worker){ (pid_t)pids[i], POOL_FAST, false, 0, monotonic_ms(), -1 };
+	free(pids);
+	m->generation = 1;
+	unsetenv(UPGRADE_FDS_ENV);
+	unsetenv(UPGRADE_WORKERS_ENV);
+	log_msg(LOG_INFO, "serve: took over the sockets from the previous binary, %ld of its workers to drain",
+		n < 0 ? 0 : n);
+	return m->fds[POOL_FAST] < 0 || m->fds[POOL_SLOW] < 0 ? -1 : 0;
+}
+
 /* Tells whoever started the master (deploy/stack.sh waits for it) that it serves: written
  * once the sockets are bound and the first workers forked, whole or not at all (a rename),
  * so a pid file naming a live master means the socket paths are its own. */
@@ -355,14 +491,6 @@ out:
 	}
 	free(tmp);
 	return rc;
-}
-
-static size_t live_workers(const struct master *m)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < m->worker_cap; i++)
-		n += m->workers[i].pid != 0;
-	return n;
 }
 
 /* Asks every worker to finish its request and leave; kills what remains after the grace. */
@@ -408,30 +536,41 @@ int serve_main(const char *config_path)
 	/* Before any fork: the workers inherit the mapping and count into it. */
 	if (metrics_init() != 0)
 		log_msg(LOG_WARN, "serve: no shared memory for the metrics (%s); /metrics counts nothing", strerror(errno));
-	m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG, m.config->socket_group);
-	m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG, m.config->socket_group);
+	m.self_path = binary_path();
+	const char *inherited = getenv(UPGRADE_FDS_ENV);
+	if (inherited) {
+		if (take_over(&m, inherited) != 0)
+			goto out;
+	} else {
+		m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG, m.config->socket_group);
+		m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG, m.config->socket_group);
+	}
 	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
 		fprintf(stderr, "vaora: cannot listen on %s and %s\n", m.config->fast_socket, m.config->slow_socket);
 		goto out;
 	}
 
-	/* Signals are blocked except inside sigsuspend, so none is lost between checks. */
+	/* Signals are blocked except inside sigsuspend, so none is lost between checks; the mask
+	 * lasts through an upgrade's exec, so none kills the new binary before its handlers. */
 	sigset_t blocked, waiting;
 	sigemptyset(&blocked);
 	sigaddset(&blocked, SIGTERM);
 	sigaddset(&blocked, SIGINT);
 	sigaddset(&blocked, SIGHUP);
+	sigaddset(&blocked, SIGUSR2);
 	sigaddset(&blocked, SIGCHLD);
 	sigaddset(&blocked, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &blocked, &waiting);
 	sigdelset(&waiting, SIGTERM);
 	sigdelset(&waiting, SIGINT);
 	sigdelset(&waiting, SIGHUP);
+	sigdelset(&waiting, SIGUSR2);
 	sigdelset(&waiting, SIGCHLD);
 	sigdelset(&waiting, SIGUSR1);
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGINT, on_stop);
 	set_handler(SIGHUP, on_reload);
+	set_handler(SIGUSR2, on_upgrade);
 	set_handler(SIGCHLD, on_child);
 	set_handler(SIGUSR1, on_log_reopen);
 	set_handler(SIGPIPE, SIG_IGN);
@@ -439,6 +578,8 @@ int serve_main(const char *config_path)
 	log_msg(LOG_INFO, "serve: vaora %s listening on %s (fast) and %s (slow)", VAORA_VERSION,
 		m.config->fast_socket, m.config->slow_socket);
 	spawn_generation(&m);
+	/* After an upgrade: the old binary's workers leave once this one's are forked. */
+	signal_generation(&m, m.generation, SIGTERM);
 	m.pid_file = xstrdup(m.config->pid_file);
 	bool announced = write_pid_file(m.pid_file, m.pid) == 0;
 	if (!announced)
@@ -459,6 +600,10 @@ int serve_main(const char *config_path)
 			reload_requested = 0;
 			reload(&m);
 		}
+		if (upgrade_requested && !stop_requested) {
+			upgrade_requested = 0;
+			upgrade(&m);
+		}
 	}
 	stop_all(&m);
 	unlink(m.config->fast_socket);
@@ -476,5 +621,6 @@ out:
 	config_free(m.config);
 	free(m.workers);
 	free(m.pid_file);
+	free(m.self_path);
 	return rc;
 }

@@ -131,6 +131,27 @@ static bool connection_lost(unsigned int code)
 	}
 }
 
+/* Errors of a server that is up but cannot write now: its disk is full or it was made
+ * read-only. Nothing was stored and the connection stays good; like a server that is gone
+ * this is temporary (a 503 the phone retries), and writes work again once space or writes
+ * return, with nothing to reconnect. */
+static bool writes_refused(unsigned int code)
+{
+	switch (code) {
+	case ER_DISK_FULL:			/* 1021 */
+	case ER_ERROR_ON_WRITE:			/* 1026 */
+	case ER_OPEN_AS_READONLY:		/* 1036 */
+	case ER_RECORD_FILE_FULL:		/* 1114: InnoDB could not extend a tablespace */
+	case ER_OPTION_PREVENTS_STATEMENT:	/* 1290: read_only */
+	case ER_READ_ONLY_MODE:			/* 1836 */
+	case ER_INNODB_READ_ONLY:		/* 1874: innodb_read_only */
+	case ER_TEMP_FILE_WRITE_FAILURE:	/* 1878 */
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void cache_clear(struct shard_conn *c)
 {
 	for (size_t i = 0; i < c->cached; i++) {
@@ -285,6 +306,10 @@ static enum db_status shard_failure(struct db *db, size_t shard, unsigned int co
 	 * transaction back, and the client may send it again (503, Retry-After). */
 	if (code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT) {
 		log_msg(LOG_WARN, "db: shard %s: %s: rolled back: %s", db->config->shards[shard].name, what, message);
+		return DB_DOWN;
+	}
+	if (writes_refused(code)) {
+		log_msg(LOG_ERROR, "db: shard %s: %s: writes refused: %s", db->config->shards[shard].name, what, message);
 		return DB_DOWN;
 	}
 	metrics_db_failed(shard, METRICS_DB_STATEMENT);

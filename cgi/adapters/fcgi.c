@@ -4,7 +4,10 @@
 #include <fcgiapp.h>
 #include <grp.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -35,6 +38,26 @@ int fcgi_listen(const char *path, int backlog, const char *group)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+int fcgi_inherit(int fd, const char *path)
+{
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+	struct sockaddr_un addr;
+	socklen_t addr_len = sizeof(addr);
+	if (FCGX_Init() != 0)
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening ||
+	    getsockname(fd, (struct sockaddr *)&addr, &addr_len) != 0 || addr.sun_family != AF_UNIX) {
+		log_msg(LOG_ERROR, "fcgi: inherited fd %d is not a listening unix socket", fd);
+		return -1;
+	}
+	addr.sun_path[sizeof(addr.sun_path) - 1] = '\0';
+	if (strcmp(addr.sun_path, path) != 0)
+		log_msg(LOG_WARN, "fcgi: kept the inherited socket %s; socket paths change only at a restart (config: %s)",
+			addr.sun_path, path);
 	return fd;
 }
 

@@ -25,6 +25,7 @@ enum migrate_sql {
 	MIGRATE_LEDGER,
 	MIGRATE_APPLIED,
 	MIGRATE_RECORD,
+	MIGRATE_LEDGER_EXISTS,
 };
 
 /* The ledger is instance bookkeeping per shard, not tenant data: it has no province column. */
@@ -36,6 +37,9 @@ static const char *const migrate_sql[] = {
 			   ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci",
 	[MIGRATE_APPLIED] = "SELECT COUNT(*) FROM schema_migrations WHERE version = ?",
 	[MIGRATE_RECORD] = "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+	/* --check reads without creating the ledger: a shard without one has everything to run. */
+	[MIGRATE_LEDGER_EXISTS] = "SELECT COUNT(*) FROM information_schema.tables"
+				  " WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'",
 };
 
 static const struct db_statements migrate_statements = DB_STATEMENTS("migrate", migrate_sql);
@@ -216,6 +220,43 @@ static int migrate_shard(struct db *db, const struct config *config, const struc
 		buf_free(&sql);
 	}
 	db_unlock(db, shard, MIGRATE_LOCK_NAME);
+	return rc;
+}
+
+/* Writes one line per file of list that shard has not recorded and counts them in *pending. */
+static int check_shard(struct db *db, const struct config *config, size_t shard, const struct migration *list,
+		       size_t n, FILE *out, size_t *pending, char *err, size_t errlen)
+{
+	const char *shard_name = config->shards[shard].name;
+	int64_t ledger = 0;
+	if (run_simple(db, shard, MIGRATE_LEDGER_EXISTS, NULL, &ledger) != DB_OK) {
+		snprintf(err, errlen, "shard %s: cannot look for the migrations ledger", shard_name);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t version = list[i].version, applied = 0;
+		if (ledger && run_simple(db, shard, MIGRATE_APPLIED, &version, &applied) != DB_OK) {
+			snprintf(err, errlen, "shard %s: cannot read the migrations ledger", shard_name);
+			return -1;
+		}
+		if (!applied) {
+			fprintf(out, "shard %s: would apply %s\n", shard_name, list[i].name);
+			(*pending)++;
+		}
+	}
+	return 0;
+}
+
+int migrate_check(struct db *db, const struct config *config, const char *schema_dir, FILE *out, size_t *pending,
+		  char *err, size_t errlen)
+{
+	struct migration *list = NULL;
+	size_t n = 0;
+	*pending = 0;
+	int rc = list_migrations(schema_dir, &list, &n, err, errlen);
+	for (size_t shard = 0; rc == 0 && shard < config->shard_count; shard++)
+		rc = check_shard(db, config, shard, list, n, out, pending, err, errlen);
+	free_migrations(list, n);
 	return rc;
 }
 

@@ -16,4 +16,10 @@
 int migrate_all(struct db *db, const struct config *config, const struct keyring *keys, const char *schema_dir,
 		FILE *progress, char *err, size_t errlen);
 
+/* `migrate --check`: writes "shard NAME: would apply FILE" for each file of schema_dir a shard
+ * has not recorded, changing nothing, and sets *pending to their count. Returns 0, or -1 with
+ * the reason in err. */
+int migrate_check(struct db *db, const struct config *config, const char *schema_dir, FILE *out, size_t *pending,
+		  char *err, size_t errlen);
+
 #endif

@@ -2,9 +2,11 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 
-from harness import check
+import fixtures
+from harness import ROOT, check
 
 
 def test_no_arguments_prints_usage(stack):
@@ -49,6 +51,28 @@ def test_migrate_twice_applies_nothing_new(stack):
     r = stack.vaora("migrate")
     check(r.returncode == 0, r.stderr)
     check(b"applied" not in r.stdout, r.stdout)
+
+
+def test_migrate_check_tells_what_would_run_per_shard_and_changes_nothing(stack):
+    r = stack.vaora("migrate", "--check")
+    check(r.returncode == 0 and r.stdout == b"nothing to apply\n", (r.returncode, r.stdout, r.stderr))
+    # The same instance with one more migration in its schema folder: pending on both shards.
+    schema = os.path.join(stack.dir, "schema-check")
+    shutil.copytree(os.path.join(ROOT, "schema"), schema)
+    with open(os.path.join(schema, "999-check-probe.sql"), "w") as f:
+        f.write("CREATE TABLE check_probe (id INT PRIMARY KEY);\n")
+    conf = os.path.join(stack.dir, "check.conf")
+    with open(os.path.join(stack.var, "vaora.conf")) as f:
+        text = re.sub(r"^schema_dir = .*$", f"schema_dir = {schema}", f.read(), flags=re.M)
+    with open(conf, "w") as f:
+        f.write(text)
+    r = subprocess.run([stack.binary, "-c", conf, "migrate", "--check"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    check(r.returncode == 3, (r.returncode, r.stderr))
+    check(r.stdout.decode().splitlines() == ["shard s1: would apply 999-check-probe.sql",
+                                             "shard s2: would apply 999-check-probe.sql"], r.stdout)
+    tables = fixtures.sql(stack, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'check_probe'")
+    check(tables == "0", "--check applied the migration")
 
 
 def test_bad_config_names_file_and_line(stack):
