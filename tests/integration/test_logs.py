@@ -70,7 +70,7 @@ def test_the_log_file_is_reopened_on_sigusr1_by_the_master_and_every_worker(stac
     check("serve: log reopened" in stack.log(), "the master did not say it reopened")
     # The shipped logrotate file parses.
     r = subprocess.run(["logrotate", "-d", "-s", os.path.join(stack.dir, "logrotate.state"),
-                        os.path.join(ROOT, "deploy", "logrotate", "vaora")], stdout=subprocess.PIPE,
+                        os.path.join(ROOT, "deploy", "logrotate", "vaora.logrotate")], stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, timeout=60)
     check(r.returncode == 0 and b"error" not in r.stdout.lower(), r.stdout)
 
