@@ -130,6 +130,9 @@ export async function test_first_form_puts_what_matters_first_and_folds_the_rest
   // Opened once, "more" stays open on the next visit.
   await more.locator('summary').click();
   check(await page.locator('#id_number').isVisible(), 'the "more" section did not open');
+  // The toggle event (and so the saving) comes as a task after the click: a person never
+  // leaves the page within that millisecond, a test may.
+  await page.waitForFunction(() => window.localStorage.getItem('vaora.more') === 'open', null, { timeout: 5000 });
   await page.goto(url(venue.path));
   check(await page.locator('#id_number').isVisible(), 'the "more" section forgot it was opened');
   await axeAudit(page);
