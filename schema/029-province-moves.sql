@@ -35,7 +35,7 @@ CREATE TABLE province_moves (
 DROP TRIGGER audit_log_no_delete;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW
 BEGIN
-  IF @vaora_province_move IS NULL OR @vaora_province_move <> OLD.province THEN
+  IF @vaora_province_move IS NULL OR BINARY @vaora_province_move <> BINARY OLD.province THEN
     SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'audit_log is append-only';
   END IF;
 END;

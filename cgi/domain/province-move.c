@@ -37,6 +37,9 @@
 #include "domain/audit.h"
 #include "domain/routing.h"
 
+/* Rows a range compares at once before it is walked in chunks: the checksums run inside the
+ * servers, so a province that changed little is compared in few round trips. */
+#define MOVE_RANGE_ROWS 10000
 /* Rows per chunk: one INSERT of a chunk of the widest table (about 30 columns) stays far below
  * the protocol's 65,535 parameters, and a chunk's transaction on the new shard stays short. */
 #define MOVE_CHUNK_ROWS 500
@@ -57,18 +60,26 @@
 /* A table identifier from the catalogue: lower-case ASCII words, as every migration names them. */
 #define MOVE_NAME_MAX 64
 
+/* Statements on a range of keys come in fours, in this order: no bound, up to a bound (<=),
+ * after a bound (>), both; range_query picks by the bounds it is given. */
 enum move_sql {
-	MOVE_FIRST_CHUNK,	/* MOVE_FIRST_CHUNK */
-	MOVE_NEXT_CHUNK,	/* MOVE_NEXT_CHUNK */
-	MOVE_SUM_FIRST,		/* MOVE_SUM_FIRST */
+	MOVE_SUM,		/* MOVE_SUM: count and checksum of the province's rows */
+	MOVE_SUM_UPTO,		/* MOVE_SUM_UPTO */
+	MOVE_SUM_AFTER,		/* MOVE_SUM_AFTER */
 	MOVE_SUM_RANGE,		/* MOVE_SUM_RANGE */
-	MOVE_SUM_TAIL,		/* MOVE_SUM_TAIL */
-	MOVE_SUM_ALL,		/* MOVE_SUM_ALL */
-	MOVE_DELETE_FIRST,	/* MOVE_DELETE_FIRST */
+	MOVE_DELETE,		/* MOVE_DELETE: a batch of MOVE_CHUNK_ROWS */
+	MOVE_DELETE_UPTO,	/* MOVE_DELETE_UPTO */
+	MOVE_DELETE_AFTER,	/* MOVE_DELETE_AFTER */
 	MOVE_DELETE_RANGE,	/* MOVE_DELETE_RANGE */
-	MOVE_DELETE_TAIL,	/* MOVE_DELETE_TAIL */
-	MOVE_DELETE_BATCH,	/* MOVE_DELETE_BATCH */
+	MOVE_ROWS,		/* MOVE_ROWS: the first MOVE_CHUNK_ROWS rows */
+	MOVE_ROWS_UPTO,		/* MOVE_ROWS_UPTO */
+	MOVE_ROWS_AFTER,	/* MOVE_ROWS_AFTER */
+	MOVE_ROWS_RANGE,	/* MOVE_ROWS_RANGE */
+	MOVE_BOUND,		/* MOVE_BOUND: the key of the MOVE_RANGE_ROWS-th row */
+	MOVE_BOUND_UPTO,	/* MOVE_BOUND_UPTO: unused place of the four (NULL) */
+	MOVE_BOUND_AFTER,	/* MOVE_BOUND_AFTER */
 	MOVE_INSERT,		/* MOVE_INSERT */
+	MOVE_INSERT_IGNORE,	/* MOVE_INSERT_IGNORE: adds the rows the new shard lacks, fires no trigger for the others */
 	MOVE_SQL_COUNT,
 };
 
@@ -188,20 +199,27 @@ static bool identifier_ok(const char *s)
 	return true;
 }
 
-/* "(`a`, `b`)" or "?, ?" lists of the key columns. */
-static void key_list(struct buf *b, char names[][MOVE_NAME_MAX + 1], size_t keys)
+/* "`a`, `b`": the first n columns. */
+static void column_list(struct buf *b, char names[][MOVE_NAME_MAX + 1], size_t n)
 {
-	buf_puts(b, "(");
-	for (size_t i = 0; i < keys; i++)
+	for (size_t i = 0; i < n; i++)
 		buf_printf(b, "%s`%s`", i ? ", " : "", names[i]);
-	buf_puts(b, ")");
 }
 
-static void places(struct buf *b, size_t n)
+/* The key after (op ">") or up to (op "<=") a bound, spelled out column by column so the
+ * range optimizer reads it along the primary key ((a, b) > (?, ?) was a scan of the province
+ * per chunk): (a > ?) OR (a = ? AND b > ?). Disjunct i binds  the bound's first i values:
+ * bind_key binds them so. */
+static void key_bound(struct buf *b, char names[][MOVE_NAME_MAX + 1], size_t keys, bool after)
 {
 	buf_puts(b, "(");
-	for (size_t i = 0; i < n; i++)
-		buf_puts(b, i ? ", ?" : "?");
+	for (size_t i = 1; i <= keys; i++) {
+		buf_puts(b, i > 1 ? " OR (" : "(");
+		for (size_t j = 0; j + 1 < i; j++)
+			buf_printf(b, "`%s` = ? AND ", names[j]);
+		const char *op = after ? ">" : i < keys ? "<" : "<=";
+		buf_printf(b, "`%s` %s ?)", names[i - 1], op);
+	}
 	buf_puts(b, ")");
 }
 
@@ -215,52 +233,58 @@ static char *take(struct buf *b)
  * follow the primary key after the province, as row constructors: (a, b) > (?, ?). */
 static void table_statements(struct move_table *t, char names[][MOVE_NAME_MAX + 1])
 {
-	struct buf cols = BUF_INIT, key = BUF_INIT, sum = BUF_INIT, from = BUF_INIT;
-	for (size_t i = 0; i < t->columns; i++)
-		buf_printf(&cols, "%s`%s`", i ? ", " : "", names[i]);
-	key_list(&key, names, t->keys);
+	struct buf cols = BUF_INIT, gt = BUF_INIT, le = BUF_INIT, order = BUF_INIT, sum = BUF_INIT, from = BUF_INIT;
+	column_list(&cols, names, t->columns);
+	column_list(&order, names, t->keys);
+	key_bound(&gt, names, t->keys, true);
+	key_bound(&le, names, t->keys, false);
 	/* A row's checksum: CRC32 of its values, NULLs told apart from empty text by flags. */
 	buf_puts(&sum, "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('|'");
 	for (size_t i = 0; i < t->columns; i++)
 		buf_printf(&sum, ", `%s`, ISNULL(`%s`)", names[i], names[i]);
 	buf_printf(&sum, "))), 0) FROM `%s` WHERE province = {province}", t->name);
 	buf_printf(&from, "`%s` WHERE province = {province}", t->name);
-	const char *k = buf_str(&key), *s = buf_str(&sum), *f = buf_str(&from);
-	struct buf b = BUF_INIT, kp = BUF_INIT;
-	places(&kp, t->keys);
-	const char *p = buf_str(&kp);
+	const char *g = buf_str(&gt), *l = buf_str(&le), *o = buf_str(&order), *s = buf_str(&sum), *f = buf_str(&from);
+	struct buf b = BUF_INIT;
 
-	buf_printf(&b, "SELECT %s FROM %s ORDER BY %s LIMIT %d", buf_str(&cols), f, k, MOVE_CHUNK_ROWS);
-	t->sql[MOVE_FIRST_CHUNK] = take(&b);
-	buf_printf(&b, "SELECT %s FROM %s AND %s > %s ORDER BY %s LIMIT %d", buf_str(&cols), f, k, p, k,
-		   MOVE_CHUNK_ROWS);
-	t->sql[MOVE_NEXT_CHUNK] = take(&b);
-	buf_printf(&b, "%s AND %s <= %s", s, k, p);
-	t->sql[MOVE_SUM_FIRST] = take(&b);
-	buf_printf(&b, "%s AND %s > %s AND %s <= %s", s, k, p, k, p);
-	t->sql[MOVE_SUM_RANGE] = take(&b);
-	buf_printf(&b, "%s AND %s > %s", s, k, p);
-	t->sql[MOVE_SUM_TAIL] = take(&b);
-	t->sql[MOVE_SUM_ALL] = xstrdup(s);
-	buf_printf(&b, "DELETE FROM %s AND %s <= %s", f, k, p);
-	t->sql[MOVE_DELETE_FIRST] = take(&b);
-	buf_printf(&b, "DELETE FROM %s AND %s > %s AND %s <= %s", f, k, p, k, p);
-	t->sql[MOVE_DELETE_RANGE] = take(&b);
-	buf_printf(&b, "DELETE FROM %s AND %s > %s", f, k, p);
-	t->sql[MOVE_DELETE_TAIL] = take(&b);
-	buf_printf(&b, "DELETE FROM %s LIMIT %d", f, MOVE_CHUNK_ROWS);
-	t->sql[MOVE_DELETE_BATCH] = take(&b);
+	for (int bounds = 0; bounds < 4; bounds++) {
+		struct buf where = BUF_INIT;
+		if (bounds & 2)
+			buf_printf(&where, " AND %s", g);
+		if (bounds & 1)
+			buf_printf(&where, " AND %s", l);
+		const char *w = buf_str(&where);
+		buf_printf(&b, "%s%s", s, w);
+		t->sql[MOVE_SUM + bounds] = take(&b);
+		if (bounds)
+			buf_printf(&b, "DELETE FROM %s%s", f, w);
+		else
+			buf_printf(&b, "DELETE FROM %s LIMIT %d", f, MOVE_CHUNK_ROWS);
+		t->sql[MOVE_DELETE + bounds] = take(&b);
+		buf_printf(&b, "SELECT %s FROM %s%s ORDER BY %s LIMIT %d", buf_str(&cols), f, w, o, MOVE_CHUNK_ROWS);
+		t->sql[MOVE_ROWS + bounds] = take(&b);
+		if (!(bounds & 1)) {
+			buf_printf(&b, "SELECT %s FROM %s%s ORDER BY %s LIMIT 1 OFFSET %d", o, f, w, o,
+				   MOVE_RANGE_ROWS - 1);
+			t->sql[MOVE_BOUND + bounds] = take(&b);
+		}
+		buf_free(&where);
+	}
 	/* The province is the first column; each row's values follow in the same order. */
-	buf_printf(&b, "INSERT INTO `%s` (province, %s) VALUES {each}({province}", t->name, buf_str(&cols));
-	for (size_t i = 0; i < t->columns; i++)
-		buf_puts(&b, ", ?");
-	buf_puts(&b, "){/each}");
-	t->sql[MOVE_INSERT] = take(&b);
+	for (int ignore = 0; ignore < 2; ignore++) {
+		buf_printf(&b, "INSERT %sINTO `%s` (province, %s) VALUES {each}({province}", ignore ? "IGNORE " : "",
+			   t->name, buf_str(&cols));
+		for (size_t i = 0; i < t->columns; i++)
+			buf_puts(&b, ", ?");
+		buf_puts(&b, "){/each}");
+		t->sql[ignore ? MOVE_INSERT_IGNORE : MOVE_INSERT] = take(&b);
+	}
 	buf_free(&cols);
-	buf_free(&key);
+	buf_free(&gt);
+	buf_free(&le);
+	buf_free(&order);
 	buf_free(&sum);
 	buf_free(&from);
-	buf_free(&kp);
 	t->statements = (struct db_statements){ t->name, (const char *const *)t->sql, MOVE_SQL_COUNT };
 }
 
@@ -324,8 +348,10 @@ static int load_tables(struct move *m)
 			return fail(m, "cannot read the columns", t->name);
 		if (t->keys == 0)
 			return fail(m, "no primary key after province", t->name);
-		if (columns != t->columns || keys != t->keys ||
-		    memcmp(names, theirs, columns * sizeof(names[0])) != 0)
+		bool same = columns == t->columns && keys == t->keys;
+		for (size_t k = 0; same && k < columns; k++)
+			same = strcmp(names[k], theirs[k]) == 0;
+		if (!same)
 			return fail(m, "the two shards' tables differ (run vaora migrate)", t->name);
 		table_statements(t, names);
 	}
@@ -349,27 +375,47 @@ static void chunk_free(struct chunk *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Reads the chunk after the key `after` (the first one when after is NULL) from the old shard. */
-static enum db_status read_chunk(struct move *m, struct move_table *t, const struct chunk *prev, struct chunk *out)
+/* Binds a row's key as key_bound's text takes it: its first i values for each i. */
+static void bind_key(struct db_query *q, const struct move_table *t, const struct chunk *c, size_t row)
 {
-	struct db_query *q;
-	enum db_status status = db_query_tenant(m->db, &m->from, &t->statements,
-						prev ? MOVE_NEXT_CHUNK : MOVE_FIRST_CHUNK, &q);
+	const size_t at = row * c->columns;
+	for (size_t i = 1; i <= t->keys; i++)
+		for (size_t k = 0; k < i; k++)
+			db_bind_text(q, c->values[at + k], c->lengths[at + k]);
+}
+
+/* Starts a statement of the four kinds (no bound, up to hi, after lo, both) on the tenant's
+ * shard, the bounds' keys bound: each bound is the last row of its chunk. */
+static enum db_status range_query(struct move *m, const struct tenant *on, struct move_table *t, enum move_sql base,
+				  const struct chunk *lo, const struct chunk *hi, struct db_query **q)
+{
+	enum db_status status = db_query_tenant(m->db, on, &t->statements, (int)base + (lo ? 2 : 0) + (hi ? 1 : 0), q);
 	if (status != DB_OK)
 		return status;
-	if (prev) {
-		size_t last = (prev->rows - 1) * prev->columns;
-		for (size_t k = 0; k < t->keys; k++)
-			db_bind_text(q, prev->values[last + k], prev->lengths[last + k]);
-	}
-	status = db_execute(q);
-	out->columns = t->columns;
-	out->values = xcalloc((size_t)MOVE_CHUNK_ROWS * t->columns, sizeof(char *));
-	out->lengths = xcalloc((size_t)MOVE_CHUNK_ROWS * t->columns, sizeof(size_t));
+	if (lo)
+		bind_key(*q, t, lo, lo->rows - 1);
+	if (hi)
+		bind_key(*q, t, hi, hi->rows - 1);
+	return DB_OK;
+}
+
+/* Reads rows of the old shard into out (at most MOVE_CHUNK_ROWS; keys only when keys_only):
+ * MOVE_ROWS in (lo, hi], or the one row MOVE_BOUND finds after lo. */
+static enum db_status read_rows(struct move *m, struct move_table *t, enum move_sql base, const struct chunk *lo,
+				const struct chunk *hi, bool keys_only, struct chunk *out)
+{
+	struct db_query *q;
+	enum db_status status = range_query(m, &m->from, t, base, lo, hi, &q);
+	if (status == DB_OK)
+		status = db_execute(q);
+	out->rows = 0;
+	out->columns = keys_only ? t->keys : t->columns;
+	out->values = xcalloc((size_t)MOVE_CHUNK_ROWS * out->columns, sizeof(char *));
+	out->lengths = xcalloc((size_t)MOVE_CHUNK_ROWS * out->columns, sizeof(size_t));
 	int rc = 0;
 	while (status == DB_OK && out->rows < MOVE_CHUNK_ROWS && (rc = db_fetch(q)) > 0) {
-		for (size_t i = 0; i < t->columns; i++) {
-			size_t at = out->rows * t->columns + i, len;
+		for (size_t i = 0; i < out->columns; i++) {
+			size_t at = out->rows * out->columns + i, len;
 			const char *v = db_col_text(q, i, &len);
 			if (db_col_null(q, i))
 				continue;
@@ -385,26 +431,14 @@ static enum db_status read_chunk(struct move *m, struct move_table *t, const str
 	return status;
 }
 
-static void bind_key(struct db_query *q, const struct move_table *t, const struct chunk *c, size_t row)
+/* Count and checksum of the tenant's rows in (lo, hi] (an absent bound is open). */
+static enum db_status range_sum(struct move *m, const struct tenant *on, struct move_table *t, const struct chunk *lo,
+				const struct chunk *hi, int64_t *rows, int64_t *sum)
 {
-	for (size_t k = 0; k < t->keys; k++)
-		db_bind_text(q, c->values[row * c->columns + k], c->lengths[row * c->columns + k]);
-}
-
-/* Count and checksum of the rows in (prev's last key, c's last key] on the tenant's shard (the
- * tail past prev's last key when c is NULL; everything when both are). */
-static enum db_status range_sum(struct move *m, const struct tenant *on, struct move_table *t,
-				const struct chunk *prev, const struct chunk *c, int64_t *rows, int64_t *sum)
-{
-	enum move_sql which = !c ? (prev ? MOVE_SUM_TAIL : MOVE_SUM_ALL) : prev ? MOVE_SUM_RANGE : MOVE_SUM_FIRST;
 	struct db_query *q;
-	enum db_status status = db_query_tenant(m->db, on, &t->statements, which, &q);
+	enum db_status status = range_query(m, on, t, MOVE_SUM, lo, hi, &q);
 	if (status != DB_OK)
 		return status;
-	if (prev)
-		bind_key(q, t, prev, prev->rows - 1);
-	if (c)
-		bind_key(q, t, c, c->rows - 1);
 	status = db_execute(q);
 	int rc = status == DB_OK ? db_fetch(q) : -1;
 	*rows = rc > 0 ? db_col_int(q, 0) : -1;
@@ -413,94 +447,138 @@ static enum db_status range_sum(struct move *m, const struct tenant *on, struct 
 	return rc > 0 ? DB_OK : (status == DB_OK ? DB_ERROR : status);
 }
 
-/* Runs a DELETE of the tenant's rows in a range (as range_sum picks it) on the tenant's shard. */
+/* Deletes the tenant's rows in (lo, hi]; without bounds, batch after batch until none is left. */
 static enum db_status range_delete(struct move *m, const struct tenant *on, struct move_table *t,
-				   const struct chunk *prev, const struct chunk *c)
+				   const struct chunk *lo, const struct chunk *hi)
 {
-	enum move_sql which = !c ? (prev ? MOVE_DELETE_TAIL : MOVE_DELETE_BATCH) : prev ? MOVE_DELETE_RANGE
-											: MOVE_DELETE_FIRST;
-	struct db_query *q;
 	enum db_status status;
-	/* Without bounds the batch delete runs until nothing is left. */
+	uint64_t gone;
 	do {
-		status = db_query_tenant(m->db, on, &t->statements, which, &q);
+		struct db_query *q;
+		status = range_query(m, on, t, MOVE_DELETE, lo, hi, &q);
 		if (status != DB_OK)
 			return status;
-		if (prev)
-			bind_key(q, t, prev, prev->rows - 1);
-		if (c)
-			bind_key(q, t, c, c->rows - 1);
 		status = db_execute(q);
-		uint64_t gone = status == DB_OK ? db_affected_rows(q) : 0;
+		gone = status == DB_OK ? db_affected_rows(q) : 0;
 		db_query_free(q);
-		if (which != MOVE_DELETE_BATCH || gone == 0)
-			break;
-	} while (status == DB_OK);
+	} while (status == DB_OK && !lo && !hi && gone > 0);
 	return status;
 }
 
-/* Replaces the new shard's rows of the range (prev, c] with the chunk c, in one transaction. */
-static enum db_status replace_range(struct move *m, struct move_table *t, const struct chunk *prev,
-				    const struct chunk *c)
+/* Inserts chunk c on the new shard; *added: the rows that went in (INSERT IGNORE skips some). */
+static enum db_status insert_rows(struct move *m, struct move_table *t, enum move_sql which, const struct chunk *c,
+				  int64_t *added)
 {
-	enum db_status status = db_begin(m->db, m->to.shard);
-	if (status == DB_OK)
-		status = range_delete(m, &m->to, t, prev, c);
-	struct db_query *q = NULL;
-	if (status == DB_OK)
-		status = db_query_tenant_rows(m->db, &m->to, &t->statements, MOVE_INSERT, c->rows, &q);
-	if (status == DB_OK) {
-		for (size_t i = 0; i < c->rows * c->columns; i++) {
-			if (c->values[i])
-				db_bind_text(q, c->values[i], c->lengths[i]);
-			else
-				db_bind_null(q);
-		}
-		status = db_execute(q);
+	struct db_query *q;
+	enum db_status status = db_query_tenant_rows(m->db, &m->to, &t->statements, which, c->rows, &q);
+	if (status != DB_OK)
+		return status;
+	for (size_t i = 0; i < c->rows * c->columns; i++) {
+		if (c->values[i])
+			db_bind_text(q, c->values[i], c->lengths[i]);
+		else
+			db_bind_null(q);
 	}
+	status = db_execute(q);
+	*added = status == DB_OK ? (int64_t)db_affected_rows(q) : 0;
 	db_query_free(q);
-	return db_end(m->db, m->to.shard, status);
+	return status;
 }
 
-/* One pass over a table: every chunk whose count or checksum differs is copied again.
- * Adds the rows compared and copied. */
-static int sync_table(struct move *m, struct move_table *t, int64_t *compared, int64_t *copied)
+/* Makes the new shard's rows of (lo, c's last] equal to chunk c, whose figures on the old
+ * shard are want_rows and want_sum, in one transaction. Rows only added there (most of a
+ * pass: new check-ins) are added alone, so the new shard's triggers fire for them alone;
+ * anything else replaces the range. Adds the rows written to *copied. */
+static enum db_status replace_range(struct move *m, struct move_table *t, const struct chunk *lo,
+				    const struct chunk *c, int64_t want_rows, int64_t want_sum, int64_t *copied)
+{
+	int64_t added = 0;
+	enum db_status status = db_begin(m->db, m->to.shard);
+	if (status == DB_OK)
+		status = insert_rows(m, t, MOVE_INSERT_IGNORE, c, &added);
+	int64_t rows, sum;
+	if (status == DB_OK)
+		status = range_sum(m, &m->to, t, lo, c, &rows, &sum);
+	if (status == DB_OK && (rows != want_rows || sum != want_sum)) {
+		status = range_delete(m, &m->to, t, lo, c);
+		if (status == DB_OK)
+			status = insert_rows(m, t, MOVE_INSERT, c, &added);
+	}
+	status = db_end(m->db, m->to.shard, status);
+	if (status == DB_OK)
+		*copied += added;
+	return status;
+}
+
+/* Walks (lo, hi] of the old shard in chunks, making each equal on the new shard, then removes
+ * the new shard's rows past the last chunk in the range. Adds the rows copied. */
+static enum db_status walk_range(struct move *m, struct move_table *t, const struct chunk *lo,
+				 const struct chunk *hi, int64_t *copied)
 {
 	struct chunk prev = { 0 }, c = { 0 };
-	bool first = true;
-	enum db_status status = DB_OK;
+	const struct chunk *after = lo;
+	enum db_status status;
 	for (;;) {
-		status = read_chunk(m, t, first ? NULL : &prev, &c);
-		if (status != DB_OK)
+		status = read_rows(m, t, MOVE_ROWS, after, hi, false, &c);
+		if (status != DB_OK || c.rows == 0)
 			break;
-		if (c.rows == 0) {
-			/* Past the old shard's last row: the new shard keeps nothing there. */
-			int64_t rows, sum;
-			status = range_sum(m, &m->to, t, first ? NULL : &prev, NULL, &rows, &sum);
-			if (status == DB_OK && rows > 0)
-				status = range_delete(m, &m->to, t, first ? NULL : &prev, NULL);
-			break;
-		}
 		int64_t from_rows, from_sum, to_rows, to_sum;
-		status = range_sum(m, &m->from, t, first ? NULL : &prev, &c, &from_rows, &from_sum);
+		status = range_sum(m, &m->from, t, after, &c, &from_rows, &from_sum);
 		if (status == DB_OK)
-			status = range_sum(m, &m->to, t, first ? NULL : &prev, &c, &to_rows, &to_sum);
+			status = range_sum(m, &m->to, t, after, &c, &to_rows, &to_sum);
+		if (status == DB_OK && (from_rows != to_rows || from_sum != to_sum)) {
+			status = replace_range(m, t, after, &c, from_rows, from_sum, copied);
+		}
 		if (status != DB_OK)
 			break;
-		*compared += (int64_t)c.rows;
-		if (from_rows != to_rows || from_sum != to_sum) {
-			status = replace_range(m, t, first ? NULL : &prev, &c);
-			if (status != DB_OK)
-				break;
-			*copied += (int64_t)c.rows;
-		}
 		chunk_free(&prev);
 		prev = c;
 		memset(&c, 0, sizeof(c));
-		first = false;
+		after = &prev;
+	}
+	if (status == DB_OK) {
+		int64_t rows, sum;
+		/* Past the old shard's last row of the range: the new shard keeps nothing there. */
+		status = range_sum(m, &m->to, t, after, hi, &rows, &sum);
+		if (status == DB_OK && rows > 0)
+			status = range_delete(m, &m->to, t, after, hi);
 	}
 	chunk_free(&prev);
 	chunk_free(&c);
+	return status;
+}
+
+/* One pass over a table: ranges of MOVE_RANGE_ROWS rows of the old shard are compared by count
+ * and checksum, and those that differ are walked chunk by chunk. Adds the rows compared and
+ * copied. */
+static int sync_table(struct move *m, struct move_table *t, int64_t *compared, int64_t *copied)
+{
+	struct chunk lo = { 0 }, hi = { 0 };
+	bool first = true;
+	enum db_status status;
+	for (;;) {
+		status = read_rows(m, t, MOVE_BOUND, first ? NULL : &lo, NULL, true, &hi);
+		if (status != DB_OK)
+			break;
+		const struct chunk *l = first ? NULL : &lo, *h = hi.rows ? &hi : NULL;
+		int64_t from_rows, from_sum, to_rows, to_sum;
+		status = range_sum(m, &m->from, t, l, h, &from_rows, &from_sum);
+		if (status == DB_OK)
+			status = range_sum(m, &m->to, t, l, h, &to_rows, &to_sum);
+		if (status != DB_OK)
+			break;
+		*compared += from_rows;
+		if (from_rows != to_rows || from_sum != to_sum)
+			status = walk_range(m, t, l, h, copied);
+		if (status != DB_OK || !h)
+			break;
+		chunk_free(&lo);
+		lo = hi;
+		memset(&hi, 0, sizeof(hi));
+		first = false;
+	}
+	chunk_free(&lo);
+	chunk_free(&hi);
 	return status == DB_OK ? 0 : fail(m, "copying failed", t->name);
 }
 
@@ -509,11 +587,22 @@ static int sync_all(struct move *m, const char *label, int64_t *copied)
 {
 	int64_t started = monotonic_ms(), compared = 0;
 	*copied = 0;
-	for (size_t i = 0; i < m->count; i++)
-		if (sync_table(m, &m->tables[i], &compared, copied) != 0)
+	struct buf tables = BUF_INIT;
+	for (size_t i = 0; i < m->count; i++) {
+		int64_t before = *copied;
+		if (sync_table(m, &m->tables[i], &compared, copied) != 0) {
+			buf_free(&tables);
 			return -1;
-	fprintf(m->out, "%s: %lld rows compared, %lld copied, %.1f s\n", label, (long long)compared,
-		(long long)*copied, (double)(monotonic_ms() - started) / 1000.0);
+		}
+		if (*copied > before)
+			buf_printf(&tables, " %s %lld", m->tables[i].name, (long long)(*copied - before));
+	}
+	fprintf(m->out, "%s: %lld rows compared, %lld copied, %.1f s", label, (long long)compared, (long long)*copied,
+		(double)(monotonic_ms() - started) / 1000.0);
+	if (tables.len)
+		fprintf(m->out, " (%s)", buf_str(&tables) + 1);
+	fputc('\n', m->out);
+	buf_free(&tables);
 	fflush(m->out);
 	return 0;
 }
@@ -662,23 +751,23 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 }
 
 /* Deletes the old shard's rows, table by table, after checking nothing was written there since
- * the switch (a late write would be lost). checked: the verified figures are this run's. */
+ * the switch (a late write would be lost), for every table before deleting any: deletes fire
+ * triggers that change other tables. checked: the verified figures are this run's. */
 static int clean_old(struct move *m, bool checked)
 {
-	for (size_t i = 0; i < m->count; i++) {
+	for (size_t i = 0; checked && i < m->count; i++) {
 		struct move_table *t = &m->tables[i];
 		int64_t rows, sum;
-		if (checked) {
-			if (range_sum(m, &m->from, t, NULL, NULL, &rows, &sum) != DB_OK)
-				return fail(m, "cannot check the old rows", t->name);
-			if (rows != t->verified_rows || sum != t->verified_sum)
-				return fail(m, "rows were written to the old shard after the switch; nothing more is"
-					       " deleted: copy them over (they are the old shard's rows not on the new"
-					       " one), then run --resume", t->name);
-		}
-		if (range_delete(m, &m->from, t, NULL, NULL) != DB_OK)
-			return fail(m, "cannot delete the old rows", t->name);
+		if (range_sum(m, &m->from, t, NULL, NULL, &rows, &sum) != DB_OK)
+			return fail(m, "cannot check the old rows", t->name);
+		if (rows != t->verified_rows || sum != t->verified_sum)
+			return fail(m, "rows were written to the old shard after the switch; nothing was deleted:"
+				       " copy them over (they are the old shard's rows not on the new one), then run"
+				       " --resume", t->name);
 	}
+	for (size_t i = 0; i < m->count; i++)
+		if (range_delete(m, &m->from, &m->tables[i], NULL, NULL) != DB_OK)
+			return fail(m, "cannot delete the old rows", m->tables[i].name);
 	if (state_run(m, STATE_DELETE, NULL, NULL, 0) != DB_OK)
 		return fail(m, "cannot close the move's record", NULL);
 	fprintf(m->out, "cleaned: the old rows of %s are gone from %s; set %s.shard = %s in provinces.conf"
