@@ -2,7 +2,8 @@
 
 Clients keep checking in through the move and retry each check-in with its own key until
 confirmed (as the phone's queue does); while the move takes its last copy they get vaora's 503
-with Retry-After. Afterwards every confirmed check-in must be on s2 once (lost 0, doubled 0),
+with Retry-After. The move is killed (kill -9) after its first pass and finished with --resume.
+Afterwards every confirmed check-in must be on s2 once (lost 0, doubled 0),
 nothing of 01 left on s1, and the province must work from s2: a venue's poster code, a person's
 encrypted details read back through vaora, the dashboard's counters, the audit log, a session
 made before the move. Both shards keep check-ins 30 days here (a move between shards of other
@@ -11,7 +12,9 @@ doubled D, stall S s` and the pause, and exits 1 on any failure.
 
     python3 tests/faults/province_move.py [--short | SECONDS_BEFORE_MOVE [SECONDS_AFTER_MOVE]]
 """
+import os
 import re
+import subprocess
 import sys
 import time
 
@@ -52,12 +55,23 @@ def run(before_move, after_move):
             return failed(f"people add: {added.stderr.decode()}")
         load.start()
         time.sleep(before_move)
-        moved = stack.vaora("province", "move", "--province", "01", "--to", "s2")
+        # The first move is killed after its first pass; a new one is refused while it is
+        # recorded, and --resume finishes it.
+        first = subprocess.Popen([stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "province", "move",
+                                  "--province", "01", "--to", "s2"], stdout=subprocess.PIPE, text=True)
+        line = first.stdout.readline()
+        print(f"killed after: {line}", end="")
+        first.kill()
+        first.wait()
+        again = stack.vaora("province", "move", "--province", "01", "--to", "s2")
+        if again.returncode != 1 or b"is under way: --resume or --abort it" not in again.stderr:
+            return failed(f"a second move while one is recorded: {again.returncode} {again.stderr.decode()}")
+        moved = stack.vaora("province", "move", "--province", "01", "--resume")
         out = moved.stdout.decode()
         print(out, end="")
         time.sleep(after_move)
         load.stop()
-        if moved.returncode != 0:
+        if moved.returncode != 0 or not line.startswith("pass 1:"):
             return failed(f"the move: {moved.stderr.decode()}")
         held = float(re.search(r"requests held ([0-9.]+) s", out).group(1))
         refusals = load.refusals()

@@ -77,3 +77,25 @@ def test_the_audit_log_refuses_deletes_marked_for_another_province(stack):
                         "SET @vaora_province_move = '79'; DELETE FROM vaora_s1.audit_log WHERE province = '01'"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     check(r.returncode != 0 and b"append-only" in r.stderr, f"allowed: {r.stderr}")
+
+
+def test_abort_removes_the_copies_and_lets_the_province_serve_where_it_is(stack):
+    # A move of 01 to s2 stopped in its pause, with a copied row on s2 (as a crash leaves it).
+    fixtures.sql(stack, "INSERT INTO vaora_s1.province_moves (province, from_shard, to_shard, phase, started_at)"
+                        " VALUES ('01', 's1', 's2', 'copying', '2026-01-01');"
+                        " INSERT INTO vaora_s1.province_shards (province, shard, writes_paused, changed_at)"
+                        " VALUES ('01', 's1', 1, '2026-01-01');"
+                        " INSERT INTO vaora_s2.areas SELECT * FROM vaora_s1.areas WHERE province = '01' LIMIT 1")
+    try:
+        r = stack.vaora("province", "move", "--province", "01", "--abort")
+        check(r.returncode == 0 and b"aborted: the copies of 01 are gone from s2; it stays on s1" in r.stdout,
+              f"{r.stdout} {r.stderr}")
+        check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s2.areas WHERE province = '01'") == "0", "copy left")
+        check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.province_moves") == "0", "move still recorded")
+        check(fixtures.sql(stack, "SELECT shard, writes_paused FROM vaora_s1.province_shards") == "s1\t0",
+              "routing not back")
+    finally:
+        fixtures.sql(stack, "DELETE FROM vaora_s1.province_moves; DELETE FROM vaora_s1.province_shards;"
+                            " DELETE FROM vaora_s2.areas WHERE province = '01'")
+    time.sleep(ROUTING_REFRESH_SECONDS)
+    check(stack.get("/ha-noi/").status == 200, "Hà Nội not served after the abort")
