@@ -2,11 +2,13 @@
  *
  * The steps (README, "Moving a province"):
  * 1. the move is recorded in province_moves on the instance shard (phase 'copying');
- * 2. live passes sync every table of the province, chunk by chunk in primary-key order: a chunk
- *    whose row count and checksum differ on the two sides is replaced on the new shard by the
- *    old shard's rows. The first pass copies everything; later ones re-copy what changed since
- *    (new check-ins, a session touched, a person corrected), whatever the table: no table
- *    needs a change marker, at the price of reading the province once per pass;
+ * 2. live passes sync every table of the province in primary-key order: ranges of
+ *    MOVE_RANGE_ROWS whose row count and checksum differ on the two sides are walked in chunks,
+ *    and a chunk that differs gets the rows the new shard lacks, or is replaced whole when that
+ *    is not enough. The first pass copies everything; later ones copy what changed since (new
+ *    check-ins, a session touched, a person corrected), whatever the table: no table needs a
+ *    change marker or a high-water mark (which would miss a row committed late with a lower id,
+ *    and every update), at the price of checksumming the province inside the servers each pass;
  * 3. the pause: province_shards.writes_paused makes every request of the province answer 503
  *    with Retry-After (workers see it within ROUTING_REFRESH_MS; requests then in flight end
  *    within MOVE_INFLIGHT_MS); a last pass, then COUNT(*) and a checksum per table must be equal
