@@ -25,6 +25,7 @@ struct routing {
 	size_t conf_shard[CONFIG_MAX_TENANTS];	/* provinces.conf's, when no row overrides it */
 	bool paused[CONFIG_MAX_TENANTS];
 	int64_t read_at_ms;			/* monotonic; 0 before the first read */
+	bool failing;				/* the last read failed: logged once until one succeeds */
 };
 
 /* Not the settable clock: tests move that by days, and the refresh must still come. */
@@ -77,7 +78,9 @@ enum db_status routing_read(struct routing *r, struct db *db)
 		status = db_execute(q);
 	if (status != DB_OK) {
 		db_query_free(q);
-		log_msg(LOG_ERROR, "routing: province_shards unreadable, keeping the routing last read");
+		if (!r->failing)
+			log_msg(LOG_ERROR, "routing: province_shards unreadable, keeping the routing last read");
+		r->failing = true;
 		return status;
 	}
 	size_t shard[CONFIG_MAX_TENANTS];
@@ -104,6 +107,9 @@ enum db_status routing_read(struct routing *r, struct db *db)
 	for (size_t i = 0; i < c->tenant_count; i++)
 		c->tenants[i].shard = shard[i];
 	memcpy(r->paused, paused, sizeof(paused));
+	if (r->failing)
+		log_msg(LOG_INFO, "routing: province_shards read again");
+	r->failing = false;
 	return DB_OK;
 }
 
