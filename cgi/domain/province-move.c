@@ -748,7 +748,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 	char detail[128];
 	snprintf(detail, sizeof(detail), "%s -> %s, requests held %.1f s", from_name, to_name,
 		 (double)pause_ms / 1000.0);
-	audit_record(m->db, &m->to, actor, AUDIT_PROVINCE_MOVE, "province", detail);
+	audit_record(m->db, &m->to, actor, AUDIT_PROVINCE_MOVE, "province", 0, detail);
 	return 0;
 }
 
