@@ -106,10 +106,10 @@ test-browser: browser-deps
 # Fault drills on the release build, each against a throw-away stack, each printing
 # "acknowledged N, lost L, doubled D, stall S s" (tests/faults/). DRILL_ARGS=--short is the
 # short version .ci/run runs; DRILL_ARGS="10 10" runs longer.
-DRILLS := $(wildcard tests/faults/*_crash.py)
+DRILLS := $(wildcard tests/faults/*_crash.py) tests/faults/province_move.py
 # The drills .ci/run runs short: the quick ones to set up (a Galera cluster or a tmpfs datadir
 # takes minutes), so CI stays well under 15 minutes.
-CI_DRILLS := tests/faults/checkin_crash.py tests/faults/serve_crash.py
+CI_DRILLS := tests/faults/checkin_crash.py tests/faults/serve_crash.py tests/faults/province_move.py
 DRILL_ARGS ?=
 drills: deps
 	@$(MAKE) --no-print-directory all

@@ -5,6 +5,7 @@
 
 #include "adapters/db.h"
 #include "base/config.h"
+#include "domain/routing.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
@@ -50,8 +51,10 @@ int cgi_main(const char *config_path)
 		return 1;
 	}
 	struct app app = resources_app(c, &res, db_open(c));
+	app.routing = routing_new(c);
 	struct request_io io = { NULL, cgi_param, cgi_read, cgi_write };
 	pipeline_handle(&app, &io);
+	routing_free(app.routing);
 	db_close(app.db);
 	resources_free(&res);
 	config_free(c);

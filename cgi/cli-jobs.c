@@ -20,6 +20,8 @@
 #include "domain/people.h"
 #include "domain/person-token.h"
 #include "domain/posters.h"
+#include "domain/province-move.h"
+#include "domain/routing.h"
 #include "domain/counters.h"
 #include "domain/retention.h"
 #include "domain/stats.h"
@@ -487,6 +489,38 @@ out:
 	return rc;
 }
 
+/* `province move --province P (--to SHARD | --resume | --abort)`: see domain/province-move.h. */
+static int job_province_move(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
+{
+	(void)keys;
+	enum move_mode mode = MOVE_START;
+	if (argc == 4 && (strcmp(argv[3], "--resume") == 0 || strcmp(argv[3], "--abort") == 0))
+		mode = strcmp(argv[3], "--resume") == 0 ? MOVE_RESUME : MOVE_ABORT;
+	else if (argc != 5 || !option(argc, argv, "--to"))
+		return -1;
+	if (strcmp(argv[1], "--province") != 0)
+		return -1;
+	const struct tenant *t = province_option(c, argc, argv);
+	if (!t)
+		return 1;
+	size_t to = c->shard_count;
+	for (size_t i = 0; mode == MOVE_START && i < c->shard_count; i++)
+		if (strcmp(c->shards[i].name, option(argc, argv, "--to")) == 0)
+			to = i;
+	if (mode == MOVE_START && to == c->shard_count) {
+		fprintf(stderr, "vaora: --to must name a shard of vaora.conf\n");
+		return 1;
+	}
+	struct actor actor;
+	cli_actor(&actor);
+	char err[512];
+	if (province_move(db, c, t, to, mode, &actor, stdout, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vaora: province move: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 struct job {
 	const char *noun;
 	const char *verb;	/* NULL: the noun alone ("report") */
@@ -504,6 +538,7 @@ static const struct job jobs[] = {
 	{ "people", "show", job_people_show, "people show --province P (--phone N | --id-number N)" },
 	{ "checkins", "import", job_checkins_import,
 	  "checkins import --province P [--venue CODE] [--as LOGIN] --file FILE.csv" },
+	{ "province", "move", job_province_move, "province move --province P (--to SHARD | --resume | --abort)" },
 	{ "posters", "bulk", job_posters, "posters bulk --province P [--area CODE] [--layout a4|a5|a6|tent] -o FILE.pdf" },
 	/* No verb: "report" alone. */
 	{ "report", NULL, job_report, "report --province P [--area CODE] --day YYYY-MM-DD -o FILE.pdf" },
@@ -530,6 +565,8 @@ int cli_purge(const char *config_path, bool dry_run)
 		return 1;
 	}
 	struct db *db = db_open(c);
+	struct routing *routing = routing_new(c);
+	routing_read(routing, db);
 	struct actor actor;
 	cli_actor(&actor);
 	int rc = retention_purge(db, c, &actor, dry_run, stdout, err, sizeof(err));
@@ -540,6 +577,7 @@ int cli_purge(const char *config_path, bool dry_run)
 		fprintf(stderr, "vaora: %s\n", err);
 		rc = -1;
 	}
+	routing_free(routing);
 	db_close(db);
 	config_free(c);
 	return rc ? 1 : 0;
@@ -614,7 +652,11 @@ int cli_jobs(const char *config_path, int argc, char **argv)
 			goto out;
 		}
 		struct db *db = db_open(c);
+		/* Provinces moved to another shard are found where province_shards says. */
+		struct routing *routing = routing_new(c);
+		routing_read(routing, db);
 		rc = jobs[i].run(db, c, keys, argc - skip, argv + skip);
+		routing_free(routing);
 		if (rc < 0) {
 			fprintf(stderr, "usage: vaora %s\n", jobs[i].usage);
 			rc = 2;

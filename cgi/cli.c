@@ -245,7 +245,7 @@ int cli_main(const char *config_path, int argc, char **argv)
 	if (strcmp(cmd, "purge") == 0 && (argc == 1 || (argc == 2 && strcmp(argv[1], "--dry-run") == 0)))
 		return cli_purge(config_path, argc == 2);
 	if (strcmp(cmd, "account") == 0 || strcmp(cmd, "areas") == 0 || strcmp(cmd, "people") == 0 || strcmp(cmd, "posters") == 0 ||
-	    strcmp(cmd, "checkins") == 0 || strcmp(cmd, "report") == 0 ||
+	    strcmp(cmd, "checkins") == 0 || strcmp(cmd, "report") == 0 || strcmp(cmd, "province") == 0 ||
 	    strcmp(cmd, "secret") == 0) {
 		int rc = cli_jobs(config_path, argc, argv);
 		if (rc != 2)

@@ -21,6 +21,7 @@
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/counters.h"
+#include "domain/routing.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
@@ -181,7 +182,9 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	struct app app = resources_app(m->config, &m->res, db_open(m->config));
 	app.area_cache = area_cache_new();
 	app.checkin_fragments = checkin_fragments_new();
+	app.routing = routing_new(m->config);
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
+	routing_free(app.routing);
 	checkin_fragments_free(app.checkin_fragments);
 	area_cache_free(app.area_cache);
 	db_close(app.db);

@@ -47,6 +47,7 @@ const char *const audit_action_names[] = {
 	[AUDIT_TRACE_VENUE] = "trace-venue",
 	[AUDIT_TRACE_VENUE_EXPORT] = "trace-venue-export",
 	[AUDIT_RETENTION_PURGE] = "retention-purge",
+	[AUDIT_PROVINCE_MOVE] = "province-move",
 };
 
 enum audit_sql {

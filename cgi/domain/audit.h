@@ -50,6 +50,7 @@ enum audit_action {
 	AUDIT_TRACE_VENUE,	/* everyone at a venue in a window, with the reason */
 	AUDIT_TRACE_VENUE_EXPORT,	/* the same, downloaded as CSV */
 	AUDIT_RETENTION_PURGE,	/* the purge removed expired data (its report) */
+	AUDIT_PROVINCE_MOVE,	/* a province's rows moved to another shard */
 	AUDIT_ACTION_COUNT,
 };
 

@@ -10,6 +10,7 @@
 #include "web/views.h"
 
 struct area_cache;
+struct routing;
 struct checkin_fragments;
 
 struct app {
@@ -21,6 +22,7 @@ struct app {
 	const struct declarations *declarations;	/* the health questions of each province */
 	struct area_cache *area_cache;	/* the worker's own commune lists (web/view-areas.h) */
 	struct checkin_fragments *checkin_fragments;	/* its rendered form parts (web/view-checkin-parts.h) */
+	struct routing *routing;	/* its provinces' shards and paused moves (domain/routing.h) */
 };
 
 #endif

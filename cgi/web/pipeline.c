@@ -13,6 +13,7 @@
 #include "base/num.h"
 #include "domain/api-tokens.h"
 #include "domain/roles.h"
+#include "domain/routing.h"
 #include "domain/scope.h"
 #include "domain/sessions.h"
 #include "web/app.h"
@@ -24,6 +25,11 @@
 
 /* Seconds a client is told to wait when a shard is down: long enough for a restart. */
 #define RETRY_AFTER_SECONDS "30"
+/* Seconds a client is told to wait while a move of its province takes its last copy: the pause
+ * lasts a few seconds (README, "Moving a province"). */
+#define MOVE_RETRY_AFTER_SECONDS "2"
+/* What a request of a province whose move holds its requests is told (its Retry-After is short). */
+#define MOVE_PAUSE_KEY "error_province_moving"
 
 /* Behind TLS browsers are told to come back only over it, on every host of the domain, for a
  * year (the value HSTS preload lists ask for). */
@@ -71,6 +77,17 @@ static int route_request(struct app *app, struct request *req, struct response *
 			return 404;
 	}
 	return 0;
+}
+
+/* While a move takes a province's last copy, every request of it waits outside, reads too:
+ * a read also writes (a session's last use, a tracer's audit entry), and the copy must then
+ * match the old shard exactly. Returns 0, or 503 with *error_key set. */
+static int check_move_pause(struct app *app, const struct request *req, const char **error_key)
+{
+	if (!req->tenant || !routing_writes_paused(app->routing, req->tenant))
+		return 0;
+	*error_key = MOVE_PAUSE_KEY;
+	return 503;
 }
 
 /* Whether the actor counts on this request: an account of the request's province, or an
@@ -248,7 +265,8 @@ static void answer_error(struct app *app, const struct request *req, struct resp
 	if (status == 405)
 		response_header(resp, "Allow", buf_str(allow));
 	if (status == 503)
-		response_header(resp, "Retry-After", RETRY_AFTER_SECONDS);
+		response_header(resp, "Retry-After", error_key && strcmp(error_key, MOVE_PAUSE_KEY) == 0
+							     ? MOVE_RETRY_AFTER_SECONDS : RETRY_AFTER_SECONDS);
 	if (status == 401)
 		response_header(resp, "WWW-Authenticate", req->token_refused ? "Bearer error=\"invalid_token\"" : "Bearer");
 	response_header(resp, "Cache-Control", "no-store");
@@ -305,8 +323,12 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	const char *error_key = NULL;
 	response_init(&resp);
 	int status = request_parse(&req, io, &error_key);
+	/* Before the tenant is looked up: the refresh rewrites the tenants' shards. */
+	routing_refresh(app->routing, app->db);
 	if (!status)
 		status = route_request(app, &req, &resp, &allow);
+	if (!status)
+		status = check_move_pause(app, &req, &error_key);
 	mark_secure(app, &req);
 	if (!status)
 		status = find_actor(app, &req, &error_key);

@@ -113,17 +113,17 @@ class Load:
                 total[kind] = total.get(kind, 0) + n
         return total
 
-    def count(self):
-        """(acknowledged, lost, doubled, stall seconds, hangs) from the database."""
+    def count(self, database="vaora_s1"):
+        """(acknowledged, lost, doubled, stall seconds, hangs) from the shard's database."""
         confirmed = {k: v for c in self.clients for k, v in c.confirmed.items()}
         ids = sorted(set(confirmed.values()))
         present = set()
         where = f"province = '01' AND venue_id = {self.venue}"
         for start in range(0, len(ids), 1000):
             chunk = ",".join(str(i) for i in ids[start:start + 1000])
-            present |= set(fixtures.sql(self.stack, f"SELECT id FROM vaora_s1.checkins WHERE {where}"
+            present |= set(fixtures.sql(self.stack, f"SELECT id FROM {database}.checkins WHERE {where}"
                                                     f" AND id IN ({chunk})").split())
-        rows = int(fixtures.sql(self.stack, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE {where}"))
+        rows = int(fixtures.sql(self.stack, f"SELECT COUNT(*) FROM {database}.checkins WHERE {where}"))
         lost = len(ids) - len(present) + (len(confirmed) - len(ids))
         # Every key was confirmed (clients retry until they are): one row each, no more.
         doubled = rows - len(confirmed)
@@ -131,9 +131,9 @@ class Load:
         return len(confirmed), lost, doubled, stall, sum(c.hangs for c in self.clients)
 
 
-def report(name, load, detail):
+def report(name, load, detail, database="vaora_s1"):
     """Prints the drill's line and returns whether nothing was lost, doubled or hung."""
-    acknowledged, lost, doubled, stall, hangs = load.count()
+    acknowledged, lost, doubled, stall, hangs = load.count(database)
     refusals = ", ".join(f"{n} {kind}" for kind, n in sorted(load.refusals().items())) or "none"
     print(f"drill {name}: acknowledged {acknowledged}, lost {lost}, doubled {doubled}, stall {stall:.1f} s "
           f"({detail}; refused tries, all retried: {refusals}; hangs {hangs})")
