@@ -199,7 +199,9 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 /* The counters' folder: one process with its own connections that folds the check-ins queued by
  * every worker's transactions into the counters (domain/counters.h) every FOLD_INTERVAL_MS, until
  * its master stops it. Killed mid-fold, its transaction rolls back and its successor folds the
- * same rows. */
+ * same rows. Each round reads the routing first (province_shards), so a moved province is folded
+ * on the shard it lives on from the round after its switch, and not at all while its move holds
+ * it (domain/province-move.c). */
 static void folder_run(struct master *m)
 {
 	set_handler(SIGTERM, on_stop);
@@ -217,11 +219,15 @@ static void folder_run(struct master *m)
 	close(m->fds[POOL_FAST]);
 	close(m->fds[POOL_SLOW]);
 	struct db *db = db_open(m->config);
+	struct routing *routing = routing_new(m->config);
 	while (!stop_requested) {
 		sleep_ms(FOLD_INTERVAL_MS);
-		if (!stop_requested)
-			counters_fold_all(db, m->config);
+		if (stop_requested)
+			break;
+		routing_read(routing, db);
+		counters_fold_all(db, m->config, routing);
 	}
+	routing_free(routing);
 	db_close(db);
 	resources_free(&m->res);
 	config_free(m->config);

@@ -87,10 +87,11 @@ enum db_status counters_fold(struct db *db, const struct tenant *t, bool wait)
 	return status;
 }
 
-void counters_fold_all(struct db *db, const struct config *config)
+void counters_fold_all(struct db *db, const struct config *config, const struct routing *routing)
 {
 	for (size_t i = 0; i < config->tenant_count; i++)
-		if (counters_fold(db, &config->tenants[i], false) != DB_OK)
+		if (!routing_writes_paused(routing, &config->tenants[i]) &&
+		    counters_fold(db, &config->tenants[i], false) != DB_OK)
 			log_msg(LOG_WARN, "counters: %s: folding queued check-ins failed; the next fold retries",
 				config->tenants[i].code);
 }

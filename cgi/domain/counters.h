@@ -8,6 +8,7 @@
 
 #include "adapters/db.h"
 #include "base/config.h"
+#include "domain/routing.h"
 
 /* Folds every check-in of t queued in checkins_uncounted into the counters and presence rows
  * (schema/025). wait: wait for a fold that runs on the shard, so that what the caller reads next
@@ -15,9 +16,12 @@
  * already running makes this one return at once (the workers' periodic folds). */
 enum db_status counters_fold(struct db *db, const struct tenant *t, bool wait);
 
-/* counters_fold without waiting, for every province of config; failures are logged (the next
- * fold takes the rows again). */
-void counters_fold_all(struct db *db, const struct config *config);
+/* counters_fold without waiting, for every province of config on the shard routing says it lives
+ * on now (config's tenants, which routing rewrites); failures are logged (the next fold takes the
+ * rows again). A province whose move holds its requests is skipped: the move folds it on the old
+ * shard itself before its last copy (domain/province-move.c), and its counters must then stay
+ * still until they are compared. */
+void counters_fold_all(struct db *db, const struct config *config, const struct routing *routing);
 
 /* Merges the 32 buckets of every closed day (before today) of every province into one row per
  * commune and day, so the dashboard's 30 days are ~30 rows a commune, not ~1,000. Sums stay as

@@ -11,10 +11,24 @@
  *    and every update), at the price of checksumming the province inside the servers each pass;
  * 3. the pause: province_shards.writes_paused makes every request of the province answer 503
  *    with Retry-After (workers see it within ROUTING_REFRESH_MS; requests then in flight end
- *    within MOVE_INFLIGHT_MS); a last pass, then COUNT(*) and a checksum per table must be equal
- *    on both sides; the routing row then names the new shard and the pause ends, in one commit;
+ *    within MOVE_INFLIGHT_MS); the province's queued check-ins are folded on the old shard (see
+ *    below); a last pass, then COUNT(*) and a checksum per table must be equal on both sides;
+ *    the routing row then names the new shard and the pause ends, in one commit;
  * 4. the old shard's rows are deleted in batches (phase 'cleaning'), after checking that
  *    nothing was written there since the checksums were taken.
+ *
+ * The dashboard's counters move as rows, never counted again. On a shard, a province's counters
+ * plus its queue of check-ins not yet folded (checkins_uncounted, schema/025) equal a recount of
+ * its check-ins. The move copies all three like any table: the copies of check-ins queue nothing
+ * on the new shard (schema/030: the trigger skips the move's connection, marked for the
+ * province), so the new shard holds the old one's counters and queue, not a second count. Only
+ * the old shard folds the province while it lives there: the counters' folder folds each
+ * province on the shard the routing names, skips a province whose move holds it, and from the
+ * round after the switch folds it on the new shard (counters_fold_all); readers fold where
+ * they are routed. In the pause the move itself folds the province on the old shard, waiting
+ * for a fold under way (the shard's fold lock): the last pass then copies still counters and an
+ * empty queue, the checksums compare them, and the new shard's folder starts from nothing
+ * queued. The clean-up deletes the old shard's queue rows with the rest.
  *
  * Tables and columns come from the catalogue (information_schema) of the old shard, so a table
  * a later migration adds moves too; identifiers are only taken from there (and checked), every
@@ -37,6 +51,7 @@
 #include "base/clock.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
+#include "domain/counters.h"
 #include "domain/routing.h"
 
 /* Rows a range compares at once before it is walked in chunks: the checksums run inside the
@@ -102,10 +117,10 @@ enum catalogue_sql {
 };
 
 /* The tables with a province column; those with an insert trigger first, in name order:
- * check-ins' trigger writes venues, people and the counters, venues' trigger the area counters,
- * so the tables they write are synced after them and end equal to the old shard's whatever the
- * triggers did on the new one (a new trigger must keep that order, or the checksums refuse the
- * switch). The move's own bookkeeping stays where it is. */
+ * venues' trigger writes the area counters, so the tables it writes are synced after it and end
+ * equal to the old shard's whatever the trigger did on the new one (a new trigger must keep that
+ * order, or the checksums refuse the switch). Check-ins' trigger queues nothing for the move's
+ * connection (schema/030). The move's own bookkeeping stays where it is. */
 static const char *const catalogue_sql[] = {
 	[CATALOGUE_TABLES] = "SELECT c.TABLE_NAME FROM information_schema.COLUMNS c"
 			     " JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA"
@@ -125,7 +140,7 @@ static const char *const catalogue_sql[] = {
 			      " AND c.EXTRA NOT LIKE '%GENERATED%'"
 			      " ORDER BY s.SEQ_IN_INDEX IS NULL, s.SEQ_IN_INDEX, c.ORDINAL_POSITION",
 	/* Lets the audit log's trigger (schema/029) accept this connection's deletes of the
-	 * province's entries. */
+	 * province's entries, and keeps check-ins' trigger (schema/030) from queuing its copies. */
 	[CATALOGUE_MARK] = "SET @vaora_province_move = ?",
 };
 
@@ -489,7 +504,7 @@ static enum db_status insert_rows(struct move *m, struct move_table *t, enum mov
 
 /* Makes the new shard's rows of (lo, c's last] equal to chunk c, whose figures on the old
  * shard are want_rows and want_sum, in one transaction. Rows only added there (most of a
- * pass: new check-ins) are added alone, so the new shard's triggers fire for them alone;
+ * pass: new check-ins) are added alone, so the new shard's insert triggers fire for them alone;
  * anything else replaces the range. Adds the rows written to *copied. */
 static enum db_status replace_range(struct move *m, struct move_table *t, const struct chunk *lo,
 				    const struct chunk *c, int64_t want_rows, int64_t want_sum, int64_t *copied)
@@ -721,10 +736,15 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 	int64_t paused_at = monotonic_ms();
 	if (state_run(m, STATE_PAUSE, from_name, NULL, 1) != DB_OK)
 		return fail(m, "cannot pause the province's requests (instance shard down?)", NULL);
-	/* Every worker reads the pause within ROUTING_REFRESH_MS; what it began before ends. */
+	/* Every worker, and the counters' folder, reads the pause within ROUTING_REFRESH_MS; what
+	 * it began before ends. */
 	sleep_ms(ROUTING_REFRESH_MS + MOVE_INFLIGHT_MS);
 	int64_t copied;
-	int rc = sync_all(m, "paused: last pass", &copied);
+	int rc = 0;
+	if (counters_fold(m->db, &m->from, true) != DB_OK)
+		rc = fail(m, "cannot fold the province's queued check-ins on the old shard", NULL);
+	if (rc == 0)
+		rc = sync_all(m, "paused: last pass", &copied);
 	if (rc == 0)
 		rc = verify_all(m);
 	if (rc != 0) {

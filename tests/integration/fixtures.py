@@ -235,3 +235,61 @@ def folder_paused(stack):
         yield
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+def counter_differences(stack, database, province):
+    """The dashboard's counters and presence rows of a province on a shard's database that differ
+    from the same figures recounted from its checkins rows (schema/008, 010, 024, 025: every
+    counter a check-in moves), and its check-ins still queued for the fold, as (name, counters,
+    recount), the first rows of each. Empty when the counters are exact and the queue is empty."""
+    p = f"'{province}'"
+    c = f"{database}.checkins c"
+    by_area = f"{c} JOIN {database}.venues v ON v.province = c.province AND v.id = c.venue_id WHERE c.province = {p}"
+
+    def rows(statement):
+        return sorted(sql(stack, statement).splitlines())
+
+    pairs = [
+        ("venue_day_counts",
+         f"SELECT venue_id, day, scans, ins, outs, last_pressed_at FROM {database}.venue_day_counts"
+         f" WHERE province = {p}",
+         f"SELECT venue_id, day, COUNT(*), SUM(direction = 'in'), SUM(direction <> 'in'), MAX(pressed_at)"
+         f" FROM {c} WHERE province = {p} GROUP BY venue_id, day"),
+        ("area_day_counts",
+         f"SELECT area_code, day, SUM(scans), SUM(self_scans), SUM(gate_scans), SUM(proxy_scans), SUM(paper_scans),"
+         f" SUM(api_scans), SUM(ins), SUM(outs), SUM(active_venues), SUM(people) FROM {database}.area_day_counts"
+         f" WHERE province = {p} GROUP BY area_code, day",
+         f"SELECT v.area_code, c.day, COUNT(*), SUM(c.method = 'self'), SUM(c.method IN ('gate-camera', 'gate-reader')),"
+         f" SUM(c.method = 'proxy'), SUM(c.method = 'paper'), SUM(c.method = 'api'), SUM(c.direction = 'in'),"
+         f" SUM(c.direction <> 'in'), COUNT(DISTINCT c.venue_id), COUNT(DISTINCT c.person_id)"
+         f" FROM {by_area} GROUP BY v.area_code, c.day"),
+        ("area_hour_counts",
+         f"SELECT area_code, day, hour, SUM(scans) FROM {database}.area_hour_counts WHERE province = {p}"
+         f" GROUP BY area_code, day, hour",
+         f"SELECT v.area_code, c.day, HOUR(c.pressed_at + INTERVAL 7 HOUR), COUNT(*) FROM {by_area}"
+         f" GROUP BY v.area_code, c.day, HOUR(c.pressed_at + INTERVAL 7 HOUR)"),
+        ("province_day_people",
+         f"SELECT day, SUM(people) FROM {database}.province_day_people WHERE province = {p} GROUP BY day",
+         f"SELECT day, COUNT(DISTINCT person_id) FROM {c} WHERE province = {p} GROUP BY day"),
+        ("day_presence",
+         f"SELECT day, person_id, scans FROM {database}.day_presence WHERE province = {p}",
+         f"SELECT day, person_id, COUNT(*) FROM {c} WHERE province = {p} GROUP BY day, person_id"),
+        ("area_day_presence",
+         f"SELECT day, area_code, person_id, scans FROM {database}.area_day_presence WHERE province = {p}",
+         f"SELECT c.day, v.area_code, c.person_id, COUNT(*) FROM {by_area} GROUP BY c.day, v.area_code, c.person_id"),
+        ("venues.last_scan_day",
+         f"SELECT id, last_scan_day FROM {database}.venues WHERE province = {p} AND last_scan_day IS NOT NULL",
+         f"SELECT venue_id, MAX(day) FROM {c} WHERE province = {p} GROUP BY venue_id"),
+        ("people.last_checkin_day",
+         f"SELECT id, last_checkin_day FROM {database}.people WHERE province = {p} AND last_checkin_day IS NOT NULL",
+         f"SELECT person_id, MAX(day) FROM {c} WHERE province = {p} GROUP BY person_id"),
+        ("checkins_uncounted",
+         f"SELECT COUNT(*) FROM {database}.checkins_uncounted WHERE province = {p}",
+         "SELECT 0"),
+    ]
+    out = []
+    for name, counters, recount in pairs:
+        got, want = rows(counters), rows(recount)
+        if got != want:
+            out.append((name, len(got), got[:3], len(want), want[:3]))
+    return out

@@ -2,13 +2,22 @@
 a move between shards of different retention is refused and changes nothing, --resume and
 --abort need a move under way, an unknown shard is refused, and a province whose move holds its
 requests is answered 503 with a short Retry-After by every worker (they re-read the routing at
-most a second apart), then served again. The move itself, under load, is the drill
-tests/faults/province_move.py (`make drills`)."""
+most a second apart), then served again. A move under load, on a stack of its own whose two shards
+keep check-ins alike, ends with the new shard's dashboard counters equal to a recount of its
+check-ins, folded by the new shard's folder. The move's drill (killed midway, resumed, counted)
+is tests/faults/province_move.py (`make drills`)."""
+import os
+import re
 import subprocess
+import sys
 import time
 
 import fixtures
-from harness import check, poll
+import harness
+from harness import check, logged_in, poll
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "faults"))
+import drill  # noqa: E402
 
 # Workers re-read province_shards at most a second apart (ROUTING_REFRESH_MS); loose for a
 # busy machine.
@@ -17,6 +26,24 @@ ROUTING_SECONDS = 10
 ROUTING_REFRESH_SECONDS = 1.2
 # Requests after the pause, enough to reach every worker of the test stack (4) behind nginx.
 ANSWERS_AFTER = 20
+# Check-ins before the move and after its switch (then on the new shard, for its folder).
+LOAD_SECONDS = 3.0
+# Loose bound for the new shard's folder (it folds every second) on a busy machine.
+FOLDED_SECONDS = 60
+# Tables of the dashboard's counters and its queue: none may keep a row of the moved province on
+# the old shard.
+COUNTER_TABLES = ("checkins_uncounted", "venue_day_counts", "area_day_counts", "area_hour_counts",
+                  "province_day_people", "day_presence", "area_day_presence")
+
+
+class SameRetentionStack(harness.Stack):
+    """A test stack of its own whose s2 keeps check-ins 30 days, as s1 does: a move needs that
+    (the shared stack's s2 keeps them 45, and its other modules count on Hà Nội staying on s1)."""
+
+    def env(self):
+        e = super().env()
+        e["VAORA_S2_RETENTION_DAYS"] = "30"
+        return e
 
 
 def moves_recorded(stack):
@@ -99,3 +126,32 @@ def test_abort_removes_the_copies_and_lets_the_province_serve_where_it_is(stack)
                             " DELETE FROM vaora_s2.areas WHERE province = '01'")
     time.sleep(ROUTING_REFRESH_SECONDS)
     check(stack.get("/ha-noi/").status == 200, "Hà Nội not served after the abort")
+
+
+def test_after_a_move_under_load_the_new_shards_counters_equal_a_recount_of_its_check_ins(stack):
+    with SameRetentionStack().running() as own:
+        load = drill.Load(own)
+        load.start()
+        try:
+            time.sleep(LOAD_SECONDS)
+            moved = own.vaora("province", "move", "--province", "01", "--to", "s2")
+            # Check-ins go on after the switch: s2's own, for s2's folder to fold.
+            time.sleep(LOAD_SECONDS)
+        finally:
+            load.stop()
+        check(moved.returncode == 0 and b"switched: 01 now on s2" in moved.stdout,
+              f"{moved.stdout.decode()} {moved.stderr.decode()}")
+        acknowledged, lost, doubled, _, hangs = load.count("vaora_s2")
+        check(acknowledged > drill.CLIENTS and lost == 0 and doubled == 0 and hangs == 0,
+              f"acknowledged {acknowledged}, lost {lost}, doubled {doubled}, hangs {hangs}")
+        # The folder alone brings s2's counters to the recount: nothing here reads the dashboard.
+        poll(lambda: not fixtures.counter_differences(own, "vaora_s2", "01"), FOLDED_SECONDS)
+        differences = fixtures.counter_differences(own, "vaora_s2", "01")
+        check(not differences, f"s2's counters against a recount of its check-ins: {differences}")
+        left = {t: fixtures.sql(own, f"SELECT COUNT(*) FROM vaora_s1.{t} WHERE province = '01'")
+                for t in ("checkins",) + COUNTER_TABLES}
+        check(set(left.values()) == {"0"}, f"rows of 01 left on s1: {left}")
+        scans = int(fixtures.sql(own, "SELECT COUNT(*) FROM vaora_s2.checkins WHERE province = '01'"))
+        page = logged_in(own, "hn.admin").get("/ha-noi/dashboard").text
+        days = re.findall(r'<tr><th scope="row">\d{4}-\d\d-\d\d</th><td>(\d+)</td>', page)
+        check(sum(map(int, days)) == scans >= acknowledged, (days, scans, acknowledged))
