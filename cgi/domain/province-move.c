@@ -66,7 +66,10 @@
 #define MOVE_MAX_COLUMNS 48
 /* Live passes before the pause: the first copies, the next ones catch up. The pause comes
  * when a pass re-copied fewer than MOVE_SETTLED_ROWS rows (the last pass then has little to
- * do), or after MOVE_LIVE_PASSES passes whatever the load. */
+ * do), or, from the third, no fewer than the pass before (the first copies everything; the
+ * load outruns the passes: on a busy machine each
+ * pass took longer and copied more, and more of them would not shorten the pause), or after
+ * MOVE_LIVE_PASSES passes whatever the load. */
 #define MOVE_LIVE_PASSES 6
 #define MOVE_SETTLED_ROWS 2000
 /* How long a request that began before a worker saw the pause may still write: check-ins take
@@ -804,14 +807,15 @@ static int clean_old(struct move *m, bool checked)
 
 static int copy_live(struct move *m)
 {
-	int64_t copied = 0;
+	int64_t copied = 0, before = 0;
 	for (int pass = 1; pass <= MOVE_LIVE_PASSES; pass++) {
 		char label[32];
 		snprintf(label, sizeof(label), "pass %d", pass);
 		if (sync_all(m, label, &copied) != 0)
 			return -1;
-		if (pass > 1 && copied < MOVE_SETTLED_ROWS)
+		if (pass > 1 && (copied < MOVE_SETTLED_ROWS || (pass > 2 && copied >= before)))
 			break;
+		before = copied;
 	}
 	return 0;
 }
