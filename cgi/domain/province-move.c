@@ -66,10 +66,9 @@
 #define MOVE_MAX_COLUMNS 48
 /* Live passes before the pause: the first copies, the next ones catch up. The pause comes
  * when a pass re-copied fewer than MOVE_SETTLED_ROWS rows (the last pass then has little to
- * do), or, from the third, no fewer than the pass before (the first copies everything; the
- * load outruns the passes: on a busy machine each
- * pass took longer and copied more, and more of them would not shorten the pause), or after
- * MOVE_LIVE_PASSES passes whatever the load. */
+ * do), or, from the third, no fewer than the pass before (the first copies everything): the
+ * load outruns the passes (on a busy machine each pass took longer and copied more) and more
+ * of them would not shorten the pause; or after MOVE_LIVE_PASSES passes whatever the load. */
 #define MOVE_LIVE_PASSES 6
 #define MOVE_SETTLED_ROWS 2000
 /* How long a request that began before a worker saw the pause may still write: check-ins take
