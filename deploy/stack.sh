@@ -7,6 +7,11 @@
 #   VAORA_PORT          nginx port on 127.0.0.1 (default 8080)
 #   VAORA_BIN           the vaora binary (default: ./vaora in the checkout)
 #   VAORA_FAST_WORKERS  fast-pool workers (default 0: 8 per core)
+#   VAORA_SERVE_HOSTS   `vaora serve` instances behind nginx (default 1), as worker hosts of
+#                       a production site would be: instance N>1 has its own config
+#                       (vaora2.conf, ...: the same but its sockets fastN.sock and slowN.sock),
+#                       pid file (run/vaoraN.pid) and log (log/vaoraN.log); nginx spreads each
+#                       pool over all of them (vaora.conf's upstream.fast and upstream.slow)
 #   VAORA_TEMPLATES     templates folder (default: templates/ in the checkout)
 #   VAORA_TEST_CLOCK    a file whose number, when present, is "now" (test builds only)
 #   VAORA_DB_BUFFER_POOL  InnoDB buffer pool (default 256M: tests and the demo; the benchmark
@@ -36,6 +41,7 @@ VAR=${VAORA_VAR:-$ROOT/var}
 PORT=${VAORA_PORT:-8080}
 BIN=${VAORA_BIN:-$ROOT/vaora}
 FAST_WORKERS=${VAORA_FAST_WORKERS:-0}
+SERVE_HOSTS=${VAORA_SERVE_HOSTS:-1}
 TEMPLATES=${VAORA_TEMPLATES:-$ROOT/templates}
 ME=$(id -un)
 # Seconds to wait for each server to come up or go down.
@@ -212,26 +218,42 @@ CONF
 		value=VAORA_EDGE_LIMIT_$name
 		[ -n "${!value:-}" ] && echo "edge_limit.${name,,} = ${!value}" >> "$VAR/vaora.conf"
 	done
-	return 0
+	[ "$SERVE_HOSTS" -gt 1 ] || return 0
+	local n fast="unix:$sock/fast.sock" slow="unix:$sock/slow.sock"
+	for n in $(seq 2 "$SERVE_HOSTS"); do
+		fast="$fast, unix:$sock/fast$n.sock"
+		slow="$slow, unix:$sock/slow$n.sock"
+	done
+	printf 'upstream.fast = %s\nupstream.slow = %s\n' "$fast" "$slow" >> "$VAR/vaora.conf"
+	for n in $(seq 2 "$SERVE_HOSTS"); do
+		sed -e "s|^fast_socket = .*|fast_socket = $sock/fast$n.sock|" \
+			-e "s|^slow_socket = .*|slow_socket = $sock/slow$n.sock|" \
+			-e "s|^pid_file = .*|pid_file = $VAR/run/vaora$n.pid|" \
+			-e "s|^log_file = .*|log_file = $VAR/log/vaora$n.log|" "$VAR/vaora.conf" > "$VAR/vaora$n.conf"
+	done
 }
+
+# Instance N's files: vaora.conf, vaora.pid, vaora.log for the first; vaoraN.* for the others.
+instance() { [ "$1" -eq 1 ] && echo vaora || echo "vaora$1"; }
 
 # Ready means this master serves: it writes its pid file (vaora.conf's pid_file) only once
 # its sockets are bound and its workers forked. The socket files a killed master left, and
 # any worker of its still leaving, answer nothing of this; the master unlinks and rebinds
 # the paths, which it may since no live master owns them (the alive check).
-start_vaora() {
-	local pid
-	alive "$VAR/run/vaora.pid" && return 0
-	rm -f "$VAR/run/vaora.pid"
-	setsid env VAORA_CLOCK_FILE="${VAORA_TEST_CLOCK:-}" "$BIN" -c "$VAR/vaora.conf" serve \
-		< /dev/null >> "$VAR/log/vaora.log" 2>&1 &
+start_vaora() { # instance number
+	local pid name
+	name=$(instance "$1")
+	alive "$VAR/run/$name.pid" && return 0
+	rm -f "$VAR/run/$name.pid"
+	setsid env VAORA_CLOCK_FILE="${VAORA_TEST_CLOCK:-}" "$BIN" -c "$VAR/$name.conf" serve \
+		< /dev/null >> "$VAR/log/$name.log" 2>&1 &
 	pid=$!
 	for _ in $(seq $((WAIT_SECONDS * 10))); do
-		[ "$(tr -dc 0-9 2>/dev/null < "$VAR/run/vaora.pid")" = "$pid" ] && return 0
-		running "$pid" || die "vaora serve exited at start (log in $VAR/log/vaora.log)"
+		[ "$(tr -dc 0-9 2>/dev/null < "$VAR/run/$name.pid")" = "$pid" ] && return 0
+		running "$pid" || die "vaora serve exited at start (log in $VAR/log/$name.log)"
 		sleep 0.1
 	done
-	die "vaora serve did not come up in ${WAIT_SECONDS}s (log in $VAR/log/vaora.log)"
+	die "vaora serve did not come up in ${WAIT_SECONDS}s (log in $VAR/log/$name.log)"
 }
 
 start_nginx() {
@@ -278,6 +300,7 @@ POOL
 
 cmd_start() {
 	[ -x "$BIN" ] || die "no binary at $BIN: run make first"
+	case "$SERVE_HOSTS" in [1-9]) ;; *) die "VAORA_SERVE_HOSTS: 1 to 9 serve instances" ;; esac
 	mkdir -p "$VAR"/{db,log,run,secrets,tmp,www}
 	chmod 700 "$VAR/secrets"
 	local sock
@@ -290,7 +313,10 @@ cmd_start() {
 	"$BIN" -c "$VAR/vaora.conf" migrate
 	"$BIN" -c "$VAR/vaora.conf" seed-demo > "$VAR/log/seed-demo.txt"
 	grep -v '^demo: login' "$VAR/log/seed-demo.txt" || true
-	start_vaora
+	local n
+	for n in $(seq 1 "$SERVE_HOSTS"); do
+		start_vaora "$n"
+	done
 	start_nginx "$sock"
 	wait_for "vaora behind nginx" curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
 	log "running on http://127.0.0.1:$PORT/ (logs in $VAR/log)"
@@ -302,7 +328,11 @@ cmd_stop() {
 	[ -d "$VAR/run" ] || return 0
 	# Front to back: nginx finishes its requests (QUIT), then the workers theirs, then MariaDB.
 	stop_pid "$VAR/run/nginx.pid" QUIT
-	stop_pid "$VAR/run/vaora.pid" TERM
+	# Every serve instance that ran (VAORA_SERVE_HOSTS), by its pid file.
+	local pidfile
+	for pidfile in "$VAR"/run/vaora*.pid; do
+		stop_pid "$pidfile" TERM
+	done
 	stop_pid "$VAR/run/mariadb.pid" TERM
 	if [ -f "$VAR/sockdir" ]; then
 		local sock
@@ -314,8 +344,11 @@ cmd_stop() {
 }
 
 cmd_status() {
-	local rc=0
-	for part in mariadb vaora nginx; do
+	local rc=0 n parts=(mariadb)
+	for n in $(seq 1 "$SERVE_HOSTS"); do
+		parts+=("$(instance "$n")")
+	done
+	for part in "${parts[@]}" nginx; do
 		if alive "$VAR/run/$part.pid"; then
 			echo "$part: running (pid $(cat "$VAR/run/$part.pid"))"
 		else
