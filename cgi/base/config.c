@@ -385,13 +385,14 @@ static int set_upstream(char **field, const char *value, char *err, size_t errle
 	for (char *save = NULL, *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
 		s += strspn(s, " ");
 		size_t n = strcspn(s, " ");
-		bool unix_path = strncmp(s, "unix:/", 6) == 0;
-		if (n == 0 || s[n + strspn(s + n, " ")] != '\0' || (!unix_path && !has_port(s))) {
-			snprintf(err, errlen, "\"%s\" is neither unix:/path nor host:port", s);
+		bool one_word = s[n + strspn(s + n, " ")] == '\0';
+		s[n] = '\0';
+		if (n == 0 || !one_word || (strncmp(s, "unix:/", 6) != 0 && !has_port(s))) {
+			snprintf(err, errlen, "\"%s\"%s is neither unix:/path nor host:port", s,
+				 one_word ? "" : " followed by more than a comma");
 			buf_free(&list);
 			return -1;
 		}
-		s[n] = '\0';
 		buf_printf(&list, "%s%s", list.len ? ", " : "", s);
 	}
 	if (!list.len) {
