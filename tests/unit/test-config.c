@@ -677,9 +677,6 @@ static void test_province_categories_exist_with_their_stay_in_the_shipped_conf(v
 	buf_free(&text);
 }
 
-/* The server loads a configuration whose migration password it may not read (the file is the
- * purge's and migrate's alone); migrate and purge then connect as the migration account, and a
- * missing password file is an error naming the shard. */
 /* Worker hosts: a TCP socket binds one named IPv4 address of the host, only for the nginx hosts
  * fcgi_clients names; the upstream lists are checked and kept in one spelling. */
 static void test_worker_hosts_listen_on_named_addresses_and_list_their_upstreams(void **state)
@@ -729,6 +726,9 @@ static void test_worker_hosts_listen_on_named_addresses_and_list_their_upstreams
 	assert_load_error("at least one server", NULL);
 }
 
+/* The server loads a configuration whose migration password it may not read (the file is the
+ * purge's and migrate's alone); migrate and purge then connect as the migration account, and a
+ * missing password file is an error naming the shard. */
 static void test_migration_account_is_read_only_when_used(void **state)
 {
 	(void)state;
