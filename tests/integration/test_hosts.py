@@ -13,6 +13,9 @@ from harness import check, free_port, poll
 
 STOP_SECONDS = 30
 START_SECONDS = 30
+# An upgrade runs check-config, then execs the binary and starts its workers (loose: asan build
+# on a busy machine).
+UPGRADE_SECONDS = 60
 
 
 class TcpHost:
@@ -27,7 +30,7 @@ class TcpHost:
         with open(os.path.join(stack.var, "vaora.conf")) as f:
             conf = f.read()
         conf += (f"fast_socket = 127.0.0.1:{self.fast}\nslow_socket = 127.0.0.1:{self.slow}\n"
-                 f"pid_file = {self.dir}/serve.pid\nfcgi_clients = {clients}\n"
+                 f"pid_file = {self.dir}/serve.pid\nlog_file = {self.dir}/vaora.log\nfcgi_clients = {clients}\n"
                  f"upstream.fast = 127.0.0.1:{self.fast}\nupstream.slow = 127.0.0.1:{self.slow}\n")
         with open(self.conf, "w") as f:
             f.write(conf)
@@ -64,6 +67,10 @@ class TcpHost:
         if self.serve:
             self.serve.wait(STOP_SECONDS)
             self.log.close()
+
+    def logged(self, text):
+        with open(f"{self.dir}/vaora.log") as f:
+            return text in f.read()
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -105,6 +112,31 @@ def test_a_worker_host_on_tcp_binds_its_one_address_and_serves_behind_nginx(stac
     left = [n for n in os.listdir(host.dir) if n.startswith("127.0.0.1:")]
     host.cleanup()
     check(not left, left)
+
+
+def test_a_worker_host_on_tcp_takes_a_new_binary_on_its_sockets_and_then_its_new_fcgi_clients(stack):
+    host = TcpHost(stack, "127.0.0.1")
+    try:
+        host.start()
+        # SIGUSR2: the master execs the binary, which takes the listening TCP sockets over.
+        os.kill(host.serve.pid, signal.SIGUSR2)
+        check(poll(lambda: host.logged("took over the sockets"), UPGRADE_SECONDS) is not None,
+              "the new binary did not take the sockets over")
+        check(host.serve.poll() is None, "the master left at the upgrade")
+        check(listening_addresses(host.fast) == ["127.0.0.1"], listening_addresses(host.fast))
+        status = host.status_through_nginx("/healthz")
+        check(status == 200, status)
+        # The next binary reads fcgi_clients afresh: nginx's 127.0.0.1 is no longer let in.
+        with open(host.conf, "a") as f:
+            f.write("fcgi_clients = 10.255.255.1\n")
+        os.kill(host.serve.pid, signal.SIGUSR2)
+        check(poll(lambda: host.status_through_nginx("/healthz") == 502, UPGRADE_SECONDS) is not None,
+              "the upgraded host still answers a client fcgi_clients no longer names")
+        check(host.serve.poll() is None, "the master left at the second upgrade")
+        check(listening_addresses(host.fast) == ["127.0.0.1"], listening_addresses(host.fast))
+    finally:
+        host.stop()
+        host.cleanup()
 
 
 def test_a_worker_host_answers_no_fastcgi_client_that_fcgi_clients_does_not_name(stack):
