@@ -12,6 +12,10 @@
 #                       (vaora2.conf, ...: the same but its sockets fastN.sock and slowN.sock),
 #                       pid file (run/vaoraN.pid) and log (log/vaoraN.log); nginx spreads each
 #                       pool over all of them (vaora.conf's upstream.fast and upstream.slow)
+#   VAORA_SERVE_PORTS   TCP instead of unix sockets for the serve instances, as worker hosts on
+#                       other machines listen: a fast and a slow port of 127.0.0.1 for each
+#                       instance in turn ("F1 S1 F2 S2 ..."), fcgi_clients 127.0.0.1 (default
+#                       none: unix sockets)
 #   VAORA_TEMPLATES     templates folder (default: templates/ in the checkout)
 #   VAORA_TEST_CLOCK    a file whose number, when present, is "now" (test builds only)
 #   VAORA_DB_BUFFER_POOL  InnoDB buffer pool (default 256M: tests and the demo; the benchmark
@@ -42,6 +46,7 @@ PORT=${VAORA_PORT:-8080}
 BIN=${VAORA_BIN:-$ROOT/vaora}
 FAST_WORKERS=${VAORA_FAST_WORKERS:-0}
 SERVE_HOSTS=${VAORA_SERVE_HOSTS:-1}
+SERVE_PORTS=${VAORA_SERVE_PORTS:-}
 TEMPLATES=${VAORA_TEMPLATES:-$ROOT/templates}
 ME=$(id -un)
 # Seconds to wait for each server to come up or go down.
@@ -173,6 +178,26 @@ shard_s1_address() {
 	fi
 }
 
+# Where instance N's pool listens: a unix socket in the short folder (fast.sock, fastN.sock),
+# or its port of VAORA_SERVE_PORTS on 127.0.0.1.
+serve_socket() { # pool(fast|slow) instance socket-folder
+	if [ -z "$SERVE_PORTS" ]; then
+		[ "$2" -eq 1 ] && echo "$3/$1.sock" || echo "$3/$1$2.sock"
+		return
+	fi
+	local ports i=$((($2 - 1) * 2))
+	read -ra ports <<< "$SERVE_PORTS"
+	[ "$1" = slow ] && i=$((i + 1))
+	echo "127.0.0.1:${ports[$i]}"
+}
+
+# The same as an nginx upstream server: unix:/path or 127.0.0.1:PORT.
+upstream_server() { # pool instance socket-folder
+	local s
+	s=$(serve_socket "$@")
+	case "$s" in /*) echo "unix:$s" ;; *) echo "$s" ;; esac
+}
+
 write_vaora_conf() {
 	local sock=$1
 	local provinces=$ROOT/conf/provinces.conf code
@@ -191,8 +216,8 @@ static_dir = $TEMPLATES/static
 schema_dir = $ROOT/schema
 secret_file = $VAR/secret
 base_url = http://127.0.0.1:$PORT
-fast_socket = $sock/fast.sock
-slow_socket = $sock/slow.sock
+fast_socket = $(serve_socket fast 1 "$sock")
+slow_socket = $(serve_socket slow 1 "$sock")
 fast_workers = $FAST_WORKERS
 slow_workers = 2
 shutdown_grace = 30
@@ -218,16 +243,19 @@ CONF
 		value=VAORA_EDGE_LIMIT_$name
 		[ -n "${!value:-}" ] && echo "edge_limit.${name,,} = ${!value}" >> "$VAR/vaora.conf"
 	done
+	[ -n "$SERVE_PORTS" ] && echo "fcgi_clients = 127.0.0.1" >> "$VAR/vaora.conf"
 	[ "$SERVE_HOSTS" -gt 1 ] || return 0
-	local n fast="unix:$sock/fast.sock" slow="unix:$sock/slow.sock"
+	local n fast slow
+	fast=$(upstream_server fast 1 "$sock")
+	slow=$(upstream_server slow 1 "$sock")
 	for n in $(seq 2 "$SERVE_HOSTS"); do
-		fast="$fast, unix:$sock/fast$n.sock"
-		slow="$slow, unix:$sock/slow$n.sock"
+		fast="$fast, $(upstream_server fast "$n" "$sock")"
+		slow="$slow, $(upstream_server slow "$n" "$sock")"
 	done
 	printf 'upstream.fast = %s\nupstream.slow = %s\n' "$fast" "$slow" >> "$VAR/vaora.conf"
 	for n in $(seq 2 "$SERVE_HOSTS"); do
-		sed -e "s|^fast_socket = .*|fast_socket = $sock/fast$n.sock|" \
-			-e "s|^slow_socket = .*|slow_socket = $sock/slow$n.sock|" \
+		sed -e "s|^fast_socket = .*|fast_socket = $(serve_socket fast "$n" "$sock")|" \
+			-e "s|^slow_socket = .*|slow_socket = $(serve_socket slow "$n" "$sock")|" \
 			-e "s|^pid_file = .*|pid_file = $VAR/run/vaora$n.pid|" \
 			-e "s|^log_file = .*|log_file = $VAR/log/vaora$n.log|" "$VAR/vaora.conf" > "$VAR/vaora$n.conf"
 	done
@@ -301,6 +329,12 @@ POOL
 cmd_start() {
 	[ -x "$BIN" ] || die "no binary at $BIN: run make first"
 	case "$SERVE_HOSTS" in [1-9]) ;; *) die "VAORA_SERVE_HOSTS: 1 to 9 serve instances" ;; esac
+	if [ -n "$SERVE_PORTS" ]; then
+		local ports
+		read -ra ports <<< "$SERVE_PORTS"
+		[ "${#ports[@]}" -eq $((SERVE_HOSTS * 2)) ] && [[ ! "$SERVE_PORTS" =~ [^0-9\ ] ]] \
+			|| die "VAORA_SERVE_PORTS: a fast and a slow port for each of the $SERVE_HOSTS serve instances"
+	fi
 	mkdir -p "$VAR"/{db,log,run,secrets,tmp,www}
 	chmod 700 "$VAR/secrets"
 	local sock

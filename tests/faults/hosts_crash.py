@@ -1,11 +1,12 @@
 """Fault drill: two `vaora serve` hosts behind one nginx, kill -9 of one host's master under
 check-in load, then that host's return.
 
-The stack runs two serve instances on their own sockets (deploy/stack.sh VAORA_SERVE_HOSTS=2),
-nginx spreading the fast pool over both (upstreams.conf from `vaora nginx-conf`). The killed
-master's workers die with it (parent-death signal); nginx then meets a refused connection on
-that host's socket and passes the request, unsent, to the other one (fastcgi_next_upstream
-error), so few requests fail; a check-in that was sent to a dying worker is answered 502, never
+The stack runs two serve instances, each on its own TCP addresses of 127.0.0.1 as worker hosts
+on other machines listen (deploy/stack.sh VAORA_SERVE_HOSTS=2 and VAORA_SERVE_PORTS, with
+fcgi_clients), nginx spreading the fast pool over both (upstreams.conf from `vaora nginx-conf`).
+The killed master's workers die with it (parent-death signal); nginx then meets a refused
+connection on that host's port and passes the request, unsent, to the other one
+(fastcgi_next_upstream error), so few requests fail; a check-in that was sent to a dying worker is answered 502, never
 re-sent by nginx, and the client retries it with its key. The other host must keep confirming
 check-ins while one is down, and the killed host, started again, must be given requests again
 once nginx's fail_timeout has passed. Afterwards every confirmed check-in is in the database
@@ -21,7 +22,7 @@ import time
 
 import drill
 import bench_load
-from harness import poll
+from harness import free_port, poll
 
 FAST_WORKERS = "4"
 HOSTS = "2"
@@ -35,11 +36,17 @@ RETURN_SECONDS = 30
 
 
 class TwoHostStack(bench_load.BenchStack):
-    """The release build, two serve instances behind the stack's nginx."""
+    """The release build, two serve instances on TCP behind the stack's nginx: a fast and a
+    slow port each, kept for restarts."""
+
+    def __init__(self, fast_workers):
+        super().__init__(fast_workers)
+        self.serve_ports = " ".join(str(free_port()) for _ in range(2 * int(HOSTS)))
 
     def env(self):
         e = super().env()
         e["VAORA_SERVE_HOSTS"] = HOSTS
+        e["VAORA_SERVE_PORTS"] = self.serve_ports
         return e
 
 
@@ -76,6 +83,12 @@ def checkins_logged(stack, name):
         return 0
 
 
+def fast_address(stack, name):
+    """The fast pool's address in a host's configuration (the last setting wins)."""
+    with open(os.path.join(stack.var, name + ".conf")) as f:
+        return [line.split("=", 1)[1].strip() for line in f if line.startswith("fast_socket")][-1]
+
+
 def confirmed(load):
     return sum(len(c.confirmed) for c in load.clients)
 
@@ -86,6 +99,8 @@ def failed_tries(load):
 
 def run(before_kill, after_restart):
     with TwoHostStack(FAST_WORKERS).running() as stack:
+        addresses = [fast_address(stack, name) for name in ("vaora", KILLED)]
+        on_tcp = all(a.startswith("127.0.0.1:") for a in addresses) and addresses[0] != addresses[1]
         load = drill.Load(stack)
         load.start()
         time.sleep(before_kill)
@@ -110,13 +125,13 @@ def run(before_kill, after_restart):
         time.sleep(after_restart)
         load.stop()
         left = [p for p in old if alive(p)]
-        ok = drill.report("hosts-crash", load, f"2 hosts, one master killed: its workers gone "
+        ok = drill.report("hosts-crash", load, f"2 hosts on {' and '.join(addresses)}, one master killed: its workers gone "
                           f"{'yes' if orphans_gone else 'no'}, the other host confirmed {served_alone} check-ins "
                           f"alone; {failed_during} tries failed from the kill to the restart, {failed_tries(load)} in all; "
                           f"the killed host started again after {back:.1f} s and "
                           + (f"given check-ins again {picked_up:.1f} s later" if picked_up is not None else "never given "
                              f"check-ins again in {RETURN_SECONDS} s"))
-        return ok and both_served and orphans_gone and served_alone > 0 and picked_up is not None and not left
+        return ok and on_tcp and both_served and orphans_gone and served_alone > 0 and picked_up is not None and not left
 
 
 if __name__ == "__main__":
