@@ -99,7 +99,8 @@ static bool listening_address(int fd, char *out, size_t outlen)
 
 int fcgi_inherit(int fd, const char *address, const char *clients)
 {
-	char bound[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	/* A unix path (shorter than the whole sockaddr_un) or IPV4:PORT. */
+	char bound[sizeof(struct sockaddr_un)];
 	if (fcgi_init(clients) != 0)
 		return -1;
 	if (!listening_address(fd, bound, sizeof(bound))) {
