@@ -108,8 +108,8 @@ test-browser: browser-deps
 # short version .ci/run runs; DRILL_ARGS="10 10" runs longer.
 DRILLS := $(wildcard tests/faults/*_crash.py)
 # The drills .ci/run runs short: the quick ones to set up (a Galera cluster or a tmpfs datadir
-# takes minutes), so CI stays well under 15 minutes. hosts_crash short took 25–54 s here (busier machine, longer), the
-# three together 66 s.
+# takes minutes), so CI stays well under 15 minutes. hosts_crash short took 25–54 s here (the
+# longer on a busier machine), the three together 66 s.
 CI_DRILLS := tests/faults/checkin_crash.py tests/faults/serve_crash.py tests/faults/hosts_crash.py
 DRILL_ARGS ?=
 drills: deps
