@@ -19,6 +19,19 @@
  * poster PDF or an import of thousands of rows may take minutes. */
 #define FAST_POOL_TIMEOUT_SECONDS 30
 #define SLOW_POOL_TIMEOUT_SECONDS 300
+/* Passive health checks of each FastCGI server: after this many failed tries (a refused or
+ * timed-out connection, an error before the answer's header) within UPSTREAM_FAIL_SECONDS,
+ * nginx leaves the server out for UPSTREAM_FAIL_SECONDS, then tries it with one request again;
+ * so a host that returns serves again within that time. */
+#define UPSTREAM_MAX_FAILS 3
+#define UPSTREAM_FAIL_SECONDS 10
+/* A connection to a worker host on the LAN takes a millisecond; a host that vanished (no reset,
+ * packets dropped) is given up after this and the request goes to the next one, unsent. */
+#define UPSTREAM_CONNECT_TIMEOUT_SECONDS 3
+/* A request goes to another server only within this long of its start: longer than a
+ * connection attempt, far shorter than the pools' read timeouts, so a request that was slow
+ * to answer (and may have been served) is never sent again. */
+#define UPSTREAM_NEXT_SECONDS 10
 /* The site's HSTS: two years, Mozilla's recommendation, on every response of the host. */
 #define HSTS_VALUE "max-age=63072000; includeSubDomains"
 /* Where certbot's webroot plugin writes its challenges (`certbot certonly --webroot -w`). */
@@ -77,12 +90,47 @@ static void nginx_limits(FILE *f, const struct piece_ctx *p)
 		fprintf(f, "real_ip_header X-Forwarded-For;\nreal_ip_recursive on;\n");
 }
 
-/* The production pools: FastCGI to the sockets vaora.conf names. */
-static void nginx_pool(FILE *f, const char *socket, unsigned timeout)
+/* One pool's servers: upstream.NAME of vaora.conf, or this host's own socket. */
+static void nginx_upstream(FILE *f, const char *pool, const char *servers, const char *socket)
+{
+	fprintf(f, "upstream vaora_%s {\n\t# Failures counted across nginx's workers.\n\tzone vaora_%s 64k;\n", pool, pool);
+	char copy[UPSTREAM_LIST_MAX + 1];
+	if (servers[0])
+		snprintf(copy, sizeof(copy), "%s", servers);
+	else
+		snprintf(copy, sizeof(copy), "%s%s", config_socket_is_tcp(socket) ? "" : "unix:", socket);
+	for (char *save = NULL, *s = strtok_r(copy, ", ", &save); s; s = strtok_r(NULL, ", ", &save))
+		fprintf(f, "\tserver %s max_fails=%d fail_timeout=%ds;\n", s, UPSTREAM_MAX_FAILS, UPSTREAM_FAIL_SECONDS);
+	fputs("}\n", f);
+}
+
+/* http level, for both: the pools' servers and when a request may go to another one. */
+static void nginx_upstreams(FILE *f, const struct piece_ctx *p)
+{
+	nginx_upstream(f, "fast", p->c->fast_upstream, p->c->fast_socket);
+	nginx_upstream(f, "slow", p->c->slow_upstream, p->c->slow_socket);
+	fprintf(f,
+		"# Workers hold nothing between requests, so any server of a pool may answer. A request\n"
+		"# goes to the next server only on an error or a timeout (a refused connection: a host\n"
+		"# that is down). nginx never re-sends a POST (PATCH, LOCK) once it was sent, since\n"
+		"# non_idempotent is not named here (ngx_http_upstream_next adds the non-idempotent bit to\n"
+		"# the failure, and this mask lacks it): a check-in a host may have stored before dying is\n"
+		"# answered 502 and the phone retries it with its idempotency key. A GET may be re-sent\n"
+		"# after an error reading the answer's header (a host died in the middle): GETs read, and\n"
+		"# the few that leave an audit row (a bulk poster print) would at worst record it twice.\n"
+		"# The next-upstream time bound keeps a slow answer (a read timeout) from being re-sent.\n"
+		"fastcgi_next_upstream error timeout;\n"
+		"fastcgi_next_upstream_timeout %ds;\n"
+		"fastcgi_connect_timeout %ds;\n",
+		UPSTREAM_NEXT_SECONDS, UPSTREAM_CONNECT_TIMEOUT_SECONDS);
+}
+
+/* The production pools: FastCGI to the pool's servers (upstreams.conf). */
+static void nginx_pool(FILE *f, const char *pool, unsigned timeout)
 {
 	fprintf(f,
 		"include /etc/nginx/fastcgi_params;\n"
-		"fastcgi_pass unix:%s;\n"
+		"fastcgi_pass vaora_%s;\n"
 		"fastcgi_read_timeout %us;\n"
 		"fastcgi_send_timeout %us;\n"
 		"# The request id vaora's log lines repeat, and when nginx took the request (queue waits).\n"
@@ -91,17 +139,19 @@ static void nginx_pool(FILE *f, const char *socket, unsigned timeout)
 		"# The site sends its own HSTS (security-headers.conf) on every response.\n"
 		"fastcgi_hide_header Strict-Transport-Security;\n"
 		"add_header Strict-Transport-Security \"" HSTS_VALUE "\" always;\n",
-		socket, timeout, timeout);
+		pool, timeout, timeout);
 }
 
 static void nginx_fast_pool(FILE *f, const struct piece_ctx *p)
 {
-	nginx_pool(f, p->c->fast_socket, FAST_POOL_TIMEOUT_SECONDS);
+	(void)p;
+	nginx_pool(f, "fast", FAST_POOL_TIMEOUT_SECONDS);
 }
 
 static void nginx_slow_pool(FILE *f, const struct piece_ctx *p)
 {
-	nginx_pool(f, p->c->slow_socket, SLOW_POOL_TIMEOUT_SECONDS);
+	(void)p;
+	nginx_pool(f, "slow", SLOW_POOL_TIMEOUT_SECONDS);
 }
 
 /* http level, for the private stack (conf/nginx.conf.in) and the production site alike: the
@@ -223,8 +273,9 @@ static void nginx_site(FILE *f, const struct piece_ctx *p)
 		"# vaora's nginx site, written by `vaora nginx-conf --production %s` from vaora.conf:\n"
 		"# write it again after changing vaora.conf or upgrading vaora. See OPERATIONS.md.\n"
 		"include %s/limits.conf;\n"
-		"include %s/maps.conf;\n",
-		p->dir, p->dir, p->dir);
+		"include %s/maps.conf;\n"
+		"include %s/upstreams.conf;\n",
+		p->dir, p->dir, p->dir, p->dir);
 	fprintf(f,
 		"\n"
 		"server {\n"
@@ -374,6 +425,7 @@ int cli_nginx_conf(const char *config_path, const char *dir, bool production)
 	wrong |= nginx_limit_locations(absolute, c);
 	wrong |= nginx_file(absolute, "maps.conf", nginx_maps, &p);
 	wrong |= nginx_file(absolute, "limited-locations.conf", nginx_limited_locations, &p);
+	wrong |= nginx_file(absolute, "upstreams.conf", nginx_upstreams, &p);
 	if (production) {
 		wrong |= nginx_file(absolute, "vaora-fast.conf", nginx_fast_pool, &p);
 		wrong |= nginx_file(absolute, "vaora-slow.conf", nginx_slow_pool, &p);

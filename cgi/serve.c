@@ -346,7 +346,10 @@ static void reload(struct master *m)
 		return;
 	}
 	if (strcmp(c->fast_socket, m->config->fast_socket) != 0 || strcmp(c->slow_socket, m->config->slow_socket) != 0)
-		log_msg(LOG_WARN, "serve: socket paths change only at a restart");
+		log_msg(LOG_WARN, "serve: socket addresses change only at a restart");
+	/* libfcgi reads the list once per process (fcgi.c); forked workers keep the master's. */
+	if (strcmp(c->fcgi_clients, m->config->fcgi_clients) != 0)
+		log_msg(LOG_WARN, "serve: fcgi_clients changes only at a restart or an upgrade (SIGUSR2)");
 	/* Old workers still point at the old config and views in their own memory; the master's
 	 * copies can go once they are replaced here. */
 	config_free(m->config);
@@ -458,8 +461,8 @@ static int take_over(struct master *m, const char *fds_text)
 		log_msg(LOG_ERROR, "serve: %s is not two fds: %s", UPGRADE_FDS_ENV, fds_text);
 		return -1;
 	}
-	m->fds[POOL_FAST] = fcgi_inherit((int)fds[POOL_FAST], m->config->fast_socket);
-	m->fds[POOL_SLOW] = fcgi_inherit((int)fds[POOL_SLOW], m->config->slow_socket);
+	m->fds[POOL_FAST] = fcgi_inherit((int)fds[POOL_FAST], m->config->fast_socket, m->config->fcgi_clients);
+	m->fds[POOL_SLOW] = fcgi_inherit((int)fds[POOL_SLOW], m->config->slow_socket, m->config->fcgi_clients);
 	const char *pids_text = getenv(UPGRADE_WORKERS_ENV);
 	size_t max = pids_text ? strlen(pids_text) / 2 + 1 : 0;
 	long *pids = xmalloc((max + 1) * sizeof(*pids));
@@ -551,8 +554,10 @@ int serve_main(const char *config_path)
 		if (take_over(&m, inherited) != 0)
 			goto out;
 	} else {
-		m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG, m.config->socket_group);
-		m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG, m.config->socket_group);
+		m.fds[POOL_FAST] = fcgi_listen(m.config->fast_socket, LISTEN_BACKLOG, m.config->socket_group,
+					       m.config->fcgi_clients);
+		m.fds[POOL_SLOW] = fcgi_listen(m.config->slow_socket, LISTEN_BACKLOG, m.config->socket_group,
+					       m.config->fcgi_clients);
 	}
 	if (m.fds[POOL_FAST] < 0 || m.fds[POOL_SLOW] < 0) {
 		fprintf(stderr, "vaora: cannot listen on %s and %s\n", m.config->fast_socket, m.config->slow_socket);
@@ -615,8 +620,8 @@ int serve_main(const char *config_path)
 		}
 	}
 	stop_all(&m);
-	unlink(m.config->fast_socket);
-	unlink(m.config->slow_socket);
+	fcgi_unlisten(m.config->fast_socket);
+	fcgi_unlisten(m.config->slow_socket);
 	if (announced && *m.pid_file)
 		unlink(m.pid_file);
 	log_msg(LOG_INFO, "serve: stopped");

@@ -7,6 +7,15 @@
 #   VAORA_PORT          nginx port on 127.0.0.1 (default 8080)
 #   VAORA_BIN           the vaora binary (default: ./vaora in the checkout)
 #   VAORA_FAST_WORKERS  fast-pool workers (default 0: 8 per core)
+#   VAORA_SERVE_HOSTS   `vaora serve` instances behind nginx (default 1), as worker hosts of
+#                       a production site would be: instance N>1 has its own config
+#                       (vaora2.conf, ...: the same but its sockets fastN.sock and slowN.sock),
+#                       pid file (run/vaoraN.pid) and log (log/vaoraN.log); nginx spreads each
+#                       pool over all of them (vaora.conf's upstream.fast and upstream.slow)
+#   VAORA_SERVE_PORTS   TCP instead of unix sockets for the serve instances, as worker hosts on
+#                       other machines listen: a fast and a slow port of 127.0.0.1 for each
+#                       instance in turn ("F1 S1 F2 S2 ..."), fcgi_clients 127.0.0.1 (default
+#                       none: unix sockets)
 #   VAORA_TEMPLATES     templates folder (default: templates/ in the checkout)
 #   VAORA_TEST_CLOCK    a file whose number, when present, is "now" (test builds only)
 #   VAORA_DB_BUFFER_POOL  InnoDB buffer pool (default 256M: tests and the demo; the benchmark
@@ -36,6 +45,8 @@ VAR=${VAORA_VAR:-$ROOT/var}
 PORT=${VAORA_PORT:-8080}
 BIN=${VAORA_BIN:-$ROOT/vaora}
 FAST_WORKERS=${VAORA_FAST_WORKERS:-0}
+SERVE_HOSTS=${VAORA_SERVE_HOSTS:-1}
+SERVE_PORTS=${VAORA_SERVE_PORTS:-}
 TEMPLATES=${VAORA_TEMPLATES:-$ROOT/templates}
 ME=$(id -un)
 # Seconds to wait for each server to come up or go down.
@@ -167,6 +178,26 @@ shard_s1_address() {
 	fi
 }
 
+# Where instance N's pool listens: a unix socket in the short folder (fast.sock, fastN.sock),
+# or its port of VAORA_SERVE_PORTS on 127.0.0.1.
+serve_socket() { # pool(fast|slow) instance socket-folder
+	if [ -z "$SERVE_PORTS" ]; then
+		[ "$2" -eq 1 ] && echo "$3/$1.sock" || echo "$3/$1$2.sock"
+		return
+	fi
+	local ports i=$((($2 - 1) * 2))
+	read -ra ports <<< "$SERVE_PORTS"
+	[ "$1" = slow ] && i=$((i + 1))
+	echo "127.0.0.1:${ports[$i]}"
+}
+
+# The same as an nginx upstream server: unix:/path or 127.0.0.1:PORT.
+upstream_server() { # pool instance socket-folder
+	local s
+	s=$(serve_socket "$@")
+	case "$s" in /*) echo "unix:$s" ;; *) echo "$s" ;; esac
+}
+
 write_vaora_conf() {
 	local sock=$1
 	local provinces=$ROOT/conf/provinces.conf code
@@ -185,8 +216,8 @@ static_dir = $TEMPLATES/static
 schema_dir = $ROOT/schema
 secret_file = $VAR/secret
 base_url = http://127.0.0.1:$PORT
-fast_socket = $sock/fast.sock
-slow_socket = $sock/slow.sock
+fast_socket = $(serve_socket fast 1 "$sock")
+slow_socket = $(serve_socket slow 1 "$sock")
 fast_workers = $FAST_WORKERS
 slow_workers = 2
 shutdown_grace = 30
@@ -212,26 +243,45 @@ CONF
 		value=VAORA_EDGE_LIMIT_$name
 		[ -n "${!value:-}" ] && echo "edge_limit.${name,,} = ${!value}" >> "$VAR/vaora.conf"
 	done
-	return 0
+	[ -n "$SERVE_PORTS" ] && echo "fcgi_clients = 127.0.0.1" >> "$VAR/vaora.conf"
+	[ "$SERVE_HOSTS" -gt 1 ] || return 0
+	local n fast slow
+	fast=$(upstream_server fast 1 "$sock")
+	slow=$(upstream_server slow 1 "$sock")
+	for n in $(seq 2 "$SERVE_HOSTS"); do
+		fast="$fast, $(upstream_server fast "$n" "$sock")"
+		slow="$slow, $(upstream_server slow "$n" "$sock")"
+	done
+	printf 'upstream.fast = %s\nupstream.slow = %s\n' "$fast" "$slow" >> "$VAR/vaora.conf"
+	for n in $(seq 2 "$SERVE_HOSTS"); do
+		sed -e "s|^fast_socket = .*|fast_socket = $(serve_socket fast "$n" "$sock")|" \
+			-e "s|^slow_socket = .*|slow_socket = $(serve_socket slow "$n" "$sock")|" \
+			-e "s|^pid_file = .*|pid_file = $VAR/run/vaora$n.pid|" \
+			-e "s|^log_file = .*|log_file = $VAR/log/vaora$n.log|" "$VAR/vaora.conf" > "$VAR/vaora$n.conf"
+	done
 }
+
+# Instance N's files: vaora.conf, vaora.pid, vaora.log for the first; vaoraN.* for the others.
+instance() { [ "$1" -eq 1 ] && echo vaora || echo "vaora$1"; }
 
 # Ready means this master serves: it writes its pid file (vaora.conf's pid_file) only once
 # its sockets are bound and its workers forked. The socket files a killed master left, and
 # any worker of its still leaving, answer nothing of this; the master unlinks and rebinds
 # the paths, which it may since no live master owns them (the alive check).
-start_vaora() {
-	local pid
-	alive "$VAR/run/vaora.pid" && return 0
-	rm -f "$VAR/run/vaora.pid"
-	setsid env VAORA_CLOCK_FILE="${VAORA_TEST_CLOCK:-}" "$BIN" -c "$VAR/vaora.conf" serve \
-		< /dev/null >> "$VAR/log/vaora.log" 2>&1 &
+start_vaora() { # instance number
+	local pid name
+	name=$(instance "$1")
+	alive "$VAR/run/$name.pid" && return 0
+	rm -f "$VAR/run/$name.pid"
+	setsid env VAORA_CLOCK_FILE="${VAORA_TEST_CLOCK:-}" "$BIN" -c "$VAR/$name.conf" serve \
+		< /dev/null >> "$VAR/log/$name.log" 2>&1 &
 	pid=$!
 	for _ in $(seq $((WAIT_SECONDS * 10))); do
-		[ "$(tr -dc 0-9 2>/dev/null < "$VAR/run/vaora.pid")" = "$pid" ] && return 0
-		running "$pid" || die "vaora serve exited at start (log in $VAR/log/vaora.log)"
+		[ "$(tr -dc 0-9 2>/dev/null < "$VAR/run/$name.pid")" = "$pid" ] && return 0
+		running "$pid" || die "vaora serve exited at start (log in $VAR/log/$name.log)"
 		sleep 0.1
 	done
-	die "vaora serve did not come up in ${WAIT_SECONDS}s (log in $VAR/log/vaora.log)"
+	die "vaora serve did not come up in ${WAIT_SECONDS}s (log in $VAR/log/$name.log)"
 }
 
 start_nginx() {
@@ -278,6 +328,13 @@ POOL
 
 cmd_start() {
 	[ -x "$BIN" ] || die "no binary at $BIN: run make first"
+	case "$SERVE_HOSTS" in [1-9]) ;; *) die "VAORA_SERVE_HOSTS: 1 to 9 serve instances" ;; esac
+	if [ -n "$SERVE_PORTS" ]; then
+		local ports
+		read -ra ports <<< "$SERVE_PORTS"
+		[ "${#ports[@]}" -eq $((SERVE_HOSTS * 2)) ] && [[ ! "$SERVE_PORTS" =~ [^0-9\ ] ]] \
+			|| die "VAORA_SERVE_PORTS: a fast and a slow port for each of the $SERVE_HOSTS serve instances"
+	fi
 	mkdir -p "$VAR"/{db,log,run,secrets,tmp,www}
 	chmod 700 "$VAR/secrets"
 	local sock
@@ -290,7 +347,10 @@ cmd_start() {
 	"$BIN" -c "$VAR/vaora.conf" migrate
 	"$BIN" -c "$VAR/vaora.conf" seed-demo > "$VAR/log/seed-demo.txt"
 	grep -v '^demo: login' "$VAR/log/seed-demo.txt" || true
-	start_vaora
+	local n
+	for n in $(seq 1 "$SERVE_HOSTS"); do
+		start_vaora "$n"
+	done
 	start_nginx "$sock"
 	wait_for "vaora behind nginx" curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz"
 	log "running on http://127.0.0.1:$PORT/ (logs in $VAR/log)"
@@ -302,7 +362,11 @@ cmd_stop() {
 	[ -d "$VAR/run" ] || return 0
 	# Front to back: nginx finishes its requests (QUIT), then the workers theirs, then MariaDB.
 	stop_pid "$VAR/run/nginx.pid" QUIT
-	stop_pid "$VAR/run/vaora.pid" TERM
+	# Every serve instance that ran (VAORA_SERVE_HOSTS), by its pid file.
+	local pidfile
+	for pidfile in "$VAR"/run/vaora*.pid; do
+		stop_pid "$pidfile" TERM
+	done
 	stop_pid "$VAR/run/mariadb.pid" TERM
 	if [ -f "$VAR/sockdir" ]; then
 		local sock
@@ -314,8 +378,11 @@ cmd_stop() {
 }
 
 cmd_status() {
-	local rc=0
-	for part in mariadb vaora nginx; do
+	local rc=0 n parts=(mariadb)
+	for n in $(seq 1 "$SERVE_HOSTS"); do
+		parts+=("$(instance "$n")")
+	done
+	for part in "${parts[@]}" nginx; do
 		if alive "$VAR/run/$part.pid"; then
 			echo "$part: running (pid $(cat "$VAR/run/$part.pid"))"
 		else

@@ -1,18 +1,24 @@
 /* The one wrapper of libfcgi: listening sockets and the accept loop of a worker. */
 #include "adapters/fcgi.h"
 
+#include <arpa/inet.h>
 #include <fcgiapp.h>
 #include <grp.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "base/config.h"
 #include "base/log.h"
 
-int fcgi_listen(const char *path, int backlog, const char *group)
+/* A unix socket file readable by the group's nginx alone. */
+static int fcgi_listen_unix(const char *path, int backlog, const char *group)
 {
 	gid_t gid = (gid_t)-1;
 	if (group && *group) {
@@ -23,8 +29,6 @@ int fcgi_listen(const char *path, int backlog, const char *group)
 		}
 		gid = g->gr_gid;
 	}
-	if (FCGX_Init() != 0)
-		return -1;
 	/* A socket file left by a killed master would make bind fail. */
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
@@ -41,24 +45,78 @@ int fcgi_listen(const char *path, int backlog, const char *group)
 	return fd;
 }
 
-int fcgi_inherit(int fd, const char *path)
+/* libfcgi reads its list of allowed peers from the environment once, in FCGX_Init (the first
+ * call wins: both pools pass the same list; a new binary after an upgrade's exec reads its own,
+ * so an old list carried over in the environment is removed). It checks the list on TCP
+ * connections only. */
+static int fcgi_init(const char *clients)
+{
+	if (clients && *clients ? setenv("FCGI_WEB_SERVER_ADDRS", clients, 1) != 0
+				: unsetenv("FCGI_WEB_SERVER_ADDRS") != 0)
+		return -1;
+	return FCGX_Init() == 0 ? 0 : -1;
+}
+
+int fcgi_listen(const char *address, int backlog, const char *group, const char *clients)
+{
+	if (fcgi_init(clients) != 0)
+		return -1;
+	if (!config_socket_is_tcp(address))
+		return fcgi_listen_unix(address, backlog, group);
+	/* libfcgi binds the literal address given (config.c refuses 0.0.0.0 and names). */
+	int fd = FCGX_OpenSocket(address, backlog);
+	if (fd < 0)
+		log_msg(LOG_ERROR, "fcgi: cannot listen on %s", address);
+	return fd;
+}
+
+/* The address fd listens on, spelled as vaora.conf does (a path, or IPV4:PORT), into out; false
+ * when fd is no listening unix or IPv4 socket. */
+static bool listening_address(int fd, char *out, size_t outlen)
 {
 	int listening = 0;
 	socklen_t len = sizeof(listening);
-	struct sockaddr_un addr;
-	socklen_t addr_len = sizeof(addr);
-	if (FCGX_Init() != 0)
-		return -1;
+	struct sockaddr_storage ss;
+	socklen_t ss_len = sizeof(ss);
 	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || !listening ||
-	    getsockname(fd, (struct sockaddr *)&addr, &addr_len) != 0 || addr.sun_family != AF_UNIX) {
-		log_msg(LOG_ERROR, "fcgi: inherited fd %d is not a listening unix socket", fd);
+	    getsockname(fd, (struct sockaddr *)&ss, &ss_len) != 0)
+		return false;
+	if (ss.ss_family == AF_UNIX) {
+		const struct sockaddr_un *un = (const struct sockaddr_un *)&ss;
+		snprintf(out, outlen, "%.*s", (int)sizeof(un->sun_path), un->sun_path);
+		return true;
+	}
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+		char host[INET_ADDRSTRLEN];
+		if (!inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host)))
+			return false;
+		snprintf(out, outlen, "%s:%u", host, (unsigned)ntohs(in->sin_port));
+		return true;
+	}
+	return false;
+}
+
+int fcgi_inherit(int fd, const char *address, const char *clients)
+{
+	/* A unix path (shorter than the whole sockaddr_un) or IPV4:PORT. */
+	char bound[sizeof(struct sockaddr_un)];
+	if (fcgi_init(clients) != 0)
+		return -1;
+	if (!listening_address(fd, bound, sizeof(bound))) {
+		log_msg(LOG_ERROR, "fcgi: inherited fd %d is not a listening unix or IPv4 socket", fd);
 		return -1;
 	}
-	addr.sun_path[sizeof(addr.sun_path) - 1] = '\0';
-	if (strcmp(addr.sun_path, path) != 0)
-		log_msg(LOG_WARN, "fcgi: kept the inherited socket %s; socket paths change only at a restart (config: %s)",
-			addr.sun_path, path);
+	if (strcmp(bound, address) != 0)
+		log_msg(LOG_WARN, "fcgi: kept the inherited socket %s; socket addresses change only at a restart (config: %s)",
+			bound, address);
 	return fd;
+}
+
+void fcgi_unlisten(const char *address)
+{
+	if (!config_socket_is_tcp(address))
+		unlink(address);
 }
 
 static const char *fcgi_param(void *ctx, const char *name)

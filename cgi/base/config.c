@@ -1,6 +1,7 @@
 /* The instance configuration: vaora.conf (sockets, workers, shards) and provinces.conf (tenants). */
 #include "base/config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <libgen.h>
@@ -43,6 +44,9 @@ static void config_defaults(struct config *c)
 	c->slow_socket = xstrdup("/run/vaora/slow.sock");
 	c->socket_group = xstrdup("");
 	c->pid_file = xstrdup("");
+	c->fast_upstream = xstrdup("");
+	c->slow_upstream = xstrdup("");
+	c->fcgi_clients = xstrdup("");
 	c->fast_workers = 0;
 	c->slow_workers = 2;
 	c->shutdown_grace = 60;
@@ -323,14 +327,119 @@ static int set_metrics_allow(struct config *c, const char *value, char *err, siz
 	return 0;
 }
 
+bool config_socket_is_tcp(const char *socket)
+{
+	return socket[0] != '/' && strchr(socket, ':') != NULL;
+}
+
+/* A port after the last ':' of address, 1 to 65535. */
+static bool has_port(const char *address)
+{
+	const char *colon = strrchr(address, ':');
+	uint64_t port;
+	return colon && parse_uint(colon + 1, 65535, &port) && port > 0;
+}
+
+/* A FastCGI socket vaora listens on: a unix path, or IPV4:PORT for nginx on other hosts. Only
+ * a literal address of this host is bound, never every interface (0.0.0.0, or the "*" or
+ * empty host libfcgi would take as all of them): a worker port is for the nginx hosts alone. */
+static int set_listen_socket(const struct load_ctx *ctx, char **field, const char *value, char *err,
+			     size_t errlen)
+{
+	if (!config_socket_is_tcp(value)) {
+		set_string(field, resolve_path(ctx, value));
+		return 0;
+	}
+	char host[INET_ADDRSTRLEN];
+	struct in_addr a;
+	size_t host_len = (size_t)(strrchr(value, ':') - value);
+	if (host_len >= sizeof(host) || !has_port(value)) {
+		snprintf(err, errlen, "a unix socket path, or an IPv4 address of this host and a port (10.0.0.21:9000)");
+		return -1;
+	}
+	memcpy(host, value, host_len);
+	host[host_len] = '\0';
+	if (inet_pton(AF_INET, host, &a) != 1 || a.s_addr == htonl(INADDR_ANY)) {
+		snprintf(err, errlen, "%s: an IPv4 address of this host (not 0.0.0.0, not a name) and a port", value);
+		return -1;
+	}
+	set_string(field, xstrdup(value));
+	return 0;
+}
+
+/* The servers of a pool: "unix:/path" or "HOST:PORT", separated by commas (spaces allowed
+ * around them). They become nginx directives, so each is checked and the list is kept in one
+ * spelling: "a, b". */
+static int set_upstream(char **field, const char *value, char *err, size_t errlen)
+{
+	size_t len = strlen(value);
+	if (len > UPSTREAM_LIST_MAX || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						"0123456789.-_/:[], ") != len) {
+		snprintf(err, errlen, "up to %d characters: unix:/path or host:port, separated by commas",
+			 UPSTREAM_LIST_MAX);
+		return -1;
+	}
+	char copy[UPSTREAM_LIST_MAX + 1];
+	snprintf(copy, sizeof(copy), "%s", value);
+	struct buf list = BUF_INIT;
+	for (char *save = NULL, *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		s += strspn(s, " ");
+		size_t n = strcspn(s, " ");
+		bool one_word = s[n + strspn(s + n, " ")] == '\0';
+		s[n] = '\0';
+		if (n == 0 || !one_word || (strncmp(s, "unix:/", 6) != 0 && !has_port(s))) {
+			snprintf(err, errlen, "\"%s\"%s is neither unix:/path nor host:port", s,
+				 one_word ? "" : " followed by more than a comma");
+			buf_free(&list);
+			return -1;
+		}
+		buf_printf(&list, "%s%s", list.len ? ", " : "", s);
+	}
+	if (!list.len) {
+		snprintf(err, errlen, "at least one server: unix:/path or host:port");
+		return -1;
+	}
+	set_string(field, buf_take(&list));
+	return 0;
+}
+
+/* IPv4 addresses separated by commas: libfcgi's FCGI_WEB_SERVER_ADDRS, checked on each
+ * connection to a TCP socket. */
+static int set_fcgi_clients(struct config *c, const char *value, char *err, size_t errlen)
+{
+	char copy[FCGI_CLIENTS_MAX + 1];
+	struct buf list = BUF_INIT;
+	if (strlen(value) > FCGI_CLIENTS_MAX)
+		goto bad;
+	snprintf(copy, sizeof(copy), "%s", value);
+	for (char *save = NULL, *s = strtok_r(copy, ", ", &save); s; s = strtok_r(NULL, ", ", &save)) {
+		struct in_addr a;
+		if (inet_pton(AF_INET, s, &a) != 1)
+			goto bad;
+		buf_printf(&list, "%s%s", list.len ? "," : "", s);
+	}
+	set_string(&c->fcgi_clients, buf_take(&list));
+	return 0;
+bad:
+	buf_free(&list);
+	snprintf(err, errlen, "fcgi_clients: IPv4 addresses separated by commas, up to %d characters", FCGI_CLIENTS_MAX);
+	return -1;
+}
+
 static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct load_ctx *ctx = vctx;
 	struct config *c = ctx->c;
 	if (strcmp(key, "fast_socket") == 0)
-		set_string(&c->fast_socket, resolve_path(ctx, value));
+		return set_listen_socket(ctx, &c->fast_socket, value, err, errlen);
 	else if (strcmp(key, "slow_socket") == 0)
-		set_string(&c->slow_socket, resolve_path(ctx, value));
+		return set_listen_socket(ctx, &c->slow_socket, value, err, errlen);
+	else if (strcmp(key, "upstream.fast") == 0)
+		return set_upstream(&c->fast_upstream, value, err, errlen);
+	else if (strcmp(key, "upstream.slow") == 0)
+		return set_upstream(&c->slow_upstream, value, err, errlen);
+	else if (strcmp(key, "fcgi_clients") == 0)
+		return set_fcgi_clients(c, value, err, errlen);
 	else if (strcmp(key, "socket_group") == 0)
 		set_string(&c->socket_group, xstrdup(value));
 	else if (strcmp(key, "pid_file") == 0)
@@ -509,6 +618,13 @@ static int config_check(struct config *c, const char *provinces_file, const char
 			return -1;
 		}
 	}
+	/* libfcgi authenticates nothing: on a TCP socket, whoever connects speaks as nginx (the
+	 * client address, HTTPS), so only the named nginx hosts may. */
+	if ((config_socket_is_tcp(c->fast_socket) || config_socket_is_tcp(c->slow_socket)) && !c->fcgi_clients[0]) {
+		snprintf(err, errlen, "fast_socket or slow_socket is a TCP address: fcgi_clients must name the nginx "
+			 "hosts allowed to connect");
+		return -1;
+	}
 	c->instance_shard = 0;
 	if (instance_shard) {
 		struct shard_config *s = shard_by_name(c, instance_shard, strlen(instance_shard), 0);
@@ -590,6 +706,9 @@ void config_free(struct config *c)
 	free(c->slow_socket);
 	free(c->socket_group);
 	free(c->pid_file);
+	free(c->fast_upstream);
+	free(c->slow_upstream);
+	free(c->fcgi_clients);
 	free(c->templates_dir);
 	free(c->static_dir);
 	free(c->schema_dir);

@@ -2,6 +2,7 @@
 #ifndef VAORA_CONFIG_H
 #define VAORA_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/venue-category.h"
@@ -52,6 +53,11 @@ struct edge_rate {
 #define TRUSTED_PROXIES_MAX 1024
 /* metrics_allow: the few addresses of the Prometheus servers that scrape /metrics. */
 #define METRICS_ALLOW_MAX 1024
+/* upstream.fast, upstream.slow: the FastCGI servers of a pool nginx spreads over, a few dozen
+ * hosts at most (each "10.0.0.21:9000" or a unix socket path). */
+#define UPSTREAM_LIST_MAX 2048
+/* fcgi_clients: the nginx hosts' IPv4 addresses allowed on a TCP FastCGI socket. */
+#define FCGI_CLIENTS_MAX 1024
 
 /* MariaDB's port when a host is named without one. */
 #define MARIADB_PORT 3306
@@ -100,8 +106,13 @@ struct tenant {
 };
 
 struct config {
-	char *fast_socket;	/* FastCGI socket of the fast pool */
-	char *slow_socket;	/* FastCGI socket of the slow pool */
+	char *fast_socket;	/* FastCGI socket of the fast pool: a unix path, or IPV4:PORT */
+	char *slow_socket;	/* FastCGI socket of the slow pool: a unix path, or IPV4:PORT */
+	/* The servers nginx sends each pool to, comma-separated ("unix:/run/vaora/fast.sock,
+	 * 10.0.0.21:9000"); "" for this host's own socket alone. */
+	char *fast_upstream;
+	char *slow_upstream;
+	char *fcgi_clients;	/* IPv4 addresses, comma-separated, allowed on a TCP socket; "" for none */
 	char *socket_group;	/* group of both sockets (nginx's), mode 0660; "" for vaora's own */
 	char *pid_file;		/* the serve master's pid, written once it serves; "" for none */
 	unsigned fast_workers;	/* resolved: never 0 after load */
@@ -144,6 +155,8 @@ struct config {
  * directory of the file that holds them. Unknown keys are errors. Returns the config (caller
  * frees with config_free), or NULL with "file:line: message" in err. */
 struct config *config_load(const char *path, char *err, size_t errlen);
+/* Whether a FastCGI socket of vaora.conf is a TCP address (IPV4:PORT) rather than a unix path. */
+bool config_socket_is_tcp(const char *socket);
 void config_free(struct config *c);
 
 /* Makes each shard's migration account (shard.NAME.migrate_user) the one db_open connects

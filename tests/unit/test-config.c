@@ -677,6 +677,55 @@ static void test_province_categories_exist_with_their_stay_in_the_shipped_conf(v
 	buf_free(&text);
 }
 
+/* Worker hosts: a TCP socket binds one named IPv4 address of the host, only for the nginx hosts
+ * fcgi_clients names; the upstream lists are checked and kept in one spelling. */
+static void test_worker_hosts_listen_on_named_addresses_and_list_their_upstreams(void **state)
+{
+	(void)state;
+	write_file("tenants/provinces.conf", valid_provinces);
+	write_file("db-password", "pw\n");
+
+	write_conf_with("fast_socket = 10.0.0.21:9000\nslow_socket = 10.0.0.21:9001\nfcgi_clients = 10.0.0.5, 10.0.0.6\n"
+			"upstream.fast = unix:/run/vaora/fast.sock,10.0.0.21:9000 ,  app2.internal:9000\n");
+	struct config *c = load_ok();
+	assert_string_equal(c->fast_socket, "10.0.0.21:9000");
+	assert_true(config_socket_is_tcp(c->fast_socket));
+	assert_string_equal(c->fcgi_clients, "10.0.0.5,10.0.0.6");
+	assert_string_equal(c->fast_upstream, "unix:/run/vaora/fast.sock, 10.0.0.21:9000, app2.internal:9000");
+	assert_string_equal(c->slow_upstream, "");
+	config_free(c);
+	write_conf_with("fast_socket = run/fast.sock");
+	c = load_ok();
+	assert_false(config_socket_is_tcp(c->fast_socket));
+	config_free(c);
+
+	/* Every interface, a name, no port: refused. */
+	write_conf_with("fast_socket = 0.0.0.0:9000\nfcgi_clients = 10.0.0.5");
+	assert_load_error("0.0.0.0:9000", "not 0.0.0.0", NULL);
+	write_conf_with("fast_socket = :9000\nfcgi_clients = 10.0.0.5");
+	assert_load_error("an IPv4 address of this host", NULL);
+	write_conf_with("fast_socket = localhost:9000\nfcgi_clients = 10.0.0.5");
+	assert_load_error("not a name", NULL);
+	write_conf_with("fast_socket = 10.0.0.21:\nfcgi_clients = 10.0.0.5");
+	assert_load_error("and a port", NULL);
+	write_conf_with("fast_socket = 10.0.0.21:70000\nfcgi_clients = 10.0.0.5");
+	assert_load_error("and a port", NULL);
+	/* A TCP socket with nobody named allowed: refused, libfcgi would let anyone in. */
+	write_conf_with("slow_socket = 10.0.0.21:9001");
+	assert_load_error("fcgi_clients must name the nginx hosts", NULL);
+	write_conf_with("fcgi_clients = nginx.internal");
+	assert_load_error("fcgi_clients: IPv4 addresses", NULL);
+	/* Upstream entries become nginx directives. */
+	write_conf_with("upstream.fast = 10.0.0.21:9000; deny all");
+	assert_load_error("unix:/path or host:port", NULL);
+	write_conf_with("upstream.fast = 10.0.0.21");
+	assert_load_error("\"10.0.0.21\" is neither", NULL);
+	write_conf_with("upstream.slow = unix:/a.sock 10.0.0.21:9001");
+	assert_load_error("is neither", NULL);
+	write_conf_with("upstream.slow = , ");
+	assert_load_error("at least one server", NULL);
+}
+
 /* The server loads a configuration whose migration password it may not read (the file is the
  * purge's and migrate's alone); migrate and purge then connect as the migration account, and a
  * missing password file is an error naming the shard. */
@@ -722,6 +771,8 @@ int main(void)
 						dir_teardown),
 		cmocka_unit_test_setup_teardown(test_shipped_provinces, dir_setup, dir_teardown),
 		cmocka_unit_test_setup_teardown(test_migration_account_is_read_only_when_used, dir_setup, dir_teardown),
+		cmocka_unit_test_setup_teardown(test_worker_hosts_listen_on_named_addresses_and_list_their_upstreams,
+						dir_setup, dir_teardown),
 		cmocka_unit_test(test_province_categories_exist_with_their_stay_in_the_shipped_conf),
 	};
 	return UNIT_RUN("config", tests);
