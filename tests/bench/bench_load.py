@@ -18,6 +18,7 @@ THREADS = 2
 WRK_SLACK_SECONDS = 60
 # Issue #14's footprint target: a fast-pool worker's resident memory after a run.
 WORKER_RSS_MAX_MIB = 16
+REFUSAL_LINE = re.compile(r"bench-lua: first refusal: (.*)")
 LUA_LINE = re.compile(r"bench-lua: start (\d+) threads (\d+) sent ([\d,]+) non2xx (\d+) p50_us (\d+) p99_us (\d+)")
 
 
@@ -47,7 +48,8 @@ def wrk(port, path, connections, seconds, script=None, env=None):
     """wrk -t2 against 127.0.0.1:port; returns req/s, wrk's own p50/p99/non-2xx/socket lines,
     and, with a script that loads answers.lua, its figures: answered, refused, lua_non2xx,
     p50_ms, p99_ms, sent (requests made per thread), start and next (BENCH_START for a run
-    that must not reuse this one's numbers)."""
+    that must not reuse this one's numbers), first_refusal (the status and body of an answer
+    that did not confirm, "" when all did)."""
     args = ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         args += ["-s", os.path.join(HERE, script)]
@@ -65,6 +67,8 @@ def wrk(port, path, connections, seconds, script=None, env=None):
     counts = re.search(r"answered (\d+) refused (\d+)", out)
     if counts:
         r["answered"], r["refused"] = int(counts.group(1)), int(counts.group(2))
+    refusal = REFUSAL_LINE.search(out)
+    r["first_refusal"] = refusal.group(1) if refusal else ""
     lua = LUA_LINE.search(out)
     if lua:
         start, threads = int(lua.group(1)), int(lua.group(2))

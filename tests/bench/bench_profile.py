@@ -75,7 +75,7 @@ def run():
     perf = os.environ.get("BENCH_PROFILE_PERF") == "1"
     with bench_load.BenchStack(bench_ceiling.FAST_WORKERS).running() as stack:
         bench_ceiling.PEOPLE, bench_ceiling.VENUES = PEOPLE, VENUES
-        c = bench_ceiling.Ceiling(stack)
+        c = bench_ceiling.Ceiling(stack, ("onetap", "new"))
         c.prepare()
         for row in ("onetap", "new"):
             before = status(stack)

@@ -34,5 +34,5 @@ function request()
 end
 
 function response(status, headers, body)
-	counted(status, status == 200 and string.find(body, 'id="check-code"', 1, true) ~= nil)
+	counted(status, status == 200 and string.find(body, 'id="check-code"', 1, true) ~= nil, body)
 end

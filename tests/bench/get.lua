@@ -14,5 +14,5 @@ function request()
 end
 
 function response(status, headers, body)
-	counted(status, status == 200)
+	counted(status, status == 200, body)
 end
