@@ -115,3 +115,21 @@ def test_counters_equal_a_recount_after_kill_9_of_the_folder_and_of_mariadb_mid_
     page = logged_in(stack, "hn.admin").get(f"/ha-noi/dashboard?area={AREA}").text
     today = [cells for cells in re.findall(r'<tr><th scope="row">\d{4}-\d\d-\d\d</th><td>(\d+)</td>', page)]
     check(sum(map(int, today)) == scans, (today, scans))
+
+
+def test_a_fold_with_nothing_queued_makes_no_temporary_table(stack):
+    """Issue #14 (schema/026): the folder folds every province each second; a province with
+    nothing queued makes no temporary table (each one made MariaDB reload the stored procedures
+    of every other connection, the check-ins' among them). Folding itself is the other tests'."""
+    def temporary_tables(statement):
+        count = "SHOW GLOBAL STATUS LIKE 'Com_create_temporary_table'"
+        out = fixtures.sql(stack, f"{count}; {statement}; {count}").splitlines()
+        return int(out[-1].split("\t")[1]) - int(out[0].split("\t")[1])
+
+    with fixtures.folder_paused(stack):
+        fixtures.sql(stack, "CALL vaora_s1.counters_fold('01', 5000, 1)")
+        check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins_uncounted WHERE province = '01'") == "0",
+              "the queue is not empty after a fold")
+        idle = temporary_tables("CALL vaora_s1.counters_fold('01', 5000, 0)")
+        reader = temporary_tables("CALL vaora_s1.counters_fold('01', 5000, 1)")
+    check(idle == 0 and reader == 0, f"temporary tables made by folds of an empty queue: {idle}, {reader}")
