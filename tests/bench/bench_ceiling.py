@@ -129,8 +129,8 @@ class Ceiling:
         """rows: the names of the rows prepare() readies (the remembered people only for one-tap)."""
         self.stack = stack
         self.rows = rows
-        self.starts = {row: 0 for row, _ in ROWS}
-        self.sent = {row: (set(), set(), set()) for row, _ in ROWS}
+        self.starts = {row: 0 for row, _ in ALL_ROWS}
+        self.sent = {row: (set(), set(), set()) for row, _ in ALL_ROWS}
         self.results = []  # per round: {row: figures}
 
     def prepare(self):
@@ -210,7 +210,7 @@ class Ceiling:
             elif row == "page":
                 print(f"bench: ceiling: sent {label}: {len(venues)} venues")
         writes = [self.sent[row] for row in WRITES]
-        venues = set().union(*(v for _, v, _ in writes), self.sent.get("page", (set(), set()))[1])
+        venues = set().union(*(v for _, v, _ in writes), self.sent["page"][1])
         print(f"bench: ceiling: sent in all: {sum(len(k) for _, _, k in writes)} idempotency keys, "
               f"{sum(len(p) for p, _, _ in writes)} distinct people, {len(venues)} venues")
         print("bench: ceiling: targets (issue #14; judged, the run does not fail)")
