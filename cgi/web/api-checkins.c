@@ -38,14 +38,14 @@ static const char *pressed_ms(json_t *body, char buf[32])
 
 /* Whether the caller may record check-ins at the venue: the desk's rule (a token has its
  * owner's venues and areas). The one place the API asks it. */
-static enum db_status venue_in_reach(struct app *app, struct request *req, int64_t venue_id, bool *allowed)
+static enum db_status venue_in_reach(struct app *app, const struct request *req, int64_t venue_id, bool *allowed)
 {
 	return scope_check_venue(app->db, req->tenant, &req->actor, SCOPE_VENUE_DESK, venue_id, allowed);
 }
 
 /* DESK_VIEW_OPEN when the desk's trust holds (a verified venue, approved staff: the pages'
  * rule), else a 403 {"error", "message", "who"} saying why and who can verify. */
-static int desk_refusal(struct app *app, struct request *req, struct response *resp, int64_t venue_id)
+static int desk_refusal(struct app *app, const struct request *req, struct response *resp, int64_t venue_id)
 {
 	json_t *trust;
 	enum db_status status = desk_view_trust(app, req, venue_id, &trust);
@@ -64,7 +64,7 @@ static int desk_refusal(struct app *app, struct request *req, struct response *r
 /* The returning person the body names by "card" or "device_token" (*person 0 when it names
  * none). A card that is not current, or a device token that does not verify, is the field
  * error of its member. */
-static enum db_status returning_person(struct app *app, struct request *req, int64_t *person, unsigned *version,
+static enum db_status returning_person(struct app *app, const struct request *req, int64_t *person, unsigned *version,
 				       struct field_errors *errors)
 {
 	const char *card = string_member(req->json, "card"), *device = string_member(req->json, "device_token");
@@ -83,7 +83,7 @@ static enum db_status returning_person(struct app *app, struct request *req, int
 	return DB_OK;
 }
 
-static int answer_errors(struct app *app, struct request *req, struct response *resp,
+static int answer_errors(struct app *app, const struct request *req, struct response *resp,
 			 const struct field_errors *errors)
 {
 	json_t *out = json_pack("{s:i, s:o}", "error", 400, "errors", views_field_errors(app->views, req->lang, errors));
@@ -95,7 +95,7 @@ static int answer_errors(struct app *app, struct request *req, struct response *
 /* The record as the caller may see it: no person id; the given name only of the person the
  * caller named (their details, or the person of their card or device token, not whoever a
  * replayed key points at); the card of a person this request made, for their next visit. */
-static int answer_record(struct app *app, struct request *req, struct response *resp, const struct venue *v,
+static int answer_record(struct app *app, const struct request *req, struct response *resp, const struct venue *v,
 			 const struct person_input *details, int64_t named, const struct checkin_result *result)
 {
 	bool stored = !result->already && !result->replayed;
@@ -121,7 +121,7 @@ static int answer_record(struct app *app, struct request *req, struct response *
 	return 0;
 }
 
-int api_checkin_create(struct app *app, struct request *req, struct response *resp)
+int api_checkin_create(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *body = req->json;
 	if (!body)

@@ -14,7 +14,7 @@
 /* The areas endpoint returns a whole province: a few hundred communes. */
 #define AREAS_MAX 2000
 
-int api_me(struct app *app, struct request *req, struct response *resp)
+int api_me(struct app *app, const struct request *req, struct response *resp)
 {
 	(void)app;
 	json_t *body = json_pack("{s:s, s:s, s:s, s:b}", "login", req->actor.login, "role", role_names[req->actor.role],
@@ -24,7 +24,7 @@ int api_me(struct app *app, struct request *req, struct response *resp)
 	return 0;
 }
 
-int api_areas(struct app *app, struct request *req, struct response *resp)
+int api_areas(struct app *app, const struct request *req, struct response *resp)
 {
 	struct area *list = xcalloc(AREAS_MAX, sizeof(*list));
 	size_t n;
@@ -50,7 +50,7 @@ static const char *member(const struct request *req, const char *name)
 	return req->json ? json_string_value(json_object_get(req->json, name)) : NULL;
 }
 
-int api_venues(struct app *app, struct request *req, struct response *resp)
+int api_venues(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
 				  fields_get(&req->query, "area"), fields_get(&req->query, "status"), false,
@@ -66,7 +66,7 @@ int api_venues(struct app *app, struct request *req, struct response *resp)
 	return 0;
 }
 
-int api_venue(struct app *app, struct request *req, struct response *resp)
+int api_venue(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = venue_of_route(app, req, &v);
@@ -78,7 +78,7 @@ int api_venue(struct app *app, struct request *req, struct response *resp)
 	return 0;
 }
 
-int api_venue_create(struct app *app, struct request *req, struct response *resp)
+int api_venue_create(struct app *app, const struct request *req, struct response *resp)
 {
 	if (!req->json)
 		return 400;
@@ -107,7 +107,7 @@ int api_venue_create(struct app *app, struct request *req, struct response *resp
 }
 
 /* The venue as JSON after a change, or the field errors. */
-static int answer_venue(struct app *app, struct request *req, struct response *resp, int64_t id,
+static int answer_venue(struct app *app, const struct request *req, struct response *resp, int64_t id,
 			const struct field_errors *errors)
 {
 	json_t *body;
@@ -128,7 +128,7 @@ static int answer_venue(struct app *app, struct request *req, struct response *r
 	return 0;
 }
 
-int api_venue_update(struct app *app, struct request *req, struct response *resp)
+int api_venue_update(struct app *app, const struct request *req, struct response *resp)
 {
 	if (!req->json)
 		return 400;
@@ -142,7 +142,7 @@ int api_venue_update(struct app *app, struct request *req, struct response *resp
 	return answer_venue(app, req, resp, id, &errors);
 }
 
-int api_venue_status(struct app *app, struct request *req, struct response *resp)
+int api_venue_status(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *active = req->json ? json_object_get(req->json, "active") : NULL;
 	if (!json_is_boolean(active))

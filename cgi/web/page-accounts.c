@@ -32,7 +32,7 @@ static json_t *account_json(const struct app *app, const struct request *req, co
 	return o;
 }
 
-int page_accounts(struct app *app, struct request *req, struct response *resp)
+int page_accounts(struct app *app, const struct request *req, struct response *resp)
 {
 	struct account *list = xcalloc(ACCOUNTS_PAGE, sizeof(*list));
 	size_t n;
@@ -52,7 +52,7 @@ int page_accounts(struct app *app, struct request *req, struct response *resp)
 }
 
 /* The new-account form, with the roles this actor may create and any errors. */
-static int render_new(struct app *app, struct request *req, struct response *resp, const struct field_errors *errors)
+static int render_new(struct app *app, const struct request *req, struct response *resp, const struct field_errors *errors)
 {
 	json_t *ctx = json_object(), *roles = json_array();
 	const char *chosen = fields_get(&req->form, "role");
@@ -77,13 +77,13 @@ static int render_new(struct app *app, struct request *req, struct response *res
 	return views_page(app->views, req, resp, errors ? 400 : 200, "account-new", ctx);
 }
 
-int page_account_new(struct app *app, struct request *req, struct response *resp)
+int page_account_new(struct app *app, const struct request *req, struct response *resp)
 {
 	return render_new(app, req, resp, NULL);
 }
 
 /* The one-time password, shown once, to hand over in person. */
-static int render_one_time(struct app *app, struct request *req, struct response *resp, int status,
+static int render_one_time(struct app *app, const struct request *req, struct response *resp, int status,
 			   const struct account *a, const char *password)
 {
 	json_t *ctx = json_object();
@@ -93,7 +93,7 @@ static int render_one_time(struct app *app, struct request *req, struct response
 	return views_page(app->views, req, resp, status, "one-time-password", ctx);
 }
 
-int page_account_create(struct app *app, struct request *req, struct response *resp)
+int page_account_create(struct app *app, const struct request *req, struct response *resp)
 {
 	struct account_input input = { fields_get(&req->form, "login"), fields_get(&req->form, "display_name"),
 				       fields_get(&req->form, "role"), fields_get(&req->form, "areas") };
@@ -113,7 +113,7 @@ int page_account_create(struct app *app, struct request *req, struct response *r
 	return render_one_time(app, req, resp, 201, &a, password);
 }
 
-static int load_target(struct app *app, struct request *req, struct account *a)
+static int load_target(struct app *app, const struct request *req, struct account *a)
 {
 	bool found;
 	enum db_status status = accounts_get(app->db, req->tenant, req->route_id, a, &found);
@@ -122,7 +122,7 @@ static int load_target(struct app *app, struct request *req, struct account *a)
 	return found ? 0 : 404;
 }
 
-int page_account(struct app *app, struct request *req, struct response *resp)
+int page_account(struct app *app, const struct request *req, struct response *resp)
 {
 	struct account a;
 	int rc = load_target(app, req, &a);
@@ -147,7 +147,7 @@ int page_account(struct app *app, struct request *req, struct response *resp)
 	return views_page(app->views, req, resp, 200, "account", ctx);
 }
 
-static int change_active(struct app *app, struct request *req, struct response *resp, bool active)
+static int change_active(struct app *app, const struct request *req, struct response *resp, bool active)
 {
 	struct account a;
 	int rc = load_target(app, req, &a);
@@ -165,17 +165,17 @@ static int change_active(struct app *app, struct request *req, struct response *
 	return 0;
 }
 
-int page_account_disable(struct app *app, struct request *req, struct response *resp)
+int page_account_disable(struct app *app, const struct request *req, struct response *resp)
 {
 	return change_active(app, req, resp, false);
 }
 
-int page_account_enable(struct app *app, struct request *req, struct response *resp)
+int page_account_enable(struct app *app, const struct request *req, struct response *resp)
 {
 	return change_active(app, req, resp, true);
 }
 
-int page_account_reset(struct app *app, struct request *req, struct response *resp)
+int page_account_reset(struct app *app, const struct request *req, struct response *resp)
 {
 	struct account a;
 	int rc = load_target(app, req, &a);

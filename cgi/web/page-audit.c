@@ -12,7 +12,7 @@
 /* Entries on one page. */
 #define AUDIT_PAGE 100
 
-int page_audit(struct app *app, struct request *req, struct response *resp)
+int page_audit(struct app *app, const struct request *req, struct response *resp)
 {
 	struct audit_filter f = {
 		.action = fields_get(&req->query, "action"),

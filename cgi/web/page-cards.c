@@ -24,7 +24,7 @@ static const struct {
 	[CARD_WALLET_PDF] = { "application/pdf", "card.pdf" },
 };
 
-int page_card(struct app *app, struct request *req, struct response *resp)
+int page_card(struct app *app, const struct request *req, struct response *resp)
 {
 	enum card_status card;
 	enum db_status status = cards_check(app->db, req->tenant, app->keys, request_param(req, "card"), &card, NULL);
@@ -41,7 +41,7 @@ int page_card(struct app *app, struct request *req, struct response *resp)
 	return views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
 }
 
-static int send_card(struct app *app, struct request *req, struct response *resp, enum card_format format)
+static int send_card(struct app *app, const struct request *req, struct response *resp, enum card_format format)
 {
 	struct person *p = person_new();
 	size_t n;
@@ -63,17 +63,17 @@ static int send_card(struct app *app, struct request *req, struct response *resp
 	return rc;
 }
 
-int page_my_qr(struct app *app, struct request *req, struct response *resp)
+int page_my_qr(struct app *app, const struct request *req, struct response *resp)
 {
 	return send_card(app, req, resp, CARD_QR_PNG);
 }
 
-int page_my_card(struct app *app, struct request *req, struct response *resp)
+int page_my_card(struct app *app, const struct request *req, struct response *resp)
 {
 	return send_card(app, req, resp, CARD_WALLET_PDF);
 }
 
-int page_my_card_reissue(struct app *app, struct request *req, struct response *resp)
+int page_my_card_reissue(struct app *app, const struct request *req, struct response *resp)
 {
 	struct person *p = person_new();
 	size_t n;

@@ -25,7 +25,7 @@
 
 /* The venue the token names, when it takes check-ins. Returns 0 with *v filled; -1 when a page
  * saying why not (an old poster, a closed venue) is already in resp; or an error status. */
-static int open_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
+static int open_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v)
 {
 	int64_t id;
 	unsigned version;
@@ -56,7 +56,7 @@ static bool ticked(const struct fields *f, const char *name)
 	return v && *v;
 }
 
-static json_t *page_context(struct request *req, const struct venue *v)
+static json_t *page_context(const struct request *req, const struct venue *v)
 {
 	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
@@ -91,7 +91,7 @@ static void in_since_label(int64_t pressed_at_us, char out[static VN_TIME_SIZE])
 /* One entry of the people this phone remembers, ready for a one-tap form, with the time they
  * came in when they are in at v now; NULL when the token no longer holds (the person is gone
  * or had their phones forgotten). */
-static json_t *known_person(struct app *app, struct request *req, const struct venue *v, size_t n,
+static json_t *known_person(struct app *app, const struct request *req, const struct venue *v, size_t n,
 			    const struct remembered *r)
 {
 	struct person *p = person_new();
@@ -119,7 +119,7 @@ static json_t *known_person(struct app *app, struct request *req, const struct v
 
 /* The form for a new person, or (with a remembered person and their token) only the declaration,
  * with the privacy notice to agree to again when it changed since they did. */
-static void form_context(struct app *app, struct request *req, json_t *ctx, const struct field_errors *errors,
+static void form_context(struct app *app, const struct request *req, json_t *ctx, const struct field_errors *errors,
 			 const char *person_token, const struct person *known)
 {
 	json_t *form = json_object();
@@ -130,10 +130,10 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 		json_object_set_new(form, "person_html", person);
 		json_object_set_new(form, "declaration_html", declaration);
 	} else {
-		json_object_set_new(form, "declaration", declaration_view(app, req, errors));
+		json_object_set_new(form, "declaration", declaration_view(app, req, &req->form, errors));
 		if (!known) {
-			json_t *person = person_fields_view(app, req, NULL);
-			person_fields_fold(person, req, errors);
+			json_t *person = person_fields_view(app, req, &req->form, NULL);
+			person_fields_fold(person, &req->form, errors);
 			json_object_set_new(form, "person", person);
 		}
 	}
@@ -152,7 +152,7 @@ static void form_context(struct app *app, struct request *req, json_t *ctx, cons
 	json_object_set_new(ctx, "form", form);
 }
 
-int page_checkin(struct app *app, struct request *req, struct response *resp)
+int page_checkin(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = open_venue(app, req, resp, &v);
@@ -191,7 +191,7 @@ int page_checkin(struct app *app, struct request *req, struct response *resp)
 	return views_page(app->views, req, resp, 200, "checkin", ctx);
 }
 
-int page_checkin_submit(struct app *app, struct request *req, struct response *resp)
+int page_checkin_submit(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = open_venue(app, req, resp, &v);
@@ -254,7 +254,7 @@ int page_checkin_submit(struct app *app, struct request *req, struct response *r
 	return rc;
 }
 
-int page_short_code(struct app *app, struct request *req, struct response *resp)
+int page_short_code(struct app *app, const struct request *req, struct response *resp)
 {
 	const char *code = fields_get(&req->query, "code");
 	json_t *ctx = json_object();

@@ -351,7 +351,7 @@ static json_t *collapsible(json_t *table)
 	return table;
 }
 
-int page_dashboard(struct app *app, struct request *req, struct response *resp)
+int page_dashboard(struct app *app, const struct request *req, struct response *resp)
 {
 	struct board b = { 0 };
 	int rc = board_read(app, req, &b);
@@ -386,7 +386,7 @@ int page_dashboard(struct app *app, struct request *req, struct response *resp)
 	return rc;
 }
 
-int page_dashboard_export(struct app *app, struct request *req, struct response *resp)
+int page_dashboard_export(struct app *app, const struct request *req, struct response *resp)
 {
 	/* Without ?table=, the summary: the figures most often asked for. */
 	const char *name = fields_get(&req->query, "table");
@@ -411,7 +411,7 @@ int page_dashboard_export(struct app *app, struct request *req, struct response 
 	return rc;
 }
 
-int page_dashboard_report(struct app *app, struct request *req, struct response *resp)
+int page_dashboard_report(struct app *app, const struct request *req, struct response *resp)
 {
 	char area[AREA_CODE_MAX + 1];
 	bool allowed = false, found = false;
@@ -444,7 +444,7 @@ int page_dashboard_report(struct app *app, struct request *req, struct response 
 	return rc;
 }
 
-int page_admin_provinces(struct app *app, struct request *req, struct response *resp)
+int page_admin_provinces(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object(), *list = json_array();
 	for (size_t i = 0; i < app->config->tenant_count; i++) {

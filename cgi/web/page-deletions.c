@@ -10,7 +10,7 @@
 /* Purges one page lists: two months of daily runs. */
 #define DELETIONS_PAGE 60
 
-int page_deletions(struct app *app, struct request *req, struct response *resp)
+int page_deletions(struct app *app, const struct request *req, struct response *resp)
 {
 	struct deletion_run *runs = xcalloc(DELETIONS_PAGE, sizeof(*runs));
 	size_t n;

@@ -16,7 +16,7 @@
 /* The venues whose desks (proxy declarations) the actor works at: managers and volunteers, each
  * with why it may not use residents' data yet and who can change that, if so. Admins and
  * officers reach a desk from the venue's page. */
-static int desk_venues(struct app *app, struct request *req, json_t *ctx)
+static int desk_venues(struct app *app, const struct request *req, json_t *ctx)
 {
 	enum role r = req->actor.role;
 	if (r != ROLE_VENUE_MANAGER && r != ROLE_VOLUNTEER)
@@ -37,7 +37,7 @@ static int desk_venues(struct app *app, struct request *req, json_t *ctx)
 	return status == DB_OK ? 0 : http_status_for_db(status);
 }
 
-int page_desk(struct app *app, struct request *req, struct response *resp)
+int page_desk(struct app *app, const struct request *req, struct response *resp)
 {
 	enum role r = req->actor.role;
 	json_t *ctx = json_object();
@@ -59,7 +59,7 @@ int page_desk(struct app *app, struct request *req, struct response *resp)
 	return views_page(app->views, req, resp, 200, "desk", ctx);
 }
 
-int page_admin(struct app *app, struct request *req, struct response *resp)
+int page_admin(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object();
 	json_t *list = json_array();

@@ -55,7 +55,7 @@ static bool asks_consent(const struct gate_result *r)
 /* The venue of the URL, 404 when gone; the 403 answer when its desk may not use residents'
  * data yet (json: as the gate's script reads a flash). DESK_VIEW_OPEN with *v filled, or what
  * the handler returns. */
-static int load_venue(struct app *app, struct request *req, struct response *resp, struct venue *v, bool json)
+static int load_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v, bool json)
 {
 	int rc = venue_of_route(app, req, v);
 	return rc ? rc : desk_view_refusal(app, req, resp, v, json);
@@ -77,7 +77,7 @@ static void person_of_card(const struct cccd_card *c, struct person *p)
 /* The flash of a scan: outcome, colour, name (gate_result.shown_name, the same in every colour)
  * and message, whether it asks for the notice's confirmation, and for a recorded check-in its
  * confirmation (time, check code); for an ID card what was read from it. */
-static json_t *flash_json(struct app *app, struct request *req, const struct venue *v, const struct gate_result *r,
+static json_t *flash_json(struct app *app, const struct request *req, const struct venue *v, const struct gate_result *r,
 			  const struct field_errors *errors)
 {
 	bool shown = r->outcome == GATE_RECORDED || r->outcome == GATE_ALREADY;
@@ -101,21 +101,22 @@ static json_t *flash_json(struct app *app, struct request *req, const struct ven
 }
 
 /* The page: the scan form with the settings kept, the questions, the fields completing an ID
- * card, and the last scan's flash (may be NULL). again is the scan to send again (one to
- * complete or to confirm the notice of), else NULL; the fields are shown to complete it, or
- * again when it was a completion. */
-static int render(struct app *app, struct request *req, struct response *resp, int status, const struct venue *v,
-		  const struct gate_settings *s, json_t *flash, const struct gate_result *again,
-		  const struct field_errors *errors)
+ * card, and the last scan's flash (may be NULL). shown is the scan form as sent (NULL: a fresh
+ * form, for the next person). again is the scan to send again (one to complete or to confirm
+ * the notice of), else NULL; the fields are shown to complete it, or again when it was a
+ * completion. */
+static int render(struct app *app, const struct request *req, struct response *resp, int status, const struct venue *v,
+		  const struct gate_settings *s, const struct fields *shown, json_t *flash,
+		  const struct gate_result *again, const struct field_errors *errors)
 {
 	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/venues/%lld/gate/scans", req->tenant->slug, (long long)v->id);
-	const char *completed = fields_get(&req->form, "completed");
+	const char *completed = shown ? fields_get(shown, "completed") : NULL;
 	bool completing = completed && strcmp(completed, "1") == 0;
 	const struct gate_result *incomplete =
 		again && (again->outcome == GATE_INCOMPLETE || completing) ? again : NULL;
 	/* Completing a card or confirming its notice sends the same scan again: its key, its code. */
-	const char *kept = again ? fields_get(&req->form, "key") : NULL;
+	const char *kept = again && shown ? fields_get(shown, "key") : NULL;
 	if (kept)
 		snprintf(key, sizeof(key), "%s", kept);
 	else
@@ -125,7 +126,7 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "gate_title")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
-	const char *code = again ? fields_get(&req->form, "code") : NULL;
+	const char *code = again && shown ? fields_get(shown, "code") : NULL;
 	json_object_set_new(ctx, "code", json_string(code ? code : ""));
 	json_object_set_new(ctx, "direction_out", json_boolean(s->out));
 	json_object_set_new(ctx, "ask", json_boolean(s->ask));
@@ -134,31 +135,27 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 		json_object_set_new(ctx, "flash", json_incref(flash));
 	if (errors && errors->count)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
-	/* What was typed wins; a first look at a card starts from what it gave. The person view
-	 * shows a stored person only on a GET. */
+	/* What was typed wins; a first look at a card starts from what it gave. */
 	struct person *p = person_new();
 	if (incomplete)
 		person_of_card(&incomplete->card, p);
-	enum http_method method = req->method;
-	req->method = HTTP_GET;
-	json_object_set_new(ctx, "person", person_fields_view(app, req, incomplete ? p : NULL));
-	req->method = method;
+	json_object_set_new(ctx, "person", person_fields_view(app, req, shown, incomplete ? p : NULL));
 	person_free(p);
-	json_object_set_new(ctx, "declaration", declaration_view(app, req, errors));
+	json_object_set_new(ctx, "declaration", declaration_view(app, req, shown, errors));
 	return views_page(app->views, req, resp, status, "gate", ctx);
 }
 
-int page_gate(struct app *app, struct request *req, struct response *resp)
+int page_gate(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = load_venue(app, req, resp, &v, false);
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	struct gate_settings s = { 0 };
-	return render(app, req, resp, 200, &v, &s, NULL, NULL, NULL);
+	return render(app, req, resp, 200, &v, &s, NULL, NULL, NULL, NULL);
 }
 
-int page_gate_scan(struct app *app, struct request *req, struct response *resp)
+int page_gate_scan(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	const char *reply = fields_get(&req->form, "reply");
@@ -213,11 +210,8 @@ int page_gate_scan(struct app *app, struct request *req, struct response *resp)
 		response_json(resp, code, flash);
 	} else {
 		/* The next person starts from unanswered questions. */
-		struct fields answered = req->form;
-		if (result->outcome == GATE_RECORDED)
-			req->form = (struct fields){ 0 };
-		rc = render(app, req, resp, code, &v, &s, flash, asks_consent(result) ? result : NULL, &errors);
-		req->form = answered;
+		const struct fields *shown = result->outcome == GATE_RECORDED ? NULL : f;
+		rc = render(app, req, resp, code, &v, &s, shown, flash, asks_consent(result) ? result : NULL, &errors);
 	}
 	json_decref(flash);
 out:

@@ -36,7 +36,7 @@ static int status_code(enum handover_status status)
 
 /* A used, expired or burnt code is gone (410); one that never was is not found (404). The form
  * asks for the digits when ask_digits. */
-static int render(struct app *app, struct request *req, struct response *resp, enum handover_status status,
+static int render(struct app *app, const struct request *req, struct response *resp, enum handover_status status,
 		  bool ask_digits)
 {
 	bool open = status == HANDOVER_VALID || status == HANDOVER_WRONG_DIGITS;
@@ -49,7 +49,7 @@ static int render(struct app *app, struct request *req, struct response *resp, e
 
 /* Whether the code's person has digits to confirm; *status becomes HANDOVER_UNKNOWN when the
  * person is gone. */
-static enum db_status asks_digits(struct app *app, struct request *req, int64_t person_id,
+static enum db_status asks_digits(struct app *app, const struct request *req, int64_t person_id,
 				  enum handover_status *status, bool *ask)
 {
 	struct person *p = person_new();
@@ -62,7 +62,7 @@ static enum db_status asks_digits(struct app *app, struct request *req, int64_t 
 	return db;
 }
 
-int page_handover(struct app *app, struct request *req, struct response *resp)
+int page_handover(struct app *app, const struct request *req, struct response *resp)
 {
 	enum handover_status status;
 	int64_t person_id;
@@ -73,7 +73,7 @@ int page_handover(struct app *app, struct request *req, struct response *resp)
 	return db != DB_OK ? http_status_for_db(db) : render(app, req, resp, status, ask);
 }
 
-int page_handover_take(struct app *app, struct request *req, struct response *resp)
+int page_handover_take(struct app *app, const struct request *req, struct response *resp)
 {
 	enum handover_status status;
 	int64_t person_id;

@@ -23,7 +23,7 @@ static json_t *nodes_json(struct app *app, size_t shard)
 	return nodes;
 }
 
-int page_healthz(struct app *app, struct request *req, struct response *resp)
+int page_healthz(struct app *app, const struct request *req, struct response *resp)
 {
 	(void)req;
 	bool up[CONFIG_MAX_SHARDS];

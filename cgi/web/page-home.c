@@ -4,7 +4,7 @@
 #include "domain/province.h"
 #include "web/views.h"
 
-int page_instance_home(struct app *app, struct request *req, struct response *resp)
+int page_instance_home(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object();
 	json_t *list = json_array();
@@ -20,7 +20,7 @@ int page_instance_home(struct app *app, struct request *req, struct response *re
 	return views_page(app->views, req, resp, 200, "home", ctx);
 }
 
-int page_province_home(struct app *app, struct request *req, struct response *resp)
+int page_province_home(struct app *app, const struct request *req, struct response *resp)
 {
 	struct province_summary summary;
 	enum db_status status = province_summary(app->db, req->tenant, &summary);

@@ -17,7 +17,7 @@ static json_t *header_view(const struct app *app, const struct request *req)
 	return v;
 }
 
-static int render(struct app *app, struct request *req, struct response *resp, int status, json_t *ctx)
+static int render(struct app *app, const struct request *req, struct response *resp, int status, json_t *ctx)
 {
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "imports_title")));
 	json_object_set_new(ctx, "header", header_view(app, req));
@@ -26,12 +26,12 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	return views_page(app->views, req, resp, status, "imports", ctx);
 }
 
-int page_imports(struct app *app, struct request *req, struct response *resp)
+int page_imports(struct app *app, const struct request *req, struct response *resp)
 {
 	return render(app, req, resp, 200, json_object());
 }
 
-int page_imports_template(struct app *app, struct request *req, struct response *resp)
+int page_imports_template(struct app *app, const struct request *req, struct response *resp)
 {
 	paper_import_template(declaration_for(app->declarations, req->tenant), &resp->body);
 	response_content_type(resp, "text/csv; charset=utf-8");
@@ -39,7 +39,7 @@ int page_imports_template(struct app *app, struct request *req, struct response 
 	return 0;
 }
 
-static json_t *result_view(struct app *app, struct request *req, const struct paper_import_result *r)
+static json_t *result_view(struct app *app, const struct request *req, const struct paper_import_result *r)
 {
 	json_t *rejects = json_array();
 	for (size_t i = 0; i < r->reject_count; i++) {
@@ -57,7 +57,7 @@ static json_t *result_view(struct app *app, struct request *req, const struct pa
 			 (json_int_t)(r->rejected - r->reject_count), "stopped_line", (json_int_t)r->stopped_line);
 }
 
-int page_imports_upload(struct app *app, struct request *req, struct response *resp)
+int page_imports_upload(struct app *app, const struct request *req, struct response *resp)
 {
 	const struct multipart_part *file = request_file(req, "file");
 	json_t *ctx = json_object();

@@ -27,7 +27,7 @@ static void home_of(const struct request *req, const struct actor *a, struct buf
 		buf_printf(out, "/%s/desk", req->tenant->slug);
 }
 
-static int render_login(struct app *app, struct request *req, struct response *resp, int status,
+static int render_login(struct app *app, const struct request *req, struct response *resp, int status,
 			const char *login, const char *message_key, unsigned retry_minutes)
 {
 	json_t *ctx = json_object();
@@ -49,7 +49,7 @@ static int render_login(struct app *app, struct request *req, struct response *r
 	return views_page(app->views, req, resp, status, "login", ctx);
 }
 
-int page_login_form(struct app *app, struct request *req, struct response *resp)
+int page_login_form(struct app *app, const struct request *req, struct response *resp)
 {
 	if (actor_known(&req->actor)) {
 		struct buf to = BUF_INIT;
@@ -61,7 +61,7 @@ int page_login_form(struct app *app, struct request *req, struct response *resp)
 	return render_login(app, req, resp, 200, NULL, NULL, 0);
 }
 
-int page_login(struct app *app, struct request *req, struct response *resp)
+int page_login(struct app *app, const struct request *req, struct response *resp)
 {
 	const char *typed = fields_get(&req->form, "login");
 	const char *password = fields_get(&req->form, "password");
@@ -106,7 +106,7 @@ int page_login(struct app *app, struct request *req, struct response *resp)
 	return 0;
 }
 
-static int logged_out(struct request *req, struct response *resp, enum db_status status)
+static int logged_out(const struct request *req, struct response *resp, enum db_status status)
 {
 	if (status != DB_OK)
 		return http_status_for_db(status);
@@ -121,23 +121,25 @@ static int logged_out(struct request *req, struct response *resp, enum db_status
 	return 0;
 }
 
-int page_logout(struct app *app, struct request *req, struct response *resp)
+int page_logout(struct app *app, const struct request *req, struct response *resp)
 {
 	return logged_out(req, resp, session_logout(app->db, app->config, &req->actor));
 }
 
-int page_logout_everywhere(struct app *app, struct request *req, struct response *resp)
+int page_logout_everywhere(struct app *app, const struct request *req, struct response *resp)
 {
 	return logged_out(req, resp, session_logout_everywhere(app->db, app->config, &req->actor));
 }
 
-static int render_password(struct app *app, struct request *req, struct response *resp,
-			   const struct field_errors *errors, bool done)
+/* The password page; must_change: the account must still change its password (after a change
+ * that succeeded it no longer must, though this request's actor was read before it). */
+static int render_password(struct app *app, const struct request *req, struct response *resp,
+			   const struct field_errors *errors, bool done, bool must_change)
 {
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "password_title")));
 	json_object_set_new(ctx, "action", json_string(req->tenant ? "password" : "/password"));
-	json_object_set_new(ctx, "must_change", json_boolean(req->actor.must_change_password));
+	json_object_set_new(ctx, "must_change", json_boolean(must_change));
 	json_object_set_new(ctx, "min_chars", json_integer(PASSWORD_MIN_CHARS));
 	json_object_set_new(ctx, "done", json_boolean(done));
 	if (errors)
@@ -145,12 +147,12 @@ static int render_password(struct app *app, struct request *req, struct response
 	return views_page(app->views, req, resp, errors && errors->count ? 400 : 200, "password", ctx);
 }
 
-int page_password_form(struct app *app, struct request *req, struct response *resp)
+int page_password_form(struct app *app, const struct request *req, struct response *resp)
 {
-	return render_password(app, req, resp, NULL, false);
+	return render_password(app, req, resp, NULL, false, req->actor.must_change_password);
 }
 
-int page_password_change(struct app *app, struct request *req, struct response *resp)
+int page_password_change(struct app *app, const struct request *req, struct response *resp)
 {
 	struct field_errors errors = { 0 };
 	const struct tenant *t = actor_tenant(app->config, &req->actor);
@@ -160,7 +162,6 @@ int page_password_change(struct app *app, struct request *req, struct response *
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render_password(app, req, resp, &errors, false);
-	req->actor.must_change_password = false;
-	return render_password(app, req, resp, NULL, true);
+		return render_password(app, req, resp, &errors, false, req->actor.must_change_password);
+	return render_password(app, req, resp, NULL, true, false);
 }

@@ -20,7 +20,7 @@
 #define ME_VISITS_MAX 300
 
 /* The person's visits of the retention period, newest first. */
-static enum db_status visits_json(struct app *app, struct request *req, int64_t person, json_t *o)
+static enum db_status visits_json(struct app *app, const struct request *req, int64_t person, json_t *o)
 {
 	struct visit *list = xcalloc(ME_VISITS_MAX, sizeof(*list));
 	size_t n = 0;
@@ -55,7 +55,7 @@ static enum db_status visits_json(struct app *app, struct request *req, int64_t 
 
 /* The remembered people of this phone with their data; the one at index `editing` shows the
  * request's form (a correction or a deletion that needs fixing) with errors. */
-static int render(struct app *app, struct request *req, struct response *resp, int status, long editing,
+static int render(struct app *app, const struct request *req, struct response *resp, int status, long editing,
 		  const struct field_errors *errors, const char *delete_error)
 {
 	struct remembered list[REMEMBERED_MAX];
@@ -71,19 +71,15 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 			rc = found;
 			break;
 		}
-		bool mine = (long)i == editing;
 		/* Only the person being corrected shows what was typed; the others what is stored. */
-		enum http_method method = req->method;
-		if (!mine)
-			req->method = HTTP_GET;
+		bool mine = (long)i == editing;
 		time_t consent = 0;
 		char consent_at[17] = "";
 		if (utc_datetime_parse(p->consent_at, &consent) == 0)
 			vn_time_format(consent, consent_at);
 		json_t *o = json_pack("{s:i, s:s, s:i, s:s, s:o}", "index", (int)i, "full_name", p->full_name,
 				      "consent_version", (int)p->consent_version, "consent_at", consent_at, "fields",
-				      person_fields_view(app, req, p));
-		req->method = method;
+				      person_fields_view(app, req, mine ? &req->form : NULL, mine ? NULL : p));
 		rc = http_status_for_db(visits_json(app, req, p->id, o));
 		if (mine && errors && errors->count)
 			json_object_set_new(o, "errors", views_field_errors(app->views, req->lang, errors));
@@ -105,13 +101,13 @@ static int render(struct app *app, struct request *req, struct response *resp, i
 	return views_page(app->views, req, resp, status, "me", ctx);
 }
 
-int page_me(struct app *app, struct request *req, struct response *resp)
+int page_me(struct app *app, const struct request *req, struct response *resp)
 {
 	return render(app, req, resp, 200, -1, NULL, NULL);
 }
 
 /* The id of the remembered person the route's {n} names (*n its place). Returns 0 or 404. */
-static int person_of_route(struct app *app, struct request *req, size_t *n, int64_t *id)
+static int person_of_route(struct app *app, const struct request *req, size_t *n, int64_t *id)
 {
 	struct person *p = person_new();
 	int rc = remembered_person_of_route(app, req, n, p);
@@ -120,7 +116,7 @@ static int person_of_route(struct app *app, struct request *req, size_t *n, int6
 	return rc;
 }
 
-static int back_to_me(struct request *req, struct response *resp, const char *query)
+static int back_to_me(const struct request *req, struct response *resp, const char *query)
 {
 	char to[96];
 	snprintf(to, sizeof(to), "/%s/me%s", req->tenant->slug, query);
@@ -128,7 +124,7 @@ static int back_to_me(struct request *req, struct response *resp, const char *qu
 	return 0;
 }
 
-int page_me_update(struct app *app, struct request *req, struct response *resp)
+int page_me_update(struct app *app, const struct request *req, struct response *resp)
 {
 	size_t n;
 	int64_t id;
@@ -145,7 +141,7 @@ int page_me_update(struct app *app, struct request *req, struct response *resp)
 	return back_to_me(req, resp, "?saved=1");
 }
 
-int page_me_delete(struct app *app, struct request *req, struct response *resp)
+int page_me_delete(struct app *app, const struct request *req, struct response *resp)
 {
 	size_t n;
 	int64_t id;
@@ -162,7 +158,7 @@ int page_me_delete(struct app *app, struct request *req, struct response *resp)
 	return back_to_me(req, resp, "?deleted=1");
 }
 
-int page_me_forget(struct app *app, struct request *req, struct response *resp)
+int page_me_forget(struct app *app, const struct request *req, struct response *resp)
 {
 	size_t n = REMEMBERED_MAX;
 	int64_t id;

@@ -61,7 +61,7 @@ static void render_database_state(struct app *app, struct buf *out)
 	buf_free(&rows);
 }
 
-int page_metrics(struct app *app, struct request *req, struct response *resp)
+int page_metrics(struct app *app, const struct request *req, struct response *resp)
 {
 	if (!address_allowed(app->config->metrics_allow, req->remote_addr))
 		return 404;

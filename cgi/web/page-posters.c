@@ -45,7 +45,7 @@ static bool known_layout(const char *layout)
 	return false;
 }
 
-int page_venue_poster(struct app *app, struct request *req, struct response *resp)
+int page_venue_poster(struct app *app, const struct request *req, struct response *resp)
 {
 	const char *layout = fields_get(&req->query, "layout");
 	const char *format = fields_get(&req->query, "format");
@@ -85,7 +85,7 @@ int page_venue_poster(struct app *app, struct request *req, struct response *res
 	return 0;
 }
 
-int page_posters_bulk(struct app *app, struct request *req, struct response *resp)
+int page_posters_bulk(struct app *app, const struct request *req, struct response *resp)
 {
 	const char *layout = fields_get(&req->query, "layout");
 	if (!layout)

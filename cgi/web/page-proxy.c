@@ -50,6 +50,8 @@ struct proxy_view {
 	const struct field_errors *errors;	/* the declaration's, or NULL */
 	const char *cards_error;	/* the card sheet's message key, or NULL */
 	enum proxy_focus focus;
+	bool fresh;		/* the declaration form starts empty (the next resident), else it
+				 * shows the request's form as sent */
 };
 
 static void proxy_view_free(struct proxy_view *v)
@@ -63,7 +65,7 @@ static void proxy_view_free(struct proxy_view *v)
  * it takes no check-ins, the 403 page when the desk may not use residents' data yet (every
  * part of this desk does, a new person's declaration too). Returns DESK_VIEW_OPEN with *v
  * filled, or what the handler returns. */
-static int desk_venue(struct app *app, struct request *req, struct response *resp, struct venue *v)
+static int desk_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v)
 {
 	int rc = venue_of_route(app, req, v);
 	if (rc)
@@ -105,12 +107,13 @@ static void focus_first_question(json_t *declaration)
 }
 
 /* The declaration form: for the known person of v->card, or a new person's fields. */
-static json_t *form_view(struct app *app, struct request *req, const struct proxy_view *v, const char *action)
+static json_t *form_view(struct app *app, const struct request *req, const struct proxy_view *v, const char *action)
 {
 	char key[CHECKIN_FORM_KEY_CAP];
 	checkin_form_key(key);
 	json_t *form = json_pack("{s:s, s:s}", "action", action, "key", key);
-	json_t *declaration = declaration_view(app, req, v->errors);
+	const struct fields *typed = v->fresh ? NULL : &req->form;
+	json_t *declaration = declaration_view(app, req, typed, v->errors);
 	if (v->focus == FOCUS_DECLARATION)
 		focus_first_question(declaration);
 	json_object_set_new(form, "declaration", declaration);
@@ -118,7 +121,7 @@ static json_t *form_view(struct app *app, struct request *req, const struct prox
 		json_object_set_new(form, "person_token", json_string(v->card));
 		json_object_set_new(form, "person_name", json_string(v->person_name));
 	} else {
-		json_t *person = person_fields_view(app, req, NULL);
+		json_t *person = person_fields_view(app, req, typed, NULL);
 		/* What the look-up was given starts the new person's form. */
 		if (v->prefill_phone)
 			json_object_set_new(person, "phone", json_string(v->prefill_phone));
@@ -128,7 +131,7 @@ static json_t *form_view(struct app *app, struct request *req, const struct prox
 			json_object_set_new(person, "focus_here", json_true());
 		json_object_set_new(form, "person", person);
 	}
-	const char *consent = fields_get(&req->form, "consent");
+	const char *consent = typed ? fields_get(typed, "consent") : NULL;
 	json_object_set_new(form, "consent", json_boolean(consent && *consent));
 	if (v->errors && v->errors->count)
 		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, v->errors));
@@ -136,7 +139,7 @@ static json_t *form_view(struct app *app, struct request *req, const struct prox
 }
 
 /* The people the actor declared for here, to pick for the card sheet. */
-static int declared_view(struct app *app, struct request *req, const struct venue *venue, json_t **out)
+static int declared_view(struct app *app, const struct request *req, const struct venue *venue, json_t **out)
 {
 	struct person *people = xcalloc(DECLARED_FOR_MAX, sizeof(*people));
 	size_t n;
@@ -151,7 +154,7 @@ static int declared_view(struct app *app, struct request *req, const struct venu
 	return status == DB_OK ? 0 : http_status_for_db(status);
 }
 
-static int proxy_page(struct app *app, struct request *req, struct response *resp, int status,
+static int proxy_page(struct app *app, const struct request *req, struct response *resp, int status,
 		      const struct venue *venue, struct proxy_view *v)
 {
 	char action[128], find_action[128], cards_action[128], handover_action[128];
@@ -185,7 +188,7 @@ static int proxy_page(struct app *app, struct request *req, struct response *res
 	return rc;
 }
 
-int page_proxy(struct app *app, struct request *req, struct response *resp)
+int page_proxy(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue venue;
 	int rc = desk_venue(app, req, resp, &venue);
@@ -197,7 +200,7 @@ int page_proxy(struct app *app, struct request *req, struct response *resp)
 
 /* The person a card token (from a look-up's result) names, when it is their current card.
  * Returns 0 with *p filled, 1 when the card no longer names anyone, or a status. */
-static int person_of_card(struct app *app, struct request *req, const char *card, struct person *p)
+static int person_of_card(struct app *app, const struct request *req, const char *card, struct person *p)
 {
 	enum card_status cs;
 	int64_t id = 0;
@@ -213,7 +216,7 @@ static int person_of_card(struct app *app, struct request *req, const char *card
 }
 
 /* One person a look-up found, ready for a one-tap declaration with their last answers. */
-static json_t *match_view(struct app *app, struct request *req, const struct person *p, size_t index)
+static json_t *match_view(struct app *app, const struct request *req, const struct person *p, size_t index)
 {
 	char card[CARD_TOKEN_LEN + 1], key[CHECKIN_FORM_KEY_CAP];
 	struct buf answers = BUF_INIT;
@@ -234,7 +237,7 @@ static json_t *match_view(struct app *app, struct request *req, const struct per
 /* Look-up by phone or ID number (audited, within the desk's hourly limit: 429 past it), or —
  * with declare — the declaration form for the person a result names; both fields empty is a
  * new person straight away (no look-up). Found people show their given name and birth year. */
-int page_proxy_find(struct app *app, struct request *req, struct response *resp)
+int page_proxy_find(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue venue;
 	int rc = desk_venue(app, req, resp, &venue);
@@ -305,7 +308,7 @@ int page_proxy_find(struct app *app, struct request *req, struct response *resp)
 
 /* Records one declaration: the same rules as the resident's own form, with the method and
  * the volunteer's account (filed_by) on the check-in. */
-int page_proxy_submit(struct app *app, struct request *req, struct response *resp)
+int page_proxy_submit(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue venue;
 	int rc = desk_venue(app, req, resp, &venue);
@@ -354,9 +357,9 @@ int page_proxy_submit(struct app *app, struct request *req, struct response *res
 					.errors = &errors, .focus = is_known ? FOCUS_DECLARATION : FOCUS_PERSON };
 		rc = proxy_page(app, req, resp, 400, &venue, &v);
 	} else if (rc == 0) {
-		struct proxy_view v = { .done = confirmation_view(app, req, &venue, result), .focus = FOCUS_FIND };
 		/* Recorded: the next resident starts from an empty form. */
-		fields_free(&req->form);
+		struct proxy_view v = { .done = confirmation_view(app, req, &venue, result), .focus = FOCUS_FIND,
+					.fresh = true };
 		rc = proxy_page(app, req, resp, 200, &venue, &v);
 	}
 	person_free(known);
@@ -378,7 +381,7 @@ static bool picked(const struct fields *f, int64_t id)
 
 /* A PDF sheet of the cards of the people ticked, among those the actor declared for here (any
  * other id is ignored: the list is the permission). Audited with the count. */
-int page_proxy_cards(struct app *app, struct request *req, struct response *resp)
+int page_proxy_cards(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue venue;
 	int rc = desk_venue(app, req, resp, &venue);
@@ -444,7 +447,7 @@ static json_t *qr_image_source(struct app *app, const char *text)
 /* A hand-over of one person the actor declared for here within the hour (handover_create's
  * rule; anyone else is refused, 403; nobody picked, 400) to the person's own phone: a single-use code shown as a QR
  * the phone scans. */
-int page_proxy_handover(struct app *app, struct request *req, struct response *resp)
+int page_proxy_handover(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue venue;
 	int rc = desk_venue(app, req, resp, &venue);

@@ -8,7 +8,7 @@
 #include "web/view-venue.h"
 #include "web/views.h"
 
-static int render(struct app *app, struct request *req, struct response *resp, const struct field_errors *errors)
+static int render(struct app *app, const struct request *req, struct response *resp, const struct field_errors *errors)
 {
 	json_t *ctx = json_object();
 	venue_form_json(app, req, NULL, ctx);
@@ -24,12 +24,12 @@ static int render(struct app *app, struct request *req, struct response *resp, c
 	return views_page(app->views, req, resp, errors ? 400 : 200, "register", ctx);
 }
 
-int page_register_form(struct app *app, struct request *req, struct response *resp)
+int page_register_form(struct app *app, const struct request *req, struct response *resp)
 {
 	return render(app, req, resp, NULL);
 }
 
-int page_register(struct app *app, struct request *req, struct response *resp)
+int page_register(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue_input venue = { fields_get(&req->form, "name"), fields_get(&req->form, "category"),
 				     fields_get(&req->form, "address"), fields_get(&req->form, "area_code"),

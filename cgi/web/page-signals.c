@@ -191,7 +191,7 @@ static json_t *signal_table(struct app *app, const struct request *req, const st
 	abort();
 }
 
-int page_signals(struct app *app, struct request *req, struct response *resp)
+int page_signals(struct app *app, const struct request *req, struct response *resp)
 {
 	struct sightings s = { 0 };
 	int rc = sightings_read(app, req, &s);
@@ -218,7 +218,7 @@ int page_signals(struct app *app, struct request *req, struct response *resp)
 	return rc;
 }
 
-int page_signals_export(struct app *app, struct request *req, struct response *resp)
+int page_signals_export(struct app *app, const struct request *req, struct response *resp)
 {
 	/* Without ?kind=, the first list, as the dashboard's export gives its first table. */
 	const char *name = fields_get(&req->query, "kind");

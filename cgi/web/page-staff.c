@@ -26,7 +26,7 @@ static json_t *staff_json(struct app *app, const struct request *req, const stru
 			 "approved", m->approved, "can_approve", !m->approved && may_approve(req));
 }
 
-static int render_staff(struct app *app, struct request *req, struct response *resp,
+static int render_staff(struct app *app, const struct request *req, struct response *resp,
 			const struct field_errors *errors, const char *done_key)
 {
 	int64_t venue_id = req->route_id;
@@ -54,14 +54,14 @@ static int render_staff(struct app *app, struct request *req, struct response *r
 	return views_page(app->views, req, resp, errors ? 400 : 200, "venue-staff", ctx);
 }
 
-int page_venue_staff(struct app *app, struct request *req, struct response *resp)
+int page_venue_staff(struct app *app, const struct request *req, struct response *resp)
 {
 	return render_staff(app, req, resp, NULL, NULL);
 }
 
 /* An officer's or admin's approval of one staff member (audited); 404 for someone not on the
  * staff or approved already. */
-static int approve(struct app *app, struct request *req, struct response *resp)
+static int approve(struct app *app, const struct request *req, struct response *resp)
 {
 	if (!may_approve(req))
 		return 403;
@@ -74,7 +74,7 @@ static int approve(struct app *app, struct request *req, struct response *resp)
 	return done ? render_staff(app, req, resp, NULL, "staff_approved_done") : 404;
 }
 
-int page_venue_staff_change(struct app *app, struct request *req, struct response *resp)
+int page_venue_staff_change(struct app *app, const struct request *req, struct response *resp)
 {
 	struct field_errors errors = { 0 };
 	const char *action = fields_get(&req->form, "action");

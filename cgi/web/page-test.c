@@ -9,7 +9,7 @@
 /* A test never needs a request longer than this. */
 #define TEST_SLEEP_MAX_MS 20000
 
-int page_test_sleep(struct app *app, struct request *req, struct response *resp)
+int page_test_sleep(struct app *app, const struct request *req, struct response *resp)
 {
 	(void)app;
 	uint64_t ms = 0;
@@ -26,7 +26,7 @@ int page_test_sleep(struct app *app, struct request *req, struct response *resp)
 	return 0;
 }
 
-int page_test_echo(struct app *app, struct request *req, struct response *resp)
+int page_test_echo(struct app *app, const struct request *req, struct response *resp)
 {
 	(void)app;
 	json_t *body = json_object();

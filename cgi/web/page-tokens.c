@@ -12,7 +12,7 @@
 /* Tokens listed on one page; a province has a handful of machine clients. */
 #define TOKENS_PAGE 200
 
-static int render_tokens(struct app *app, struct request *req, struct response *resp, int status,
+static int render_tokens(struct app *app, const struct request *req, struct response *resp, int status,
 			 const char *created, const struct field_errors *errors)
 {
 	struct api_token list[TOKENS_PAGE];
@@ -41,12 +41,12 @@ static int render_tokens(struct app *app, struct request *req, struct response *
 	return views_page(app->views, req, resp, status, "tokens", ctx);
 }
 
-int page_tokens(struct app *app, struct request *req, struct response *resp)
+int page_tokens(struct app *app, const struct request *req, struct response *resp)
 {
 	return render_tokens(app, req, resp, 200, NULL, NULL);
 }
 
-int page_token_create(struct app *app, struct request *req, struct response *resp)
+int page_token_create(struct app *app, const struct request *req, struct response *resp)
 {
 	struct field_errors errors = { 0 };
 	char token[API_TOKEN_MAX + 1] = "";
@@ -61,7 +61,7 @@ int page_token_create(struct app *app, struct request *req, struct response *res
 	return render_tokens(app, req, resp, 201, token, NULL);
 }
 
-int page_token_revoke(struct app *app, struct request *req, struct response *resp)
+int page_token_revoke(struct app *app, const struct request *req, struct response *resp)
 {
 	enum db_status status = api_token_revoke(app->db, req->tenant, &req->actor, req->route_id);
 	if (status != DB_OK)

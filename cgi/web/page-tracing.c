@@ -104,7 +104,7 @@ static void form_json(const struct request *req, const char *const names[], size
 	json_object_set_new(ctx, "hidden", hidden);
 }
 
-static int render(struct app *app, struct request *req, struct response *resp, int status, const char *page,
+static int render(struct app *app, const struct request *req, struct response *resp, int status, const char *page,
 		  const char *title_key, json_t *ctx, const struct field_errors *errors)
 {
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, title_key)));
@@ -130,7 +130,7 @@ static json_t *result_json(struct app *app, const struct request *req, const str
 	return result;
 }
 
-int page_tracing_form(struct app *app, struct request *req, struct response *resp)
+int page_tracing_form(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object();
 	char from[VN_DATE_SIZE], to[VN_DATE_SIZE];
@@ -144,7 +144,7 @@ int page_tracing_form(struct app *app, struct request *req, struct response *res
 	return render(app, req, resp, 200, "tracing", "trace_title", ctx, NULL);
 }
 
-int page_tracing_venue_form(struct app *app, struct request *req, struct response *resp)
+int page_tracing_venue_form(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object();
 	form_json(req, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]), ctx);
@@ -153,7 +153,7 @@ int page_tracing_venue_form(struct app *app, struct request *req, struct respons
 
 /* The case page: the form again with errors, people to pick from, or the case's visits and
  * their contacts. */
-static int render_case(struct app *app, struct request *req, struct response *resp,
+static int render_case(struct app *app, const struct request *req, struct response *resp,
 		       const struct field_errors *errors, const struct trace_result *r)
 {
 	json_t *ctx = json_object();
@@ -180,7 +180,7 @@ static int render_case(struct app *app, struct request *req, struct response *re
 	return render(app, req, resp, errors->count ? 400 : 200, "tracing", "trace_title", ctx, errors);
 }
 
-static int render_venue(struct app *app, struct request *req, struct response *resp,
+static int render_venue(struct app *app, const struct request *req, struct response *resp,
 			const struct field_errors *errors, const struct trace_result *r)
 {
 	json_t *ctx = json_object();
@@ -253,7 +253,7 @@ static int send_csv(struct app *app, const struct request *req, struct response 
 
 /* Runs the case query (or, with venue, the venue query) and answers with the page, or with
  * export the CSV once the query went through. */
-static int answer(struct app *app, struct request *req, struct response *resp, bool venue, bool export)
+static int answer(struct app *app, const struct request *req, struct response *resp, bool venue, bool export)
 {
 	struct field_errors errors = { 0 };
 	struct trace_result r;
@@ -276,22 +276,22 @@ static int answer(struct app *app, struct request *req, struct response *resp, b
 	return rc;
 }
 
-int page_tracing(struct app *app, struct request *req, struct response *resp)
+int page_tracing(struct app *app, const struct request *req, struct response *resp)
 {
 	return answer(app, req, resp, false, false);
 }
 
-int page_tracing_export(struct app *app, struct request *req, struct response *resp)
+int page_tracing_export(struct app *app, const struct request *req, struct response *resp)
 {
 	return answer(app, req, resp, false, true);
 }
 
-int page_tracing_venue(struct app *app, struct request *req, struct response *resp)
+int page_tracing_venue(struct app *app, const struct request *req, struct response *resp)
 {
 	return answer(app, req, resp, true, false);
 }
 
-int page_tracing_venue_export(struct app *app, struct request *req, struct response *resp)
+int page_tracing_venue_export(struct app *app, const struct request *req, struct response *resp)
 {
 	return answer(app, req, resp, true, true);
 }

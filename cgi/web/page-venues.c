@@ -29,7 +29,7 @@ static struct venue_filter filter_from(const struct request *req)
 				      unverified && strcmp(unverified, "1") == 0, (unsigned)page, VENUES_PAGE };
 }
 
-int page_venues(struct app *app, struct request *req, struct response *resp)
+int page_venues(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue_filter f = filter_from(req);
 	json_t *items;
@@ -63,7 +63,7 @@ static struct venue_input input_from(const struct request *req)
 }
 
 /* unconfirmed: a deactivation came without its confirmation box ticked (400, said beside it). */
-static int render_form(struct app *app, struct request *req, struct response *resp, const struct venue *v,
+static int render_form(struct app *app, const struct request *req, struct response *resp, const struct venue *v,
 		       const struct field_errors *errors, bool saved, bool unconfirmed)
 {
 	json_t *ctx = json_object();
@@ -83,12 +83,12 @@ static int render_form(struct app *app, struct request *req, struct response *re
 			    ctx);
 }
 
-int page_venue_new(struct app *app, struct request *req, struct response *resp)
+int page_venue_new(struct app *app, const struct request *req, struct response *resp)
 {
 	return render_form(app, req, resp, NULL, NULL, false, false);
 }
 
-int page_venue_create(struct app *app, struct request *req, struct response *resp)
+int page_venue_create(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue_input in = input_from(req);
 	struct field_errors errors = { 0 };
@@ -104,14 +104,14 @@ int page_venue_create(struct app *app, struct request *req, struct response *res
 	return 0;
 }
 
-int page_venue(struct app *app, struct request *req, struct response *resp)
+int page_venue(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = venue_of_route(app, req, &v);
 	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL, false);
 }
 
-int page_venue_update(struct app *app, struct request *req, struct response *resp)
+int page_venue_update(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = venue_of_route(app, req, &v);
@@ -130,7 +130,7 @@ int page_venue_update(struct app *app, struct request *req, struct response *res
 	return 0;
 }
 
-static int change(struct app *app, struct request *req, struct response *resp, enum venue_change what)
+static int change(struct app *app, const struct request *req, struct response *resp, enum venue_change what)
 {
 	int64_t id = req->route_id;
 	enum db_status status = venues_change(app->db, req->tenant, &req->actor, id, what);
@@ -144,7 +144,7 @@ static int change(struct app *app, struct request *req, struct response *resp, e
 
 /* Only with the form's "I understand" box ticked: the box is required in the page, and checked
  * here too, so a press without JavaScript or an old page's form takes no poster down. */
-int page_venue_deactivate(struct app *app, struct request *req, struct response *resp)
+int page_venue_deactivate(struct app *app, const struct request *req, struct response *resp)
 {
 	const char *confirm = fields_get(&req->form, "confirm");
 	if (!confirm || strcmp(confirm, "yes") != 0) {
@@ -155,17 +155,17 @@ int page_venue_deactivate(struct app *app, struct request *req, struct response 
 	return change(app, req, resp, VENUE_DEACTIVATE);
 }
 
-int page_venue_activate(struct app *app, struct request *req, struct response *resp)
+int page_venue_activate(struct app *app, const struct request *req, struct response *resp)
 {
 	return change(app, req, resp, VENUE_ACTIVATE);
 }
 
-int page_venue_verify(struct app *app, struct request *req, struct response *resp)
+int page_venue_verify(struct app *app, const struct request *req, struct response *resp)
 {
 	return change(app, req, resp, VENUE_VERIFY);
 }
 
-int page_venue_reissue(struct app *app, struct request *req, struct response *resp)
+int page_venue_reissue(struct app *app, const struct request *req, struct response *resp)
 {
 	return change(app, req, resp, VENUE_REISSUE);
 }

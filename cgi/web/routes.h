@@ -24,7 +24,7 @@ extern const char *const pool_names[];
 
 /* A handler fills resp and returns 0, or returns an HTTP status >= 400 for the pipeline to
  * answer with the error page in the user's language. */
-typedef int (*route_handler)(struct app *app, struct request *req, struct response *resp);
+typedef int (*route_handler)(struct app *app, const struct request *req, struct response *resp);
 
 /* A row of the table; routes.c builds them with defaults, so a column is named only where it is
  * not 0/false. */

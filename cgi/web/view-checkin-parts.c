@@ -43,12 +43,12 @@ void checkin_fragments_free(struct checkin_fragments *f)
 	free(f);
 }
 
-/* The parts rendered from the request (whose form is empty), with the list they show. */
+/* The parts as a form nothing was typed into shows them, with the list they show. */
 static void render(const struct app *app, const struct request *req, struct fragment_entry *e)
 {
-	json_t *person = person_fields_view(app, req, NULL);
-	json_t *declaration = declaration_view(app, req, NULL);
-	person_fields_fold(person, req, NULL);
+	json_t *person = person_fields_view(app, req, NULL, NULL);
+	json_t *declaration = declaration_view(app, req, NULL, NULL);
+	person_fields_fold(person, NULL, NULL);
 	e->areas = area_choices_list(app, req->tenant);
 	e->person = views_fragment(app->views, req->lang, req->tenant, "person-fields", person);
 	e->declaration = views_fragment(app->views, req->lang, req->tenant, "declaration-fields", declaration);

@@ -83,7 +83,8 @@ static json_t *group_items(const struct app *app, const struct request *req, jso
 	return items;
 }
 
-json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors)
+json_t *declaration_view(const struct app *app, const struct request *req, const struct fields *given_form,
+			 const struct field_errors *errors)
 {
 	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
 	json_t *groups = json_array(), *asked = json_array();
@@ -91,7 +92,7 @@ json_t *declaration_view(const struct app *app, const struct request *req, const
 	json_t *q;
 	json_array_foreach(questions, i, q) {
 		const char *id = json_string_value(json_object_get(q, "id"));
-		const char *given = fields_get(&req->form, id);
+		const char *given = given_form ? fields_get(given_form, id) : NULL;
 		const char *error = error_of(app, req, errors, id);
 		if (is_checkbox(q)) {
 			json_t *item = json_pack("{s:s, s:s, s:b}", "id", id, "label", question_text(req, q), "checked",
@@ -127,9 +128,9 @@ json_t *declaration_view(const struct app *app, const struct request *req, const
 	return json_pack("{s:o, s:o}", "groups", groups, "questions", asked);
 }
 
-static const char *typed(const struct request *req, const char *field, const char *stored)
+static const char *shown(const struct fields *typed, const char *field, const char *stored)
 {
-	const char *v = fields_get(&req->form, field);
+	const char *v = typed ? fields_get(typed, field) : NULL;
 	return v ? v : stored ? stored : "";
 }
 
@@ -140,15 +141,14 @@ struct person_input person_input_of(const struct fields *f)
 				      fields_get(f, "area_code") };
 }
 
-json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored)
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct fields *typed,
+			   const struct person *p)
 {
 	json_t *genders = json_array();
-	bool posted = req->method == HTTP_POST;
-	const struct person *p = posted ? NULL : stored;
 	char year[8] = "";
 	if (p && p->birth_year)
 		snprintf(year, sizeof(year), "%d", p->birth_year);
-	const char *gender = typed(req, "gender", p ? person_gender_names[p->gender] : NULL);
+	const char *gender = shown(typed, "gender", p ? person_gender_names[p->gender] : NULL);
 	for (int g = GENDER_MALE; g < GENDER_COUNT; g++) {
 		char key[32];
 		snprintf(key, sizeof(key), "gender_%s", person_gender_names[g]);
@@ -157,21 +157,21 @@ json_t *person_fields_view(const struct app *app, const struct request *req, con
 							 strcmp(gender, person_gender_names[g]) == 0));
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "full_name",
-			 typed(req, "full_name", p ? p->full_name : NULL), "phone", typed(req, "phone", p ? p->phone : NULL),
-			 "id_number", typed(req, "id_number", p ? p->id_number : NULL), "birth_year",
-			 typed(req, "birth_year", year), "address", typed(req, "address", p ? p->address : NULL),
+			 shown(typed, "full_name", p ? p->full_name : NULL), "phone", shown(typed, "phone", p ? p->phone : NULL),
+			 "id_number", shown(typed, "id_number", p ? p->id_number : NULL), "birth_year",
+			 shown(typed, "birth_year", year), "address", shown(typed, "address", p ? p->address : NULL),
 			 "genders", genders, "areas",
-			 area_choices_json(app, req, typed(req, "area_code", p ? p->area_code : NULL)));
+			 area_choices_json(app, req, shown(typed, "area_code", p ? p->area_code : NULL)));
 }
 
 /* The person's fields the resident's form folds into "more" (person-fields.html's details). */
 static const char *const folded_fields[] = { "birth_year", "gender", "id_number", "area_code", "address" };
 
-void person_fields_fold(json_t *person, const struct request *req, const struct field_errors *errors)
+void person_fields_fold(json_t *person, const struct fields *typed, const struct field_errors *errors)
 {
 	bool open = false;
 	for (size_t i = 0; i < sizeof(folded_fields) / sizeof(folded_fields[0]) && !open; i++) {
-		const char *given = fields_get(&req->form, folded_fields[i]);
+		const char *given = typed ? fields_get(typed, folded_fields[i]) : NULL;
 		open = (given && *given) || (errors && field_errors_has(errors, folded_fields[i]));
 	}
 	json_object_set_new(person, "fold", json_pack("{s:b}", "open", open));

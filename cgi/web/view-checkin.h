@@ -29,18 +29,20 @@ struct form_answers {
 const char *form_answer(void *ctx, const char *id);
 
 /* The declaration part of the form: symptom groups of checkboxes and questions answered by
- * radio buttons, each marked as the request's form answered it, with its error. */
-json_t *declaration_view(const struct app *app, const struct request *req, const struct field_errors *errors);
+ * radio buttons, each marked as given answered it (NULL: nothing answered yet), with its error. */
+json_t *declaration_view(const struct app *app, const struct request *req, const struct fields *given,
+			 const struct field_errors *errors);
 /* The person's fields of a submitted form (the names the check-in and "my data" forms use);
  * the strings stay the form's. */
 struct person_input person_input_of(const struct fields *form);
-/* The person's fields as typed (the request's form), else as stored (may be NULL), with the
- * genders and communes to pick. */
-json_t *person_fields_view(const struct app *app, const struct request *req, const struct person *stored);
+/* The person's fields, each as typed (a submitted form; NULL: nothing typed) when it was, else as
+ * stored (may be NULL: a blank form), with the genders and communes to pick. */
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct fields *typed,
+			   const struct person *stored);
 /* Folds the optional fields of person (a person_fields_view) into the "more" section, as the
- * resident's own form shows them: open when one of them was typed into req's form or has an
- * error in errors (may be NULL). */
-void person_fields_fold(json_t *person, const struct request *req, const struct field_errors *errors);
+ * resident's own form shows them: open when one of them was typed (typed may be NULL) or has
+ * an error in errors (may be NULL). */
+void person_fields_fold(json_t *person, const struct fields *typed, const struct field_errors *errors);
 /* The errors at the top of a refused form, in order, one per field: [{message, and for a field
  * of the form: anchor (the id its link goes to), label}]; the key, direction and person errors
  * have no field to go to. New reference. */

@@ -40,7 +40,7 @@ enum db_status desk_view_trust(struct app *app, const struct request *req, int64
 	return status;
 }
 
-int desk_view_refusal(struct app *app, struct request *req, struct response *resp, const struct venue *v, bool json)
+int desk_view_refusal(struct app *app, const struct request *req, struct response *resp, const struct venue *v, bool json)
 {
 	json_t *trust;
 	enum db_status status = desk_view_trust(app, req, v->id, &trust);

@@ -21,6 +21,6 @@ enum db_status desk_view_trust(struct app *app, const struct request *req, int64
 /* DESK_VIEW_OPEN when the actor may use v's desk; else answers 403 saying why and who can
  * verify (a page, or with json {"outcome": "refused", "color": "red", "message": ...} for the
  * gate's script) and returns what the handler returns. */
-int desk_view_refusal(struct app *app, struct request *req, struct response *resp, const struct venue *v, bool json);
+int desk_view_refusal(struct app *app, const struct request *req, struct response *resp, const struct venue *v, bool json);
 
 #endif

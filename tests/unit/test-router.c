@@ -6,7 +6,7 @@
 #include "domain/roles.h"
 #include "web/routes.h"
 
-static int handler(struct app *app, struct request *req, struct response *resp)
+static int handler(struct app *app, const struct request *req, struct response *resp)
 {
 	(void)app;
 	(void)req;
