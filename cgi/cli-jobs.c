@@ -176,6 +176,28 @@ static int job_areas_import(struct db *db, const struct config *c, const struct 
 	return 0;
 }
 
+struct arguments {
+	int argc;
+	char **argv;
+};
+
+/* The option of `people add` a person's field comes in (domain/people.h's names). */
+static const struct {
+	const char *field, *option;
+} person_options[] = {
+	{ "full_name", "--name" }, { "phone", "--phone" }, { "id_number", "--id-number" }, { "address", "--address" },
+	{ "birth_year", "--birth-year" }, { "gender", "--gender" }, { "area_code", "--area" },
+};
+
+static const char *person_option(const void *src, const char *field)
+{
+	const struct arguments *a = src;
+	for (size_t i = 0; i < sizeof(person_options) / sizeof(person_options[0]); i++)
+		if (strcmp(person_options[i].field, field) == 0)
+			return option(a->argc, a->argv, person_options[i].option);
+	return NULL;
+}
+
 static int job_people_add(struct db *db, const struct config *c, const struct keyring *keys, int argc, char **argv)
 {
 	static const char *const known[] = { "--province", "--name", "--phone", "--id-number", "--address",
@@ -187,11 +209,10 @@ static int job_people_add(struct db *db, const struct config *c, const struct ke
 		return 1;
 	struct actor actor;
 	cli_actor(&actor);
-	struct person_input in = { option(argc, argv, "--name"), option(argc, argv, "--phone"),
-				   option(argc, argv, "--id-number"), option(argc, argv, "--address"),
-				   option(argc, argv, "--birth-year"), option(argc, argv, "--gender"),
-				   option(argc, argv, "--area") };
+	struct person_input in = { 0 };
 	struct field_errors errors = { 0 };
+	struct arguments args = { argc, argv };
+	input_read_text(person_input_fields, person_input_field_count, person_option, &args, &in, &errors);
 	int64_t id;
 	if (people_create(db, t, keys, &actor, &in, &errors, &id) != DB_OK) {
 		fprintf(stderr, "vaora: the database refused the person (shard down?)\n");

@@ -262,7 +262,8 @@ void cccd_person_input(const struct cccd_card *card, struct person_input *out)
 	memset(out, 0, sizeof(*out));
 	out->full_name = card->full_name;
 	out->id_number = card->id_number;
-	out->birth_year = card->birth_year;
+	/* A card's year is four digits or nothing (the card's own check): read as a form's is. */
+	input_take_text(person_input_field("birth_year"), card->birth_year, out);
 	out->gender = card->gender;
 	out->address = card->address;
 }

@@ -267,6 +267,17 @@ static const char *cell(const struct row *r, enum paper_column c)
 	return i >= 0 ? r->rec->fields[i] : "";
 }
 
+/* The cell of the column filling the person's field (person_input_fields' names), a word
+ * written for a closed set read as the form's value; NULL when the file has no such column. */
+static const char *person_cell(const void *src, const char *field)
+{
+	const struct row *r = src;
+	for (int c = 0; c < COL_COUNT; c++)
+		if (strcmp(columns[c].field, field) == 0)
+			return c == COL_GENDER ? meaning(gender_words, cell(r, c)) : cell(r, c);
+	return NULL;
+}
+
 static const char *row_answer(void *ctx, const char *id)
 {
 	const struct row *r = ctx;
@@ -381,12 +392,11 @@ static enum db_status read_row(struct import *im, const struct csv_record *rec, 
 	r->direction = meaning(direction_words, cell(r, COL_DIRECTION));
 	if (checkin_direction_from_name(r->direction) == DIRECTION_COUNT)
 		field_error(errors, columns[COL_DIRECTION].name, "direction_bad");
-	r->person = (struct person_input){ cell(r, COL_NAME), cell(r, COL_PHONE), cell(r, COL_ID_NUMBER),
-					   cell(r, COL_ADDRESS), cell(r, COL_BIRTH_YEAR),
-					   meaning(gender_words, cell(r, COL_GENDER)), cell(r, COL_AREA) };
+	r->person = (struct person_input){ 0 };
 	size_t before = errors->count;
+	input_read_text(person_input_fields, person_input_field_count, person_cell, r, &r->person, errors);
 	people_check_input(&r->person, errors);
-	if (*r->person.area_code && !field_errors_has(errors, "area_code") && !area_known(im, r->person.area_code))
+	if (r->person.area_code && !field_errors_has(errors, "area_code") && !area_known(im, r->person.area_code))
 		field_error(errors, "area_code", "area_unknown");
 	/* The person's errors name their form fields: name the columns instead. */
 	for (size_t i = before; i < errors->count; i++)

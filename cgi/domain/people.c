@@ -28,6 +28,36 @@ const char *const person_gender_names[] = {
 	[GENDER_OTHER] = "other",
 };
 
+/* Bytes a phone or ID number may take as typed, separators and all: twice the longest real one. */
+#define PERSON_NUMBER_TYPED_MAX 32
+/* Bytes of a commune code as sent: a code is at most 10 digits (area_code_plausible). */
+#define PERSON_AREA_CODE_TYPED_MAX 16
+
+/* Text limits in bytes are 4 per character (UTF-8's longest): the characters are counted by
+ * the validation (text_error), with the same message. */
+const struct input_field person_input_fields[] = {
+	INPUT_FIELD(struct person_input, full_name, "full_name", INPUT_TEXT, PERSON_NAME_MAX * 4),
+	INPUT_FIELD(struct person_input, phone, "phone", INPUT_PHONE, PERSON_NUMBER_TYPED_MAX, .bad_key = "phone_bad"),
+	INPUT_FIELD(struct person_input, id_number, "id_number", INPUT_ID, PERSON_NUMBER_TYPED_MAX,
+		    .bad_key = "id_number_bad"),
+	INPUT_FIELD(struct person_input, address, "address", INPUT_TEXT, PERSON_ADDRESS_MAX * 4),
+	INPUT_FIELD(struct person_input, birth_year, "birth_year", INPUT_INT, 9999, .min = 1,
+		    .bad_key = "birth_year_bad"),
+	INPUT_FIELD(struct person_input, gender, "gender", INPUT_CHOICE, 16, .choices = person_gender_names,
+		    .choice_count = GENDER_COUNT, .bad_key = "gender_bad"),
+	INPUT_FIELD(struct person_input, area_code, "area_code", INPUT_TEXT, PERSON_AREA_CODE_TYPED_MAX,
+		    .bad_key = "area_unknown"),
+};
+const size_t person_input_field_count = INPUT_COUNT(person_input_fields);
+
+const struct input_field *person_input_field(const char *name)
+{
+	for (size_t i = 0; i < person_input_field_count; i++)
+		if (strcmp(person_input_fields[i].name, name) == 0)
+			return &person_input_fields[i];
+	abort();
+}
+
 enum people_sql {
 	PEOPLE_INSERT,
 	PEOPLE_INSERT_MANY,
@@ -228,13 +258,12 @@ static void person_validate(const struct person_input *in, struct clean_person *
 		field_error(errors, "phone", problem);
 	if (in->id_number && *in->id_number && (problem = id_number_normalize(in->id_number, c->id_number)))
 		field_error(errors, "id_number", problem);
-	if (in->birth_year && *in->birth_year) {
-		uint64_t year;
+	if (in->birth_year) {
 		struct vn_date today = vn_date_of(clock_now());
-		if (!parse_uint(in->birth_year, 9999, &year) || year < BIRTH_YEAR_MIN || year > (uint64_t)today.year)
+		if (in->birth_year < BIRTH_YEAR_MIN || in->birth_year > today.year)
 			field_error(errors, "birth_year", "birth_year_bad");
 		else
-			c->birth_year = (int)year;
+			c->birth_year = (int)in->birth_year;
 	}
 }
 

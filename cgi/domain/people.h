@@ -12,6 +12,7 @@
 #include "base/config.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
+#include "domain/input-fields.h"
 #include "domain/keys.h"
 
 /* Field limits, in characters. */
@@ -36,15 +37,27 @@ enum person_gender {
 /* "", "male", "female", "other": what forms send and the database keeps. */
 extern const char *const person_gender_names[];
 
+/* A person's fields as submitted, read by person_input_fields (so of their kinds and limits);
+ * the strings are borrowed from the submission. */
 struct person_input {
 	const char *full_name;
 	const char *phone;	/* optional */
 	const char *id_number;	/* optional */
 	const char *address;	/* optional: street and house, the commune is area_code */
-	const char *birth_year;	/* optional */
+	int64_t birth_year;	/* optional: 0 when not given */
 	const char *gender;	/* optional: one of person_gender_names */
 	const char *area_code;	/* optional: a commune/ward of the province */
 };
+
+/* The person's fields as every way in declares them: the check-in page, "my data", the API's
+ * "person" object, the proxy desk, the gate's card completion (by these names), the paper
+ * import's columns and the command line (person_input_field, by their own names). Required-
+ * ness is the check-in's to say (a known person sends none of them). */
+extern const struct input_field person_input_fields[];
+extern const size_t person_input_field_count;
+/* The row of person_input_fields named name; aborts on a name it has not (a programming
+ * error). */
+const struct input_field *person_input_field(const char *name);
 
 struct person {
 	int64_t id;

@@ -14,6 +14,7 @@
 #include "domain/checkins.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
+#include "web/checkin-input.h"
 #include "web/remembered.h"
 #include "web/view-checkin-parts.h"
 #include "web/view-checkin.h"
@@ -197,34 +198,35 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 	int rc = open_venue(app, req, resp, &v);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	const struct fields *f = &req->form;
-	const char *token = fields_get(f, "person"), *direction = fields_get(f, "direction");
+	struct checkin_input in;
+	struct field_errors errors = { 0 };
+	checkin_input_read_form(&req->form, &in, &errors);
 	int64_t person_id = 0;
 	unsigned person_version = 0;
-	struct field_errors errors = { 0 };
-	if (token && !device_token_parse(app->keys, req->tenant, token, &person_id, &person_version))
+	if (in.person_token && !device_token_parse(app->keys, req->tenant, in.person_token, &person_id, &person_version))
 		field_error(&errors, "person", "person_unknown");
 	char key[CHECKIN_PAGE_KEY_CAP];
-	checkins_page_key(fields_get(f, "key"), direction, key);
-	struct person_input person = person_input_of(f);
+	checkins_page_key(in.key, in.direction, key);
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct form_answers answers = { f, declaration_form_questions(form) };
+	struct form_answers answers = { &req->form, declaration_form_questions(form) };
 	struct checkin_request r = {
 		.venue_id = v.id,
-		.direction = direction,
+		.direction = in.direction,
 		.method = METHOD_SELF,
 		.person_id = person_id,
 		.person_version = person_version,
-		.person = &person,
-		.consent = ticked(f, "consent"),
+		.person = &in.person,
+		.consent = in.consent,
 		.answer = form_answer,
 		.answer_ctx = &answers,
 		.key = key,
-		.pressed_at_ms = fields_get(f, "pressed_at_ms"),
+		.pressed_at_ms = in.pressed_at_ms,
 	};
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	enum db_status status = DB_OK;
-	if (!errors.count)
+	/* With errors of the form's reading, the domain still lists its own (and writes nothing);
+	 * a person token that is not one leaves nothing to check. */
+	if (!field_errors_has(&errors, "person"))
 		status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, result);
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);
@@ -234,7 +236,7 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
 			status = people_get(app->db, req->tenant, app->keys, person_id, p, &known);
-		form_context(app, req, ctx, &errors, token, known ? p : NULL);
+		form_context(app, req, ctx, &errors, in.person_token, known ? p : NULL);
 		person_free(p);
 		if (status == DB_OK) {
 			rc = views_page(app->views, req, resp, 400, "checkin", ctx);
@@ -243,7 +245,7 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 			rc = http_status_for_db(status);
 		}
 	} else {
-		if (ticked(f, "remember"))
+		if (in.remember)
 			remembered_add(app, req, resp, result->person_id, result->device_version);
 		json_t *ctx = page_context(req, &v);
 		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));

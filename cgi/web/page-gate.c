@@ -14,6 +14,7 @@
 #include "domain/gate.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
+#include "web/input-read.h"
 #include "web/view-checkin.h"
 #include "web/view-desk.h"
 #include "web/view-venue.h"
@@ -28,22 +29,62 @@ static const char *const outcome_colors[] = {
 	[GATE_REFUSED] = "red",
 };
 
+/* A scan as the gate's form sends it, read once (scan_fields, and person_input_fields when it
+ * completes a card). */
+struct scan_input {
+	const char *reply;		/* "json": the page's script asks, else the page again */
+	const char *code;		/* the text read, as it came (the domain judges it) */
+	const char *method;		/* a checkin_method_names entry, as sent */
+	const char *direction;		/* "out", else the direction is "in" */
+	const char *declaration;	/* "ask": the questions are filled in, else declared verbally */
+	const char *key;
+	const char *pressed_at_ms;
+	const char *completed;		/* "1": the person's fields complete an ID card */
+	bool consent;			/* the flash's button confirmed the notice for this scan */
+	struct person_input person;
+};
+
+/* Bytes of a setting's value (a method, a direction, "1"): longer than any of them. */
+#define GATE_SETTING_TYPED_MAX 32
+/* Bytes of a code as sent: the route's body limit bounds it; the domain refuses one longer than
+ * GATE_CODE_MAX with the gate's own flash, so the reading lets it through. */
+#define GATE_CODE_TYPED_MAX (64 * 1024)
+/* Bytes of a key or a pressed time as sent: the domain judges them. */
+#define GATE_TOKEN_TYPED_MAX 256
+
+static const struct input_field scan_fields[] = {
+	INPUT_FIELD(struct scan_input, reply, "reply", INPUT_TEXT, GATE_SETTING_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, code, "code", INPUT_TEXT, GATE_CODE_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, method, "method", INPUT_TEXT, GATE_SETTING_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, direction, "direction", INPUT_TEXT, GATE_SETTING_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, declaration, "declaration", INPUT_TEXT, GATE_SETTING_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, key, "key", INPUT_TEXT, GATE_TOKEN_TYPED_MAX, .bad_key = "key_bad"),
+	INPUT_FIELD(struct scan_input, pressed_at_ms, "pressed_at_ms", INPUT_TEXT, GATE_TOKEN_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, completed, "completed", INPUT_TEXT, GATE_SETTING_TYPED_MAX),
+	INPUT_FIELD(struct scan_input, consent, "consent", INPUT_FLAG, 0),
+};
+
+static bool is(const char *value, const char *expected)
+{
+	return value && strcmp(value, expected) == 0;
+}
+
+/* Reads a scan; the person's fields only when they complete a card (the form sends them
+ * otherwise too, as the guard left them). */
+static void scan_read(const struct fields *form, struct scan_input *in, struct field_errors *errors)
+{
+	memset(in, 0, sizeof(*in));
+	input_read_form(scan_fields, INPUT_COUNT(scan_fields), form, in, errors);
+	if (is(in->completed, "1"))
+		input_read_form(person_input_fields, person_input_field_count, form, &in->person, errors);
+}
+
 /* The settings a guard keeps from scan to scan, as the last form sent them. The consent is no
  * setting: the flash's button confirms it for one scan (page_gate_scan). */
 struct gate_settings {
 	bool out;	/* direction "out", else "in" */
 	bool ask;	/* the questions are filled in, else declared verbally */
 };
-
-static struct gate_settings settings_of(const struct request *req)
-{
-	const char *direction = fields_get(&req->form, "direction");
-	const char *declaration = fields_get(&req->form, "declaration");
-	return (struct gate_settings){
-		.out = direction && strcmp(direction, "out") == 0,
-		.ask = declaration && strcmp(declaration, "ask") == 0,
-	};
-}
 
 /* Whether the flash asks the guard to confirm the notice: someone new to record once they
  * agree, or a new ID card to complete (which makes someone new too). */
@@ -158,33 +199,31 @@ int page_gate(struct app *app, const struct request *req, struct response *resp)
 int page_gate_scan(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
-	const char *reply = fields_get(&req->form, "reply");
-	bool json = reply && strcmp(reply, "json") == 0;
+	struct scan_input in;
+	struct field_errors errors = { 0 };
+	scan_read(&req->form, &in, &errors);
+	bool json = is(in.reply, "json");
 	int rc = load_venue(app, req, resp, &v, json);
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	rc = 0;
 	const struct fields *f = &req->form;
-	struct gate_settings s = settings_of(req);
-	const char *completed = fields_get(f, "completed");
-	const char *consent = fields_get(f, "consent");
+	struct gate_settings s = { .out = is(in.direction, "out"), .ask = is(in.declaration, "ask") };
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct person_input person = person_input_of(f);
 	struct form_answers answers = { f, declaration_form_questions(form) };
 	struct gate_scan scan = {
 		.venue_id = v.id,
-		.code = fields_get(f, "code"),
-		.method = checkin_method_from_name(fields_get(f, "method")),
+		.code = in.code,
+		.method = checkin_method_from_name(in.method),
 		.direction = s.out ? "out" : "in",
-		.key = fields_get(f, "key"),
-		.pressed_at_ms = fields_get(f, "pressed_at_ms"),
-		.consent = consent && *consent,
+		.key = in.key,
+		.pressed_at_ms = in.pressed_at_ms,
+		.consent = in.consent,
 		.verbal = !s.ask,
 		.answer = form_answer,
 		.answer_ctx = &answers,
-		.completed = completed && strcmp(completed, "1") == 0 ? &person : NULL,
+		.completed = is(in.completed, "1") ? &in.person : NULL,
 	};
-	struct field_errors errors = { 0 };
 	struct gate_result *result = xcalloc(1, sizeof(*result));
 	enum db_status status = DB_OK;
 	if (!v.active) {

@@ -12,6 +12,7 @@
 #include "base/xmalloc.h"
 #include "domain/people.h"
 #include "domain/visits.h"
+#include "web/input-read.h"
 #include "web/remembered.h"
 #include "web/view-checkin.h"
 #include "web/views.h"
@@ -131,8 +132,10 @@ int page_me_update(struct app *app, const struct request *req, struct response *
 	int rc = person_of_route(app, req, &n, &id);
 	if (rc)
 		return rc;
-	struct person_input in = person_input_of(&req->form);
+	struct person_input in = { 0 };
 	struct field_errors errors = { 0 };
+	/* With errors of the form's reading, the domain still lists its own and writes nothing. */
+	input_read_form(person_input_fields, person_input_field_count, &req->form, &in, &errors);
 	enum db_status status = people_update(app->db, req->tenant, app->keys, &req->actor, id, &in, &errors);
 	if (status != DB_OK)
 		return http_status_for_db(status);

@@ -22,6 +22,7 @@
 #include "domain/scope.h"
 #include "domain/venues.h"
 #include "web/http.h"
+#include "web/checkin-input.h"
 #include "web/view-checkin.h"
 #include "web/view-desk.h"
 #include "web/view-venue.h"
@@ -315,9 +316,10 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	rc = 0;
-	const struct fields *f = &req->form;
-	const char *card = fields_get(f, "person"), *direction = fields_get(f, "direction");
+	struct checkin_input in;
 	struct field_errors errors = { 0 };
+	checkin_input_read_form(&req->form, &in, &errors);
+	const char *card = in.person_token;
 	struct person *known = person_new();
 	bool is_known = false;
 	if (card) {
@@ -328,24 +330,23 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 		rc = rc == 1 ? 0 : rc;
 	}
 	char key[CHECKIN_PAGE_KEY_CAP];
-	checkins_page_key(fields_get(f, "key"), direction, key);
+	checkins_page_key(in.key, in.direction, key);
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct person_input person = person_input_of(f);
-	struct form_answers answers = { f, declaration_form_questions(form) };
-	const char *consent = fields_get(f, "consent");
+	struct form_answers answers = { &req->form, declaration_form_questions(form) };
 	struct checkin_request r = {
 		.venue_id = venue.id,
-		.direction = direction,
+		.direction = in.direction,
 		.method = METHOD_PROXY,
 		.person_id = is_known ? known->id : 0,
-		.person = &person,
-		.consent = consent && *consent,
+		.person = &in.person,
+		.consent = in.consent,
 		.answer = form_answer,
 		.answer_ctx = &answers,
 		.key = key,
 	};
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
-	if (rc == 0 && !errors.count) {
+	/* With errors of the form's reading, the domain still lists its own (and writes nothing). */
+	if (rc == 0 && !field_errors_has(&errors, "person")) {
 		enum db_status status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor,
 							&r, &errors, result);
 		rc = status == DB_OK ? 0 : http_status_for_db(status);

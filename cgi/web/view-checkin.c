@@ -134,13 +134,6 @@ static const char *shown(const struct fields *typed, const char *field, const ch
 	return v ? v : stored ? stored : "";
 }
 
-struct person_input person_input_of(const struct fields *f)
-{
-	return (struct person_input){ fields_get(f, "full_name"), fields_get(f, "phone"), fields_get(f, "id_number"),
-				      fields_get(f, "address"), fields_get(f, "birth_year"), fields_get(f, "gender"),
-				      fields_get(f, "area_code") };
-}
-
 json_t *person_fields_view(const struct app *app, const struct request *req, const struct fields *typed,
 			   const struct person *p)
 {

@@ -32,9 +32,6 @@ const char *form_answer(void *ctx, const char *id);
  * radio buttons, each marked as given answered it (NULL: nothing answered yet), with its error. */
 json_t *declaration_view(const struct app *app, const struct request *req, const struct fields *given,
 			 const struct field_errors *errors);
-/* The person's fields of a submitted form (the names the check-in and "my data" forms use);
- * the strings stay the form's. */
-struct person_input person_input_of(const struct fields *form);
 /* The person's fields, each as typed (a submitted form; NULL: nothing typed) when it was, else as
  * stored (may be NULL: a blank form), with the genders and communes to pick. */
 json_t *person_fields_view(const struct app *app, const struct request *req, const struct fields *typed,

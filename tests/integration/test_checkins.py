@@ -8,6 +8,7 @@ import random
 import re
 import secrets
 import time
+import urllib.parse
 import uuid
 
 import fixtures
@@ -75,6 +76,49 @@ def test_validation_names_every_wrong_field(stack):
     check(body["errors"]["consent"].startswith("Vui lòng đồng ý"), body["errors"]["consent"])
     check(rows(stack) == before, "a refused check-in wrote a row")
     check(api.post(venue="AAAAAAAAAAAAAAAAAA")[0].status == 404, "unknown venue code")
+
+
+# A message beside a field of the resident's page.
+PAGE_ERRORS = re.compile(r'<p class="error" id="err-([a-z_]+)">([^<]+)</p>')
+
+
+def test_a_bad_value_is_refused_by_the_page_and_the_api_with_the_same_message(stack):
+    """The page's form and the API read the person by one table: a value that is not of its
+    field's kind is refused by both, with the one message, whether the JSON sends it as text or
+    as another JSON kind (a number where a phone's text goes, an object where a year goes)."""
+    api = Api(stack)
+    path = f"/{api.slug}/c/{api.code}"
+    phone = Browser(stack)
+
+    def page_errors(**bad):
+        page = phone.get(path + "?new=1")
+        form = {"csrf": re.search(r'name="csrf" value="([^"]+)"', page.text).group(1),
+                "key": re.search(r'name="key" value="([^"]+)"', page.text).group(1), "direction": "in",
+                "full_name": "Lê Văn Lỗi", "phone": "0903 444 555", "birth_year": "1970", "contact": "no",
+                "travel": "no", "doses": "2", "consent": "1"}
+        form.update(bad)
+        r = phone.request("POST", path, body=urllib.parse.urlencode(form))
+        check(r.status == 400, (r.status, bad))
+        return dict(PAGE_ERRORS.findall(r.text))
+
+    def api_errors(**bad):
+        person = {"full_name": "Lê Văn Lỗi", "phone": "0903 444 555", "birth_year": 1970}
+        person.update(bad)
+        r, body = api.post(person=person)
+        check(r.status == 400, (r.status, bad, body))
+        return body["errors"]
+
+    before = rows(stack)
+    year = page_errors(birth_year="19x0")["birth_year"]
+    for sent in ("19x0", {"year": 1970}, True, -1970):
+        check(api_errors(birth_year=sent).get("birth_year") == year, (sent, year))
+    number = page_errors(phone="903444555")["phone"]
+    for sent in ("903444555", 903444555):
+        check(api_errors(phone=sent).get("phone") == number, (sent, number))
+    gender = page_errors(gender="robot")["gender"]
+    for sent in ("robot", 1, ["female"]):
+        check(api_errors(gender=sent).get("gender") == gender, (sent, gender))
+    check(rows(stack) == before, "a refused check-in wrote a row")
 
 
 def test_a_retry_is_recorded_once(stack):

@@ -30,7 +30,7 @@ static void test_full_card(void **state)
 	struct person_input p;
 	cccd_person_input(&c, &p);
 	assert_string_equal(p.full_name, c.full_name);
-	assert_string_equal(p.birth_year, "1987");
+	assert_int_equal(p.birth_year, 1987);
 	assert_null(p.phone);
 }
 

@@ -1,0 +1,62 @@
+/* Declared input: a table of the fields one kind of submission has (name, kind, limit,
+ * required-ness, where it goes in its typed struct) and the one check of each value's kind. */
+#ifndef VAORA_INPUT_FIELDS_H
+#define VAORA_INPUT_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/field-errors.h"
+
+/* What a field holds, and the member of the typed struct it fills. A value that is not of its
+ * kind is the field's error, and the member stays as if the field were absent. The kind is the
+ * value's shape; what it means (a phone number that exists, a year that has come, a commune of
+ * the province) is the domain's one validation of that thing, after it. */
+enum input_kind {
+	INPUT_TEXT,	/* free text: const char *, at most max bytes */
+	INPUT_INT,	/* a whole number min..max, digits only: int64_t, 0 when absent */
+	INPUT_PHONE,	/* digits and what people type between them (+ . - ( ) space): const char * */
+	INPUT_ID,	/* an ID number: digits and spaces: const char * */
+	INPUT_DATE,	/* YYYY-MM-DD: const char * */
+	INPUT_CHOICE,	/* one of choices (or empty): const char * */
+	INPUT_FLAG,	/* a tick (a form's non-empty value, JSON's true): bool */
+	INPUT_KIND_COUNT,
+};
+
+struct input_field {
+	const char *name;	/* in the form and the JSON object alike; errors are named by it */
+	enum input_kind kind;
+	uint64_t max;		/* bytes of a text kind's value; the largest INT */
+	uint64_t min;		/* the smallest INT (0 stands for "absent" in its member, so an
+				 * INT whose absence matters sets 1) */
+	bool required;		/* absent or empty is the error "field_required" */
+	size_t offset;		/* offsetof the member it fills */
+	const char *const *choices;	/* INPUT_CHOICE: the values taken */
+	size_t choice_count;
+	const char *bad_key;	/* the message of a value not of its kind, or too long; NULL:
+				 * "field_too_long" for text too long, "field_bad" otherwise */
+};
+
+/* A row of a table, for the member of type. */
+#define INPUT_FIELD(type, member, field_name, field_kind, field_max, ...)                                      \
+	{ .name = (field_name), .kind = (field_kind), .max = (field_max), .offset = offsetof(type, member),     \
+	  __VA_ARGS__ }
+#define INPUT_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
+/* A value sent as text (a form's, a CSV cell, a JSON string): checked against f and stored in
+ * out's member. NULL or "" is absent. Returns NULL, or the catalog key of its error. The
+ * stored text is borrowed from text. */
+const char *input_take_text(const struct input_field *f, const char *text, void *out);
+/* A value sent as a number (JSON): only an INT takes one. */
+const char *input_take_number(const struct input_field *f, int64_t n, void *out);
+/* A value sent as true or false (JSON): only a FLAG takes one. */
+const char *input_take_bool(const struct input_field *f, bool b, void *out);
+/* The key of a value of no kind the field takes (a JSON object where text goes). */
+const char *input_wrong_kind(const struct input_field *f);
+/* Reads a table's fields with get (the value of a name as text, NULL when absent) into out,
+ * each error into errors under the field's name. Returns the errors it added. */
+size_t input_read_text(const struct input_field *table, size_t n, const char *(*get)(const void *src, const char *name),
+		       const void *src, void *out, struct field_errors *errors);
+
+#endif

@@ -1,0 +1,34 @@
+/* A check-in as submitted, read once: the typed struct the resident's page, the proxy desk and
+ * the API read a body into, and the tables they read it by. */
+#ifndef VAORA_CHECKIN_INPUT_H
+#define VAORA_CHECKIN_INPUT_H
+
+#include <stdbool.h>
+
+#include "adapters/json.h"
+#include "base/form.h"
+#include "domain/field-errors.h"
+#include "domain/people.h"
+
+struct checkin_input {
+	const char *venue;		/* API: the venue's poster code */
+	const char *person_token;	/* forms' "person": the page's device token, the desk's card */
+	const char *card;		/* API: a returning person's card */
+	const char *device_token;	/* API: or their phone's token */
+	const char *direction;		/* "in", "out", or NULL (the domain's error) */
+	const char *key;		/* the idempotency key (a form's: the page's, before its
+					 * direction is added, checkins_page_key) */
+	const char *pressed_at_ms;	/* when the button was pressed, as sent; the domain reads it */
+	bool consent;
+	bool remember;			/* the page: this phone remembers the person */
+	struct person_input person;
+};
+
+/* Reads a check-in form (the resident's page, the proxy desk) into *in, zeroed first: its
+ * strings are the form's. Fields of the wrong kind go into errors; the rest is the domain's to
+ * judge (checkins_record), which adds its errors after these. */
+void checkin_input_read_form(const struct fields *form, struct checkin_input *in, struct field_errors *errors);
+/* The same from an API body, the person from its "person" object. */
+void checkin_input_read_json(json_t *body, struct checkin_input *in, struct field_errors *errors);
+
+#endif
