@@ -199,6 +199,21 @@ struct clean_account {
 	size_t code_count;
 };
 
+/* Bytes of a login as typed (login_normalize's longest) and of an account's list of areas (room
+ * for ACCOUNT_AREAS_MAX codes, however spaced): past them the validation's own message. */
+#define LOGIN_TYPED_MAX 64
+#define AREAS_TYPED_MAX 4096
+
+/* The display name's limit in bytes is 4 per character; text_error counts the characters. */
+const struct input_field account_input_fields[] = {
+	INPUT_FIELD(struct account_input, login, "login", INPUT_TEXT, LOGIN_TYPED_MAX, .bad_key = "login_bad"),
+	INPUT_FIELD(struct account_input, display_name, "display_name", INPUT_TEXT, DISPLAY_NAME_MAX * 4),
+	INPUT_FIELD(struct account_input, role, "role", INPUT_CHOICE, 32, .choices = role_names,
+		    .choice_count = ROLE_COUNT, .bad_key = "role_not_allowed"),
+	INPUT_FIELD(struct account_input, areas, "areas", INPUT_TEXT, AREAS_TYPED_MAX, .bad_key = "areas_unknown"),
+};
+const size_t account_input_field_count = INPUT_COUNT(account_input_fields);
+
 static enum db_status validate_account(struct db *db, const struct tenant *t, const struct actor *creator,
 				       const struct account_input *input, struct clean_account *c,
 				       struct field_errors *errors)

@@ -11,6 +11,7 @@
 #include "base/config.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
+#include "domain/input-fields.h"
 #include "domain/password.h"
 
 /* Areas one officer answers for; a province has a few hundred communes at most. */
@@ -29,12 +30,17 @@ struct account {
 };
 
 /* A new account as typed into a form or the command line. */
+/* An account's fields as submitted, read by account_input_fields; strings borrowed. */
 struct account_input {
 	const char *login;
 	const char *display_name;
 	const char *role;	/* role name */
 	const char *areas;	/* area codes separated by commas or spaces (area officers, venue managers) */
 };
+
+/* The account's fields as the accounts page declares them. */
+extern const struct input_field account_input_fields[];
+extern const size_t account_input_field_count;
 
 /* The roles actor may create: an operator creates province admins, an admin every province
  * role, an area officer venue managers. A creator without an account (NULL, or the command

@@ -90,6 +90,27 @@ struct clean_venue {
 	const char *opening_hours;
 };
 
+/* Bytes of a commune code, a phone and opening hours as sent: past them the validation's own
+ * message (areas_unknown, phone_bad, venue_hours_bad) is the reading's too. */
+#define VENUE_AREA_CODE_TYPED_MAX 16
+#define VENUE_PHONE_TYPED_MAX 32
+#define VENUE_HOURS_TYPED_MAX 32
+
+/* Text limits in bytes are 4 per character (UTF-8's longest); text_error counts the characters. */
+const struct input_field venue_input_fields[] = {
+	INPUT_FIELD(struct venue_input, name, "name", INPUT_TEXT, VENUE_NAME_MAX * 4),
+	INPUT_FIELD(struct venue_input, category, "category", INPUT_CHOICE, 32, .choices = venue_category_names,
+		    .choice_count = VENUE_CATEGORY_COUNT, .bad_key = "venue_category_bad"),
+	INPUT_FIELD(struct venue_input, address, "address", INPUT_TEXT, VENUE_ADDRESS_MAX * 4),
+	INPUT_FIELD(struct venue_input, area_code, "area_code", INPUT_TEXT, VENUE_AREA_CODE_TYPED_MAX,
+		    .bad_key = "areas_unknown"),
+	INPUT_FIELD(struct venue_input, contact_phone, "contact_phone", INPUT_PHONE, VENUE_PHONE_TYPED_MAX,
+		    .bad_key = "phone_bad"),
+	INPUT_FIELD(struct venue_input, opening_hours, "opening_hours", INPUT_TEXT, VENUE_HOURS_TYPED_MAX,
+		    .bad_key = "venue_hours_bad"),
+};
+const size_t venue_input_field_count = INPUT_COUNT(venue_input_fields);
+
 /* The one validation of a venue's fields, for pages, API and command line alike. An area
  * officer may only place venues in their own communes. */
 static enum db_status venue_validate(struct db *db, const struct tenant *t, const struct actor *actor,

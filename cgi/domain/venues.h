@@ -13,6 +13,7 @@
 #include "base/venue-category.h"
 #include "domain/actor.h"
 #include "domain/field-errors.h"
+#include "domain/input-fields.h"
 
 /* Field limits, in characters. */
 #define VENUE_NAME_MAX 200
@@ -20,6 +21,8 @@
 /* Venues one page lists. */
 #define VENUES_PAGE 50
 
+/* A venue's fields as submitted, read by venue_input_fields; strings borrowed from the
+ * submission. */
 struct venue_input {
 	const char *name;
 	const char *category;	/* a venue_category_names entry */
@@ -28,6 +31,10 @@ struct venue_input {
 	const char *contact_phone;
 	const char *opening_hours;	/* optional, "HH:MM-HH:MM" */
 };
+
+/* The venue's fields as the venue pages, the registration and the API declare them. */
+extern const struct input_field venue_input_fields[];
+extern const size_t venue_input_field_count;
 
 struct venue {
 	int64_t id;

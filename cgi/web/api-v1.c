@@ -6,6 +6,7 @@
 #include "domain/roles.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
+#include "web/input-read.h"
 #include "web/view-venue.h"
 #include "web/views.h"
 
@@ -44,12 +45,6 @@ int api_areas(struct app *app, const struct request *req, struct response *resp)
 	return 0;
 }
 
-/* A string member of the JSON body, or NULL. */
-static const char *member(const struct request *req, const char *name)
-{
-	return req->json ? json_string_value(json_object_get(req->json, name)) : NULL;
-}
-
 int api_venues(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
@@ -82,9 +77,10 @@ int api_venue_create(struct app *app, const struct request *req, struct response
 {
 	if (!req->json)
 		return 400;
-	struct venue_input in = { member(req, "name"), member(req, "category"), member(req, "address"),
-				  member(req, "area_code"), member(req, "contact_phone"), member(req, "opening_hours") };
 	struct field_errors errors = { 0 };
+	struct venue_input in = { 0 };
+	/* The domain lists its errors after the reading's, and writes nothing while there are any. */
+	input_read_json(venue_input_fields, venue_input_field_count, req->json, &in, &errors);
 	int64_t id;
 	enum db_status status = venues_create(app->db, req->tenant, &req->actor, &in, &errors, &id);
 	if (status != DB_OK)
@@ -133,9 +129,10 @@ int api_venue_update(struct app *app, const struct request *req, struct response
 	if (!req->json)
 		return 400;
 	int64_t id = req->route_id;
-	struct venue_input in = { member(req, "name"), member(req, "category"), member(req, "address"),
-				  member(req, "area_code"), member(req, "contact_phone"), member(req, "opening_hours") };
 	struct field_errors errors = { 0 };
+	struct venue_input in = { 0 };
+	/* The domain lists its errors after the reading's, and writes nothing while there are any. */
+	input_read_json(venue_input_fields, venue_input_field_count, req->json, &in, &errors);
 	enum db_status status = venues_update(app->db, req->tenant, &req->actor, id, &in, &errors);
 	if (status != DB_OK)
 		return http_status_for_db(status);

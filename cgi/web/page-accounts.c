@@ -9,6 +9,7 @@
 #include "domain/accounts.h"
 #include "domain/roles.h"
 #include "domain/scope.h"
+#include "web/input-read.h"
 #include "web/views.h"
 
 /* One page lists at most this many accounts; a province has a few thousand staff at most and
@@ -95,9 +96,10 @@ static int render_one_time(struct app *app, const struct request *req, struct re
 
 int page_account_create(struct app *app, const struct request *req, struct response *resp)
 {
-	struct account_input input = { fields_get(&req->form, "login"), fields_get(&req->form, "display_name"),
-				       fields_get(&req->form, "role"), fields_get(&req->form, "areas") };
 	struct field_errors errors = { 0 };
+	struct account_input input = { 0 };
+	/* The domain lists its errors after the reading's, and writes nothing while there are any. */
+	input_read_form(account_input_fields, account_input_field_count, &req->form, &input, &errors);
 	char password[ONE_TIME_PASSWORD_LEN + 1];
 	int64_t id;
 	enum db_status status = accounts_create(app->db, req->tenant, &req->actor, &input, &errors, &id, password);

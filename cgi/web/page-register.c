@@ -5,6 +5,7 @@
 
 #include "domain/password.h"
 #include "domain/venues.h"
+#include "web/input-read.h"
 #include "web/view-venue.h"
 #include "web/views.h"
 
@@ -31,12 +32,12 @@ int page_register_form(struct app *app, const struct request *req, struct respon
 
 int page_register(struct app *app, const struct request *req, struct response *resp)
 {
-	struct venue_input venue = { fields_get(&req->form, "name"), fields_get(&req->form, "category"),
-				     fields_get(&req->form, "address"), fields_get(&req->form, "area_code"),
-				     fields_get(&req->form, "contact_phone"), fields_get(&req->form, "opening_hours") };
+	struct field_errors errors = { 0 };
+	struct venue_input venue = { 0 };
+	/* The domain lists its errors after the reading's, and writes nothing while there are any. */
+	input_read_form(venue_input_fields, venue_input_field_count, &req->form, &venue, &errors);
 	struct manager_input manager = { fields_get(&req->form, "login"), fields_get(&req->form, "display_name"),
 					 fields_get(&req->form, "password"), fields_get(&req->form, "repeat") };
-	struct field_errors errors = { 0 };
 	int64_t id;
 	enum db_status status = venues_register(app->db, req->tenant, &req->actor, &venue, &manager, &errors, &id);
 	if (status != DB_OK)

@@ -8,6 +8,7 @@
 #include "base/num.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
+#include "web/input-read.h"
 #include "web/view-venue.h"
 #include "web/views.h"
 
@@ -55,11 +56,13 @@ int page_venues(struct app *app, const struct request *req, struct response *res
 	return views_page(app->views, req, resp, 200, "venues", ctx);
 }
 
-static struct venue_input input_from(const struct request *req)
+/* The venue form's fields, their errors into errors (the domain lists its own after them and
+ * writes nothing while there are any). */
+static struct venue_input input_from(const struct request *req, struct field_errors *errors)
 {
-	return (struct venue_input){ fields_get(&req->form, "name"), fields_get(&req->form, "category"),
-				     fields_get(&req->form, "address"), fields_get(&req->form, "area_code"),
-				     fields_get(&req->form, "contact_phone"), fields_get(&req->form, "opening_hours") };
+	struct venue_input in = { 0 };
+	input_read_form(venue_input_fields, venue_input_field_count, &req->form, &in, errors);
+	return in;
 }
 
 /* unconfirmed: a deactivation came without its confirmation box ticked (400, said beside it). */
@@ -90,8 +93,8 @@ int page_venue_new(struct app *app, const struct request *req, struct response *
 
 int page_venue_create(struct app *app, const struct request *req, struct response *resp)
 {
-	struct venue_input in = input_from(req);
 	struct field_errors errors = { 0 };
+	struct venue_input in = input_from(req, &errors);
 	int64_t id;
 	enum db_status status = venues_create(app->db, req->tenant, &req->actor, &in, &errors, &id);
 	if (status != DB_OK)
@@ -117,8 +120,8 @@ int page_venue_update(struct app *app, const struct request *req, struct respons
 	int rc = venue_of_route(app, req, &v);
 	if (rc)
 		return rc;
-	struct venue_input in = input_from(req);
 	struct field_errors errors = { 0 };
+	struct venue_input in = input_from(req, &errors);
 	enum db_status status = venues_update(app->db, req->tenant, &req->actor, v.id, &in, &errors);
 	if (status != DB_OK)
 		return http_status_for_db(status);
