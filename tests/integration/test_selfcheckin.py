@@ -329,6 +329,26 @@ def test_a_poster_printed_with_the_old_18_character_code_still_checks_in(stack):
     check(phone.get(f"/ha-noi/c/{old}").status == 410, "the old code after a reissue")
 
 
+def test_a_refused_correction_shows_only_its_own_person_as_typed(stack):
+    """Two people on one phone: when a correction of one is refused, that one's form shows what
+    was typed and the other one's what is stored."""
+    venue = Venue(stack, "Nhà sách Tràng Tiền")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(venue, full_name="Đỗ Văn Một", phone="0912444001"))
+    confirmation(phone.submit(venue, phone.open(venue, "?new=1"),
+                              {"full_name": "Đỗ Thị Hai", "phone": "0912444002", "contact": "no", "travel": "no",
+                               "doses": "2", "consent": "1", "remember": "1"}))
+    me = phone.get("/ha-noi/me")
+    check('value="0912444001"' in me.text and 'value="0912444002"' in me.text, "both people listed")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', me.text).group(1)
+    r = phone.request("POST", "/ha-noi/me/0/update", body=urllib.parse.urlencode(
+        {"csrf": csrf, "full_name": "", "phone": "0912444999"}))
+    check(r.status == 400, r.status)
+    check(r.text.count('value="0912444999"') == 1, "what was typed shows beyond its own person's form")
+    stored = [n for n in ("0912444001", "0912444002") if f'value="{n}"' in r.text]
+    check(len(stored) == 1, f"the other person's stored phone is not shown: {stored}")
+
+
 def test_my_data_view_correct_delete_and_forget(stack):
     venue = Venue(stack, "Thư viện Hà Nội")
     phone = Phone(stack)
