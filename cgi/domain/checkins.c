@@ -217,7 +217,7 @@ static enum db_status validate(struct db *db, const struct tenant *t, const stru
 	if (req->verbal)
 		declaration_verbal(form, &s->answers);
 	else
-		declaration_validate(form, req->answer, req->answer_ctx, &s->answers, &s->amber, errors);
+		declaration_validate(form, req->answers, &s->answers, &s->amber, errors);
 	if (!req->person_id)
 		s->person_in = people_validate(req->person, errors);
 	/* The commune is checked when the person is stored; list it now with the rest. */

@@ -60,10 +60,9 @@ struct checkin_request {
 					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
 	bool consent;			/* the privacy notice was accepted */
-	bool verbal;			/* declared verbally at a gate (declaration_verbal); answer
-					 * is then not read */
-	declaration_answer_fn answer;	/* the declaration's answers */
-	void *answer_ctx;
+	bool verbal;			/* declared verbally at a gate (declaration_verbal); answers
+					 * are then not read */
+	const struct declaration_given *answers;	/* the declaration's answers as given */
 	const char *key;		/* client-made idempotency key */
 	const char *pressed_at_ms;	/* when the button was pressed, ms since the epoch; optional */
 };

@@ -192,7 +192,7 @@ json_t *declaration_form_questions(const struct declaration_form *f)
 	return json_object_get(f->json, "questions");
 }
 
-void declaration_validate(const struct declaration_form *f, declaration_answer_fn answer, void *ctx,
+void declaration_validate(const struct declaration_form *f, const struct declaration_given *given,
 			  struct buf *normalized, bool *amber, struct field_errors *errors)
 {
 	size_t before = errors->count;
@@ -200,7 +200,7 @@ void declaration_validate(const struct declaration_form *f, declaration_answer_f
 	buf_reset(normalized);
 	for (size_t i = 0; i < f->count; i++) {
 		const struct question *q = &f->questions[i];
-		const char *a = answer(ctx, q->id);
+		const char *a = given->values[i];
 		const char *value = NULL;
 		if (!a || !*a) {
 			field_error(errors, q->id, "answer_required");

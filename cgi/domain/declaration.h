@@ -40,14 +40,19 @@ void declarations_free(struct declarations *d);
 /* The form province t asks (its own file, else the default). Borrowed from d. */
 const struct declaration_form *declaration_for(const struct declarations *d, const struct tenant *t);
 
-/* Reads the answer to question id, or NULL when none was given. */
-typedef const char *(*declaration_answer_fn)(void *ctx, const char *id);
+/* The answers as given, one per question in the form's order (declaration_form_questions'
+ * order; NULL: not answered). The caller reads them from its own source (a page's form, the
+ * API's JSON, a paper row) before the one validation, so the domain calls nothing back. The
+ * strings are borrowed from that source. */
+struct declaration_given {
+	const char *values[DECLARATION_QUESTIONS_MAX];
+};
 
 /* Validates every answer once, for the page, the API, the gate, proxy and paper import:
  * every question must be answered with one of its values. On success appends the answers in
  * the form's order as "id=value;..." to normalized and sets *amber when a question marked
  * amber was answered yes. Errors are keyed by question id. */
-void declaration_validate(const struct declaration_form *f, declaration_answer_fn answer, void *ctx,
+void declaration_validate(const struct declaration_form *f, const struct declaration_given *given,
 			  struct buf *normalized, bool *amber, struct field_errors *errors);
 
 /* "Declared verbally" at a gate: the guard asked the questions aloud and the person declared

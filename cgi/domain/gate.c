@@ -116,8 +116,7 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 		.method = scan->method,
 		.consent = scan->consent,
 		.verbal = scan->verbal,
-		.answer = scan->answer,
-		.answer_ctx = scan->answer_ctx,
+		.answers = scan->answers,
 		.key = scan->key,
 		.pressed_at_ms = scan->pressed_at_ms,
 	};

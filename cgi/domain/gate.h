@@ -40,9 +40,8 @@ struct gate_scan {
 	const char *pressed_at_ms;	/* when it was scanned (a queued scan), optional */
 	bool consent;			/* the guard confirmed that this scan's holder, if new (or under an
 					 * older notice), read the notice and agreed */
-	bool verbal;			/* declared verbally (declaration_verbal), else answer is read */
-	declaration_answer_fn answer;
-	void *answer_ctx;
+	bool verbal;			/* declared verbally (declaration_verbal), else answers are read */
+	const struct declaration_given *answers;
 	/* The guard's review of an ID card that came back GATE_INCOMPLETE: every field as the guard
 	 * left it, used instead of the card's; NULL for a plain scan. */
 	const struct person_input *completed;

@@ -278,13 +278,12 @@ static const char *person_cell(const void *src, const char *field)
 	return NULL;
 }
 
-static const char *row_answer(void *ctx, const char *id)
+/* The row's answers in the form's order (question_ids follows it). */
+static void row_answers(const struct row *r, struct declaration_given *given)
 {
-	const struct row *r = ctx;
+	*given = (struct declaration_given){ 0 };
 	for (size_t i = 0; i < r->im->question_count; i++)
-		if (strcmp(r->im->question_ids[i], id) == 0)
-			return meaning(answer_words, r->rec->fields[r->im->question_columns[i]]);
-	return NULL;
+		given->values[i] = meaning(answer_words, r->rec->fields[r->im->question_columns[i]]);
 }
 
 /* Reads up to max_digits digits at *s (at least one); moves *s past them. */
@@ -403,7 +402,9 @@ static enum db_status read_row(struct import *im, const struct csv_record *rec, 
 		for (int c = 0; c < COL_COUNT; c++)
 			if (strcmp(errors->items[i].field, columns[c].field) == 0)
 				errors->items[i].field = columns[c].name;
-	declaration_validate(im->form, row_answer, r, &r->answers, &r->amber, errors);
+	struct declaration_given given;
+	row_answers(r, &given);
+	declaration_validate(im->form, &given, &r->answers, &r->amber, errors);
 	return DB_OK;
 }
 

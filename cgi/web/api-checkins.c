@@ -16,9 +16,15 @@
 #include "web/view-desk.h"
 #include "web/views.h"
 
-static const char *json_answer(void *ctx, const char *id)
+/* The body's "answers" object in the form's order (borrowed from answers; a member that is
+ * not text is no answer, which the validation names). */
+static void json_answers_read(const struct declaration_form *f, json_t *answers, struct declaration_given *out)
 {
-	return json_string_value(json_object_get(ctx, id));
+	*out = (struct declaration_given){ 0 };
+	size_t i;
+	json_t *q;
+	json_array_foreach(declaration_form_questions(f), i, q)
+		out->values[i] = json_string_value(json_object_get(answers, json_string_value(json_object_get(q, "id"))));
 }
 
 /* The pressed time as the API takes it: a number or a string of milliseconds (the domain reads
@@ -164,7 +170,9 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 	if (errors.count > read_errors)
 		return answer_errors(app, req, resp, &errors);
 	char ms[32];
-	json_t *answers = json_object_get(body, "answers");
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
+	struct declaration_given answers;
+	json_answers_read(form, json_object_get(body, "answers"), &answers);
 	struct checkin_request r = {
 		.venue_id = v.id,
 		.direction = in.direction,
@@ -173,17 +181,13 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 		.person_version = named_version,
 		.person = &in.person,
 		.consent = in.consent,
-		.answer = json_answer,
-		.answer_ctx = json_is_object(answers) ? answers : json_object(),
+		.answers = &answers,
 		.key = in.key,
 		.pressed_at_ms = pressed_ms(body, ms),
 	};
 	struct checkin_result result;
-	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	/* With errors of the body's reading, the domain still lists its own and writes nothing. */
 	status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, &result);
-	if (!json_is_object(answers))
-		json_decref(r.answer_ctx);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)

@@ -208,7 +208,8 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 	char key[CHECKIN_PAGE_KEY_CAP];
 	checkins_page_key(in.key, in.direction, key);
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct form_answers answers = { &req->form, declaration_form_questions(form) };
+	struct declaration_given answers;
+	form_answers_read(form, &req->form, &answers);
 	struct checkin_request r = {
 		.venue_id = v.id,
 		.direction = in.direction,
@@ -217,8 +218,7 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 		.person_version = person_version,
 		.person = &in.person,
 		.consent = in.consent,
-		.answer = form_answer,
-		.answer_ctx = &answers,
+		.answers = &answers,
 		.key = key,
 		.pressed_at_ms = in.pressed_at_ms,
 	};

@@ -210,7 +210,8 @@ int page_gate_scan(struct app *app, const struct request *req, struct response *
 	const struct fields *f = &req->form;
 	struct gate_settings s = { .out = is(in.direction, "out"), .ask = is(in.declaration, "ask") };
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct form_answers answers = { f, declaration_form_questions(form) };
+	struct declaration_given answers;
+	form_answers_read(form, f, &answers);
 	struct gate_scan scan = {
 		.venue_id = v.id,
 		.code = in.code,
@@ -220,8 +221,7 @@ int page_gate_scan(struct app *app, const struct request *req, struct response *
 		.pressed_at_ms = in.pressed_at_ms,
 		.consent = in.consent,
 		.verbal = !s.ask,
-		.answer = form_answer,
-		.answer_ctx = &answers,
+		.answers = &answers,
 		.completed = is(in.completed, "1") ? &in.person : NULL,
 	};
 	struct gate_result *result = xcalloc(1, sizeof(*result));

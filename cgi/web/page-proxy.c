@@ -332,7 +332,8 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 	char key[CHECKIN_PAGE_KEY_CAP];
 	checkins_page_key(in.key, in.direction, key);
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct form_answers answers = { &req->form, declaration_form_questions(form) };
+	struct declaration_given answers;
+	form_answers_read(form, &req->form, &answers);
 	struct checkin_request r = {
 		.venue_id = venue.id,
 		.direction = in.direction,
@@ -340,8 +341,7 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 		.person_id = is_known ? known->id : 0,
 		.person = &in.person,
 		.consent = in.consent,
-		.answer = form_answer,
-		.answer_ctx = &answers,
+		.answers = &answers,
 		.key = key,
 	};
 	struct checkin_result *result = xcalloc(1, sizeof(*result));

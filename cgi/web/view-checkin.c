@@ -48,14 +48,15 @@ static json_t *question_by_id(json_t *questions, const char *id)
 	return NULL;
 }
 
-const char *form_answer(void *ctx, const char *id)
+void form_answers_read(const struct declaration_form *f, const struct fields *form, struct declaration_given *out)
 {
-	const struct form_answers *a = ctx;
-	const char *v = fields_get(a->form, id);
-	if (v)
-		return v;
-	json_t *q = question_by_id(a->questions, id);
-	return q && is_checkbox(q) ? "no" : NULL;
+	*out = (struct declaration_given){ 0 };
+	size_t i;
+	json_t *q;
+	json_array_foreach(declaration_form_questions(f), i, q) {
+		const char *v = fields_get(form, json_string_value(json_object_get(q, "id")));
+		out->values[i] = v ? v : is_checkbox(q) ? "no" : NULL;
+	}
 }
 
 static const char *error_of(const struct app *app, const struct request *req, const struct field_errors *errors,

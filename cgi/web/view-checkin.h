@@ -20,13 +20,10 @@
  * second tap or a resent form is recorded once. */
 void checkin_form_key(char out[CHECKIN_FORM_KEY_CAP]);
 
-/* Reads a declaration answer from a submitted form, for declaration_validate. ctx is the
- * struct form_answers. A symptom is a checkbox on the page, so one left unticked is "no". */
-struct form_answers {
-	const struct fields *form;
-	json_t *questions;	/* declaration_form_questions, borrowed */
-};
-const char *form_answer(void *ctx, const char *id);
+/* The declaration's answers of a submitted form, in the form's order, for
+ * declaration_validate (borrowed from form). A symptom is a checkbox on the page, so one left
+ * unticked is "no". */
+void form_answers_read(const struct declaration_form *f, const struct fields *form, struct declaration_given *out);
 
 /* The declaration part of the form: symptom groups of checkboxes and questions answered by
  * radio buttons, each marked as given answered it (NULL: nothing answered yet), with its error. */
