@@ -168,9 +168,9 @@ class Ceiling:
         """The pids of each of CPU_GROUPS: vaora's workers (and its counters' folder), nginx's
         workers, mariadbd, the hello's workers."""
         stack = self.stack
-        return {"vaora": stack.worker_pids(), "nginx": bench_load.children(stack.pid("nginx")),
+        return {"vaora": stack.worker_pids(), "nginx": harness.children(stack.pid("nginx")),
                 "mariadbd": [stack.pid("mariadb")],
-                "hello": bench_load.children(self.hello_pid) if self.hello_pid else []}
+                "hello": harness.children(self.hello_pid) if self.hello_pid else []}
 
     def cell(self, row):
         stack = self.stack

@@ -132,22 +132,6 @@ def settled(read, seconds=10, interval=0.5):
     return last
 
 
-def children(ppid):
-    """The live child processes of ppid, from /proc."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == ppid and fields[0] != "Z":
-            pids.append(int(entry))
-    return sorted(pids)
-
-
 def cpu_us(pids):
     """User and system CPU time of pids, in microseconds, from /proc: what they used whatever else
     runs on the machine, so steadier than a rate on a shared machine."""
