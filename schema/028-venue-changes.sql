@@ -4,7 +4,10 @@
 -- scan. The triggers count every writer alike: the pages, the API, the command line, SQL typed
 -- by hand. The folder's daily last_scan_day and other columns the page does not show leave the
 -- count alone, so the cache is not emptied by check-ins. A new venue needs no count: no worker
--- holds an id it never read.
+-- holds an id it never read. A province's move (its own connection marked by
+-- @vaora_province_move, as for the check-ins' queue) copies venue_changes like every table of
+-- the province and counts nothing when it writes or deletes the province's venues: copies and
+-- clean-up are no change, and the two shards' tables must compare equal.
 CREATE TABLE venue_changes (
   province CHAR(2) NOT NULL,
   generation BIGINT UNSIGNED NOT NULL DEFAULT 0,
@@ -13,9 +16,10 @@ CREATE TABLE venue_changes (
 
 CREATE TRIGGER venues_changed_update AFTER UPDATE ON venues FOR EACH ROW
 BEGIN
-  IF NOT (OLD.name <=> NEW.name AND OLD.address <=> NEW.address AND OLD.category <=> NEW.category
-          AND OLD.area_code <=> NEW.area_code AND OLD.status <=> NEW.status
-          AND OLD.token_version <=> NEW.token_version AND OLD.province <=> NEW.province) THEN
+  IF (@vaora_province_move IS NULL OR BINARY @vaora_province_move <> BINARY OLD.province)
+     AND NOT (OLD.name <=> NEW.name AND OLD.address <=> NEW.address AND OLD.category <=> NEW.category
+              AND OLD.area_code <=> NEW.area_code AND OLD.status <=> NEW.status
+              AND OLD.token_version <=> NEW.token_version AND OLD.province <=> NEW.province) THEN
     INSERT INTO venue_changes (province, generation) VALUES (OLD.province, 1)
       ON DUPLICATE KEY UPDATE generation = generation + 1;
   END IF;
@@ -23,6 +27,8 @@ END;
 
 CREATE TRIGGER venues_changed_delete AFTER DELETE ON venues FOR EACH ROW
 BEGIN
-  INSERT INTO venue_changes (province, generation) VALUES (OLD.province, 1)
-    ON DUPLICATE KEY UPDATE generation = generation + 1;
+  IF @vaora_province_move IS NULL OR BINARY @vaora_province_move <> BINARY OLD.province THEN
+    INSERT INTO venue_changes (province, generation) VALUES (OLD.province, 1)
+      ON DUPLICATE KEY UPDATE generation = generation + 1;
+  END IF;
 END;
