@@ -8,10 +8,13 @@
 -- @vaora_province_move, as for the check-ins' queue) copies venue_changes like every table of
 -- the province and counts nothing when it writes or deletes the province's venues: copies and
 -- clean-up are no change, and the two shards' tables must compare equal.
+-- One row per province: `id` is always 1, there because a move copies a table in chunks of its
+-- key after the province.
 CREATE TABLE venue_changes (
   province CHAR(2) NOT NULL,
+  id TINYINT UNSIGNED NOT NULL DEFAULT 1,
   generation BIGINT UNSIGNED NOT NULL DEFAULT 0,
-  PRIMARY KEY (province)
+  PRIMARY KEY (province, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TRIGGER venues_changed_update AFTER UPDATE ON venues FOR EACH ROW
