@@ -19,9 +19,11 @@
 #include "base/log.h"
 #include "base/metrics.h"
 #include "base/num.h"
+#include "base/shared-count.h"
 #include "base/xmalloc.h"
 #include "domain/counters.h"
 #include "domain/routing.h"
+#include "domain/venue-cache.h"
 #include "entry.h"
 #include "web/app.h"
 #include "web/pipeline.h"
@@ -183,7 +185,9 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	app.area_cache = area_cache_new();
 	app.checkin_fragments = checkin_fragments_new();
 	app.routing = routing_new(m->config);
+	app.venue_cache = venue_cache_new();
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
+	venue_cache_free(app.venue_cache);
 	routing_free(app.routing);
 	checkin_fragments_free(app.checkin_fragments);
 	area_cache_free(app.area_cache);
@@ -548,6 +552,9 @@ int serve_main(const char *config_path)
 	/* Before any fork: the workers inherit the mapping and count into it. */
 	if (metrics_init() != 0)
 		log_msg(LOG_WARN, "serve: no shared memory for the metrics (%s); /metrics counts nothing", strerror(errno));
+	if (shared_count_init() != 0)
+		log_msg(LOG_WARN, "serve: no shared memory for the workers' counts (%s); a venue's change reaches "
+			"the other workers' check-in pages within a second instead of at once", strerror(errno));
 	m.self_path = binary_path();
 	const char *inherited = getenv(UPGRADE_FDS_ENV);
 	if (inherited) {

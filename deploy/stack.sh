@@ -301,14 +301,19 @@ start_nginx() {
 	for pool in fast slow; do
 		local timeout=30s
 		[ $pool = slow ] && timeout=300s
-		cat > "$VAR/nginx/vaora-$pool.conf" <<POOL
+		# The pool's FastCGI settings apart from its upstream: the benchmark's hello
+		# (tests/bench/hello-nginx.conf) is served with the fast pool's, like for like.
+		cat > "$VAR/nginx/fastcgi-$pool.conf" <<POOL
 include /etc/nginx/fastcgi_params;
 # The request id vaora's log lines carry, and when nginx passed the request on (the queue wait).
 fastcgi_param VAORA_REQUEST_ID \$request_id;
 fastcgi_param VAORA_QUEUE_START \$msec;
-fastcgi_pass vaora_$pool;
 fastcgi_read_timeout $timeout;
 fastcgi_send_timeout $timeout;
+POOL
+		cat > "$VAR/nginx/vaora-$pool.conf" <<POOL
+include $VAR/nginx/fastcgi-$pool.conf;
+fastcgi_pass vaora_$pool;
 POOL
 	done
 	local fill=(-e "s|@USER_DIRECTIVE@|$user_directive|" -e "s|@RLIMIT_DIRECTIVE@|$rlimit_directive|"

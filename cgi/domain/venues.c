@@ -13,6 +13,7 @@
 #include "domain/identity.h"
 #include "domain/password.h"
 #include "domain/text.h"
+#include "domain/venue-cache.h"
 
 enum venue_sql {
 	VENUE_AREA_EXISTS,
@@ -266,6 +267,8 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 		if (status == DB_OK)
 			status = audit_record(db, t, actor, AUDIT_VENUE_UPDATE, "venue", id, "");
 		status = db_end(db, t->shard, status);
+		if (status == DB_OK)
+			venue_cache_changed();
 	}
 	clean_free(&c);
 	return status;
@@ -337,7 +340,10 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 	}
 	if (status == DB_OK)
 		status = audit_record(db, t, actor, actions[change], "venue", id, "");
-	return db_end(db, t->shard, status);
+	status = db_end(db, t->shard, status);
+	if (status == DB_OK)
+		venue_cache_changed();
+	return status;
 }
 
 /* Binds the scope condition's five parameters for actor (a token: its owner's). */

@@ -12,6 +12,7 @@
 struct area_cache;
 struct routing;
 struct checkin_fragments;
+struct venue_cache;
 
 struct app {
 	const struct config *config;
@@ -23,6 +24,7 @@ struct app {
 	struct area_cache *area_cache;	/* the worker's own commune lists (web/view-areas.h) */
 	struct checkin_fragments *checkin_fragments;	/* its rendered form parts (web/view-checkin-parts.h) */
 	struct routing *routing;	/* its provinces' shards and paused moves (domain/routing.h) */
+	struct venue_cache *venue_cache;	/* the venues its check-in pages showed (domain/venue-cache.h) */
 };
 
 #endif

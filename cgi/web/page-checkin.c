@@ -12,6 +12,7 @@
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/checkins.h"
+#include "domain/venue-cache.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
 #include "web/checkin-input.h"
@@ -24,16 +25,20 @@
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */
 #define SHORT_CODE_TYPED_MAX 40
 
-/* The venue the token names, when it takes check-ins. Returns 0 with *v filled; -1 when a page
- * saying why not (an old poster, a closed venue) is already in resp; or an error status. */
-static int open_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v)
+/* The venue the token names, when it takes check-ins: from the worker's cache when `cached`
+ * (the page, whose form checks in nobody: its submission reads the venue afresh). Returns 0
+ * with *v filled; -1 when a page saying why not (an old poster, a closed venue) is already in
+ * resp; or an error status. */
+static int open_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v,
+		      bool cached)
 {
 	int64_t id;
 	unsigned version;
 	if (venue_token_parse(app->keys, req->tenant, request_param(req, "token"), &id, &version) != VENUE_TOKEN_OK)
 		return 404;
 	bool found;
-	enum db_status status = venues_get(app->db, req->tenant, id, v, &found);
+	enum db_status status = cached ? venue_cache_get(app->venue_cache, app->db, req->tenant, id, version, v, &found)
+				       : venues_get(app->db, req->tenant, id, v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)
@@ -156,7 +161,7 @@ static void form_context(struct app *app, const struct request *req, json_t *ctx
 int page_checkin(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = open_venue(app, req, resp, &v);
+	int rc = open_venue(app, req, resp, &v, true);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	json_t *ctx = page_context(req, &v);
@@ -195,7 +200,7 @@ int page_checkin(struct app *app, const struct request *req, struct response *re
 int page_checkin_submit(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = open_venue(app, req, resp, &v);
+	int rc = open_venue(app, req, resp, &v, false);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	struct checkin_input in;

@@ -21,9 +21,9 @@ struct resources {
 int resources_load(const struct config *config, struct resources *r, char *err, size_t errlen);
 /* Accepts a zeroed struct. */
 void resources_free(struct resources *r);
-/* A worker's app over the resources (borrowed) and its own database handle; no commune cache
- * and no rendered form parts (a worker adds its own, see area_cache_new and
- * checkin_fragments_new). */
+/* A worker's app over the resources (borrowed) and its own database handle; no commune cache,
+ * no rendered form parts and no venues kept (a worker adds its own, see area_cache_new,
+ * checkin_fragments_new and venue_cache_new). */
 struct app resources_app(const struct config *config, const struct resources *r, struct db *db);
 
 #endif

@@ -5,7 +5,10 @@ without cookies; one-tap check-ins of remembered people; first check-ins of new 
 full form with answers); gate scans of new ID-card holders. Each row's rate is divided by the
 hello's of its round, and the medians over the rounds are compared with the issue's targets.
 Rows written (counted in MariaDB before and after) are set against confirmations (the 2xx
-answers that confirm). It judges, it never fails the run: the machine may be shared."""
+answers that confirm). Each row also gets the CPU time per request of vaora's workers, of
+nginx, of mariadbd and of the hello's workers (from /proc: steadier than a rate on a machine
+shared with other work) and the statements MariaDB was sent per request (its Questions). It
+judges, it never fails the run: the machine may be shared."""
 import concurrent.futures
 import json
 import os
@@ -49,6 +52,8 @@ ALL_ROWS = (("hello", "hello (libfcgi, fixed body)"), ("page", "GET /ha-noi/c/{c
 CHOSEN = set(os.environ.get("BENCH_CEILING_ROWS", ",".join(r for r, _ in ALL_ROWS)).split(",")) | {"hello"}
 ROWS = tuple((row, label) for row, label in ALL_ROWS if row in CHOSEN)
 WRITES = tuple(row for row, _ in ROWS if row in ("onetap", "new", "gate"))
+# The processes whose CPU time is shown per request (see Ceiling.processes).
+CPU_GROUPS = ("vaora", "nginx", "mariadbd", "hello")
 # The hidden fields of a one-tap form that are not the person's answers.
 ONE_TAP_OWN = {"csrf", "key", "pressed_at_ms", "person", "remember"}
 HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
@@ -129,6 +134,7 @@ class Ceiling:
         """rows: the names of the rows prepare() readies (the remembered people only for one-tap)."""
         self.stack = stack
         self.rows = rows
+        self.hello_pid = None  # the hello's parent, when it runs (its workers' CPU is shown)
         self.starts = {row: 0 for row, _ in ALL_ROWS}
         self.sent = {row: (set(), set(), set()) for row, _ in ALL_ROWS}
         self.results = []  # per round: {row: figures}
@@ -158,14 +164,28 @@ class Ceiling:
         self.script = {"hello": "get.lua", "page": "get.lua", "onetap": "onetap.lua", "new": "checkin.lua",
                        "gate": "gate.lua"}
 
+    def processes(self):
+        """The pids of each of CPU_GROUPS: vaora's workers (and its counters' folder), nginx's
+        workers, mariadbd, the hello's workers."""
+        stack = self.stack
+        return {"vaora": stack.worker_pids(), "nginx": harness.children(stack.pid("nginx")),
+                "mariadbd": [stack.pid("mariadb")],
+                "hello": harness.children(self.hello_pid) if self.hello_pid else []}
+
     def cell(self, row):
         stack = self.stack
         before = int(fixtures.sql(stack, CHECKINS))
+        pids = self.processes()
+        cpu_before = {k: bench_load.cpu_us(v) for k, v in pids.items()}
+        questions_before = questions(stack)
         r = bench_load.wrk(stack.port, "/", CONNECTIONS, SECONDS, self.script[row],
                            dict(self.env[row], BENCH_START=str(self.starts[row])))
         if "next" not in r:
             raise RuntimeError(f"{row}: wrk printed no figures:\n{r['out']}")
         self.starts[row] = r["next"]
+        requests = max(sum(r["sent"]), 1)
+        r["cpu_us"] = {k: (bench_load.cpu_us(v) - cpu_before[k]) / requests for k, v in pids.items()}
+        r["sql"] = (questions(stack) - questions_before) / requests
         # Requests in flight when wrk stopped still commit: count once the table stops growing.
         r["rows"] = int(bench_load.settled(lambda: fixtures.sql(stack, CHECKINS))) - before
         r["unanswered"] = sum(r["sent"]) - r["answered"] - r["refused"]
@@ -202,6 +222,13 @@ class Ceiling:
             med[row] = {k: statistics.median(v[k] for v in values) for k in ("rps", "ratio", "p50_ms", "p99_ms")}
             m = med[row]
             print(f"bench:   {label:<32} {m['rps']:8.0f} {m['ratio']:8.3f} {m['p50_ms']:7.1f} {m['p99_ms']:7.1f}")
+        print("bench: ceiling: CPU per request, medians (us; /proc user+system), and statements sent to MariaDB")
+        print(f"bench:   {'row':<32} " + " ".join(f"{g:>8}" for g in CPU_GROUPS) + f" {'sql/req':>8}")
+        for row, label in ROWS:
+            values = [r[row] for r in self.results]
+            cpu = [statistics.median(v["cpu_us"][g] for v in values) for g in CPU_GROUPS]
+            sql = statistics.median(v["sql"] for v in values)
+            print(f"bench:   {label:<32} " + " ".join(f"{c:8.0f}" for c in cpu) + f" {sql:8.2f}")
         for row, label in ROWS:
             people, venues, keys = self.sent[row]
             if row in WRITES:
@@ -235,6 +262,11 @@ class Ceiling:
               f"{'met' if not bad else 'missed: ' + ', '.join(bad)}")
 
 
+def questions(stack):
+    """MariaDB's Questions: the statements its clients sent (a procedure's own not counted)."""
+    return int(fixtures.sql(stack, "SHOW GLOBAL STATUS LIKE 'Questions'").split("\t")[1])
+
+
 def print_table(figures):
     print(f"bench:   {'row':<32} {'req/s':>8} {'x hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7} "
           f"{'rows':>6} {'confirm':>7} {'refused':>7} {'in flight':>9}")
@@ -255,6 +287,7 @@ def run():
                   f"the rows interleaved in each; release build, {FAST_WORKERS} fast workers; hello "
                   f"{HELLO_WORKERS} workers; durable commits, CSRF on")
             c = Ceiling(stack)
+            c.hello_pid = hello.proc.pid
             c.prepare()
             for n in range(1, ROUNDS + 1):
                 c.run_round(n)

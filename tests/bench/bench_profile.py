@@ -25,19 +25,6 @@ SHOWN = ("Com_", "Handler_", "Innodb_rows_", "Innodb_data_fsyncs",
 PERF_TOP = 25
 
 
-def cpu_us(pids):
-    """User and system CPU time of pids, in microseconds, from /proc."""
-    total = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total * 1e6 / os.sysconf("SC_CLK_TCK")
-
-
 def status(stack):
     rows = fixtures.sql(stack, "SHOW GLOBAL STATUS")
     out = {}
@@ -80,7 +67,7 @@ def run():
         for row in ("onetap", "new"):
             before = status(stack)
             pids = {"mariadbd": [stack.pid("mariadb")], "vaora": stack.worker_pids()}
-            cpu_before = {k: cpu_us(v) for k, v in pids.items()}
+            cpu_before = {k: bench_load.cpu_us(v) for k, v in pids.items()}
             rows_before = int(fixtures.sql(stack, bench_ceiling.CHECKINS))
             rec = None
             if perf and row == "onetap":
@@ -92,7 +79,7 @@ def run():
             c.starts[row] = r.get("next", 0)
             rows = int(bench_load.settled(lambda: fixtures.sql(stack, bench_ceiling.CHECKINS))) - rows_before
             after = status(stack)
-            cpu = {k: (cpu_us(v) - cpu_before[k]) / max(rows, 1) for k, v in pids.items()}
+            cpu = {k: (bench_load.cpu_us(v) - cpu_before[k]) / max(rows, 1) for k, v in pids.items()}
             print(f"bench: profile: {row}: {r['rps']:.0f} req/s, p50 {r['p50']}, p99 {r['p99']}, "
                   f"non-2xx {r['non2xx']}")
             print_deltas(row, before, after, rows)

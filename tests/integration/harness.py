@@ -134,19 +134,7 @@ class Stack:
 
     def worker_pids(self):
         """Children of the vaora master, from /proc."""
-        master = self.pid("vaora")
-        pids = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == master and fields[0] != "Z":
-                pids.append(int(entry))
-        return sorted(pids)
+        return children(self.pid("vaora"))
 
     def log(self, name="vaora.log"):
         with open(os.path.join(self.var, "log", name), encoding="utf-8", errors="replace") as f:
@@ -184,6 +172,22 @@ class Stack:
         e.update(env or {})
         return subprocess.run([self.binary, "-c", os.path.join(self.var, "vaora.conf"), *args], env=e,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+
+
+def children(ppid):
+    """The live child processes of ppid, from /proc."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == ppid and fields[0] != "Z":
+            pids.append(int(entry))
+    return sorted(pids)
 
 
 def poll(condition, seconds, interval=0.05):

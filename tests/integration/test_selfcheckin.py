@@ -306,6 +306,49 @@ def test_unknown_and_replaced_posters(stack):
     check(rows(stack, f"venue_id = {venue.id}") == 0, "an old poster recorded a check-in")
 
 
+# GETs of a page that every worker of the test stack (4) has already served: enough that one
+# read per GET shows, and fast enough (at once, from threads) that the workers' once-a-second
+# check of the venues' changes (schema/028) and the counters' folder stay far below one per GET.
+PAGE_GETS = 200
+
+
+def statements(stack):
+    """MariaDB's count of the statements its clients sent."""
+    return int(fixtures.sql(stack, "SHOW GLOBAL STATUS LIKE 'Questions'").split("\t")[1])
+
+
+def test_the_page_of_a_venue_a_worker_already_showed_reads_no_statement(stack):
+    venue = Venue(stack, "Chợ Hàng Da")
+    phone = Phone(stack)
+    for _ in range(20):
+        phone.open(venue)
+    before = statements(stack)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: phone.get(venue.path).status, range(PAGE_GETS)))
+    sent = statements(stack) - before
+    check(answers == [200] * PAGE_GETS, set(answers))
+    check(sent < PAGE_GETS / 2, f"{sent} statements for {PAGE_GETS} pages of one venue")
+
+
+def test_a_poster_revoked_or_a_venue_closed_by_no_worker_checks_nobody_in_and_its_page_follows(stack):
+    # Changed by SQL, as another host's worker or the command line would: no worker of this
+    # host was told, so the page may show the form until it reads the count of changes again
+    # (within a second), but the submission reads the venue itself.
+    fields = {"full_name": NAME, "contact": "no", "travel": "no", "doses": "1", "consent": "1"}
+    for change, says in (("token_version = token_version + 1", "đã được thay thế"),
+                         ("status = 'inactive'", "ngừng hoạt động")):
+        venue = Venue(stack, "Quầy thuốc Hàng Bồ")
+        phone = Phone(stack)
+        for _ in range(12):
+            page = phone.open(venue, "?new=1")
+        fixtures.sql(stack, f"UPDATE vaora_s1.venues SET {change} WHERE province = '01' AND id = {venue.id}")
+        r = phone.submit(venue, page, fields)
+        check(r.status == 410 and says in r.text, (change, r.status))
+        check(rows(stack, f"venue_id = {venue.id}") == 0, (change, "a check-in was recorded"))
+        check(poll(lambda: all(phone.get(venue.path).status == 410 for _ in range(8)), 30) is not None,
+              (change, "the page still shows the form"))
+
+
 def test_a_poster_printed_with_the_old_18_character_code_still_checks_in(stack):
     venue = Venue(stack, "Hiệu thuốc Lãn Ông")
     old = fixtures.printed_venue_code(stack, "01", venue.id)
