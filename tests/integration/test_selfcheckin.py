@@ -544,20 +544,24 @@ def test_a_recorded_one_tap_runs_one_procedure_and_makes_no_temporary_table(stac
 def test_a_checkin_is_one_call_to_the_database(stack):
     """Issue #14: a remembered person's one tap sends the venue's look-up and one CALL (the key,
     the person, the two-minute rule, the row and the commit); a new person's first check-in one
-    more, which stores them. Each is still recorded once and durably (the other tests)."""
-    venue, other = Venue(stack, "Nhà thuốc Hàng Buồm"), Venue(stack, "Hiệu sách Đinh Lễ")
-    phone = Phone(stack)
+    more, which stores them. Each is still recorded once and durably (the other tests). The
+    fewest of three of each count: a worker's once-a-second reads (the province routing, the
+    venues' change count) may fall into one request's window, but they are no request's cost."""
+    venue = Venue(stack, "Nhà thuốc Hàng Buồm")
+    others = [Venue(stack, f"Hiệu sách Đinh Lễ {n}") for n in range(3)]
     for _ in range(4):	# every worker has prepared its statements
         Phone(stack).first_checkin(venue, phone="")
-    page = phone.open(venue, "?new=1")
     fields = {"full_name": "Đỗ Văn Hùng", "contact": "no", "travel": "no", "doses": "2", "consent": "1",
               "remember": "1"}
-    answers = []
-    new = statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields)))
-    confirmation(answers[-1])
-    form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(other).text, re.S).group(0)
-    data = dict(HIDDEN.findall(form), direction="in")
-    one_tap = statements_sent(stack, lambda: answers.append(
-        phone.request("POST", other.path, body=urllib.parse.urlencode(data))))
-    confirmation(answers[-1])
-    check(one_tap <= 2 and new <= 3, f"statements sent: one tap {one_tap}, new person {new}")
+    news, one_taps, answers = [], [], []
+    for other in others:
+        phone = Phone(stack)
+        page = phone.open(venue, "?new=1")
+        news.append(statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields))))
+        confirmation(answers[-1])
+        form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(other).text, re.S).group(0)
+        data = dict(HIDDEN.findall(form), direction="in")
+        one_taps.append(statements_sent(stack, lambda: answers.append(
+            phone.request("POST", other.path, body=urllib.parse.urlencode(data)))))
+        confirmation(answers[-1])
+    check(min(one_taps) <= 2 and min(news) <= 3, f"statements sent: one tap {one_taps}, new person {news}")
