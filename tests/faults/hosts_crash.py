@@ -22,7 +22,7 @@ import time
 
 import drill
 import bench_load
-from harness import free_port, poll
+from harness import alive, children, free_port, poll
 
 FAST_WORKERS = "4"
 HOSTS = "2"
@@ -48,30 +48,6 @@ class TwoHostStack(bench_load.BenchStack):
         e["VAORA_SERVE_HOSTS"] = HOSTS
         e["VAORA_SERVE_PORTS"] = self.serve_ports
         return e
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
-
-
-def children(master):
-    """Live children of master, from /proc."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master and fields[0] not in ("Z", "X"):
-            pids.append(int(entry))
-    return pids
 
 
 def checkins_logged(stack, name):

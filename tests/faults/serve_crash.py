@@ -15,20 +15,12 @@ import time
 
 import drill
 import bench_load
-from harness import poll
+from harness import alive, poll
 
 FAST_WORKERS = "8"
 WORKERS_KILLED = 3
 # A worker whose master died notices at once (parent-death signal); loose for a busy machine.
 ORPHAN_SECONDS = 10
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
 
 
 def run(between, after_restart):

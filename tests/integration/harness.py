@@ -174,6 +174,15 @@ class Stack:
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
 
 
+def alive(pid):
+    """Whether pid is a live process (not a zombie), from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        return False
+
+
 def children(ppid):
     """The live child processes of ppid, from /proc."""
     pids = []
@@ -185,7 +194,7 @@ def children(ppid):
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(fields[1]) == ppid and fields[0] != "Z":
+        if int(fields[1]) == ppid and fields[0] not in ("Z", "X"):
             pids.append(int(entry))
     return sorted(pids)
 
