@@ -24,6 +24,18 @@
 
 /* A short code typed by hand: its characters, any case, spaces and dashes allowed. */
 #define SHORT_CODE_TYPED_MAX 40
+/* Room for a form's action, "/{slug}/c/{token}": a slug and a venue token are a few dozen bytes. */
+#define FORM_ACTION_SIZE 128
+
+/* The values of a fresh form's page that change from one request to the next, by their holes
+ * in the page kept whole (views_stencil_mark). */
+enum fresh_hole {
+	HOLE_NAME,	/* the venue's name (heading and title) */
+	HOLE_ADDRESS,
+	HOLE_ACTION,
+	HOLE_KEY,	/* the idempotency key of a form sent without JavaScript */
+	HOLE_CSRF,
+};
 
 /* The venue the token names, when it takes check-ins: from the worker's cache when `cached`
  * (the page, whose form checks in nobody: its submission reads the venue afresh). Returns 0
@@ -62,23 +74,35 @@ static bool ticked(const struct fields *f, const char *name)
 	return v && *v;
 }
 
-static json_t *page_context(const struct request *req, const struct venue *v)
+/* The page's own values; action and key as the form sends them back. */
+static json_t *page_context_of(const struct tenant *t, const char *name, const char *address, const char *action,
+			       const char *key)
 {
-	char action[128], key[CHECKIN_FORM_KEY_CAP];
-	snprintf(action, sizeof(action), "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
-	checkin_form_key(key);
 	json_t *ctx = json_object();
 	/* What the page and its confirmation show of the venue: its poster link and signatures
 	 * (venue_json) would cost two HMACs on every scan for nothing. */
-	json_object_set_new(ctx, "venue", json_pack("{s:s, s:s}", "name", v->name, "address", v->address));
-	json_object_set_new(ctx, "title", json_string(v->name));
+	json_object_set_new(ctx, "venue", json_pack("{s:s, s:s}", "name", name, "address", address));
+	json_object_set_new(ctx, "title", json_string(name));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
-	json_object_set_new(ctx, "retention_days", json_integer(req->tenant->retention_days));
-	json_object_set_new(ctx, "card_valid_days", json_integer(req->tenant->card_valid_days));
+	json_object_set_new(ctx, "retention_days", json_integer(t->retention_days));
+	json_object_set_new(ctx, "card_valid_days", json_integer(t->card_valid_days));
 	/* A resident's page: the layout leaves out the staff's login link. */
 	json_object_set_new(ctx, "resident_page", json_true());
 	return ctx;
+}
+
+static void form_action(const struct request *req, char out[static FORM_ACTION_SIZE])
+{
+	snprintf(out, FORM_ACTION_SIZE, "/%s/c/%s", req->tenant->slug, request_param(req, "token"));
+}
+
+static json_t *page_context(const struct request *req, const struct venue *v)
+{
+	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
+	form_action(req, action);
+	checkin_form_key(key);
+	return page_context_of(req->tenant, v->name, v->address, action, key);
 }
 
 /* When a person came in, as the one-tap screen says it: "08:12", or "08:12 02/12" on an
@@ -158,25 +182,61 @@ static void form_context(struct app *app, const struct request *req, json_t *ctx
 	json_object_set_new(ctx, "form", form);
 }
 
+/* The page of a form nothing was typed into, from the worker's stencil of it (made on the
+ * first such request of the province and language): the same bytes as views_page renders,
+ * without building its context each time. Returns 0 when resp holds it; -1 when this request
+ * takes the ordinary way (a logged-in account shown, no worker to keep it, a name that would
+ * change a section); or 500 when a template is missing. */
+static int fresh_page(struct app *app, const struct request *req, struct response *resp, const struct venue *v)
+{
+	struct views_stencil **kept = checkin_fragments_page(app, req);
+	if (!kept || !views_stencil_fits(req) || !v->name[0])
+		return -1;
+	if (!*kept) {
+		json_t *ctx = page_context_of(req->tenant, views_stencil_mark(HOLE_NAME), views_stencil_mark(HOLE_ADDRESS),
+					      views_stencil_mark(HOLE_ACTION), views_stencil_mark(HOLE_KEY));
+		json_object_set_new(ctx, "csrf", json_string(views_stencil_mark(HOLE_CSRF)));
+		form_context(app, req, ctx, NULL, NULL, NULL);
+		*kept = views_stencil_make(app->views, req->lang, req->tenant, "checkin", ctx);
+		json_decref(ctx);
+		if (!*kept)
+			return 500;
+	}
+	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
+	form_action(req, action);
+	checkin_form_key(key);
+	const char *values[VIEWS_STENCIL_HOLES] = {
+		[HOLE_NAME] = v->name, [HOLE_ADDRESS] = v->address, [HOLE_ACTION] = action, [HOLE_KEY] = key,
+		[HOLE_CSRF] = req->csrf,
+	};
+	views_stencil_page(*kept, resp, 200, values);
+	return 0;
+}
+
 int page_checkin(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = open_venue(app, req, resp, &v, true);
 	if (rc)
 		return rc < 0 ? 0 : rc;
-	json_t *ctx = page_context(req, &v);
 	struct remembered list[REMEMBERED_MAX];
 	size_t count = remembered_read(app, req, list);
 	const char *who = fields_get(&req->query, "who");
 	uint64_t n;
+	bool chosen = who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count;
+	/* The form for a new person: nobody remembered, or someone else asked for. */
+	bool fresh = !chosen && (fields_get(&req->query, "new") || count == 0);
+	if (fresh && req->form.count == 0 && (rc = fresh_page(app, req, resp, &v)) >= 0)
+		return rc;
+	json_t *ctx = page_context(req, &v);
 	rc = 0;
-	if (who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count) {
+	if (chosen) {
 		struct person *p = person_new();
 		rc = remembered_load(app, req, &list[n], p);
 		if (rc == 0)
 			form_context(app, req, ctx, NULL, list[n].token, p);
 		person_free(p);
-	} else if (!fields_get(&req->query, "new") && count > 0) {
+	} else if (!fresh) {
 		json_t *people = json_array();
 		for (size_t i = 0; i < count; i++) {
 			json_t *o = known_person(app, req, &v, i, &list[i]);

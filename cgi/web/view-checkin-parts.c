@@ -14,6 +14,7 @@ struct fragment_entry {
 	json_t *areas;		/* the commune list person was made with (area_choices_list), held */
 	json_t *person;		/* markup, or NULL before the first request */
 	json_t *declaration;	/* markup; the declarations stay for the worker's life */
+	struct views_stencil *page;	/* the whole page made with these parts, or NULL before */
 };
 
 struct checkin_fragments {
@@ -30,6 +31,7 @@ static void entry_clear(struct fragment_entry *e)
 	json_decref(e->areas);
 	json_decref(e->person);
 	json_decref(e->declaration);
+	views_stencil_free(e->page);
 	*e = (struct fragment_entry){ 0 };
 }
 
@@ -56,25 +58,39 @@ static void render(const struct app *app, const struct request *req, struct frag
 	json_decref(declaration);
 }
 
+/* The worker's entry of req's province and language, its parts rendered again first when the
+ * commune list was read again since or a render failed; NULL in a one-request CGI process. */
+static struct fragment_entry *current_entry(const struct app *app, const struct request *req)
+{
+	size_t slot = (size_t)(req->tenant - app->config->tenants);
+	if (!app->checkin_fragments || slot >= app->config->tenant_count)
+		return NULL;
+	struct fragment_entry *e = &app->checkin_fragments->slots[slot][req->lang];
+	json_t *areas = area_choices_list(app, req->tenant);
+	if (!e->person || !e->declaration || areas != e->areas) {
+		entry_clear(e);
+		render(app, req, e);
+	}
+	json_decref(areas);
+	return e;
+}
+
 void checkin_fragments_fresh(const struct app *app, const struct request *req, json_t **person,
 			     json_t **declaration)
 {
-	size_t slot = (size_t)(req->tenant - app->config->tenants);
-	struct fragment_entry fresh = { 0 }, *e = &fresh;
-	if (app->checkin_fragments && slot < app->config->tenant_count) {
-		e = &app->checkin_fragments->slots[slot][req->lang];
-		json_t *areas = area_choices_list(app, req->tenant);
-		/* A list read again, or parts missing after a failed render: render them again. */
-		if (!e->person || !e->declaration || areas != e->areas) {
-			entry_clear(e);
-			render(app, req, e);
-		}
-		json_decref(areas);
-	} else {
+	struct fragment_entry fresh = { 0 }, *e = current_entry(app, req);
+	if (!e) {
+		e = &fresh;
 		render(app, req, e);
 	}
 	*person = json_incref(e->person);
 	*declaration = json_incref(e->declaration);
 	if (e == &fresh)
 		entry_clear(e);
+}
+
+struct views_stencil **checkin_fragments_page(const struct app *app, const struct request *req)
+{
+	struct fragment_entry *e = current_entry(app, req);
+	return e ? &e->page : NULL;
 }

@@ -7,6 +7,7 @@
 #include "adapters/json.h"
 #include "web/app.h"
 #include "web/request.h"
+#include "web/views.h"
 
 /* A worker's rendered parts. Caller frees with checkin_fragments_free (NULL accepted). */
 struct checkin_fragments *checkin_fragments_new(void);
@@ -20,5 +21,11 @@ void checkin_fragments_free(struct checkin_fragments *f);
  * a template is missing. */
 void checkin_fragments_fresh(const struct app *app, const struct request *req, json_t **person,
 			     json_t **declaration);
+
+/* Where the worker keeps the whole page of such a form for req's province and language (a
+ * stencil, views.h: the venue, the keys and the form token are its holes), emptied with the
+ * parts it was made with: *slot is NULL until the caller makes one and stores it there (the
+ * worker's, freed with the fragments). NULL in a one-request CGI process: nothing is kept. */
+struct views_stencil **checkin_fragments_page(const struct app *app, const struct request *req);
 
 #endif

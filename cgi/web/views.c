@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "adapters/tmpl.h"
+#include "base/escape.h"
 #include "base/xmalloc.h"
 #include "web/assets.h"
 #include "domain/roles.h"
@@ -140,20 +141,124 @@ static json_t *me_object(const struct views *v, const struct request *req)
 	return me;
 }
 
-int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
-	       const char *page, json_t *ctx)
+/* Whether a page shows the logged-in account (an API token's holder sees no page of it). */
+static bool shows_account(const struct request *req)
+{
+	return actor_known(&req->actor) && !req->actor.by_token;
+}
+
+static void page_headers(struct response *resp, int status)
 {
 	resp->status = status;
 	response_content_type(resp, "text/html; charset=utf-8");
 	/* Pages with a logged-in account or a form must not sit in shared caches. */
 	response_header(resp, "Cache-Control", "no-store");
+}
+
+int views_page(const struct views *v, const struct request *req, struct response *resp, int status,
+	       const char *page, json_t *ctx)
+{
+	page_headers(resp, status);
 	json_t *c = ctx ? ctx : json_object();
 	json_object_set_new(c, "csrf", json_string(req->csrf));
-	if (actor_known(&req->actor) && !req->actor.by_token)
+	if (shows_account(req))
 		json_object_set_new(c, "me", me_object(v, req));
 	int rc = render_in_layout(v, req->lang, req->tenant, resp, page, c);
 	json_decref(c);
 	return rc;
+}
+
+/* A mark is MARK_OPEN, the hole's digit, MARK_CLOSE: bytes html_escape leaves alone and no
+ * template, catalog or configured name holds (views_stencil_make refuses output where one
+ * stands alone). */
+#define MARK_OPEN '\x01'
+#define MARK_CLOSE '\x02'
+
+struct stencil_cut {
+	size_t at;	/* offset in text where the value goes */
+	unsigned hole;
+};
+
+struct views_stencil {
+	struct buf text;	/* the page without its marks */
+	struct stencil_cut *cuts;	/* owned, in text order */
+	size_t n;
+};
+
+const char *views_stencil_mark(unsigned hole)
+{
+	static const char marks[VIEWS_STENCIL_HOLES][4] = {
+		{ MARK_OPEN, '0', MARK_CLOSE }, { MARK_OPEN, '1', MARK_CLOSE }, { MARK_OPEN, '2', MARK_CLOSE },
+		{ MARK_OPEN, '3', MARK_CLOSE }, { MARK_OPEN, '4', MARK_CLOSE }, { MARK_OPEN, '5', MARK_CLOSE },
+		{ MARK_OPEN, '6', MARK_CLOSE }, { MARK_OPEN, '7', MARK_CLOSE },
+	};
+	if (hole >= VIEWS_STENCIL_HOLES)
+		abort();
+	return marks[hole];
+}
+
+void views_stencil_free(struct views_stencil *s)
+{
+	if (!s)
+		return;
+	buf_free(&s->text);
+	free(s->cuts);
+	free(s);
+}
+
+/* Copies page into s->text without its marks, noting where each stood; -1 on a stray mark byte. */
+static int stencil_cut(struct views_stencil *s, const struct buf *page)
+{
+	const char *p = page->data ? page->data : "", *end = p + page->len;
+	size_t cap = 0;
+	for (;;) {
+		const char *m = memchr(p, MARK_OPEN, (size_t)(end - p));
+		buf_append(&s->text, p, (size_t)((m ? m : end) - p));
+		if (!m)
+			return s->text.len && memchr(s->text.data, MARK_CLOSE, s->text.len) ? -1 : 0;
+		if (end - m < 3 || m[1] < '0' || m[1] >= '0' + VIEWS_STENCIL_HOLES || m[2] != MARK_CLOSE)
+			return -1;
+		if (s->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			s->cuts = xrealloc(s->cuts, cap * sizeof(*s->cuts));
+		}
+		s->cuts[s->n++] = (struct stencil_cut){ s->text.len, (unsigned)(m[1] - '0') };
+		p = m + 3;
+	}
+}
+
+struct views_stencil *views_stencil_make(const struct views *v, enum lang lang, const struct tenant *tenant,
+					 const char *page, json_t *ctx)
+{
+	struct response r;
+	response_init(&r);
+	struct views_stencil *s = xcalloc(1, sizeof(*s));
+	if (render_in_layout(v, lang, tenant, &r, page, ctx) != 0 || stencil_cut(s, &r.body) != 0) {
+		views_stencil_free(s);
+		s = NULL;
+	}
+	response_free(&r);
+	return s;
+}
+
+bool views_stencil_fits(const struct request *req)
+{
+	return !shows_account(req);
+}
+
+void views_stencil_page(const struct views_stencil *s, struct response *resp, int status,
+			const char *const values[VIEWS_STENCIL_HOLES])
+{
+	page_headers(resp, status);
+	buf_reset(&resp->body);
+	size_t from = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		const char *value = values[s->cuts[i].hole];
+		buf_append(&resp->body, s->text.data + from, s->cuts[i].at - from);
+		html_escape(&resp->body, value, strlen(value));
+		from = s->cuts[i].at;
+	}
+	buf_append(&resp->body, s->text.data ? s->text.data + from : "", s->text.len - from);
 }
 
 json_t *views_field_errors(const struct views *v, enum lang lang, const struct field_errors *errors)

@@ -40,6 +40,35 @@ int views_page(const struct views *v, const struct request *req, struct response
 json_t *views_fragment(const struct views *v, enum lang lang, const struct tenant *tenant, const char *name,
 		      json_t *ctx);
 
+/* A page rendered once with a mark in place of each value that changes from one request to
+ * the next, and cut at those marks: per request only the values are escaped into it. For a
+ * page whose other parts stay the same for many requests (the check-in form of a province in
+ * a language). Caller frees with views_stencil_free (NULL accepted). */
+struct views_stencil;
+/* Most values one stencil takes: a page's few per-request values, not a table's rows. */
+#define VIEWS_STENCIL_HOLES 8
+
+/* The mark standing for value number hole (< VIEWS_STENCIL_HOLES) in a stencil's context.
+ * Static storage. Each mark must be shown only by {{…}} (escaped) and must not decide a
+ * section: the value filled in later is escaped the same way, and a section is decided once. */
+const char *views_stencil_mark(unsigned hole);
+
+/* Renders page with ctx (borrowed; its varying values set to views_stencil_mark(i)) inside
+ * the layout, as views_page would for a request without a logged-in account ("me"), and cuts
+ * it at the marks. NULL when a template is missing or the output holds a stray mark byte. */
+struct views_stencil *views_stencil_make(const struct views *v, enum lang lang, const struct tenant *tenant,
+					 const char *page, json_t *ctx);
+void views_stencil_free(struct views_stencil *s);
+
+/* Whether req's page comes out as a stencil made for its language and tenant does: no
+ * logged-in account shown on it. */
+bool views_stencil_fits(const struct request *req);
+
+/* Sends s with values[i] (escaped) in place of mark i, with status and views_page's headers;
+ * every mark the page holds needs its value. */
+void views_stencil_page(const struct views_stencil *s, struct response *resp, int status,
+			const char *const values[VIEWS_STENCIL_HOLES]);
+
 /* A JSON error for the API: {"error": status, "message": text in lang}, and "reason" (a fixed
  * word such as "expired" for programs to act on) when reason is not NULL. */
 void views_error_json(const struct views *v, enum lang lang, struct response *resp, int status,
