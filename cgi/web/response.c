@@ -121,8 +121,8 @@ void response_json(struct response *resp, int status, json_t *v)
 /* Status line and headers, with a length unless the body is streamed. */
 static void head_lines(const struct response *resp, struct buf *out, bool with_length)
 {
-	buf_printf(out, "Status: %d %s\r\n", resp->status, http_reason(resp->status));
-	buf_printf(out, "Content-Type: %s\r\n", resp->content_type);
+	buf_printf(out, "Status: %d %s\r\nContent-Type: %s\r\n", resp->status, http_reason(resp->status),
+		   resp->content_type);
 	if (with_length)
 		buf_printf(out, "Content-Length: %lu\r\n", (unsigned long)resp->body.len);
 	for (size_t i = 0; i < security_header_count; i++) {

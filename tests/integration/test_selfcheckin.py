@@ -565,3 +565,31 @@ def test_a_checkin_is_one_call_to_the_database(stack):
             phone.request("POST", other.path, body=urllib.parse.urlencode(data)))))
         confirmation(answers[-1])
     check(min(one_taps) <= 2 and min(news) <= 3, f"statements sent: one tap {one_taps}, new person {news}")
+
+
+def test_a_fresh_form_shows_every_time_its_own_venue_escaped_and_a_new_key(stack):
+    """A worker keeps the fresh form's page whole per province and language and fills in, per
+    request, the venue's name and address, the form's action, its key and the form token, escaped
+    as the template escapes them: two venues asked in turn, more times than there are workers,
+    each page names its own venue, escaped, with a key of its own, and is otherwise the same page."""
+    admin = logged_in(stack, "hn.admin")
+    venues = []
+    for name in ('Quán <Cô Ba> & "Bạn"', "Tiệm sách Đinh Lễ"):
+        venue = fixtures.add_venue(stack, "01", name, "00070")
+        venues.append((name, f"/ha-noi/c/{fixtures.venue_code(admin, venue)}"))
+    escape = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    keys, shapes = set(), set()
+    for i in range(40):
+        name, path = venues[i % 2]
+        r = stack.get(path)
+        page = r.text
+        check(r.status == 200, (path, r.status))
+        check(f"<h1>{escape(name)}</h1>" in page and f"<title>{escape(name)} · " in page, page[:800])
+        check(f'action="{path}"' in page and "test address" in page and "\x01" not in page and "\x02" not in page,
+              page[:800])
+        key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+        csrf = re.search(r'name="csrf" value="([^"]*)"', page).group(1)
+        keys.add(key)
+        shapes.add(page.replace(key, "KEY").replace(csrf, "CSRF").replace(escape(name), "NAME").replace(path, "PATH"))
+    check(len(keys) == 40, f"{len(keys)} distinct keys in 40 pages")
+    check(len(shapes) == 1, f"{len(shapes)} different pages besides the venue and the keys")
