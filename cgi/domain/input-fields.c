@@ -63,6 +63,8 @@ static bool of_kind(const struct input_field *f, const char *text)
 const char *input_take_text(const struct input_field *f, const char *text, void *out)
 {
 	char *member = (char *)out + f->offset;
+	if (f->keeps_typed)
+		*(const char **)((char *)out + f->typed_offset) = text;
 	if (!text || !*text)
 		return f->required ? "field_required" : NULL;
 	if (f->kind == INPUT_FLAG) {

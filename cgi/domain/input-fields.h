@@ -36,17 +36,23 @@ struct input_field {
 	size_t choice_count;
 	const char *bad_key;	/* the message of a value not of its kind, or too long; NULL:
 				 * "field_too_long" for text too long, "field_bad" otherwise */
+	bool keeps_typed;	/* the text as sent also goes to the const char * at typed_offset,
+				 * whatever its check said: for a form shown back as typed (never
+				 * a password). Set with INPUT_KEEP_TYPED. */
+	size_t typed_offset;
 };
 
 /* A row of a table, for the member of type. */
 #define INPUT_FIELD(type, member, field_name, field_kind, field_max, ...)                                      \
 	{ .name = (field_name), .kind = (field_kind), .max = (field_max), .offset = offsetof(type, member),     \
 	  __VA_ARGS__ }
+/* A row's option: the text as typed, good or not, also in the member typed of type. */
+#define INPUT_KEEP_TYPED(type, typed) .keeps_typed = true, .typed_offset = offsetof(type, typed)
 #define INPUT_COUNT(table) (sizeof(table) / sizeof((table)[0]))
 
 /* A value sent as text (a form's, a CSV cell, a JSON string): checked against f and stored in
- * out's member. NULL or "" is absent. Returns NULL, or the catalog key of its error. The
- * stored text is borrowed from text. */
+ * out's member (and, when f keeps it, as typed). NULL or "" is absent. Returns NULL, or the
+ * catalog key of its error. The stored text is borrowed from text. */
 const char *input_take_text(const struct input_field *f, const char *text, void *out);
 /* A value sent as a number (JSON): only an INT takes one. */
 const char *input_take_number(const struct input_field *f, int64_t n, void *out);

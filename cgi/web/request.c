@@ -13,11 +13,11 @@
 #include "web/routes.h"
 
 /* Query strings: a page takes a few parameters; more is noise or an attack. */
-static const struct form_limits query_limits = { .max_fields = 32, .max_name = 64, .max_value = 2048 };
+static const struct form_limits query_limits = { .max_fields = 32, .max_name = 64, .max_value = REQUEST_QUERY_VALUE_MAX };
 /* Cookies: ours are few and short; other applications on the host may add some. */
 static const struct form_limits cookie_limits = { .max_fields = 32, .max_name = 64, .max_value = 4096 };
 /* Form bodies: the longest form (a declaration) has a few dozen fields. */
-static const struct form_limits body_limits = { .max_fields = 128, .max_name = 64, .max_value = 8192 };
+static const struct form_limits body_limits = { .max_fields = 128, .max_name = 64, .max_value = REQUEST_FORM_VALUE_MAX };
 /* Multipart bodies: an upload form is a file and a few fields (CSRF token, a choice or two);
  * a browser writes about 200 bytes of headers per part. */
 static const struct multipart_limits multipart_limits = { .max_parts = 16, .max_header_bytes = 1024 };

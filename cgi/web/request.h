@@ -17,6 +17,11 @@
 
 /* A decoded path longer than this is no page of ours. */
 #define REQUEST_PATH_MAX 2048
+/* The longest value a query string's field may have (a page takes a few short parameters). A
+ * form field whose only limit is the request's says so with it. */
+#define REQUEST_QUERY_VALUE_MAX 2048
+/* The longest value a urlencoded body's field may have (the longest is a free-text answer). */
+#define REQUEST_FORM_VALUE_MAX 8192
 /* Route patterns hold at most this many {parameters}. */
 #define ROUTE_MAX_PARAMS 4
 

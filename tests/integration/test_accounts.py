@@ -53,6 +53,12 @@ def test_overlong_fields_come_back_with_a_message(stack):
     check(f'value="{long_login}"' in r.text and "x" * 200 not in r.text, "values not kept, or password echoed")
 
 
+def test_an_overlong_password_gets_its_own_message_and_the_login_kept(stack):
+    r = Browser(stack).login("hn.volunteer", "x" * 200)
+    check(r.status == 200 and "Mật khẩu quá dài (tối đa 128 byte)." in r.text, r.status)
+    check('value="hn.volunteer"' in r.text and "x" * 200 not in r.text, "login not kept, or password echoed")
+
+
 def test_missing_or_forged_csrf_is_403(stack):
     b = Browser(stack)
     b.get("/ha-noi/login")

@@ -189,6 +189,37 @@ static void test_a_form_and_json_give_the_same_struct(void **state)
 
 /* The person's table every way in shares: a bad year and a bad gender come out with the
  * messages the validation has always given them. */
+/* A form shown back as typed keeps even the value its check refused. */
+struct typed_sample {
+	const char *login;
+	const char *typed_login;
+};
+
+static const struct input_field typed_fields[] = {
+	INPUT_FIELD(struct typed_sample, login, "login", INPUT_TEXT, 4, INPUT_KEEP_TYPED(struct typed_sample, typed_login)),
+};
+
+static void test_a_kept_field_keeps_its_typed_text_even_when_refused(void **state)
+{
+	(void)state;
+	struct fields f;
+	struct typed_sample s = { 0 };
+	struct field_errors e = { 0 };
+	form_of("login=toolong", &f);
+	assert_int_equal(input_read_form(typed_fields, INPUT_COUNT(typed_fields), &f, &s, &e), 1);
+	assert_error(&e, 0, "login", "field_too_long");
+	assert_null(s.login);
+	assert_string_equal(s.typed_login, "toolong");
+	fields_free(&f);
+	memset(&s, 0, sizeof(s));
+	memset(&e, 0, sizeof(e));
+	form_of("login=ok", &f);
+	assert_int_equal(input_read_form(typed_fields, INPUT_COUNT(typed_fields), &f, &s, &e), 0);
+	assert_string_equal(s.login, "ok");
+	assert_string_equal(s.typed_login, "ok");
+	fields_free(&f);
+}
+
 static void test_the_persons_table_gives_the_validations_messages(void **state)
 {
 	(void)state;
@@ -213,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_fields_the_table_does_not_name_are_ignored),
 		cmocka_unit_test(test_a_form_and_json_give_the_same_struct),
 		cmocka_unit_test(test_the_persons_table_gives_the_validations_messages),
+		cmocka_unit_test(test_a_kept_field_keeps_its_typed_text_even_when_refused),
 	};
 	return UNIT_RUN("input", tests);
 }
