@@ -81,12 +81,15 @@ struct audit_filter {
 	int64_t before_id;	/* page: entries older than this id; 0 for the newest */
 };
 
+/* The longest action name (the audit_log column's size). */
+#define AUDIT_ACTION_MAX 40
+
 struct audit_entry {
 	int64_t id;
 	char at[UTC_DATETIME_SIZE];
 	char actor_login[LOGIN_MAX + 1];
 	char actor_role[24];
-	char action[41];
+	char action[AUDIT_ACTION_MAX + 1];
 	char object[101];
 	char address[46];
 	char detail[501 * 4];

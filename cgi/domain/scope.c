@@ -7,9 +7,6 @@
 #include "domain/accounts.h"
 #include "domain/api-tokens.h"
 
-/* Ids are positive and fit a signed 64-bit column. */
-#define ID_MAX ((uint64_t)INT64_MAX)
-
 const char *const scope_names[] = {
 	[SCOPE_NONE] = "none",
 	[SCOPE_ACCOUNT] = "account",

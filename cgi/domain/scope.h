@@ -3,10 +3,14 @@
 #define VAORA_SCOPE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "adapters/db.h"
 #include "base/config.h"
 #include "domain/actor.h"
+
+/* Ids are positive and fit a signed 64-bit column. */
+#define ID_MAX ((uint64_t)INT64_MAX)
 
 enum scope {
 	SCOPE_NONE,		/* the route's role check is enough */

@@ -352,6 +352,20 @@ def test_audit_log_records_and_refuses_changes(stack):
         check(r.returncode != 0 and b"append-only" in r.stderr, f"{statement} was allowed")
 
 
+def test_audit_filters_that_match_nothing_list_nothing_and_come_back_as_typed(stack):
+    admin = logged_in(stack, "hn.admin")
+    for query, typed in (("action=" + "x" * 300, None), ("actor=" + "a" * 300, "a" * 300),
+                         ("action=no-such-action", None)):
+        r = admin.get("/ha-noi/audit?" + query)
+        check(r.status == 200, (query[:20], r.status))
+        check(len(r.text.split("<tr>")) == 2, f"{query[:20]}: entries listed")
+        check(typed is None or f'value="{typed}"' in r.text, f"{query[:20]}: not shown back")
+    # A date or page mark that is none is no bound: every entry, the date shown back as typed.
+    r = admin.get("/ha-noi/audit?from=not-a-date&to=2026-13-99&before=x")
+    check(r.status == 200 and "account-create" in r.text, r.status)
+    check('value="not-a-date"' in r.text and 'value="2026-13-99"' in r.text, "dates not shown back")
+
+
 def test_keys_rotate_and_old_data_stays_readable(stack):
     secret = os.path.join(stack.var, "secret")
     check(stat.S_IMODE(os.stat(secret).st_mode) == 0o600, oct(os.stat(secret).st_mode))
