@@ -56,15 +56,6 @@ static bool token_role_allowed(enum role r)
 	return r != ROLE_OPERATOR && r != ROLE_COUNT;
 }
 
-/* The token's life in days as the form gave it, or 0 when it is not one. */
-static unsigned token_days(const char *text)
-{
-	uint64_t days;
-	if (!text || !*text)
-		return API_TOKEN_DAYS_DEFAULT;
-	return parse_uint(text, API_TOKEN_DAYS_MAX, &days) && days >= 1 ? (unsigned)days : 0;
-}
-
 enum db_status api_token_create(struct db *db, const struct tenant *t, const struct actor *creator,
 				const struct api_token_input *in, struct field_errors *errors,
 				char token[API_TOKEN_MAX + 1])
@@ -72,15 +63,13 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 	char *clean = text_clean(in->label);
 	const char *problem = text_error(clean, API_TOKEN_LABEL_MAX, false);
 	enum role r = role_from_name(in->role ? in->role : "");
-	unsigned days = token_days(in->days);
+	unsigned days = in->days ? (unsigned)in->days : API_TOKEN_DAYS_DEFAULT;
 	enum db_status status = DB_OK;
 	token[0] = '\0';
 	if (problem)
 		field_error(errors, "label", problem);
 	if (!token_role_allowed(r))
 		field_error(errors, "role", "role_not_allowed");
-	if (!days)
-		field_error(errors, "days", "token_days_bad");
 	if (errors->count)
 		goto out;
 	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_BYTES];

@@ -36,12 +36,14 @@ struct api_token {
 struct api_token_input {
 	const char *label;
 	const char *role;	/* a role_names entry other than the operator */
-	const char *days;	/* 1..API_TOKEN_DAYS_MAX, or NULL/"" for API_TOKEN_DAYS_DEFAULT */
+	int64_t days;		/* 1..API_TOKEN_DAYS_MAX, read so by the caller; 0 for
+				 * API_TOKEN_DAYS_DEFAULT */
 	bool read_only;
 };
 
 /* Creates a token for the creator's province, owned by the creator; the clear token is written
- * to token once and never stored. Field errors: "label", "role", "days". */
+ * to token once and never stored. Field errors: "label", "role". Nothing is created when
+ * errors holds any, the caller's from reading the form included. */
 enum db_status api_token_create(struct db *db, const struct tenant *t, const struct actor *creator,
 				const struct api_token_input *in, struct field_errors *errors,
 				char token[API_TOKEN_MAX + 1]);

@@ -7,10 +7,22 @@
 #include "domain/api-tokens.h"
 #include "domain/roles.h"
 #include "domain/scope.h"
+#include "web/input-read.h"
 #include "web/views.h"
 
 /* Tokens listed on one page; a province has a handful of machine clients. */
 #define TOKENS_PAGE 200
+
+/* The new token's form. The label's and role's meaning is the token's one validation; the
+ * days are read here, the only place they come from. */
+static const struct input_field token_fields[] = {
+	INPUT_FIELD(struct api_token_input, label, "label", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct api_token_input, role, "role", INPUT_CHOICE, REQUEST_FORM_VALUE_MAX, .choices = role_names,
+		    .choice_count = ROLE_COUNT, .bad_key = "role_not_allowed"),
+	INPUT_FIELD(struct api_token_input, days, "days", INPUT_INT, API_TOKEN_DAYS_MAX, .min = 1,
+		    .bad_key = "token_days_bad"),
+	INPUT_FIELD(struct api_token_input, read_only, "read_only", INPUT_FLAG, 0),
+};
 
 static int render_tokens(struct app *app, const struct request *req, struct response *resp, int status,
 			 const char *created, const struct field_errors *errors)
@@ -50,9 +62,8 @@ int page_token_create(struct app *app, const struct request *req, struct respons
 {
 	struct field_errors errors = { 0 };
 	char token[API_TOKEN_MAX + 1] = "";
-	const char *read_only = fields_get(&req->form, "read_only");
-	struct api_token_input in = { fields_get(&req->form, "label"), fields_get(&req->form, "role"),
-				      fields_get(&req->form, "days"), read_only && *read_only };
+	struct api_token_input in = { 0 };
+	input_read_form(token_fields, INPUT_COUNT(token_fields), &req->form, &in, &errors);
 	enum db_status status = api_token_create(app->db, req->tenant, &req->actor, &in, &errors, token);
 	if (status != DB_OK)
 		return http_status_for_db(status);

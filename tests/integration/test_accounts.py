@@ -300,6 +300,18 @@ def test_expired_token_is_401_with_reason(stack):
         os.remove(stack.clock_file)
 
 
+def test_a_new_tokens_form_names_every_wrong_field_at_once_and_makes_nothing(stack):
+    admin = logged_in(stack, "hn.admin")
+    before = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.api_tokens")
+    for days in ("abc", "0", "366", "1e3"):
+        r = admin.post_form("/ha-noi/api-tokens", {"label": "", "role": "no-such-role", "days": days})
+        check(r.status == 400, (days, r.status))
+        for message in ("Hãy chọn số ngày từ 1 đến 365.", "Bạn không thể tạo tài khoản với vai trò này.",
+                        "Vui lòng điền trường này."):
+            check(message in r.text, (days, message))
+    check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.api_tokens") == before, "a token was made")
+
+
 def test_revoked_token_is_401_with_reason(stack):
     admin = logged_in(stack, "hn.admin")
     bearer, token_id = new_token(admin, "To revoke", "tracer")
