@@ -152,6 +152,21 @@ def test_volunteer_of_unverified_venue_gets_nothing(stack):
     check(second.get(f"/ha-noi/venues/{venue}/gate").status == 200, "the trusted manager's volunteer")
 
 
+def test_a_staff_form_of_the_wrong_kind_is_named_or_not_found_and_changes_nothing(stack):
+    manager, venue = register(stack, "quan.ly.sai.mau", "Quầy Sai Mẫu")
+    before = sql(stack, f"SELECT COUNT(*) FROM vaora_s1.venue_staff WHERE venue_id = {venue}")
+    long_login = "tnv." + "a" * 300
+    r = manager.post_form(f"/ha-noi/venues/{venue}/staff", {"action": "add", "login": long_login})
+    check(r.status == 400 and "Tên đăng nhập chỉ gồm 3–64 ký tự" in r.text, r.status)
+    check(f'value="{long_login}"' in r.text, "the login typed was not shown back")
+    officer = logged_in(stack, "hn.officer")
+    for account in ("abc", "-1", "99999999999999999999"):
+        r = officer.post_form(f"/ha-noi/venues/{venue}/staff", {"action": "approve", "account": account},
+                              csrf_page="/ha-noi/desk")
+        check(r.status == 404, (account, r.status))
+    check(sql(stack, f"SELECT COUNT(*) FROM vaora_s1.venue_staff WHERE venue_id = {venue}") == before, "staff changed")
+
+
 def test_verification_and_approval_are_audited(stack):
     _, venue = register(stack, "quan.ly.kiem.toan", "Quầy Kiểm Toán")
     officer = logged_in(stack, "hn.officer")
