@@ -276,7 +276,7 @@ static enum db_status find_case(struct db *db, const struct tenant *t, const str
 	size_t n;
 	enum db_status status = people_find(db, t, keys, actor, by_phone ? in->phone : NULL,
 					    by_phone ? NULL : in->id_number, errors, found, TRACE_MATCHES_MAX, &n);
-	int64_t picked = scope_id(in->person_id);
+	int64_t picked = in->person_id;
 	size_t which = n;
 	for (size_t i = 0; i < n; i++)
 		if (found[i].id == picked || (n == 1 && !picked))

@@ -44,7 +44,7 @@
 struct trace_case_input {
 	const char *phone;	/* the case's phone, or */
 	const char *id_number;	/* their ID number */
-	const char *person_id;	/* optional: the one picked among people sharing that phone */
+	int64_t person_id;	/* optional (0): the one picked among people sharing that phone */
 	const char *from;	/* Vietnam date, YYYY-MM-DD, inclusive */
 	const char *to;		/* Vietnam date, inclusive */
 	const char *slack;	/* minutes; empty for TRACE_SLACK_DEFAULT_MINUTES */

@@ -9,7 +9,9 @@
 
 #include "base/clock.h"
 #include "base/csv-out.h"
+#include "domain/scope.h"
 #include "domain/tracing.h"
+#include "web/input-read.h"
 #include "web/view-checkin.h"
 #include "web/views.h"
 
@@ -19,22 +21,41 @@
 /* Columns of one CSV row (see csv_people). */
 #define CSV_COLUMNS 10
 
-/* The form fields of each tracing form, for the page to show again and the export to resend. */
-static const char *const case_fields[] = { "phone", "id_number", "person_id", "from", "to", "slack", "reason" };
-static const char *const venue_fields[] = { "venue", "from", "to", "reason" };
+/* The case form as sent: what each value means (a phone that exists, dates in order, a
+ * reason long enough) is the tracing's one validation, so a text's only limit is the request's.
+ * Every row is text or keeps its typed text: the page shows them all again and the export form
+ * resends them (form_json). */
+struct case_form {
+	struct trace_case_input in;
+	const char *typed_person_id;	/* the pick as sent */
+};
 
-static struct trace_case_input case_input(const struct request *req)
-{
-	return (struct trace_case_input){ fields_get(&req->form, "phone"), fields_get(&req->form, "id_number"),
-					  fields_get(&req->form, "person_id"), fields_get(&req->form, "from"),
-					  fields_get(&req->form, "to"), fields_get(&req->form, "slack"),
-					  fields_get(&req->form, "reason") };
-}
+static const struct input_field case_fields[] = {
+	INPUT_FIELD(struct case_form, in.phone, "phone", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct case_form, in.id_number, "id_number", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	/* A pick of no kind is none: the page asks again among the matches. */
+	INPUT_FIELD(struct case_form, in.person_id, "person_id", INPUT_INT, ID_MAX,
+		    INPUT_KEEP_TYPED(struct case_form, typed_person_id)),
+	INPUT_FIELD(struct case_form, in.from, "from", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct case_form, in.to, "to", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct case_form, in.slack, "slack", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct case_form, in.reason, "reason", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+};
 
-static struct trace_venue_input venue_input(const struct request *req)
+/* The venue form as sent, read as the case form is. */
+static const struct input_field venue_fields[] = {
+	INPUT_FIELD(struct trace_venue_input, venue, "venue", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct trace_venue_input, from, "from", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct trace_venue_input, to, "to", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct trace_venue_input, reason, "reason", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+};
+
+/* Reads a tracing form into out (zeroed by the caller). Only a pick can be of no kind, and it
+ * is then none: no error of the reading is the page's to show. */
+static void read_form(const struct input_field *table, size_t n, const struct request *req, void *out)
 {
-	return (struct trace_venue_input){ fields_get(&req->form, "venue"), fields_get(&req->form, "from"),
-					   fields_get(&req->form, "to"), fields_get(&req->form, "reason") };
+	struct field_errors none_shown = { 0 };
+	input_read_form(table, n, &req->form, out, &none_shown);
 }
 
 static const char *end_label(struct app *app, const struct request *req, enum visit_end end)
@@ -90,15 +111,16 @@ static json_t *people_json(struct app *app, const struct request *req, const str
 	return people;
 }
 
-/* The fields as sent (or, on the first GET, the defaults), under "form"; the export form
- * resends them as hidden fields ("hidden"). */
-static void form_json(const struct request *req, const char *const names[], size_t n, json_t *ctx)
+/* The fields of sent, read by table (or, on the first GET, empty for the defaults), under
+ * "form" as typed; the export form resends them as hidden fields ("hidden"). */
+static void form_json(const struct input_field *table, size_t n, const void *sent, json_t *ctx)
 {
 	json_t *form = json_object(), *hidden = json_array();
 	for (size_t i = 0; i < n; i++) {
-		const char *value = fields_get(&req->form, names[i]);
-		json_object_set_new(form, names[i], json_string(value ? value : ""));
-		json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", names[i], "value", value ? value : ""));
+		const struct input_field *f = &table[i];
+		const char *value = *(const char *const *)((const char *)sent + (f->keeps_typed ? f->typed_offset : f->offset));
+		json_object_set_new(form, f->name, json_string(value ? value : ""));
+		json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", f->name, "value", value ? value : ""));
 	}
 	json_object_set_new(ctx, "form", form);
 	json_object_set_new(ctx, "hidden", hidden);
@@ -137,7 +159,8 @@ int page_tracing_form(struct app *app, const struct request *req, struct respons
 	time_t now = clock_now();
 	vn_date_format(vn_date_of(now - (time_t)TRACE_FORM_DAYS_BACK * 86400), from);
 	vn_date_format(vn_date_of(now), to);
-	form_json(req, case_fields, sizeof(case_fields) / sizeof(case_fields[0]), ctx);
+	struct case_form none = { 0 };
+	form_json(case_fields, INPUT_COUNT(case_fields), &none, ctx);
 	json_t *form = json_object_get(ctx, "form");
 	json_object_set_new(form, "from", json_string(from));
 	json_object_set_new(form, "to", json_string(to));
@@ -147,17 +170,18 @@ int page_tracing_form(struct app *app, const struct request *req, struct respons
 int page_tracing_venue_form(struct app *app, const struct request *req, struct response *resp)
 {
 	json_t *ctx = json_object();
-	form_json(req, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]), ctx);
+	struct trace_venue_input none = { 0 };
+	form_json(venue_fields, INPUT_COUNT(venue_fields), &none, ctx);
 	return render(app, req, resp, 200, "tracing-venue", "trace_venue_title", ctx, NULL);
 }
 
 /* The case page: the form again with errors, people to pick from, or the case's visits and
  * their contacts. */
 static int render_case(struct app *app, const struct request *req, struct response *resp,
-		       const struct field_errors *errors, const struct trace_result *r)
+		       const struct case_form *sent, const struct field_errors *errors, const struct trace_result *r)
 {
 	json_t *ctx = json_object();
-	form_json(req, case_fields, sizeof(case_fields) / sizeof(case_fields[0]), ctx);
+	form_json(case_fields, INPUT_COUNT(case_fields), sent, ctx);
 	if (r->match_count) {
 		json_t *matches = json_array();
 		for (size_t i = 0; i < r->match_count; i++)
@@ -181,10 +205,11 @@ static int render_case(struct app *app, const struct request *req, struct respon
 }
 
 static int render_venue(struct app *app, const struct request *req, struct response *resp,
-			const struct field_errors *errors, const struct trace_result *r)
+			const struct trace_venue_input *sent, const struct field_errors *errors,
+			const struct trace_result *r)
 {
 	json_t *ctx = json_object();
-	form_json(req, venue_fields, sizeof(venue_fields) / sizeof(venue_fields[0]), ctx);
+	form_json(venue_fields, INPUT_COUNT(venue_fields), sent, ctx);
 	if (!errors->count) {
 		json_t *result = result_json(app, req, r, "tracing/venue/export.csv");
 		json_object_set_new(result, "venue_name", json_string(r->venue.name));
@@ -257,13 +282,17 @@ static int answer(struct app *app, const struct request *req, struct response *r
 {
 	struct field_errors errors = { 0 };
 	struct trace_result r;
+	struct trace_venue_input venue_sent = { 0 };
+	struct case_form case_sent = { 0 };
 	enum db_status status;
 	if (venue) {
-		struct trace_venue_input in = venue_input(req);
-		status = trace_venue(app->db, req->tenant, app->keys, app->config, &req->actor, export, &in, &errors, &r);
+		read_form(venue_fields, INPUT_COUNT(venue_fields), req, &venue_sent);
+		status = trace_venue(app->db, req->tenant, app->keys, app->config, &req->actor, export, &venue_sent,
+				     &errors, &r);
 	} else {
-		struct trace_case_input in = case_input(req);
-		status = trace_case(app->db, req->tenant, app->keys, app->config, &req->actor, export, &in, &errors, &r);
+		read_form(case_fields, INPUT_COUNT(case_fields), req, &case_sent);
+		status = trace_case(app->db, req->tenant, app->keys, app->config, &req->actor, export, &case_sent.in,
+				    &errors, &r);
 	}
 	int rc;
 	if (status != DB_OK)
@@ -271,7 +300,8 @@ static int answer(struct app *app, const struct request *req, struct response *r
 	else if (export && !errors.count && !r.match_count)
 		rc = send_csv(app, req, resp, &r, venue ? "venue" : "case", venue ? r.venue.id : r.case_person.id);
 	else
-		rc = venue ? render_venue(app, req, resp, &errors, &r) : render_case(app, req, resp, &errors, &r);
+		rc = venue ? render_venue(app, req, resp, &venue_sent, &errors, &r)
+			   : render_case(app, req, resp, &case_sent, &errors, &r);
 	trace_result_free(&r);
 	return rc;
 }

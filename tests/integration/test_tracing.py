@@ -176,6 +176,14 @@ def test_wrong_input_is_named_and_not_audited(stack):
     check(len(audit_rows(stack, "trace-case")) == before, "a refused query was audited as a trace")
 
 
+def test_a_pick_of_no_kind_is_no_pick_and_the_export_form_resends_it_as_typed(stack):
+    w = world(stack)
+    for pick in ("abc", "-1", "1e3", "9" * 30):
+        r = w.tracer.post_form("/ha-noi/tracing", w.case_fields(person_id=pick))
+        check(r.status == 200 and "Lê Thị Ca" in r.text, (pick, r.status))
+        check(f'<input type="hidden" name="person_id" value="{pick}">' in r.text, (pick, "not resent as typed"))
+
+
 def csv_rows(r):
     check(r.status == 200, (r.status, r.text[:300]))
     check(r.header("Content-Type").startswith("text/csv"), r.header("Content-Type"))
