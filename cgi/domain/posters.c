@@ -13,7 +13,7 @@
 #include "base/xmalloc.h"
 #include "domain/audit.h"
 
-const char *const poster_layouts[] = { "a4", "a5", "a6", "tent", NULL };
+const char *const poster_layouts[POSTER_LAYOUT_COUNT + 1] = { "a4", "a5", "a6", "tent", NULL };
 
 /* The words every poster carries: Vietnamese first, English as a second line. */
 static const char instructions_vi[] = "Quét mã QR bằng camera điện thoại để khai báo vào/ra";

@@ -15,8 +15,10 @@
 #include "domain/venue-token.h"
 #include "domain/venues.h"
 
-/* The layouts a poster can be printed in (templates/posters/NAME.json), for choices. */
-extern const char *const poster_layouts[];
+/* The layouts a poster can be printed in (templates/posters/NAME.json), for choices; a NULL
+ * after the last. */
+#define POSTER_LAYOUT_COUNT 4
+extern const char *const poster_layouts[POSTER_LAYOUT_COUNT + 1];
 
 /* Printed short codes come in groups of this many characters, easier to read aloud and type
  * (four can be taken in at a glance; in groups of six people miscounted runs like "AAAAAA");

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "base/log.h"
-#include "base/num.h"
 #include "domain/areas.h"
 #include "domain/posters.h"
 #include "domain/scope.h"
 #include "domain/text.h"
+#include "web/input-read.h"
 #include "web/view-venue.h"
 #include "web/views.h"
 
@@ -24,41 +24,65 @@ static int stream_to_client(void *ctx, const unsigned char *data, size_t n)
 	return io->write(io->ctx, (const char *)data, n);
 }
 
-/* size: the file name's word for the format at its own size ("print" for the layout's paper
- * size); a PNG asked at a width is named by that width instead. */
+#define FORMAT_COUNT 3
+
+/* The formats asked by name (the file's extension), and each one's rendering, type and size:
+ * the file name's word for the format at its own size ("print" for the layout's paper size);
+ * a PNG asked at a width is named by that width instead. In the same order. */
+static const char *const format_names[FORMAT_COUNT] = { "pdf", "png", "svg" };
 static const struct {
-	const char *name;
 	enum render_format format;
 	const char *type;
 	const char *size;
-} formats[] = {
-	{ "pdf", RENDER_PDF, "application/pdf", "print" },
-	{ "png", RENDER_PNG, "image/png", "print" },
-	{ "svg", RENDER_SVG, "image/svg+xml", "vector" },
+} formats[FORMAT_COUNT] = {
+	{ RENDER_PDF, "application/pdf", "print" },
+	{ RENDER_PNG, "image/png", "print" },
+	{ RENDER_SVG, "image/svg+xml", "vector" },
 };
 
-static bool known_layout(const char *layout)
-{
-	for (const char *const *l = poster_layouts; *l; l++)
-		if (layout && strcmp(layout, *l) == 0)
-			return true;
-	return false;
-}
+/* The longest layout or format name. */
+#define POSTER_CHOICE_MAX 16
+
+/* One venue's poster, as its address asks: any value not of its kind is a 400. */
+struct poster_query {
+	const char *layout;	/* a poster_layouts entry; NULL for "a4" */
+	const char *format;	/* a formats entry */
+	int64_t width;		/* PNG_WIDTH_MIN..PNG_WIDTH_MAX, or 0 for the layout's own size */
+};
+
+static const struct input_field poster_query_fields[] = {
+	INPUT_FIELD(struct poster_query, layout, "layout", INPUT_CHOICE, POSTER_CHOICE_MAX, .choices = poster_layouts,
+		    .choice_count = POSTER_LAYOUT_COUNT),
+	INPUT_FIELD(struct poster_query, format, "format", INPUT_CHOICE, POSTER_CHOICE_MAX, .choices = format_names,
+		    .choice_count = FORMAT_COUNT, .required = true),
+	INPUT_FIELD(struct poster_query, width, "width", INPUT_INT, PNG_WIDTH_MAX, .min = PNG_WIDTH_MIN),
+};
+
+/* The bulk download's address: the venues' filters and the layout. */
+struct bulk_query {
+	const char *layout;	/* a poster_layouts entry; NULL for "a4" */
+	struct venue_filter filter;	/* text, category, area_code */
+};
+
+static const struct input_field bulk_query_fields[] = {
+	INPUT_FIELD(struct bulk_query, layout, "layout", INPUT_CHOICE, POSTER_CHOICE_MAX, .choices = poster_layouts,
+		    .choice_count = POSTER_LAYOUT_COUNT),
+	INPUT_FIELD(struct bulk_query, filter.text, "q", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct bulk_query, filter.category, "category", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct bulk_query, filter.area_code, "area", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+};
 
 int page_venue_poster(struct app *app, const struct request *req, struct response *resp)
 {
-	const char *layout = fields_get(&req->query, "layout");
-	const char *format = fields_get(&req->query, "format");
-	const char *width_text = fields_get(&req->query, "width");
-	uint64_t width = 0;
-	size_t f = 0;
-	while (f < sizeof(formats) / sizeof(formats[0]) && (!format || strcmp(format, formats[f].name) != 0))
-		f++;
-	if (!layout)
-		layout = "a4";
-	if (f == sizeof(formats) / sizeof(formats[0]) || !known_layout(layout) ||
-	    (width_text && (!parse_uint(width_text, PNG_WIDTH_MAX, &width) || width < PNG_WIDTH_MIN)))
+	struct poster_query in = { 0 };
+	struct field_errors errors = { 0 };
+	if (input_read_form(poster_query_fields, INPUT_COUNT(poster_query_fields), &req->query, &in, &errors))
 		return 400;
+	const char *layout = in.layout ? in.layout : "a4";
+	size_t f = 0;
+	while (strcmp(in.format, format_names[f]) != 0)
+		f++;
+	unsigned width = (unsigned)in.width;
 	struct venue v;
 	bool unknown;
 	int rc = venue_of_route(app, req, &v);
@@ -66,7 +90,7 @@ int page_venue_poster(struct app *app, const struct request *req, struct respons
 		return rc;
 	if (!v.active)
 		return 410;
-	if (posters_render_one(app->layouts, app->keys, req->tenant, &v, layout, formats[f].format, (unsigned)width,
+	if (posters_render_one(app->layouts, app->keys, req->tenant, &v, layout, formats[f].format, width,
 			       response_body_write, resp, &unknown) != 0)
 		return unknown ? 400 : 500;
 	/* {venue-slug}-{layout}-{size}.{ext}, from checked values only: the slug is a-z, 0-9 and
@@ -74,11 +98,11 @@ int page_venue_poster(struct app *app, const struct request *req, struct respons
 	char slug[FILE_SLUG_SIZE], size[24], disposition[160];
 	text_file_slug(v.name, slug);
 	if (width)
-		snprintf(size, sizeof(size), "%upx", (unsigned)width);
+		snprintf(size, sizeof(size), "%upx", width);
 	else
 		snprintf(size, sizeof(size), "%s", formats[f].size);
 	snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s-%s-%s.%s\"", slug, layout, size,
-		 formats[f].name);
+		 format_names[f]);
 	response_content_type(resp, formats[f].type);
 	response_header(resp, "Content-Disposition", disposition);
 	response_header(resp, "Cache-Control", "private, no-store");
@@ -87,15 +111,16 @@ int page_venue_poster(struct app *app, const struct request *req, struct respons
 
 int page_posters_bulk(struct app *app, const struct request *req, struct response *resp)
 {
-	const char *layout = fields_get(&req->query, "layout");
-	if (!layout)
-		layout = "a4";
-	const char *area = fields_get(&req->query, "area");
+	struct bulk_query in = { 0 };
+	struct field_errors errors = { 0 };
 	/* The area names the download: only a well-formed code goes into a file name. */
-	if (!known_layout(layout) || (area && *area && !area_code_valid(area)))
+	if (input_read_form(bulk_query_fields, INPUT_COUNT(bulk_query_fields), &req->query, &in, &errors) ||
+	    (in.filter.area_code && !area_code_valid(in.filter.area_code)))
 		return 400;
-	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
-				  fields_get(&req->query, "area"), "active", false, 0, 1 };
+	const char *layout = in.layout ? in.layout : "a4";
+	struct venue_filter f = in.filter;
+	f.status = "active";
+	f.page_size = 1;
 	struct venue first;
 	size_t n;
 	int64_t total;

@@ -86,6 +86,20 @@ def test_deactivated_venue_has_no_poster_and_bad_requests_are_refused(stack):
     check(r.status == 410 and "Không còn hiệu lực" in r.text, r.status)
 
 
+def test_a_poster_address_of_the_wrong_kind_is_a_400_and_a_good_one_is_served(stack):
+    admin = logged_in(stack, "hn.admin")
+    venue_id = fixtures.add_venue(stack, "01", "Quầy sai địa chỉ", "00070")
+    poster = f"/ha-noi/venues/{venue_id}/poster?"
+    for query in ("format=png&width=abc", "format=png&width=299", "format=png&width=4962", "format=png&width=-5",
+                  "format=png&width=1e3", "layout=a4", "layout=../a4&format=pdf", "layout=A4&format=pdf",
+                  "format=PDF", "format=pdf&layout=" + "a" * 300):
+        check(admin.get(poster + query).status == 400, query)
+    r = admin.get(poster + "format=png&width=300")
+    check(r.status == 200 and r.header("Content-Type") == "image/png", r.status)
+    for query in ("layout=a9", "area=bad", "layout=a4&area=" + "0" * 300):
+        check(admin.get("/ha-noi/posters?" + query).status == 400, query)
+
+
 def test_bulk_posters_through_the_slow_pool_and_the_command_line(stack):
     officer = logged_in(stack, "hn.officer")
     for i in range(3):
