@@ -9,11 +9,23 @@
 #include "web/view-venue.h"
 #include "web/views.h"
 
-static int render(struct app *app, const struct request *req, struct response *resp, const struct field_errors *errors)
+/* The manager's part of the form: what each value must be (a free login, a name, a good
+ * password repeated) is the registration's one validation, so their only limit here is the
+ * request's, and the login and name come back as typed. */
+static const struct input_field manager_fields[] = {
+	INPUT_FIELD(struct manager_input, login, "login", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct manager_input, display_name, "display_name", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct manager_input, password, "password", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct manager_input, repeat, "repeat", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+};
+
+/* The form; manager: as sent (NULL: its first showing), shown back but for the passwords. */
+static int render(struct app *app, const struct request *req, struct response *resp, const struct manager_input *manager,
+		  const struct field_errors *errors)
 {
 	json_t *ctx = json_object();
 	venue_form_json(app, req, NULL, ctx);
-	const char *login = fields_get(&req->form, "login"), *display = fields_get(&req->form, "display_name");
+	const char *login = manager ? manager->login : NULL, *display = manager ? manager->display_name : NULL;
 	json_object_set_new(ctx, "login", json_string(login ? login : ""));
 	json_object_set_new(ctx, "display_name", json_string(display ? display : ""));
 	json_object_set_new(ctx, "min_chars", json_integer(PASSWORD_MIN_CHARS));
@@ -27,7 +39,7 @@ static int render(struct app *app, const struct request *req, struct response *r
 
 int page_register_form(struct app *app, const struct request *req, struct response *resp)
 {
-	return render(app, req, resp, NULL);
+	return render(app, req, resp, NULL, NULL);
 }
 
 int page_register(struct app *app, const struct request *req, struct response *resp)
@@ -36,14 +48,14 @@ int page_register(struct app *app, const struct request *req, struct response *r
 	struct venue_input venue = { 0 };
 	/* The domain lists its errors after the reading's, and writes nothing while there are any. */
 	input_read_form(venue_input_fields, venue_input_field_count, &req->form, &venue, &errors);
-	struct manager_input manager = { fields_get(&req->form, "login"), fields_get(&req->form, "display_name"),
-					 fields_get(&req->form, "password"), fields_get(&req->form, "repeat") };
+	struct manager_input manager = { 0 };
+	input_read_form(manager_fields, INPUT_COUNT(manager_fields), &req->form, &manager, &errors);
 	int64_t id;
 	enum db_status status = venues_register(app->db, req->tenant, &req->actor, &venue, &manager, &errors, &id);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render(app, req, resp, &errors);
+		return render(app, req, resp, &manager, &errors);
 	char to[160];
 	snprintf(to, sizeof(to), "/%s/login?registered=1&next=%%2F%s%%2Fvenues%%2F%lld", req->tenant->slug,
 		 req->tenant->slug, (long long)id);

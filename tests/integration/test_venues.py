@@ -221,6 +221,14 @@ def test_a_refused_registration_says_so_and_keeps_what_was_typed_except_password
     check(r.status == 400 and "Not registered yet" in r.text and "except the passwords" in r.text, r.status)
 
 
+def test_an_overlong_manager_login_and_name_are_named_and_come_back_as_typed(stack):
+    long_login, long_name = "dai." + "a" * 300, "Tên " + "Dài " * 100
+    r = register(Browser(stack), login=long_login, display_name=long_name)
+    check(r.status == 400 and "Tên đăng nhập chỉ gồm" in r.text and "Nội dung quá dài." in r.text, r.status)
+    check(f'value="{long_login}"' in r.text and f'value="{long_name}"' in r.text, "not shown back as typed")
+    check("mat-khau-rat-dai" not in r.text, "a password came back")
+
+
 def test_a_hanoi_landline_registers_and_is_stored_normalized(stack):
     r = register(Browser(stack), name="Quán Điện Thoại Bàn", login="quan.dien.thoai.ban",
                  contact_phone="024 3821 2709")
