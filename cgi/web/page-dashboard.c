@@ -10,11 +10,11 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/accounts.h"
 #include "domain/stats.h"
 #include "web/http.h"
+#include "web/input-read.h"
 #include "web/view-report.h"
 #include "web/view-areas.h"
 #include "web/view-chart.h"
@@ -41,7 +41,7 @@ enum stat_table {
 	TABLE_COUNT,
 };
 
-static const char *const stat_table_names[] = {
+static const char *const stat_table_names[TABLE_COUNT] = {
 	[TABLE_SUMMARY] = "summary",
 	[TABLE_DAYS] = "days",
 	[TABLE_METHODS] = "methods",
@@ -83,14 +83,37 @@ static void percent(int64_t part, int64_t whole, char out[NUMBER_TEXT])
 		snprintf(out, NUMBER_TEXT, "%lld%%", (long long)((part * 100 + whole / 2) / whole));
 }
 
+/* The dashboard's address, past the area (area_scope_pick's): the idle list's reach, the
+ * table an export asks for, the day a report is of. */
+struct board_query {
+	int64_t idle_days;	/* 1..STATS_IDLE_DAYS_MAX; 0 (absent or none) for the default */
+	const char *table;	/* a stat_table_names entry; NULL for the summary */
+	const char *day;	/* the report's, read by stats_report_day_parse */
+	bool table_bad;		/* a table was asked that is none */
+};
+
+static const struct input_field board_query_fields[] = {
+	INPUT_FIELD(struct board_query, idle_days, "idle_days", INPUT_INT, STATS_IDLE_DAYS_MAX, .min = 1),
+	INPUT_FIELD(struct board_query, table, "table", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
+		    .choices = stat_table_names, .choice_count = TABLE_COUNT),
+	INPUT_FIELD(struct board_query, day, "day", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+};
+
+/* Reads the query: idle days out of bounds are the default, as the form's own bounds say. */
+static struct board_query board_query_read(const struct request *req)
+{
+	struct board_query q = { 0 };
+	struct field_errors errors = { 0 };
+	input_read_form(board_query_fields, INPUT_COUNT(board_query_fields), &req->query, &q, &errors);
+	q.table_bad = field_errors_has(&errors, "table");
+	return q;
+}
+
 /* Reads everything the board shows; a status other than 200 is the answer. */
-static int board_read(struct app *app, const struct request *req, struct board *b)
+static int board_read(struct app *app, const struct request *req, const struct board_query *q, struct board *b)
 {
 	bool allowed = false;
-	uint64_t days;
-	const char *n = fields_get(&req->query, "idle_days");
-	b->idle_days = n && parse_uint(n, STATS_IDLE_DAYS_MAX, &days) && days >= 1 ? (unsigned)days
-									    : STATS_IDLE_DAYS_DEFAULT;
+	b->idle_days = q->idle_days ? (unsigned)q->idle_days : STATS_IDLE_DAYS_DEFAULT;
 	enum db_status status = area_scope_pick(app, req, b->area, &allowed);
 	if (status == DB_OK && !allowed)
 		return 404;
@@ -354,7 +377,8 @@ static json_t *collapsible(json_t *table)
 int page_dashboard(struct app *app, const struct request *req, struct response *resp)
 {
 	struct board b = { 0 };
-	int rc = board_read(app, req, &b);
+	struct board_query q = board_query_read(req);
+	int rc = board_read(app, req, &q, &b);
 	if (rc != 200) {
 		board_free(&b);
 		return rc;
@@ -389,14 +413,14 @@ int page_dashboard(struct app *app, const struct request *req, struct response *
 int page_dashboard_export(struct app *app, const struct request *req, struct response *resp)
 {
 	/* Without ?table=, the summary: the figures most often asked for. */
-	const char *name = fields_get(&req->query, "table");
+	struct board_query q = board_query_read(req);
 	size_t which = 0;
-	while (which < TABLE_COUNT && name && strcmp(name, stat_table_names[which]) != 0)
-		which++;
-	if (which == TABLE_COUNT)
+	if (q.table_bad)
 		return 404;
+	while (q.table && strcmp(q.table, stat_table_names[which]) != 0)
+		which++;
 	struct board b = { 0 };
-	int rc = board_read(app, req, &b);
+	int rc = board_read(app, req, &q, &b);
 	if (rc == 200) {
 		char filename[128], today[VN_DATE_SIZE];
 		vn_date_format(vn_date_of(clock_now()), today);
@@ -421,7 +445,8 @@ int page_dashboard_report(struct app *app, const struct request *req, struct res
 		return http_status_for_db(status);
 	if (!allowed)
 		return 404;
-	if (!stats_report_day_parse(fields_get(&req->query, "day"), &day)) {
+	struct board_query q = board_query_read(req);
+	if (!stats_report_day_parse(q.day, &day)) {
 		views_error(app->views, req->lang, req->tenant, resp, 400, "report_bad_day");
 		return 0;
 	}

@@ -164,8 +164,11 @@ def test_reissued_poster_not_scanned_since(stack):
 
 def test_idle_days_are_bounded(stack):
     w = world(stack)
-    page = w.page(query=f"?area={AREA}&idle_days=100000")
-    check('name="idle_days" type="number" min="1" max="90" value="7"' in page, "out of bounds is the default")
+    for days in ("100000", "91", "0", "-3", "abc", "1e1"):
+        page = w.page(query=f"?area={AREA}&idle_days={days}")
+        check('name="idle_days" type="number" min="1" max="90" value="7"' in page, (days, "not the default"))
+    page = w.page(query=f"?area={AREA}&idle_days=90")
+    check('name="idle_days" type="number" min="1" max="90" value="90"' in page, "the largest bound refused")
 
 
 def test_officer_sees_only_own_areas_and_foreign_admin_nothing(stack):
