@@ -20,6 +20,26 @@
 /* Visits a page lists: a month of a busy person's days fits. */
 #define ME_VISITS_MAX 300
 
+/* Where a change sends the page back to (?saved=1, ?deleted=1): what to say it did. */
+struct me_query {
+	bool saved;
+	bool deleted;
+};
+
+static const struct input_field me_query_fields[] = {
+	INPUT_FIELD(struct me_query, saved, "saved", INPUT_FLAG, 0),
+	INPUT_FIELD(struct me_query, deleted, "deleted", INPUT_FLAG, 0),
+};
+
+/* Deleting oneself: the box ticked that says it is for good. */
+struct me_delete_input {
+	bool confirm;
+};
+
+static const struct input_field me_delete_fields[] = {
+	INPUT_FIELD(struct me_delete_input, confirm, "confirm", INPUT_FLAG, 0),
+};
+
 /* The person's visits of the retention period, newest first. */
 static enum db_status visits_json(struct app *app, const struct request *req, int64_t person, json_t *o)
 {
@@ -97,8 +117,11 @@ static int render(struct app *app, const struct request *req, struct response *r
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "me_title")));
 	json_object_set_new(ctx, "has_people", json_boolean(json_array_size(people) > 0));
 	json_object_set_new(ctx, "people", people);
-	json_object_set_new(ctx, "saved", json_boolean(fields_get(&req->query, "saved") != NULL));
-	json_object_set_new(ctx, "deleted", json_boolean(fields_get(&req->query, "deleted") != NULL));
+	struct me_query q = { 0 };
+	struct field_errors none = { 0 };	/* a flag takes any value */
+	input_read_form(me_query_fields, INPUT_COUNT(me_query_fields), &req->query, &q, &none);
+	json_object_set_new(ctx, "saved", json_boolean(q.saved));
+	json_object_set_new(ctx, "deleted", json_boolean(q.deleted));
 	return views_page(app->views, req, resp, status, "me", ctx);
 }
 
@@ -152,7 +175,10 @@ int page_me_delete(struct app *app, const struct request *req, struct response *
 	if (rc)
 		return rc;
 	/* Deleting is for good: only with the box ticked that says so. */
-	if (!fields_get(&req->form, "confirm"))
+	struct me_delete_input in = { 0 };
+	struct field_errors none = { 0 };	/* a flag takes any value */
+	input_read_form(me_delete_fields, INPUT_COUNT(me_delete_fields), &req->form, &in, &none);
+	if (!in.confirm)
 		return render(app, req, resp, 400, (long)n, NULL, "me_delete_confirm_required");
 	enum db_status status = people_delete(app->db, req->tenant, &req->actor, id);
 	if (status != DB_OK)

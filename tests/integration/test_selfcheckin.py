@@ -417,9 +417,10 @@ def test_my_data_view_correct_delete_and_forget(stack):
     check(r.status == 400 and "Vũ Thị Lan Anh" not in r.text.split("me-update")[1][:2000], "bad correction")
     check("name: Vũ Thị Lan Anh" in stack.vaora("people", "show", "--province", "01", "--phone",
                                                  "0912777999").stdout.decode(), "a refused correction changed it")
-    r = phone.request("POST", "/ha-noi/me/0/delete", body=urllib.parse.urlencode({"csrf": csrf}))
-    check(r.status == 400 and "đánh dấu ô xác nhận" in r.text, "delete without confirmation")
-    check(rows(stack, f"person_id = {person}") == 1, "deleted without confirmation")
+    for unticked in ({}, {"confirm": ""}):
+        r = phone.request("POST", "/ha-noi/me/0/delete", body=urllib.parse.urlencode({"csrf": csrf, **unticked}))
+        check(r.status == 400 and "đánh dấu ô xác nhận" in r.text, ("delete without confirmation", unticked))
+        check(rows(stack, f"person_id = {person}") == 1, ("deleted without confirmation", unticked))
     r = phone.request("POST", "/ha-noi/me/0/delete", body=urllib.parse.urlencode({"csrf": csrf, "confirm": "1"}))
     check(r.status == 303 and "vaora_people_01" not in phone.cookies, (r.status, phone.cookies))
     check(rows(stack, f"person_id = {person}") == 0, "check-ins survived the deletion")
