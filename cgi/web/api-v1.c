@@ -45,11 +45,28 @@ int api_areas(struct app *app, const struct request *req, struct response *resp)
 	return 0;
 }
 
+/* The venue list's filters: their text matches venues or none, a page of no kind is the first. */
+struct venues_query {
+	struct venue_filter filter;
+	int64_t page;
+};
+
+static const struct input_field venues_query_fields[] = {
+	INPUT_FIELD(struct venues_query, filter.text, "q", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, filter.category, "category", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, filter.area_code, "area", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, filter.status, "status", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, page, "page", INPUT_INT, ID_MAX),
+};
+
 int api_venues(struct app *app, const struct request *req, struct response *resp)
 {
-	struct venue_filter f = { fields_get(&req->query, "q"), fields_get(&req->query, "category"),
-				  fields_get(&req->query, "area"), fields_get(&req->query, "status"), false,
-				  (unsigned)scope_id(fields_get(&req->query, "page")), VENUES_PAGE };
+	struct venues_query q = { 0 };
+	struct field_errors none = { 0 };	/* only a page can be of no kind, and it is then 0 */
+	input_read_form(venues_query_fields, INPUT_COUNT(venues_query_fields), &req->query, &q, &none);
+	struct venue_filter f = q.filter;
+	f.page = (unsigned)q.page;
+	f.page_size = VENUES_PAGE;
 	json_t *items;
 	int64_t total;
 	int rc = venues_page_json(app, req, &f, &items, &total);

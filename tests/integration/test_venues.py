@@ -149,6 +149,13 @@ def test_venues_through_the_json_api(stack):
     check(r.status == 200 and json.loads(r.body)["verified"] is True, r.status)
     r = stack.get("/ha-noi/api/v1/venues?q=" + urllib.parse.quote("Giáp Bát"), headers=auth)
     check(json.loads(r.body)["total"] == 1, r.text)
+    # A page of no kind is the first; a filter of no kind matches nothing.
+    for page in ("abc", "-1", "1e3", "9" * 30):
+        r = stack.get("/ha-noi/api/v1/venues?page=" + page + "&q=" + urllib.parse.quote("Giáp Bát"), headers=auth)
+        check(r.status == 200 and json.loads(r.body)["page"] == 0 and len(json.loads(r.body)["venues"]) == 1,
+              (page, r.status, r.text[:200]))
+    r = stack.get("/ha-noi/api/v1/venues?status=" + "x" * 300, headers=auth)
+    check(r.status == 200 and json.loads(r.body)["total"] == 0, r.text[:200])
     r = stack.post("/ha-noi/api/v1/venues", json.dumps({"name": "", "category": "zoo"}), headers=auth)
     errors = json.loads(r.body).get("errors", {})
     check(r.status == 400 and {"name", "category", "address", "area_code", "contact_phone"} <= set(errors), r.text)
