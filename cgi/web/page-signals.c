@@ -11,6 +11,7 @@
 #include "base/xmalloc.h"
 #include "domain/signals.h"
 #include "web/http.h"
+#include "web/input-read.h"
 #include "web/view-areas.h"
 #include "web/view-table.h"
 #include "web/views.h"
@@ -28,7 +29,7 @@ enum signal_kind {
 	KIND_COUNT,
 };
 
-static const char *const signal_kind_names[] = {
+static const char *const signal_kind_names[KIND_COUNT] = {
 	[KIND_TRAVEL] = "travel",
 	[KIND_OFF_HOURS] = "off-hours",
 	[KIND_BURSTS] = "bursts",
@@ -60,22 +61,44 @@ static const char *msg(struct app *app, const struct request *req, const char *k
 	return views_message(app->views, req->lang, key);
 }
 
-/* ?day= (a Vietnam date), else today. */
-static void pick_day(const struct request *req, struct sightings *s)
+/* The page's address, past the area (area_scope_pick's): the day and the list an export asks. */
+struct signals_query {
+	const char *day;	/* YYYY-MM-DD; NULL (absent or none) for today */
+	const char *kind;	/* a signal_kind_names entry; NULL for the first */
+	bool kind_bad;		/* a list was asked that is none */
+};
+
+static const struct input_field signals_query_fields[] = {
+	INPUT_FIELD(struct signals_query, day, "day", INPUT_DATE, VN_DATE_SIZE - 1),
+	INPUT_FIELD(struct signals_query, kind, "kind", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
+		    .choices = signal_kind_names, .choice_count = KIND_COUNT),
+};
+
+static struct signals_query signals_query_read(const struct request *req)
 {
-	const char *asked = fields_get(&req->query, "day");
+	struct signals_query q = { 0 };
+	struct field_errors errors = { 0 };
+	input_read_form(signals_query_fields, INPUT_COUNT(signals_query_fields), &req->query, &q, &errors);
+	q.kind_bad = field_errors_has(&errors, "kind");
+	return q;
+}
+
+/* The day asked (a Vietnam date that exists), else today. */
+static void pick_day(const struct signals_query *q, struct sightings *s)
+{
 	struct vn_date d;
-	if (!asked || vn_date_parse(asked, &d) != 0)
+	if (!q->day || vn_date_parse(q->day, &d) != 0)
 		d = vn_date_of(clock_now());
 	vn_date_format(d, s->day);
 	s->day_start_us = (int64_t)vn_day_start(d) * 1000000;
 }
 
 /* Reads the lists; a status other than 200 is the answer. */
-static int sightings_read(struct app *app, const struct request *req, struct sightings *s)
+static int sightings_read(struct app *app, const struct request *req, const struct signals_query *q,
+			  struct sightings *s)
 {
 	bool allowed = false;
-	pick_day(req, s);
+	pick_day(q, s);
 	enum db_status status = area_scope_pick(app, req, s->area, &allowed);
 	if (status == DB_OK && !allowed)
 		return 404;
@@ -194,7 +217,8 @@ static json_t *signal_table(struct app *app, const struct request *req, const st
 int page_signals(struct app *app, const struct request *req, struct response *resp)
 {
 	struct sightings s = { 0 };
-	int rc = sightings_read(app, req, &s);
+	struct signals_query q = signals_query_read(req);
+	int rc = sightings_read(app, req, &q, &s);
 	if (rc != 200) {
 		sightings_free(&s);
 		return rc;
@@ -221,14 +245,14 @@ int page_signals(struct app *app, const struct request *req, struct response *re
 int page_signals_export(struct app *app, const struct request *req, struct response *resp)
 {
 	/* Without ?kind=, the first list, as the dashboard's export gives its first table. */
-	const char *name = fields_get(&req->query, "kind");
+	struct signals_query q = signals_query_read(req);
 	size_t which = 0;
-	while (which < KIND_COUNT && name && strcmp(name, signal_kind_names[which]) != 0)
-		which++;
-	if (which == KIND_COUNT)
+	if (q.kind_bad)
 		return 404;
+	while (q.kind && strcmp(q.kind, signal_kind_names[which]) != 0)
+		which++;
 	struct sightings s = { 0 };
-	int rc = sightings_read(app, req, &s);
+	int rc = sightings_read(app, req, &q, &s);
 	if (rc == 200) {
 		char filename[128];
 		snprintf(filename, sizeof(filename), "signals-%s-%s%s%s-%s.csv", req->tenant->slug,

@@ -110,6 +110,13 @@ def test_two_communes_within_minutes(stack):
     check(r.status == 200 and r.header("Content-Type").startswith("text/csv"), r.status)
     check(r.body.startswith(b"\xef\xbb\xbf") and f"người #{near},Signal shop A".encode() in r.body, r.body[:400])
     check(w.admin.get("/ha-noi/signals/export.csv?kind=names").status == 404, "unknown kind")
+    for kind in ("TRAVEL", "travel " , "x" * 300):
+        check(w.admin.get("/ha-noi/signals/export.csv?kind=" + kind).status == 404, kind[:20])
+    # A day of no kind is today, as no day is.
+    today = re.search(r'name="day" type="date" value="([^"]+)"', w.admin.get("/ha-noi/signals").text).group(1)
+    for day in ("2026-13-99", "yesterday", "2026-1-1", "x" * 300):
+        r = w.admin.get("/ha-noi/signals?day=" + day)
+        check(r.status == 200 and f'name="day" type="date" value="{today}"' in r.text, (day[:20], r.status))
 
 
 def test_outside_declared_hours(stack):
