@@ -199,6 +199,7 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 		return 403;
 	}
 	if (req->method != HTTP_GET && !route->csrf_exempt && !req->actor.by_token) {
+		/* The token is the pipeline's, checked before any form is read: no field table's. */
 		const char *submitted = fields_get(&req->form, "csrf");
 		const char *header = req->io->param(req->io->ctx, "HTTP_X_CSRF_TOKEN");
 		if (!csrf_check(app->keys, &req->actor, cookie_get(req, CSRF_COOKIE),
@@ -252,6 +253,7 @@ static void access_log(const struct request *req, const struct response *resp)
 /* ?lang= picks the language and keeps it, in a cookie, for the next pages. */
 static void remember_language(const struct request *req, struct response *resp)
 {
+	/* Every page's ?lang=, checked against the known codes here: no page's field table. */
 	const char *lang = fields_get(&req->query, "lang");
 	if (lang && lang_from_code(lang, strlen(lang)) != LANG_COUNT)
 		cookie_set(resp, req, "lang", lang_codes[req->lang], COOKIE_YEAR);
