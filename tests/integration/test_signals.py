@@ -110,7 +110,7 @@ def test_two_communes_within_minutes(stack):
     check(r.status == 200 and r.header("Content-Type").startswith("text/csv"), r.status)
     check(r.body.startswith(b"\xef\xbb\xbf") and f"người #{near},Signal shop A".encode() in r.body, r.body[:400])
     check(w.admin.get("/ha-noi/signals/export.csv?kind=names").status == 404, "unknown kind")
-    for kind in ("TRAVEL", "travel " , "x" * 300):
+    for kind in ("TRAVEL", "travel%20", "x" * 300):
         check(w.admin.get("/ha-noi/signals/export.csv?kind=" + kind).status == 404, kind[:20])
     # A day of no kind is today, as no day is.
     today = re.search(r'name="day" type="date" value="([^"]+)"', w.admin.get("/ha-noi/signals").text).group(1)
