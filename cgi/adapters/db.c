@@ -306,7 +306,7 @@ static enum db_status shard_failure(struct db *db, size_t shard, unsigned int co
 	 * transaction back, and the client may send it again (503, Retry-After). */
 	if (code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT) {
 		log_msg(LOG_WARN, "db: shard %s: %s: rolled back: %s", db->config->shards[shard].name, what, message);
-		return DB_DOWN;
+		return DB_CONFLICT;
 	}
 	if (writes_refused(code)) {
 		log_msg(LOG_ERROR, "db: shard %s: %s: writes refused: %s", db->config->shards[shard].name, what, message);

@@ -12,6 +12,9 @@ enum db_status {
 	DB_OK,		/* done */
 	DB_DOWN,	/* the shard cannot be reached; the caller answers 503 */
 	DB_DUPLICATE,	/* a unique key refused the row */
+	DB_CONFLICT,	/* a deadlock, a certification conflict or a lock held too long: the
+			 * transaction was rolled back whole; the caller runs it again where that is
+			 * safe (says so where it does), else answers 503 like DB_DOWN */
 	DB_ERROR,	/* anything else; logged with context */
 };
 

@@ -41,7 +41,8 @@ int http_status_for_db(enum db_status status)
 {
 	switch (status) {
 	case DB_OK: return 0;
-	case DB_DOWN: return 503;
+	case DB_DOWN:
+	case DB_CONFLICT: return 503;
 	case DB_DUPLICATE: return 409;
 	case DB_ERROR: return 500;
 	}
