@@ -30,6 +30,9 @@ int page_dashboard(struct app *app, const struct request *req, struct response *
 int page_dashboard_export(struct app *app, const struct request *req, struct response *resp);
 int page_dashboard_report(struct app *app, const struct request *req, struct response *resp);
 
+/* page-report.c: the daily report's form (its PDF is page_dashboard_report's) */
+int page_report_form(struct app *app, const struct request *req, struct response *resp);
+
 /* page-signals.c: the abuse signals of a day, on screen and as CSV */
 int page_signals(struct app *app, const struct request *req, struct response *resp);
 int page_signals_export(struct app *app, const struct request *req, struct response *resp);

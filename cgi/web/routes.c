@@ -123,6 +123,7 @@ const struct route routes[] = {
 	GET("/{province}/dashboard/export.csv", page_dashboard_export, ADMIN | OFFICER, .pool = POOL_SLOW),
 	GET("/{province}/dashboard/report.pdf", page_dashboard_report, ADMIN | OFFICER, .pool = POOL_SLOW),
 	/* Likewise the area; the day (?day=) defaults to today. */
+	GET("/{province}/reports", page_report_form, ADMIN | OFFICER),
 	GET("/{province}/signals", page_signals, ADMIN | OFFICER),
 	GET("/{province}/signals/export.csv", page_signals_export, ADMIN | OFFICER, .pool = POOL_SLOW),
 	GET("/{province}/audit", page_audit, ADMIN),
