@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,53 +37,6 @@ struct load_ctx {
 	char *provinces_file;
 	char *instance_shard;	/* name, resolved once shards are known */
 };
-
-/* Defaults for every key of vaora.conf, in one place. */
-static void config_defaults(struct config *c)
-{
-	c->fast_socket = xstrdup("/run/vaora/fast.sock");
-	c->slow_socket = xstrdup("/run/vaora/slow.sock");
-	c->socket_group = xstrdup("");
-	c->pid_file = xstrdup("");
-	c->fast_upstream = xstrdup("");
-	c->slow_upstream = xstrdup("");
-	c->fcgi_clients = xstrdup("");
-	c->fast_workers = 0;
-	c->slow_workers = 2;
-	c->shutdown_grace = 60;
-	c->db_connect_timeout = 2;
-	c->db_io_timeout = DB_IO_TIMEOUT_DEFAULT;
-	c->templates_dir = xstrdup("/usr/share/vaora/templates");
-	c->static_dir = xstrdup("/usr/share/vaora/templates/static");
-	c->schema_dir = xstrdup("/usr/share/vaora/schema");
-	c->base_url = xstrdup("http://127.0.0.1:8080");
-	c->secret_file = xstrdup("/etc/vaora/secrets/instance-secret");
-	c->session_idle_minutes = 30;
-	c->session_absolute_hours = 12;
-	c->login_failures_before_delay = 5;
-	/* Loose on purpose: carriers put thousands of phones behind one address. */
-	c->login_failures_per_address = 200;
-	c->login_window_minutes = 15;
-	/* Per client address, sized for the crowds behind one address: a carrier's NAT puts
-	 * thousands of phones behind one, a school gate a thousand pupils in a quarter hour.
-	 * Logins: a shift of staff logging in behind one office NAT, each ~2 tries. */
-	c->edge_limits[EDGE_LOGIN] = (struct edge_rate){ 60, 120 };
-	/* Registrations are rare: a market's stalls registering together on one Wi-Fi. */
-	c->edge_limits[EDGE_REGISTER] = (struct edge_rate){ 20, 40 };
-	/* Check-ins: 1,000 pupils in 15 minutes is ~70 a minute; a carrier NAT at a morning
-	 * market far more. 1,200 a minute (20 a second) with 400 at once stops a script, not a crowd. */
-	c->edge_limits[EDGE_CHECKIN] = (struct edge_rate){ 1200, 400 };
-	/* Look-ups: a desk does one every few seconds; a NAT may hide ten desks. */
-	c->edge_limits[EDGE_LOOKUP] = (struct edge_rate){ 120, 60 };
-	c->trusted_proxies = xstrdup("");
-	c->server_name = xstrdup("");
-	c->tls_certificate = xstrdup("");
-	c->tls_certificate_key = xstrdup("");
-	c->metrics_allow = xstrdup("127.0.0.1 ::1");
-	c->log_file = xstrdup("");
-	for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
-		c->stay_minutes[i] = venue_category_default_stay[i];
-}
 
 static char *resolve_path(const struct load_ctx *ctx, const char *value)
 {
@@ -303,27 +257,31 @@ static int set_edge_key(struct config *c, const char *name, const char *value, c
 
 /* Addresses and CIDR blocks, separated by spaces: they become nginx directives, so nothing
  * but hex digits, '.', ':' and '/' is let in. */
-static int set_trusted_proxies(struct config *c, const char *value, char *err, size_t errlen)
+static int set_trusted_proxies(const struct load_ctx *ctx, char **field, const char *value, char *err,
+			       size_t errlen)
 {
+	(void)ctx;
 	size_t len = strlen(value);
 	if (len > TRUSTED_PROXIES_MAX || strspn(value, "0123456789abcdefABCDEF.:/ ") != len) {
 		snprintf(err, errlen, "trusted_proxies: addresses or CIDR blocks (digits, '.', ':', '/') separated by spaces");
 		return -1;
 	}
-	set_string(&c->trusted_proxies, xstrdup(value));
+	set_string(field, xstrdup(value));
 	return 0;
 }
 
 /* Client addresses that may read /metrics, separated by spaces: exact addresses as nginx passes
  * them (REMOTE_ADDR), so only what an address can hold is let in. */
-static int set_metrics_allow(struct config *c, const char *value, char *err, size_t errlen)
+static int set_metrics_allow(const struct load_ctx *ctx, char **field, const char *value, char *err,
+			     size_t errlen)
 {
+	(void)ctx;
 	size_t len = strlen(value);
 	if (len > METRICS_ALLOW_MAX || strspn(value, "0123456789abcdefABCDEF.: ") != len) {
 		snprintf(err, errlen, "metrics_allow: IPv4 or IPv6 addresses separated by spaces");
 		return -1;
 	}
-	set_string(&c->metrics_allow, xstrdup(value));
+	set_string(field, xstrdup(value));
 	return 0;
 }
 
@@ -370,8 +328,9 @@ static int set_listen_socket(const struct load_ctx *ctx, char **field, const cha
 /* The servers of a pool: "unix:/path" or "HOST:PORT", separated by commas (spaces allowed
  * around them). They become nginx directives, so each is checked and the list is kept in one
  * spelling: "a, b". */
-static int set_upstream(char **field, const char *value, char *err, size_t errlen)
+static int set_upstream(const struct load_ctx *ctx, char **field, const char *value, char *err, size_t errlen)
 {
+	(void)ctx;
 	size_t len = strlen(value);
 	if (len > UPSTREAM_LIST_MAX || strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 						"0123456789.-_/:[], ") != len) {
@@ -405,8 +364,10 @@ static int set_upstream(char **field, const char *value, char *err, size_t errle
 
 /* IPv4 addresses separated by commas: libfcgi's FCGI_WEB_SERVER_ADDRS, checked on each
  * connection to a TCP socket. */
-static int set_fcgi_clients(struct config *c, const char *value, char *err, size_t errlen)
+static int set_fcgi_clients(const struct load_ctx *ctx, char **field, const char *value, char *err,
+			    size_t errlen)
 {
+	(void)ctx;
 	char copy[FCGI_CLIENTS_MAX + 1];
 	struct buf list = BUF_INIT;
 	if (strlen(value) > FCGI_CLIENTS_MAX)
@@ -418,7 +379,7 @@ static int set_fcgi_clients(struct config *c, const char *value, char *err, size
 			goto bad;
 		buf_printf(&list, "%s%s", list.len ? "," : "", s);
 	}
-	set_string(&c->fcgi_clients, buf_take(&list));
+	set_string(field, buf_take(&list));
 	return 0;
 bad:
 	buf_free(&list);
@@ -426,64 +387,133 @@ bad:
 	return -1;
 }
 
+static int set_base_url(const struct load_ctx *ctx, char **field, const char *value, char *err, size_t errlen)
+{
+	(void)ctx;
+	char *url = base_url_value(value, err, errlen);
+	if (!url)
+		return -1;
+	set_string(field, url);
+	return 0;
+}
+
+static int set_as_is(const struct load_ctx *ctx, char **field, const char *value, char *err, size_t errlen)
+{
+	(void)ctx, (void)err, (void)errlen;
+	set_string(field, xstrdup(value));
+	return 0;
+}
+
+/* A path, taken from the folder of the file that names it. */
+static int set_path(const struct load_ctx *ctx, char **field, const char *value, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	set_string(field, resolve_path(ctx, value));
+	return 0;
+}
+
+/* A path as set_path, or "" for none. */
+static int set_path_or_none(const struct load_ctx *ctx, char **field, const char *value, char *err, size_t errlen)
+{
+	(void)err, (void)errlen;
+	set_string(field, value[0] ? resolve_path(ctx, value) : xstrdup(""));
+	return 0;
+}
+
+/* A key of vaora.conf held as a string of struct config: its default (stored as written) and
+ * the setter that checks a value and stores it. config_free frees every one. */
+static const struct {
+	const char *name;
+	size_t offset;		/* of the char * in struct config */
+	const char *fallback;
+	int (*set)(const struct load_ctx *ctx, char **field, const char *value, char *err, size_t errlen);
+} string_keys[] = {
+	{ "fast_socket", offsetof(struct config, fast_socket), "/run/vaora/fast.sock", set_listen_socket },
+	{ "slow_socket", offsetof(struct config, slow_socket), "/run/vaora/slow.sock", set_listen_socket },
+	{ "upstream.fast", offsetof(struct config, fast_upstream), "", set_upstream },
+	{ "upstream.slow", offsetof(struct config, slow_upstream), "", set_upstream },
+	{ "fcgi_clients", offsetof(struct config, fcgi_clients), "", set_fcgi_clients },
+	{ "socket_group", offsetof(struct config, socket_group), "", set_as_is },
+	{ "pid_file", offsetof(struct config, pid_file), "", set_path_or_none },
+	{ "templates_dir", offsetof(struct config, templates_dir), "/usr/share/vaora/templates", set_path },
+	{ "static_dir", offsetof(struct config, static_dir), "/usr/share/vaora/templates/static", set_path },
+	{ "schema_dir", offsetof(struct config, schema_dir), "/usr/share/vaora/schema", set_path },
+	{ "base_url", offsetof(struct config, base_url), "http://127.0.0.1:8080", set_base_url },
+	{ "secret_file", offsetof(struct config, secret_file), "/etc/vaora/secrets/instance-secret", set_path },
+	{ "trusted_proxies", offsetof(struct config, trusted_proxies), "", set_trusted_proxies },
+	{ "server_name", offsetof(struct config, server_name), "", set_as_is },
+	{ "tls_certificate", offsetof(struct config, tls_certificate), "", set_path_or_none },
+	{ "tls_certificate_key", offsetof(struct config, tls_certificate_key), "", set_path_or_none },
+	{ "metrics_allow", offsetof(struct config, metrics_allow), "127.0.0.1 ::1", set_metrics_allow },
+	{ "log_file", offsetof(struct config, log_file), "", set_path_or_none },
+};
+
+/* A whole-number key of vaora.conf: its default and the values it takes. */
+static const struct {
+	const char *name;
+	size_t offset;		/* of the unsigned in struct config */
+	unsigned fallback, min, max;
+} uint_keys[] = {
+	/* 0: FAST_WORKERS_PER_CORE a core, resolved by config_check. */
+	{ "fast_workers", offsetof(struct config, fast_workers), 0, 0, WORKERS_MAX },
+	{ "slow_workers", offsetof(struct config, slow_workers), 2, 1, WORKERS_MAX },
+	{ "shutdown_grace", offsetof(struct config, shutdown_grace), 60, 1, SECONDS_MAX },
+	{ "db_connect_timeout", offsetof(struct config, db_connect_timeout), 2, 1, SECONDS_MAX },
+	{ "db_io_timeout", offsetof(struct config, db_io_timeout), DB_IO_TIMEOUT_DEFAULT, 1, SECONDS_MAX },
+	{ "session_idle_minutes", offsetof(struct config, session_idle_minutes), 30, 1, 7 * 24 * 60 },
+	{ "session_absolute_hours", offsetof(struct config, session_absolute_hours), 12, 1, 30 * 24 },
+	{ "login_failures_before_delay", offsetof(struct config, login_failures_before_delay), 5, 1, 1000 },
+	/* Loose on purpose: carriers put thousands of phones behind one address. */
+	{ "login_failures_per_address", offsetof(struct config, login_failures_per_address), 200, 1, 1000000 },
+	{ "login_window_minutes", offsetof(struct config, login_window_minutes), 15, 1, 24 * 60 },
+};
+
+#define KEY_COUNT(table) (sizeof(table) / sizeof((table)[0]))
+
+static char **string_field(struct config *c, size_t key)
+{
+	return (char **)(void *)((char *)c + string_keys[key].offset);
+}
+
+static unsigned *uint_field(struct config *c, size_t key)
+{
+	return (unsigned *)(void *)((char *)c + uint_keys[key].offset);
+}
+
+/* Defaults for every key of vaora.conf, in one place: the two tables above and what follows. */
+static void config_defaults(struct config *c)
+{
+	for (size_t i = 0; i < KEY_COUNT(string_keys); i++)
+		*string_field(c, i) = xstrdup(string_keys[i].fallback);
+	for (size_t i = 0; i < KEY_COUNT(uint_keys); i++)
+		*uint_field(c, i) = uint_keys[i].fallback;
+	/* Per client address, sized for the crowds behind one address: a carrier's NAT puts
+	 * thousands of phones behind one, a school gate a thousand pupils in a quarter hour.
+	 * Logins: a shift of staff logging in behind one office NAT, each ~2 tries. */
+	c->edge_limits[EDGE_LOGIN] = (struct edge_rate){ 60, 120 };
+	/* Registrations are rare: a market's stalls registering together on one Wi-Fi. */
+	c->edge_limits[EDGE_REGISTER] = (struct edge_rate){ 20, 40 };
+	/* Check-ins: 1,000 pupils in 15 minutes is ~70 a minute; a carrier NAT at a morning
+	 * market far more. 1,200 a minute (20 a second) with 400 at once stops a script, not a crowd. */
+	c->edge_limits[EDGE_CHECKIN] = (struct edge_rate){ 1200, 400 };
+	/* Look-ups: a desk does one every few seconds; a NAT may hide ten desks. */
+	c->edge_limits[EDGE_LOOKUP] = (struct edge_rate){ 120, 60 };
+	for (int i = 0; i < VENUE_CATEGORY_COUNT; i++)
+		c->stay_minutes[i] = venue_category_default_stay[i];
+}
+
 static int vaora_setting(void *vctx, const char *key, const char *value, char *err, size_t errlen)
 {
 	struct load_ctx *ctx = vctx;
 	struct config *c = ctx->c;
-	if (strcmp(key, "fast_socket") == 0)
-		return set_listen_socket(ctx, &c->fast_socket, value, err, errlen);
-	else if (strcmp(key, "slow_socket") == 0)
-		return set_listen_socket(ctx, &c->slow_socket, value, err, errlen);
-	else if (strcmp(key, "upstream.fast") == 0)
-		return set_upstream(&c->fast_upstream, value, err, errlen);
-	else if (strcmp(key, "upstream.slow") == 0)
-		return set_upstream(&c->slow_upstream, value, err, errlen);
-	else if (strcmp(key, "fcgi_clients") == 0)
-		return set_fcgi_clients(c, value, err, errlen);
-	else if (strcmp(key, "socket_group") == 0)
-		set_string(&c->socket_group, xstrdup(value));
-	else if (strcmp(key, "pid_file") == 0)
-		set_string(&c->pid_file, value[0] ? resolve_path(ctx, value) : xstrdup(""));
-	else if (strcmp(key, "fast_workers") == 0)
-		return set_uint(&c->fast_workers, value, 0, WORKERS_MAX, err, errlen);
-	else if (strcmp(key, "slow_workers") == 0)
-		return set_uint(&c->slow_workers, value, 1, WORKERS_MAX, err, errlen);
-	else if (strcmp(key, "shutdown_grace") == 0)
-		return set_uint(&c->shutdown_grace, value, 1, SECONDS_MAX, err, errlen);
-	else if (strcmp(key, "db_connect_timeout") == 0)
-		return set_uint(&c->db_connect_timeout, value, 1, SECONDS_MAX, err, errlen);
-	else if (strcmp(key, "db_io_timeout") == 0)
-		return set_uint(&c->db_io_timeout, value, 1, SECONDS_MAX, err, errlen);
-	else if (strcmp(key, "templates_dir") == 0)
-		set_string(&c->templates_dir, resolve_path(ctx, value));
-	else if (strcmp(key, "static_dir") == 0)
-		set_string(&c->static_dir, resolve_path(ctx, value));
-	else if (strcmp(key, "schema_dir") == 0)
-		set_string(&c->schema_dir, resolve_path(ctx, value));
-	else if (strcmp(key, "base_url") == 0) {
-		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
-			snprintf(err, errlen, "base_url must start with http:// or https://");
-			return -1;
-		}
-		char *url = xstrdup(value);
-		size_t len = strlen(url);
-		while (len && url[len - 1] == '/')
-			url[--len] = '\0';
-		set_string(&c->base_url, url);
-	} else if (strcmp(key, "secret_file") == 0)
-		set_string(&c->secret_file, resolve_path(ctx, value));
-	else if (strcmp(key, "instance_shard") == 0)
+	for (size_t i = 0; i < KEY_COUNT(string_keys); i++)
+		if (strcmp(key, string_keys[i].name) == 0)
+			return string_keys[i].set(ctx, string_field(c, i), value, err, errlen);
+	for (size_t i = 0; i < KEY_COUNT(uint_keys); i++)
+		if (strcmp(key, uint_keys[i].name) == 0)
+			return set_uint(uint_field(c, i), value, uint_keys[i].min, uint_keys[i].max, err, errlen);
+	if (strcmp(key, "instance_shard") == 0)
 		set_string(&ctx->instance_shard, xstrdup(value));
-	else if (strcmp(key, "session_idle_minutes") == 0)
-		return set_uint(&c->session_idle_minutes, value, 1, 7 * 24 * 60, err, errlen);
-	else if (strcmp(key, "session_absolute_hours") == 0)
-		return set_uint(&c->session_absolute_hours, value, 1, 30 * 24, err, errlen);
-	else if (strcmp(key, "login_failures_before_delay") == 0)
-		return set_uint(&c->login_failures_before_delay, value, 1, 1000, err, errlen);
-	else if (strcmp(key, "login_failures_per_address") == 0)
-		return set_uint(&c->login_failures_per_address, value, 1, 1000000, err, errlen);
-	else if (strcmp(key, "login_window_minutes") == 0)
-		return set_uint(&c->login_window_minutes, value, 1, 24 * 60, err, errlen);
 	else if (strcmp(key, "provinces_file") == 0)
 		set_string(&ctx->provinces_file, resolve_path(ctx, value));
 	else if (strncmp(key, "shard.", 6) == 0)
@@ -492,18 +522,6 @@ static int vaora_setting(void *vctx, const char *key, const char *value, char *e
 		return set_stay_key(c, key, value, err, errlen);
 	else if (strncmp(key, "edge_limit.", 11) == 0)
 		return set_edge_key(c, key + 11, value, err, errlen);
-	else if (strcmp(key, "trusted_proxies") == 0)
-		return set_trusted_proxies(c, value, err, errlen);
-	else if (strcmp(key, "server_name") == 0)
-		set_string(&c->server_name, xstrdup(value));
-	else if (strcmp(key, "tls_certificate") == 0)
-		set_string(&c->tls_certificate, value[0] ? resolve_path(ctx, value) : xstrdup(""));
-	else if (strcmp(key, "tls_certificate_key") == 0)
-		set_string(&c->tls_certificate_key, value[0] ? resolve_path(ctx, value) : xstrdup(""));
-	else if (strcmp(key, "metrics_allow") == 0)
-		return set_metrics_allow(c, value, err, errlen);
-	else if (strcmp(key, "log_file") == 0)
-		set_string(&c->log_file, value[0] ? resolve_path(ctx, value) : xstrdup(""));
 	else {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;
@@ -702,24 +720,8 @@ void config_free(struct config *c)
 {
 	if (!c)
 		return;
-	free(c->fast_socket);
-	free(c->slow_socket);
-	free(c->socket_group);
-	free(c->pid_file);
-	free(c->fast_upstream);
-	free(c->slow_upstream);
-	free(c->fcgi_clients);
-	free(c->templates_dir);
-	free(c->static_dir);
-	free(c->schema_dir);
-	free(c->base_url);
-	free(c->secret_file);
-	free(c->trusted_proxies);
-	free(c->server_name);
-	free(c->tls_certificate);
-	free(c->tls_certificate_key);
-	free(c->metrics_allow);
-	free(c->log_file);
+	for (size_t i = 0; i < KEY_COUNT(string_keys); i++)
+		free(*string_field(c, i));
 	for (size_t i = 0; i < c->shard_count; i++) {
 		for (size_t n = 0; n < SHARD_NODES_MAX; n++) {
 			free(c->shards[i].nodes[n].socket);
