@@ -621,27 +621,20 @@ enum db_status accounts_add_volunteer_direct(struct db *db, const struct tenant 
 	return staff_insert(db, t, venue_id, account_id, "volunteer", true, NULL);
 }
 
+static void staff_row(struct db_query *q, void *out, size_t i)
+{
+	struct staff_member *m = (struct staff_member *)out + i;
+	m->account_id = db_col_int(q, 0);
+	snprintf(m->login, sizeof(m->login), "%s", db_col_text(q, 1, NULL));
+	snprintf(m->display_name, sizeof(m->display_name), "%s", db_col_text(q, 2, NULL));
+	m->manager = strcmp(db_col_text(q, 3, NULL), "manager") == 0;
+	m->approved = db_col_int(q, 4) != 0;
+}
+
 enum db_status accounts_staff(struct db *db, const struct tenant *t, int64_t venue_id, struct staff_member *out,
 			      size_t max, size_t *n)
 {
-	*n = 0;
-	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &account_statements, ACCOUNT_STAFF_LIST, &q);
-	if (status != DB_OK)
-		return status;
-	db_bind_int(q, venue_id);
-	db_bind_int(q, (int64_t)max);
-	status = db_execute(q);
-	while (status == DB_OK && *n < max && db_fetch(q) > 0) {
-		struct staff_member *m = &out[(*n)++];
-		m->account_id = db_col_int(q, 0);
-		snprintf(m->login, sizeof(m->login), "%s", db_col_text(q, 1, NULL));
-		snprintf(m->display_name, sizeof(m->display_name), "%s", db_col_text(q, 2, NULL));
-		m->manager = strcmp(db_col_text(q, 3, NULL), "manager") == 0;
-		m->approved = db_col_int(q, 4) != 0;
-	}
-	db_query_free(q);
-	return status;
+	return db_rows_by_id(db, t, &account_statements, ACCOUNT_STAFF_LIST, venue_id, max, staff_row, out, n);
 }
 
 enum db_status accounts_approve_staff(struct db *db, const struct tenant *t, const struct actor *actor,
