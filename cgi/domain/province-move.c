@@ -149,12 +149,11 @@ static const char *const catalogue_sql[] = {
 static const struct db_statements catalogue_statements = DB_STATEMENTS("move-catalogue", catalogue_sql);
 
 enum move_state_sql {
-	STATE_SELECT,		/* STATE_SELECT */
-	STATE_INSERT,		/* STATE_INSERT */
-	STATE_SWITCHED,		/* STATE_SWITCHED */
-	STATE_DELETE,		/* STATE_DELETE */
-	STATE_PAUSE,		/* STATE_PAUSE */
-	STATE_ROUTE,		/* STATE_ROUTE */
+	STATE_SELECT,
+	STATE_INSERT,
+	STATE_SWITCHED,
+	STATE_DELETE,
+	STATE_ROUTE,
 };
 
 /* Instance bookkeeping on the instance shard (schema/029): not a province's data, so shard
@@ -166,12 +165,11 @@ static const char *const move_state_sql[] = {
 	[STATE_SWITCHED] = "UPDATE province_moves SET phase = 'cleaning', switched_at = ?, pause_ms = ?"
 			   " WHERE province = ?",
 	[STATE_DELETE] = "DELETE FROM province_moves WHERE province = ?",
-	/* The routing row keeps the shard the province is on while its requests wait. */
-	[STATE_PAUSE] = "INSERT INTO province_shards (province, shard, writes_paused, changed_at) VALUES (?, ?, ?, ?)"
+	/* The routing row: the shard the province is on, and whether its requests wait (a pause
+	 * keeps the old shard; the switch names the new one, unpaused). */
+	[STATE_ROUTE] = "INSERT INTO province_shards (province, shard, writes_paused, changed_at) VALUES (?, ?, ?, ?)"
 			" ON DUPLICATE KEY UPDATE shard = VALUES(shard), writes_paused = VALUES(writes_paused),"
 			" changed_at = VALUES(changed_at)",
-	[STATE_ROUTE] = "INSERT INTO province_shards (province, shard, writes_paused, changed_at) VALUES (?, ?, 0, ?)"
-			" ON DUPLICATE KEY UPDATE shard = VALUES(shard), writes_paused = 0, changed_at = VALUES(changed_at)",
 };
 
 static const struct db_statements move_state_statements = DB_STATEMENTS("move-state", move_state_sql);
@@ -673,15 +671,10 @@ static enum db_status state_run(struct move *m, enum move_state_sql which, const
 	case STATE_DELETE:
 		db_bind_string(q, m->from.code);
 		break;
-	case STATE_PAUSE:	/* province, shard, paused, at */
+	case STATE_ROUTE:	/* province, shard, paused, at */
 		db_bind_string(q, m->from.code);
 		db_bind_string(q, a);
 		db_bind_int(q, n);
-		db_bind_time(q, clock_now_us());
-		break;
-	case STATE_ROUTE:	/* province, shard, at */
-		db_bind_string(q, m->from.code);
-		db_bind_string(q, a);
 		db_bind_time(q, clock_now_us());
 		break;
 	case STATE_SELECT:
@@ -740,7 +733,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 	const char *from_name = m->config->shards[m->from.shard].name;
 	const char *to_name = m->config->shards[m->to.shard].name;
 	int64_t paused_at = monotonic_ms();
-	if (state_run(m, STATE_PAUSE, from_name, NULL, 1) != DB_OK)
+	if (state_run(m, STATE_ROUTE, from_name, NULL, 1) != DB_OK)
 		return fail(m, "cannot pause the province's requests (instance shard down?)", NULL);
 	/* Every worker, and the counters' folder, reads the pause within ROUTING_REFRESH_MS; what
 	 * it began before ends. */
@@ -754,7 +747,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 	if (rc == 0)
 		rc = verify_all(m);
 	if (rc != 0) {
-		state_run(m, STATE_PAUSE, from_name, NULL, 0);
+		state_run(m, STATE_ROUTE, from_name, NULL, 0);
 		return -1;
 	}
 	int64_t pause_ms = monotonic_ms() - paused_at;
@@ -765,7 +758,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 		status = state_run(m, STATE_SWITCHED, NULL, NULL, pause_ms);
 	status = db_end(m->db, m->config->instance_shard, status);
 	if (status != DB_OK) {
-		state_run(m, STATE_PAUSE, from_name, NULL, 0);
+		state_run(m, STATE_ROUTE, from_name, NULL, 0);
 		return fail(m, "cannot switch the routing (instance shard down?)", NULL);
 	}
 	pause_ms = monotonic_ms() - paused_at;
@@ -882,7 +875,7 @@ int province_move(struct db *db, const struct config *c, const struct tenant *t,
 		goto out;
 	if (mode == MOVE_ABORT) {
 		/* Not switched: the copies on the new shard go, the province stays and serves. */
-		state_run(&m, STATE_PAUSE, c->shards[m.from.shard].name, NULL, 0);
+		state_run(&m, STATE_ROUTE, c->shards[m.from.shard].name, NULL, 0);
 		for (size_t i = 0; i < m.count; i++)
 			if (range_delete(&m, &m.to, &m.tables[i], NULL, NULL) != DB_OK) {
 				fail(&m, "cannot delete the copies", m.tables[i].name);
