@@ -6,14 +6,12 @@
 #include <string.h>
 
 #include "adapters/crypto.h"
-#include "base/buf.h"
 #include "base/clock.h"
-#include "base/encode.h"
 #include "base/num.h"
 #include "domain/audit.h"
+#include "domain/bearer-token.h"
 #include "domain/text.h"
 
-#define TOKEN_BYTES 32
 #define DAY_US (24 * 3600 * INT64_C(1000000))
 
 const char *const api_token_state_names[] = {
@@ -72,16 +70,10 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 		field_error(errors, "role", "role_not_allowed");
 	if (errors->count)
 		goto out;
-	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_BYTES];
-	crypto_random(raw, sizeof(raw));
-	crypto_sha256(raw, sizeof(raw), hash);
-	struct buf text = BUF_INIT;
-	buf_printf(&text, "vaora_%s_", t->code);
-	base64url_encode(&text, raw, sizeof(raw));
-	snprintf(token, API_TOKEN_MAX + 1, "%s", buf_str(&text));
-	crypto_wipe(raw, sizeof(raw));
-	crypto_wipe(text.data, text.len);
-	buf_free(&text);
+	uint8_t hash[CRYPTO_SHA256_BYTES];
+	char prefix[sizeof("vaora__") + sizeof(t->code)];
+	snprintf(prefix, sizeof(prefix), "vaora_%s_", t->code);
+	bearer_token_new(prefix, token, API_TOKEN_MAX + 1, hash);
 
 	int64_t now = clock_now_us();
 	struct db_query *q;
@@ -191,11 +183,9 @@ enum db_status api_token_resolve(struct db *db, const struct config *config, con
 		return DB_OK;
 	char code[3] = { token[6], token[7], '\0' };
 	const struct tenant *t = config_tenant_by_code(config, code);
-	uint8_t raw[TOKEN_BYTES], hash[CRYPTO_SHA256_BYTES];
-	if (!t || t == &config->instance || base64url_decode(token + 9, len - 9, raw, sizeof(raw)) != TOKEN_BYTES)
+	uint8_t hash[CRYPTO_SHA256_BYTES];
+	if (!t || t == &config->instance || !bearer_token_hash(token + 9, len - 9, hash))
 		return DB_OK;
-	crypto_sha256(raw, sizeof(raw), hash);
-	crypto_wipe(raw, sizeof(raw));
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &token_statements, TOKEN_RESOLVE, &q);
 	if (status != DB_OK)

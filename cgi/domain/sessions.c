@@ -7,11 +7,10 @@
 #include "adapters/crypto.h"
 #include "base/buf.h"
 #include "base/clock.h"
-#include "base/encode.h"
 #include "domain/audit.h"
+#include "domain/bearer-token.h"
 #include "domain/password.h"
 
-#define TOKEN_BYTES 32
 /* A session's last use is written at most this often, not at every request. */
 #define TOUCH_EVERY_SECONDS 60
 /* After login_failures_before_delay failures of a login from one address, the next attempt
@@ -37,6 +36,15 @@ enum session_sql {
 	SESSION_DELAY_FAIL,
 };
 
+/* login_throttle serves two counts, each row keyed by its subject: failures in a window from
+ * window_start (SESSION_THROTTLE_*) and failures since the last one, held in window_start
+ * (SESSION_DELAY_*). Both read a subject's row while it is newer than a bound, and both count a
+ * failure the same way: a row at or before the bound starts again at one. */
+#define THROTTLE_ROW " FROM login_throttle WHERE province = {province} AND subject = ? AND window_start > ?"
+#define THROTTLE_COUNT_FAILURE "INSERT INTO login_throttle (province, subject, window_start, failures)" \
+			       " VALUES ({province}, ?, ?, 1) ON DUPLICATE KEY UPDATE" \
+			       " failures = IF(window_start <= ?, 1, failures + 1)"
+
 static const char *const session_sql[] = {
 	[SESSION_ACCOUNT_BY_LOGIN] = "SELECT id, login, display_name, role, status, must_change_password,"
 				     " password_hash FROM accounts WHERE province = {province} AND login = ?",
@@ -52,24 +60,18 @@ static const char *const session_sql[] = {
 	[SESSION_DELETE_ACCOUNT] = "DELETE FROM sessions WHERE province = {province} AND account_id = ?",
 	[SESSION_DELETE_OTHERS] = "DELETE FROM sessions WHERE province = {province} AND account_id = ?"
 				  " AND token_hash <> ?",
-	[SESSION_THROTTLE_GET] = "SELECT failures, TIMESTAMPDIFF(SECOND, ?, window_start) FROM login_throttle"
-				 " WHERE province = {province} AND subject = ? AND window_start > ?",
+	[SESSION_THROTTLE_GET] = "SELECT failures, TIMESTAMPDIFF(SECOND, ?, window_start)" THROTTLE_ROW,
 	/* A window older than the limit restarts at one failure; otherwise the count grows. */
-	[SESSION_THROTTLE_FAIL] = "INSERT INTO login_throttle (province, subject, window_start, failures)"
-				  " VALUES ({province}, ?, ?, 1) ON DUPLICATE KEY UPDATE"
-				  " failures = IF(window_start <= ?, 1, failures + 1),"
-				  " window_start = IF(window_start <= ?, VALUES(window_start), window_start)",
+	[SESSION_THROTTLE_FAIL] = THROTTLE_COUNT_FAILURE
+				  ", window_start = IF(window_start <= ?, VALUES(window_start), window_start)",
 	[SESSION_THROTTLE_CLEAR] = "DELETE FROM login_throttle WHERE province = {province} AND subject = ?",
 	[SESSION_THROTTLE_REFUND] = "UPDATE login_throttle SET failures = failures - 1"
 				    " WHERE province = {province} AND subject = ? AND failures > 0",
 	/* A (login, address) pair's failures and the microseconds since its last one; window_start
 	 * holds the last failure for these rows. */
-	[SESSION_DELAY_GET] = "SELECT failures, TIMESTAMPDIFF(MICROSECOND, window_start, ?) FROM login_throttle"
-			      " WHERE province = {province} AND subject = ? AND window_start > ?",
+	[SESSION_DELAY_GET] = "SELECT failures, TIMESTAMPDIFF(MICROSECOND, window_start, ?)" THROTTLE_ROW,
 	/* A count older than its memory restarts at one. */
-	[SESSION_DELAY_FAIL] = "INSERT INTO login_throttle (province, subject, window_start, failures)"
-			       " VALUES ({province}, ?, ?, 1) ON DUPLICATE KEY UPDATE"
-			       " failures = IF(window_start <= ?, 1, failures + 1), window_start = VALUES(window_start)",
+	[SESSION_DELAY_FAIL] = THROTTLE_COUNT_FAILURE ", window_start = VALUES(window_start)",
 };
 
 static const struct db_statements session_statements = DB_STATEMENTS("sessions", session_sql);
@@ -146,9 +148,9 @@ static void fill_actor(struct db_query *q, const struct tenant *t, struct actor 
 static enum db_status create_session(struct db *db, const struct config *config, const struct tenant *t,
 				     struct actor *actor, char token[SESSION_TOKEN_MAX + 1])
 {
-	uint8_t raw[TOKEN_BYTES];
-	crypto_random(raw, sizeof(raw));
-	crypto_sha256(raw, sizeof(raw), actor->session_hash);
+	char prefix[sizeof(t->code) + 1];
+	snprintf(prefix, sizeof(prefix), "%s.", t->code);
+	bearer_token_new(prefix, token, SESSION_TOKEN_MAX + 1, actor->session_hash);
 	int64_t now = clock_now_us();
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_INSERT, &q);
@@ -161,13 +163,6 @@ static enum db_status create_session(struct db *db, const struct config *config,
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	struct buf b = BUF_INIT;
-	buf_printf(&b, "%s.", t->code);
-	base64url_encode(&b, raw, sizeof(raw));
-	snprintf(token, SESSION_TOKEN_MAX + 1, "%s", buf_str(&b));
-	crypto_wipe(raw, sizeof(raw));
-	crypto_wipe(b.data, b.len);
-	buf_free(&b);
 	return status;
 }
 
@@ -335,11 +330,8 @@ enum db_status session_resolve(struct db *db, const struct config *config, const
 		return DB_OK;
 	char code[3] = { token[0], token[1], '\0' };
 	const struct tenant *t = config_tenant_by_code(config, code);
-	uint8_t raw[TOKEN_BYTES];
-	if (!t || base64url_decode(token + 3, len - 3, raw, sizeof(raw)) != TOKEN_BYTES)
+	if (!t || !bearer_token_hash(token + 3, len - 3, actor->session_hash))
 		return DB_OK;
-	crypto_sha256(raw, sizeof(raw), actor->session_hash);
-	crypto_wipe(raw, sizeof(raw));
 
 	int64_t now = clock_now_us();
 	struct db_query *q;
