@@ -32,26 +32,28 @@
 #define POST(path, fn, who, ...) \
 	{ .method = HTTP_POST, .pattern = (path), .handler = (fn), .roles = (who), .body_limit = BODY_FORM, __VA_ARGS__ }
 
+/* Signing in and out and the password change: the same pages under prefix for who may sign in
+ * there (the instance's operators at "", a province's staff at "/{province}"). Logging in is
+ * open to anyone; the password pages stay open to an account that must change it first. */
+#define SIGN_IN_ROUTES(prefix, who) \
+	GET(prefix "/login", page_login_form, ROLES_ANYONE), \
+	POST(prefix "/login", page_login, ROLES_ANYONE, .makes_credentials = true), \
+	POST(prefix "/logout", page_logout, who, .before_password_change = true), \
+	GET(prefix "/password", page_password_form, who, .before_password_change = true), \
+	POST(prefix "/password", page_password_change, who, .makes_credentials = true, .before_password_change = true)
+
 const struct route routes[] = {
 	GET("/", page_instance_home, ROLES_ANYONE),
 	GET("/healthz", page_healthz, ROLES_ANYONE),
 	/* Anyone may ask; only metrics_allow's addresses are answered (others get 404). */
 	GET("/metrics", page_metrics, ROLES_ANYONE),
-	GET("/login", page_login_form, ROLES_ANYONE),
-	POST("/login", page_login, ROLES_ANYONE, .makes_credentials = true),
-	POST("/logout", page_logout, OPERATOR, .before_password_change = true),
-	GET("/password", page_password_form, OPERATOR, .before_password_change = true),
-	POST("/password", page_password_change, OPERATOR, .makes_credentials = true, .before_password_change = true),
+	SIGN_IN_ROUTES("", OPERATOR),
 	GET("/admin", page_admin, OPERATOR),
 	GET("/admin/provinces", page_admin_provinces, OPERATOR),
 
 	GET("/{province}/", page_province_home, ROLES_ANYONE),
-	GET("/{province}/login", page_login_form, ROLES_ANYONE),
-	POST("/{province}/login", page_login, ROLES_ANYONE, .makes_credentials = true),
-	POST("/{province}/logout", page_logout, STAFF, .before_password_change = true),
+	SIGN_IN_ROUTES("/{province}", STAFF),
 	POST("/{province}/logout-everywhere", page_logout_everywhere, STAFF),
-	GET("/{province}/password", page_password_form, STAFF, .before_password_change = true),
-	POST("/{province}/password", page_password_change, STAFF, .makes_credentials = true, .before_password_change = true),
 	GET("/{province}/desk", page_desk, STAFF),
 
 	GET("/{province}/accounts", page_accounts, OPERATOR | ADMIN | OFFICER),
