@@ -422,10 +422,7 @@ enum db_status accounts_set_active(struct db *db, const struct tenant *t, const 
 	}
 	if (status == DB_OK && !active)
 		status = session_end_all(db, t, id);
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, "account", id, "");
-	status = db_end(db, t->shard, status);
-	return status;
+	return audit_end(db, t, actor, active ? AUDIT_ACCOUNT_ENABLE : AUDIT_ACCOUNT_DISABLE, "account", id, "", status);
 }
 
 static enum db_status set_password(struct db *db, const struct tenant *t, int64_t id, const char *hash,
@@ -479,10 +476,7 @@ enum db_status accounts_reset_password(struct db *db, const struct tenant *t, co
 		status = set_password(db, t, id, hash, true);
 	if (status == DB_OK)
 		status = session_end_all(db, t, id);
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PASSWORD_RESET, "account", id, "");
-	status = db_end(db, t->shard, status);
-	return status;
+	return audit_end(db, t, actor, AUDIT_PASSWORD_RESET, "account", id, "", status);
 }
 
 enum db_status accounts_change_password(struct db *db, const struct tenant *t, const struct actor *actor,
@@ -515,10 +509,7 @@ enum db_status accounts_change_password(struct db *db, const struct tenant *t, c
 		status = set_password(db, t, actor->account_id, hash, false);
 	if (status == DB_OK)
 		status = session_end_others(db, t, actor);
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_PASSWORD_CHANGE, "account", actor->account_id, "");
-	status = db_end(db, t->shard, status);
-	return status;
+	return audit_end(db, t, actor, AUDIT_PASSWORD_CHANGE, "account", actor->account_id, "", status);
 }
 
 /* approver: who approved the row (NULL or an actor without an account: approved by the
@@ -603,10 +594,7 @@ enum db_status accounts_assign_volunteer(struct db *db, const struct tenant *t, 
 	if (status == DB_OK)
 		status = assign ? staff_insert(db, t, venue_id, volunteer, "volunteer", approved, actor)
 				: staff_delete(db, t, venue_id, volunteer);
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, "venue", venue_id, detail);
-	status = db_end(db, t->shard, status);
-	return status;
+	return audit_end(db, t, actor, assign ? AUDIT_STAFF_ASSIGN : AUDIT_STAFF_UNASSIGN, "venue", venue_id, detail, status);
 }
 
 enum db_status accounts_add_manager(struct db *db, const struct tenant *t, int64_t venue_id, int64_t account_id,

@@ -95,9 +95,7 @@ enum db_status api_token_create(struct db *db, const struct tenant *t, const str
 	}
 	char detail[64];
 	snprintf(detail, sizeof(detail), "%s, %u days%s", role_names[r], days, in->read_only ? ", read-only" : "");
-	if (status == DB_OK)
-		status = audit_record(db, t, creator, AUDIT_TOKEN_CREATE, "api-token", id, detail);
-	status = db_end(db, t->shard, status);
+	status = audit_end(db, t, creator, AUDIT_TOKEN_CREATE, "api-token", id, detail, status);
 	if (status != DB_OK) {
 		token[0] = '\0';
 	}
@@ -154,10 +152,7 @@ enum db_status api_token_revoke(struct db *db, const struct tenant *t, const str
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_TOKEN_REVOKE, "api-token", id, "");
-	status = db_end(db, t->shard, status);
-	return status;
+	return audit_end(db, t, actor, AUDIT_TOKEN_REVOKE, "api-token", id, "", status);
 }
 
 /* The state of a found token row, read before anything else of it is believed. */

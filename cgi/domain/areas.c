@@ -183,9 +183,7 @@ enum db_status areas_import(struct db *db, const struct tenant *t, const struct 
 	}
 	char detail[32];
 	snprintf(detail, sizeof(detail), "%lu rows", (unsigned long)n);
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_AREAS_IMPORT, "areas", 0, detail);
-	status = db_end(db, t->shard, status);
+	status = audit_end(db, t, actor, AUDIT_AREAS_IMPORT, "areas", 0, detail, status);
 	if (status == DB_OK)
 		*imported = n;
 	free_rows(rows, n);

@@ -111,6 +111,14 @@ out:
 	return status;
 }
 
+enum db_status audit_end(struct db *db, const struct tenant *t, const struct actor *actor, enum audit_action action,
+			 const char *kind, int64_t id, const char *detail, enum db_status status)
+{
+	if (status == DB_OK)
+		status = audit_record(db, t, actor, action, kind, id, detail);
+	return db_end(db, t->shard, status);
+}
+
 /* The UTC bound of a Vietnam date: its start, or with next_day the next day's start. */
 static void date_bound(const char *date, bool next_day, const char *fallback, char out[UTC_DATETIME_SIZE])
 {

@@ -69,6 +69,12 @@ void audit_object(const char *kind, int64_t id, char out[AUDIT_OBJECT_SIZE]);
 enum db_status audit_record(struct db *db, const struct tenant *t, const struct actor *actor,
 			    enum audit_action action, const char *kind, int64_t id, const char *detail);
 
+/* Ends the transaction of a change begun on t's shard: when status is DB_OK, first records the
+ * change as audit_record does, so the change and its entry land together or neither does.
+ * Returns the final status, as db_end. */
+enum db_status audit_end(struct db *db, const struct tenant *t, const struct actor *actor, enum audit_action action,
+			 const char *kind, int64_t id, const char *detail, enum db_status status);
+
 /* Binds an entry's actor_id, actor_login, actor_role and action to q, in that order: for a
  * statement that writes the entry with other rows (a new person stored with their check-in). */
 void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action);

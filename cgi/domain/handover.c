@@ -117,9 +117,7 @@ enum db_status handover_create(struct db *db, const struct tenant *t, const stru
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, AUDIT_HANDOVER_CREATE, "person", person_id, "");
-	return db_end(db, t->shard, status);
+	return audit_end(db, t, actor, AUDIT_HANDOVER_CREATE, "person", person_id, "", status);
 }
 
 bool handover_asks_digits(const struct person *p)

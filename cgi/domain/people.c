@@ -359,16 +359,6 @@ static void bind_person(struct db_query *q, const struct clean_person *c, const 
 	db_bind_string_or_null(q, c->area_code);
 }
 
-/* Records action on person id when everything before went well, and ends the transaction
- * either way: a change and its audit entry are one. */
-static enum db_status end_audited(struct db *db, const struct tenant *t, const struct actor *actor,
-				  enum audit_action action, int64_t id, const char *detail, enum db_status status)
-{
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, action, "person", id, detail);
-	return db_end(db, t->shard, status);
-}
-
 /* The commune must be one of the province's: a field error otherwise. */
 static enum db_status check_area(struct db *db, const struct tenant *t, const struct clean_person *c,
 				 struct field_errors *errors)
@@ -569,7 +559,7 @@ enum db_status people_update(struct db *db, const struct tenant *t, const struct
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	status = end_audited(db, t, actor, AUDIT_PERSON_UPDATE, id, "", status);
+	status = audit_end(db, t, actor, AUDIT_PERSON_UPDATE, "person", id, "", status);
 out:
 	clean_person_free(&c);
 	sealed_person_free(&sealed);
@@ -588,7 +578,7 @@ enum db_status people_delete(struct db *db, const struct tenant *t, const struct
 		status = db_run_by_id(db, t, &people_statements, PEOPLE_DELETE, id, NULL);
 	char detail[64];
 	snprintf(detail, sizeof(detail), "with %llu check-ins", (unsigned long long)removed);
-	return end_audited(db, t, actor, AUDIT_PERSON_DELETE, id, detail, status);
+	return audit_end(db, t, actor, AUDIT_PERSON_DELETE, "person", id, detail, status);
 }
 
 enum db_status people_card_reissue(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id)
@@ -605,7 +595,7 @@ enum db_status people_card_reissue(struct db *db, const struct tenant *t, const 
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	return end_audited(db, t, actor, AUDIT_CARD_REISSUE, id, "", status);
+	return audit_end(db, t, actor, AUDIT_CARD_REISSUE, "person", id, "", status);
 }
 
 static int fill_person(struct db_query *q, const struct tenant *t, const struct keyring *keys, struct person *p)

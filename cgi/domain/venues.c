@@ -190,9 +190,7 @@ enum db_status venues_create(struct db *db, const struct tenant *t, const struct
 		status = db_begin(db, t->shard);
 		if (status == DB_OK)
 			status = insert_venue(db, t, &c, true, id);
-		if (status == DB_OK)
-			status = audit_record(db, t, actor, AUDIT_VENUE_CREATE, "venue", *id, "");
-		status = db_end(db, t->shard, status);
+		status = audit_end(db, t, actor, AUDIT_VENUE_CREATE, "venue", *id, "", status);
 	}
 	clean_free(&c);
 	return status;
@@ -264,9 +262,7 @@ enum db_status venues_update(struct db *db, const struct tenant *t, const struct
 			status = db_execute(q);
 			db_query_free(q);
 		}
-		if (status == DB_OK)
-			status = audit_record(db, t, actor, AUDIT_VENUE_UPDATE, "venue", id, "");
-		status = db_end(db, t->shard, status);
+		status = audit_end(db, t, actor, AUDIT_VENUE_UPDATE, "venue", id, "", status);
 		if (status == DB_OK)
 			venue_cache_changed();
 	}
@@ -338,9 +334,7 @@ enum db_status venues_change(struct db *db, const struct tenant *t, const struct
 		status = db_execute(q);
 		db_query_free(q);
 	}
-	if (status == DB_OK)
-		status = audit_record(db, t, actor, actions[change], "venue", id, "");
-	status = db_end(db, t->shard, status);
+	status = audit_end(db, t, actor, actions[change], "venue", id, "", status);
 	if (status == DB_OK)
 		venue_cache_changed();
 	return status;
