@@ -1,6 +1,8 @@
 /* Declared input: the one check of a value's kind, for every way a value comes in. */
 #include "domain/input-fields.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +88,11 @@ const char *input_take_text(const struct input_field *f, const char *text, void 
 
 const char *input_take_number(const struct input_field *f, int64_t n, void *out)
 {
+	if (f->kind == INPUT_TEXT && f->number_as_text) {
+		char *digits = (char *)out + f->digits_offset;
+		snprintf(digits, INPUT_NUMBER_TEXT_SIZE, "%" PRId64, n);
+		return input_take_text(f, digits, out);
+	}
 	if (f->kind != INPUT_INT)
 		return input_wrong_kind(f);
 	if (n < 0 || (uint64_t)n > f->max || (uint64_t)n < f->min)

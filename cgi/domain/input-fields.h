@@ -9,6 +9,9 @@
 
 #include "domain/field-errors.h"
 
+/* Bytes of a whole number written as text, sign and NUL included: INT64_MIN takes 20. */
+#define INPUT_NUMBER_TEXT_SIZE 21
+
 /* What a field holds, and the member of the typed struct it fills. A value that is not of its
  * kind is the field's error, and the member stays as if the field were absent. The kind is the
  * value's shape; what it means (a phone number that exists, a year that has come, a commune of
@@ -40,6 +43,11 @@ struct input_field {
 				 * whatever its check said: for a form shown back as typed (never
 				 * a password). Set with INPUT_KEEP_TYPED. */
 	size_t typed_offset;
+	bool number_as_text;	/* a TEXT that also takes a number (JSON's), as its decimal text
+				 * written to the char[INPUT_NUMBER_TEXT_SIZE] at digits_offset
+				 * and checked as if sent so: for a value the domain reads from
+				 * text (a time in milliseconds). Set with INPUT_NUMBER_AS_TEXT. */
+	size_t digits_offset;
 };
 
 /* A row of a table, for the member of type. */
@@ -48,13 +56,17 @@ struct input_field {
 	  __VA_ARGS__ }
 /* A row's option: the text as typed, good or not, also in the member typed of type. */
 #define INPUT_KEEP_TYPED(type, typed) .keeps_typed = true, .typed_offset = offsetof(type, typed)
+/* A row's option: a TEXT that takes a number too, written as text into the char array digits
+ * (INPUT_NUMBER_TEXT_SIZE) of type, which the member then points to. */
+#define INPUT_NUMBER_AS_TEXT(type, digits) .number_as_text = true, .digits_offset = offsetof(type, digits)
 #define INPUT_COUNT(table) (sizeof(table) / sizeof((table)[0]))
 
 /* A value sent as text (a form's, a CSV cell, a JSON string): checked against f and stored in
  * out's member (and, when f keeps it, as typed). NULL or "" is absent. Returns NULL, or the
  * catalog key of its error. The stored text is borrowed from text. */
 const char *input_take_text(const struct input_field *f, const char *text, void *out);
-/* A value sent as a number (JSON): only an INT takes one. */
+/* A value sent as a number (JSON): an INT takes one, and a TEXT whose row says
+ * INPUT_NUMBER_AS_TEXT as its text. */
 const char *input_take_number(const struct input_field *f, int64_t n, void *out);
 /* A value sent as true or false (JSON): only a FLAG takes one. */
 const char *input_take_bool(const struct input_field *f, bool b, void *out);

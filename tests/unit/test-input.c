@@ -220,6 +220,61 @@ static void test_a_kept_field_keeps_its_typed_text_even_when_refused(void **stat
 	fields_free(&f);
 }
 
+/* A time in milliseconds the domain reads from text, sent as text or as a JSON number. */
+struct number_text_sample {
+	const char *at_ms;
+	char at_digits[INPUT_NUMBER_TEXT_SIZE];
+};
+
+static const struct input_field number_text_fields[] = {
+	INPUT_FIELD(struct number_text_sample, at_ms, "at_ms", INPUT_TEXT, 16,
+		    INPUT_NUMBER_AS_TEXT(struct number_text_sample, at_digits)),
+};
+
+static size_t read_number_text(const char *text, struct number_text_sample *s, struct field_errors *e)
+{
+	json_t *j = json_loads(text, 0, NULL);
+	assert_non_null(j);
+	memset(s, 0, sizeof(*s));
+	memset(e, 0, sizeof(*e));
+	size_t n = input_read_json(number_text_fields, INPUT_COUNT(number_text_fields), j, s, e);
+	/* A string member borrows j's text: copy it before j goes. */
+	if (s->at_ms && s->at_ms != s->at_digits) {
+		snprintf(s->at_digits, sizeof(s->at_digits), "%s", s->at_ms);
+		s->at_ms = s->at_digits;
+	}
+	json_decref(j);
+	return n;
+}
+
+static void test_a_text_that_takes_a_number_reads_a_json_number_as_its_digits(void **state)
+{
+	(void)state;
+	struct number_text_sample s;
+	struct field_errors e;
+	assert_int_equal(read_number_text("{\"at_ms\": 1764748800000}", &s, &e), 0);
+	assert_string_equal(s.at_ms, "1764748800000");
+	assert_int_equal(read_number_text("{\"at_ms\": -5}", &s, &e), 0);
+	assert_string_equal(s.at_ms, "-5");
+	/* As text it is any text: what it means is the domain's to read. */
+	assert_int_equal(read_number_text("{\"at_ms\": \"soon\"}", &s, &e), 0);
+	assert_string_equal(s.at_ms, "soon");
+	/* Its text's limit holds for a number too; any other kind is the field's error. */
+	assert_int_equal(read_number_text("{\"at_ms\": 1234567890123456789}", &s, &e), 1);
+	assert_error(&e, 0, "at_ms", "field_too_long");
+	assert_null(s.at_ms);
+	assert_int_equal(read_number_text("{\"at_ms\": true}", &s, &e), 1);
+	assert_error(&e, 0, "at_ms", "field_bad");
+	assert_int_equal(read_number_text("{\"at_ms\": 1.5}", &s, &e), 1);
+	assert_error(&e, 0, "at_ms", "field_bad");
+	/* A text row without the option takes no number. */
+	json_t *j;
+	struct sample plain;
+	assert_int_equal(read_json("{\"name\": 12}", &j, &plain, &e), 1);
+	assert_error(&e, 0, "name", "field_bad");
+	json_decref(j);
+}
+
 static void test_the_persons_table_gives_the_validations_messages(void **state)
 {
 	(void)state;
@@ -245,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_a_form_and_json_give_the_same_struct),
 		cmocka_unit_test(test_the_persons_table_gives_the_validations_messages),
 		cmocka_unit_test(test_a_kept_field_keeps_its_typed_text_even_when_refused),
+		cmocka_unit_test(test_a_text_that_takes_a_number_reads_a_json_number_as_its_digits),
 	};
 	return UNIT_RUN("input", tests);
 }
