@@ -33,22 +33,27 @@ const char *const person_gender_names[] = {
 /* Bytes of a commune code as sent: a code is at most 10 digits (area_code_plausible). */
 #define PERSON_AREA_CODE_TYPED_MAX 16
 
+/* Every field keeps its text as sent too, for a form shown back (person_typed). */
+#define TYPED(field) INPUT_KEEP_TYPED(struct person_input, typed.field)
+
 /* Text limits in bytes are 4 per character (UTF-8's longest): the characters are counted by
  * the validation (text_error), with the same message. */
 const struct input_field person_input_fields[] = {
-	INPUT_FIELD(struct person_input, full_name, "full_name", INPUT_TEXT, PERSON_NAME_MAX * 4),
-	INPUT_FIELD(struct person_input, phone, "phone", INPUT_PHONE, PERSON_NUMBER_TYPED_MAX, .bad_key = "phone_bad"),
+	INPUT_FIELD(struct person_input, full_name, "full_name", INPUT_TEXT, PERSON_NAME_MAX * 4, TYPED(full_name)),
+	INPUT_FIELD(struct person_input, phone, "phone", INPUT_PHONE, PERSON_NUMBER_TYPED_MAX, .bad_key = "phone_bad",
+		    TYPED(phone)),
 	INPUT_FIELD(struct person_input, id_number, "id_number", INPUT_ID, PERSON_NUMBER_TYPED_MAX,
-		    .bad_key = "id_number_bad"),
-	INPUT_FIELD(struct person_input, address, "address", INPUT_TEXT, PERSON_ADDRESS_MAX * 4),
+		    .bad_key = "id_number_bad", TYPED(id_number)),
+	INPUT_FIELD(struct person_input, address, "address", INPUT_TEXT, PERSON_ADDRESS_MAX * 4, TYPED(address)),
 	INPUT_FIELD(struct person_input, birth_year, "birth_year", INPUT_INT, 9999, .min = 1,
-		    .bad_key = "birth_year_bad"),
+		    .bad_key = "birth_year_bad", TYPED(birth_year)),
 	INPUT_FIELD(struct person_input, gender, "gender", INPUT_CHOICE, 16, .choices = person_gender_names,
-		    .choice_count = GENDER_COUNT, .bad_key = "gender_bad"),
+		    .choice_count = GENDER_COUNT, .bad_key = "gender_bad", TYPED(gender)),
 	INPUT_FIELD(struct person_input, area_code, "area_code", INPUT_TEXT, PERSON_AREA_CODE_TYPED_MAX,
-		    .bad_key = "area_unknown"),
+		    .bad_key = "area_unknown", TYPED(area_code)),
 };
 const size_t person_input_field_count = INPUT_COUNT(person_input_fields);
+#undef TYPED
 
 const struct input_field *person_input_field(const char *name)
 {

@@ -39,6 +39,18 @@ extern const char *const person_gender_names[];
 
 /* A person's fields as submitted, read by person_input_fields (so of their kinds and limits);
  * the strings are borrowed from the submission. */
+/* Each of a person's fields as sent, good or not (NULL: not sent): what a form shows back as
+ * typed. person_input_fields keep it (INPUT_KEEP_TYPED) beside the checked values. */
+struct person_typed {
+	const char *full_name;
+	const char *phone;
+	const char *id_number;
+	const char *address;
+	const char *birth_year;
+	const char *gender;
+	const char *area_code;
+};
+
 struct person_input {
 	const char *full_name;
 	const char *phone;	/* optional */
@@ -47,6 +59,7 @@ struct person_input {
 	int64_t birth_year;	/* optional: 0 when not given */
 	const char *gender;	/* optional: one of person_gender_names */
 	const char *area_code;	/* optional: a commune/ward of the province */
+	struct person_typed typed;	/* as sent, for a form shown back */
 };
 
 /* The person's fields as every way in declares them: the check-in page, "my data", the API's

@@ -27,20 +27,6 @@ static void json_answers_read(const struct declaration_form *f, json_t *answers,
 		out->values[i] = json_string_value(json_object_get(answers, json_string_value(json_object_get(q, "id"))));
 }
 
-/* The pressed time as the API takes it: a number or a string of milliseconds (the domain reads
- * the text; an unreadable one is a note, not an error).
- * XXX: read apart from the body's table (checkin-input.c), which has no kind for "number or
- * text"; a text member the reader formats a number into would bring it in. */
-static const char *pressed_ms(json_t *body, char buf[32])
-{
-	json_t *v = json_object_get(body, "pressed_at_ms");
-	if (json_is_integer(v)) {
-		snprintf(buf, 32, "%lld", (long long)json_integer_value(v));
-		return buf;
-	}
-	return json_string_value(v);
-}
-
 /* Whether the caller may record check-ins at the venue: the desk's rule (a token has its
  * owner's venues and areas). The one place the API asks it. */
 static enum db_status venue_in_reach(struct app *app, const struct request *req, int64_t venue_id, bool *allowed)
@@ -169,7 +155,6 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 		return http_status_for_db(status);
 	if (errors.count > read_errors)
 		return answer_errors(app, req, resp, &errors);
-	char ms[32];
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct declaration_given answers;
 	json_answers_read(form, json_object_get(body, "answers"), &answers);
@@ -183,7 +168,7 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 		.consent = in.consent,
 		.answers = &answers,
 		.key = in.key,
-		.pressed_at_ms = pressed_ms(body, ms),
+		.pressed_at_ms = in.pressed_at_ms,
 	};
 	struct checkin_result result;
 	/* With errors of the body's reading, the domain still lists its own and writes nothing. */

@@ -5,6 +5,7 @@
 
 #include "domain/checkins.h"
 #include "web/input-read.h"
+#include "web/view-checkin.h"
 
 /* Bytes of a token or code as sent: the longest the domain makes is well under this. */
 #define CHECKIN_TOKEN_TYPED_MAX 256
@@ -15,6 +16,10 @@
 	INPUT_FIELD(struct checkin_input, direction, "direction", INPUT_CHOICE, 8,                             \
 		    .choices = checkin_direction_names, .choice_count = DIRECTION_COUNT, .bad_key = "direction_bad")
 #define KEY_FIELD INPUT_FIELD(struct checkin_input, key, "key", INPUT_TEXT, CHECKIN_PAGE_KEY_CAP, .bad_key = "key_bad")
+/* A number or the text of one: an unreadable one is the domain's note, not an error. */
+#define PRESSED_AT_FIELD                                                                                      \
+	INPUT_FIELD(struct checkin_input, pressed_at_ms, "pressed_at_ms", INPUT_TEXT, PRESSED_AT_TYPED_MAX,    \
+		    INPUT_NUMBER_AS_TEXT(struct checkin_input, pressed_at_digits))
 #define CONSENT_FIELD                                                                                         \
 	INPUT_FIELD(struct checkin_input, consent, "consent", INPUT_FLAG, 0, .bad_key = "consent_required")
 
@@ -23,12 +28,11 @@ static const struct input_field form_fields[] = {
 		    .bad_key = "person_unknown"),
 	DIRECTION_FIELD,
 	KEY_FIELD,
-	INPUT_FIELD(struct checkin_input, pressed_at_ms, "pressed_at_ms", INPUT_TEXT, PRESSED_AT_TYPED_MAX),
+	PRESSED_AT_FIELD,
 	CONSENT_FIELD,
 	INPUT_FIELD(struct checkin_input, remember, "remember", INPUT_FLAG, 0),
 };
 
-/* "pressed_at_ms" is read apart: the API takes it as a number or a string. */
 static const struct input_field api_fields[] = {
 	INPUT_FIELD(struct checkin_input, venue, "venue", INPUT_TEXT, CHECKIN_TOKEN_TYPED_MAX),
 	INPUT_FIELD(struct checkin_input, card, "card", INPUT_TEXT, CHECKIN_TOKEN_TYPED_MAX, .bad_key = "person_unknown"),
@@ -36,14 +40,32 @@ static const struct input_field api_fields[] = {
 		    .bad_key = "person_unknown"),
 	DIRECTION_FIELD,
 	KEY_FIELD,
+	PRESSED_AT_FIELD,
 	CONSENT_FIELD,
 };
 
-void checkin_input_read_form(const struct fields *form, struct checkin_input *in, struct field_errors *errors)
+void checkin_input_read_form(const struct declaration_form *decl, const struct fields *form, struct checkin_input *in,
+			     struct field_errors *errors)
 {
 	memset(in, 0, sizeof(*in));
 	input_read_form(form_fields, INPUT_COUNT(form_fields), form, in, errors);
 	input_read_form(person_input_fields, person_input_field_count, form, &in->person, errors);
+	form_answers_read(decl, form, &in->answers);
+	checkins_page_key(in->key, in->direction, in->form_key);
+}
+
+struct checkin_request checkin_form_request(const struct checkin_input *in, int64_t venue_id, enum checkin_method method)
+{
+	return (struct checkin_request){
+		.venue_id = venue_id,
+		.direction = in->direction,
+		.method = method,
+		.person = &in->person,
+		.consent = in->consent,
+		.answers = &in->answers,
+		.key = in->form_key,
+		.pressed_at_ms = in->pressed_at_ms,
+	};
 }
 
 void checkin_input_read_json(json_t *body, struct checkin_input *in, struct field_errors *errors)

@@ -16,6 +16,7 @@
 #include "domain/venue-token.h"
 #include "domain/venues.h"
 #include "web/checkin-input.h"
+#include "web/input-read.h"
 #include "web/remembered.h"
 #include "web/view-checkin-parts.h"
 #include "web/view-checkin.h"
@@ -26,6 +27,31 @@
 #define SHORT_CODE_TYPED_MAX 40
 /* Room for a form's action, "/{slug}/c/{token}": a slug and a venue token are a few dozen bytes. */
 #define FORM_ACTION_SIZE 128
+
+/* The page's address: ?who=N picks the Nth person this phone remembers, ?new=1 asks for the form
+ * of someone new. */
+struct checkin_query {
+	int64_t who;		/* with typed_who and no error: an index of the remembered list */
+	const char *typed_who;	/* NULL: nobody picked (0 is the first person) */
+	bool new_person;
+};
+
+static const struct input_field checkin_query_fields[] = {
+	INPUT_FIELD(struct checkin_query, who, "who", INPUT_INT, REMEMBERED_MAX - 1,
+		    INPUT_KEEP_TYPED(struct checkin_query, typed_who)),
+	INPUT_FIELD(struct checkin_query, new_person, "new", INPUT_FLAG, 0),
+};
+
+/* The short code page's address: ?code= as typed, and when short enough to be one, checked. */
+struct short_code_query {
+	const char *code;	/* at most SHORT_CODE_TYPED_MAX bytes, else NULL */
+	const char *typed;	/* as sent, shown back when it names no venue */
+};
+
+static const struct input_field short_code_fields[] = {
+	INPUT_FIELD(struct short_code_query, code, "code", INPUT_TEXT, SHORT_CODE_TYPED_MAX,
+		    INPUT_KEEP_TYPED(struct short_code_query, typed)),
+};
 
 /* The values of a fresh form's page that change from one request to the next, by their holes
  * in the page kept whole (views_stencil_mark). */
@@ -65,13 +91,6 @@ static int open_venue(struct app *app, const struct request *req, struct respons
 								    replaced ? "poster_replaced" : "venue_closed")));
 	int rc = views_page(app->views, req, resp, 410, replaced ? "poster-replaced" : "venue-closed", ctx);
 	return rc ? rc : -1;
-}
-
-/* A checkbox sends its value when ticked and nothing otherwise; an empty value is not a tick. */
-static bool ticked(const struct fields *f, const char *name)
-{
-	const char *v = fields_get(f, name);
-	return v && *v;
 }
 
 /* The page's own values; action and key as the form sends them back. */
@@ -148,22 +167,24 @@ static json_t *known_person(struct app *app, const struct request *req, const st
 }
 
 /* The form for a new person, or (with a remembered person and their token) only the declaration,
- * with the privacy notice to agree to again when it changed since they did. */
-static void form_context(struct app *app, const struct request *req, json_t *ctx, const struct field_errors *errors,
-			 const char *person_token, const struct person *known)
+ * with the privacy notice to agree to again when it changed since they did. typed is the form
+ * as submitted, shown back (NULL: a form nothing was typed into). */
+static void form_context(struct app *app, const struct request *req, json_t *ctx, const struct checkin_input *typed,
+			 const struct field_errors *errors, const char *person_token, const struct person *known)
 {
 	json_t *form = json_object();
-	if (!known && !(errors && errors->count) && req->form.count == 0) {
+	if (!known && !(errors && errors->count) && !typed) {
 		/* Nothing typed and nothing to fix: the parts every such form shows alike. */
 		json_t *person, *declaration;
 		checkin_fragments_fresh(app, req, &person, &declaration);
 		json_object_set_new(form, "person_html", person);
 		json_object_set_new(form, "declaration_html", declaration);
 	} else {
-		json_object_set_new(form, "declaration", declaration_view(app, req, &req->form, errors));
+		json_object_set_new(form, "declaration", declaration_view(app, req, typed ? &typed->answers : NULL, errors));
 		if (!known) {
-			json_t *person = person_fields_view(app, req, &req->form, NULL);
-			person_fields_fold(person, &req->form, errors);
+			const struct person_typed *person_typed = typed ? &typed->person.typed : NULL;
+			json_t *person = person_fields_view(app, req, person_typed, NULL);
+			person_fields_fold(person, person_typed, errors);
 			json_object_set_new(form, "person", person);
 		}
 	}
@@ -172,9 +193,8 @@ static void form_context(struct app *app, const struct request *req, json_t *ctx
 		json_object_set_new(form, "person_token", json_string(person_token));
 		json_object_set_new(form, "person_name", json_string(known->full_name));
 	}
-	bool submitted = req->method == HTTP_POST;
-	json_object_set_new(form, "consent", json_boolean(submitted && ticked(&req->form, "consent")));
-	json_object_set_new(form, "remember", json_boolean(!submitted || ticked(&req->form, "remember")));
+	json_object_set_new(form, "consent", json_boolean(typed && typed->consent));
+	json_object_set_new(form, "remember", json_boolean(!typed || typed->remember));
 	if (errors && errors->count) {
 		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, errors));
 		json_object_set_new(form, "error_list", error_summary_view(app, req, errors));
@@ -196,7 +216,7 @@ static int fresh_page(struct app *app, const struct request *req, struct respons
 		json_t *ctx = page_context_of(req->tenant, views_stencil_mark(HOLE_NAME), views_stencil_mark(HOLE_ADDRESS),
 					      views_stencil_mark(HOLE_ACTION), views_stencil_mark(HOLE_KEY));
 		json_object_set_new(ctx, "csrf", json_string(views_stencil_mark(HOLE_CSRF)));
-		form_context(app, req, ctx, NULL, NULL, NULL);
+		form_context(app, req, ctx, NULL, NULL, NULL, NULL);
 		*kept = views_stencil_make(app->views, req->lang, req->tenant, "checkin", ctx);
 		json_decref(ctx);
 		if (!*kept)
@@ -221,12 +241,15 @@ int page_checkin(struct app *app, const struct request *req, struct response *re
 		return rc < 0 ? 0 : rc;
 	struct remembered list[REMEMBERED_MAX];
 	size_t count = remembered_read(app, req, list);
-	const char *who = fields_get(&req->query, "who");
-	uint64_t n;
-	bool chosen = who && parse_uint(who, REMEMBERED_MAX - 1, &n) && n < count;
+	struct checkin_query q = { 0 };
+	struct field_errors query_errors = { 0 };
+	input_read_form(checkin_query_fields, INPUT_COUNT(checkin_query_fields), &req->query, &q, &query_errors);
+	/* A pick of no kind, or past the list, is none. */
+	size_t n = (size_t)q.who;
+	bool chosen = q.typed_who && !query_errors.count && n < count;
 	/* The form for a new person: nobody remembered, or someone else asked for. */
-	bool fresh = !chosen && (fields_get(&req->query, "new") || count == 0);
-	if (fresh && req->form.count == 0 && (rc = fresh_page(app, req, resp, &v)) >= 0)
+	bool fresh = !chosen && (q.new_person || count == 0);
+	if (fresh && (rc = fresh_page(app, req, resp, &v)) >= 0)
 		return rc;
 	json_t *ctx = page_context(req, &v);
 	rc = 0;
@@ -234,7 +257,7 @@ int page_checkin(struct app *app, const struct request *req, struct response *re
 		struct person *p = person_new();
 		rc = remembered_load(app, req, &list[n], p);
 		if (rc == 0)
-			form_context(app, req, ctx, NULL, list[n].token, p);
+			form_context(app, req, ctx, NULL, NULL, list[n].token, p);
 		person_free(p);
 	} else if (!fresh) {
 		json_t *people = json_array();
@@ -245,10 +268,10 @@ int page_checkin(struct app *app, const struct request *req, struct response *re
 		}
 		json_object_set_new(ctx, "has_known", json_boolean(json_array_size(people) > 0));
 		if (json_array_size(people) == 0)
-			form_context(app, req, ctx, NULL, NULL, NULL);
+			form_context(app, req, ctx, NULL, NULL, NULL, NULL);
 		json_object_set_new(ctx, "known", people);
 	} else {
-		form_context(app, req, ctx, NULL, NULL, NULL);
+		form_context(app, req, ctx, NULL, NULL, NULL, NULL);
 	}
 	if (rc) {
 		json_decref(ctx);
@@ -263,30 +286,17 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 	int rc = open_venue(app, req, resp, &v, false);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct checkin_input in;
 	struct field_errors errors = { 0 };
-	checkin_input_read_form(&req->form, &in, &errors);
+	checkin_input_read_form(form, &req->form, &in, &errors);
 	int64_t person_id = 0;
 	unsigned person_version = 0;
 	if (in.person_token && !device_token_parse(app->keys, req->tenant, in.person_token, &person_id, &person_version))
 		field_error(&errors, "person", "person_unknown");
-	char key[CHECKIN_PAGE_KEY_CAP];
-	checkins_page_key(in.key, in.direction, key);
-	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct declaration_given answers;
-	form_answers_read(form, &req->form, &answers);
-	struct checkin_request r = {
-		.venue_id = v.id,
-		.direction = in.direction,
-		.method = METHOD_SELF,
-		.person_id = person_id,
-		.person_version = person_version,
-		.person = &in.person,
-		.consent = in.consent,
-		.answers = &answers,
-		.key = key,
-		.pressed_at_ms = in.pressed_at_ms,
-	};
+	struct checkin_request r = checkin_form_request(&in, v.id, METHOD_SELF);
+	r.person_id = person_id;
+	r.person_version = person_version;
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	enum db_status status = DB_OK;
 	/* With errors of the form's reading, the domain still lists its own (and writes nothing);
@@ -301,7 +311,7 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 		bool known = false;
 		if (person_id && !field_errors_has(&errors, "person"))
 			status = people_get(app->db, req->tenant, app->keys, person_id, p, &known);
-		form_context(app, req, ctx, &errors, in.person_token, known ? p : NULL);
+		form_context(app, req, ctx, &in, &errors, in.person_token, known ? p : NULL);
 		person_free(p);
 		if (status == DB_OK) {
 			rc = views_page(app->views, req, resp, 400, "checkin", ctx);
@@ -323,17 +333,20 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 
 int page_short_code(struct app *app, const struct request *req, struct response *resp)
 {
-	const char *code = fields_get(&req->query, "code");
+	struct short_code_query q = { 0 };
+	struct field_errors too_long = { 0 };
+	input_read_form(short_code_fields, INPUT_COUNT(short_code_fields), &req->query, &q, &too_long);
+	const char *code = q.typed;
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "short_code_title")));
 	if (code && *code) {
 		int64_t id;
 		unsigned version;
-		if (strlen(code) <= SHORT_CODE_TYPED_MAX &&
-		    venue_token_parse(app->keys, req->tenant, code, &id, &version) == VENUE_TOKEN_OK) {
+		/* Too long to be a code (q.code NULL) is none, shown back as typed. */
+		if (q.code && venue_token_parse(app->keys, req->tenant, q.code, &id, &version) == VENUE_TOKEN_OK) {
 			char to[96], clean[SHORT_CODE_TYPED_MAX + 1];
 			size_t n = 0;
-			for (const char *p = code; *p; p++)
+			for (const char *p = q.code; *p; p++)
 				if (*p != ' ' && *p != '-')
 					clean[n++] = (char)toupper((unsigned char)*p);
 			clean[n] = '\0';

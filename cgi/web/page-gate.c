@@ -29,8 +29,8 @@ static const char *const outcome_colors[] = {
 	[GATE_REFUSED] = "red",
 };
 
-/* A scan as the gate's form sends it, read once (scan_fields, and person_input_fields when it
- * completes a card). */
+/* A scan as the gate's form sends it, read once (scan_fields, person_input_fields and the
+ * declaration's questions). */
 struct scan_input {
 	const char *reply;		/* "json": the page's script asks, else the page again */
 	const char *code;		/* the text read, as it came (the domain judges it) */
@@ -41,7 +41,8 @@ struct scan_input {
 	const char *pressed_at_ms;
 	const char *completed;		/* "1": the person's fields complete an ID card */
 	bool consent;			/* the flash's button confirmed the notice for this scan */
-	struct person_input person;
+	struct person_input person;	/* checked when it completes a card, else only shown back */
+	struct declaration_given answers;
 };
 
 /* Bytes of a setting's value (a method, a direction, "1"): longer than any of them. */
@@ -69,14 +70,18 @@ static bool is(const char *value, const char *expected)
 	return value && strcmp(value, expected) == 0;
 }
 
-/* Reads a scan; the person's fields only when they complete a card (the form sends them
- * otherwise too, as the guard left them). */
-static void scan_read(const struct fields *form, struct scan_input *in, struct field_errors *errors)
+/* Reads a scan, its answers by the questions of decl; the person's fields' errors only when
+ * they complete a card (the form sends them otherwise too, as the guard left them, to show
+ * back). */
+static void scan_read(const struct declaration_form *decl, const struct fields *form, struct scan_input *in,
+		      struct field_errors *errors)
 {
 	memset(in, 0, sizeof(*in));
 	input_read_form(scan_fields, INPUT_COUNT(scan_fields), form, in, errors);
-	if (is(in->completed, "1"))
-		input_read_form(person_input_fields, person_input_field_count, form, &in->person, errors);
+	struct field_errors not_completing = { 0 };
+	input_read_form(person_input_fields, person_input_field_count, form, &in->person,
+			is(in->completed, "1") ? errors : &not_completing);
+	form_answers_read(decl, form, &in->answers);
 }
 
 /* The settings a guard keeps from scan to scan, as the last form sent them. The consent is no
@@ -142,22 +147,21 @@ static json_t *flash_json(struct app *app, const struct request *req, const stru
 }
 
 /* The page: the scan form with the settings kept, the questions, the fields completing an ID
- * card, and the last scan's flash (may be NULL). shown is the scan form as sent (NULL: a fresh
+ * card, and the last scan's flash (may be NULL). shown is the scan as sent (NULL: a fresh
  * form, for the next person). again is the scan to send again (one to complete or to confirm
  * the notice of), else NULL; the fields are shown to complete it, or again when it was a
  * completion. */
 static int render(struct app *app, const struct request *req, struct response *resp, int status, const struct venue *v,
-		  const struct gate_settings *s, const struct fields *shown, json_t *flash,
+		  const struct gate_settings *s, const struct scan_input *shown, json_t *flash,
 		  const struct gate_result *again, const struct field_errors *errors)
 {
 	char action[128], key[CHECKIN_FORM_KEY_CAP];
 	snprintf(action, sizeof(action), "/%s/venues/%lld/gate/scans", req->tenant->slug, (long long)v->id);
-	const char *completed = shown ? fields_get(shown, "completed") : NULL;
-	bool completing = completed && strcmp(completed, "1") == 0;
+	bool completing = shown && is(shown->completed, "1");
 	const struct gate_result *incomplete =
 		again && (again->outcome == GATE_INCOMPLETE || completing) ? again : NULL;
 	/* Completing a card or confirming its notice sends the same scan again: its key, its code. */
-	const char *kept = again && shown ? fields_get(shown, "key") : NULL;
+	const char *kept = again && shown ? shown->key : NULL;
 	if (kept)
 		snprintf(key, sizeof(key), "%s", kept);
 	else
@@ -167,7 +171,7 @@ static int render(struct app *app, const struct request *req, struct response *r
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "gate_title")));
 	json_object_set_new(ctx, "action", json_string(action));
 	json_object_set_new(ctx, "key", json_string(key));
-	const char *code = again && shown ? fields_get(shown, "code") : NULL;
+	const char *code = again && shown ? shown->code : NULL;
 	json_object_set_new(ctx, "code", json_string(code ? code : ""));
 	json_object_set_new(ctx, "direction_out", json_boolean(s->out));
 	json_object_set_new(ctx, "ask", json_boolean(s->ask));
@@ -180,9 +184,10 @@ static int render(struct app *app, const struct request *req, struct response *r
 	struct person *p = person_new();
 	if (incomplete)
 		person_of_card(&incomplete->card, p);
-	json_object_set_new(ctx, "person", person_fields_view(app, req, shown, incomplete ? p : NULL));
+	json_object_set_new(ctx, "person",
+			    person_fields_view(app, req, shown ? &shown->person.typed : NULL, incomplete ? p : NULL));
 	person_free(p);
-	json_object_set_new(ctx, "declaration", declaration_view(app, req, shown, errors));
+	json_object_set_new(ctx, "declaration", declaration_view(app, req, shown ? &shown->answers : NULL, errors));
 	return views_page(app->views, req, resp, status, "gate", ctx);
 }
 
@@ -199,19 +204,16 @@ int page_gate(struct app *app, const struct request *req, struct response *resp)
 int page_gate_scan(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct scan_input in;
 	struct field_errors errors = { 0 };
-	scan_read(&req->form, &in, &errors);
+	scan_read(form, &req->form, &in, &errors);
 	bool json = is(in.reply, "json");
 	int rc = load_venue(app, req, resp, &v, json);
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	rc = 0;
-	const struct fields *f = &req->form;
 	struct gate_settings s = { .out = is(in.direction, "out"), .ask = is(in.declaration, "ask") };
-	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct declaration_given answers;
-	form_answers_read(form, f, &answers);
 	struct gate_scan scan = {
 		.venue_id = v.id,
 		.code = in.code,
@@ -221,7 +223,7 @@ int page_gate_scan(struct app *app, const struct request *req, struct response *
 		.pressed_at_ms = in.pressed_at_ms,
 		.consent = in.consent,
 		.verbal = !s.ask,
-		.answers = &answers,
+		.answers = &in.answers,
 		.completed = is(in.completed, "1") ? &in.person : NULL,
 	};
 	struct gate_result *result = xcalloc(1, sizeof(*result));
@@ -249,7 +251,7 @@ int page_gate_scan(struct app *app, const struct request *req, struct response *
 		response_json(resp, code, flash);
 	} else {
 		/* The next person starts from unanswered questions. */
-		const struct fields *shown = result->outcome == GATE_RECORDED ? NULL : f;
+		const struct scan_input *shown = result->outcome == GATE_RECORDED ? NULL : &in;
 		rc = render(app, req, resp, code, &v, &s, shown, flash, asks_consent(result) ? result : NULL, &errors);
 	}
 	json_decref(flash);

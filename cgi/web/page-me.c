@@ -74,10 +74,11 @@ static enum db_status visits_json(struct app *app, const struct request *req, in
 	return status;
 }
 
-/* The remembered people of this phone with their data; the one at index `editing` shows the
- * request's form (a correction or a deletion that needs fixing) with errors. */
+/* The remembered people of this phone with their data; the one at index `editing` (a correction
+ * or a deletion that needs fixing) shows its errors, and its fields as typed when typed is not
+ * NULL (a correction's). */
 static int render(struct app *app, const struct request *req, struct response *resp, int status, long editing,
-		  const struct field_errors *errors, const char *delete_error)
+		  const struct person_typed *typed, const struct field_errors *errors, const char *delete_error)
 {
 	struct remembered list[REMEMBERED_MAX];
 	size_t count = remembered_read(app, req, list);
@@ -94,13 +95,14 @@ static int render(struct app *app, const struct request *req, struct response *r
 		}
 		/* Only the person being corrected shows what was typed; the others what is stored. */
 		bool mine = (long)i == editing;
+		const struct person_typed *shown = mine ? typed : NULL;
 		time_t consent = 0;
 		char consent_at[17] = "";
 		if (utc_datetime_parse(p->consent_at, &consent) == 0)
 			vn_time_format(consent, consent_at);
 		json_t *o = json_pack("{s:i, s:s, s:i, s:s, s:o}", "index", (int)i, "full_name", p->full_name,
 				      "consent_version", (int)p->consent_version, "consent_at", consent_at, "fields",
-				      person_fields_view(app, req, mine ? &req->form : NULL, mine ? NULL : p));
+				      person_fields_view(app, req, shown, shown ? NULL : p));
 		rc = http_status_for_db(visits_json(app, req, p->id, o));
 		if (mine && errors && errors->count)
 			json_object_set_new(o, "errors", views_field_errors(app->views, req->lang, errors));
@@ -127,7 +129,7 @@ static int render(struct app *app, const struct request *req, struct response *r
 
 int page_me(struct app *app, const struct request *req, struct response *resp)
 {
-	return render(app, req, resp, 200, -1, NULL, NULL);
+	return render(app, req, resp, 200, -1, NULL, NULL, NULL);
 }
 
 /* The id of the remembered person the route's {n} names (*n its place). Returns 0 or 404. */
@@ -163,7 +165,7 @@ int page_me_update(struct app *app, const struct request *req, struct response *
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render(app, req, resp, 400, (long)n, &errors, NULL);
+		return render(app, req, resp, 400, (long)n, &in.typed, &errors, NULL);
 	return back_to_me(req, resp, "?saved=1");
 }
 
@@ -179,7 +181,7 @@ int page_me_delete(struct app *app, const struct request *req, struct response *
 	struct field_errors none = { 0 };	/* a flag takes any value */
 	input_read_form(me_delete_fields, INPUT_COUNT(me_delete_fields), &req->form, &in, &none);
 	if (!in.confirm)
-		return render(app, req, resp, 400, (long)n, NULL, "me_delete_confirm_required");
+		return render(app, req, resp, 400, (long)n, NULL, NULL, "me_delete_confirm_required");
 	enum db_status status = people_delete(app->db, req->tenant, &req->actor, id);
 	if (status != DB_OK)
 		return http_status_for_db(status);

@@ -23,6 +23,8 @@
 #include "domain/venues.h"
 #include "web/http.h"
 #include "web/checkin-input.h"
+#include "web/input-read.h"
+#include "web/request.h"
 #include "web/view-checkin.h"
 #include "web/view-desk.h"
 #include "web/view-venue.h"
@@ -51,8 +53,36 @@ struct proxy_view {
 	const struct field_errors *errors;	/* the declaration's, or NULL */
 	const char *cards_error;	/* the card sheet's message key, or NULL */
 	enum proxy_focus focus;
-	bool fresh;		/* the declaration form starts empty (the next resident), else it
-				 * shows the request's form as sent */
+	const struct checkin_input *typed;	/* the declaration form as sent, shown back; NULL:
+						 * it starts empty (the next resident) */
+	const struct declaration_given *answers;	/* the answers shown ticked: typed's, or the
+							 * last ones of a person a look-up picked;
+							 * NULL: none */
+};
+
+/* The look-up form as sent; or, with declare, the pick of a person it found (their card, with
+ * their last answers as hidden fields). What the numbers mean is the look-up's one validation. */
+struct find_input {
+	const char *phone;
+	const char *id_number;
+	bool declare;
+	const char *card;
+};
+
+static const struct input_field find_fields[] = {
+	INPUT_FIELD(struct find_input, phone, "find_phone", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct find_input, id_number, "find_id_number", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+	INPUT_FIELD(struct find_input, declare, "declare", INPUT_FLAG, 0),
+	INPUT_FIELD(struct find_input, card, "person", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+};
+
+/* The hand-over form: the person picked among those declared for here (none: 0). */
+struct handover_input {
+	int64_t person;
+};
+
+static const struct input_field handover_fields[] = {
+	INPUT_FIELD(struct handover_input, person, "person", INPUT_INT, ID_MAX, .min = 1),
 };
 
 static void proxy_view_free(struct proxy_view *v)
@@ -113,8 +143,7 @@ static json_t *form_view(struct app *app, const struct request *req, const struc
 	char key[CHECKIN_FORM_KEY_CAP];
 	checkin_form_key(key);
 	json_t *form = json_pack("{s:s, s:s}", "action", action, "key", key);
-	const struct fields *typed = v->fresh ? NULL : &req->form;
-	json_t *declaration = declaration_view(app, req, typed, v->errors);
+	json_t *declaration = declaration_view(app, req, v->answers, v->errors);
 	if (v->focus == FOCUS_DECLARATION)
 		focus_first_question(declaration);
 	json_object_set_new(form, "declaration", declaration);
@@ -122,7 +151,7 @@ static json_t *form_view(struct app *app, const struct request *req, const struc
 		json_object_set_new(form, "person_token", json_string(v->card));
 		json_object_set_new(form, "person_name", json_string(v->person_name));
 	} else {
-		json_t *person = person_fields_view(app, req, typed, NULL);
+		json_t *person = person_fields_view(app, req, v->typed ? &v->typed->person.typed : NULL, NULL);
 		/* What the look-up was given starts the new person's form. */
 		if (v->prefill_phone)
 			json_object_set_new(person, "phone", json_string(v->prefill_phone));
@@ -132,8 +161,7 @@ static json_t *form_view(struct app *app, const struct request *req, const struc
 			json_object_set_new(person, "focus_here", json_true());
 		json_object_set_new(form, "person", person);
 	}
-	const char *consent = typed ? fields_get(typed, "consent") : NULL;
-	json_object_set_new(form, "consent", json_boolean(consent && *consent));
+	json_object_set_new(form, "consent", json_boolean(v->typed && v->typed->consent));
 	if (v->errors && v->errors->count)
 		json_object_set_new(form, "errors", views_field_errors(app->views, req->lang, v->errors));
 	return form;
@@ -245,15 +273,18 @@ int page_proxy_find(struct app *app, const struct request *req, struct response 
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	rc = 0;
-	const struct fields *f = &req->form;
-	const char *phone = fields_get(f, "find_phone"), *id_number = fields_get(f, "find_id_number");
-	struct proxy_view v = { .focus = FOCUS_PERSON };
+	struct find_input in = { 0 };
 	struct field_errors errors = { 0 };
+	input_read_form(find_fields, INPUT_COUNT(find_fields), &req->form, &in, &errors);
+	struct declaration_given answers;
+	form_answers_read(declaration_for(app->declarations, req->tenant), &req->form, &answers);
+	const char *phone = in.phone, *id_number = in.id_number;
+	struct proxy_view v = { .focus = FOCUS_PERSON, .answers = &answers };
 	struct person *found = xcalloc(PROXY_MATCHES_MAX, sizeof(*found));
 	char given[PERSON_NAME_MAX * 4 + 1];
 	int status_code = 200;
-	if (fields_get(f, "declare")) {
-		const char *card = fields_get(f, "person");
+	if (in.declare) {
+		const char *card = in.card;
 		rc = person_of_card(app, req, card, found);
 		if (rc == 0) {
 			people_given_name_of(found->full_name, given, sizeof(given));
@@ -266,7 +297,7 @@ int page_proxy_find(struct app *app, const struct request *req, struct response 
 			status_code = 400;
 			rc = 0;
 		}
-	} else if ((phone && *phone) || (id_number && *id_number)) {
+	} else if (phone || id_number) {
 		size_t n = 0;
 		bool limited;
 		enum db_status status = people_find_at_desk(app->db, req->tenant, app->keys, &req->actor, venue.id,
@@ -316,9 +347,10 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	rc = 0;
+	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	struct checkin_input in;
 	struct field_errors errors = { 0 };
-	checkin_input_read_form(&req->form, &in, &errors);
+	checkin_input_read_form(form, &req->form, &in, &errors);
 	const char *card = in.person_token;
 	struct person *known = person_new();
 	bool is_known = false;
@@ -329,21 +361,10 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 		is_known = rc == 0;
 		rc = rc == 1 ? 0 : rc;
 	}
-	char key[CHECKIN_PAGE_KEY_CAP];
-	checkins_page_key(in.key, in.direction, key);
-	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
-	struct declaration_given answers;
-	form_answers_read(form, &req->form, &answers);
-	struct checkin_request r = {
-		.venue_id = venue.id,
-		.direction = in.direction,
-		.method = METHOD_PROXY,
-		.person_id = is_known ? known->id : 0,
-		.person = &in.person,
-		.consent = in.consent,
-		.answers = &answers,
-		.key = key,
-	};
+	struct checkin_request r = checkin_form_request(&in, venue.id, METHOD_PROXY);
+	r.person_id = is_known ? known->id : 0;
+	/* The desk records the resident in front of it: the server's time, as the form sends none. */
+	r.pressed_at_ms = NULL;
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
 	/* With errors of the form's reading, the domain still lists its own (and writes nothing). */
 	if (rc == 0 && !field_errors_has(&errors, "person")) {
@@ -355,12 +376,12 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 		char given[PERSON_NAME_MAX * 4 + 1];
 		people_given_name_of(known->full_name, given, sizeof(given));
 		struct proxy_view v = { .card = is_known ? card : NULL, .person_name = given,
-					.errors = &errors, .focus = is_known ? FOCUS_DECLARATION : FOCUS_PERSON };
+					.errors = &errors, .focus = is_known ? FOCUS_DECLARATION : FOCUS_PERSON,
+					.typed = &in, .answers = &in.answers };
 		rc = proxy_page(app, req, resp, 400, &venue, &v);
 	} else if (rc == 0) {
 		/* Recorded: the next resident starts from an empty form. */
-		struct proxy_view v = { .done = confirmation_view(app, req, &venue, result), .focus = FOCUS_FIND,
-					.fresh = true };
+		struct proxy_view v = { .done = confirmation_view(app, req, &venue, result), .focus = FOCUS_FIND };
 		rc = proxy_page(app, req, resp, 200, &venue, &v);
 	}
 	person_free(known);
@@ -454,7 +475,10 @@ int page_proxy_handover(struct app *app, const struct request *req, struct respo
 	int rc = desk_venue(app, req, resp, &venue);
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
-	int64_t person_id = scope_id(fields_get(&req->form, "person"));
+	struct handover_input in = { 0 };
+	struct field_errors none_shown = { 0 };
+	input_read_form(handover_fields, INPUT_COUNT(handover_fields), &req->form, &in, &none_shown);
+	int64_t person_id = in.person;
 	if (!person_id) {
 		struct proxy_view v = { .cards_error = "handover_none", .focus = FOCUS_FIND };
 		return proxy_page(app, req, resp, 400, &venue, &v);

@@ -1,6 +1,7 @@
 /* The self check-in page as templates show it. */
 #include "web/view-checkin.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "base/encode.h"
 #include "domain/answers.h"
 #include "domain/people.h"
+#include "web/input-read.h"
 #include "web/view-areas.h"
 #include "web/views.h"
 
@@ -50,13 +52,25 @@ static json_t *question_by_id(json_t *questions, const char *id)
 
 void form_answers_read(const struct declaration_form *f, const struct fields *form, struct declaration_given *out)
 {
+	json_t *questions = declaration_form_questions(f);
+	struct input_field rows[DECLARATION_QUESTIONS_MAX];
+	/* The form's loading refuses more questions; the bound keeps rows[] safe all the same. */
+	size_t n = json_array_size(questions) < DECLARATION_QUESTIONS_MAX ? json_array_size(questions)
+									  : DECLARATION_QUESTIONS_MAX;
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (struct input_field){
+			.name = json_string_value(json_object_get(json_array_get(questions, i), "id")),
+			.kind = INPUT_TEXT,
+			.max = REQUEST_FORM_VALUE_MAX,
+			.offset = offsetof(struct declaration_given, values) + i * sizeof(out->values[0]),
+		};
 	*out = (struct declaration_given){ 0 };
-	size_t i;
-	json_t *q;
-	json_array_foreach(declaration_form_questions(f), i, q) {
-		const char *v = fields_get(form, json_string_value(json_object_get(q, "id")));
-		out->values[i] = v ? v : is_checkbox(q) ? "no" : NULL;
-	}
+	/* A text whose only limit is the request's is never refused: no error to keep. */
+	struct field_errors none = { 0 };
+	input_read_form(rows, n, form, out, &none);
+	for (size_t i = 0; i < n; i++)
+		if (!out->values[i] && is_checkbox(json_array_get(questions, i)))
+			out->values[i] = "no";
 }
 
 static const char *error_of(const struct app *app, const struct request *req, const struct field_errors *errors,
@@ -84,7 +98,7 @@ static json_t *group_items(const struct app *app, const struct request *req, jso
 	return items;
 }
 
-json_t *declaration_view(const struct app *app, const struct request *req, const struct fields *given_form,
+json_t *declaration_view(const struct app *app, const struct request *req, const struct declaration_given *given_answers,
 			 const struct field_errors *errors)
 {
 	json_t *questions = declaration_form_questions(declaration_for(app->declarations, req->tenant));
@@ -93,7 +107,7 @@ json_t *declaration_view(const struct app *app, const struct request *req, const
 	json_t *q;
 	json_array_foreach(questions, i, q) {
 		const char *id = json_string_value(json_object_get(q, "id"));
-		const char *given = given_form ? fields_get(given_form, id) : NULL;
+		const char *given = given_answers && i < DECLARATION_QUESTIONS_MAX ? given_answers->values[i] : NULL;
 		const char *error = error_of(app, req, errors, id);
 		if (is_checkbox(q)) {
 			json_t *item = json_pack("{s:s, s:s, s:b}", "id", id, "label", question_text(req, q), "checked",
@@ -129,20 +143,21 @@ json_t *declaration_view(const struct app *app, const struct request *req, const
 	return json_pack("{s:o, s:o}", "groups", groups, "questions", asked);
 }
 
-static const char *shown(const struct fields *typed, const char *field, const char *stored)
+/* What a field shows: as typed when it was sent, else as stored, else empty. */
+static const char *shown(const char *typed, const char *stored)
 {
-	const char *v = typed ? fields_get(typed, field) : NULL;
-	return v ? v : stored ? stored : "";
+	return typed ? typed : stored ? stored : "";
 }
 
-json_t *person_fields_view(const struct app *app, const struct request *req, const struct fields *typed,
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct person_typed *typed,
 			   const struct person *p)
 {
+	const struct person_typed none = { 0 }, *t = typed ? typed : &none;
 	json_t *genders = json_array();
 	char year[8] = "";
 	if (p && p->birth_year)
 		snprintf(year, sizeof(year), "%d", p->birth_year);
-	const char *gender = shown(typed, "gender", p ? person_gender_names[p->gender] : NULL);
+	const char *gender = shown(t->gender, p ? person_gender_names[p->gender] : NULL);
 	for (int g = GENDER_MALE; g < GENDER_COUNT; g++) {
 		char key[32];
 		snprintf(key, sizeof(key), "gender_%s", person_gender_names[g]);
@@ -151,23 +166,27 @@ json_t *person_fields_view(const struct app *app, const struct request *req, con
 							 strcmp(gender, person_gender_names[g]) == 0));
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "full_name",
-			 shown(typed, "full_name", p ? p->full_name : NULL), "phone", shown(typed, "phone", p ? p->phone : NULL),
-			 "id_number", shown(typed, "id_number", p ? p->id_number : NULL), "birth_year",
-			 shown(typed, "birth_year", year), "address", shown(typed, "address", p ? p->address : NULL),
+			 shown(t->full_name, p ? p->full_name : NULL), "phone", shown(t->phone, p ? p->phone : NULL),
+			 "id_number", shown(t->id_number, p ? p->id_number : NULL), "birth_year",
+			 shown(t->birth_year, year), "address", shown(t->address, p ? p->address : NULL),
 			 "genders", genders, "areas",
-			 area_choices_json(app, req, shown(typed, "area_code", p ? p->area_code : NULL)));
+			 area_choices_json(app, req, shown(t->area_code, p ? p->area_code : NULL)));
 }
 
-/* The person's fields the resident's form folds into "more" (person-fields.html's details). */
-static const char *const folded_fields[] = { "birth_year", "gender", "id_number", "area_code", "address" };
-
-void person_fields_fold(json_t *person, const struct fields *typed, const struct field_errors *errors)
+void person_fields_fold(json_t *person, const struct person_typed *typed, const struct field_errors *errors)
 {
+	/* The fields the resident's form folds into "more" (person-fields.html's details). */
+	const struct {
+		const char *name;
+		const char *typed;
+	} folded[] = {
+		{ "birth_year", typed ? typed->birth_year : NULL }, { "gender", typed ? typed->gender : NULL },
+		{ "id_number", typed ? typed->id_number : NULL },   { "area_code", typed ? typed->area_code : NULL },
+		{ "address", typed ? typed->address : NULL },
+	};
 	bool open = false;
-	for (size_t i = 0; i < sizeof(folded_fields) / sizeof(folded_fields[0]) && !open; i++) {
-		const char *given = typed ? fields_get(typed, folded_fields[i]) : NULL;
-		open = (given && *given) || (errors && field_errors_has(errors, folded_fields[i]));
-	}
+	for (size_t i = 0; i < sizeof(folded) / sizeof(folded[0]) && !open; i++)
+		open = (folded[i].typed && *folded[i].typed) || (errors && field_errors_has(errors, folded[i].name));
 	json_object_set_new(person, "fold", json_pack("{s:b}", "open", open));
 }
 

@@ -20,23 +20,23 @@
  * second tap or a resent form is recorded once. */
 void checkin_form_key(char out[CHECKIN_FORM_KEY_CAP]);
 
-/* The declaration's answers of a submitted form, in the form's order, for
- * declaration_validate (borrowed from form). A symptom is a checkbox on the page, so one left
- * unticked is "no". */
+/* The declaration's answers of a submitted form, read once by a table of the form's questions
+ * (each a text: what it means is declaration_validate's), in the form's order (borrowed from
+ * form). A symptom is a checkbox on the page, so one left unticked (or sent empty) is "no". */
 void form_answers_read(const struct declaration_form *f, const struct fields *form, struct declaration_given *out);
 
 /* The declaration part of the form: symptom groups of checkboxes and questions answered by
  * radio buttons, each marked as given answered it (NULL: nothing answered yet), with its error. */
-json_t *declaration_view(const struct app *app, const struct request *req, const struct fields *given,
+json_t *declaration_view(const struct app *app, const struct request *req, const struct declaration_given *given,
 			 const struct field_errors *errors);
-/* The person's fields, each as typed (a submitted form; NULL: nothing typed) when it was, else as
- * stored (may be NULL: a blank form), with the genders and communes to pick. */
-json_t *person_fields_view(const struct app *app, const struct request *req, const struct fields *typed,
+/* The person's fields, each as typed (a submitted form's; NULL: nothing typed) when it was, else
+ * as stored (may be NULL: a blank form), with the genders and communes to pick. */
+json_t *person_fields_view(const struct app *app, const struct request *req, const struct person_typed *typed,
 			   const struct person *stored);
 /* Folds the optional fields of person (a person_fields_view) into the "more" section, as the
  * resident's own form shows them: open when one of them was typed (typed may be NULL) or has
  * an error in errors (may be NULL). */
-void person_fields_fold(json_t *person, const struct fields *typed, const struct field_errors *errors);
+void person_fields_fold(json_t *person, const struct person_typed *typed, const struct field_errors *errors);
 /* The errors at the top of a refused form, in order, one per field: [{message, and for a field
  * of the form: anchor (the id its link goes to), label}]; the key, direction and person errors
  * have no field to go to. New reference. */

@@ -176,6 +176,20 @@ def test_queued_times(stack):
     check(future["time_note"] == "future" and future["pressed_at"] == future["received_at"], future)
 
 
+def test_a_pressed_time_is_a_number_or_its_text_and_any_other_kind_is_its_error(stack):
+    """The API reads pressed_at_ms by the body's table: a number, or text (text that is no time
+    is a note on the check-in, not an error); true, an object or a fraction is the field's
+    error, and nothing is written."""
+    api = Api(stack)
+    _, unreadable = api.post(pressed_at_ms="soon")
+    check(unreadable["time_note"] == "unreadable", unreadable)
+    before = rows(stack)
+    for sent in (True, {"ms": 1}, 1.5):
+        r, body = api.post(pressed_at_ms=sent)
+        check(r.status == 400 and "pressed_at_ms" in body.get("errors", {}), (sent, r.status, body))
+    check(rows(stack) == before, "a refused pressed time wrote a row")
+
+
 DAY = 24 * 3600
 # Vietnam is UTC+07:00 all year.
 VN_OFFSET = 7 * 3600
