@@ -392,6 +392,32 @@ def test_a_refused_correction_shows_only_its_own_person_as_typed(stack):
     check(len(stored) == 1, f"the other person's stored phone is not shown: {stored}")
 
 
+def test_a_refused_deletion_shows_the_persons_stored_details(stack):
+    """A deletion sent without its box ticked is refused; the person's correction form beside it
+    shows what is stored (nothing was typed into it)."""
+    venue = Venue(stack, "Nhà văn hoá Hoàn Kiếm")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(venue, full_name="Trịnh Văn Giữ", phone="0912555006"))
+    me = phone.get("/ha-noi/me")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', me.text).group(1)
+    r = phone.request("POST", "/ha-noi/me/0/delete", body=urllib.parse.urlencode({"csrf": csrf}))
+    check(r.status == 400 and "đánh dấu ô xác nhận" in r.text, r.status)
+    form = r.text.split("me-update")[1].split("</form>")[0]
+    check('value="0912555006"' in form and 'value="Trịnh Văn Giữ"' in form, form[:1500])
+
+
+def test_an_empty_new_is_not_an_ask_for_someone_new(stack):
+    """?new=1 opens the form for someone new on a phone that remembers a person; ?new= (empty,
+    as every empty value: not sent) offers the remembered person as without it."""
+    venue = Venue(stack, "Bưu điện Hà Nội")
+    phone = Phone(stack)
+    confirmation(phone.first_checkin(venue, full_name="Lý Thị Nhớ", phone="0912555007"))
+    check('id="full_name"' in phone.open(venue, "?new=1").text, "?new=1 is the form for someone new")
+    for query in ("", "?new="):
+        page = phone.open(venue, query)
+        check("Lý Thị Nhớ" in page.text and 'id="full_name"' not in page.text, (query, page.text[:1500]))
+
+
 def test_my_data_view_correct_delete_and_forget(stack):
     venue = Venue(stack, "Thư viện Hà Nội")
     phone = Phone(stack)
