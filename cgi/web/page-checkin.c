@@ -246,7 +246,7 @@ int page_checkin(struct app *app, const struct request *req, struct response *re
 	input_read_form(checkin_query_fields, INPUT_COUNT(checkin_query_fields), &req->query, &q, &query_errors);
 	/* A pick of no kind, or past the list, is none. */
 	size_t n = (size_t)q.who;
-	bool chosen = q.typed_who && !query_errors.count && n < count;
+	bool chosen = q.typed_who && !field_errors_has(&query_errors, "who") && n < count;
 	/* The form for a new person: nobody remembered, or someone else asked for. */
 	bool fresh = !chosen && (q.new_person || count == 0);
 	if (fresh && (rc = fresh_page(app, req, resp, &v)) >= 0)
