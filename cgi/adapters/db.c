@@ -645,6 +645,20 @@ static enum db_status query_failure(struct db_query *q)
 	return shard_failure(q->db, q->shard, mysql_stmt_errno(q->stmt), mysql_stmt_error(q->stmt), q->what);
 }
 
+/* A failure while reading a result: an error after its columns were sent (a lock wait or a
+ * deadlock in INSERT ... RETURNING) leaves libmariadb's statement expecting rows, and its next
+ * execute would first read them from the server, which sends none, until the read timeout.
+ * Reset to prepared (the error read first: the reset clears it), so the caller may run it again
+ * (a paper batch that lost a lock wait does). */
+static enum db_status result_failure(struct db_query *q)
+{
+	enum db_status status = query_failure(q);
+	q->executed = false;
+	if (q->db->conns[q->shard].mysql)	/* else a lost connection closed the statement */
+		mysql_stmt_reset(q->stmt);
+	return status;
+}
+
 static bool is_integer_type(enum enum_field_types t)
 {
 	return t == MYSQL_TYPE_TINY || t == MYSQL_TYPE_SHORT || t == MYSQL_TYPE_LONG || t == MYSQL_TYPE_INT24 ||
@@ -719,7 +733,7 @@ enum db_status db_execute(struct db_query *q)
 	}
 	mysql_free_result(meta);
 	if (mysql_stmt_bind_result(q->stmt, q->results) != 0 || mysql_stmt_store_result(q->stmt) != 0)
-		return query_failure(q);
+		return result_failure(q);
 	return DB_OK;
 }
 

@@ -25,6 +25,10 @@
 /* Rows per transaction: large enough that commits do not dominate 100,000 rows, small enough
  * that a batch holds its locks for well under a second. */
 #define PAPER_BATCH_ROWS 500
+/* Times a batch runs when it loses a deadlock or a lock wait (write_batch): as the counters'
+ * fold does (counters.c); a batch still losing after that meets something that holds its rows
+ * for long, and the import stops with "run it again". */
+#define PAPER_CONFLICT_TRIES 3
 /* Communes a province has (a few hundred since the 2025 merger), with room to spare. */
 #define PAPER_AREAS_MAX 4096
 /* A paper time a little ahead of the server's clock is a watch set fast, not the future. */
@@ -538,15 +542,22 @@ out:
 }
 
 /* Writes the batch in one transaction; counted once committed: a failed batch leaves nothing
- * and counts nothing. */
+ * and counts nothing. A batch that loses a deadlock or a lock wait (DB_CONFLICT: to the
+ * counters' fold moving its people's last day on, or to a check-in) was rolled back whole, so
+ * it runs again from its rows, up to PAPER_CONFLICT_TRIES times, rather than stop the import. */
 static enum db_status write_batch(struct import *im, struct batch *b, struct buf *identity,
 				  struct paper_import_result *result)
 {
-	size_t recorded = 0, already = 0, created = 0;
-	enum db_status status = db_begin(im->db, im->t->shard);
-	if (status == DB_OK)
-		status = record_batch(im, b, identity, &recorded, &already, &created);
-	status = db_end(im->db, im->t->shard, status);
+	size_t recorded, already, created;
+	enum db_status status;
+	int tries = 0;
+	do {
+		recorded = already = created = 0;
+		status = db_begin(im->db, im->t->shard);
+		if (status == DB_OK)
+			status = record_batch(im, b, identity, &recorded, &already, &created);
+		status = db_end(im->db, im->t->shard, status);
+	} while (status == DB_CONFLICT && ++tries < PAPER_CONFLICT_TRIES);
 	if (status == DB_OK) {
 		result->recorded += recorded;
 		result->already += already;

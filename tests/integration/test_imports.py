@@ -11,7 +11,7 @@ import time
 import uuid
 
 import fixtures
-from harness import check, logged_in
+from harness import check, logged_in, poll
 
 # The header before 2026-12 (Vietnamese without marks, English question ids): still read.
 HEADER = ("ma_dia_diem,ngay_gio,vao_ra,ho_ten,so_dien_thoai,so_giay_to,nam_sinh,gioi_tinh,ma_xa,dia_chi,"
@@ -403,3 +403,116 @@ def test_the_template_filled_in_is_imported_as_it_is(stack):
     example = (w.venue + template[1]).replace("15/03/2026 08:30", vn_time(-7200)).replace("0912345678", "0924000034")
     r = upload(w.volunteer, ("\r\n".join([template[0], example]) + "\r\n").encode())
     check(r.status == 200 and counts(r)["recorded"] == 1, (r.status, r.text[:400], example))
+
+
+def import_file(stack, lines, args=()):
+    """Runs `vaora checkins import` as the volunteer on a file of lines (with HEADER); returns
+    the finished process."""
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(fd, "wb") as f:
+        f.write(("\n".join([HEADER] + lines) + "\n").encode())
+    try:
+        return stack.vaora("checkins", "import", "--province", "ha-noi", "--as", "hn.volunteer", "--file", path,
+                           *args)
+    finally:
+        os.remove(path)
+
+
+# People of the 2,000-row file: each checks in twice, an hour apart, so every batch after the
+# first finds people made by earlier batches (more of them than MariaDB's 200 index dives).
+LARGE_PEOPLE = 800
+LARGE_REPEATS = 200      # rows repeating a visit a minute later: nothing new (two-minute rule)
+LARGE_SHARED = 200       # rows of another person on a phone-only person's phone: a new person
+
+
+def test_a_2000_row_file_records_the_same_checkins_people_and_counters_as_row_by_row(stack):
+    """4 batches, rows finding the people and visits of earlier batches: the results are those
+    row by row gives (each visit once, a person per ID number or phone and name, a repeat within
+    two minutes nothing), the counters equal a recount from the check-ins as soon as the import
+    answers, personal data is stored encrypted, and the file again changes nothing."""
+    w = World(stack)
+    venue_id = fixtures.add_venue(stack, "01", "Trạm nhập lô lớn", "00070", verified=True)
+    fixtures.make_manager(stack, "01", venue_id, "hn.volunteer", kind="volunteer")
+    venue = fixtures.venue_code(w.admin, venue_id)
+    first, repeat, second = vn_time(-5 * 3600), vn_time(-5 * 3600 + 60), vn_time(-4 * 3600)
+
+    def person(i, when):
+        if i < LARGE_PEOPLE // 2:
+            return f"{venue},{when},Vào,Người Lô Thẻ {i},,0010860{i:05d},1986,Nam,,,{NO}"
+        return f"{venue},{when},Vào,Người Lô Số {i},0927{i:06d},,1980,Nam,,,{NO}"
+
+    lines = ([person(i, first) for i in range(LARGE_PEOPLE)]
+             + [person(i, repeat) for i in range(LARGE_REPEATS)]
+             + [f"{venue},{second},Vào,Người Khác {i},0927{i:06d},,1990,Nữ,,,{NO}"
+                for i in range(LARGE_PEOPLE // 2, LARGE_PEOPLE // 2 + LARGE_SHARED)]
+             + [person(i, second) for i in range(LARGE_PEOPLE)])
+    check(len(lines) == 2000, len(lines))
+    r = import_file(stack, lines)
+    out = r.stdout.decode()
+    recorded, people = 2 * LARGE_PEOPLE + LARGE_SHARED, LARGE_PEOPLE + LARGE_SHARED
+    check(r.returncode == 0 and f"2000 rows, {recorded} recorded, {LARGE_REPEATS} already recorded, 0 rejected,"
+          f" {people} new people" in out, (out, r.stderr))
+    at_venue = f"FROM vaora_s1.checkins WHERE province = '01' AND venue_id = {venue_id}"
+    check(fixtures.sql(stack, f"SELECT COUNT(*), COUNT(DISTINCT person_id) {at_venue}") == f"{recorded}\t{people}",
+          "check-ins and their people")
+    visits = fixtures.sql(stack, f"SELECT n, COUNT(*) FROM (SELECT COUNT(*) n {at_venue} GROUP BY person_id) x"
+                                 " GROUP BY n ORDER BY n")
+    check(visits == f"1\t{LARGE_SHARED}\n2\t{LARGE_PEOPLE}", visits)
+    check(fixtures.sql(stack, f"SELECT COUNT(DISTINCT idem_key), MIN(method), MAX(method), MIN(filed_by) {at_venue}")
+          == f"{recorded}\tpaper\tpaper\t{w.volunteer_id}", "keys, method, filed_by")
+    plain = fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.people WHERE province = '01' AND"
+                                " (LOCATE('0927000', phone_enc) > 0 OR LOCATE('Người Lô', full_name_enc) > 0)")
+    check(plain == "0", f"{plain} people stored in clear")
+    check(fixtures.counter_differences(stack, "vaora_s1", "01") == [],
+          fixtures.counter_differences(stack, "vaora_s1", "01"))
+    r = import_file(stack, lines)
+    check(r.returncode == 0 and f"0 recorded, 2000 already recorded, 0 rejected, 0 new people" in r.stdout.decode(),
+          r.stdout)
+    check(fixtures.sql(stack, f"SELECT COUNT(*) {at_venue}") == str(recorded), "the file again added rows")
+    check(fixtures.counter_differences(stack, "vaora_s1", "01") == [], "counters after the file again")
+
+
+def test_a_batch_that_loses_a_lock_wait_runs_again_instead_of_stopping_the_import(stack):
+    """A batch rolled back by a lock wait timeout (DB_CONFLICT, as a deadlock) is run again from
+    its rows: the import finishes with every row once. A session holds the province's people
+    rows (and the gap new people go into) until the import's first try gave up and its second
+    one waits."""
+    w = World(stack)
+    day = vn_time(-2 * 3600)
+    lines = [f"{w.venue},{day},Vào,Người Chờ Khóa {i},0928{i:06d},,1980,Nam,,,{NO}" for i in range(3)]
+    waits = "SHOW GLOBAL STATUS LIKE 'Innodb_row_lock_waits'"
+    timeout = fixtures.sql(stack, "SELECT @@GLOBAL.innodb_lock_wait_timeout")
+    holder = subprocess.Popen(["mariadb", *stack.mariadb_options(), "-u", "root", "-N", "-B", "--unbuffered"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    rows_before = paper_rows(stack)
+    try:
+        with fixtures.folder_paused(stack):
+            holder.stdin.write("START TRANSACTION; SELECT COUNT(*) > 0 FROM vaora_s1.people"
+                               " WHERE province = '01' FOR UPDATE;\n")
+            holder.stdin.flush()
+            check(holder.stdout.readline().strip() == "1", "the holder's lock")
+            # The import's connection starts with it: each try waits 2 s, then is rolled back.
+            fixtures.sql(stack, "SET GLOBAL innodb_lock_wait_timeout = 2")
+            before = int(fixtures.sql(stack, waits).split("\t")[1])
+            fd, path = tempfile.mkstemp(suffix=".csv")
+            with os.fdopen(fd, "wb") as f:
+                f.write(("\n".join([HEADER] + lines) + "\n").encode())
+            run = subprocess.Popen([stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "checkins", "import",
+                                    "--province", "ha-noi", "--as", "hn.volunteer", "--file", path],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            # The second wait is the batch's second try: the first one was rolled back.
+            poll(lambda: int(fixtures.sql(stack, waits).split("\t")[1]) >= before + 2 or run.poll() is not None,
+                 120, 0.02)
+            holder.stdin.write("ROLLBACK;\n")
+            holder.stdin.flush()
+            out, err = run.communicate(timeout=120)
+            os.remove(path)
+            waited = int(fixtures.sql(stack, waits).split("\t")[1]) - before
+        check(run.returncode == 0, (run.returncode, out, err))
+        check(waited >= 2, f"the import waited {waited} times: its batch was not rolled back and run again")
+        check("3 rows, 3 recorded, 0 already recorded" in out.decode(), out)
+        check(paper_rows(stack) == rows_before + 3, "rows stored once")
+    finally:
+        fixtures.sql(stack, f"SET GLOBAL innodb_lock_wait_timeout = {timeout}")
+        holder.stdin.close()
+        holder.wait(timeout=60)
