@@ -8,6 +8,7 @@ purge). Prints figures; judges nothing that the issues do not set a number for."
 import gzip
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -129,6 +130,13 @@ def bench_gate(stack):
           f"{rows} rows; rows above recorded are scans in flight when wrk stopped)")
 
 
+def import_status(stack):
+    """MariaDB's global counters the import part prints per row."""
+    out = fixtures.sql(stack, "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Handler_write',"
+                              " 'Handler_read_key', 'Handler_read_next')")
+    return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
+
+
 def bench_import(stack):
     """A province's paper backlog through `vaora checkins import`: validation of every row,
     people stored encrypted with blind indexes, batches of durable commits."""
@@ -139,17 +147,29 @@ def bench_import(stack):
     paper_file.write(path, venue, IMPORT_ROWS)
     size = os.path.getsize(path)
     before = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'paper'"))
+    status_before, db_cpu = import_status(stack), bench_load.cpu_us([stack.pid("mariadb")])
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     r = subprocess.run([stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "checkins", "import",
                         "--province", "ha-noi", "--as", "hn.volunteer", "--file", path],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=IMPORT_SECONDS_MAX)
     seconds = time.monotonic() - start
+    db_cpu = bench_load.cpu_us([stack.pid("mariadb")]) - db_cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    vaora_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    used = {k: v - status_before[k] for k, v in import_status(stack).items()}
     rows = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.checkins WHERE method = 'paper'")) - before
     summary = r.stdout.decode().strip().splitlines()[-1:] or [r.stderr.decode().strip()]
     print(f"bench: import: {IMPORT_ROWS} rows ({size / 1e6:.1f} MB, distinct people) by vaora checkins import, "
           f"durable commits")
     print(f"bench: import: {seconds:.1f} s, {IMPORT_ROWS / seconds:.0f} rows/s, {rows} rows recorded "
           f"(target: 100,000 rows under 30 s); {summary[0]}")
+    # CPU seconds from /proc and the server's own counters (the folder's folds included): steadier
+    # than the wall time on a shared machine.
+    print(f"bench: import: CPU vaora {vaora_cpu:.1f} s, mariadbd {db_cpu / 1e6:.1f} s; per row "
+          f"{used['Questions'] / IMPORT_ROWS:.3f} statements, {used['Handler_write'] / IMPORT_ROWS:.1f} handler writes, "
+          f"{used['Handler_read_key'] / IMPORT_ROWS:.1f} key reads, {used['Handler_read_next'] / IMPORT_ROWS:.1f} "
+          f"index rows read next")
     start = time.monotonic()
     r = subprocess.run([stack.binary, "-c", os.path.join(stack.var, "vaora.conf"), "checkins", "import",
                         "--province", "ha-noi", "--as", "hn.volunteer", "--file", path],
