@@ -114,10 +114,11 @@ static const char *const people_sql[] = {
 	[PEOPLE_BY_IDS] = "SELECT " PEOPLE_COLUMNS " FROM people WHERE province = {province}"
 			  " AND id IN (" EIGHT_IDS ", " EIGHT_IDS ", " EIGHT_IDS ")",
 	/* A batch's look-ups (people_resolve_many_within), the index last. The index is forced:
-	 * with more values than eq_range_index_dive_limit (200) MariaDB guesses from statistics,
-	 * which the rows without an ID number (NULL, one value to it) skew, and then reads the
-	 * province's people in id order (for the ORDER BY) instead: 206 rows read per row imported
-	 * at 100,000 rows, the import's largest cost (issue #14). */
+	 * left to itself, with more values than eq_range_index_dive_limit (200, past which MariaDB
+	 * estimates from statistics, which people without an ID number skew: one NULL value for
+	 * half the rows), each look-up examined about half of the province's people (slow log),
+	 * 206 index rows read per row imported at 100,000 rows, half of MariaDB's time in the
+	 * import (issue #14). */
 	[PEOPLE_BY_PHONES] = "SELECT " PEOPLE_COLUMNS ", phone_index FROM people FORCE INDEX (people_phone)"
 			     " WHERE province = {province} AND index_version = ? AND phone_index IN ({each}?{/each})"
 			     " ORDER BY id",
