@@ -83,9 +83,10 @@ static void percent(int64_t part, int64_t whole, char out[NUMBER_TEXT])
 		snprintf(out, NUMBER_TEXT, "%lld%%", (long long)((part * 100 + whole / 2) / whole));
 }
 
-/* The dashboard's address, past the area (area_scope_pick's): the idle list's reach, the
- * table an export asks for, the day a report is of. */
+/* The dashboard's address: the area asked, the idle list's reach, the table an export asks
+ * for, the day a report is of. */
 struct board_query {
+	const char *area;	/* as sent, for area_scope_pick */
 	int64_t idle_days;	/* 1..STATS_IDLE_DAYS_MAX; 0 (absent or none) for the default */
 	const char *table;	/* a stat_table_names entry; NULL for the summary */
 	const char *day;	/* the report's, read by stats_report_day_parse */
@@ -93,6 +94,7 @@ struct board_query {
 };
 
 static const struct input_field board_query_fields[] = {
+	AREA_SCOPE_FIELD(struct board_query, area),
 	INPUT_FIELD(struct board_query, idle_days, "idle_days", INPUT_INT, STATS_IDLE_DAYS_MAX, .min = 1),
 	INPUT_FIELD(struct board_query, table, "table", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
 		    .choices = stat_table_names, .choice_count = TABLE_COUNT),
@@ -114,7 +116,7 @@ static int board_read(struct app *app, const struct request *req, const struct b
 {
 	bool allowed = false;
 	b->idle_days = q->idle_days ? (unsigned)q->idle_days : STATS_IDLE_DAYS_DEFAULT;
-	enum db_status status = area_scope_pick(app, req, b->area, &allowed);
+	enum db_status status = area_scope_pick(app, req, q->area, b->area, &allowed);
 	if (status == DB_OK && !allowed)
 		return 404;
 	b->communes = xcalloc(STATS_LIST_MAX, sizeof(*b->communes));
@@ -440,12 +442,12 @@ int page_dashboard_report(struct app *app, const struct request *req, struct res
 	char area[AREA_CODE_MAX + 1];
 	bool allowed = false, found = false;
 	struct vn_date day;
-	enum db_status status = area_scope_pick(app, req, area, &allowed);
+	struct board_query q = board_query_read(req);
+	enum db_status status = area_scope_pick(app, req, q.area, area, &allowed);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!allowed)
 		return 404;
-	struct board_query q = board_query_read(req);
 	if (!stats_report_day_parse(q.day, &day)) {
 		views_error(app->views, req->lang, req->tenant, resp, 400, "report_bad_day");
 		return 0;

@@ -61,14 +61,16 @@ static const char *msg(struct app *app, const struct request *req, const char *k
 	return views_message(app->views, req->lang, key);
 }
 
-/* The page's address, past the area (area_scope_pick's): the day and the list an export asks. */
+/* The page's address: the area asked, the day and the list an export asks. */
 struct signals_query {
+	const char *area;	/* as sent, for area_scope_pick */
 	const char *day;	/* YYYY-MM-DD; NULL (absent or none) for today */
 	const char *kind;	/* a signal_kind_names entry; NULL for the first */
 	bool kind_bad;		/* a list was asked that is none */
 };
 
 static const struct input_field signals_query_fields[] = {
+	AREA_SCOPE_FIELD(struct signals_query, area),
 	INPUT_FIELD(struct signals_query, day, "day", INPUT_DATE, VN_DATE_SIZE - 1),
 	INPUT_FIELD(struct signals_query, kind, "kind", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
 		    .choices = signal_kind_names, .choice_count = KIND_COUNT),
@@ -99,7 +101,7 @@ static int sightings_read(struct app *app, const struct request *req, const stru
 {
 	bool allowed = false;
 	pick_day(q, s);
-	enum db_status status = area_scope_pick(app, req, s->area, &allowed);
+	enum db_status status = area_scope_pick(app, req, q->area, s->area, &allowed);
 	if (status == DB_OK && !allowed)
 		return 404;
 	s->travel = xcalloc(SIGNAL_LIST_MAX, sizeof(*s->travel));

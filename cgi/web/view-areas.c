@@ -106,10 +106,9 @@ json_t *area_choices_json(const struct app *app, const struct request *req, cons
 	return marked_choices(area_choices_list(app, req->tenant), selected);
 }
 
-enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],
-			       bool *allowed)
+enum db_status area_scope_pick(const struct app *app, const struct request *req, const char *asked,
+			       char area[AREA_CODE_MAX + 1], bool *allowed)
 {
-	const char *asked = fields_get(&req->query, "area");
 	area[0] = '\0';
 	*allowed = false;
 	if (asked && *asked && !area_code_valid(asked)) {

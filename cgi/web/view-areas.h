@@ -7,6 +7,7 @@
 #include "adapters/db.h"
 #include "adapters/json.h"
 #include "domain/accounts.h"
+#include "domain/input-fields.h"
 #include "web/app.h"
 #include "web/request.h"
 
@@ -26,11 +27,18 @@ json_t *area_choices_list(const struct app *app, const struct tenant *t);
  * minute). New reference; empty when the database does not answer. */
 json_t *area_choices_json(const struct app *app, const struct request *req, const char *selected);
 
-/* The area a statistics page (dashboard, signals) shows: ?area= when given, else an admin's
- * whole province ("") or an officer's first area. *allowed false when the actor may not see
- * it (an officer only their own areas, an admin any area of the province or all of it). */
-enum db_status area_scope_pick(const struct app *app, const struct request *req, char area[AREA_CODE_MAX + 1],
-			       bool *allowed);
+/* The row of a statistics page's query table that reads its ?area= for area_scope_pick into
+ * the const char * member of type: kept as sent, an empty one too (the whole province), so the
+ * row keeps its text in its own member. */
+#define AREA_SCOPE_FIELD(type, member)                                                                            \
+	INPUT_FIELD(type, member, "area", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX, INPUT_KEEP_TYPED(type, member))
+
+/* The area a statistics page (dashboard, signals) shows: asked, the page's ?area= as sent, when
+ * given ("" is the whole province), else (NULL) an admin's whole province or an officer's first
+ * area. *allowed false when the actor may not see it (an officer only their own areas, an admin
+ * any area of the province or all of it). */
+enum db_status area_scope_pick(const struct app *app, const struct request *req, const char *asked,
+			       char area[AREA_CODE_MAX + 1], bool *allowed);
 
 /* The areas such a page offers: all the province's for an admin, an officer's own, read from
  * the database (not the cache); selected marks the shown one. New reference. */
