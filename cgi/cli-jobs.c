@@ -130,8 +130,9 @@ static int job_account_add(struct db *db, const struct config *c, const struct k
 	struct actor actor;
 	cli_actor(&actor);
 	const char *name = option(argc, argv, "--name");
-	struct account_input input = { option(argc, argv, "--login"), name ? name : option(argc, argv, "--login"),
-				       role, option(argc, argv, "--areas") };
+	struct account_input input = { .login = option(argc, argv, "--login"),
+				       .display_name = name ? name : option(argc, argv, "--login"), .role = role,
+				       .areas = option(argc, argv, "--areas") };
 	struct field_errors errors = { 0 };
 	char password[ONE_TIME_PASSWORD_LEN + 1];
 	int64_t id;

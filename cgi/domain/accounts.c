@@ -204,13 +204,18 @@ struct clean_account {
 #define LOGIN_TYPED_MAX 64
 #define AREAS_TYPED_MAX 4096
 
-/* The display name's limit in bytes is 4 per character; text_error counts the characters. */
+/* The display name's limit in bytes is 4 per character; text_error counts the characters.
+ * Every row keeps its text as typed, for the form shown back. */
 const struct input_field account_input_fields[] = {
-	INPUT_FIELD(struct account_input, login, "login", INPUT_TEXT, LOGIN_TYPED_MAX, .bad_key = "login_bad"),
-	INPUT_FIELD(struct account_input, display_name, "display_name", INPUT_TEXT, DISPLAY_NAME_MAX * 4),
+	INPUT_FIELD(struct account_input, login, "login", INPUT_TEXT, LOGIN_TYPED_MAX, .bad_key = "login_bad",
+		    INPUT_KEEP_TYPED(struct account_input, typed.login)),
+	INPUT_FIELD(struct account_input, display_name, "display_name", INPUT_TEXT, DISPLAY_NAME_MAX * 4,
+		    INPUT_KEEP_TYPED(struct account_input, typed.display_name)),
 	INPUT_FIELD(struct account_input, role, "role", INPUT_CHOICE, 32, .choices = role_names,
-		    .choice_count = ROLE_COUNT, .bad_key = "role_not_allowed"),
-	INPUT_FIELD(struct account_input, areas, "areas", INPUT_TEXT, AREAS_TYPED_MAX, .bad_key = "areas_unknown"),
+		    .choice_count = ROLE_COUNT, .bad_key = "role_not_allowed",
+		    INPUT_KEEP_TYPED(struct account_input, typed.role)),
+	INPUT_FIELD(struct account_input, areas, "areas", INPUT_TEXT, AREAS_TYPED_MAX, .bad_key = "areas_unknown",
+		    INPUT_KEEP_TYPED(struct account_input, typed.areas)),
 };
 const size_t account_input_field_count = INPUT_COUNT(account_input_fields);
 

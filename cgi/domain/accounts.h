@@ -29,13 +29,22 @@ struct account {
 	bool must_change_password;
 };
 
-/* A new account as typed into a form or the command line. */
-/* An account's fields as submitted, read by account_input_fields; strings borrowed. */
+/* An account's fields as sent, good or not (NULL: not sent), for a form shown back. */
+struct account_typed {
+	const char *login;
+	const char *display_name;
+	const char *role;
+	const char *areas;
+};
+
+/* A new account as typed into a form or the command line; a form's read by
+ * account_input_fields. Strings borrowed. */
 struct account_input {
 	const char *login;
 	const char *display_name;
 	const char *role;	/* role name */
 	const char *areas;	/* area codes separated by commas or spaces (area officers, venue managers) */
+	struct account_typed typed;	/* every row keeps its text as typed (INPUT_KEEP_TYPED) */
 };
 
 /* The account's fields as the accounts page declares them. */

@@ -120,8 +120,8 @@ static enum db_status seed_account(struct db *db, const struct tenant *t, size_t
 	enum db_status status = accounts_id_by_login(db, t, demo_accounts[i].login, id);
 	if (status != DB_OK || *id)
 		return status;
-	struct account_input input = { demo_accounts[i].login, demo_accounts[i].name, demo_accounts[i].role,
-				       demo_accounts[i].areas };
+	struct account_input input = { .login = demo_accounts[i].login, .display_name = demo_accounts[i].name,
+				       .role = demo_accounts[i].role, .areas = demo_accounts[i].areas };
 	struct field_errors errors = { 0 };
 	char one_time[ONE_TIME_PASSWORD_LEN + 1];
 	status = accounts_create(db, t, NULL, &input, &errors, id, one_time);

@@ -97,18 +97,22 @@ struct clean_venue {
 #define VENUE_PHONE_TYPED_MAX 32
 #define VENUE_HOURS_TYPED_MAX 32
 
-/* Text limits in bytes are 4 per character (UTF-8's longest); text_error counts the characters. */
+/* Text limits in bytes are 4 per character (UTF-8's longest); text_error counts the characters.
+ * Every row keeps its text as typed, for the form shown back. */
 const struct input_field venue_input_fields[] = {
-	INPUT_FIELD(struct venue_input, name, "name", INPUT_TEXT, VENUE_NAME_MAX * 4),
+	INPUT_FIELD(struct venue_input, name, "name", INPUT_TEXT, VENUE_NAME_MAX * 4,
+		    INPUT_KEEP_TYPED(struct venue_input, typed.name)),
 	INPUT_FIELD(struct venue_input, category, "category", INPUT_CHOICE, 32, .choices = venue_category_names,
-		    .choice_count = VENUE_CATEGORY_COUNT, .bad_key = "venue_category_bad"),
-	INPUT_FIELD(struct venue_input, address, "address", INPUT_TEXT, VENUE_ADDRESS_MAX * 4),
+		    .choice_count = VENUE_CATEGORY_COUNT, .bad_key = "venue_category_bad",
+		    INPUT_KEEP_TYPED(struct venue_input, typed.category)),
+	INPUT_FIELD(struct venue_input, address, "address", INPUT_TEXT, VENUE_ADDRESS_MAX * 4,
+		    INPUT_KEEP_TYPED(struct venue_input, typed.address)),
 	INPUT_FIELD(struct venue_input, area_code, "area_code", INPUT_TEXT, VENUE_AREA_CODE_TYPED_MAX,
-		    .bad_key = "areas_unknown"),
+		    .bad_key = "areas_unknown", INPUT_KEEP_TYPED(struct venue_input, typed.area_code)),
 	INPUT_FIELD(struct venue_input, contact_phone, "contact_phone", INPUT_PHONE, VENUE_PHONE_TYPED_MAX,
-		    .bad_key = "phone_bad"),
+		    .bad_key = "phone_bad", INPUT_KEEP_TYPED(struct venue_input, typed.contact_phone)),
 	INPUT_FIELD(struct venue_input, opening_hours, "opening_hours", INPUT_TEXT, VENUE_HOURS_TYPED_MAX,
-		    .bad_key = "venue_hours_bad"),
+		    .bad_key = "venue_hours_bad", INPUT_KEEP_TYPED(struct venue_input, typed.opening_hours)),
 };
 const size_t venue_input_field_count = INPUT_COUNT(venue_input_fields);
 
@@ -208,7 +212,8 @@ enum db_status venues_register(struct db *db, const struct tenant *t, const stru
 		field_error(errors, "password", problem);
 	else if (!manager->repeat || strcmp(manager->password, manager->repeat) != 0)
 		field_error(errors, "repeat", "password_repeat_differs");
-	struct account_input account = { manager->login, manager->display_name, "venue-manager", c.area_code };
+	struct account_input account = { .login = manager->login, .display_name = manager->display_name,
+					 .role = "venue-manager", .areas = c.area_code };
 	/* Every wrong field is shown at once, and the slow hash is paid only for a form that is
 	 * right, a free login included. */
 	if (status == DB_OK)

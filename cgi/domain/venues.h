@@ -21,6 +21,16 @@
 /* Venues one page lists. */
 #define VENUES_PAGE 50
 
+/* A venue's fields as sent, good or not (NULL: not sent), for a form shown back. */
+struct venue_typed {
+	const char *name;
+	const char *category;
+	const char *address;
+	const char *area_code;
+	const char *contact_phone;
+	const char *opening_hours;
+};
+
 /* A venue's fields as submitted, read by venue_input_fields; strings borrowed from the
  * submission. */
 struct venue_input {
@@ -30,6 +40,7 @@ struct venue_input {
 	const char *area_code;
 	const char *contact_phone;
 	const char *opening_hours;	/* optional, "HH:MM-HH:MM" */
+	struct venue_typed typed;	/* every row keeps its text as typed (INPUT_KEEP_TYPED) */
 };
 
 /* The venue's fields as the venue pages, the registration and the API declare them. */

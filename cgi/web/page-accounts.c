@@ -52,11 +52,15 @@ int page_accounts(struct app *app, const struct request *req, struct response *r
 	return views_page(app->views, req, resp, 200, "accounts", ctx);
 }
 
-/* The new-account form, with the roles this actor may create and any errors. */
-static int render_new(struct app *app, const struct request *req, struct response *resp, const struct field_errors *errors)
+/* The new-account form, with the roles this actor may create; typed: the form as sent (NULL:
+ * its first showing) and its errors. */
+static int render_new(struct app *app, const struct request *req, struct response *resp,
+		      const struct account_typed *typed, const struct field_errors *errors)
 {
+	static const struct account_typed none;
+	const struct account_typed *t = typed ? typed : &none;
 	json_t *ctx = json_object(), *roles = json_array();
-	const char *chosen = fields_get(&req->form, "role");
+	const char *chosen = t->role;
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		if (!accounts_may_create(&req->actor, (enum role)r))
 			continue;
@@ -68,11 +72,9 @@ static int render_new(struct app *app, const struct request *req, struct respons
 	}
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "account_new_title")));
 	json_object_set_new(ctx, "roles", roles);
-	const char *fields[] = { "login", "display_name", "areas" };
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const char *v = fields_get(&req->form, fields[i]);
-		json_object_set_new(ctx, fields[i], json_string(v ? v : ""));
-	}
+	json_object_set_new(ctx, "login", json_string(t->login ? t->login : ""));
+	json_object_set_new(ctx, "display_name", json_string(t->display_name ? t->display_name : ""));
+	json_object_set_new(ctx, "areas", json_string(t->areas ? t->areas : ""));
 	if (errors)
 		json_object_set_new(ctx, "errors", views_field_errors(app->views, req->lang, errors));
 	return views_page(app->views, req, resp, errors ? 400 : 200, "account-new", ctx);
@@ -80,7 +82,7 @@ static int render_new(struct app *app, const struct request *req, struct respons
 
 int page_account_new(struct app *app, const struct request *req, struct response *resp)
 {
-	return render_new(app, req, resp, NULL);
+	return render_new(app, req, resp, NULL, NULL);
 }
 
 /* The one-time password, shown once, to hand over in person. */
@@ -106,7 +108,7 @@ int page_account_create(struct app *app, const struct request *req, struct respo
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render_new(app, req, resp, &errors);
+		return render_new(app, req, resp, &input.typed, &errors);
 	struct account a;
 	bool found;
 	status = accounts_get(app->db, req->tenant, id, &a, &found);

@@ -19,12 +19,13 @@ static const struct input_field manager_fields[] = {
 	INPUT_FIELD(struct manager_input, repeat, "repeat", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
 };
 
-/* The form; manager: as sent (NULL: its first showing), shown back but for the passwords. */
-static int render(struct app *app, const struct request *req, struct response *resp, const struct manager_input *manager,
-		  const struct field_errors *errors)
+/* The form; venue and manager: as sent (NULL: its first showing), shown back but for the
+ * passwords. */
+static int render(struct app *app, const struct request *req, struct response *resp, const struct venue_typed *venue,
+		  const struct manager_input *manager, const struct field_errors *errors)
 {
 	json_t *ctx = json_object();
-	venue_form_json(app, req, NULL, ctx);
+	venue_form_json(app, req, NULL, venue, ctx);
 	const char *login = manager ? manager->login : NULL, *display = manager ? manager->display_name : NULL;
 	json_object_set_new(ctx, "login", json_string(login ? login : ""));
 	json_object_set_new(ctx, "display_name", json_string(display ? display : ""));
@@ -39,7 +40,7 @@ static int render(struct app *app, const struct request *req, struct response *r
 
 int page_register_form(struct app *app, const struct request *req, struct response *resp)
 {
-	return render(app, req, resp, NULL, NULL);
+	return render(app, req, resp, NULL, NULL, NULL);
 }
 
 int page_register(struct app *app, const struct request *req, struct response *resp)
@@ -55,7 +56,7 @@ int page_register(struct app *app, const struct request *req, struct response *r
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render(app, req, resp, &manager, &errors);
+		return render(app, req, resp, &venue.typed, &manager, &errors);
 	char to[160];
 	snprintf(to, sizeof(to), "/%s/login?registered=1&next=%%2F%s%%2Fvenues%%2F%lld", req->tenant->slug,
 		 req->tenant->slug, (long long)id);

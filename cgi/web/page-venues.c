@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/num.h"
 #include "domain/scope.h"
 #include "domain/venues.h"
 #include "web/input-read.h"
@@ -15,19 +14,40 @@
 /* Pages of a search a person would click through; deeper is the export's job. */
 #define VENUE_PAGES_MAX 10000
 
+/* The statuses the list filters by (the domain's venue_filter.status). */
+static const char *const venue_statuses[] = { "active", "inactive" };
+/* The list's "unverified" box's value when ticked: only it counts. */
+static const char *const box_ticked[] = { "1" };
+
+/* The list's filters: text that matches no venue lists none; a status or page of no kind is no
+ * filter, as the box ticked is only "1". */
+struct venues_query {
+	struct venue_filter filter;
+	int64_t page;
+	const char *unverified;
+};
+
+static const struct input_field venues_query_fields[] = {
+	INPUT_FIELD(struct venues_query, filter.text, "q", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, filter.category, "category", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, filter.area_code, "area", INPUT_TEXT, REQUEST_QUERY_VALUE_MAX),
+	INPUT_FIELD(struct venues_query, filter.status, "status", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
+		    .choices = venue_statuses, .choice_count = INPUT_COUNT(venue_statuses)),
+	INPUT_FIELD(struct venues_query, unverified, "unverified", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
+		    .choices = box_ticked, .choice_count = INPUT_COUNT(box_ticked)),
+	INPUT_FIELD(struct venues_query, page, "page", INPUT_INT, VENUE_PAGES_MAX),
+};
+
 static struct venue_filter filter_from(const struct request *req)
 {
-	uint64_t page = 0;
-	const char *p = fields_get(&req->query, "page");
-	if (p && !parse_uint(p, VENUE_PAGES_MAX, &page))
-		page = 0;
-	const char *status = fields_get(&req->query, "status");
-	if (status && strcmp(status, "active") != 0 && strcmp(status, "inactive") != 0)
-		status = NULL;
-	const char *unverified = fields_get(&req->query, "unverified");
-	return (struct venue_filter){ fields_get(&req->query, "q"), fields_get(&req->query, "category"),
-				      fields_get(&req->query, "area"), status,
-				      unverified && strcmp(unverified, "1") == 0, (unsigned)page, VENUES_PAGE };
+	struct venues_query q = { 0 };
+	struct field_errors none = { 0 };	/* a value of no kind is no filter */
+	input_read_form(venues_query_fields, INPUT_COUNT(venues_query_fields), &req->query, &q, &none);
+	struct venue_filter f = q.filter;
+	f.unverified_only = q.unverified != NULL;
+	f.page = (unsigned)q.page;
+	f.page_size = VENUES_PAGE;
+	return f;
 }
 
 int page_venues(struct app *app, const struct request *req, struct response *resp)
@@ -52,7 +72,7 @@ int page_venues(struct app *app, const struct request *req, struct response *res
 		json_object_set_new(ctx, "prev_page", json_integer(f.page - 1));
 	if ((int64_t)(f.page + 1) * VENUES_PAGE < total)
 		json_object_set_new(ctx, "next_page", json_integer(f.page + 1));
-	venue_form_json(app, req, NULL, ctx);
+	venue_form_json(app, req, NULL, NULL, ctx);
 	return views_page(app->views, req, resp, 200, "venues", ctx);
 }
 
@@ -65,12 +85,13 @@ static struct venue_input input_from(const struct request *req, struct field_err
 	return in;
 }
 
-/* unconfirmed: a deactivation came without its confirmation box ticked (400, said beside it). */
+/* typed: the form as sent (NULL: v's stored values); unconfirmed: a deactivation came without
+ * its confirmation box ticked (400, said beside it). */
 static int render_form(struct app *app, const struct request *req, struct response *resp, const struct venue *v,
-		       const struct field_errors *errors, bool saved, bool unconfirmed)
+		       const struct venue_typed *typed, const struct field_errors *errors, bool saved, bool unconfirmed)
 {
 	json_t *ctx = json_object();
-	venue_form_json(app, req, v, ctx);
+	venue_form_json(app, req, v, typed, ctx);
 	if (v) {
 		json_object_set_new(ctx, "venue", venue_json(app, req, v));
 		bool officer = req->actor.role != ROLE_VENUE_MANAGER;
@@ -88,7 +109,7 @@ static int render_form(struct app *app, const struct request *req, struct respon
 
 int page_venue_new(struct app *app, const struct request *req, struct response *resp)
 {
-	return render_form(app, req, resp, NULL, NULL, false, false);
+	return render_form(app, req, resp, NULL, NULL, NULL, false, false);
 }
 
 int page_venue_create(struct app *app, const struct request *req, struct response *resp)
@@ -100,18 +121,32 @@ int page_venue_create(struct app *app, const struct request *req, struct respons
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render_form(app, req, resp, NULL, &errors, false, false);
+		return render_form(app, req, resp, NULL, &in.typed, &errors, false, false);
 	char to[96];
 	snprintf(to, sizeof(to), "/%s/venues/%lld", req->tenant->slug, (long long)id);
 	response_redirect(resp, 303, to);
 	return 0;
 }
 
+/* Where a change sends the venue's page back to (?saved=1): what to say it did. */
+struct venue_query {
+	bool saved;
+};
+
+static const struct input_field venue_query_fields[] = {
+	INPUT_FIELD(struct venue_query, saved, "saved", INPUT_FLAG, 0),
+};
+
 int page_venue(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
 	int rc = venue_of_route(app, req, &v);
-	return rc ? rc : render_form(app, req, resp, &v, NULL, fields_get(&req->query, "saved") != NULL, false);
+	if (rc)
+		return rc;
+	struct venue_query q = { 0 };
+	struct field_errors none = { 0 };	/* a flag takes any value */
+	input_read_form(venue_query_fields, INPUT_COUNT(venue_query_fields), &req->query, &q, &none);
+	return render_form(app, req, resp, &v, NULL, NULL, q.saved, false);
 }
 
 int page_venue_update(struct app *app, const struct request *req, struct response *resp)
@@ -126,7 +161,7 @@ int page_venue_update(struct app *app, const struct request *req, struct respons
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (errors.count)
-		return render_form(app, req, resp, &v, &errors, false, false);
+		return render_form(app, req, resp, &v, &in.typed, &errors, false, false);
 	char to[112];
 	snprintf(to, sizeof(to), "/%s/venues/%lld?saved=1", req->tenant->slug, (long long)v.id);
 	response_redirect(resp, 303, to);
@@ -145,15 +180,29 @@ static int change(struct app *app, const struct request *req, struct response *r
 	return 0;
 }
 
+/* The deactivation's "I understand" box: ticked only when its value is "yes", the page's. */
+struct deactivate_input {
+	const char *confirm;
+};
+
+static const char *const confirmed[] = { "yes" };
+
+static const struct input_field deactivate_fields[] = {
+	INPUT_FIELD(struct deactivate_input, confirm, "confirm", INPUT_CHOICE, REQUEST_FORM_VALUE_MAX,
+		    .choices = confirmed, .choice_count = INPUT_COUNT(confirmed)),
+};
+
 /* Only with the form's "I understand" box ticked: the box is required in the page, and checked
  * here too, so a press without JavaScript or an old page's form takes no poster down. */
 int page_venue_deactivate(struct app *app, const struct request *req, struct response *resp)
 {
-	const char *confirm = fields_get(&req->form, "confirm");
-	if (!confirm || strcmp(confirm, "yes") != 0) {
+	struct deactivate_input in = { 0 };
+	struct field_errors unticked = { 0 };	/* any other value is no tick */
+	input_read_form(deactivate_fields, INPUT_COUNT(deactivate_fields), &req->form, &in, &unticked);
+	if (!in.confirm) {
 		struct venue v;
 		int rc = venue_of_route(app, req, &v);
-		return rc ? rc : render_form(app, req, resp, &v, NULL, false, true);
+		return rc ? rc : render_form(app, req, resp, &v, NULL, NULL, false, true);
 	}
 	return change(app, req, resp, VENUE_DEACTIVATE);
 }

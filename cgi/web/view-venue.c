@@ -40,16 +40,17 @@ json_t *venue_json(const struct app *app, const struct request *req, const struc
 	return o;
 }
 
-static const char *typed(const struct request *req, const char *field, const char *stored)
+static const char *shown(const char *typed, const char *stored)
 {
-	const char *v = fields_get(&req->form, field);
-	return v ? v : stored ? stored : "";
+	return typed ? typed : stored ? stored : "";
 }
 
-void venue_form_json(struct app *app, const struct request *req, const struct venue *v, json_t *ctx)
+void venue_form_json(struct app *app, const struct request *req, const struct venue *v,
+		     const struct venue_typed *typed, json_t *ctx)
 {
-	const char *category = typed(req, "category", v ? venue_category_names[v->category] : NULL);
-	const char *area = typed(req, "area_code", v ? v->area_code : NULL);
+	static const struct venue_typed none;
+	const struct venue_typed *t = typed ? typed : &none;
+	const char *category = shown(t->category, v ? venue_category_names[v->category] : NULL);
 	json_t *categories = json_array();
 	for (int c = 0; c < VENUE_CATEGORY_COUNT; c++) {
 		json_t *o = json_pack("{s:s, s:b}", "name", venue_category_names[c], "selected",
@@ -58,11 +59,11 @@ void venue_form_json(struct app *app, const struct request *req, const struct ve
 		json_array_append_new(categories, o);
 	}
 	json_object_set_new(ctx, "categories", categories);
-	json_object_set_new(ctx, "areas", area_choices_json(app, req, area));
-	json_object_set_new(ctx, "name", json_string(typed(req, "name", v ? v->name : NULL)));
-	json_object_set_new(ctx, "address", json_string(typed(req, "address", v ? v->address : NULL)));
-	json_object_set_new(ctx, "contact_phone", json_string(typed(req, "contact_phone", v ? v->contact_phone : NULL)));
-	json_object_set_new(ctx, "opening_hours", json_string(typed(req, "opening_hours", v ? v->opening_hours : NULL)));
+	json_object_set_new(ctx, "areas", area_choices_json(app, req, shown(t->area_code, v ? v->area_code : NULL)));
+	json_object_set_new(ctx, "name", json_string(shown(t->name, v ? v->name : NULL)));
+	json_object_set_new(ctx, "address", json_string(shown(t->address, v ? v->address : NULL)));
+	json_object_set_new(ctx, "contact_phone", json_string(shown(t->contact_phone, v ? v->contact_phone : NULL)));
+	json_object_set_new(ctx, "opening_hours", json_string(shown(t->opening_hours, v ? v->opening_hours : NULL)));
 }
 
 int venue_of_route(const struct app *app, const struct request *req, struct venue *v)

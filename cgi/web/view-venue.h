@@ -9,9 +9,11 @@
 
 /* The venue's fields, its category label and its poster URL and short code. New reference. */
 json_t *venue_json(const struct app *app, const struct request *req, const struct venue *v);
-/* The category and area choices of a venue form, with selected ones marked, and the typed
- * values of the form (from the request's form fields, else from v, else empty). */
-void venue_form_json(struct app *app, const struct request *req, const struct venue *v, json_t *ctx);
+/* The category and area choices of a venue form, with selected ones marked, and the values
+ * of the form: each as typed (typed may be NULL: nothing was sent), else v's (may be NULL),
+ * else empty. */
+void venue_form_json(struct app *app, const struct request *req, const struct venue *v,
+		     const struct venue_typed *typed, json_t *ctx);
 /* One page of the venues f finds (VENUES_PAGE at most), as venue_json objects in *items (new
  * reference), and how many there are in all. Returns 0, or the status for a database failure. */
 int venues_page_json(struct app *app, const struct request *req, const struct venue_filter *f, json_t **items,

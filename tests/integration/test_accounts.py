@@ -136,6 +136,19 @@ def test_admin_creates_an_account_that_must_change_its_password(stack):
     check(r.status == 400 and r.text.count('class="error"') == 3, "three field errors expected")
 
 
+def test_a_refused_new_account_comes_back_as_typed_even_where_the_reading_refused_it(stack):
+    admin = logged_in(stack, "hn.admin")
+    typed = {"login": "dai." + "a" * 100, "display_name": "Tên " * 300, "role": "volunteer",
+             "areas": "00070, " * 700}
+    r, _ = create_account(admin, typed)
+    check(r.status == 400 and r.text.count('class="error"') == 3, (r.status, r.text.count('class="error"')))
+    for name in ("login", "display_name", "areas"):
+        check(f'name="{name}" value="{typed[name]}"' in r.text, f"{name} not as typed")
+    check('<option value="volunteer" selected>' in r.text, "the role chosen is lost")
+    check(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.accounts WHERE login LIKE 'dai.%'") == "0",
+          "a refused account was made")
+
+
 def test_officer_manages_only_venue_managers_of_own_areas(stack):
     officer = logged_in(stack, "hn.officer")
     page = officer.get("/ha-noi/accounts/new").text

@@ -134,6 +134,36 @@ def test_officer_creates_venues_only_in_own_areas_and_searches(stack):
     check(r.text.count("Paging venue") == 5, "second page")
 
 
+def test_the_venue_list_takes_a_status_box_or_page_of_no_kind_as_no_filter(stack):
+    admin = logged_in(stack, "hn.admin")
+    for i in range(3):
+        fixtures.add_venue(stack, "01", f"Lọc lạ {i}", "00070", verified=i == 0)
+    everything = admin.get("/ha-noi/venues?q=" + urllib.parse.quote("Lọc lạ")).text.count("Lọc lạ ")
+    check(everything == 3, everything)
+    for query in ("status=paused", "unverified=yes", "unverified=", "page=abc", "page=99999", "status=" + "x" * 300):
+        r = admin.get("/ha-noi/venues?q=" + urllib.parse.quote("Lọc lạ") + "&" + query)
+        check(r.status == 200 and r.text.count("Lọc lạ ") == 3, (query[:20], r.status, r.text.count("Lọc lạ ")))
+    r = admin.get("/ha-noi/venues?q=" + urllib.parse.quote("Lọc lạ") + "&unverified=1&status=active")
+    check(r.text.count("Lọc lạ ") == 2 and 'value="active" selected' in r.text and 'value="1" checked' in r.text, "the filters")
+    r = admin.get("/ha-noi/venues?q=" + urllib.parse.quote("Lọc lạ") + "&category=zoo")
+    check(r.text.count("Lọc lạ ") == 0, "a category that is none matched venues")
+
+
+def test_a_refused_venue_edit_comes_back_as_typed_even_where_the_reading_refused_it(stack):
+    admin = logged_in(stack, "hn.admin")
+    venue_id = fixtures.add_venue(stack, "01", "Quầy sửa bị từ chối", "00070")
+    typed = {"name": "Tên " * 201, "category": "zoo", "address": "Số 9 Hàng Đào", "area_code": "9" * 20,
+             "contact_phone": "09ab-cdef", "opening_hours": "từ sáng tới tối mịt, trừ chủ nhật"}
+    r = admin.post_form(f"/ha-noi/venues/{venue_id}", typed, csrf_page=f"/ha-noi/venues/{venue_id}")
+    check(r.status == 400, r.status)
+    for name in ("name", "address", "contact_phone", "opening_hours"):
+        check(f'name="{name}" value="{typed[name]}"' in r.text, f"{name} not as typed")
+    check(" selected" not in r.text.split('id="category"')[1].split("</select>")[0], "a category chosen")
+    check("Quầy sửa bị từ chối" not in r.text.split('id="name"')[1][:200], "the stored name shown over the typed")
+    check(fixtures.sql(stack, f"SELECT name FROM vaora_s1.venues WHERE id = {venue_id}") == "Quầy sửa bị từ chối",
+          "a refused edit was saved")
+
+
 def test_venues_through_the_json_api(stack):
     admin = logged_in(stack, "hn.admin")
     r = admin.post_form("/ha-noi/api-tokens", {"label": "Venue importer", "role": "province-admin"})
@@ -204,10 +234,11 @@ def test_deactivation_sits_apart_from_save_and_needs_its_confirmation_box(stack)
     check(page.index(">Lưu</button>") < page.index("danger-zone") and "Lưu" not in danger.group(1), "not apart from Lưu")
     check(re.search(r'<input type="checkbox" name="confirm" value="yes" required', danger.group(1)), "no required box")
     code = fixtures.venue_code(admin, venue_id)
-    r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {}, csrf_page="/ha-noi/desk")
-    check(r.status == 400 and "hãy đánh dấu ô xác nhận" in r.text and 'aria-invalid="true"' in r.text,
-          (r.status, r.text[:300]))
-    check(stack.get(f"/ha-noi/c/{code}").status == 200, "deactivated without the confirmation")
+    for unticked in ({}, {"confirm": ""}, {"confirm": "1"}, {"confirm": "YES"}):
+        r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", unticked, csrf_page="/ha-noi/desk")
+        check(r.status == 400 and "hãy đánh dấu ô xác nhận" in r.text and 'aria-invalid="true"' in r.text,
+              (unticked, r.status, r.text[:300]))
+        check(stack.get(f"/ha-noi/c/{code}").status == 200, ("deactivated without the confirmation", unticked))
     r = admin.post_form(f"/ha-noi/venues/{venue_id}/deactivate", {"confirm": "yes"}, csrf_page="/ha-noi/desk")
     check(r.status == 303, r.status)
     check(stack.get(f"/ha-noi/c/{code}").status == 410, "not deactivated with the confirmation")
