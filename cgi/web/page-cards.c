@@ -5,13 +5,12 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/cards.h"
 #include "domain/people.h"
 #include "web/http.h"
+#include "web/input-read.h"
 #include "web/remembered.h"
 #include "web/views.h"
 
@@ -41,6 +40,18 @@ int page_card(struct app *app, const struct request *req, struct response *resp)
 	return views_page(app->views, req, resp, current ? 200 : 410, "card", ctx);
 }
 
+/* A card's address: ?download=1 sends it as a file to keep rather than to look at. */
+struct card_query {
+	const char *download;
+};
+
+static const char *const download_asked[] = { "1" };
+
+static const struct input_field card_query_fields[] = {
+	INPUT_FIELD(struct card_query, download, "download", INPUT_CHOICE, REQUEST_QUERY_VALUE_MAX,
+		    .choices = download_asked, .choice_count = INPUT_COUNT(download_asked)),
+};
+
 static int send_card(struct app *app, const struct request *req, struct response *resp, enum card_format format)
 {
 	struct person *p = person_new();
@@ -50,10 +61,12 @@ static int send_card(struct app *app, const struct request *req, struct response
 		rc = 500;
 	if (rc == 0) {
 		/* The name carries no personal data: the province, what it is, the card's version. */
-		const char *download = fields_get(&req->query, "download");
+		struct card_query q = { 0 };
+		struct field_errors none = { 0 };	/* any other value is no download */
+		input_read_form(card_query_fields, INPUT_COUNT(card_query_fields), &req->query, &q, &none);
 		char disposition[128];
 		snprintf(disposition, sizeof(disposition), "%s; filename=\"vaora-%s-v%u-%s\"",
-			 download && strcmp(download, "1") == 0 ? "attachment" : "inline", req->tenant->slug,
+			 q.download ? "attachment" : "inline", req->tenant->slug,
 			 p->card_version, card_files[format].file);
 		response_content_type(resp, card_files[format].type);
 		response_header(resp, "Content-Disposition", disposition);

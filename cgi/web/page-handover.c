@@ -9,6 +9,7 @@
 #include "domain/handover.h"
 #include "domain/people.h"
 #include "web/http.h"
+#include "web/input-read.h"
 #include "web/remembered.h"
 #include "web/views.h"
 
@@ -73,12 +74,24 @@ int page_handover(struct app *app, const struct request *req, struct response *r
 	return db != DB_OK ? http_status_for_db(db) : render(app, req, resp, status, ask);
 }
 
+/* The last digits typed; whether they are the person's is the hand-over's one check. */
+struct handover_take_input {
+	const char *digits;
+};
+
+static const struct input_field handover_take_fields[] = {
+	INPUT_FIELD(struct handover_take_input, digits, "digits", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+};
+
 int page_handover_take(struct app *app, const struct request *req, struct response *resp)
 {
+	struct handover_take_input in = { 0 };
+	struct field_errors none = { 0 };	/* the request's limit is the only one */
+	input_read_form(handover_take_fields, INPUT_COUNT(handover_take_fields), &req->form, &in, &none);
 	enum handover_status status;
 	int64_t person_id;
 	enum db_status db = handover_redeem(app->db, req->tenant, app->keys, &req->actor, request_param(req, "code"),
-					    fields_get(&req->form, "digits"), &status, &person_id);
+					    in.digits, &status, &person_id);
 	if (db != DB_OK)
 		return http_status_for_db(db);
 	if (status != HANDOVER_VALID)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/paper-import.h"
+#include "web/input-read.h"
 #include "web/views.h"
 
 static json_t *header_view(const struct app *app, const struct request *req)
@@ -17,18 +18,29 @@ static json_t *header_view(const struct app *app, const struct request *req)
 	return v;
 }
 
-static int render(struct app *app, const struct request *req, struct response *resp, int status, json_t *ctx)
+/* The upload's fields beside the file: the venue code for rows that name none (its meaning is
+ * the import's one check). */
+struct imports_input {
+	const char *venue;
+};
+
+static const struct input_field imports_fields[] = {
+	INPUT_FIELD(struct imports_input, venue, "venue", INPUT_TEXT, REQUEST_FORM_VALUE_MAX),
+};
+
+/* The page; in: the upload as sent (NULL: none), its venue code shown back. */
+static int render(struct app *app, const struct request *req, struct response *resp, int status,
+		  const struct imports_input *in, json_t *ctx)
 {
 	json_object_set_new(ctx, "title", json_string(views_message(app->views, req->lang, "imports_title")));
 	json_object_set_new(ctx, "header", header_view(app, req));
-	const char *venue = fields_get(&req->form, "venue");
-	json_object_set_new(ctx, "venue", json_string(venue ? venue : ""));
+	json_object_set_new(ctx, "venue", json_string(in && in->venue ? in->venue : ""));
 	return views_page(app->views, req, resp, status, "imports", ctx);
 }
 
 int page_imports(struct app *app, const struct request *req, struct response *resp)
 {
-	return render(app, req, resp, 200, json_object());
+	return render(app, req, resp, 200, NULL, json_object());
 }
 
 int page_imports_template(struct app *app, const struct request *req, struct response *resp)
@@ -59,16 +71,19 @@ static json_t *result_view(struct app *app, const struct request *req, const str
 
 int page_imports_upload(struct app *app, const struct request *req, struct response *resp)
 {
+	struct imports_input in = { 0 };
+	struct field_errors none = { 0 };	/* the request's limit is the only one */
+	input_read_form(imports_fields, INPUT_COUNT(imports_fields), &req->form, &in, &none);
 	const struct multipart_part *file = request_file(req, "file");
 	json_t *ctx = json_object();
 	if (!file || file->len == 0) {
 		json_object_set_new(ctx, "file_error", json_string(views_message(app->views, req->lang, "import_no_file")));
-		return render(app, req, resp, 400, ctx);
+		return render(app, req, resp, 400, &in, ctx);
 	}
 	struct paper_import_result result;
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
 	enum db_status status = paper_import(app->db, req->tenant, app->keys, form, &req->actor,
-					     fields_get(&req->form, "venue"), file->data, file->len, NULL, NULL, &result);
+					     in.venue, file->data, file->len, NULL, NULL, &result);
 	int http = 200;
 	if (result.file_error) {
 		char message[512];
@@ -86,5 +101,5 @@ int page_imports_upload(struct app *app, const struct request *req, struct respo
 		http = status == DB_OK ? 200 : http_status_for_db(status);
 	}
 	paper_import_result_free(&result);
-	return render(app, req, resp, http, ctx);
+	return render(app, req, resp, http, &in, ctx);
 }

@@ -143,6 +143,9 @@ def test_venue_chosen_on_the_page(stack):
     check(upload(w.volunteer, data).status == 400, "no venue column and no venue chosen")
     r = upload(w.volunteer, data, venue=w.venue)
     check(r.status == 200 and counts(r)["recorded"] == 1, (r.status, r.text[:300]))
+    check(f'name="venue" value="{w.venue}"' in r.text, "the venue chosen is not kept for the next file")
+    r = upload(w.volunteer, b"", venue=w.venue)
+    check(r.status == 400 and f'name="venue" value="{w.venue}"' in r.text, "the venue chosen is lost without a file")
 
 
 def test_oversized_upload_gets_413(stack):
