@@ -6,7 +6,9 @@
 
 #include "base/form.h"
 #include "domain/people.h"
+#include "domain/venues.h"
 #include "web/input-read.h"
+#include "web/view-areas.h"
 
 /* A small submission with one field of each kind. */
 struct sample {
@@ -275,6 +277,58 @@ static void test_a_text_that_takes_a_number_reads_a_json_number_as_its_digits(vo
 	json_decref(j);
 }
 
+struct area_sample {
+	const char *area;
+};
+
+static const struct input_field area_fields[] = {
+	AREA_SCOPE_FIELD(struct area_sample, area),
+};
+
+/* The area a statistics page reads: absent, empty (the whole province) and a code all differ. */
+static void read_area(const char *body, const char *expected)
+{
+	struct fields f;
+	struct area_sample s = { 0 };
+	struct field_errors e = { 0 };
+	form_of(body, &f);
+	assert_int_equal(input_read_form(area_fields, INPUT_COUNT(area_fields), &f, &s, &e), 0);
+	if (expected)
+		assert_string_equal(s.area, expected);
+	else
+		assert_null(s.area);
+	fields_free(&f);
+}
+
+static void test_a_field_kept_in_its_own_member_has_the_value_as_sent_an_empty_one_too(void **state)
+{
+	(void)state;
+	read_area("day=1", NULL);
+	read_area("area=", "");
+	read_area("area=00070", "00070");
+}
+
+static void test_the_venues_table_keeps_every_value_as_typed_for_the_form_shown_back(void **state)
+{
+	(void)state;
+	struct fields f;
+	form_of("name=Ch%E1%BB%A3&category=zoo&contact_phone=09ab&opening_hours=&address=S%E1%BB%91+1", &f);
+	struct venue_input in = { 0 };
+	struct field_errors e = { 0 };
+	assert_int_equal(input_read_form(venue_input_fields, venue_input_field_count, &f, &in, &e), 2);
+	assert_error(&e, 0, "category", "venue_category_bad");
+	assert_error(&e, 1, "contact_phone", "phone_bad");
+	assert_null(in.category);
+	assert_null(in.contact_phone);
+	assert_string_equal(in.typed.name, "Chợ");
+	assert_string_equal(in.typed.category, "zoo");
+	assert_string_equal(in.typed.contact_phone, "09ab");
+	assert_string_equal(in.typed.opening_hours, "");
+	assert_string_equal(in.typed.address, "Số 1");
+	assert_null(in.typed.area_code);
+	fields_free(&f);
+}
+
 static void test_the_persons_table_gives_the_validations_messages(void **state)
 {
 	(void)state;
@@ -301,6 +355,8 @@ int main(void)
 		cmocka_unit_test(test_the_persons_table_gives_the_validations_messages),
 		cmocka_unit_test(test_a_kept_field_keeps_its_typed_text_even_when_refused),
 		cmocka_unit_test(test_a_text_that_takes_a_number_reads_a_json_number_as_its_digits),
+		cmocka_unit_test(test_a_field_kept_in_its_own_member_has_the_value_as_sent_an_empty_one_too),
+		cmocka_unit_test(test_the_venues_table_keeps_every_value_as_typed_for_the_form_shown_back),
 	};
 	return UNIT_RUN("input", tests);
 }
