@@ -56,6 +56,7 @@ static bool of_kind(const struct input_field *f, const char *text)
 		return is_choice(f, text);
 	case INPUT_INT:
 	case INPUT_FLAG:
+	case INPUT_INTS:
 	case INPUT_KIND_COUNT:
 		break;
 	}
@@ -73,11 +74,18 @@ const char *input_take_text(const struct input_field *f, const char *text, void 
 		*(bool *)member = true;
 		return NULL;
 	}
-	if (f->kind == INPUT_INT) {
+	if (f->kind == INPUT_INT || f->kind == INPUT_INTS) {
 		uint64_t n;
 		if (!parse_uint(text, f->max, &n) || n < f->min)
 			return bad(f);
-		*(int64_t *)member = (int64_t)n;
+		if (f->kind == INPUT_INT) {
+			*(int64_t *)member = (int64_t)n;
+			return NULL;
+		}
+		struct input_ints *list = (struct input_ints *)member;
+		if (list->count == INPUT_INTS_MAX)
+			return bad(f);
+		list->values[list->count++] = (int64_t)n;
 		return NULL;
 	}
 	if (strlen(text) > f->max || !of_kind(f, text))

@@ -24,7 +24,19 @@ enum input_kind {
 	INPUT_DATE,	/* YYYY-MM-DD: const char * */
 	INPUT_CHOICE,	/* one of choices (or empty): const char * */
 	INPUT_FLAG,	/* a tick (a form's non-empty value, JSON's true): bool */
+	INPUT_INTS,	/* a form's field sent once per ticked box, each a whole number min..max:
+			 * struct input_ints, each value taken appended (past INPUT_INTS_MAX, the
+			 * field's error) */
 	INPUT_KIND_COUNT,
+};
+
+/* The most values an INPUT_INTS keeps: ticked boxes of one list (the proxy desk's cards, at most
+ * DECLARED_FOR_MAX). */
+#define INPUT_INTS_MAX 64
+
+struct input_ints {
+	int64_t values[INPUT_INTS_MAX];
+	size_t count;
 };
 
 struct input_field {

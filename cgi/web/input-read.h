@@ -9,8 +9,9 @@
 
 /* Reads the table's n fields from a form (urlencoded or multipart text parts) into out, which
  * the caller zeroed: text members borrow the form's strings. Fields the table does not name
- * are ignored. Each field's error goes into errors under its name (all of them, in the
- * table's order); returns how many were added. */
+ * are ignored; an INPUT_INTS row takes every value of its name, others the first. Each field's
+ * error goes into errors under its name (all of them, in the table's order); returns how many
+ * were added. */
 size_t input_read_form(const struct input_field *table, size_t n, const struct fields *form, void *out,
 		       struct field_errors *errors);
 /* The same from a JSON object (NULL or not an object: every field absent): a string is read as

@@ -390,13 +390,22 @@ int page_proxy_submit(struct app *app, const struct request *req, struct respons
 	return rc;
 }
 
-/* Whether id is among the ticked "person" fields of the form. */
-static bool picked(const struct fields *f, int64_t id)
+/* The card sheet's form: the people ticked. A value of no kind, or past the list, is no pick:
+ * only ids among those the actor declared for here are printed. */
+struct cards_input {
+	struct input_ints people;
+};
+
+static const struct input_field cards_fields[] = {
+	INPUT_FIELD(struct cards_input, people, "person", INPUT_INTS, ID_MAX, .min = 1),
+};
+
+_Static_assert(DECLARED_FOR_MAX <= INPUT_INTS_MAX, "every person declared for can be ticked");
+
+static bool picked(const struct cards_input *in, int64_t id)
 {
-	char text[24];
-	snprintf(text, sizeof(text), "%lld", (long long)id);
-	for (size_t i = 0; i < f->count; i++)
-		if (strcmp(f->items[i].name, "person") == 0 && strcmp(f->items[i].value, text) == 0)
+	for (size_t i = 0; i < in->people.count; i++)
+		if (in->people.values[i] == id)
 			return true;
 	return false;
 }
@@ -413,8 +422,11 @@ int page_proxy_cards(struct app *app, const struct request *req, struct response
 	size_t n, kept = 0;
 	enum db_status status = checkins_declared_for(app->db, req->tenant, app->keys, &req->actor, venue.id, people,
 						      DECLARED_FOR_MAX, &n);
+	struct cards_input ticked = { 0 };
+	struct field_errors ignored = { 0 };
+	input_read_form(cards_fields, INPUT_COUNT(cards_fields), &req->form, &ticked, &ignored);
 	for (size_t i = 0; status == DB_OK && i < n; i++)
-		if (picked(&req->form, people[i].id))
+		if (picked(&ticked, people[i].id))
 			people[kept++] = people[i];
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);

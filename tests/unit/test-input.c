@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/form.h"
 #include "domain/people.h"
 #include "domain/venues.h"
@@ -329,6 +330,56 @@ static void test_the_venues_table_keeps_every_value_as_typed_for_the_form_shown_
 	fields_free(&f);
 }
 
+struct ticked {
+	struct input_ints people;
+};
+
+static const struct input_field ticked_fields[] = {
+	INPUT_FIELD(struct ticked, people, "person", INPUT_INTS, 1000, .min = 1),
+};
+
+static void test_a_repeated_field_gives_every_value_in_order_and_names_one_of_no_kind(void **state)
+{
+	(void)state;
+	struct fields f;
+	struct ticked t = { 0 };
+	struct field_errors e = { 0 };
+	form_of("person=12&csrf=x&person=7&person=12", &f);
+	assert_int_equal(input_read_form(ticked_fields, INPUT_COUNT(ticked_fields), &f, &t, &e), 0);
+	assert_int_equal(t.people.count, 3);
+	assert_int_equal(t.people.values[0], 12);
+	assert_int_equal(t.people.values[1], 7);
+	assert_int_equal(t.people.values[2], 12);
+	fields_free(&f);
+	t = (struct ticked){ 0 };
+	form_of("person=3&person=x&person=0&person=5", &f);
+	assert_int_equal(input_read_form(ticked_fields, INPUT_COUNT(ticked_fields), &f, &t, &e), 1);
+	assert_error(&e, 0, "person", "field_bad");
+	assert_int_equal(t.people.count, 2);
+	assert_int_equal(t.people.values[1], 5);
+	fields_free(&f);
+}
+
+static void test_a_repeated_field_keeps_at_most_its_room_and_says_so(void **state)
+{
+	(void)state;
+	struct buf body = BUF_INIT;
+	for (int i = 1; i <= INPUT_INTS_MAX + 1; i++)
+		buf_printf(&body, "%sperson=%d", i > 1 ? "&" : "", i);
+	/* More pairs than form_of's limit takes. */
+	static const struct form_limits lim = { 2 * INPUT_INTS_MAX, 64, 1024, false };
+	struct fields f;
+	struct ticked t = { 0 };
+	struct field_errors e = { 0 };
+	assert_int_equal(form_parse(body.data, body.len, &lim, &f), FORM_OK);
+	assert_int_equal(input_read_form(ticked_fields, INPUT_COUNT(ticked_fields), &f, &t, &e), 1);
+	assert_error(&e, 0, "person", "field_bad");
+	assert_int_equal(t.people.count, INPUT_INTS_MAX);
+	assert_int_equal(t.people.values[INPUT_INTS_MAX - 1], INPUT_INTS_MAX);
+	fields_free(&f);
+	buf_free(&body);
+}
+
 static void test_the_persons_table_gives_the_validations_messages(void **state)
 {
 	(void)state;
@@ -357,6 +408,8 @@ int main(void)
 		cmocka_unit_test(test_a_text_that_takes_a_number_reads_a_json_number_as_its_digits),
 		cmocka_unit_test(test_a_field_kept_in_its_own_member_has_the_value_as_sent_an_empty_one_too),
 		cmocka_unit_test(test_the_venues_table_keeps_every_value_as_typed_for_the_form_shown_back),
+		cmocka_unit_test(test_a_repeated_field_gives_every_value_in_order_and_names_one_of_no_kind),
+		cmocka_unit_test(test_a_repeated_field_keeps_at_most_its_room_and_says_so),
 	};
 	return UNIT_RUN("input", tests);
 }
