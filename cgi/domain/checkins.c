@@ -60,11 +60,12 @@ enum checkin_sql {
 #define CHECKIN_INSERT_ROW "({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 static const char *const checkin_sql[] = {
-	/* A check-in's steps 4 and 5 in one round trip (schema/018-checkin-in-one-call.sql), in
-	 * its parameters' order: begin, key, in_row, client_day, known, person_version, consent,
-	 * consent_version, recent_from, recent_day, then a row's columns of CHECKIN_INSERT_MANY. */
-	[CHECKIN_RECORD] = "CALL checkin_record({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			   " ?, ?, ?)",
+	/* A check-in's steps 4 and 5 in one round trip (schema/018-checkin-in-one-call.sql, with
+	 * the venue's check of schema/033), in its parameters' order: venue_version, begin, key,
+	 * in_row, client_day, known, person_version, consent, consent_version, recent_from,
+	 * recent_day, then a row's columns of CHECKIN_INSERT_MANY. */
+	[CHECKIN_RECORD] = "CALL checkin_record_at({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			   " ?, ?, ?, ?, ?)",
 	[CHECKIN_INSERT_MANY] = CHECKIN_INSERT_INTO "{each}" CHECKIN_INSERT_ROW "{/each}",
 	/* A paper batch's keys, each in its row's day (the rows' unique key, schema/009). */
 	[CHECKIN_PAPER_SEEN] = "SELECT day, idem_key FROM checkins WHERE province = {province}"
@@ -264,13 +265,14 @@ static enum db_status find_or_create_person(struct db *db, const struct tenant *
 	return people_begin_with_checkin(db, t, keys, actor, s->person_in, s->day, errors, &s->person);
 }
 
-/* What checkin_record (schema/018) answered. */
+/* What checkin_record_at (schema/018, 033) answered. */
 enum checkin_outcome {
 	OUTCOME_RECORDED,		/* a new row, committed */
 	OUTCOME_REPLAYED,		/* the key's first record */
 	OUTCOME_ALREADY,		/* the same within two minutes */
 	OUTCOME_PERSON_UNKNOWN,		/* gone, or the phone forgotten */
 	OUTCOME_CONSENT_REQUIRED,	/* the notice changed since */
+	OUTCOME_VENUE_REFUSED,		/* closed, gone, or the poster replaced */
 	OUTCOME_COUNT,
 };
 
@@ -280,6 +282,7 @@ static const char *const checkin_outcome_names[] = {
 	[OUTCOME_ALREADY] = "already",
 	[OUTCOME_PERSON_UNKNOWN] = "person_unknown",
 	[OUTCOME_CONSENT_REQUIRED] = "consent_required",
+	[OUTCOME_VENUE_REFUSED] = "venue_refused",
 };
 
 /* Step 6: the result from checkin_record's row (the outcome, the check-in, its person's sealed
@@ -292,6 +295,10 @@ static enum db_status answer(struct db_query *q, const struct tenant *t, const s
 	if (outcome == OUTCOME_PERSON_UNKNOWN || outcome == OUTCOME_CONSENT_REQUIRED) {
 		bool unknown = outcome == OUTCOME_PERSON_UNKNOWN;
 		field_error(errors, unknown ? "person" : "consent", unknown ? "person_unknown" : "consent_required");
+		return DB_OK;
+	}
+	if (outcome == OUTCOME_VENUE_REFUSED) {
+		field_error(errors, "venue", "venue_closed");
 		return DB_OK;
 	}
 	/* No row behind a key that refused this one (it went meanwhile) is a failure to report. */
@@ -309,9 +316,9 @@ static enum db_status answer(struct db_query *q, const struct tenant *t, const s
 	return DB_OK;
 }
 
-/* Steps 4 and 5 in one round trip (schema/018's checkin_record): the key looked up, the known
- * person checked, the two-minute rule, the insert with its answers sealed to the row, the
- * commit; then step 6 reads its answer. */
+/* Steps 4 and 5 in one round trip (schema/033's checkin_record_at): the venue checked when
+ * asked, the key looked up, the known person checked, the two-minute rule, the insert with its
+ * answers sealed to the row, the commit; then step 6 reads its answer. */
 static enum db_status record(struct db *db, const struct tenant *t, const struct keyring *keys,
 			     const struct declaration_form *form, const struct actor *actor, struct checkin_state *s,
 			     struct field_errors *errors, struct checkin_result *result)
@@ -325,6 +332,7 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	char code[5];
 	new_check_code(code);
 	int64_t recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
+	db_bind_int(q, req->venue_version);
 	db_bind_int(q, req->person_id != 0);	/* a new person's transaction is open */
 	db_bind_text(q, (const char *)s->key, KEY_HASH_BYTES);
 	db_bind_int(q, s->in_row);

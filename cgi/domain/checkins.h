@@ -53,6 +53,10 @@ enum checkin_method checkin_method_from_name(const char *name);
 
 struct checkin_request {
 	int64_t venue_id;		/* a live venue of the province, checked by the caller */
+	unsigned venue_version;		/* the poster's token version: the venue is checked again
+					 * inside the check-in's transaction (active, at this
+					 * version), so a venue the caller took from a cache is
+					 * refused when it changed since; 0 not to check */
 	const char *direction;		/* a checkin_direction_names entry */
 	enum checkin_method method;
 	int64_t person_id;		/* a known person, or 0 to create one from person */
@@ -95,7 +99,8 @@ void checkins_page_key(const char *page_key, const char *direction, char out[CHE
  * the last two minutes, and the idempotency key: in the check-in row when the pressed time is
  * the client's (its retries resend it: same day), else in checkin_keys pointing at the row. A
  * key seen before answers with its first record (replayed). An unknown or forgotten person_id
- * is the field error "person". */
+ * is the field error "person"; a venue that fails its check (req->venue_version) the field
+ * error "venue", with nothing stored. */
 enum db_status checkins_record(struct db *db, const struct tenant *t, const struct keyring *keys,
 			       const struct declaration_form *form, const struct actor *actor,
 			       const struct checkin_request *req, struct field_errors *errors,

@@ -64,7 +64,8 @@ enum fresh_hole {
 };
 
 /* The venue the token names, when it takes check-ins: from the worker's cache when `cached`
- * (the page, whose form checks in nobody: its submission reads the venue afresh). Returns 0
+ * (the page, and the submission, whose check-in checks the venue again in its transaction:
+ * checkin_request's venue_version). Returns 0
  * with *v filled; -1 when a page saying why not (an old poster, a closed venue) is already in
  * resp; or an error status. */
 static int open_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v,
@@ -283,7 +284,7 @@ int page_checkin(struct app *app, const struct request *req, struct response *re
 int page_checkin_submit(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = open_venue(app, req, resp, &v, false);
+	int rc = open_venue(app, req, resp, &v, true);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	const struct declaration_form *form = declaration_for(app->declarations, req->tenant);
@@ -295,6 +296,7 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 	if (in.person_token && !device_token_parse(app->keys, req->tenant, in.person_token, &person_id, &person_version))
 		field_error(&errors, "person", "person_unknown");
 	struct checkin_request r = checkin_form_request(&in, v.id, METHOD_SELF);
+	r.venue_version = v.token_version;
 	r.person_id = person_id;
 	r.person_version = person_version;
 	struct checkin_result *result = xcalloc(1, sizeof(*result));
@@ -303,8 +305,13 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 	 * a person token that is not one leaves nothing to check. */
 	if (!field_errors_has(&errors, "person"))
 		status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, result);
+	/* The venue changed since this worker kept it: its page as read now says why (changed
+	 * back meanwhile, the form says it with the error). */
+	int refused = status == DB_OK && field_errors_has(&errors, "venue") ? open_venue(app, req, resp, &v, false) : 0;
 	if (status != DB_OK) {
 		rc = http_status_for_db(status);
+	} else if (refused) {
+		rc = refused < 0 ? 0 : refused;
 	} else if (errors.count) {
 		json_t *ctx = page_context(req, &v);
 		struct person *p = person_new();
