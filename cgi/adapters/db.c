@@ -972,10 +972,19 @@ static enum db_status run_lock(struct db *db, size_t shard, enum lock_sql which,
 	return status;
 }
 
+void db_lock_noted(struct db *db, size_t shard, bool taken)
+{
+	if (taken)
+		db->conns[shard].locks_held++;
+	else if (db->conns[shard].locks_held)
+		db->conns[shard].locks_held--;
+}
+
 enum db_status db_lock(struct db *db, size_t shard, const char *name, int64_t wait_seconds, bool *held)
 {
 	enum db_status status = run_lock(db, shard, LOCK_TAKE, name, wait_seconds, held);
-	db->conns[shard].locks_held += *held;
+	if (*held)
+		db_lock_noted(db, shard, true);
 	return status;
 }
 
@@ -984,8 +993,7 @@ void db_unlock(struct db *db, size_t shard, const char *name)
 	bool released;
 	if (run_lock(db, shard, LOCK_GIVE, name, 0, &released) != DB_OK || !released)
 		log_msg(LOG_WARN, "db: the named lock %s was not given back", name);
-	if (db->conns[shard].locks_held)
-		db->conns[shard].locks_held--;
+	db_lock_noted(db, shard, false);
 }
 
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen)

@@ -133,6 +133,9 @@ enum db_status db_end(struct db *db, size_t shard, enum db_status status);
 enum db_status db_lock(struct db *db, size_t shard, const char *name, int64_t wait_seconds, bool *held);
 /* Gives a named lock back; a failure is only logged (it goes with the connection at the latest). */
 void db_unlock(struct db *db, size_t shard, const char *name);
+/* Notes a named lock a procedure took (taken true) or gave back (false) on this connection to
+ * the shard, so the connection is held to its node while the lock lasts, as after db_lock. */
+void db_lock_noted(struct db *db, size_t shard, bool taken);
 
 /* Runs a script of several statements (migrations only: trusted text from schema/). */
 enum db_status db_run_script(struct db *db, size_t shard, const char *sql, char *err, size_t errlen);

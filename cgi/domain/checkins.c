@@ -47,6 +47,7 @@ enum checkin_method checkin_method_from_name(const char *name)
 
 enum checkin_sql {
 	CHECKIN_RECORD,
+	CHECKIN_RECORD_UNLOCK,
 	CHECKIN_INSERT_MANY,
 	CHECKIN_PAPER_SEEN,
 	CHECKIN_PAPER_RECENT,
@@ -66,6 +67,9 @@ static const char *const checkin_sql[] = {
 	 * recent_day, then a row's columns of CHECKIN_INSERT_MANY. */
 	[CHECKIN_RECORD] = "CALL checkin_record_at({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 			   " ?, ?, ?, ?, ?)",
+	/* The same, a named lock given back after it (schema/034), the lock's name first. */
+	[CHECKIN_RECORD_UNLOCK] = "CALL checkin_record_unlock(?, {province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				  " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[CHECKIN_INSERT_MANY] = CHECKIN_INSERT_INTO "{each}" CHECKIN_INSERT_ROW "{/each}",
 	/* A paper batch's keys, each in its row's day (the rows' unique key, schema/009). */
 	[CHECKIN_PAPER_SEEN] = "SELECT day, idem_key FROM checkins WHERE province = {province}"
@@ -200,6 +204,7 @@ struct checkin_state {
 	char client_day[11];		/* the day of the time the client sent, or "" */
 	bool in_row;			/* the key goes in the row, else in checkin_keys */
 	int64_t person;			/* the known person, or the one stored with the check-in */
+	bool unlocked;			/* the request's lock was given back by step 4's call */
 };
 
 /* Step 1: everything the request says, checked once; nothing is written on a field error. */
@@ -325,9 +330,12 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 {
 	const struct checkin_request *req = s->req;
 	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &checkin_statements, CHECKIN_RECORD, &q);
+	enum db_status status =
+		db_query_tenant(db, t, &checkin_statements, req->unlock ? CHECKIN_RECORD_UNLOCK : CHECKIN_RECORD, &q);
 	if (status != DB_OK)
 		return status;
+	if (req->unlock)
+		db_bind_string(q, req->unlock);
 	struct answer_keys answer_keys;
 	char code[5];
 	new_check_code(code);
@@ -351,6 +359,9 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	if (status == DB_OK)
 		status = db_fetch(q) > 0 ? answer(q, t, keys, s, errors, result) : DB_ERROR;
 	db_query_free(q);
+	s->unlocked = req->unlock && status == DB_OK;
+	if (s->unlocked)
+		db_lock_noted(db, t->shard, false);
 	return status;
 }
 
@@ -375,6 +386,8 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	/* Whatever failed half-way leaves nothing: the transaction, when one is open, goes. */
 	if (status != DB_OK)
 		db_rollback(db, t->shard);
+	if (req->unlock && !s.unlocked)
+		db_unlock(db, t->shard, req->unlock);
 	people_valid_free(s.person_in);
 	buf_free(&s.answers);
 	return status;

@@ -69,6 +69,9 @@ struct checkin_request {
 	const struct declaration_given *answers;	/* the declaration's answers as given */
 	const char *key;		/* client-made idempotency key */
 	const char *pressed_at_ms;	/* when the button was pressed, ms since the epoch; optional */
+	const char *unlock;		/* a named lock of this connection to give back after the
+					 * check-in's commit (in its round trip), or NULL: given back
+					 * whatever the outcome once checkins_record returns */
 };
 
 struct checkin_result {

@@ -164,18 +164,14 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 			return DB_OK;
 		}
 	}
-	status = people_holder_of_card(db, t, keys, id_number, &req.person_id);
-	bool locked = false;
-	if (status == DB_OK && !req.person_id) {
-		/* No holder yet: look again under the card's lock, which is kept until this scan's
-		 * check-in (and with it the new holder) is committed. */
-		status = people_holder_lock(db, t, keys, id_number, &locked);
-		if (status == DB_OK && !locked) {
-			refuse(out, "gate_busy");
-			return DB_OK;
-		}
-		if (status == DB_OK)
-			status = people_holder_of_card(db, t, keys, id_number, &req.person_id);
+	/* No holder yet: the card's lock is taken and the holder looked for again under it; it is
+	 * kept until this scan's check-in (and with it the new holder) is committed. */
+	char lock[PEOPLE_HOLDER_LOCK_CAP];
+	bool held;
+	status = people_holder_find_or_lock(db, t, keys, id_number, &req.person_id, lock, &held);
+	if (status == DB_OK && !held) {
+		refuse(out, "gate_busy");
+		return DB_OK;
 	}
 	struct person_input from_card;
 	cccd_person_input(&out->card, &from_card);
@@ -191,9 +187,11 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 		 * not overwrite it); the flash shows the card's name, never the stored one, so a
 		 * made-up ID number shows only itself. */
 		req.person = scan->completed ? scan->completed : &from_card;
-		status = record(db, t, keys, form, actor, &req, errors, out);
+		/* The lock is given back by the check-in's own round trip, once it is committed. */
+		req.unlock = *lock ? lock : NULL;
+		return record(db, t, keys, form, actor, &req, errors, out);
 	}
-	if (locked)
-		people_holder_unlock(db, t, keys, id_number);
+	if (*lock)
+		people_holder_unlock(db, t, lock);
 	return status;
 }

@@ -79,11 +79,15 @@ enum people_sql {
 	PEOPLE_DELETE,
 	PEOPLE_CARD_REISSUE,
 	PEOPLE_NEW_WITH_CHECKIN,
+	PEOPLE_HOLDER_OR_LOCK,
 };
 
 #define PEOPLE_COLUMNS "id, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, birth_year," \
 		       " consent_version, DATE_FORMAT(consent_at, '%Y-%m-%d %H:%i:%s'), gender, area_code," \
 		       " card_version, device_version"
+/* The columns of PEOPLE_COLUMNS (fill_person), as gate_holder_find_or_lock (schema/034) answers
+ * them too. */
+#define PEOPLE_COLUMN_COUNT 13
 
 /* People read by one PEOPLE_BY_IDS: a list of people (a tracing result) costs a round trip per
  * this many, not per person (with the province, within a statement's 32 parameters). */
@@ -141,6 +145,9 @@ static const char *const people_sql[] = {
 	 * consent version, time, check-in day, the audit entry's actor and action and address. */
 	[PEOPLE_NEW_WITH_CHECKIN] = "CALL checkin_person_new({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 				    " ?, ?, ?, ?, ?)",
+	/* The holder of an ID number's current blind index, else its lock taken and the holder
+	 * looked again under it (schema/034): PEOPLE_COLUMNS, then whether the lock was taken. */
+	[PEOPLE_HOLDER_OR_LOCK] = "CALL gate_holder_find_or_lock({province}, ?, ?, ?, ?)",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -727,59 +734,100 @@ enum db_status people_find_at_desk(struct db *db, const struct tenant *t, const 
 	return find_audited(db, t, keys, actor, kind, normal, out, max, n);
 }
 
-enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const char *id_number, int64_t *id)
-{
-	char normal[16];
-	*id = 0;
-	if (id_number_normalize(id_number, normal))
-		return DB_OK;
-	struct person *p = person_new();
-	size_t n;
-	enum db_status status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
-	if (status == DB_OK && n == 1)
-		*id = p->id;
-	person_free(p);
-	return status;
-}
-
 bool people_consent_current(const struct person *p)
 {
 	return p->consent_version == CONSENT_NOTICE_VERSION;
 }
 
 /* The lock of an ID number's holder, named by the number's current blind index (its first 20
- * bytes: lock names end at 64 characters), so only scans of the same card wait for each other.
- * False for a number that is none: it has no holder to make. */
-static bool holder_lock_name(const struct tenant *t, const struct keyring *keys, const char *id_number,
-			     char name[64])
+ * bytes: lock names end at 64 characters), so only scans of the same card wait for each other. */
+static void holder_lock_name(const struct tenant *t, const uint8_t index[CRYPTO_SHA256_BYTES],
+			     char name[PEOPLE_HOLDER_LOCK_CAP])
+{
+	struct buf text = BUF_INIT;
+	hex_encode(&text, index, 20);
+	snprintf(name, PEOPLE_HOLDER_LOCK_CAP, "vaora_holder_%s_%s", t->code, buf_str(&text));
+	buf_free(&text);
+}
+
+/* One round trip (PEOPLE_HOLDER_OR_LOCK) for the holder under the current index version: *id
+ * when it decrypts; *locked when the call took the lock; *row_seen when a row was found (one
+ * that does not decrypt included). */
+static enum db_status holder_or_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
+				     unsigned version, const uint8_t index[CRYPTO_SHA256_BYTES], const char *lock,
+				     int64_t *id, bool *locked, bool *row_seen)
+{
+	struct db_query *q;
+	*locked = *row_seen = false;
+	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_HOLDER_OR_LOCK, &q);
+	if (status != DB_OK)
+		return status;
+	db_bind_int(q, version);
+	db_bind_text(q, (const char *)index, CRYPTO_SHA256_BYTES);
+	db_bind_string(q, lock);
+	db_bind_int(q, PEOPLE_HOLDER_LOCK_SECONDS);
+	status = db_execute(q);
+	if (status == DB_OK && db_fetch(q) > 0) {
+		*locked = db_col_int(q, PEOPLE_COLUMN_COUNT) == 1;
+		*row_seen = !db_col_null(q, 0);
+		struct person *p = person_new();
+		if (*row_seen && fill_person(q, t, keys, p) == 0)
+			*id = p->id;
+		person_free(p);
+	} else if (status == DB_OK) {
+		status = DB_ERROR;
+	}
+	db_query_free(q);
+	if (*locked)
+		db_lock_noted(db, t->shard, true);
+	return status;
+}
+
+enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
+					  const char *id_number, int64_t *id, char lock[PEOPLE_HOLDER_LOCK_CAP],
+					  bool *held)
 {
 	char normal[16];
 	uint8_t index[CRYPTO_SHA256_BYTES];
-	if (id_number_normalize(id_number, normal))
-		return false;
-	blind_index(keys, t, keyring_current(keys, KEY_LOOKUP), "id_number", normal, index);
-	struct buf text = BUF_INIT;
-	hex_encode(&text, index, 20);
-	snprintf(name, 64, "vaora_holder_%s_%s", t->code, buf_str(&text));
-	buf_free(&text);
-	return true;
-}
-
-enum db_status people_holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
-				  const char *id_number, bool *held)
-{
-	char name[64];
+	*id = 0;
 	*held = true;
-	return holder_lock_name(t, keys, id_number, name) ? db_lock(db, t->shard, name, PEOPLE_HOLDER_LOCK_SECONDS, held)
-							   : DB_OK;
+	lock[0] = '\0';
+	if (id_number_normalize(id_number, normal))
+		return DB_OK;
+	unsigned current = keyring_current(keys, KEY_LOOKUP);
+	blind_index(keys, t, current, "id_number", normal, index);
+	char name[PEOPLE_HOLDER_LOCK_CAP];
+	holder_lock_name(t, index, name);
+	bool locked, row_seen;
+	enum db_status status = holder_or_lock(db, t, keys, current, index, name, id, &locked, &row_seen);
+	if (status != DB_OK || *id) {
+		if (locked)
+			db_unlock(db, t->shard, name);
+		return status;
+	}
+	/* A row of the current index that does not decrypt took no lock: take it here. */
+	if (row_seen && !locked)
+		status = db_lock(db, t->shard, name, PEOPLE_HOLDER_LOCK_SECONDS, &locked);
+	*held = locked;
+	if (status == DB_OK && locked)
+		snprintf(lock, PEOPLE_HOLDER_LOCK_CAP, "%s", name);
+	/* Under the lock, every index version (rows indexed under an older lookup key, or the one
+	 * that did not decrypt passed over) is looked at as before; with one lookup key and no
+	 * such row, the call's own look-up under the lock was the whole of it. */
+	if (status == DB_OK && locked && (current > 1 || row_seen)) {
+		struct person *p = person_new();
+		size_t n;
+		status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
+		if (status == DB_OK && n == 1)
+			*id = p->id;
+		person_free(p);
+	}
+	return status;
 }
 
-void people_holder_unlock(struct db *db, const struct tenant *t, const struct keyring *keys, const char *id_number)
+void people_holder_unlock(struct db *db, const struct tenant *t, const char *lock)
 {
-	char name[64];
-	if (holder_lock_name(t, keys, id_number, name))
-		db_unlock(db, t->shard, name);
+	db_unlock(db, t->shard, lock);
 }
 
 enum db_status people_get(struct db *db, const struct tenant *t, const struct keyring *keys, int64_t id,

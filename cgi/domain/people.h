@@ -181,23 +181,26 @@ enum db_status people_find_at_desk(struct db *db, const struct tenant *t, const 
 				   const char *id_number, struct field_errors *errors, struct person *out, size_t max,
 				   size_t *n, bool *limited);
 
-/* The person an ID card presented at a gate names (by the blind index of its ID number), or
- * *id 0. Not audited as a look-up: the card is in the guard's hand, the check-in it leads to
- * records who filed it, and callers show the card's own name, never the stored one, so typing
- * made-up numbers reveals nobody. */
-enum db_status people_holder_of_card(struct db *db, const struct tenant *t, const struct keyring *keys,
-				     const char *id_number, int64_t *id);
-
 /* Whether the person agreed to the privacy notice as it reads now. */
 bool people_consent_current(const struct person *p);
 
-/* While held, no other connection takes the lock of the same ID number: two first scans of one
- * new card at two gates (an ID number's blind index is not unique: index versions, old shared
- * numbers) look up and make its holder one after the other, not both. *held is false after
- * waiting a few seconds in vain (true, with nothing locked, for a number that is not one). A
- * connection's lock outlives its transactions: unlock after the commit. */
-enum db_status people_holder_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
-				  const char *id_number, bool *held);
-void people_holder_unlock(struct db *db, const struct tenant *t, const struct keyring *keys, const char *id_number);
+/* Bytes of a holder's lock name (MariaDB's limit, 64 characters) with its '\0'. */
+#define PEOPLE_HOLDER_LOCK_CAP 65
+
+/* The person an ID card presented at a gate names (by the blind index of its ID number), or
+ * *id 0 with the card's lock taken, named in lock, after looking again under it: while held, no
+ * other connection takes the lock of the same ID number, so two first scans of one new card at
+ * two gates (an ID number's blind index is not unique: index versions, old shared numbers) look
+ * up and make its holder one after the other, not both. *held is false after waiting a few
+ * seconds in vain (true, with lock "" and nothing locked, for a holder found or a number that
+ * is not one). One round trip when the number has a holder and when it has none (schema/034).
+ * Not audited as a look-up: the card is in the guard's hand, the check-in it leads to records
+ * who filed it, and callers show the card's own name, never the stored one, so typing made-up
+ * numbers reveals nobody. A connection's lock outlives its transactions: give it back after the
+ * commit (people_holder_unlock, or checkin_request.unlock). */
+enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
+					  const char *id_number, int64_t *id, char lock[PEOPLE_HOLDER_LOCK_CAP],
+					  bool *held);
+void people_holder_unlock(struct db *db, const struct tenant *t, const char *lock);
 
 #endif

@@ -237,6 +237,27 @@ def folder_paused(stack):
         os.kill(pid, signal.SIGCONT)
 
 
+def statements_sent(stack, action):
+    """The statements the database was sent while action ran, besides the counting's own;
+    a statement prepared for a worker's connection the first time is not counted again. The
+    counters' folder (a fold a second) is paused meanwhile: its statements are not the
+    request's."""
+    def counters():
+        out = sql(stack, "SHOW GLOBAL STATUS WHERE Variable_name IN"
+                         " ('Questions', 'Com_stmt_prepare', 'Com_stmt_close')")
+        return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
+
+    def sent(before, after):
+        return after["Questions"] - before["Questions"] - sum(after[k] - before[k] for k in after if k != "Questions")
+
+    with folder_paused(stack):
+        idle = counters()
+        own = sent(idle, counters())
+        before = counters()
+        action()
+        return sent(before, counters()) - own
+
+
 def counter_differences(stack, database, province):
     """The dashboard's counters and presence rows of a province on a shard's database that differ
     from the same figures recounted from its checkins rows (schema/008, 010, 024, 025: every

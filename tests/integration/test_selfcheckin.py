@@ -391,13 +391,13 @@ def test_a_one_tap_at_a_venue_the_workers_keep_is_one_statement(stack):
         for _ in range(8):	# every worker keeps both venues
             phone.open(venue, "?new=1")
         page = phone.open(venue, "?new=1")
-        news.append(statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields))))
+        news.append(fixtures.statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields))))
         confirmation(answers[-1])
         for _ in range(8):
             tap_page = phone.open(other)
         form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', tap_page.text, re.S).group(0)
         data = dict(HIDDEN.findall(form), direction="in")
-        one_taps.append(statements_sent(stack, lambda: answers.append(
+        one_taps.append(fixtures.statements_sent(stack, lambda: answers.append(
             phone.request("POST", other.path, body=urllib.parse.urlencode(data)))))
         confirmation(answers[-1])
     check(min(one_taps) == 1 and min(news) == 2, f"statements sent: one tap {one_taps}, new person {news}")
@@ -558,27 +558,6 @@ def test_a_province_asks_its_own_questions(stack):
         os.kill(stack.pid("vaora"), signal.SIGHUP)
 
 
-def statements_sent(stack, action):
-    """The statements the database was sent while action ran, besides the counting's own;
-    a statement prepared for a worker's connection the first time is not counted again. The
-    counters' folder (a fold a second) is paused meanwhile: its statements are not the
-    request's."""
-    def counters():
-        out = fixtures.sql(stack, "SHOW GLOBAL STATUS WHERE Variable_name IN"
-                                  " ('Questions', 'Com_stmt_prepare', 'Com_stmt_close')")
-        return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
-
-    def sent(before, after):
-        return after["Questions"] - before["Questions"] - sum(after[k] - before[k] for k in after if k != "Questions")
-
-    with fixtures.folder_paused(stack):
-        idle = counters()
-        own = sent(idle, counters())
-        before = counters()
-        action()
-        return sent(before, counters()) - own
-
-
 def status_while(stack, names, action):
     """How much MariaDB's global counters names grew while action ran, less what reading them
     costs (SHOW STATUS makes temporary tables of its own), with the counters' folder paused."""
@@ -638,11 +617,11 @@ def test_a_checkin_is_one_call_to_the_database(stack):
     for other in others:
         phone = Phone(stack)
         page = phone.open(venue, "?new=1")
-        news.append(statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields))))
+        news.append(fixtures.statements_sent(stack, lambda: answers.append(phone.submit(venue, page, fields))))
         confirmation(answers[-1])
         form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(other).text, re.S).group(0)
         data = dict(HIDDEN.findall(form), direction="in")
-        one_taps.append(statements_sent(stack, lambda: answers.append(
+        one_taps.append(fixtures.statements_sent(stack, lambda: answers.append(
             phone.request("POST", other.path, body=urllib.parse.urlencode(data)))))
         confirmation(answers[-1])
     check(min(one_taps) <= 2 and min(news) <= 3, f"statements sent: one tap {one_taps}, new person {news}")
