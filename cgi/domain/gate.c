@@ -112,6 +112,7 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 	memset(out, 0, sizeof(*out));
 	struct checkin_request req = {
 		.venue_id = scan->venue_id,
+		.venue_version = scan->venue_version,
 		.direction = scan->direction,
 		.method = scan->method,
 		.consent = scan->consent,

@@ -33,6 +33,9 @@ extern const char *const gate_outcome_names[];
 
 struct gate_scan {
 	int64_t venue_id;		/* a live venue of the province, checked by the caller */
+	unsigned venue_version;		/* its token version as the caller read it (from a cache,
+					 * maybe): the check-in checks again in its transaction that
+					 * the venue is active at it (checkin_request) */
 	const char *code;		/* the text read, as it came */
 	enum checkin_method method;	/* METHOD_GATE_CAMERA or METHOD_GATE_READER */
 	const char *direction;		/* a checkin_direction_names entry */

@@ -28,7 +28,9 @@ void venue_cache_free(struct venue_cache *c);
 /* Venue id of province t for a poster of token version `version`, as venues_get gives it. Only
  * a venue the poster checks in at (its version, active) comes from the cache: anything else
  * (an old poster, a closed venue, no such venue) is read from the database, so what refuses
- * a scan is never stale. With c NULL (a process without a cache) it is venues_get. */
+ * a scan is never stale. Version 0: at whatever token version (a desk's venue, whose check-ins
+ * check the version they were given in their transaction). With c NULL (a process without a
+ * cache) it is venues_get. */
 enum db_status venue_cache_get(struct venue_cache *c, struct db *db, const struct tenant *t, int64_t id,
 			       unsigned version, struct venue *out, bool *found);
 /* Tells every worker of this master that a venue changed (call after the change committed):

@@ -13,6 +13,7 @@
 #include "base/xmalloc.h"
 #include "domain/gate.h"
 #include "domain/scope.h"
+#include "domain/venue-cache.h"
 #include "domain/venues.h"
 #include "web/input-read.h"
 #include "web/view-checkin.h"
@@ -101,9 +102,21 @@ static bool asks_consent(const struct gate_result *r)
 /* The venue of the URL, 404 when gone; the 403 answer when its desk may not use residents'
  * data yet (json: as the gate's script reads a flash). DESK_VIEW_OPEN with *v filled, or what
  * the handler returns. */
-static int load_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v, bool json)
+/* The route's venue, and the desk's refusal when the actor may not use it there. A scan takes
+ * an active venue from the worker's cache: its check-in checks the venue again in its
+ * transaction (gate_scan.venue_version), so a venue closed behind the worker's back records
+ * nobody; the page reads it afresh. */
+static int load_venue(struct app *app, const struct request *req, struct response *resp, struct venue *v, bool json,
+		      bool cached)
 {
-	int rc = venue_of_route(app, req, v);
+	bool found;
+	int rc;
+	if (cached) {
+		enum db_status status = venue_cache_get(app->venue_cache, app->db, req->tenant, req->route_id, 0, v, &found);
+		rc = status != DB_OK ? http_status_for_db(status) : found ? 0 : 404;
+	} else {
+		rc = venue_of_route(app, req, v);
+	}
 	return rc ? rc : desk_view_refusal(app, req, resp, v, json);
 }
 
@@ -194,7 +207,7 @@ static int render(struct app *app, const struct request *req, struct response *r
 int page_gate(struct app *app, const struct request *req, struct response *resp)
 {
 	struct venue v;
-	int rc = load_venue(app, req, resp, &v, false);
+	int rc = load_venue(app, req, resp, &v, false, false);
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	struct gate_settings s = { 0 };
@@ -209,13 +222,14 @@ int page_gate_scan(struct app *app, const struct request *req, struct response *
 	struct field_errors errors = { 0 };
 	scan_read(form, &req->form, &in, &errors);
 	bool json = is(in.reply, "json");
-	int rc = load_venue(app, req, resp, &v, json);
+	int rc = load_venue(app, req, resp, &v, json, true);
 	if (rc != DESK_VIEW_OPEN)
 		return rc;
 	rc = 0;
 	struct gate_settings s = { .out = is(in.direction, "out"), .ask = is(in.declaration, "ask") };
 	struct gate_scan scan = {
 		.venue_id = v.id,
+		.venue_version = v.token_version,
 		.code = in.code,
 		.method = checkin_method_from_name(in.method),
 		.direction = s.out ? "out" : "in",
