@@ -28,12 +28,13 @@ BEGIN
         ORDER BY id LIMIT 1;
     END IF;
   END IF;
-  -- The one-row derived table keeps the answer one row when there is no holder.
-  SELECT p.id, p.key_version, p.full_name_enc, p.phone_enc, p.id_number_enc, p.address_enc, p.birth_year,
-         p.consent_version, DATE_FORMAT(p.consent_at, '%Y-%m-%d %H:%i:%s'), p.gender, p.area_code,
-         p.card_version, p.device_version, v_locked
-    FROM (SELECT 1) AS one
-    LEFT JOIN people p ON v_id IS NOT NULL AND p.province = p_province AND p.id = v_id;
+  -- An aggregate without GROUP BY answers one row, of NULLs when there is no holder: the row is
+  -- the one of its primary key, so each MAX is its value (a derived one-row table to join the
+  -- holder to would cost a temporary table per call).
+  SELECT MAX(id), MAX(key_version), MAX(full_name_enc), MAX(phone_enc), MAX(id_number_enc), MAX(address_enc),
+         MAX(birth_year), MAX(consent_version), DATE_FORMAT(MAX(consent_at), '%Y-%m-%d %H:%i:%s'), MAX(gender),
+         MAX(area_code), MAX(card_version), MAX(device_version), v_locked
+    FROM people WHERE province = p_province AND id = v_id;
 END;
 
 -- checkin_record_unlock: checkin_record_at (schema/033), its answer unchanged, then the named

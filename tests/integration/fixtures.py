@@ -258,6 +258,23 @@ def statements_sent(stack, action):
         return sent(before, counters()) - own
 
 
+def status_while(stack, names, action):
+    """How much MariaDB's global counters names grew while action ran, less what reading them
+    costs (SHOW STATUS makes temporary tables of its own), with the counters' folder paused."""
+    def read():
+        out = sql(stack, "SHOW GLOBAL STATUS WHERE Variable_name IN (" +
+                  ", ".join(f"'{n}'" for n in names) + ")")
+        return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
+
+    with folder_paused(stack):
+        idle = read()
+        own = read()
+        before = read()
+        action()
+        after = read()
+    return {n: after[n] - before[n] - (own[n] - idle[n]) for n in names}
+
+
 def counter_differences(stack, database, province):
     """The dashboard's counters and presence rows of a province on a shard's database that differ
     from the same figures recounted from its checkins rows (schema/008, 010, 024, 025: every

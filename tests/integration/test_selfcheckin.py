@@ -558,23 +558,6 @@ def test_a_province_asks_its_own_questions(stack):
         os.kill(stack.pid("vaora"), signal.SIGHUP)
 
 
-def status_while(stack, names, action):
-    """How much MariaDB's global counters names grew while action ran, less what reading them
-    costs (SHOW STATUS makes temporary tables of its own), with the counters' folder paused."""
-    def read():
-        out = fixtures.sql(stack, "SHOW GLOBAL STATUS WHERE Variable_name IN (" +
-                           ", ".join(f"'{n}'" for n in names) + ")")
-        return {k: int(v) for k, v in (line.split("\t") for line in out.splitlines())}
-
-    with fixtures.folder_paused(stack):
-        idle = read()
-        own = read()
-        before = read()
-        action()
-        after = read()
-    return {n: after[n] - before[n] - (own[n] - idle[n]) for n in names}
-
-
 def test_a_recorded_one_tap_runs_one_procedure_and_makes_no_temporary_table(stack):
     """Issue #14 (schema/027): a recorded check-in answers from what its one CALL holds, with no
     nested CALL and no temporary table per check-in (both were a share of MariaDB's time per
@@ -588,11 +571,11 @@ def test_a_recorded_one_tap_runs_one_procedure_and_makes_no_temporary_table(stac
     fields = {"full_name": "Lý Thị Hoa", "contact": "no", "travel": "no", "doses": "2", "consent": "1",
               "remember": "1"}
     answers = []
-    new = status_while(stack, names, lambda: answers.append(phone.submit(venue, page, fields)))
+    new = fixtures.status_while(stack, names, lambda: answers.append(phone.submit(venue, page, fields)))
     confirmation(answers[-1])
     form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(other).text, re.S).group(0)
     data = dict(HIDDEN.findall(form), direction="in")
-    one_tap = status_while(stack, names, lambda: answers.append(
+    one_tap = fixtures.status_while(stack, names, lambda: answers.append(
         phone.request("POST", other.path, body=urllib.parse.urlencode(data))))
     confirmation(answers[-1])
     check(one_tap == {"Com_call_procedure": 1, "Created_tmp_tables": 0, "Com_create_temporary_table": 0},
