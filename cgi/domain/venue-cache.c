@@ -126,7 +126,8 @@ enum db_status venue_cache_get(struct venue_cache *c, struct db *db, const struc
 	if (status != DB_OK)
 		return status;
 	struct cached_venue *s = &c->slots[slot_of(t, id)];
-	if (s->t == t && s->epoch == c->epoch && s->v.id == id && (!version || s->v.token_version == version) && s->v.active) {
+	bool at_version = !version || s->v.token_version == version;
+	if (s->t == t && s->epoch == c->epoch && s->v.id == id && at_version && s->v.active) {
 		memcpy(out, &s->v, sizeof(*out));
 		*found = true;
 		return DB_OK;

@@ -112,7 +112,8 @@ static int load_venue(struct app *app, const struct request *req, struct respons
 	bool found;
 	int rc;
 	if (cached) {
-		enum db_status status = venue_cache_get(app->venue_cache, app->db, req->tenant, req->route_id, 0, v, &found);
+		enum db_status status =
+			venue_cache_get(app->venue_cache, app->db, req->tenant, req->route_id, 0, v, &found);
 		rc = status != DB_OK ? http_status_for_db(status) : found ? 0 : 404;
 	} else {
 		rc = venue_of_route(app, req, v);
