@@ -800,6 +800,13 @@ enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t,
 	holder_lock_name(t, index, name);
 	bool locked, row_seen;
 	enum db_status status = holder_or_lock(db, t, keys, current, index, name, id, &locked, &row_seen);
+	/* A call that failed may have taken the lock before failing, and said nothing of it: give
+	 * it back all the same, or the connection would keep it and every scan of this card wait
+	 * it out (a release of a lock not held only logs that it was not). */
+	if (status != DB_OK && !locked) {
+		db_lock_noted(db, t->shard, true);
+		locked = true;
+	}
 	if (status != DB_OK || *id) {
 		if (locked)
 			db_unlock(db, t->shard, name);
