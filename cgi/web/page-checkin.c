@@ -53,14 +53,19 @@ static const struct input_field short_code_fields[] = {
 		    INPUT_KEEP_TYPED(struct short_code_query, typed)),
 };
 
-/* The values of a fresh form's page that change from one request to the next, by their holes
- * in the page kept whole (views_stencil_mark). */
-enum fresh_hole {
+/* The values of the pages kept whole (a fresh form, a confirmation) that change from one
+ * request to the next, by their holes (views_stencil_mark). */
+enum page_hole {
 	HOLE_NAME,	/* the venue's name (heading and title) */
 	HOLE_ADDRESS,
 	HOLE_ACTION,
 	HOLE_KEY,	/* the idempotency key of a form sent without JavaScript */
 	HOLE_CSRF,
+	HOLE_DIRECTION,	/* the confirmation's: "in" or "out" */
+	HOLE_DIRECTION_LABEL,
+	HOLE_GIVEN_NAME,
+	HOLE_TIME,
+	HOLE_CHECK_CODE,
 };
 
 /* The venue the token names, when it takes check-ins: from the worker's cache when `cached`
@@ -203,33 +208,105 @@ static void form_context(struct app *app, const struct request *req, json_t *ctx
 	json_object_set_new(ctx, "form", form);
 }
 
-/* The page of a form nothing was typed into, from the worker's stencil of it (made on the
- * first such request of the province and language): the same bytes as views_page renders,
- * without building its context each time. Returns 0 when resp holds it; -1 when this request
- * takes the ordinary way (a logged-in account shown, no worker to keep it, a name that would
- * change a section); or 500 when a template is missing. */
-static int fresh_page(struct app *app, const struct request *req, struct response *resp, const struct venue *v)
+/* A kept page's context: the page's own values as marks (views_stencil_make). New reference. */
+static json_t *stencil_context(const struct request *req)
 {
-	struct views_stencil **kept = checkin_fragments_page(app, req);
-	if (!kept || !views_stencil_fits(req) || !v->name[0])
-		return -1;
-	if (!*kept) {
-		json_t *ctx = page_context_of(req->tenant, views_stencil_mark(HOLE_NAME), views_stencil_mark(HOLE_ADDRESS),
-					      views_stencil_mark(HOLE_ACTION), views_stencil_mark(HOLE_KEY));
-		json_object_set_new(ctx, "csrf", json_string(views_stencil_mark(HOLE_CSRF)));
-		form_context(app, req, ctx, NULL, NULL, NULL, NULL);
-		*kept = views_stencil_make(app->views, req->lang, req->tenant, "checkin", ctx);
-		json_decref(ctx);
-		if (!*kept)
-			return 500;
-	}
-	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
+	json_t *ctx = page_context_of(req->tenant, views_stencil_mark(HOLE_NAME), views_stencil_mark(HOLE_ADDRESS),
+				      views_stencil_mark(HOLE_ACTION), views_stencil_mark(HOLE_KEY));
+	json_object_set_new(ctx, "csrf", json_string(views_stencil_mark(HOLE_CSRF)));
+	return ctx;
+}
+
+/* Where the worker keeps the page of kind for req; NULL when this request takes the ordinary
+ * way (a logged-in account shown, no worker to keep it, a venue without a name, which would
+ * change the title's section). */
+static struct views_stencil **kept_slot(struct app *app, const struct request *req, const struct venue *v,
+					enum checkin_kept_page kind)
+{
+	struct views_stencil **kept = checkin_fragments_page(app, req, kind);
+	return kept && views_stencil_fits(req) && v->name[0] ? kept : NULL;
+}
+
+/* Fills an empty *kept with page rendered from ctx (taken), on the first request of the
+ * province and language; ctx is freed either way. 0, or 500 when a template is missing. */
+static int kept_make(struct app *app, const struct request *req, struct views_stencil **kept, const char *page,
+		     json_t *ctx)
+{
+	*kept = views_stencil_make(app->views, req->lang, req->tenant, page, ctx);
+	json_decref(ctx);
+	return *kept ? 0 : 500;
+}
+
+/* The values every kept page fills in the same way; the rest are left NULL. */
+static void page_values(const struct request *req, const struct venue *v, char action[static FORM_ACTION_SIZE],
+			char key[static CHECKIN_FORM_KEY_CAP], const char *values[VIEWS_STENCIL_HOLES])
+{
 	form_action(req, action);
 	checkin_form_key(key);
-	const char *values[VIEWS_STENCIL_HOLES] = {
-		[HOLE_NAME] = v->name, [HOLE_ADDRESS] = v->address, [HOLE_ACTION] = action, [HOLE_KEY] = key,
-		[HOLE_CSRF] = req->csrf,
-	};
+	values[HOLE_NAME] = v->name;
+	values[HOLE_ADDRESS] = v->address;
+	values[HOLE_ACTION] = action;
+	values[HOLE_KEY] = key;
+	values[HOLE_CSRF] = req->csrf;
+}
+
+/* The page of a form nothing was typed into, from the worker's stencil of it: the same bytes
+ * as views_page renders, without building its context each time. Returns 0 when resp holds
+ * it; -1 when this request takes the ordinary way (kept_slot); or 500. */
+static int fresh_page(struct app *app, const struct request *req, struct response *resp, const struct venue *v)
+{
+	struct views_stencil **kept = kept_slot(app, req, v, CHECKIN_KEPT_FORM);
+	if (!kept)
+		return -1;
+	if (!*kept) {
+		json_t *ctx = stencil_context(req);
+		form_context(app, req, ctx, NULL, NULL, NULL, NULL);
+		int rc = kept_make(app, req, kept, "checkin", ctx);
+		if (rc)
+			return rc;
+	}
+	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
+	const char *values[VIEWS_STENCIL_HOLES] = { 0 };
+	page_values(req, v, action, key, values);
+	views_stencil_page(*kept, resp, 200, values);
+	return 0;
+}
+
+/* The confirmation of a check-in recorded (committed) without a note, from the worker's
+ * stencil of it (one per colour, the notes' sections decided in it): the same bytes as
+ * views_page renders from confirmation_view. Returns 0 when resp holds it; -1 when this
+ * request takes the ordinary way (kept_slot, or a note to show); or 500. */
+static int done_page(struct app *app, const struct request *req, struct response *resp, const struct venue *v,
+		     const struct checkin_result *r)
+{
+	struct confirmation_shown shown;
+	confirmation_shown_of(app, req, v, r, &shown);
+	if (shown.already || shown.time_note)
+		return -1;
+	struct views_stencil **kept = kept_slot(app, req, v, r->amber ? CHECKIN_KEPT_DONE_AMBER : CHECKIN_KEPT_DONE_GREEN);
+	if (!kept)
+		return -1;
+	if (!*kept) {
+		struct confirmation_shown marks = {
+			.venue = views_stencil_mark(HOLE_NAME), .direction = views_stencil_mark(HOLE_DIRECTION),
+			.direction_label = views_stencil_mark(HOLE_DIRECTION_LABEL),
+			.given_name = views_stencil_mark(HOLE_GIVEN_NAME), .time = views_stencil_mark(HOLE_TIME),
+			.check_code = views_stencil_mark(HOLE_CHECK_CODE), .amber = shown.amber,
+		};
+		json_t *ctx = stencil_context(req);
+		json_object_set_new(ctx, "confirmation", confirmation_json(&marks));
+		int rc = kept_make(app, req, kept, "checkin-done", ctx);
+		if (rc)
+			return rc;
+	}
+	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
+	const char *values[VIEWS_STENCIL_HOLES] = { 0 };
+	page_values(req, v, action, key, values);
+	values[HOLE_DIRECTION] = shown.direction;
+	values[HOLE_DIRECTION_LABEL] = shown.direction_label;
+	values[HOLE_GIVEN_NAME] = shown.given_name;
+	values[HOLE_TIME] = shown.time;
+	values[HOLE_CHECK_CODE] = shown.check_code;
 	views_stencil_page(*kept, resp, 200, values);
 	return 0;
 }
@@ -329,9 +406,11 @@ int page_checkin_submit(struct app *app, const struct request *req, struct respo
 	} else {
 		if (in.remember)
 			remembered_add(app, req, resp, result->person_id, result->device_version);
-		json_t *ctx = page_context(req, &v);
-		json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
-		rc = views_page(app->views, req, resp, 200, "checkin-done", ctx);
+		if ((rc = done_page(app, req, resp, &v, result)) < 0) {
+			json_t *ctx = page_context(req, &v);
+			json_object_set_new(ctx, "confirmation", confirmation_view(app, req, &v, result));
+			rc = views_page(app->views, req, resp, 200, "checkin-done", ctx);
+		}
 	}
 	crypto_wipe(result, sizeof(*result));
 	free(result);

@@ -14,7 +14,7 @@ struct fragment_entry {
 	json_t *areas;		/* the commune list person was made with (area_choices_list), held */
 	json_t *person;		/* markup, or NULL before the first request */
 	json_t *declaration;	/* markup; the declarations stay for the worker's life */
-	struct views_stencil *page;	/* the whole page made with these parts, or NULL before */
+	struct views_stencil *pages[CHECKIN_KEPT_COUNT];	/* made after these parts, or NULL before */
 };
 
 struct checkin_fragments {
@@ -31,7 +31,8 @@ static void entry_clear(struct fragment_entry *e)
 	json_decref(e->areas);
 	json_decref(e->person);
 	json_decref(e->declaration);
-	views_stencil_free(e->page);
+	for (int k = 0; k < CHECKIN_KEPT_COUNT; k++)
+		views_stencil_free(e->pages[k]);
 	*e = (struct fragment_entry){ 0 };
 }
 
@@ -89,8 +90,9 @@ void checkin_fragments_fresh(const struct app *app, const struct request *req, j
 		entry_clear(e);
 }
 
-struct views_stencil **checkin_fragments_page(const struct app *app, const struct request *req)
+struct views_stencil **checkin_fragments_page(const struct app *app, const struct request *req,
+					      enum checkin_kept_page kind)
 {
 	struct fragment_entry *e = current_entry(app, req);
-	return e ? &e->page : NULL;
+	return e ? &e->pages[kind] : NULL;
 }

@@ -22,10 +22,19 @@ void checkin_fragments_free(struct checkin_fragments *f);
 void checkin_fragments_fresh(const struct app *app, const struct request *req, json_t **person,
 			     json_t **declaration);
 
-/* Where the worker keeps the whole page of such a form for req's province and language (a
- * stencil, views.h: the venue, the keys and the form token are its holes), emptied with the
- * parts it was made with: *slot is NULL until the caller makes one and stores it there (the
- * worker's, freed with the fragments). NULL in a one-request CGI process: nothing is kept. */
-struct views_stencil **checkin_fragments_page(const struct app *app, const struct request *req);
+/* The pages a worker keeps whole per province and language (stencils, views.h), by kind. */
+enum checkin_kept_page {
+	CHECKIN_KEPT_FORM,	/* a fresh form: the venue, the keys and the form token are its holes */
+	CHECKIN_KEPT_DONE_GREEN,	/* a confirmation with no note, green: its values are its holes */
+	CHECKIN_KEPT_DONE_AMBER,	/* the same, amber */
+	CHECKIN_KEPT_COUNT,
+};
+
+/* Where the worker keeps the page of kind for req's province and language, emptied with the
+ * parts above (a commune list read again): *slot is NULL until the caller makes one and
+ * stores it there (the worker's, freed with the fragments). NULL in a one-request CGI
+ * process: nothing is kept. */
+struct views_stencil **checkin_fragments_page(const struct app *app, const struct request *req,
+					      enum checkin_kept_page kind);
 
 #endif

@@ -284,24 +284,48 @@ void answers_text(const struct app *app, const struct request *req, const char *
 	crypto_wipe(copy, sizeof(copy));
 }
 
-json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,
-			  const struct checkin_result *r)
+void confirmation_shown_of(const struct app *app, const struct request *req, const struct venue *v,
+			   const struct checkin_result *r, struct confirmation_shown *out)
 {
 	time_t pressed = 0;
-	char local[17] = "", when[32] = "", time_key[32];
+	char local[17] = "", time_key[32];
+	out->time_text[0] = '\0';
 	/* "HH:MM · DD/MM/YYYY", as people read a time and a date here. */
 	if (utc_datetime_parse(r->pressed_at, &pressed) == 0) {
 		vn_time_format(pressed, local);
-		snprintf(when, sizeof(when), "%.5s · %.2s/%.2s/%.4s", local + 11, local + 8, local + 5, local);
+		snprintf(out->time_text, sizeof(out->time_text), "%.5s · %.2s/%.2s/%.4s", local + 11, local + 8,
+			 local + 5, local);
 	}
 	bool in = strcmp(r->direction, "in") == 0;
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "venue", v->name, "direction", r->direction,
-			      "direction_label", views_message(app->views, req->lang, in ? "checkin_in_done" : "checkin_out_done"),
-			      "given_name", r->given_name, "check_code", r->check_code, "time", when, "amber", r->amber,
-			      "already", r->already);
+	out->venue = v->name;
+	out->direction = r->direction;
+	out->direction_label = views_message(app->views, req->lang, in ? "checkin_in_done" : "checkin_out_done");
+	out->given_name = r->given_name;
+	out->time = out->time_text;
+	out->check_code = r->check_code;
+	out->time_note = NULL;
 	if (r->time_note[0]) {
 		snprintf(time_key, sizeof(time_key), "time_note_%s", r->time_note);
-		json_object_set_new(o, "time_note", json_string(views_message(app->views, req->lang, time_key)));
+		out->time_note = views_message(app->views, req->lang, time_key);
 	}
+	out->amber = r->amber;
+	out->already = r->already;
+}
+
+json_t *confirmation_json(const struct confirmation_shown *c)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "venue", c->venue, "direction", c->direction,
+			      "direction_label", c->direction_label, "given_name", c->given_name, "check_code",
+			      c->check_code, "time", c->time, "amber", c->amber, "already", c->already);
+	if (c->time_note)
+		json_object_set_new(o, "time_note", json_string(c->time_note));
 	return o;
+}
+
+json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,
+			  const struct checkin_result *r)
+{
+	struct confirmation_shown c;
+	confirmation_shown_of(app, req, v, r, &c);
+	return confirmation_json(&c);
 }

@@ -49,6 +49,24 @@ json_t *answers_hidden_view(const char *answers);
  * to out. */
 void answers_text(const struct app *app, const struct request *req, const char *answers, bool unreadable,
 		  struct buf *out);
+/* Room for a confirmation's time, "HH:MM · DD/MM/YYYY" with its UTF-8 dot. */
+#define CONFIRMATION_TIME_SIZE 32
+
+/* What a confirmation shows: borrowed texts (of the check-in, its venue, the catalogs), the
+ * colour and the notes' sections. */
+struct confirmation_shown {
+	const char *venue, *direction, *direction_label, *given_name, *time, *check_code;
+	const char *time_note;	/* the note on a time not kept, or NULL */
+	bool amber, already;
+	char time_text[CONFIRMATION_TIME_SIZE];	/* what time points to for a stored check-in */
+};
+/* Fills out with what the confirmation of r at v shows; out borrows from r, v and the views
+ * (and time from out itself: out must stay where it is). */
+void confirmation_shown_of(const struct app *app, const struct request *req, const struct venue *v,
+			   const struct checkin_result *r, struct confirmation_shown *out);
+/* The confirmation's context for the templates (checkin-done, the gate's, the proxy's). New reference. */
+json_t *confirmation_json(const struct confirmation_shown *c);
+
 /* The confirmation a guard reads: venue, direction, given name, time, check code, colour. */
 json_t *confirmation_view(const struct app *app, const struct request *req, const struct venue *v,
 			  const struct checkin_result *r);

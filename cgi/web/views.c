@@ -190,7 +190,8 @@ const char *views_stencil_mark(unsigned hole)
 	static const char marks[VIEWS_STENCIL_HOLES][4] = {
 		{ MARK_OPEN, '0', MARK_CLOSE }, { MARK_OPEN, '1', MARK_CLOSE }, { MARK_OPEN, '2', MARK_CLOSE },
 		{ MARK_OPEN, '3', MARK_CLOSE }, { MARK_OPEN, '4', MARK_CLOSE }, { MARK_OPEN, '5', MARK_CLOSE },
-		{ MARK_OPEN, '6', MARK_CLOSE }, { MARK_OPEN, '7', MARK_CLOSE },
+		{ MARK_OPEN, '6', MARK_CLOSE }, { MARK_OPEN, '7', MARK_CLOSE }, { MARK_OPEN, '8', MARK_CLOSE },
+		{ MARK_OPEN, '9', MARK_CLOSE },
 	};
 	if (hole >= VIEWS_STENCIL_HOLES)
 		abort();

@@ -45,8 +45,9 @@ json_t *views_fragment(const struct views *v, enum lang lang, const struct tenan
  * page whose other parts stay the same for many requests (the check-in form of a province in
  * a language). Caller frees with views_stencil_free (NULL accepted). */
 struct views_stencil;
-/* Most values one stencil takes: a page's few per-request values, not a table's rows. */
-#define VIEWS_STENCIL_HOLES 8
+/* Most values one stencil takes: a page's few per-request values, not a table's rows (a mark
+ * names its hole with one digit, so at most 10). */
+#define VIEWS_STENCIL_HOLES 10
 
 /* The mark standing for value number hole (< VIEWS_STENCIL_HOLES) in a stencil's context.
  * Static storage. Each mark must be shown only by {{…}} (escaped) and must not decide a

@@ -4,6 +4,7 @@ remembered people and their one tap, the two-minute rule and queued times with t
 clock, the confirmation, and "my data" (view, correct, delete, forget). Every test checks what
 was stored, in the database or through `vaora people show`."""
 import concurrent.futures
+import difflib
 import gzip
 import os
 import json
@@ -636,3 +637,37 @@ def test_a_fresh_form_shows_every_time_its_own_venue_escaped_and_a_new_key(stack
         shapes.add(page.replace(key, "KEY").replace(csrf, "CSRF").replace(escape(name), "NAME").replace(path, "PATH"))
     check(len(keys) == 40, f"{len(keys)} distinct keys in 40 pages")
     check(len(shapes) == 1, f"{len(shapes)} different pages besides the venue and the keys")
+
+
+def test_a_confirmation_from_the_kept_page_is_the_page_rendered_afresh_with_its_values_escaped(stack):
+    """A worker keeps the confirmation's page whole per province, language and colour and
+    escapes the check-in's values into it (the venue, the direction, the given name, the time,
+    the check code). The same person tapping again within two minutes gets the same check-in's
+    confirmation with an "already" note, a page the templates render afresh: without that note
+    it is byte for byte the kept page's, for a venue and a name full of what escaping changes,
+    in green and in amber, more times than there are workers."""
+    venue = Venue(stack, 'Quán <Cô Ba> & "Bạn" — Đình Hàng Đào')
+    escaped = "Quán &lt;Cô Ba&gt; &amp; &quot;Bạn&quot; — Đình Hàng Đào"
+    already = re.compile(r'<p class="confirm-note" id="already">[^<]*</p>')
+    start = time.time()
+    try:
+        for i in range(6):
+            phone = Phone(stack)
+            set_clock(stack, start + 200 * i)
+            cough = "yes" if i % 2 else "no"
+            first = phone.first_checkin(venue, full_name="Nguyễn Thị O'Lan", phone=f"0912 000 {i:03d}", cough=cough)
+            code, colour = confirmation(first)
+            check(colour == ("amber" if i % 2 else "green"), colour)
+            check(f'<p class="confirm-venue">{escaped}</p>' in first.text and f"<title>{escaped} · " in first.text
+                  and '<p class="confirm-name">O&#39;Lan</p>' in first.text and 'id="already"' not in first.text
+                  and "\x01" not in first.text and "\x02" not in first.text, first.text[:2000])
+            set_clock(stack, start + 200 * i + 30)
+            form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(venue).text, re.S).group(0)
+            again = phone.request("POST", venue.path, body=urllib.parse.urlencode(dict(HIDDEN.findall(form),
+                                                                                      direction="in")))
+            check(confirmation(again)[0] == code and 'id="already"' in again.text, again.text[:2000])
+            afresh = already.sub("", again.text)
+            check(afresh == first.text, "\n".join(difflib.unified_diff(first.text.split("\n"), afresh.split("\n"),
+                                                                       "kept", "afresh", lineterm="")))
+    finally:
+        os.remove(stack.clock_file)
