@@ -13,6 +13,9 @@ struct buf {
 
 #define BUF_INIT { NULL, 0, 0 }
 
+/* Makes room for extra more bytes at once: one allocation for output whose size is known
+ * ahead instead of one per doubling. */
+void buf_reserve(struct buf *b, size_t extra);
 void buf_append(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

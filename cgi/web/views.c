@@ -174,6 +174,10 @@ int views_page(const struct views *v, const struct request *req, struct response
 #define MARK_OPEN '\x01'
 #define MARK_CLOSE '\x02'
 
+/* Bytes reserved beyond a stencil's text for the values filled in: a few names, keys and a
+ * form token; longer values grow the page as any buffer grows. */
+#define STENCIL_VALUES_ROOM 512
+
 struct stencil_cut {
 	size_t at;	/* offset in text where the value goes */
 	unsigned hole;
@@ -252,6 +256,8 @@ void views_stencil_page(const struct views_stencil *s, struct response *resp, in
 {
 	page_headers(resp, status);
 	buf_reset(&resp->body);
+	/* The page's fixed text and room for its values as they usually are, escaped. */
+	buf_reserve(&resp->body, s->text.len + STENCIL_VALUES_ROOM);
 	size_t from = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const char *value = values[s->cuts[i].hole];
