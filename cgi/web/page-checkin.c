@@ -237,12 +237,16 @@ static int kept_make(struct app *app, const struct request *req, struct views_st
 	return *kept ? 0 : 500;
 }
 
-/* The values every kept page fills in the same way; the rest are left NULL. */
-static void page_values(const struct request *req, const struct venue *v, char action[static FORM_ACTION_SIZE],
-			char key[static CHECKIN_FORM_KEY_CAP], const char *values[VIEWS_STENCIL_HOLES])
+/* The values every kept page fills in the same way (a new key only for a page that shows
+ * one); the rest are left NULL. */
+static void page_values(const struct request *req, const struct venue *v, const struct views_stencil *kept,
+			char action[static FORM_ACTION_SIZE], char key[static CHECKIN_FORM_KEY_CAP],
+			const char *values[VIEWS_STENCIL_HOLES])
 {
 	form_action(req, action);
-	checkin_form_key(key);
+	key[0] = '\0';
+	if (views_stencil_holds(kept, HOLE_KEY))
+		checkin_form_key(key);
 	values[HOLE_NAME] = v->name;
 	values[HOLE_ADDRESS] = v->address;
 	values[HOLE_ACTION] = action;
@@ -267,7 +271,7 @@ static int fresh_page(struct app *app, const struct request *req, struct respons
 	}
 	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
 	const char *values[VIEWS_STENCIL_HOLES] = { 0 };
-	page_values(req, v, action, key, values);
+	page_values(req, v, *kept, action, key, values);
 	views_stencil_page(*kept, resp, 200, values);
 	return 0;
 }
@@ -301,7 +305,7 @@ static int done_page(struct app *app, const struct request *req, struct response
 	}
 	char action[FORM_ACTION_SIZE], key[CHECKIN_FORM_KEY_CAP];
 	const char *values[VIEWS_STENCIL_HOLES] = { 0 };
-	page_values(req, v, action, key, values);
+	page_values(req, v, *kept, action, key, values);
 	values[HOLE_DIRECTION] = shown.direction;
 	values[HOLE_DIRECTION_LABEL] = shown.direction_label;
 	values[HOLE_GIVEN_NAME] = shown.given_name;

@@ -251,6 +251,14 @@ bool views_stencil_fits(const struct request *req)
 	return !shows_account(req);
 }
 
+bool views_stencil_holds(const struct views_stencil *s, unsigned hole)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->cuts[i].hole == hole)
+			return true;
+	return false;
+}
+
 void views_stencil_page(const struct views_stencil *s, struct response *resp, int status,
 			const char *const values[VIEWS_STENCIL_HOLES])
 {

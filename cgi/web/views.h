@@ -65,6 +65,9 @@ void views_stencil_free(struct views_stencil *s);
  * logged-in account shown on it. */
 bool views_stencil_fits(const struct request *req);
 
+/* Whether s shows value number hole anywhere: a value it does not show need not be made. */
+bool views_stencil_holds(const struct views_stencil *s, unsigned hole);
+
 /* Sends s with values[i] (escaped) in place of mark i, with status and views_page's headers;
  * every mark the page holds needs its value. */
 void views_stencil_page(const struct views_stencil *s, struct response *resp, int status,
