@@ -214,7 +214,8 @@ static int gcm_update(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size
 /* The process's AES-256-GCM implementation, fetched at first use and kept: left to
  * EVP_aes_256_gcm(), OpenSSL fetched it again on every call (a lookup under a lock and a
  * reference count: 3.5 % of the workers' perf samples under one-tap load, through the given
- * name's decryption and the answers' sealing). The contexts stay one per call: they hold keys. Not for threads. */
+ * name's decryption and the answers' sealing). The contexts stay one per call: they hold
+ * keys. Not for threads: vaora has none. */
 static EVP_CIPHER *gcm_cipher;
 /* The nonce is GCM's default IV length, so no length is set on the context. */
 _Static_assert(CRYPTO_GCM_NONCE_BYTES == 12, "AES-GCM's default IV length");
