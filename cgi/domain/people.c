@@ -648,14 +648,16 @@ static int fill_person(struct db_query *q, const struct tenant *t, const struct 
 
 /* People whose blind index of kind ("phone", "id_number") matches the normalized value, under
  * every lookup key version from the current one down, at most max of them. */
-static enum db_status find_by_index(struct db *db, const struct tenant *t, const struct keyring *keys,
-				    const char *kind, const char *normal, struct person *out, size_t max, size_t *n)
+/* The rows of normal under the lookup key versions from down to 1: rows indexed under an older
+ * lookup key are found with that key. */
+static enum db_status find_by_index_from(struct db *db, const struct tenant *t, const struct keyring *keys,
+					 unsigned from, const char *kind, const char *normal, struct person *out,
+					 size_t max, size_t *n)
 {
 	enum people_sql which = strcmp(kind, "phone") == 0 ? PEOPLE_BY_PHONE : PEOPLE_BY_ID_NUMBER;
 	enum db_status status = DB_OK;
 	*n = 0;
-	/* Rows indexed under an older lookup key are found with that key. */
-	for (unsigned v = keyring_current(keys, KEY_LOOKUP); status == DB_OK && v >= 1 && *n < max; v--) {
+	for (unsigned v = from; status == DB_OK && v >= 1 && *n < max; v--) {
 		uint8_t index[CRYPTO_SHA256_BYTES];
 		blind_index(keys, t, v, kind, normal, index);
 		struct db_query *q;
@@ -673,6 +675,12 @@ static enum db_status find_by_index(struct db *db, const struct tenant *t, const
 		db_query_free(q);
 	}
 	return status;
+}
+
+static enum db_status find_by_index(struct db *db, const struct tenant *t, const struct keyring *keys,
+				    const char *kind, const char *normal, struct person *out, size_t max, size_t *n)
+{
+	return find_by_index_from(db, t, keys, keyring_current(keys, KEY_LOOKUP), kind, normal, out, max, n);
 }
 
 /* The normalized number a look-up is by (the phone when given, else the ID number) and its kind;
@@ -818,13 +826,15 @@ enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t,
 	*held = locked;
 	if (status == DB_OK && locked)
 		snprintf(lock, PEOPLE_HOLDER_LOCK_CAP, "%s", name);
-	/* Under the lock, every index version (rows indexed under an older lookup key, or the one
-	 * that did not decrypt passed over) is looked at as before; with one lookup key and no
-	 * such row, the call's own look-up under the lock was the whole of it. */
-	if (status == DB_OK && locked && (current > 1 || row_seen)) {
+	/* Under the lock, the index versions the call did not look at under it: the older ones
+	 * (rows indexed under an older lookup key), and the current one too when its row did not
+	 * decrypt and the lock was taken here. With one lookup key and no such row, the call's own
+	 * look-up under the lock was the whole of it. */
+	unsigned from = row_seen ? current : current - 1;
+	if (status == DB_OK && locked && from >= 1) {
 		struct person *p = person_new();
 		size_t n;
-		status = find_by_index(db, t, keys, "id_number", normal, p, 1, &n);
+		status = find_by_index_from(db, t, keys, from, "id_number", normal, p, 1, &n);
 		if (status == DB_OK && n == 1)
 			*id = p->id;
 		person_free(p);
