@@ -137,6 +137,7 @@ export async function test_first_form_puts_what_matters_first_and_folds_the_rest
   check(await page.locator('#id_number').isVisible(), 'the "more" section forgot it was opened');
   await axeAudit(page);
   await page.locator('details#more summary').click();
+  await page.waitForFunction(() => window.localStorage.getItem('vaora.more') === 'closed', null, { timeout: 5000 });
   await page.goto(url(venue.path));
   check(!await page.locator('#id_number').isVisible(), 'the "more" section forgot it was closed');
 }
