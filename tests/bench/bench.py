@@ -21,6 +21,7 @@ import bench_ceiling  # noqa: E402
 import bench_load  # noqa: E402
 import bench_profile  # noqa: E402
 import bench_scale  # noqa: E402
+import bench_statements  # noqa: E402
 import harness  # noqa: E402
 import paper_file  # noqa: E402
 
@@ -180,7 +181,7 @@ def bench_import(stack):
 
 
 def main():
-    known = PARTS + bench_ceiling.PARTS + bench_profile.PARTS + bench_scale.PARTS
+    known = PARTS + bench_ceiling.PARTS + bench_profile.PARTS + bench_statements.PARTS + bench_scale.PARTS
     parts = [p for p in os.environ.get("BENCH_PARTS", ",".join(known)).split(",") if p]
     unknown = [p for p in parts if p not in known]
     if unknown:
@@ -196,6 +197,8 @@ def main():
         bench_ceiling.run()
     if "profile" in parts:
         bench_profile.run()
+    if "statements" in parts:
+        bench_statements.run()
     if any(p in bench_scale.PARTS for p in parts):
         bench_scale.run(parts)
     return 0

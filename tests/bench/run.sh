@@ -6,7 +6,7 @@
 # (built once, see bench_data.py): data, dashboard, tracing, purge (see bench_scale.py).
 set -eu
 cd "$(dirname "$0")/../.."
-parts=",${BENCH_PARTS:-render,pages,weight,checkin,gate,import,ceiling,profile,data,dashboard,tracing,purge},"
+parts=",${BENCH_PARTS:-render,pages,weight,checkin,gate,import,ceiling,profile,statements,data,dashboard,tracing,purge},"
 case "$parts" in
 *,render,*)
 	make --no-print-directory build/rel/bench-render && build/rel/bench-render ||
