@@ -18,6 +18,10 @@
 /* Seconds nginx waits on each pool: a page or check-in answers in well under a second; a bulk
  * poster PDF or an import of thousands of rows may take minutes. */
 #define FAST_POOL_TIMEOUT_SECONDS 30
+/* And on the fast pool at least this long past the workers' db_io_timeout: a worker that gives
+ * up on a silent database answers 503 with Retry-After (the phone's queue retries it), which
+ * must reach the phone before nginx gives up on the worker with a 504 of its own. */
+#define FAST_POOL_DB_MARGIN_SECONDS 10
 #define SLOW_POOL_TIMEOUT_SECONDS 300
 /* Passive health checks of each FastCGI server: after this many failed tries (a refused or
  * timed-out connection, an error before the answer's header) within UPSTREAM_FAIL_SECONDS,
@@ -144,8 +148,8 @@ static void nginx_pool(FILE *f, const char *pool, unsigned timeout)
 
 static void nginx_fast_pool(FILE *f, const struct piece_ctx *p)
 {
-	(void)p;
-	nginx_pool(f, "fast", FAST_POOL_TIMEOUT_SECONDS);
+	unsigned past_database = p->c->db_io_timeout + FAST_POOL_DB_MARGIN_SECONDS;
+	nginx_pool(f, "fast", past_database > FAST_POOL_TIMEOUT_SECONDS ? past_database : FAST_POOL_TIMEOUT_SECONDS);
 }
 
 static void nginx_slow_pool(FILE *f, const struct piece_ctx *p)

@@ -299,7 +299,11 @@ start_nginx() {
 	"$BIN" -c "$VAR/vaora.conf" nginx-conf "$VAR/nginx"
 	"$BIN" -c "$VAR/vaora.conf" error-pages "$VAR/www/errors"
 	for pool in fast slow; do
-		local timeout=30s
+		# As `vaora nginx-conf` writes them (FAST_POOL_DB_MARGIN_SECONDS): the fast pool
+		# waits past the workers' db_io_timeout, so their 503 reaches the client.
+		local timeout=$(( ${VAORA_DB_IO_TIMEOUT:-30} + 10 ))
+		[ "$timeout" -lt 30 ] && timeout=30
+		timeout=${timeout}s
 		[ $pool = slow ] && timeout=300s
 		# The pool's FastCGI settings apart from its upstream: the benchmark's hello
 		# (tests/bench/hello-nginx.conf) is served with the fast pool's, like for like.
