@@ -239,6 +239,7 @@ trusted_proxies = ${VAORA_TRUSTED_PROXIES:-}
 CONF
 	local name value
 	[ -n "${VAORA_DB_IO_TIMEOUT:-}" ] && echo "db_io_timeout = $VAORA_DB_IO_TIMEOUT" >> "$VAR/vaora.conf"
+	[ -n "${VAORA_METRICS_ALLOW:-}" ] && echo "metrics_allow = $VAORA_METRICS_ALLOW" >> "$VAR/vaora.conf"
 	for name in LOGIN REGISTER CHECKIN LOOKUP; do
 		value=VAORA_EDGE_LIMIT_$name
 		[ -n "${!value:-}" ] && echo "edge_limit.${name,,} = ${!value}" >> "$VAR/vaora.conf"

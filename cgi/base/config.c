@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/address-list.h"
 #include "base/buf.h"
 #include "base/conf.h"
 #include "base/num.h"
@@ -270,15 +271,14 @@ static int set_trusted_proxies(const struct load_ctx *ctx, char **field, const c
 	return 0;
 }
 
-/* Client addresses that may read /metrics, separated by spaces: exact addresses as nginx passes
- * them (REMOTE_ADDR), so only what an address can hold is let in. */
+/* Client addresses that may read /metrics, and CIDR blocks of them (a monitoring subnet),
+ * separated by spaces, matched against the address nginx passes (REMOTE_ADDR). */
 static int set_metrics_allow(const struct load_ctx *ctx, char **field, const char *value, char *err,
 			     size_t errlen)
 {
 	(void)ctx;
-	size_t len = strlen(value);
-	if (len > METRICS_ALLOW_MAX || strspn(value, "0123456789abcdefABCDEF.: ") != len) {
-		snprintf(err, errlen, "metrics_allow: IPv4 or IPv6 addresses separated by spaces");
+	if (strlen(value) > METRICS_ALLOW_MAX || !address_list_valid(value)) {
+		snprintf(err, errlen, "metrics_allow: IPv4 or IPv6 addresses or CIDR blocks (10.20.0.0/16) separated by spaces");
 		return -1;
 	}
 	set_string(field, xstrdup(value));

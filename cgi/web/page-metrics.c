@@ -1,8 +1,9 @@
-/* /metrics: the Prometheus text format, for the addresses in metrics_allow only. */
+/* /metrics: the Prometheus text format, for the addresses and blocks in metrics_allow only. */
 #include "web/pages.h"
 
 #include <string.h>
 
+#include "base/address-list.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "base/xmalloc.h"
@@ -13,22 +14,6 @@
 
 /* "GET /{province}/c/{token}": the label of a route row; longer patterns are cut. */
 #define ROUTE_LABEL_MAX 160
-
-/* Whether addr is one of the space-separated addresses of allow, exactly. */
-static bool address_allowed(const char *allow, const char *addr)
-{
-	size_t len = addr ? strlen(addr) : 0;
-	if (!len)
-		return false;
-	for (const char *p = allow; *p;) {
-		p += strspn(p, " ");
-		size_t n = strcspn(p, " ");
-		if (n == len && strncmp(p, addr, n) == 0)
-			return true;
-		p += n;
-	}
-	return false;
-}
 
 /* What only the database knows, read at the scrape: whether each shard answers, and each
  * province's last purge (a purge runs as its own process, from the timer, not in a worker). */
@@ -63,7 +48,7 @@ static void render_database_state(struct app *app, struct buf *out)
 
 int page_metrics(struct app *app, const struct request *req, struct response *resp)
 {
-	if (!address_allowed(app->config->metrics_allow, req->remote_addr))
+	if (!address_list_contains(app->config->metrics_allow, req->remote_addr))
 		return 404;
 	size_t n = route_count < METRICS_ROUTES ? route_count : METRICS_ROUTES;
 	char (*labels)[ROUTE_LABEL_MAX] = xcalloc(n ? n : 1, sizeof(*labels));

@@ -78,6 +78,8 @@ class Stack:
                  # test can speak as other addresses, and the per-address limits are loose
                  # enough for the suites' own pace (test_edge sends a burst past them).
                  VAORA_TRUSTED_PROXIES="127.0.0.1",
+                 # A monitoring subnet may scrape /metrics (test_metrics speaks from it).
+                 VAORA_METRICS_ALLOW="127.0.0.1 ::1 198.51.100.0/24",
                  VAORA_EDGE_LIMIT_LOGIN="600 100", VAORA_EDGE_LIMIT_REGISTER="600 100",
                  VAORA_EDGE_LIMIT_CHECKIN="60000 2000", VAORA_EDGE_LIMIT_LOOKUP="6000 1000",
                  # Huế's base_url is https, as behind a TLS front (test_edge).

@@ -91,6 +91,14 @@ def test_metrics_are_refused_to_an_address_not_in_metrics_allow(stack):
     check(stack.get("/metrics").status == 200, "refused to 127.0.0.1")
 
 
+def test_metrics_are_answered_inside_a_block_of_metrics_allow_and_refused_beside_it(stack):
+    # The stack's metrics_allow holds 198.51.100.0/24 (harness.py), a monitoring subnet.
+    inside = stack.get("/metrics", headers={"X-Forwarded-For": "198.51.100.9"})
+    check(inside.status == 200 and "vaora_" in inside.text, (inside.status, inside.text[:200]))
+    beside = stack.get("/metrics", headers={"X-Forwarded-For": "198.51.101.9"})
+    check(beside.status == 404 and "vaora_" not in beside.text, (beside.status, beside.text[:200]))
+
+
 def test_database_errors_and_reconnects_are_counted(stack):
     before = scrape(stack)
     ids = fixtures.sql(stack, "SELECT GROUP_CONCAT(id) FROM information_schema.PROCESSLIST WHERE USER = 'vaora'")

@@ -1,9 +1,10 @@
-/* Unit tests for the small base layers: UTF-8 checks, number parsing, escaping, buffers and CSV
- * (read and written). */
+/* Unit tests for the small base layers: UTF-8 checks, number parsing, escaping, buffers, CSV
+ * (read and written) and address lists. */
 #include "unit.h"
 
 #include <string.h>
 
+#include "base/address-list.h"
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/csv-out.h"
@@ -443,6 +444,47 @@ static void test_csv_out(void **state)
 	buf_free(&b);
 }
 
+static void test_an_address_list_holds_its_addresses_and_the_addresses_of_its_blocks(void **state)
+{
+	(void)state;
+	const char *list = "127.0.0.1 ::1  10.20.0.0/16 192.0.2.128/25 2001:db8:aa::/48";
+	assert_true(address_list_contains(list, "127.0.0.1"));
+	assert_true(address_list_contains(list, "::1"));
+	assert_true(address_list_contains(list, "10.20.0.1"));
+	assert_true(address_list_contains(list, "10.20.255.254"));
+	assert_false(address_list_contains(list, "10.21.0.1"));
+	assert_true(address_list_contains(list, "192.0.2.200"));
+	assert_false(address_list_contains(list, "192.0.2.127"));	/* the block's other half */
+	assert_true(address_list_contains(list, "2001:db8:aa:1::5"));
+	assert_false(address_list_contains(list, "2001:db8:ab::5"));
+	/* As an IPv6 socket shows an IPv4 client. */
+	assert_true(address_list_contains(list, "::ffff:10.20.3.4"));
+	assert_false(address_list_contains(list, "127.0.0.2"));
+	assert_false(address_list_contains(list, "127.0.0.1 "));
+	assert_false(address_list_contains(list, ""));
+	assert_false(address_list_contains(list, NULL));
+	assert_false(address_list_contains(list, "localhost"));
+	assert_true(address_list_contains("0.0.0.0/0", "203.0.113.7"));
+	assert_false(address_list_contains("0.0.0.0/0", "2001:db8::1"));	/* one family per block */
+	assert_false(address_list_contains("", "127.0.0.1"));
+}
+
+static void test_an_address_list_takes_only_addresses_and_blocks_whose_prefix_fits(void **state)
+{
+	(void)state;
+	assert_true(address_list_valid(""));
+	assert_true(address_list_valid("127.0.0.1 ::1"));
+	assert_true(address_list_valid(" 10.0.0.0/8  fd00::/8 192.0.2.1/32 ::/0 "));
+	assert_false(address_list_valid("10.0.0.0/33"));
+	assert_false(address_list_valid("fd00::/129"));
+	assert_false(address_list_valid("10.0.0.0/"));
+	assert_false(address_list_valid("10.0.0.0/-1"));
+	assert_false(address_list_valid("10.0.0.0/8/8"));
+	assert_false(address_list_valid("10.0.0"));
+	assert_false(address_list_valid("127.0.0.1 localhost"));
+	assert_false(address_list_valid("256.0.0.1"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +502,8 @@ int main(void)
 		cmocka_unit_test(test_csv_errors),
 		cmocka_unit_test(test_csv_separator_is_read_from_the_header),
 		cmocka_unit_test(test_csv_out),
+		cmocka_unit_test(test_an_address_list_holds_its_addresses_and_the_addresses_of_its_blocks),
+		cmocka_unit_test(test_an_address_list_takes_only_addresses_and_blocks_whose_prefix_fits),
 	};
 	return UNIT_RUN("base", tests);
 }

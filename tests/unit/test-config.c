@@ -372,6 +372,11 @@ static void test_load_errors(void **state)
 	write_conf_with("shard.south.port = 65536");
 	assert_load_error(at, "whole number", NULL);
 
+	write_conf_with("metrics_allow = 127.0.0.1 10.20.0.0/33");
+	assert_load_error(at, "metrics_allow", "CIDR", NULL);
+	write_conf_with("metrics_allow = prometheus.local");
+	assert_load_error(at, "metrics_allow", NULL);
+
 	write_conf_with("stay_minutes.cinema = 90");
 	assert_load_error(at, "unknown venue category \"cinema\"", "market", NULL);
 	write_conf_with("stay_minutes.Market = 90");
