@@ -346,6 +346,13 @@ enum db_status db_ping(struct db *db, size_t shard)
 	return DB_OK;
 }
 
+enum db_status db_shard_node(struct db *db, size_t shard, size_t *node)
+{
+	enum db_status status = db_ping(db, shard);
+	*node = db->conns[shard].node;
+	return status;
+}
+
 void db_node_states(struct db *db, size_t shard, struct db_node_state out[SHARD_NODES_MAX])
 {
 	const struct shard_config *sc = &db->config->shards[shard];

@@ -39,6 +39,10 @@ void db_close(struct db *db);
 
 /* Checks that the shard answers, reconnecting when needed. */
 enum db_status db_ping(struct db *db, size_t shard);
+/* Which of the shard's nodes its connection is on, connecting when needed: the first in
+ * vaora.conf's order that answers and, in a cluster, is ready (what a client tool of the
+ * shard's should talk to when the first node is down). */
+enum db_status db_shard_node(struct db *db, size_t shard, size_t *node);
 
 /* What one node of a shard says of itself, read over a connection of its own. */
 struct db_node_state {

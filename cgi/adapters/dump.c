@@ -29,9 +29,10 @@ static bool quotable(const char *s)
 	return true;
 }
 
-/* Writes the account of sc into a fresh 0600 file under $TMPDIR (or /tmp). Returns its path
- * (caller unlinks and frees), or NULL (errno EINVAL: a password the file cannot carry). */
-static char *write_defaults(const struct shard_config *sc)
+/* Writes the account of sc and the address of its node into a fresh 0600 file under $TMPDIR
+ * (or /tmp). Returns its path (caller unlinks and frees), or NULL (errno EINVAL: a password
+ * the file cannot carry). */
+static char *write_defaults(const struct shard_config *sc, size_t node_index)
 {
 	if (sc->password && !quotable(sc->password)) {
 		errno = EINVAL;
@@ -54,9 +55,7 @@ static char *write_defaults(const struct shard_config *sc)
 	fprintf(f, "[client]\nuser = %s\ndefault-character-set = utf8mb4\n", sc->user);
 	if (sc->password)
 		fprintf(f, "password = \"%s\"\n", sc->password);
-	/* A cluster's first node: every node holds the whole shard, and a dump is a read. When it
-	 * is down the tool fails and says so; the operator names another node. */
-	const struct db_node *node = &sc->nodes[0];
+	const struct db_node *node = &sc->nodes[node_index];
 	if (node->socket)
 		fprintf(f, "socket = %s\n", node->socket);
 	else
@@ -71,13 +70,13 @@ static char *write_defaults(const struct shard_config *sc)
 
 /* Forks argv[0] with one end of a pipe as its stdout (to_child false) or stdin (true); our end
  * goes to child->fd. argv[1] is filled with --defaults-file=, which must come first. */
-static int start(const struct shard_config *sc, const char **argv, bool to_child, struct dump_child *child,
-		 char *err, size_t errlen)
+static int start(const struct shard_config *sc, size_t node, const char **argv, bool to_child,
+		 struct dump_child *child, char *err, size_t errlen)
 {
 	memset(child, 0, sizeof(*child));
 	child->pid = -1;
 	child->fd = -1;
-	child->defaults_file = write_defaults(sc);
+	child->defaults_file = write_defaults(sc, node);
 	if (!child->defaults_file) {
 		if (errno == EINVAL)
 			snprintf(err, errlen, "shard %s: its password holds a quote, backslash or control character, which "
@@ -115,20 +114,21 @@ static int start(const struct shard_config *sc, const char **argv, bool to_child
 	return 0;
 }
 
-int dump_start(const struct shard_config *sc, bool binlog_position, struct dump_child *child, char *err,
-	       size_t errlen)
+int dump_start(const struct shard_config *sc, size_t node, bool binlog_position, struct dump_child *child,
+	       char *err, size_t errlen)
 {
 	const char *argv[] = { "mariadb-dump", NULL, "--single-transaction", "--skip-extended-insert",
 			       "--order-by-primary", "--hex-blob", "--routines", "--triggers", "--no-autocommit",
 			       "--skip-dump-date", binlog_position ? "--master-data=2" : "--skip-comments",
 			       "--", sc->database, NULL };
-	return start(sc, argv, false, child, err, errlen);
+	return start(sc, node, argv, false, child, err, errlen);
 }
 
-int dump_load_start(const struct shard_config *sc, struct dump_child *child, char *err, size_t errlen)
+int dump_load_start(const struct shard_config *sc, size_t node, struct dump_child *child, char *err,
+		    size_t errlen)
 {
 	const char *argv[] = { "mariadb", NULL, "--batch", "--database", sc->database, NULL };
-	return start(sc, argv, true, child, err, errlen);
+	return start(sc, node, argv, true, child, err, errlen);
 }
 
 int dump_finish(struct dump_child *child, char *err, size_t errlen)

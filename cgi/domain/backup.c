@@ -219,12 +219,13 @@ static enum db_status shard_number(struct db *db, size_t shard, enum backup_sql 
 	return status;
 }
 
-/* Dumps the shard into out (a file, or -1 for nowhere) while scanning it. */
-static int dump_shard(const struct shard_config *sc, bool binlog, int out, struct scan *s, char *err, size_t errlen)
+/* Dumps the shard from its node into out (a file, or -1 for nowhere) while scanning it. */
+static int dump_shard(const struct shard_config *sc, size_t node, bool binlog, int out, struct scan *s, char *err,
+		      size_t errlen)
 {
 	struct dump_child child;
 	scan_begin(s);
-	int rc = dump_start(sc, binlog, &child, err, errlen);
+	int rc = dump_start(sc, node, binlog, &child, err, errlen);
 	if (rc == 0 && pump(child.fd, out, s) != 0) {
 		snprintf(err, errlen, "shard %s: writing the dump: %s", sc->name, strerror(errno));
 		rc = -1;
@@ -282,7 +283,8 @@ static int backup_shard(struct db *db, const struct config *config, size_t i, co
 {
 	const struct shard_config *sc = &config->shards[i];
 	int64_t log_bin = 0;
-	if (shard_number(db, i, BACKUP_LOG_BIN, &log_bin) != DB_OK) {
+	size_t node = 0;
+	if (shard_number(db, i, BACKUP_LOG_BIN, &log_bin) != DB_OK || db_shard_node(db, i, &node) != DB_OK) {
 		snprintf(err, errlen, "shard %s does not answer", sc->name);
 		return -1;
 	}
@@ -296,7 +298,7 @@ static int backup_shard(struct db *db, const struct config *config, size_t i, co
 		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		goto out;
 	}
-	rc = dump_shard(sc, log_bin != 0, out, s, err, errlen);
+	rc = dump_shard(sc, node, log_bin != 0, out, s, err, errlen);
 	if (fsync(out) != 0 || close(out) != 0) {
 		if (rc == 0)
 			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -305,9 +307,10 @@ static int backup_shard(struct db *db, const struct config *config, size_t i, co
 	if (rc != 0)
 		goto out;
 	json_array_append_new(shards, shard_manifest(sc, s, buf_str(&name)));
-	fprintf(progress, "backup: shard %s (%s): %lu tables, %llu rows, binary log %s%s%llu, in %s\n", sc->name,
-		sc->database, (unsigned long)s->table_count, total_rows(s), s->binlog_file[0] ? s->binlog_file : "off",
-		s->binlog_file[0] ? ":" : " ", s->binlog_file[0] ? s->binlog_position : 0ULL, path);
+	fprintf(progress, "backup: shard %s (%s, node %zu of %zu): %lu tables, %llu rows, binary log %s%s%llu, in %s\n",
+		sc->name, sc->database, node + 1, sc->node_count, (unsigned long)s->table_count, total_rows(s),
+		s->binlog_file[0] ? s->binlog_file : "off", s->binlog_file[0] ? ":" : " ",
+		s->binlog_file[0] ? s->binlog_position : 0ULL, path);
 out:
 	free(s);
 	free(path);
@@ -393,10 +396,11 @@ static int read_dump(const char *path, int to, struct scan *s, char *err, size_t
 	return rc;
 }
 
-static int load_dump(const struct shard_config *sc, const char *path, struct scan *s, char *err, size_t errlen)
+static int load_dump(const struct shard_config *sc, size_t node, const char *path, struct scan *s, char *err,
+		     size_t errlen)
 {
 	struct dump_child child;
-	int rc = dump_load_start(sc, &child, err, errlen);
+	int rc = dump_load_start(sc, node, &child, err, errlen);
 	if (rc == 0)
 		rc = read_dump(path, child.fd, s, err, errlen);
 	char tool_err[256] = "";
@@ -425,7 +429,8 @@ static int restore_shard(struct db *db, const struct config *config, const char 
 	}
 	const struct shard_config *sc = &config->shards[i];
 	int64_t tables = 0;
-	if (shard_number(db, i, BACKUP_TABLE_COUNT, &tables) != DB_OK) {
+	size_t node = 0;
+	if (shard_number(db, i, BACKUP_TABLE_COUNT, &tables) != DB_OK || db_shard_node(db, i, &node) != DB_OK) {
 		snprintf(err, errlen, "shard %s does not answer", name);
 		return -1;
 	}
@@ -440,10 +445,10 @@ static int restore_shard(struct db *db, const struct config *config, const char 
 	if (rc == 0 && !scan_matches(s, entry, true, err, errlen))
 		rc = -1;
 	if (rc == 0)
-		rc = load_dump(sc, path, s, err, errlen);
+		rc = load_dump(sc, node, path, s, err, errlen);
 	/* The proof: the restored database, dumped again, holds the same rows table by table. */
 	if (rc == 0)
-		rc = dump_shard(sc, false, -1, s, err, errlen);
+		rc = dump_shard(sc, node, false, -1, s, err, errlen);
 	if (rc == 0 && !scan_matches(s, entry, false, err, errlen))
 		rc = -1;
 	if (rc == 0)

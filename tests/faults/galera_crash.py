@@ -172,15 +172,35 @@ def resume(cluster, n):
     return "left the cluster and was started again"
 
 
-def phase(name, stack, cluster, before, after, fault, repair, detail):
-    """Load, then fault(node) of the node written to, after seconds repair(node); counts."""
+def backup_while_down(stack, victim):
+    """`vaora backup` with node victim down: it must dump shard s1 from another node. True when
+    it did (its line for s1 names a node other than victim), printed either way."""
+    to = tempfile.mkdtemp(prefix="vaora-galera-backup.")
+    try:
+        r = stack.vaora("backup", "--to", os.path.join(to, "b"))
+        said = (r.stdout + r.stderr).decode(errors="replace")
+        line = next((x for x in said.splitlines() if x.startswith("backup: shard s1 ")), "")
+        ok = r.returncode == 0 and line != "" and f"node {victim} of" not in line
+        print(f"drill galera-kill: backup while node {victim} is down: {'ok' if ok else 'FAILED'}: "
+              f"{line or said.strip()[-300:]}")
+        return ok
+    finally:
+        shutil.rmtree(to, ignore_errors=True)
+
+
+def phase(name, stack, cluster, before, after, fault, repair, detail, while_down=None):
+    """Load, then fault(node) of the node written to, after seconds repair(node); counts.
+    while_down(stack, node), when given, runs once the fault is in place: its truth is part of
+    the phase's."""
     load = drill.Load(stack)
     log_mark = len(stack.log())
     load.start()
     time.sleep(before)
     victim, _ = writing_node(stack)
     fault(victim)
-    time.sleep(after)
+    started = time.monotonic()
+    done_while_down = while_down(stack, victim) if while_down else True
+    time.sleep(max(0.0, after - (time.monotonic() - started)))
     repaired = repair(victim)
     rejoined = wait_synced(cluster, victim)
     time.sleep(after)
@@ -202,7 +222,8 @@ def phase(name, stack, cluster, before, after, fault, repair, detail):
     unexpected = {kind: n for kind, n in load.refusals().items() if kind not in ("503+Retry-After", "no answer")}
     if unexpected:
         print(f"drill {name}: answers other than 503 with Retry-After: {unexpected}")
-    return ok and rejoined and not unexpected and all(p == (acknowledged, acknowledged) for p in per_node)
+    return ok and rejoined and not unexpected and done_while_down and \
+        all(p == (acknowledged, acknowledged) for p in per_node)
 
 
 def run(before, after):
@@ -213,7 +234,7 @@ def run(before, after):
             print(f"drill galera: cluster of {NODES} nodes; /healthz says of shard s1: {nodes}")
             killed = phase("galera-kill", stack, cluster, before, after,
                            lambda n: cluster.run("kill", str(n)), lambda n: restart(cluster, n),
-                           "kill -9 of node {}, the node written to, then its restart")
+                           "kill -9 of node {}, the node written to, then its restart", backup_while_down)
             frozen = phase("galera-partition", stack, cluster, before, FROZEN_SECONDS,
                            lambda n: cluster.run("pause", str(n)), lambda n: resume(cluster, n),
                            "node {}, the node written to, frozen (SIGSTOP) " + f"{FROZEN_SECONDS} s, then resumed")
