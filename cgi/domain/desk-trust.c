@@ -22,13 +22,16 @@ enum desk_sql {
 };
 
 static const char *const desk_sql[] = {
-	/* The venue's verification, the actor's approved place on its staff, and whether the
-	 * actor answers for its ward: one row. */
+	/* The venue's verification, the actor's approved place on its staff, whether the actor
+	 * answers for its ward, and whether the actor has a place on its staff at all (approved
+	 * or not: the desk scope's rule): one row, none for no such venue. */
 	[DESK_TRUST_ROW] = "SELECT v.verified,"
 			   " EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"
 			   "  AND s.account_id = ? AND s.approved_at IS NOT NULL),"
 			   " EXISTS (SELECT 1 FROM account_areas o WHERE o.province = v.province"
-			   "  AND o.area_code = v.area_code AND o.account_id = ?)"
+			   "  AND o.area_code = v.area_code AND o.account_id = ?),"
+			   " EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"
+			   "  AND s.account_id = ?)"
 			   " FROM venues v WHERE v.province = {province} AND v.id = ?",
 	[DESK_VERIFIERS] = "SELECT a.display_name FROM venues v JOIN account_areas o ON o.province = v.province"
 			   " AND o.area_code = v.area_code JOIN accounts a ON a.province = o.province AND a.id = o.account_id"
@@ -45,10 +48,10 @@ static const char *const desk_sql[] = {
 
 static const struct db_statements desk_statements = DB_STATEMENTS("desk-trust", desk_sql);
 
-enum db_status desk_trust(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
-			  enum desk_trust *out)
+enum db_status desk_standing(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+			     struct desk_standing *out)
 {
-	*out = DESK_VENUE_UNVERIFIED;
+	*out = (struct desk_standing){ .trust = DESK_VENUE_UNVERIFIED };
 	struct db_query *q;
 	enum db_status status = db_query_tenant(db, t, &desk_statements, DESK_TRUST_ROW, &q);
 	if (status != DB_OK)
@@ -58,14 +61,28 @@ enum db_status desk_trust(struct db *db, const struct tenant *t, const struct ac
 	enum role role = actor_scope_role(actor);
 	db_bind_int(q, account);
 	db_bind_int(q, account);
+	db_bind_int(q, account);
 	db_bind_int(q, venue_id);
 	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0 && db_col_int(q, 0)) {
-		bool approved = db_col_int(q, 1) != 0, ward_officer = db_col_int(q, 2) != 0;
-		bool overseer = role == ROLE_PROVINCE_ADMIN || (role == ROLE_AREA_OFFICER && ward_officer);
-		*out = actor_known(actor) && (overseer || approved) ? DESK_TRUSTED : DESK_STAFF_UNAPPROVED;
+	if (status == DB_OK && db_fetch(q) > 0) {
+		bool approved = db_col_int(q, 1) != 0;
+		out->found = true;
+		out->ward_officer = db_col_int(q, 2) != 0;
+		out->staff = db_col_int(q, 3) != 0;
+		bool overseer = role == ROLE_PROVINCE_ADMIN || (role == ROLE_AREA_OFFICER && out->ward_officer);
+		if (db_col_int(q, 0))
+			out->trust = actor_known(actor) && (overseer || approved) ? DESK_TRUSTED : DESK_STAFF_UNAPPROVED;
 	}
 	db_query_free(q);
+	return status;
+}
+
+enum db_status desk_trust(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+			  enum desk_trust *out)
+{
+	struct desk_standing standing;
+	enum db_status status = desk_standing(db, t, actor, venue_id, &standing);
+	*out = standing.trust;
 	return status;
 }
 

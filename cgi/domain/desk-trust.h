@@ -29,6 +29,20 @@ extern const char *const desk_trust_keys[];
 enum db_status desk_trust(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
 			  enum desk_trust *out);
 
+/* What one read of a venue's row tells of actor there: the desk's trust, and what the desk's
+ * scope (scope.c, SCOPE_VENUE_DESK) asks, so a desk's request reads it once. */
+struct desk_standing {
+	bool found;			/* the venue is the province's */
+	bool staff;			/* the actor has a place on its staff, approved or not */
+	bool ward_officer;		/* the actor answers for the venue's ward */
+	enum desk_trust trust;
+};
+
+/* The venue's standing for actor (an API token's owner stands in for the token); an unknown
+ * venue is found false and DESK_VENUE_UNVERIFIED. One statement. */
+enum db_status desk_standing(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+			     struct desk_standing *out);
+
 /* Who can verify the venue and approve its staff: the display names of the active area
  * officers of its ward, at most max (none: the province admin). */
 #define DESK_VERIFIERS_MAX 5

@@ -6,6 +6,7 @@
 #include "base/num.h"
 #include "domain/accounts.h"
 #include "domain/api-tokens.h"
+#include "domain/desk-trust.h"
 
 const char *const scope_names[] = {
 	[SCOPE_NONE] = "none",
@@ -19,7 +20,6 @@ enum scope_sql {
 	SCOPE_VENUE_ANY,
 	SCOPE_VENUE_OFFICER,
 	SCOPE_VENUE_MANAGER,
-	SCOPE_VENUE_STAFF,
 };
 
 static const char *const scope_sql[] = {
@@ -29,8 +29,6 @@ static const char *const scope_sql[] = {
 				" WHERE v.province = {province} AND v.id = ? AND o.account_id = ?",
 	[SCOPE_VENUE_MANAGER] = ("SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
 				 " AND account_id = ? AND kind = 'manager'"),
-	[SCOPE_VENUE_STAFF] = "SELECT COUNT(*) FROM venue_staff WHERE province = {province} AND venue_id = ?"
-			      " AND account_id = ?",
 };
 
 static const struct db_statements scope_statements = DB_STATEMENTS("scope", scope_sql);
@@ -41,20 +39,16 @@ int64_t scope_id(const char *id)
 	return id && parse_uint(id, ID_MAX, &v) ? (int64_t)v : 0;
 }
 
-/* desk: volunteers assigned to the venue count too (gate and proxy desks). */
+/* SCOPE_VENUE: the venue's row for an admin, its ward's for an officer, its managers' for a
+ * manager; nobody else. */
 static enum db_status venue_allowed(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
-				    bool desk, bool *allowed)
+				    bool *allowed)
 {
 	enum scope_sql which;
 	switch (actor_scope_role(actor)) {
 	case ROLE_PROVINCE_ADMIN: which = SCOPE_VENUE_ANY; break;
 	case ROLE_AREA_OFFICER: which = SCOPE_VENUE_OFFICER; break;
-	case ROLE_VENUE_MANAGER: which = desk ? SCOPE_VENUE_STAFF : SCOPE_VENUE_MANAGER; break;
-	case ROLE_VOLUNTEER:
-		if (!desk)
-			return DB_OK;
-		which = SCOPE_VENUE_STAFF;
-		break;
+	case ROLE_VENUE_MANAGER: which = SCOPE_VENUE_MANAGER; break;
 	default: return DB_OK;
 	}
 	struct db_query *q;
@@ -70,13 +64,43 @@ static enum db_status venue_allowed(struct db *db, const struct tenant *t, const
 	return status;
 }
 
+/* SCOPE_VENUE_DESK: as SCOPE_VENUE, and a place of any kind on the staff (volunteers assigned
+ * to the venue, managers), read with the desk's trust in one statement (desk_standing). */
+static enum db_status desk_allowed(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
+				   bool *allowed, enum desk_trust *trust)
+{
+	enum role role = actor_scope_role(actor);
+	*trust = DESK_VENUE_UNVERIFIED;
+	if (role != ROLE_PROVINCE_ADMIN && role != ROLE_AREA_OFFICER && role != ROLE_VENUE_MANAGER &&
+	    role != ROLE_VOLUNTEER)
+		return DB_OK;
+	struct desk_standing standing;
+	enum db_status status = desk_standing(db, t, actor, id, &standing);
+	*allowed = status == DB_OK && (role == ROLE_PROVINCE_ADMIN   ? standing.found
+				       : role == ROLE_AREA_OFFICER ? standing.ward_officer
+								   : standing.staff);
+	*trust = standing.trust;
+	return status;
+}
+
+enum db_status scope_check_desk(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+				bool *allowed, enum desk_trust *trust)
+{
+	*allowed = false;
+	*trust = DESK_VENUE_UNVERIFIED;
+	return venue_id > 0 ? desk_allowed(db, t, actor, venue_id, allowed, trust) : DB_OK;
+}
+
 enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
 				 enum scope scope, int64_t venue_id, bool *allowed)
 {
 	*allowed = false;
-	if (scope != SCOPE_VENUE && scope != SCOPE_VENUE_DESK)
-		abort();
-	return venue_id > 0 ? venue_allowed(db, t, actor, venue_id, scope == SCOPE_VENUE_DESK, allowed) : DB_OK;
+	enum desk_trust trust;
+	switch (scope) {
+	case SCOPE_VENUE: return venue_id > 0 ? venue_allowed(db, t, actor, venue_id, allowed) : DB_OK;
+	case SCOPE_VENUE_DESK: return scope_check_desk(db, t, actor, venue_id, allowed, &trust);
+	default: abort();
+	}
 }
 
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,

@@ -8,6 +8,7 @@
 #include "adapters/db.h"
 #include "base/config.h"
 #include "domain/actor.h"
+#include "domain/desk-trust.h"
 
 /* Ids are positive and fit a signed 64-bit column. */
 #define ID_MAX ((uint64_t)INT64_MAX)
@@ -34,6 +35,11 @@ enum db_status scope_check(struct db *db, const struct tenant *t, const struct a
  * scope is SCOPE_VENUE or SCOPE_VENUE_DESK. */
 enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
 				 enum scope scope, int64_t venue_id, bool *allowed);
+
+/* SCOPE_VENUE_DESK for venue_id, and the desk's trust there for actor (desk-trust.h; read by
+ * the same statement, so a desk's handler needs no read of its own). */
+enum db_status scope_check_desk(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
+				bool *allowed, enum desk_trust *trust);
 
 /* The {id} of a URL as a number, or 0 when it is not one. */
 int64_t scope_id(const char *id);

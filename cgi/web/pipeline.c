@@ -210,8 +210,14 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 	}
 	if (route->scope != SCOPE_NONE) {
 		bool allowed = false;
-		enum db_status status = scope_check(app->db, req->tenant, &req->actor, route->scope,
-						    req->route_id, &allowed);
+		enum db_status status;
+		if (route->scope == SCOPE_VENUE_DESK) {
+			status = scope_check_desk(app->db, req->tenant, &req->actor, req->route_id, &allowed,
+						  &req->desk_trust);
+			req->desk_trust_read = status == DB_OK && allowed;
+		} else {
+			status = scope_check(app->db, req->tenant, &req->actor, route->scope, req->route_id, &allowed);
+		}
 		if (status != DB_OK)
 			return http_status_for_db(status);
 		if (!allowed)

@@ -12,6 +12,7 @@
 #include "base/io.h"
 #include "domain/actor.h"
 #include "domain/csrf.h"
+#include "domain/desk-trust.h"
 #include "web/http.h"
 #include "web/lang.h"
 
@@ -58,6 +59,9 @@ struct request {
 	struct actor actor;		/* who asks; anonymous unless a session or token of this
 					 * tenant (or an operator where operators may go) */
 	bool foreign_session;		/* a live session of another province came along */
+	bool desk_trust_read;		/* desk_trust holds: a desk's route (SCOPE_VENUE_DESK) read it
+					 * with its scope check */
+	enum desk_trust desk_trust;	/* the actor's trust at the desk of the venue {id} */
 	const char *token_refused;	/* a Bearer token on an API route that is not live: why
 					 * (an api_token_state_names entry, static), else NULL */
 	char csrf[CSRF_TOKEN_MAX];	/* the form token pages embed */
