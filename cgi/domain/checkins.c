@@ -207,9 +207,8 @@ struct checkin_state {
 	bool unlocked;			/* the request's lock was given back by step 4's call */
 };
 
-/* Step 1: everything the request says, checked once; nothing is written on a field error. */
-static enum db_status validate(struct db *db, const struct tenant *t, const struct declaration_form *form,
-			       struct checkin_state *s, struct field_errors *errors)
+/* Step 1's checks of what the request says, without the database. */
+static void validate_fields(const struct declaration_form *form, struct checkin_state *s, struct field_errors *errors)
 {
 	const struct checkin_request *req = s->req;
 	if (checkin_direction_from_name(req->direction) == DIRECTION_COUNT)
@@ -226,6 +225,13 @@ static enum db_status validate(struct db *db, const struct tenant *t, const stru
 		declaration_validate(form, req->answers, &s->answers, &s->amber, errors);
 	if (!req->person_id)
 		s->person_in = people_validate(req->person, errors);
+}
+
+/* Step 1: everything the request says, checked once; nothing is written on a field error. */
+static enum db_status validate(struct db *db, const struct tenant *t, const struct declaration_form *form,
+			       struct checkin_state *s, struct field_errors *errors)
+{
+	validate_fields(form, s, errors);
 	/* The commune is checked when the person is stored; list it now with the rest. */
 	if (errors->count && s->person_in)
 		return people_valid_check_area(db, t, s->person_in, errors);
@@ -317,7 +323,7 @@ static enum db_status answer(struct db_query *q, const struct tenant *t, const s
 	r->card_version = (unsigned)db_col_int(q, 12);
 	r->replayed = outcome == OUTCOME_REPLAYED;
 	r->already = outcome == OUTCOME_ALREADY;
-	r->person_created = outcome == OUTCOME_RECORDED && !s->req->person_id;
+	r->person_created = outcome == OUTCOME_RECORDED && (!s->req->person_id || s->req->person_made);
 	return DB_OK;
 }
 
@@ -340,12 +346,13 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	char code[5];
 	new_check_code(code);
 	int64_t recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
+	bool known = req->person_id != 0 && !req->person_made;
 	db_bind_int(q, req->venue_version);
-	db_bind_int(q, req->person_id != 0);	/* a new person's transaction is open */
+	db_bind_int(q, known);	/* a new person's transaction is open */
 	db_bind_text(q, (const char *)s->key, KEY_HASH_BYTES);
 	db_bind_int(q, s->in_row);
 	db_bind_string_or_null(q, s->client_day[0] && !s->in_row ? s->client_day : NULL);
-	db_bind_int(q, req->person_id != 0);
+	db_bind_int(q, known);
 	db_bind_int(q, req->person_version);
 	db_bind_int(q, req->consent);
 	db_bind_int(q, CONSENT_NOTICE_VERSION);
@@ -383,14 +390,35 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 		metrics_replay(t->code);
 	else if (status == DB_OK && !errors->count)
 		metrics_checkins(t->code, req->method, 1);
-	/* Whatever failed half-way leaves nothing: the transaction, when one is open, goes. */
-	if (status != DB_OK)
+	/* Whatever failed half-way leaves nothing: the transaction, when one is open, goes (a
+	 * person made for this check-in too, refused or not). */
+	if (status != DB_OK || (req->person_made && errors->count))
 		db_rollback(db, t->shard);
 	if (req->unlock && !s.unlocked)
 		db_unlock(db, t->shard, req->unlock);
 	people_valid_free(s.person_in);
 	buf_free(&s.answers);
 	return status;
+}
+
+bool checkins_valid_for_new(const struct declaration_form *form, const struct checkin_request *req)
+{
+	struct checkin_request as_new = *req;
+	as_new.person_id = 0;
+	as_new.person_made = false;
+	struct checkin_state s = { .req = &as_new, .answers = BUF_INIT };
+	struct field_errors errors = { 0 };
+	validate_fields(form, &s, &errors);
+	people_valid_free(s.person_in);
+	buf_free(&s.answers);
+	return errors.count == 0;
+}
+
+void checkins_request_day(const struct checkin_request *req, char day[11])
+{
+	char note[13];
+	int64_t client;
+	checkins_day_of(pressed_time(req->pressed_at_ms, clock_now_us(), note, &client), day);
 }
 
 /* The answers of the row q holds (CHECKIN_LAST_ANSWERS) into text; false, logged with the

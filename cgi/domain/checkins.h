@@ -60,6 +60,9 @@ struct checkin_request {
 	const char *direction;		/* a checkin_direction_names entry */
 	enum checkin_method method;
 	int64_t person_id;		/* a known person, or 0 to create one from person */
+	bool person_made;		/* person_id was made for this check-in, its transaction
+					 * left open (people_holder_find_or_lock): committed or
+					 * rolled back with the check-in */
 	unsigned person_version;	/* with person_id: the device token's version that must still
 					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
@@ -96,6 +99,17 @@ struct checkin_result {
  * same button is the same one. Too long a page key makes a key checkins_record refuses. */
 #define CHECKIN_PAGE_KEY_CAP 160
 void checkins_page_key(const char *page_key, const char *direction, char out[CHECKIN_PAGE_KEY_CAP]);
+
+/* Whether checkins_record would find nothing wrong with req as a new person's check-in (its
+ * person, the notice agreed, the answers, key and direction), without the database (a commune
+ * is checked when stored) and writing nothing: a gate makes a new card's holder in its look-up
+ * only then (people_holder_find_or_lock). What is valid for someone new is valid for a
+ * known person too. */
+bool checkins_valid_for_new(const struct declaration_form *form, const struct checkin_request *req);
+
+/* The Vietnam day req would be filed on if recorded now (its pressed time, as checkins_record
+ * believes it), YYYY-MM-DD. */
+void checkins_request_day(const struct checkin_request *req, char day[11]);
 
 /* Validates everything once (field errors keyed by field or question id, nothing written),
  * then records in one transaction: the person when new, the check-in unless it repeats one of

@@ -165,19 +165,28 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 			return DB_OK;
 		}
 	}
+	struct person_input from_card;
+	cccd_person_input(&out->card, &from_card);
+	req.person = scan->completed ? scan->completed : &from_card;
+	/* Someone new is made of what was read; the guard sees it first when it is not whole, or
+	 * when a reader that cannot type Vietnamese stripped or garbled the name. A scan that needs
+	 * nothing of the guard (read whole or completed, valid for someone new) has a new holder
+	 * made in the look-up's own round trip, the check-in's transaction open with it. */
+	bool read_whole = scan->completed || (read == CCCD_READ_ALL && !cccd_name_suspect(&out->card));
+	char day[11];
+	checkins_request_day(&req, day);
+	struct people_new_holder make = { actor, req.person, day };
+	bool make_now = read_whole && checkins_valid_for_new(form, &req);
 	/* No holder yet: the card's lock is taken and the holder looked for again under it; it is
 	 * kept until this scan's check-in (and with it the new holder) is committed. */
 	char lock[PEOPLE_HOLDER_LOCK_CAP];
 	bool held;
-	status = people_holder_find_or_lock(db, t, keys, id_number, &req.person_id, lock, &held);
+	status = people_holder_find_or_lock(db, t, keys, id_number, make_now ? &make : NULL, &req.person_id,
+					    &req.person_made, lock, &held);
 	if (status == DB_OK && !held) {
 		refuse(out, "gate_busy");
 		return DB_OK;
 	}
-	struct person_input from_card;
-	cccd_person_input(&out->card, &from_card);
-	/* Someone new is made of what was read: the guard sees it first when it is not whole, or
-	 * when a reader that cannot type Vietnamese stripped or garbled the name. */
 	bool read_new = status == DB_OK && !req.person_id && !scan->completed;
 	if (read_new && read != CCCD_READ_ALL) {
 		incomplete(out, "gate_card_incomplete");
@@ -186,9 +195,8 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 	} else if (status == DB_OK) {
 		/* A known holder's check-in leaves the stored record as it is (a stripped name does
 		 * not overwrite it); the flash shows the card's name, never the stored one, so a
-		 * made-up ID number shows only itself. */
-		req.person = scan->completed ? scan->completed : &from_card;
-		/* The lock is given back by the check-in's own round trip, once it is committed. */
+		 * made-up ID number shows only itself. The lock is given back by the check-in's own
+		 * round trip, once it is committed. */
 		req.unlock = *lock ? lock : NULL;
 		return record(db, t, keys, form, actor, &req, errors, out);
 	}

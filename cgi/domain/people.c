@@ -146,8 +146,11 @@ static const char *const people_sql[] = {
 	[PEOPLE_NEW_WITH_CHECKIN] = "CALL checkin_person_new({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 				    " ?, ?, ?, ?, ?)",
 	/* The holder of an ID number's current blind index, else its lock taken and the holder
-	 * looked again under it (schema/034): PEOPLE_COLUMNS, then whether the lock was taken. */
-	[PEOPLE_HOLDER_OR_LOCK] = "CALL gate_holder_find_or_lock({province}, ?, ?, ?, ?)",
+	 * looked again under it, and made when asked and still none (schema/034, 035): the index
+	 * version and index, the lock, the wait, whether to make one and the new person's columns
+	 * (bind_new_holder); PEOPLE_COLUMNS, then whether the lock was taken and the holder made. */
+	[PEOPLE_HOLDER_OR_LOCK] = "CALL gate_holder_or_new({province}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				  " ?, ?, ?, ?, ?)",
 };
 
 static const struct db_statements people_statements = DB_STATEMENTS("people", people_sql);
@@ -758,15 +761,77 @@ static void holder_lock_name(const struct tenant *t, const uint8_t index[CRYPTO_
 	buf_free(&text);
 }
 
+/* Parameters of PEOPLE_HOLDER_OR_LOCK after its "make" flag. */
+#define HOLDER_NEW_PARAMS 16
+
+/* A holder to make, valid and in the form gate_holder_or_new stores (no commune, the ID number
+ * the look-up's), else NULL (caller frees with people_valid_free). */
+static struct person_valid *holder_to_make(const struct people_new_holder *make, const char *normal)
+{
+	struct field_errors errors = { 0 };
+	struct person_valid *v = people_validate(make->person, &errors);
+	if (errors.count == 0 && !v->c.area_code && strcmp(v->c.id_number, normal) == 0)
+		return v;
+	people_valid_free(v);
+	return NULL;
+}
+
+/* Binds the new person's parameters of PEOPLE_HOLDER_OR_LOCK: v sealed (made at now, for the
+ * check-in on day, by actor), or NULLs when there is none to make. */
+static void bind_new_holder(struct db_query *q, const struct tenant *t, const struct keyring *keys,
+			    const struct person_valid *v, const struct people_new_holder *make)
+{
+	db_bind_int(q, v != NULL);
+	if (!v) {
+		for (int i = 0; i < HOLDER_NEW_PARAMS; i++)
+			db_bind_null(q);
+		return;
+	}
+	const struct clean_person *c = &v->c;
+	struct sealed_person sealed;
+	seal_person(t, keys, c, &sealed);
+	db_bind_int(q, sealed.key_version);
+	bind_blob(q, &sealed.name);
+	bind_blob(q, &sealed.phone);
+	bind_blob(q, &sealed.id_number);
+	bind_blob(q, &sealed.address);
+	db_bind_text_or_null(q, c->phone[0] ? (const char *)sealed.phone_index : NULL, sizeof(sealed.phone_index));
+	db_bind_int_or_null(q, c->birth_year != 0, c->birth_year);
+	db_bind_string_or_null(q, c->gender != GENDER_UNSAID ? person_gender_names[c->gender] : NULL);
+	db_bind_int(q, CONSENT_NOTICE_VERSION);
+	db_bind_time(q, clock_now_us());
+	db_bind_string(q, make->checkin_day);
+	audit_bind_actor(q, make->actor, AUDIT_PERSON_CREATE);
+	db_bind_string(q, make->actor && make->actor->address ? make->actor->address : "-");
+	sealed_person_free(&sealed);
+}
+
+/* Whether the holder's row in q (PEOPLE_COLUMNS) opens: its key is in the secret and its name,
+ * which every person has, decrypts under it. The holder's other fields are not needed here. */
+static bool holder_opens(struct db_query *q, const struct tenant *t, const struct keyring *keys)
+{
+	uint8_t key[KEY_BYTES];
+	char name[PERSON_NAME_MAX * 4 + 1];
+	size_t len;
+	if (keyring_key(keys, KEY_PERSONAL_DATA, (unsigned)db_col_int(q, 1), t->code, key) != 0)
+		return false;
+	const char *sealed = db_col_text(q, 2, &len);
+	bool opens = unseal(key, t, "full_name", sealed, len, name, sizeof(name)) == 0;
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(name, sizeof(name));
+	return opens;
+}
+
 /* One round trip (PEOPLE_HOLDER_OR_LOCK) for the holder under the current index version: *id
- * when it decrypts; *locked when the call took the lock; *row_seen when a row was found (one
- * that does not decrypt included). */
+ * when it opens, or when the call made it from v (*made); *locked when the call took the lock;
+ * *row_seen when a row was found (one that does not open included). */
 static enum db_status holder_or_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
 				     unsigned version, const uint8_t index[CRYPTO_SHA256_BYTES], const char *lock,
-				     int64_t *id, bool *locked, bool *row_seen)
+				     const struct person_valid *v, const struct people_new_holder *make, int64_t *id,
+				     bool *locked, bool *row_seen, bool *made)
 {
 	struct db_query *q;
-	*locked = *row_seen = false;
+	*locked = *row_seen = *made = false;
 	enum db_status status = db_query_tenant(db, t, &people_statements, PEOPLE_HOLDER_OR_LOCK, &q);
 	if (status != DB_OK)
 		return status;
@@ -774,14 +839,14 @@ static enum db_status holder_or_lock(struct db *db, const struct tenant *t, cons
 	db_bind_text(q, (const char *)index, CRYPTO_SHA256_BYTES);
 	db_bind_string(q, lock);
 	db_bind_int(q, PEOPLE_HOLDER_LOCK_SECONDS);
+	bind_new_holder(q, t, keys, v, make);
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0) {
 		*locked = db_col_int(q, PEOPLE_COLUMN_COUNT) == 1;
-		*row_seen = !db_col_null(q, 0);
-		struct person *p = person_new();
-		if (*row_seen && fill_person(q, t, keys, p) == 0)
-			*id = p->id;
-		person_free(p);
+		*made = db_col_int(q, PEOPLE_COLUMN_COUNT + 1) == 1;
+		*row_seen = !*made && !db_col_null(q, 0);
+		if (*made || (*row_seen && holder_opens(q, t, keys)))
+			*id = db_col_int(q, 0);
 	} else if (status == DB_OK) {
 		status = DB_ERROR;
 	}
@@ -792,12 +857,13 @@ static enum db_status holder_or_lock(struct db *db, const struct tenant *t, cons
 }
 
 enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
-					  const char *id_number, int64_t *id, char lock[PEOPLE_HOLDER_LOCK_CAP],
-					  bool *held)
+					  const char *id_number, const struct people_new_holder *make, int64_t *id,
+					  bool *made, char lock[PEOPLE_HOLDER_LOCK_CAP], bool *held)
 {
 	char normal[16];
 	uint8_t index[CRYPTO_SHA256_BYTES];
 	*id = 0;
+	*made = false;
 	*held = true;
 	lock[0] = '\0';
 	if (id_number_normalize(id_number, normal))
@@ -806,21 +872,31 @@ enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t,
 	blind_index(keys, t, current, "id_number", normal, index);
 	char name[PEOPLE_HOLDER_LOCK_CAP];
 	holder_lock_name(t, index, name);
+	/* With older lookup keys the holder may be indexed under one: looked for first, below. */
+	struct person_valid *v = make && current == 1 ? holder_to_make(make, normal) : NULL;
 	bool locked, row_seen;
-	enum db_status status = holder_or_lock(db, t, keys, current, index, name, id, &locked, &row_seen);
+	enum db_status status = holder_or_lock(db, t, keys, current, index, name, v, make, id, &locked, &row_seen, made);
+	people_valid_free(v);
 	/* A call that failed may have taken the lock before failing, and said nothing of it: give
 	 * it back all the same, or the connection would keep it and every scan of this card wait
-	 * it out (a release of a lock not held only logs that it was not). */
+	 * it out (a release of a lock not held only logs that it was not). One asked to make the
+	 * holder may have begun its transaction: it goes. */
+	if (status != DB_OK && v)
+		db_rollback(db, t->shard);
 	if (status != DB_OK && !locked) {
 		db_lock_noted(db, t->shard, true);
 		locked = true;
+	}
+	if (status == DB_OK && *made) {
+		snprintf(lock, PEOPLE_HOLDER_LOCK_CAP, "%s", name);
+		return status;
 	}
 	if (status != DB_OK || *id) {
 		if (locked)
 			db_unlock(db, t->shard, name);
 		return status;
 	}
-	/* A row of the current index that does not decrypt took no lock: take it here. */
+	/* A row of the current index that does not open took no lock: take it here. */
 	if (row_seen && !locked)
 		status = db_lock(db, t->shard, name, PEOPLE_HOLDER_LOCK_SECONDS, &locked);
 	*held = locked;
@@ -828,7 +904,7 @@ enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t,
 		snprintf(lock, PEOPLE_HOLDER_LOCK_CAP, "%s", name);
 	/* Under the lock, the index versions the call did not look at under it: the older ones
 	 * (rows indexed under an older lookup key), and the current one too when its row did not
-	 * decrypt and the lock was taken here. With one lookup key and no such row, the call's own
+	 * open and the lock was taken here. With one lookup key and no such row, the call's own
 	 * look-up under the lock was the whole of it. */
 	unsigned from = row_seen ? current : current - 1;
 	if (status == DB_OK && locked && from >= 1) {

@@ -187,20 +187,36 @@ bool people_consent_current(const struct person *p);
 /* Bytes of a holder's lock name (MariaDB's limit, 64 characters) with its '\0'. */
 #define PEOPLE_HOLDER_LOCK_CAP 65
 
+/* A new holder a gate's look-up makes in its own round trip (people_holder_find_or_lock) when
+ * the card has none: the check-in's person, which the caller found valid for someone new (the
+ * notice agreed, the answers valid: checkins_valid_for_new), and the day of that check-in. */
+struct people_new_holder {
+	const struct actor *actor;		/* filed by (the audit entry of the creation) */
+	const struct person_input *person;
+	const char *checkin_day;		/* YYYY-MM-DD */
+};
+
 /* The person an ID card presented at a gate names (by the blind index of its ID number), or
  * *id 0 with the card's lock taken, named in lock, after looking again under it: while held, no
  * other connection takes the lock of the same ID number, so two first scans of one new card at
  * two gates (an ID number's blind index is not unique: index versions, old shared numbers) look
  * up and make its holder one after the other, not both. *held is false after waiting a few
  * seconds in vain (true, with lock "" and nothing locked, for a holder found or a number that
- * is not one). One round trip when the number has a holder and when it has none (schema/034).
+ * is not one). One round trip when the number has a holder and when it has none (schema/034,
+ * 035). With make (may be NULL), a card with no holder under the lock gets one in that round
+ * trip: *made, *id the new person's, the check-in's transaction open with it (as
+ * people_begin_with_checkin leaves it) and the lock held; the caller's check-in commits or rolls
+ * back (checkins_record with person_made). Nothing is made when the person is not valid, names
+ * a commune (checked by people_begin_with_checkin), or has another ID number, nor while older
+ * lookup keys are in the secret (a holder indexed under one is looked for first, one read
+ * each): *made false, and the caller makes the holder as before.
  * Not audited as a look-up: the card is in the guard's hand, the check-in it leads to records
  * who filed it, and callers show the card's own name, never the stored one, so typing made-up
  * numbers reveals nobody. A connection's lock outlives its transactions: give it back after the
  * commit (people_holder_unlock, or checkin_request.unlock). */
 enum db_status people_holder_find_or_lock(struct db *db, const struct tenant *t, const struct keyring *keys,
-					  const char *id_number, int64_t *id, char lock[PEOPLE_HOLDER_LOCK_CAP],
-					  bool *held);
+					  const char *id_number, const struct people_new_holder *make, int64_t *id,
+					  bool *made, char lock[PEOPLE_HOLDER_LOCK_CAP], bool *held);
 void people_holder_unlock(struct db *db, const struct tenant *t, const char *lock);
 
 #endif
