@@ -158,6 +158,24 @@ def test_new_cccd_holder_is_created_then_found(stack):
     check(other["outcome"] == "recorded" and other["name"] == flash_name("Khác", id_number), other)
 
 
+def test_a_holder_made_by_the_scan_is_audited_as_made_by_the_guard_and_dated_by_its_checkin(stack):
+    """A new card's holder, made in the look-up's own call (schema/035), is stored as a new
+    person of any other check-in is: one audit entry of its creation naming the guard, its
+    notice agreed, its last check-in day the check-in's, its name sealed."""
+    gate = Gate(stack)
+    r, a = gate.scan(CCCD.format(id=new_id_number()))
+    check(r.status == 200 and a["outcome"] == "recorded", a)
+    person = latest_person(stack)
+    audit = fixtures.sql(stack, "SELECT COUNT(*), MAX(actor_login), MAX(actor_role) FROM vaora_s1.audit_log"
+                                f" WHERE province = '01' AND action = 'person-create' AND object = 'person:{person}'")
+    check(audit.split("\t") == ["1", "hn.manager", "venue-manager"], audit)
+    row = fixtures.sql(stack, "SELECT p.consent_version > 0, p.last_checkin_day = c.day,"
+                              " LOCATE(CAST('Thu Hà' AS BINARY), p.full_name_enc) = 0"
+                              " FROM vaora_s1.people p JOIN vaora_s1.checkins c ON c.province = p.province"
+                              f" AND c.person_id = p.id WHERE p.province = '01' AND p.id = {person}")
+    check(row.split("\t") == ["1", "1", "1"], row)
+
+
 def test_two_gates_scanning_one_new_card_at_once_make_one_holder(stack):
     """Two guards scan the same new chip card in the same instant: the card's holder is made
     once, and the second scan is the two-minute repeat of the first, whichever comes first."""
