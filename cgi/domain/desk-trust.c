@@ -22,17 +22,8 @@ enum desk_sql {
 };
 
 static const char *const desk_sql[] = {
-	/* The venue's verification, the actor's approved place on its staff, whether the actor
-	 * answers for its ward, and whether the actor has a place on its staff at all (approved
-	 * or not: the desk scope's rule): one row, none for no such venue. */
-	[DESK_TRUST_ROW] = "SELECT v.verified,"
-			   " EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"
-			   "  AND s.account_id = ? AND s.approved_at IS NOT NULL),"
-			   " EXISTS (SELECT 1 FROM account_areas o WHERE o.province = v.province"
-			   "  AND o.area_code = v.area_code AND o.account_id = ?),"
-			   " EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"
-			   "  AND s.account_id = ?)"
-			   " FROM venues v WHERE v.province = {province} AND v.id = ?",
+	[DESK_TRUST_ROW] = "SELECT " DESK_STANDING_COLUMNS("?") " FROM venues v WHERE v.province = {province}"
+			   " AND v.id = ?",
 	[DESK_VERIFIERS] = "SELECT a.display_name FROM venues v JOIN account_areas o ON o.province = v.province"
 			   " AND o.area_code = v.area_code JOIN accounts a ON a.province = o.province AND a.id = o.account_id"
 			   " WHERE v.province = {province} AND v.id = ? AND a.role = 'area-officer' AND a.status = 'active'"
@@ -48,6 +39,21 @@ static const char *const desk_sql[] = {
 
 static const struct db_statements desk_statements = DB_STATEMENTS("desk-trust", desk_sql);
 
+void desk_standing_fill(struct db_query *q, size_t first, const struct actor *actor, struct desk_standing *out)
+{
+	*out = (struct desk_standing){ .trust = DESK_VENUE_UNVERIFIED };
+	if (db_col_null(q, first))
+		return;
+	enum role role = actor_scope_role(actor);
+	bool approved = db_col_int(q, first + 2) != 0;
+	out->found = true;
+	out->ward_officer = db_col_int(q, first + 3) != 0;
+	out->staff = db_col_int(q, first + 4) != 0;
+	bool overseer = role == ROLE_PROVINCE_ADMIN || (role == ROLE_AREA_OFFICER && out->ward_officer);
+	if (db_col_int(q, first + 1))
+		out->trust = actor_known(actor) && (overseer || approved) ? DESK_TRUSTED : DESK_STAFF_UNAPPROVED;
+}
+
 enum db_status desk_standing(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
 			     struct desk_standing *out)
 {
@@ -58,21 +64,13 @@ enum db_status desk_standing(struct db *db, const struct tenant *t, const struct
 		return status;
 	/* An API token stands in for the account that owns it, as in the scope checks. */
 	int64_t account = actor_scope_account(actor);
-	enum role role = actor_scope_role(actor);
 	db_bind_int(q, account);
 	db_bind_int(q, account);
 	db_bind_int(q, account);
 	db_bind_int(q, venue_id);
 	status = db_execute(q);
-	if (status == DB_OK && db_fetch(q) > 0) {
-		bool approved = db_col_int(q, 1) != 0;
-		out->found = true;
-		out->ward_officer = db_col_int(q, 2) != 0;
-		out->staff = db_col_int(q, 3) != 0;
-		bool overseer = role == ROLE_PROVINCE_ADMIN || (role == ROLE_AREA_OFFICER && out->ward_officer);
-		if (db_col_int(q, 0))
-			out->trust = actor_known(actor) && (overseer || approved) ? DESK_TRUSTED : DESK_STAFF_UNAPPROVED;
-	}
+	if (status == DB_OK && db_fetch(q) > 0)
+		desk_standing_fill(q, 0, actor, out);
 	db_query_free(q);
 	return status;
 }

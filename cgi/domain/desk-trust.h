@@ -38,6 +38,26 @@ struct desk_standing {
 	enum desk_trust trust;
 };
 
+/* The columns of a standing, for the venue v (a row of venues, or NULLs: none) and the
+ * account the SQL text account names (a placeholder, or a column of the statement): whether
+ * there is a venue, its verification, the account's approved place on its staff, whether the
+ * account answers for its ward, and its place on the staff at all (approved or not: the desk
+ * scope's rule). */
+#define DESK_STANDING_COLUMNS(account)                                                                              \
+	"v.id IS NOT NULL, v.verified,"                                                                             \
+	" EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"                  \
+	"  AND s.account_id = " account " AND s.approved_at IS NOT NULL),"                                          \
+	" EXISTS (SELECT 1 FROM account_areas o WHERE o.province = v.province AND o.area_code = v.area_code"        \
+	"  AND o.account_id = " account "),"                                                                        \
+	" EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"                  \
+	"  AND s.account_id = " account ")"
+/* Columns of DESK_STANDING_COLUMNS. */
+#define DESK_STANDING_COLUMN_COUNT 5
+
+/* The standing DESK_STANDING_COLUMNS gave from column first of q's row, for actor (whose
+ * account the columns were read for). */
+void desk_standing_fill(struct db_query *q, size_t first, const struct actor *actor, struct desk_standing *out);
+
 /* The venue's standing for actor (an API token's owner stands in for the token); an unknown
  * venue is found false and DESK_VENUE_UNVERIFIED. One statement. */
 enum db_status desk_standing(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,

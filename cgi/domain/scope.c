@@ -64,41 +64,43 @@ static enum db_status venue_allowed(struct db *db, const struct tenant *t, const
 	return status;
 }
 
-/* SCOPE_VENUE_DESK: as SCOPE_VENUE, and a place of any kind on the staff (volunteers assigned
- * to the venue, managers), read with the desk's trust in one statement (desk_standing). */
-static enum db_status desk_allowed(struct db *db, const struct tenant *t, const struct actor *actor, int64_t id,
-				   bool *allowed, enum desk_trust *trust)
+/* The roles a desk's scope can hold for. */
+static bool desk_role(enum role role)
+{
+	return role == ROLE_PROVINCE_ADMIN || role == ROLE_AREA_OFFICER || role == ROLE_VENUE_MANAGER ||
+	       role == ROLE_VOLUNTEER;
+}
+
+bool scope_desk_allows(const struct actor *actor, const struct desk_standing *standing)
 {
 	enum role role = actor_scope_role(actor);
-	*trust = DESK_VENUE_UNVERIFIED;
-	if (role != ROLE_PROVINCE_ADMIN && role != ROLE_AREA_OFFICER && role != ROLE_VENUE_MANAGER &&
-	    role != ROLE_VOLUNTEER)
-		return DB_OK;
-	struct desk_standing standing;
-	enum db_status status = desk_standing(db, t, actor, id, &standing);
-	*allowed = status == DB_OK && (role == ROLE_PROVINCE_ADMIN   ? standing.found
-				       : role == ROLE_AREA_OFFICER ? standing.ward_officer
-								   : standing.staff);
-	*trust = standing.trust;
-	return status;
+	if (!desk_role(role))
+		return false;
+	return role == ROLE_PROVINCE_ADMIN ? standing->found
+	       : role == ROLE_AREA_OFFICER ? standing->ward_officer
+					   : standing->staff;
 }
 
 enum db_status scope_check_desk(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
-				bool *allowed, enum desk_trust *trust)
+				bool *allowed, struct desk_standing *standing)
 {
 	*allowed = false;
-	*trust = DESK_VENUE_UNVERIFIED;
-	return venue_id > 0 ? desk_allowed(db, t, actor, venue_id, allowed, trust) : DB_OK;
+	*standing = (struct desk_standing){ .trust = DESK_VENUE_UNVERIFIED };
+	if (venue_id <= 0 || !desk_role(actor_scope_role(actor)))
+		return DB_OK;
+	enum db_status status = desk_standing(db, t, actor, venue_id, standing);
+	*allowed = status == DB_OK && scope_desk_allows(actor, standing);
+	return status;
 }
 
 enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
 				 enum scope scope, int64_t venue_id, bool *allowed)
 {
 	*allowed = false;
-	enum desk_trust trust;
+	struct desk_standing standing;
 	switch (scope) {
 	case SCOPE_VENUE: return venue_id > 0 ? venue_allowed(db, t, actor, venue_id, allowed) : DB_OK;
-	case SCOPE_VENUE_DESK: return scope_check_desk(db, t, actor, venue_id, allowed, &trust);
+	case SCOPE_VENUE_DESK: return scope_check_desk(db, t, actor, venue_id, allowed, &standing);
 	default: abort();
 	}
 }

@@ -36,10 +36,14 @@ enum db_status scope_check(struct db *db, const struct tenant *t, const struct a
 enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
 				 enum scope scope, int64_t venue_id, bool *allowed);
 
-/* SCOPE_VENUE_DESK for venue_id, and the desk's trust there for actor (desk-trust.h; read by
- * the same statement, so a desk's handler needs no read of its own). */
+/* SCOPE_VENUE_DESK for venue_id, and the actor's standing there (desk-trust.h: the desk's
+ * trust, read by the same statement, so a desk's handler needs no read of its own). */
 enum db_status scope_check_desk(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
-				bool *allowed, enum desk_trust *trust);
+				bool *allowed, struct desk_standing *standing);
+
+/* Whether SCOPE_VENUE_DESK holds for actor at a venue of that standing (read by
+ * scope_check_desk, or with the actor's session: session_resolve). */
+bool scope_desk_allows(const struct actor *actor, const struct desk_standing *standing);
 
 /* The {id} of a URL as a number, or 0 when it is not one. */
 int64_t scope_id(const char *id);

@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "domain/audit.h"
 #include "domain/bearer-token.h"
+#include "domain/desk-trust.h"
 #include "domain/password.h"
 
 /* A session's last use is written at most this often, not at every request. */
@@ -24,6 +25,7 @@ enum session_sql {
 	SESSION_ACCOUNT_BY_LOGIN,
 	SESSION_INSERT,
 	SESSION_RESOLVE,
+	SESSION_RESOLVE_AT_DESK,
 	SESSION_TOUCH,
 	SESSION_DELETE,
 	SESSION_DELETE_ACCOUNT,
@@ -45,16 +47,24 @@ enum session_sql {
 			       " VALUES ({province}, ?, ?, 1) ON DUPLICATE KEY UPDATE" \
 			       " failures = IF(window_start <= ?, 1, failures + 1)"
 
+/* A live session's account, whether its last use is to be touched, then (RESOLVE_WHERE) the
+ * session by its hash, live and not idle. */
+#define RESOLVE_COLUMNS "SELECT a.id, a.login, a.display_name, a.role, a.must_change_password, s.last_seen_at < ?"
+#define RESOLVE_COLUMN_COUNT 6
+#define RESOLVE_FROM " FROM sessions s JOIN accounts a ON a.province = s.province AND a.id = s.account_id"
+#define RESOLVE_WHERE " WHERE s.province = {province} AND s.token_hash = ? AND a.status = 'active'" \
+		      " AND s.expires_at > ? AND s.last_seen_at > ?"
+
 static const char *const session_sql[] = {
 	[SESSION_ACCOUNT_BY_LOGIN] = "SELECT id, login, display_name, role, status, must_change_password,"
 				     " password_hash FROM accounts WHERE province = {province} AND login = ?",
 	[SESSION_INSERT] = "INSERT INTO sessions (province, token_hash, account_id, created_at, last_seen_at,"
 			   " expires_at) VALUES ({province}, ?, ?, ?, ?, ?)",
-	[SESSION_RESOLVE] = "SELECT a.id, a.login, a.display_name, a.role, a.must_change_password,"
-			    " s.last_seen_at < ? FROM sessions s JOIN accounts a"
-			    " ON a.province = s.province AND a.id = s.account_id"
-			    " WHERE s.province = {province} AND s.token_hash = ? AND a.status = 'active'"
-			    " AND s.expires_at > ? AND s.last_seen_at > ?",
+	[SESSION_RESOLVE] = RESOLVE_COLUMNS RESOLVE_FROM RESOLVE_WHERE,
+	/* The same, and the desk's standing of the session's account at a venue (desk-trust.h;
+	 * NULLs for no such venue of the province), the venue's id bound after the touch bound. */
+	[SESSION_RESOLVE_AT_DESK] = RESOLVE_COLUMNS ", " DESK_STANDING_COLUMNS("a.id") RESOLVE_FROM
+				    " LEFT JOIN venues v ON v.province = s.province AND v.id = ?" RESOLVE_WHERE,
 	[SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ? WHERE province = {province} AND token_hash = ?",
 	[SESSION_DELETE] = "DELETE FROM sessions WHERE province = {province} AND token_hash = ?",
 	[SESSION_DELETE_ACCOUNT] = "DELETE FROM sessions WHERE province = {province} AND account_id = ?",
@@ -320,9 +330,11 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 	return status;
 }
 
-enum db_status session_resolve(struct db *db, const struct config *config, const char *token, bool *found,
-			       struct actor *actor)
+enum db_status session_resolve(struct db *db, const struct config *config, const char *token, int64_t desk_venue,
+			       bool *found, struct actor *actor, struct desk_standing *desk)
 {
+	if (desk)
+		*desk = (struct desk_standing){ .trust = DESK_VENUE_UNVERIFIED };
 	*found = false;
 	memset(actor, 0, sizeof(*actor));
 	size_t len = token ? strlen(token) : 0;
@@ -335,10 +347,14 @@ enum db_status session_resolve(struct db *db, const struct config *config, const
 
 	int64_t now = clock_now_us();
 	struct db_query *q;
-	enum db_status status = db_query_tenant(db, t, &session_statements, SESSION_RESOLVE, &q);
+	bool at_desk = desk_venue > 0 && desk;
+	enum db_status status =
+		db_query_tenant(db, t, &session_statements, at_desk ? SESSION_RESOLVE_AT_DESK : SESSION_RESOLVE, &q);
 	if (status != DB_OK)
 		return status;
 	db_bind_time(q, now - (int64_t)TOUCH_EVERY_SECONDS * 1000000);
+	if (at_desk)
+		db_bind_int(q, desk_venue);
 	db_bind_text(q, (const char *)actor->session_hash, SESSION_HASH_BYTES);
 	db_bind_time(q, now);
 	db_bind_time(q, now - (int64_t)config->session_idle_minutes * 60 * 1000000);
@@ -350,6 +366,8 @@ enum db_status session_resolve(struct db *db, const struct config *config, const
 		touch = db_col_int(q, 5) != 0;
 		*found = actor->role != ROLE_COUNT;
 		actor->must_change_password = actor->must_change_password && *found;
+		if (at_desk && *found)
+			desk_standing_fill(q, RESOLVE_COLUMN_COUNT, actor, desk);
 	}
 	db_query_free(q);
 	if (status == DB_OK && *found && touch) {

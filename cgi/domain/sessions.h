@@ -8,6 +8,7 @@
 #include "adapters/db.h"
 #include "base/config.h"
 #include "domain/actor.h"
+#include "domain/desk-trust.h"
 #include "domain/keys.h"
 
 /* "PP." + 43 base64url characters of 32 random bytes. */
@@ -36,9 +37,12 @@ enum db_status session_login(struct db *db, const struct config *config, const s
 
 /* Finds the live session of a cookie value and its account; touches it (at most once a
  * minute). *found is false for a malformed, unknown, expired or idle token, or a disabled
- * account. Returns DB_DOWN when the token's shard cannot answer. */
-enum db_status session_resolve(struct db *db, const struct config *config, const char *token, bool *found,
-			       struct actor *actor);
+ * account. Returns DB_DOWN when the token's shard cannot answer. With desk_venue (not 0) and
+ * desk, the desk's standing of the account at that venue of the session's province is read in
+ * the same statement (a desk's route: its scope and trust, scope_desk_allows), into *desk
+ * (DESK_VENUE_UNVERIFIED, found false, when the session is not found). */
+enum db_status session_resolve(struct db *db, const struct config *config, const char *token, int64_t desk_venue,
+			       bool *found, struct actor *actor, struct desk_standing *desk);
 
 /* Ends the actor's session, or all sessions of the actor's account. */
 enum db_status session_logout(struct db *db, const struct config *config, const struct actor *actor);

@@ -123,7 +123,8 @@ static const char *const token_refusal_messages[] = {
 static int find_actor(struct app *app, struct request *req, const char **error_key)
 {
 	struct actor found;
-	bool live = false;
+	struct desk_standing desk = { .trust = DESK_VENUE_UNVERIFIED };
+	bool live = false, desk_read = false;
 	enum api_token_state token_state = API_TOKEN_LIVE;
 	enum db_status status = DB_OK;
 	const char *session = cookie_get(req, SESSION_COOKIE), *token = bearer_token(req);
@@ -131,7 +132,10 @@ static int find_actor(struct app *app, struct request *req, const char **error_k
 		status = api_token_resolve(app->db, app->config, token, &token_state, &found);
 		live = token_state == API_TOKEN_LIVE;
 	} else if (session) {
-		status = session_resolve(app->db, app->config, session, &live, &found);
+		/* A desk's route reads the account's standing at its venue with the session. */
+		int64_t desk_venue = req->route->scope == SCOPE_VENUE_DESK ? req->route_id : 0;
+		status = session_resolve(app->db, app->config, session, desk_venue, &live, &found, &desk);
+		desk_read = desk_venue > 0;
 	}
 	memset(&req->actor, 0, sizeof(req->actor));
 	req->actor.address = req->remote_addr;
@@ -149,6 +153,8 @@ static int find_actor(struct app *app, struct request *req, const char **error_k
 	if (actor_belongs(req, &found)) {
 		req->actor = found;
 		req->actor.address = req->remote_addr;
+		req->desk_read = desk_read;
+		req->desk = desk;
 	} else {
 		req->foreign_session = true;
 	}
@@ -210,11 +216,12 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 	}
 	if (route->scope != SCOPE_NONE) {
 		bool allowed = false;
-		enum db_status status;
-		if (route->scope == SCOPE_VENUE_DESK) {
-			status = scope_check_desk(app->db, req->tenant, &req->actor, req->route_id, &allowed,
-						  &req->desk_trust);
-			req->desk_trust_read = status == DB_OK && allowed;
+		enum db_status status = DB_OK;
+		if (route->scope == SCOPE_VENUE_DESK && req->desk_read) {
+			allowed = scope_desk_allows(&req->actor, &req->desk);
+		} else if (route->scope == SCOPE_VENUE_DESK) {
+			status = scope_check_desk(app->db, req->tenant, &req->actor, req->route_id, &allowed, &req->desk);
+			req->desk_read = status == DB_OK;
 		} else {
 			status = scope_check(app->db, req->tenant, &req->actor, route->scope, req->route_id, &allowed);
 		}

@@ -59,9 +59,10 @@ struct request {
 	struct actor actor;		/* who asks; anonymous unless a session or token of this
 					 * tenant (or an operator where operators may go) */
 	bool foreign_session;		/* a live session of another province came along */
-	bool desk_trust_read;		/* desk_trust holds: a desk's route (SCOPE_VENUE_DESK) read it
-					 * with its scope check */
-	enum desk_trust desk_trust;	/* the actor's trust at the desk of the venue {id} */
+	bool desk_read;			/* desk holds: a desk's route (SCOPE_VENUE_DESK) read it with
+					 * the actor's session, or else with its scope check */
+	struct desk_standing desk;	/* the actor's standing at the venue {id}: its scope, the
+					 * desk's trust */
 	const char *token_refused;	/* a Bearer token on an API route that is not live: why
 					 * (an api_token_state_names entry, static), else NULL */
 	char csrf[CSRF_TOKEN_MAX];	/* the form token pages embed */

@@ -27,10 +27,10 @@ static enum db_status who_can_verify(struct app *app, const struct request *req,
 enum db_status desk_view_trust(struct app *app, const struct request *req, int64_t venue_id, json_t **out)
 {
 	*out = NULL;
-	/* A desk's route read the trust of its venue with its scope check: not again. */
-	enum desk_trust trust = req->desk_trust;
+	/* A desk's route read the trust at its venue with its scope: not again. */
+	enum desk_trust trust = req->desk.trust;
 	enum db_status status = DB_OK;
-	if (!req->desk_trust_read || venue_id != req->route_id)
+	if (!req->desk_read || venue_id != req->route_id)
 		status = desk_trust(app->db, req->tenant, &req->actor, venue_id, &trust);
 	if (status != DB_OK || trust == DESK_TRUSTED)
 		return status;
