@@ -42,18 +42,15 @@ struct desk_standing {
  * account the SQL text account names (a placeholder, or a column of the statement): whether
  * there is a venue, its verification, the account's approved place on its staff, whether the
  * account answers for its ward, and its place on the staff at all (approved or not: the desk
- * scope's rule). */
+ * scope's rule). Its own aliases (vs, aa) leave the statement's others alone. */
 #define DESK_STANDING_COLUMNS(account)                                                                              \
 	"v.id IS NOT NULL, v.verified,"                                                                             \
-	" EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"                  \
-	"  AND s.account_id = " account " AND s.approved_at IS NOT NULL),"                                          \
-	" EXISTS (SELECT 1 FROM account_areas o WHERE o.province = v.province AND o.area_code = v.area_code"        \
-	"  AND o.account_id = " account "),"                                                                        \
-	" EXISTS (SELECT 1 FROM venue_staff s WHERE s.province = v.province AND s.venue_id = v.id"                  \
-	"  AND s.account_id = " account ")"
-/* Columns of DESK_STANDING_COLUMNS. */
-#define DESK_STANDING_COLUMN_COUNT 5
-
+	" EXISTS (SELECT 1 FROM venue_staff vs WHERE vs.province = v.province AND vs.venue_id = v.id"               \
+	"  AND vs.account_id = " account " AND vs.approved_at IS NOT NULL),"                                        \
+	" EXISTS (SELECT 1 FROM account_areas aa WHERE aa.province = v.province AND aa.area_code = v.area_code"     \
+	"  AND aa.account_id = " account "),"                                                                       \
+	" EXISTS (SELECT 1 FROM venue_staff vs WHERE vs.province = v.province AND vs.venue_id = v.id"               \
+	"  AND vs.account_id = " account ")"
 /* The standing DESK_STANDING_COLUMNS gave from column first of q's row, for actor (whose
  * account the columns were read for). */
 void desk_standing_fill(struct db_query *q, size_t first, const struct actor *actor, struct desk_standing *out);
