@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,10 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 		_exit(0);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
+	/* No fast bins: a request frees hundreds of small blocks, and libfcgi's 8 KB buffers of the
+	 * next made glibc sort every one of them again (malloc_consolidate, 1.6 % of a worker's
+	 * samples under check-in load). The per-thread cache still takes the small blocks. */
+	mallopt(M_MXFAST, 0);
 
 	struct app app = resources_app(m->config, &m->res, db_open(m->config));
 	app.area_cache = area_cache_new();

@@ -55,25 +55,102 @@ time_t clock_now(void)
 	return (time_t)(clock_now_us() / 1000000);
 }
 
+/* The calendar in integers (H. Hinnant's days_from_civil and civil_from_days, proleptic
+ * Gregorian, as gmtime and timegm count): a check-in formats and reads half a dozen times, and
+ * gmtime_r takes the time-zone lock and strftime the locale's on each. */
+
+/* Days from 1970-01-01 to year-month-day; a day past its month's end runs into the next month,
+ * as timegm's does. */
+static int64_t days_from_civil(int64_t year, int month, int64_t day)
+{
+	year -= month <= 2;
+	int64_t era = (year >= 0 ? year : year - 399) / 400;
+	int64_t of_era = year - era * 400;
+	int64_t of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+	return era * 146097 + of_era * 365 + of_era / 4 - of_era / 100 + of_year - 719468;
+}
+
+/* A time as the calendar reads it in UTC. */
+struct civil {
+	int64_t year;
+	int month, day, hour, minute, second;
+};
+
+static struct civil civil_of(int64_t t)
+{
+	int64_t days = t / 86400, rest = t % 86400;
+	if (rest < 0) {
+		rest += 86400;
+		days--;
+	}
+	days += 719468;
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	int64_t of_era = days - era * 146097;
+	int64_t year_of_era = (of_era - of_era / 1460 + of_era / 36524 - of_era / 146096) / 365;
+	int64_t of_year = of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	int64_t mp = (5 * of_year + 2) / 153;
+	int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	return (struct civil){ year_of_era + era * 400 + (month <= 2), month, (int)(of_year - (153 * mp + 2) / 5 + 1),
+			       (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60) };
+}
+
+/* Writes v as width digits at out. */
+static void put_digits(char *out, int64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		out[i] = (char)('0' + v % 10);
+}
+
+/* "YYYY-MM-DD HH:MM:SS" of c, cut to n bytes (10: the date, 16: to the minute, 19) and
+ * terminated; false, with nothing written, for a year strftime's %Y would not write in four
+ * digits (the caller then asks strftime). */
+static bool civil_format(struct civil c, char *out, size_t n)
+{
+	if (c.year < 1000 || c.year > 9999)
+		return false;
+	char text[20];
+	put_digits(text, c.year, 4);
+	text[4] = '-';
+	put_digits(text + 5, c.month, 2);
+	text[7] = '-';
+	put_digits(text + 8, c.day, 2);
+	text[10] = ' ';
+	put_digits(text + 11, c.hour, 2);
+	text[13] = ':';
+	put_digits(text + 14, c.minute, 2);
+	text[16] = ':';
+	put_digits(text + 17, c.second, 2);
+	memcpy(out, text, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* civil_format's text by strftime, for UTC time t: to the minute or the second, into out (size
+ * bytes); "" when it does not fit. */
+static void libc_format(time_t t, bool seconds, char *out, size_t size)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	if (strftime(out, size, seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm) == 0)
+		out[0] = '\0';
+}
+
 struct vn_date vn_date_of(time_t t)
 {
-	time_t local = t + VN_UTC_OFFSET_SECONDS;
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	return (struct vn_date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+	struct civil c = civil_of((int64_t)t + VN_UTC_OFFSET_SECONDS);
+	return (struct vn_date){ (int)c.year, c.month, c.day };
 }
 
 time_t vn_day_start(struct vn_date d)
 {
-	struct tm tm = { 0 };
-	tm.tm_year = d.year - 1900;
-	tm.tm_mon = d.month - 1;
-	tm.tm_mday = d.day;
-	return timegm(&tm) - VN_UTC_OFFSET_SECONDS;
+	return (time_t)(days_from_civil(d.year, d.month, d.day) * 86400 - VN_UTC_OFFSET_SECONDS);
 }
 
 void vn_date_format(struct vn_date d, char out[static VN_DATE_SIZE])
 {
+	struct civil c = { d.year, d.month, d.day, 0, 0, 0 };
+	if (d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= 31 && civil_format(c, out, 10))
+		return;
 	struct tm tm = { 0 };
 	tm.tm_year = d.year - 1900;
 	tm.tm_mon = d.month - 1;
@@ -85,10 +162,8 @@ void vn_date_format(struct vn_date d, char out[static VN_DATE_SIZE])
 void vn_time_format(time_t t, char out[static VN_TIME_SIZE])
 {
 	time_t local = t + VN_UTC_OFFSET_SECONDS;
-	struct tm tm;
-	gmtime_r(&local, &tm);
-	if (strftime(out, 17, "%Y-%m-%d %H:%M", &tm) == 0)
-		out[0] = '\0';
+	if (!civil_format(civil_of(local), out, 16))
+		libc_format(local, false, out, VN_TIME_SIZE);
 }
 
 /* Whether s is shaped exactly like pattern, where 'd' stands for any ASCII digit: sscanf alone
@@ -144,12 +219,9 @@ void utc_datetime_format(int64_t us, char out[static UTC_DATETIME_SIZE])
 		micro += 1000000;
 		seconds_part--;
 	}
-	time_t t = (time_t)seconds_part;
-	struct tm tm;
-	gmtime_r(&t, &tm);
 	char seconds[20];
-	if (strftime(seconds, sizeof(seconds), "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		seconds[0] = '\0';
+	if (!civil_format(civil_of(seconds_part), seconds, 19))
+		libc_format((time_t)seconds_part, true, seconds, sizeof(seconds));
 	memcpy(out, seconds, 19);
 	out[19] = '.';
 	for (int i = 25; i >= 20; i--, micro /= 10)
@@ -157,18 +229,29 @@ void utc_datetime_format(int64_t us, char out[static UTC_DATETIME_SIZE])
 	out[26] = '\0';
 }
 
+/* The number the digits s[0..n) write. */
+static int digits_value(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 int utc_datetime_parse(const char *s, time_t *out)
 {
-	struct tm tm = { 0 };
-	int n = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-			 &tm.tm_sec, &n) != 6 || n != 19 || (s[19] != '\0' && s[19] != '.'))
+	/* The database's DATETIME text, digits in place: with a fraction after them, or not. */
+	if (!s || strlen(s) < 19 || (s[19] != '\0' && s[19] != '.'))
 		return -1;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
+	char head[20];
+	memcpy(head, s, 19);
+	head[19] = '\0';
+	if (!shaped(head, "dddd-dd-dd dd:dd:dd"))
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm);
+	int year = digits_value(s, 4), month = digits_value(s + 5, 2), day = digits_value(s + 8, 2);
+	int hour = digits_value(s + 11, 2), minute = digits_value(s + 14, 2), second = digits_value(s + 17, 2);
+	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+		return -1;
+	*out = (time_t)(days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second);
 	return 0;
 }

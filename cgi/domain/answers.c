@@ -28,15 +28,15 @@ void answer_keys_begin(struct answer_keys *k, const struct keyring *keys, const 
 
 void answer_keys_end(struct answer_keys *k)
 {
-	crypto_wipe(k->key, sizeof(k->key));
+	k->key = NULL;
 	k->version = 0;
 }
 
 /* The key of version; NULL for a version the secret does not hold. */
-static const uint8_t *key_of(struct answer_keys *k, unsigned version)
+static struct crypto_key *key_of(struct answer_keys *k, unsigned version)
 {
 	if (version != k->version) {
-		if (version == 0 || keyring_key(k->keys, KEY_HEALTH_DATA, version, k->t->code, k->key) != 0)
+		if (version == 0 || !(k->key = keyring_ready(k->keys, KEY_HEALTH_DATA, version, k->t->code)))
 			return NULL;
 		k->version = version;
 	}
@@ -57,7 +57,7 @@ void answers_seal(struct answer_keys *k, const struct answers_row *row, const ch
 		  struct buf *out)
 {
 	unsigned version = keyring_current(k->keys, KEY_HEALTH_DATA);
-	const uint8_t *key = key_of(k, version);
+	struct crypto_key *key = key_of(k, version);
 	uint8_t head[SEALED_HEADER] = { SEALED_MARKER, (uint8_t)version };
 	uint8_t nonce[CRYPTO_GCM_NONCE_BYTES], tag[CRYPTO_GCM_TAG_BYTES];
 	uint8_t *cipher = xmalloc(n ? n : 1);
@@ -65,7 +65,7 @@ void answers_seal(struct answer_keys *k, const struct answers_row *row, const ch
 	row_aad(k->t, row, &aad);
 	crypto_random(nonce, sizeof(nonce));
 	/* The current version is always in the secret; OpenSSL failing is crypto_random's case. */
-	if (!key || crypto_aes256gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
+	if (!key || crypto_key_gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
 		abort();
 	buf_append(out, (const char *)head, sizeof(head));
 	buf_append(out, (const char *)nonce, sizeof(nonce));
@@ -82,14 +82,14 @@ int answers_open(struct answer_keys *k, const struct answers_row *row, const cha
 	const uint8_t *s = (const uint8_t *)stored;
 	if (len < ANSWERS_SEALED_OVERHEAD || s[0] != SEALED_MARKER || len - ANSWERS_SEALED_OVERHEAD >= cap)
 		return -1;
-	const uint8_t *key = key_of(k, s[1]);
+	struct crypto_key *key = key_of(k, s[1]);
 	if (!key)
 		return -1;
 	size_t n = len - ANSWERS_SEALED_OVERHEAD;
 	const uint8_t *nonce = s + SEALED_HEADER, *cipher = nonce + CRYPTO_GCM_NONCE_BYTES;
 	struct buf aad = BUF_INIT;
 	row_aad(k->t, row, &aad);
-	int rc = crypto_aes256gcm_decrypt(key, nonce, aad.data, aad.len, cipher, n, cipher + n, (uint8_t *)out);
+	int rc = crypto_key_gcm_decrypt(key, nonce, aad.data, aad.len, cipher, n, cipher + n, (uint8_t *)out);
 	out[rc == 0 ? n : 0] = '\0';
 	buf_free(&aad);
 	return rc;

@@ -30,12 +30,11 @@ struct answers_row {
 };
 
 /* The health-data key of one province for a list, an import or the migration: the version last
- * used, copied from the keyring (which derives each key once per worker). Wiped by
- * answer_keys_end. */
+ * used, as the keyring keeps it ready (derived once per worker). answer_keys_end lets it go. */
 struct answer_keys {
 	const struct keyring *keys;
 	const struct tenant *t;
-	uint8_t key[KEY_BYTES];
+	struct crypto_key *key;		/* the keyring's; NULL: none yet */
 	unsigned version;		/* of key; 0: none yet */
 };
 

@@ -514,14 +514,12 @@ void checkins_paper_key(const struct keyring *keys, const struct tenant *t, int6
 {
 	/* Under the first lookup key, not the current one: a re-upload after a rotation must find
 	 * the same key. An HMAC, so the stored key says nothing about the person without the secret. */
-	uint8_t key[KEY_BYTES], mac[CRYPTO_SHA256_BYTES];
+	uint8_t mac[CRYPTO_SHA256_BYTES];
 	struct buf msg = BUF_INIT;
-	keyring_key(keys, KEY_LOOKUP, 1, t->code, key);
 	buf_printf(&msg, "paper:%s:%lld:%s:%lld:%s", t->code, (long long)venue_id, identity,
 		   (long long)(pressed_us / (60 * 1000000LL)), direction);
-	crypto_hmac_sha256(key, sizeof(key), msg.data, msg.len, mac);
+	crypto_key_hmac_sha256(keyring_ready(keys, KEY_LOOKUP, 1, t->code), msg.data, msg.len, mac);
 	memcpy(out, mac, CHECKIN_KEY_BYTES);
-	crypto_wipe(key, sizeof(key));
 	crypto_wipe(msg.data, msg.len);
 	buf_free(&msg);
 }

@@ -14,15 +14,14 @@
 static void sign(const struct keyring *keys, const char *label, const void *data, size_t n,
 		 char out[CSRF_TOKEN_MAX])
 {
-	uint8_t key[KEY_BYTES], mac[CRYPTO_SHA256_BYTES];
-	keyring_key(keys, KEY_SESSIONS, keyring_current(keys, KEY_SESSIONS), "00", key);
+	uint8_t mac[CRYPTO_SHA256_BYTES];
 	struct buf msg = BUF_INIT, text = BUF_INIT;
 	buf_puts(&msg, label);
 	buf_append(&msg, data, n);
-	crypto_hmac_sha256(key, sizeof(key), msg.data, msg.len, mac);
+	crypto_key_hmac_sha256(keyring_ready(keys, KEY_SESSIONS, keyring_current(keys, KEY_SESSIONS), "00"), msg.data,
+			       msg.len, mac);
 	base64url_encode(&text, mac, sizeof(mac));
 	snprintf(out, CSRF_TOKEN_MAX, "%s", buf_str(&text));
-	crypto_wipe(key, sizeof(key));
 	buf_free(&msg);
 	buf_free(&text);
 }
@@ -47,9 +46,10 @@ void csrf_anonymous_token(const struct keyring *keys, const char *cookie, char o
 	sign(keys, "csrf-anonymous:", cookie, strlen(cookie), out);
 }
 
-bool csrf_check(const struct keyring *keys, const struct actor *actor, const char *cookie, const char *submitted)
+bool csrf_check(const struct keyring *keys, const struct actor *actor, const char *cookie, const char *submitted,
+		char expected[CSRF_TOKEN_MAX])
 {
-	char expected[CSRF_TOKEN_MAX];
+	expected[0] = '\0';
 	if (!submitted || strlen(submitted) != CSRF_TOKEN_MAX - 1)
 		return false;
 	if (actor_known(actor) && !actor->by_token)
@@ -58,5 +58,8 @@ bool csrf_check(const struct keyring *keys, const struct actor *actor, const cha
 		csrf_anonymous_token(keys, cookie, expected);
 	else
 		return false;
-	return crypto_equal(expected, submitted, CSRF_TOKEN_MAX - 1);
+	if (crypto_equal(expected, submitted, CSRF_TOKEN_MAX - 1))
+		return true;
+	expected[0] = '\0';
+	return false;
 }

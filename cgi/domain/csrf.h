@@ -18,7 +18,9 @@ void csrf_cookie_new(char out[CSRF_TOKEN_MAX]);
 /* The form token that goes with an anonymous cookie value. */
 void csrf_anonymous_token(const struct keyring *keys, const char *cookie, char out[CSRF_TOKEN_MAX]);
 /* Whether a submitted token is right: for the session when actor is known, else for the
- * anonymous cookie (which must be present). */
-bool csrf_check(const struct keyring *keys, const struct actor *actor, const char *cookie, const char *submitted);
+ * anonymous cookie (which must be present). When it is, expected holds the right token: the
+ * one the page answering this request embeds (csrf_session_token or csrf_anonymous_token). */
+bool csrf_check(const struct keyring *keys, const struct actor *actor, const char *cookie, const char *submitted,
+		char expected[CSRF_TOKEN_MAX]);
 
 #endif

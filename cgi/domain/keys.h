@@ -22,6 +22,7 @@ enum key_purpose {
 extern const char *const key_purpose_names[];
 
 struct keyring;
+struct crypto_key;
 
 /* Creates the secret file with version 1 of every purpose, mode 0600, unless it exists; a file
  * made before a purpose existed gets version 1 of it added (its other keys kept). Returns 1 when
@@ -36,11 +37,12 @@ void keyring_free(struct keyring *k);
 
 /* The version new material is protected with: the highest one. */
 unsigned keyring_current(const struct keyring *k, enum key_purpose purpose);
-/* Derives the key of purpose and version for a province ("00" for instance-wide use): HKDF
- * over the version's material, so each province's data has its own key. Returns 0, or -1
- * when the version is unknown. */
-int keyring_key(const struct keyring *k, enum key_purpose purpose, unsigned version, const char *province,
-		uint8_t out[KEY_BYTES]);
+/* The key of purpose and version for a province (a two-digit code; "00" for instance-wide use):
+ * HKDF over the version's material, so each province's data has its own key, derived at first
+ * use and kept ready (crypto_key) for the keyring's life. The keyring owns it. NULL when the
+ * version is unknown. */
+struct crypto_key *keyring_ready(const struct keyring *k, enum key_purpose purpose, unsigned version,
+				 const char *province);
 /* A purpose by name ("sessions"), or KEY_PURPOSE_COUNT. */
 enum key_purpose key_purpose_from_name(const char *name);
 

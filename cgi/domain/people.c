@@ -162,7 +162,7 @@ static void field_aad(const struct tenant *t, const char *field, struct buf *out
 	buf_printf(out, "vaora/person/%s/%s", t->code, field);
 }
 
-static void seal(const uint8_t key[KEY_BYTES], const struct tenant *t, const char *field, const char *plain,
+static void seal(struct crypto_key *key, const struct tenant *t, const char *field, const char *plain,
 		 struct buf *out)
 {
 	size_t n = strlen(plain);
@@ -171,7 +171,7 @@ static void seal(const uint8_t key[KEY_BYTES], const struct tenant *t, const cha
 	struct buf aad = BUF_INIT;
 	field_aad(t, field, &aad);
 	crypto_random(nonce, sizeof(nonce));
-	if (crypto_aes256gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
+	if (crypto_key_gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
 		abort();
 	buf_append(out, (const char *)nonce, sizeof(nonce));
 	buf_append(out, (const char *)cipher, n);
@@ -182,7 +182,7 @@ static void seal(const uint8_t key[KEY_BYTES], const struct tenant *t, const cha
 
 /* Decrypts a sealed field into out (cap bytes with NUL). Returns 0, or -1 when it does not
  * verify (wrong key, tampering). */
-static int unseal(const uint8_t key[KEY_BYTES], const struct tenant *t, const char *field, const char *sealed,
+static int unseal(struct crypto_key *key, const struct tenant *t, const char *field, const char *sealed,
 		  size_t len, char *out, size_t cap)
 {
 	out[0] = '\0';
@@ -194,20 +194,20 @@ static int unseal(const uint8_t key[KEY_BYTES], const struct tenant *t, const ch
 	struct buf aad = BUF_INIT;
 	field_aad(t, field, &aad);
 	const uint8_t *p = (const uint8_t *)sealed;
-	int rc = crypto_aes256gcm_decrypt(key, p, aad.data, aad.len, p + CRYPTO_GCM_NONCE_BYTES, n,
-					  p + CRYPTO_GCM_NONCE_BYTES + n, (uint8_t *)out);
+	int rc = crypto_key_gcm_decrypt(key, p, aad.data, aad.len, p + CRYPTO_GCM_NONCE_BYTES, n,
+					p + CRYPTO_GCM_NONCE_BYTES + n, (uint8_t *)out);
 	out[rc == 0 ? n : 0] = '\0';
 	buf_free(&aad);
 	return rc;
 }
 
 /* The blind index of value of kind ("phone", "id_number") under a derived lookup key. */
-static void blind_index_with(const uint8_t key[KEY_BYTES], const char *kind, const char *value,
+static void blind_index_with(struct crypto_key *key, const char *kind, const char *value,
 			     uint8_t out[CRYPTO_SHA256_BYTES])
 {
 	struct buf msg = BUF_INIT;
 	buf_printf(&msg, "%s:%s", kind, value);
-	crypto_hmac_sha256(key, KEY_BYTES, msg.data, msg.len, out);
+	crypto_key_hmac_sha256(key, msg.data, msg.len, out);
 	crypto_wipe(msg.data, msg.len);
 	buf_free(&msg);
 }
@@ -215,10 +215,7 @@ static void blind_index_with(const uint8_t key[KEY_BYTES], const char *kind, con
 static void blind_index(const struct keyring *keys, const struct tenant *t, unsigned version, const char *kind,
 			const char *value, uint8_t out[CRYPTO_SHA256_BYTES])
 {
-	uint8_t key[KEY_BYTES];
-	keyring_key(keys, KEY_LOOKUP, version, t->code, key);
-	blind_index_with(key, kind, value, out);
-	crypto_wipe(key, sizeof(key));
+	blind_index_with(keyring_ready(keys, KEY_LOOKUP, version, t->code), kind, value, out);
 }
 
 struct clean_person {
@@ -309,24 +306,18 @@ struct sealed_person {
 	uint8_t phone_index[CRYPTO_SHA256_BYTES], id_index[CRYPTO_SHA256_BYTES];
 };
 
-/* The current keys people are sealed and indexed under, derived once for a person or a batch.
- * Wiped by person_keys_end. */
+/* The current keys people are sealed and indexed under, as the keyring keeps them ready. */
 struct person_keys {
 	unsigned key_version, index_version;
-	uint8_t data[KEY_BYTES], lookup[KEY_BYTES];
+	struct crypto_key *data, *lookup;
 };
 
 static void person_keys_begin(struct person_keys *k, const struct tenant *t, const struct keyring *keys)
 {
 	k->key_version = keyring_current(keys, KEY_PERSONAL_DATA);
 	k->index_version = keyring_current(keys, KEY_LOOKUP);
-	keyring_key(keys, KEY_PERSONAL_DATA, k->key_version, t->code, k->data);
-	keyring_key(keys, KEY_LOOKUP, k->index_version, t->code, k->lookup);
-}
-
-static void person_keys_end(struct person_keys *k)
-{
-	crypto_wipe(k, sizeof(*k));
+	k->data = keyring_ready(keys, KEY_PERSONAL_DATA, k->key_version, t->code);
+	k->lookup = keyring_ready(keys, KEY_LOOKUP, k->index_version, t->code);
 }
 
 static void seal_person_with(const struct tenant *t, const struct person_keys *k, const struct clean_person *c,
@@ -354,7 +345,6 @@ static void seal_person(const struct tenant *t, const struct keyring *keys, cons
 	struct person_keys k;
 	person_keys_begin(&k, t, keys);
 	seal_person_with(t, &k, c, s);
-	person_keys_end(&k);
 }
 
 static void sealed_person_free(struct sealed_person *s)
@@ -533,13 +523,11 @@ enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, 
 void people_given_name_sealed(const struct keyring *keys, const struct tenant *t, unsigned key_version,
 			      const char *sealed, size_t len, char *out, size_t cap)
 {
-	uint8_t key[KEY_BYTES];
+	struct crypto_key *key = keyring_ready(keys, KEY_PERSONAL_DATA, key_version, t->code);
 	char full[PERSON_NAME_MAX * 4 + 1];
 	out[0] = '\0';
-	if (keyring_key(keys, KEY_PERSONAL_DATA, key_version, t->code, key) == 0 &&
-	    unseal(key, t, "full_name", sealed, len, full, sizeof(full)) == 0)
+	if (key && unseal(key, t, "full_name", sealed, len, full, sizeof(full)) == 0)
 		people_given_name_of(full, out, cap);
-	crypto_wipe(key, sizeof(key));
 	crypto_wipe(full, sizeof(full));
 }
 
@@ -622,11 +610,11 @@ enum db_status people_card_reissue(struct db *db, const struct tenant *t, const 
 
 static int fill_person(struct db_query *q, const struct tenant *t, const struct keyring *keys, struct person *p)
 {
-	uint8_t key[KEY_BYTES];
 	size_t len;
 	const char *data;
 	p->id = db_col_int(q, 0);
-	if (keyring_key(keys, KEY_PERSONAL_DATA, (unsigned)db_col_int(q, 1), t->code, key) != 0)
+	struct crypto_key *key = keyring_ready(keys, KEY_PERSONAL_DATA, (unsigned)db_col_int(q, 1), t->code);
+	if (!key)
 		return -1;
 	int rc = 0;
 	data = db_col_text(q, 2, &len);
@@ -637,7 +625,6 @@ static int fill_person(struct db_query *q, const struct tenant *t, const struct 
 	rc |= unseal(key, t, "id_number", data, len, p->id_number, sizeof(p->id_number));
 	data = db_col_text(q, 5, &len);
 	rc |= unseal(key, t, "address", data, len, p->address, sizeof(p->address));
-	crypto_wipe(key, sizeof(key));
 	p->birth_year = (int)db_col_int(q, 6);
 	p->consent_version = (unsigned)db_col_int(q, 7);
 	snprintf(p->consent_at, sizeof(p->consent_at), "%s", db_col_text(q, 8, NULL));
@@ -810,14 +797,13 @@ static void bind_new_holder(struct db_query *q, const struct tenant *t, const st
  * which every person has, decrypts under it. The holder's other fields are not needed here. */
 static bool holder_opens(struct db_query *q, const struct tenant *t, const struct keyring *keys)
 {
-	uint8_t key[KEY_BYTES];
 	char name[PERSON_NAME_MAX * 4 + 1];
 	size_t len;
-	if (keyring_key(keys, KEY_PERSONAL_DATA, (unsigned)db_col_int(q, 1), t->code, key) != 0)
+	struct crypto_key *key = keyring_ready(keys, KEY_PERSONAL_DATA, (unsigned)db_col_int(q, 1), t->code);
+	if (!key)
 		return false;
 	const char *sealed = db_col_text(q, 2, &len);
 	bool opens = unseal(key, t, "full_name", sealed, len, name, sizeof(name)) == 0;
-	crypto_wipe(key, sizeof(key));
 	crypto_wipe(name, sizeof(name));
 	return opens;
 }
@@ -1002,8 +988,7 @@ static enum db_status find_batch(struct db *db, const struct tenant *t, const st
 {
 	size_t asked = 0;
 	bool by_phone = kind == LOOKUP_PHONE;
-	uint8_t key[KEY_BYTES];
-	keyring_key(keys, KEY_LOOKUP, version, t->code, key);
+	struct crypto_key *key = keyring_ready(keys, KEY_LOOKUP, version, t->code);
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].kind != kind)
 			continue;
@@ -1011,7 +996,6 @@ static enum db_status find_batch(struct db *db, const struct tenant *t, const st
 				 w[i].index);
 		asked++;
 	}
-	crypto_wipe(key, sizeof(key));
 	if (!asked)
 		return DB_OK;
 	struct db_query *q;
@@ -1116,7 +1100,6 @@ static enum db_status insert_batch(struct db *db, const struct tenant *t, const 
 		bind_new_person(q, &w[i].c, &sealed, now, rows[i].checkin_day);
 		sealed_person_free(&sealed);
 	}
-	person_keys_end(&k);
 	status = db_execute(q);
 	for (size_t i = 0; status == DB_OK && i < n; i++) {
 		if (!rows[i].created)

@@ -96,12 +96,10 @@ const struct tenant *actor_tenant(const struct config *config, const struct acto
 static void throttle_subject(const struct keyring *keys, const struct tenant *t, const char *kind,
 			     const char *value, uint8_t out[CRYPTO_SHA256_BYTES])
 {
-	uint8_t key[KEY_BYTES];
 	struct buf b = BUF_INIT;
-	keyring_key(keys, KEY_LOOKUP, keyring_current(keys, KEY_LOOKUP), t->code, key);
 	buf_printf(&b, "throttle:%s:%s", kind, value);
-	crypto_hmac_sha256(key, sizeof(key), b.data, b.len, out);
-	crypto_wipe(key, sizeof(key));
+	crypto_key_hmac_sha256(keyring_ready(keys, KEY_LOOKUP, keyring_current(keys, KEY_LOOKUP), t->code), b.data, b.len,
+			       out);
 	buf_free(&b);
 }
 

@@ -208,8 +208,9 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 		/* The token is the pipeline's, checked before any form is read: no field table's. */
 		const char *submitted = fields_get(&req->form, "csrf");
 		const char *header = req->io->param(req->io->ctx, "HTTP_X_CSRF_TOKEN");
+		/* The token checked is the one this request's page embeds: prepare_csrf keeps it. */
 		if (!csrf_check(app->keys, &req->actor, cookie_get(req, CSRF_COOKIE),
-				submitted ? submitted : header)) {
+				submitted ? submitted : header, req->csrf)) {
 			*error_key = "error_csrf";
 			return 403;
 		}
@@ -234,9 +235,11 @@ static int check_requirements(struct app *app, struct request *req, struct respo
 }
 
 /* The form token pages embed: bound to the session, or paired with the anonymous cookie
- * (created here when the visitor has none yet). */
+ * (created here when the visitor has none yet); a submission's check made it already. */
 static void prepare_csrf(struct app *app, struct request *req, struct response *resp)
 {
+	if (req->csrf[0])
+		return;
 	if (actor_known(&req->actor) && !req->actor.by_token) {
 		csrf_session_token(app->keys, &req->actor, req->csrf);
 		return;

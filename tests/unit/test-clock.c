@@ -263,6 +263,53 @@ static void test_clock_file(void **state)
 	assert_true(is_real_now(clock_now()));
 }
 
+/* The calendar the clock computes in integers agrees with libc's (gmtime_r, strftime, timegm) at
+ * instants spread over 1900-2600, each day's edges and leap days among them. */
+static void test_dates_and_times_agree_with_libc_from_1900_to_2600(void **state)
+{
+	(void)state;
+	const int64_t from = -2208988800LL, to = 19880000000LL;	/* 1900-01-01, past 2600 */
+	int64_t step = 86400 * 7 + 3600 * 5 + 61;
+	for (int64_t t = from; t < to; t += step) {
+		for (int64_t edge = -1; edge <= 1; edge++) {
+			time_t at = (time_t)(t - t % 86400 + edge * 1);
+			char want[40], got[UTC_DATETIME_SIZE], vn_want[40], vn_got[VN_TIME_SIZE];
+			struct tm tm;
+			gmtime_r(&at, &tm);
+			strftime(want, sizeof(want), "%Y-%m-%d %H:%M:%S", &tm);
+			utc_datetime_format((int64_t)at * 1000000 + 250000, got);
+			if (strncmp(got, want, 19) != 0 || strcmp(got + 19, ".250000") != 0)
+				fail_msg("utc_datetime_format(%lld) = %s, libc %s", (long long)at, got, want);
+			time_t back;
+			if (utc_datetime_parse(want, &back) != 0 || back != timegm(&tm))
+				fail_msg("utc_datetime_parse(%s) = %lld, timegm %lld", want, (long long)back,
+					 (long long)timegm(&tm));
+			time_t local = at + VN_UTC_OFFSET_SECONDS;
+			gmtime_r(&local, &tm);
+			strftime(vn_want, sizeof(vn_want), "%Y-%m-%d %H:%M", &tm);
+			vn_time_format(at, vn_got);
+			if (strcmp(vn_got, vn_want) != 0)
+				fail_msg("vn_time_format(%lld) = %s, libc %s", (long long)at, vn_got, vn_want);
+			struct vn_date d = vn_date_of(at);
+			assert_date(d, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+			char day[VN_DATE_SIZE];
+			vn_date_format(d, day);
+			if (strncmp(day, vn_want, 10) != 0 || day[10] != '\0')
+				fail_msg("vn_date_format = %s, libc %.10s", day, vn_want);
+			tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+			assert_int_equal(vn_day_start(d), timegm(&tm) - VN_UTC_OFFSET_SECONDS);
+		}
+		step = step * 1103515245 % 2147483647 % (86400 * 40) + 86400;
+	}
+	/* A day past its month's end runs into the next month, as timegm's. */
+	time_t back;
+	assert_int_equal(utc_datetime_parse("2026-02-31 00:00:00", &back), 0);
+	assert_int_equal(back, utc(2026, 3, 3, 0, 0, 0));
+	/* Signs and spaces are no digits. */
+	assert_int_equal(utc_datetime_parse("+026-11-21 17:00:00", &back), -1);
+	assert_int_equal(utc_datetime_parse("2026-11-21  7:00:00", &back), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_vn_parse),
 		cmocka_unit_test(test_regression_utc_datetime_before_1970),
+		cmocka_unit_test(test_dates_and_times_agree_with_libc_from_1900_to_2600),
 		cmocka_unit_test(test_named_sizes_fit_their_texts_exactly),
 		cmocka_unit_test(test_clock_set),
 		cmocka_unit_test_teardown(test_clock_file, clock_file_teardown),

@@ -174,6 +174,49 @@ static void test_hmac_rfc4231(void **state)
 	}
 }
 
+/* ---- A key kept ready (crypto_key): its contexts carry nothing from one use to the next ---- */
+
+static void test_a_kept_key_gives_what_a_key_used_once_gives_whatever_came_before(void **state)
+{
+	(void)state;
+	uint8_t key[CRYPTO_KEY_BYTES], nonce[CRYPTO_GCM_NONCE_BYTES] = { 7 };
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 37 + 1);
+	struct crypto_key *k = crypto_key_new(key);
+	static const char *const messages[] = { "device:12345", "", "a longer message than one SHA-256 block of "
+							  "sixty-four bytes, so the MAC runs over two of them" };
+	for (int round = 0; round < 3; round++) {
+		for (size_t m = 0; m < sizeof(messages) / sizeof(messages[0]); m++) {
+			const char *text = messages[m];
+			size_t n = strlen(text);
+			uint8_t want[CRYPTO_SHA256_BYTES], got[CRYPTO_SHA256_BYTES];
+			crypto_hmac_sha256(key, sizeof(key), text, n, want);
+			crypto_key_hmac_sha256(k, text, n, got);
+			assert_memory_equal(got, want, sizeof(want));
+			/* Sealing and opening on the same key, with a forged tag refused in between. */
+			uint8_t sealed[256], want_sealed[256], tag[CRYPTO_GCM_TAG_BYTES], want_tag[CRYPTO_GCM_TAG_BYTES];
+			char opened[256];
+			nonce[1] = (uint8_t)(round * 3 + m);
+			assert_int_equal(crypto_aes256gcm_encrypt(key, nonce, "aad", 3, text, n, want_sealed, want_tag), 0);
+			assert_int_equal(crypto_key_gcm_encrypt(k, nonce, "aad", 3, text, n, sealed, tag), 0);
+			assert_true(n == 0 || memcmp(sealed, want_sealed, n) == 0);
+			assert_memory_equal(tag, want_tag, sizeof(tag));
+			tag[0] ^= 1;
+			assert_int_equal(crypto_key_gcm_decrypt(k, nonce, "aad", 3, sealed, n, tag, (uint8_t *)opened), -1);
+			tag[0] ^= 1;
+			assert_int_equal(crypto_key_gcm_decrypt(k, nonce, "aad", 3, sealed, n, tag, (uint8_t *)opened), 0);
+			assert_true(n == 0 || memcmp(opened, text, n) == 0);
+			/* Another nonce seals the same text differently: the nonce is taken afresh. */
+			nonce[0]++;
+			assert_int_equal(crypto_key_gcm_encrypt(k, nonce, "aad", 3, text, n, sealed, tag), 0);
+			assert_memory_not_equal(tag, want_tag, sizeof(tag));
+			nonce[0]--;
+		}
+	}
+	crypto_key_free(k);
+	crypto_key_free(NULL);
+}
+
 /* ---- PBKDF2-HMAC-SHA256: RFC 7914 section 11 ---- */
 
 static void test_pbkdf2_rfc7914(void **state)
@@ -558,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_gcm_decrypt_kat),
 		cmocka_unit_test(test_gcm_tamper),
 		cmocka_unit_test(test_gcm_in_place),
+		cmocka_unit_test(test_a_kept_key_gives_what_a_key_used_once_gives_whatever_came_before),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_wipe),
