@@ -1,14 +1,19 @@
 /* Unit tests for the small base layers: UTF-8 checks, number parsing, escaping, buffers, CSV
- * (read and written) and address lists. */
+ * (read and written), address lists and log lines. */
 #include "unit.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "base/address-list.h"
 #include "base/buf.h"
 #include "base/csv.h"
 #include "base/csv-out.h"
 #include "base/escape.h"
+#include "base/log.h"
 #include "base/num.h"
 #include "base/utf8.h"
 
@@ -485,9 +490,47 @@ static void test_an_address_list_takes_only_addresses_and_blocks_whose_prefix_fi
 	assert_false(address_list_valid("256.0.0.1"));
 }
 
+/* A log line names the process that wrote it, a forked child too, and escapes control
+ * characters. */
+static void test_a_log_line_has_its_process_and_escaped_control_characters(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/vaora-test-log-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	int saved = dup(STDERR_FILENO);
+	assert_int_equal(log_open(path), 0);
+	log_msg(LOG_INFO, "parent\ttab %s", "line\nbreak\x7f");
+	pid_t child = fork();
+	if (child == 0) {
+		log_msg(LOG_WARN, "child");
+		_exit(0);
+	}
+	int status;
+	waitpid(child, &status, 0);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	log_open(NULL);
+	FILE *f = fopen(path, "r");
+	char text[512] = "";
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	unlink(path);
+	char want[128];
+	snprintf(want, sizeof(want), " info %ld parent\\x09tab line\\x0abreak\\x7f\n", (long)getpid());
+	if (!strstr(text, want))
+		fail_msg("no parent line %s in:\n%s", want, text);
+	snprintf(want, sizeof(want), " warn %ld child\n", (long)child);
+	if (!strstr(text, want))
+		fail_msg("no child line %s in:\n%s", want, text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_log_line_has_its_process_and_escaped_control_characters),
 		cmocka_unit_test(test_utf8_valid),
 		cmocka_unit_test(test_utf8_invalid),
 		cmocka_unit_test(test_utf8_next_walks_code_points),
