@@ -22,6 +22,13 @@
 #define DB_INLINE_PARAMS 32
 /* Result columns; a wider row would be a different query. */
 #define DB_MAX_COLUMNS 48
+/* Bytes of text parameters a query holds in place (a check-in's CALL binds ~600); longer ones
+ * are allocated each. */
+#define DB_INLINE_TEXT 2048
+/* Finished queries a connection set keeps for the next ones: a query is ~18 KB, which calloc
+ * zeroed and free handed back on every statement. Two cover a query open inside another's
+ * loop. */
+#define DB_SPARE_QUERIES 2
 /* A worker that moved to another node of a cluster goes back to the first (the one every
  * worker prefers, so writes meet no certification conflicts) after this long, between
  * transactions. */
@@ -63,6 +70,8 @@ struct shard_conn {
 struct db {
 	const struct config *config;
 	struct shard_conn conns[CONFIG_MAX_SHARDS];
+	struct db_query *spare[DB_SPARE_QUERIES];	/* owned, finished, ready to start again */
+	size_t spares;
 };
 
 struct column {
@@ -94,6 +103,8 @@ struct db_query {
 	int64_t inline_ints[DB_INLINE_PARAMS];
 	char *inline_texts[DB_INLINE_PARAMS];
 	unsigned long inline_lengths[DB_INLINE_PARAMS];
+	char inline_text[DB_INLINE_TEXT];	/* the first text parameters' bytes */
+	size_t inline_text_used;
 	MYSQL_BIND results[DB_MAX_COLUMNS];
 	struct column columns[DB_MAX_COLUMNS];
 	size_t column_count;
@@ -324,12 +335,21 @@ struct db *db_open(const struct config *config)
 	return db;
 }
 
+static void query_destroy(struct db_query *q)
+{
+	for (size_t i = 0; i < DB_MAX_COLUMNS; i++)
+		free(q->columns[i].data);
+	free(q);
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
 	for (size_t i = 0; i < CONFIG_MAX_SHARDS; i++)
 		shard_disconnect(&db->conns[i]);
+	for (size_t i = 0; i < db->spares; i++)
+		query_destroy(db->spare[i]);
 	free(db);
 	/* Frees the connector's per-thread state, so leak checkers stay quiet. */
 	mysql_thread_end();
@@ -523,7 +543,7 @@ static enum db_status start_query(struct db *db, size_t shard, const struct db_s
 	struct cached_stmt *cached = cached_statement(db, shard, table, index, rows, &status);
 	if (!cached)
 		return status;
-	struct db_query *q = xcalloc(1, sizeof(*q));
+	struct db_query *q = db->spares ? db->spare[--db->spares] : xcalloc(1, sizeof(*q));
 	q->db = db;
 	q->shard = shard;
 	q->stmt = cached->stmt;
@@ -562,6 +582,8 @@ static MYSQL_BIND *next_param(struct db_query *q)
 		abort();
 	MYSQL_BIND *b = &q->params[q->param_count];
 	memset(b, 0, sizeof(*b));
+	/* Nothing to free for it unless db_bind_text gives it text (a kept query held others). */
+	q->param_texts[q->param_count] = NULL;
 	return b;
 }
 
@@ -574,11 +596,22 @@ void db_bind_int(struct db_query *q, int64_t v)
 	q->param_count++;
 }
 
+/* Whether p is a text parameter's place in q itself (not allocated apart). */
+static bool text_in_place(const struct db_query *q, const char *p)
+{
+	return (uintptr_t)p >= (uintptr_t)q->inline_text && (uintptr_t)p < (uintptr_t)q->inline_text + DB_INLINE_TEXT;
+}
+
 void db_bind_text(struct db_query *q, const char *s, size_t len)
 {
 	MYSQL_BIND *b = next_param(q);
 	size_t i = q->param_count;
-	q->param_texts[i] = xmalloc(len + 1);
+	if (len + 1 <= DB_INLINE_TEXT - q->inline_text_used) {
+		q->param_texts[i] = q->inline_text + q->inline_text_used;
+		q->inline_text_used += len + 1;
+	} else {
+		q->param_texts[i] = xmalloc(len + 1);
+	}
 	memcpy(q->param_texts[i], s, len);
 	q->param_texts[i][len] = '\0';
 	q->param_lengths[i] = (unsigned long)len;
@@ -900,11 +933,24 @@ void db_query_free(struct db_query *q)
 			mysql_stmt_free_result(q->stmt);
 	}
 	for (size_t i = 0; i < q->param_count; i++)
-		free(q->param_texts[i]);
+		if (!text_in_place(q, q->param_texts[i]))
+			free(q->param_texts[i]);
 	free(q->param_block);
+	struct db *db = q->db;
+	if (db->spares == DB_SPARE_QUERIES) {
+		query_destroy(q);
+		return;
+	}
+	/* Kept for the next query, as start_query would find a new one but for the columns'
+	 * buffers, which stay to be reused. */
 	for (size_t i = 0; i < DB_MAX_COLUMNS; i++)
-		free(q->columns[i].data);
-	free(q);
+		q->columns[i] = (struct column){ .data = q->columns[i].data, .cap = q->columns[i].cap };
+	q->param_count = 0;
+	q->param_block = NULL;
+	q->inline_text_used = 0;
+	q->column_count = 0;
+	q->executed = false;
+	db->spare[db->spares++] = q;
 }
 
 static enum db_status simple_command(struct db *db, size_t shard, const char *sql)
