@@ -83,9 +83,15 @@ out:
 	return FORM_OK;
 }
 
+/* Fields a list makes room for at first: a check-in form's, with its answers. */
+#define FIELDS_FIRST_CAP 32
+
 static void fields_push(struct fields *f, char *name, char *value, size_t value_len)
 {
-	f->items = xrealloc(f->items, (f->count + 1) * sizeof(*f->items));
+	if (f->count == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : FIELDS_FIRST_CAP;
+		f->items = xrealloc(f->items, f->cap * sizeof(*f->items));
+	}
 	f->items[f->count].name = name;
 	f->items[f->count].value = value;
 	f->items[f->count].value_len = value_len;
@@ -102,6 +108,7 @@ enum form_error form_parse(const char *s, size_t n, const struct form_limits *li
 	enum form_error err = FORM_OK;
 	out->items = NULL;
 	out->count = 0;
+	out->cap = 0;
 	size_t pos = 0;
 	while (pos < n) {
 		const char *amp = memchr(s + pos, '&', n - pos);
@@ -140,6 +147,7 @@ void cookie_parse(const char *s, const struct form_limits *lim, struct fields *o
 {
 	out->items = NULL;
 	out->count = 0;
+	out->cap = 0;
 	while (s && *s && out->count < lim->max_fields) {
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -191,6 +199,7 @@ void fields_free(struct fields *f)
 	free(f->items);
 	f->items = NULL;
 	f->count = 0;
+	f->cap = 0;
 }
 
 const char *form_error_text(enum form_error e)

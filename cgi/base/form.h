@@ -14,6 +14,7 @@ struct field {
 struct fields {
 	struct field *items;	/* owned */
 	size_t count;
+	size_t cap;		/* items' room */
 };
 
 /* Limits a caller (a route) puts on one parse. */
