@@ -65,6 +65,11 @@ struct shard_conn {
 	int64_t connected_ms;	/* monotonic */
 	bool in_transaction;	/* between db_begin and its commit or rollback */
 	unsigned locks_held;	/* named locks taken with db_lock and not given back */
+	/* A CALL whose own closing status is still to be read (db_query_free leaves it): the server
+	 * sends it once the procedure ends, after the result its caller used, and waiting for it
+	 * put the worker to sleep once more per call. Read before the connection's next use, by
+	 * which time it has come. NULL: none. */
+	MYSQL_STMT *unread;
 };
 
 struct db {
@@ -174,6 +179,7 @@ static void cache_clear(struct shard_conn *c)
 
 static void shard_disconnect(struct shard_conn *c)
 {
+	c->unread = NULL;
 	cache_clear(c);
 	if (c->mysql)
 		mysql_close(c->mysql);
@@ -278,10 +284,31 @@ static bool time_to_fail_back(const struct shard_conn *c, int64_t now)
 	       now - c->connected_ms > DB_FAILBACK_MS;
 }
 
+/* Reads what the last CALL left unread on shard's connection (its closing status, any result
+ * after the one used): the connection takes no other command before. A failure there is the
+ * call's own, reported to nobody as before, unless it is the connection's. */
+static void finish_unread(struct db *db, size_t shard)
+{
+	struct shard_conn *c = &db->conns[shard];
+	MYSQL_STMT *st = c->unread;
+	if (!st)
+		return;
+	c->unread = NULL;
+	int rc = 0;
+	while (mysql_stmt_more_results(st) && (rc = mysql_stmt_next_result(st)) == 0)
+		mysql_stmt_free_result(st);
+	if (rc > 0 && connection_lost(mysql_stmt_errno(st))) {
+		log_msg(LOG_WARN, "db: shard %s: connection lost after a call (%s), reconnecting",
+			db->config->shards[shard].name, mysql_stmt_error(st));
+		shard_lost(db, shard);
+	}
+}
+
 /* Returns a usable connection for shard, connecting or checking a long-idle one. */
 static enum db_status shard_ready(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
+	finish_unread(db, shard);
 	int64_t now = monotonic_ms();
 	if (time_to_fail_back(c, now)) {
 		shard_disconnect(c);
@@ -358,6 +385,7 @@ void db_close(struct db *db)
 enum db_status db_ping(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
+	finish_unread(db, shard);
 	if (c->mysql && mysql_ping(c->mysql) != 0)
 		shard_lost(db, shard);
 	if (!c->mysql)
@@ -731,6 +759,10 @@ static size_t assemble_params(struct db_query *q)
 
 enum db_status db_execute(struct db_query *q)
 {
+	/* A query run again after another's CALL on its connection (started before it). */
+	finish_unread(q->db, q->shard);
+	if (!q->db->conns[q->shard].mysql)
+		return DB_DOWN;
 	size_t total = assemble_params(q);
 	if (total == (size_t)-1) {
 		log_msg(LOG_ERROR, "db: %s: %lu parameters bound, statement has %lu", q->what,
@@ -927,10 +959,10 @@ void db_query_free(struct db_query *q)
 	 * already closed it, which the cache no longer holds. */
 	if (q->db->conns[q->shard].mysql) {
 		mysql_stmt_free_result(q->stmt);
-		/* A CALL answers with its result sets and then its own status: read them all, or
-		 * the connection is out of step for the next statement. */
-		while (mysql_stmt_more_results(q->stmt) && mysql_stmt_next_result(q->stmt) == 0)
-			mysql_stmt_free_result(q->stmt);
+		/* A CALL answers with its result sets and then its own status: all are read before
+		 * the connection's next statement (finish_unread), or it is out of step. */
+		if (mysql_stmt_more_results(q->stmt))
+			q->db->conns[q->shard].unread = q->stmt;
 	}
 	for (size_t i = 0; i < q->param_count; i++)
 		if (!text_in_place(q, q->param_texts[i]))
@@ -980,6 +1012,7 @@ enum db_status db_commit(struct db *db, size_t shard)
 
 void db_rollback(struct db *db, size_t shard)
 {
+	finish_unread(db, shard);
 	MYSQL *m = db->conns[shard].mysql;
 	db->conns[shard].in_transaction = false;
 	if (m && mysql_real_query(m, "ROLLBACK", 8) != 0)

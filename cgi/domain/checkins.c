@@ -20,6 +20,8 @@
 #define KEY_MIN 16
 #define KEY_MAX 128
 #define KEY_HASH_BYTES CHECKIN_KEY_BYTES
+/* Random bytes drawn at once for a check code's four letters, with room for the few refused. */
+#define CHECK_CODE_DRAW 8
 
 const char *const checkin_direction_names[] = {
 	[DIRECTION_IN] = "in",
@@ -110,12 +112,17 @@ static void new_check_code(char out[5])
 {
 	static const char alphabet[] = "ACDEFHJKMNPRTUVWXY34679";
 	const size_t n = sizeof(alphabet) - 1;
-	for (int i = 0; i < 4;) {
-		uint8_t b;
-		crypto_random(&b, 1);
-		if (b >= 256 - 256 % n)
-			continue;
-		out[i++] = alphabet[b % n];
+	/* Bytes past 253 are drawn again (so every letter is as likely): one draw of a few spare
+	 * bytes nearly always does, where a draw per byte was a system call each. */
+	uint8_t bytes[CHECK_CODE_DRAW];
+	size_t used = sizeof(bytes);
+	for (int i = 0; i < 4; used++) {
+		if (used == sizeof(bytes)) {
+			crypto_random(bytes, sizeof(bytes));
+			used = 0;
+		}
+		if (bytes[used] < 256 - 256 % n)
+			out[i++] = alphabet[bytes[used] % n];
 	}
 	out[4] = '\0';
 }
