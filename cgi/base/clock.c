@@ -60,9 +60,12 @@ time_t clock_now(void)
  * gmtime_r takes the time-zone lock and strftime the locale's on each. */
 
 /* Days from 1970-01-01 to year-month-day; a day past its month's end runs into the next month,
- * as timegm's does. */
+ * and a month past the year's into the next year, as timegm's do. */
 static int64_t days_from_civil(int64_t year, int month, int64_t day)
 {
+	int64_t months = (int64_t)month - 1;
+	year += months >= 0 ? months / 12 : (months - 11) / 12;
+	month = (int)(months - (months >= 0 ? months / 12 : (months - 11) / 12) * 12) + 1;
 	year -= month <= 2;
 	int64_t era = (year >= 0 ? year : year - 399) / 400;
 	int64_t of_era = year - era * 400;

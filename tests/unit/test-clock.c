@@ -305,6 +305,10 @@ static void test_dates_and_times_agree_with_libc_from_1900_to_2600(void **state)
 	time_t back;
 	assert_int_equal(utc_datetime_parse("2026-02-31 00:00:00", &back), 0);
 	assert_int_equal(back, utc(2026, 3, 3, 0, 0, 0));
+	/* A month past the year's end, or before its start, as timegm counts it. */
+	assert_int_equal(vn_day_start((struct vn_date){ 2026, 15, 1 }), vn_day_start((struct vn_date){ 2027, 3, 1 }));
+	assert_int_equal(vn_day_start((struct vn_date){ 2026, 0, 31 }), vn_day_start((struct vn_date){ 2025, 12, 31 }));
+	assert_int_equal(vn_day_start((struct vn_date){ 2026, -13, 1 }), vn_day_start((struct vn_date){ 2024, 11, 1 }));
 	/* Signs and spaces are no digits. */
 	assert_int_equal(utc_datetime_parse("+026-11-21 17:00:00", &back), -1);
 	assert_int_equal(utc_datetime_parse("2026-11-21  7:00:00", &back), -1);
