@@ -222,7 +222,7 @@ static void validate_fields(const struct declaration_form *form, struct checkin_
 		field_error(errors, "direction", "direction_bad");
 	if (!key_valid(req->key))
 		field_error(errors, "key", "key_bad");
-	/* A known person agreed when they were first recorded (checkin_record checks it is still
+	/* A known person agreed when they were first recorded (checkin_record_at checks it is still
 	 * the notice in force); a new one agrees now. */
 	if (!req->consent && !req->person_id)
 		field_error(errors, "consent", "consent_required");
@@ -247,7 +247,7 @@ static enum db_status validate(struct db *db, const struct tenant *t, const stru
 
 /* Step 2: the key as stored, the times and days, and where the key lives. Stored on the Vietnam
  * day of the time the client sent, it goes in the row: every retry resends that time, so it is
- * filed (believed or not) on that day or looks there (checkin_record), and the row's unique key
+ * filed (believed or not) on that day or looks there (checkin_record_at), and the row's unique key
  * holds. Otherwise (no time, unreadable, too old, or a future one filed at the server's time on
  * another day) a retry can land on any day: checkin_keys holds it province-wide. Such a
  * submission also looks the key up on the day of the time it sent, where an earlier attempt
@@ -303,7 +303,7 @@ static const char *const checkin_outcome_names[] = {
 	[OUTCOME_VENUE_REFUSED] = "venue_refused",
 };
 
-/* Step 6: the result from checkin_record's row (the outcome, the check-in, its person's sealed
+/* Step 6: the result from checkin_record_at's row (the outcome, the check-in, its person's sealed
  * name and versions), or the field error the outcome is. */
 static enum db_status answer(struct db_query *q, const struct tenant *t, const struct keyring *keys,
 			     const struct checkin_state *s, struct field_errors *errors, struct checkin_result *r)
