@@ -28,18 +28,21 @@ static void json_answers_read(const struct declaration_form *f, json_t *answers,
 }
 
 /* Whether the caller may record check-ins at the venue: the desk's rule (a token has its
- * owner's venues and areas). The one place the API asks it. */
-static enum db_status venue_in_reach(struct app *app, const struct request *req, int64_t venue_id, bool *allowed)
+ * owner's venues and areas), read with the desk's trust there in one statement. The one place
+ * the API asks it. */
+static enum db_status venue_in_reach(struct app *app, const struct request *req, int64_t venue_id, bool *allowed,
+				     struct desk_standing *standing)
 {
-	return scope_check_venue(app->db, req->tenant, &req->actor, SCOPE_VENUE_DESK, venue_id, allowed);
+	return scope_check_desk(app->db, req->tenant, &req->actor, venue_id, allowed, standing);
 }
 
 /* DESK_VIEW_OPEN when the desk's trust holds (a verified venue, approved staff: the pages'
  * rule), else a 403 {"error", "message", "who"} saying why and who can verify. */
-static int desk_refusal(struct app *app, const struct request *req, struct response *resp, int64_t venue_id)
+static int desk_refusal(struct app *app, const struct request *req, struct response *resp, int64_t venue_id,
+			enum desk_trust standing)
 {
 	json_t *trust;
-	enum db_status status = desk_view_trust(app, req, venue_id, &trust);
+	enum db_status status = desk_view_trust_known(app, req, venue_id, standing, &trust);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!trust)
@@ -122,9 +125,10 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 	int64_t venue_id;
 	unsigned version;
 	bool allowed;
+	struct desk_standing standing;
 	if (venue_token_parse(app->keys, req->tenant, in.venue, &venue_id, &version) != VENUE_TOKEN_OK)
 		return 404;
-	enum db_status status = venue_in_reach(app, req, venue_id, &allowed);
+	enum db_status status = venue_in_reach(app, req, venue_id, &allowed, &standing);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!allowed)
@@ -138,7 +142,7 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 		return 404;
 	if (!v.active || version != v.token_version)
 		return 410;
-	int refused = desk_refusal(app, req, resp, venue_id);
+	int refused = desk_refusal(app, req, resp, venue_id, standing.trust);
 	if (refused != DESK_VIEW_OPEN)
 		return refused;
 	/* A raw id would let any token holder walk the province's people. */

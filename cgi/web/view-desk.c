@@ -32,10 +32,17 @@ enum db_status desk_view_trust(struct app *app, const struct request *req, int64
 	enum db_status status = DB_OK;
 	if (!req->desk_read || venue_id != req->route_id)
 		status = desk_trust(app->db, req->tenant, &req->actor, venue_id, &trust);
-	if (status != DB_OK || trust == DESK_TRUSTED)
-		return status;
+	return status == DB_OK ? desk_view_trust_known(app, req, venue_id, trust, out) : status;
+}
+
+enum db_status desk_view_trust_known(struct app *app, const struct request *req, int64_t venue_id,
+				     enum desk_trust trust, json_t **out)
+{
+	*out = NULL;
+	if (trust == DESK_TRUSTED)
+		return DB_OK;
 	struct buf who = BUF_INIT;
-	status = who_can_verify(app, req, venue_id, &who);
+	enum db_status status = who_can_verify(app, req, venue_id, &who);
 	if (status == DB_OK)
 		*out = json_pack("{s:s, s:s}", "reason", views_message(app->views, req->lang, desk_trust_keys[trust]),
 				 "who", buf_str(&who));

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "adapters/json.h"
+#include "domain/desk-trust.h"
 #include "domain/venues.h"
 #include "web/app.h"
 #include "web/request.h"
@@ -17,6 +18,9 @@
 /* *out: NULL when the actor may use venue_id's desk, else a new {"reason", "who"} object in
  * the request's language. */
 enum db_status desk_view_trust(struct app *app, const struct request *req, int64_t venue_id, json_t **out);
+/* The same for a trust the caller has read already (with the desk's scope: desk_standing). */
+enum db_status desk_view_trust_known(struct app *app, const struct request *req, int64_t venue_id,
+				     enum desk_trust trust, json_t **out);
 
 /* DESK_VIEW_OPEN when the actor may use v's desk; else answers 403 saying why and who can
  * verify (a page, or with json {"outcome": "refused", "color": "red", "message": ...} for the
