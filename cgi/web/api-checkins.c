@@ -10,6 +10,7 @@
 #include "domain/checkins.h"
 #include "domain/person-token.h"
 #include "domain/scope.h"
+#include "domain/venue-cache.h"
 #include "domain/venue-token.h"
 #include "domain/venues.h"
 #include "web/checkin-input.h"
@@ -135,7 +136,9 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 		return 404;
 	struct venue v;
 	bool found;
-	status = venues_get(app->db, req->tenant, venue_id, &v, &found);
+	/* As the resident's page takes it: from the worker's cache while the poster checks in
+	 * there, the check-in's transaction checking the venue again at the poster's version. */
+	status = venue_cache_get(app->venue_cache, app->db, req->tenant, venue_id, version, &v, &found);
 	if (status != DB_OK)
 		return http_status_for_db(status);
 	if (!found)
@@ -164,6 +167,7 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 	json_answers_read(form, json_object_get(body, "answers"), &answers);
 	struct checkin_request r = {
 		.venue_id = v.id,
+		.venue_version = version,
 		.direction = in.direction,
 		.method = METHOD_API,
 		.person_id = named,
@@ -179,6 +183,9 @@ int api_checkin_create(struct app *app, const struct request *req, struct respon
 	status = checkins_record(app->db, req->tenant, app->keys, form, &req->actor, &r, &errors, &result);
 	if (status != DB_OK)
 		return http_status_for_db(status);
+	/* Closed or its poster replaced since this worker kept it: gone, as the check above says. */
+	if (field_errors_has(&errors, "venue"))
+		return 410;
 	if (errors.count)
 		return answer_errors(app, req, resp, &errors);
 	return answer_record(app, req, resp, &v, &in.person, named, &result);
