@@ -93,18 +93,6 @@ enum db_status scope_check_desk(struct db *db, const struct tenant *t, const str
 	return status;
 }
 
-enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
-				 enum scope scope, int64_t venue_id, bool *allowed)
-{
-	*allowed = false;
-	struct desk_standing standing;
-	switch (scope) {
-	case SCOPE_VENUE: return venue_id > 0 ? venue_allowed(db, t, actor, venue_id, allowed) : DB_OK;
-	case SCOPE_VENUE_DESK: return scope_check_desk(db, t, actor, venue_id, allowed, &standing);
-	default: abort();
-	}
-}
-
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
 			   int64_t id, bool *allowed)
 {
@@ -118,8 +106,11 @@ enum db_status scope_check(struct db *db, const struct tenant *t, const struct a
 	case SCOPE_API_TOKEN:
 		return id ? api_token_exists(db, t, id, allowed) : DB_OK;
 	case SCOPE_VENUE:
-	case SCOPE_VENUE_DESK:
-		return scope_check_venue(db, t, actor, scope, id, allowed);
+		return id > 0 ? venue_allowed(db, t, actor, id, allowed) : DB_OK;
+	case SCOPE_VENUE_DESK: {
+		struct desk_standing standing;
+		return scope_check_desk(db, t, actor, id, allowed, &standing);
+	}
 	case SCOPE_COUNT:
 		break;
 	}

@@ -31,11 +31,6 @@ extern const char *const scope_names[];
 enum db_status scope_check(struct db *db, const struct tenant *t, const struct actor *actor, enum scope scope,
 			   int64_t id, bool *allowed);
 
-/* The same for a venue named by number rather than by the URL (the venue code of an API body):
- * scope is SCOPE_VENUE or SCOPE_VENUE_DESK. */
-enum db_status scope_check_venue(struct db *db, const struct tenant *t, const struct actor *actor,
-				 enum scope scope, int64_t venue_id, bool *allowed);
-
 /* SCOPE_VENUE_DESK for venue_id, and the actor's standing there (desk-trust.h: the desk's
  * trust, read by the same statement, so a desk's handler needs no read of its own). */
 enum db_status scope_check_desk(struct db *db, const struct tenant *t, const struct actor *actor, int64_t venue_id,
