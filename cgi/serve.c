@@ -1,5 +1,5 @@
-/* The prefork FastCGI server: a master that keeps two pools of workers alive on two sockets, and
- * the counters' folder. */
+/* The prefork FastCGI server: a master that keeps two pools of workers alive on two sockets, the
+ * counters' folder and the check-in writer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,12 +16,14 @@
 #include "adapters/db.h"
 #include "adapters/fcgi.h"
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/config.h"
 #include "base/log.h"
 #include "base/metrics.h"
 #include "base/num.h"
 #include "base/shared-count.h"
 #include "base/xmalloc.h"
+#include "domain/checkin-writer.h"
 #include "domain/counters.h"
 #include "domain/routing.h"
 #include "domain/venue-cache.h"
@@ -48,6 +50,8 @@
 #define FOLD_INTERVAL_MS 1000
 /* The folder's process name (at most 15 bytes, the kernel's limit). */
 #define FOLDER_NAME "vaora-folder"
+/* The check-in writer's (domain/checkin-writer.h). */
+#define WRITER_NAME "vaora-writer"
 /* At a binary upgrade the master execs the new binary in its own process (same pid, so the pid
  * file and systemd's MainPID stay right, and the workers keep their parent); these carry the
  * listening sockets ("FAST SLOW" fds) and the pids of the old workers left to drain. */
@@ -56,13 +60,26 @@
 /* The listening sockets: one per enum pool. */
 #define POOL_SOCKETS 2
 
+/* What a child of the master is. */
+enum child {
+	CHILD_WORKER,		/* a FastCGI worker of a pool */
+	CHILD_FOLDER,		/* the counters' folder (folder_run), in no pool */
+	CHILD_WRITER,		/* the check-in writer (writer_run), in no pool */
+};
+
 struct worker {
 	pid_t pid;		/* 0: free slot */
 	enum pool pool;
-	bool folder;		/* the counters' folder (folder_run), in no pool */
+	enum child child;
 	unsigned generation;	/* bumped by each reload; older workers are being replaced */
 	int64_t started_ms;
 	int metrics_slot;	/* its counters' slot, -1 for none (base/metrics.h) */
+};
+
+static const char *const child_names[] = {
+	[CHILD_WORKER] = "worker",
+	[CHILD_FOLDER] = "counters' folder",
+	[CHILD_WRITER] = "check-in writer",
 };
 
 struct master {
@@ -75,6 +92,8 @@ struct master {
 	 * through fork; a template edit or a key rotation needs a reload. */
 	struct resources res;
 	int fds[POOL_SOCKETS];	/* listening sockets, by enum pool */
+	int writer_fd;		/* the check-in writer's listening socket, -1 for none */
+	char writer_name[CHECKIN_WRITER_NAME_MAX];	/* its name, "" for none */
 	struct worker *workers;
 	size_t worker_cap;
 	unsigned generation;
@@ -123,13 +142,6 @@ static void on_child(int sig)
 {
 	(void)sig;
 	child_exited = 1;
-}
-
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void sleep_ms(long ms)
@@ -181,6 +193,9 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 		_exit(0);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[pool == POOL_FAST ? POOL_SLOW : POOL_FAST]);
+	if (m->writer_fd >= 0)
+		close(m->writer_fd);
+	checkin_writer_use(m->writer_name);
 	/* No fast bins: a request frees hundreds of small blocks, and libfcgi's 8 KB buffers of the
 	 * next made glibc sort every one of them again (malloc_consolidate, 1.6 % of a worker's
 	 * samples under check-in load). The per-thread cache still takes the small blocks. */
@@ -227,6 +242,8 @@ static void folder_run(struct master *m)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[POOL_FAST]);
 	close(m->fds[POOL_SLOW]);
+	if (m->writer_fd >= 0)
+		close(m->writer_fd);
 	struct db *db = db_open(m->config);
 	struct routing *routing = routing_new(m->config);
 	while (!stop_requested) {
@@ -270,20 +287,49 @@ static void spawn(struct master *m, enum pool pool)
 	if (pid == 0)
 		worker_run(m, pool, slot);
 	metrics_slot_bind(slot, pid);
-	*w = (struct worker){ pid, pool, false, m->generation, monotonic_ms(), slot };
+	*w = (struct worker){ pid, pool, CHILD_WORKER, m->generation, clock_monotonic_ms(), slot };
 }
 
-static void spawn_folder(struct master *m)
+/* The check-in writer: one process with its own connections that records the workers' plain
+ * check-ins in batches (domain/checkin-writer.h), until its master stops it. Killed mid-batch,
+ * its transaction rolls back and the workers record those check-ins alone. It takes the
+ * listening socket from the master, so a writer started after one died takes the same name. */
+static void writer_run(struct master *m)
+{
+	set_handler(SIGTERM, on_stop);
+	set_handler(SIGINT, SIG_IGN);
+	set_handler(SIGHUP, SIG_IGN);
+	set_handler(SIGCHLD, SIG_DFL);
+	set_handler(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->pid)
+		_exit(0);
+	prctl(PR_SET_NAME, WRITER_NAME);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	close(m->fds[POOL_FAST]);
+	close(m->fds[POOL_SLOW]);
+	checkin_writer_run(m->writer_fd, m->config, &stop_requested);
+	resources_free(&m->res);
+	config_free(m->config);
+	free(m->workers);
+	free(m->pid_file);
+	free(m->self_path);
+	_exit(0);
+}
+
+/* Forks a child of kind (the folder or the writer) that runs run, in no pool. */
+static void spawn_helper(struct master *m, enum child kind, void (*run)(struct master *))
 {
 	struct worker *w = free_slot(m);
 	pid_t pid = fork();
 	if (pid < 0) {
-		log_msg(LOG_ERROR, "serve: fork of the counters' folder failed: %s", strerror(errno));
+		log_msg(LOG_ERROR, "serve: fork of the %s failed: %s", child_names[kind], strerror(errno));
 		return;
 	}
 	if (pid == 0)
-		folder_run(m);
-	*w = (struct worker){ pid, POOL_FAST, true, m->generation, monotonic_ms(), -1 };
+		run(m);
+	*w = (struct worker){ pid, POOL_FAST, kind, m->generation, clock_monotonic_ms(), -1 };
 }
 
 static void spawn_generation(struct master *m)
@@ -292,7 +338,9 @@ static void spawn_generation(struct master *m)
 		spawn(m, POOL_FAST);
 	for (unsigned i = 0; i < m->config->slow_workers; i++)
 		spawn(m, POOL_SLOW);
-	spawn_folder(m);
+	spawn_helper(m, CHILD_FOLDER, folder_run);
+	if (m->writer_fd >= 0)
+		spawn_helper(m, CHILD_WRITER, writer_run);
 	log_msg(LOG_INFO, "serve: generation %u: %u fast and %u slow workers", m->generation,
 		m->config->fast_workers, m->config->slow_workers);
 }
@@ -311,19 +359,21 @@ static void reap(struct master *m, bool serving)
 			metrics_slot_release(w->metrics_slot);
 			if (!serving || w->generation != m->generation)
 				break;
-			const char *kind = w->folder ? "counters' folder" : pool_names[w->pool];
+			const char *kind = w->child == CHILD_WORKER ? pool_names[w->pool] : child_names[w->child];
 			if (WIFSIGNALED(status))
 				log_msg(LOG_ERROR, "serve: %s worker %ld killed by signal %d", kind, (long)pid,
 					WTERMSIG(status));
 			else
 				log_msg(LOG_ERROR, "serve: %s worker %ld exited with %d", kind, (long)pid,
 					WEXITSTATUS(status));
-			bool young = monotonic_ms() - w->started_ms < CRASH_LOOP_MS;
+			bool young = clock_monotonic_ms() - w->started_ms < CRASH_LOOP_MS;
 			m->young_deaths = young ? m->young_deaths + 1 : 0;
 			if (m->young_deaths >= CRASH_LOOP_DEATHS)
 				sleep_ms(CRASH_LOOP_PAUSE_MS);
-			if (w->folder)
-				spawn_folder(m);
+			if (w->child == CHILD_FOLDER)
+				spawn_helper(m, CHILD_FOLDER, folder_run);
+			else if (w->child == CHILD_WRITER)
+				spawn_helper(m, CHILD_WRITER, writer_run);
 			else
 				spawn(m, w->pool);
 			break;
@@ -477,7 +527,7 @@ static int take_over(struct master *m, const char *fds_text)
 	long *pids = xmalloc((max + 1) * sizeof(*pids));
 	long n = pids_text ? parse_numbers(pids_text, INT_MAX, pids, max) : 0;
 	for (long i = 0; i < n; i++)
-		*free_slot(m) = (struct worker){ (pid_t)pids[i], POOL_FAST, false, 0, monotonic_ms(), -1 };
+		*free_slot(m) = (struct worker){ (pid_t)pids[i], POOL_FAST, CHILD_WORKER, 0, clock_monotonic_ms(), -1 };
 	free(pids);
 	m->generation = 1;
 	unsetenv(UPGRADE_FDS_ENV);
@@ -519,8 +569,8 @@ static void stop_all(struct master *m)
 {
 	log_msg(LOG_INFO, "serve: stopping, waiting up to %u s for requests in flight", m->config->shutdown_grace);
 	signal_generation(m, m->generation + 1, SIGTERM);
-	int64_t deadline = monotonic_ms() + (int64_t)m->config->shutdown_grace * 1000;
-	while (live_workers(m) && monotonic_ms() < deadline) {
+	int64_t deadline = clock_monotonic_ms() + (int64_t)m->config->shutdown_grace * 1000;
+	while (live_workers(m) && clock_monotonic_ms() < deadline) {
 		reap(m, false);
 		if (live_workers(m))
 			sleep_ms(STOP_POLL_MS);
@@ -539,7 +589,7 @@ static void stop_all(struct master *m)
 int serve_main(const char *config_path)
 {
 	char err[1024];
-	struct master m = { .config_path = config_path, .pid = getpid(), .fds = { -1, -1 } };
+	struct master m = { .config_path = config_path, .pid = getpid(), .fds = { -1, -1 }, .writer_fd = -1 };
 	int rc = 1;
 	m.config = config_load(config_path, err, sizeof(err));
 	if (!m.config) {
@@ -575,6 +625,9 @@ int serve_main(const char *config_path)
 		fprintf(stderr, "vaora: cannot listen on %s and %s\n", m.config->fast_socket, m.config->slow_socket);
 		goto out;
 	}
+	/* A new one after an upgrade's exec too (close-on-exec): the old binary's writer drains with its
+	 * workers, which keep their connections to it. */
+	m.writer_fd = checkin_writer_listen(m.writer_name);
 
 	/* Signals are blocked except inside sigsuspend, so none is lost between checks; the mask
 	 * lasts through an upgrade's exec, so none kills the new binary before its handlers. */
@@ -643,6 +696,8 @@ out:
 		close(m.fds[POOL_FAST]);
 	if (m.fds[POOL_SLOW] >= 0)
 		close(m.fds[POOL_SLOW]);
+	if (m.writer_fd >= 0)
+		close(m.writer_fd);
 	resources_free(&m.res);
 	config_free(m.config);
 	free(m.workers);

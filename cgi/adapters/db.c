@@ -116,13 +116,6 @@ struct db_query {
 	bool executed;
 };
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Errors that mean "the server is gone", after which the connection is useless. */
 static bool connection_lost(unsigned int code)
 {
@@ -270,7 +263,7 @@ static enum db_status shard_connect(struct db *db, size_t shard)
 		metrics_db_connected(shard);
 		c->mysql = m;
 		c->node = node;
-		c->connected_ms = c->last_used_ms = monotonic_ms();
+		c->connected_ms = c->last_used_ms = clock_monotonic_ms();
 		return DB_OK;
 	}
 	return DB_DOWN;
@@ -309,7 +302,7 @@ static enum db_status shard_ready(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
 	finish_unread(db, shard);
-	int64_t now = monotonic_ms();
+	int64_t now = clock_monotonic_ms();
 	if (time_to_fail_back(c, now)) {
 		shard_disconnect(c);
 		c->try_first = 0;
@@ -390,7 +383,7 @@ enum db_status db_ping(struct db *db, size_t shard)
 		shard_lost(db, shard);
 	if (!c->mysql)
 		return shard_connect(db, shard);
-	c->last_used_ms = monotonic_ms();
+	c->last_used_ms = clock_monotonic_ms();
 	return DB_OK;
 }
 

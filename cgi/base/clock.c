@@ -55,6 +55,13 @@ time_t clock_now(void)
 	return (time_t)(clock_now_us() / 1000000);
 }
 
+int64_t clock_monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* The calendar in integers (H. Hinnant's days_from_civil and civil_from_days, proleptic
  * Gregorian, as gmtime and timegm count): a check-in formats and reads half a dozen times, and
  * gmtime_r takes the time-zone lock and strftime the locale's on each. */

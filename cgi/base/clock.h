@@ -18,6 +18,10 @@
 int64_t clock_now_us(void);
 /* Current time in whole seconds since the epoch, UTC. */
 time_t clock_now(void);
+/* Milliseconds of the system's monotonic clock, for timeouts and intervals: never the settable
+ * clock (tests move that by days, and a refresh or a timeout must still come), and the same
+ * clock in every process of the host. */
+int64_t clock_monotonic_ms(void);
 
 /* A calendar date in Vietnam. */
 struct vn_date {

@@ -15,6 +15,8 @@
 #include "base/metrics.h"
 #include "base/xmalloc.h"
 #include "domain/answers.h"
+#include "domain/checkin-batch.h"
+#include "domain/checkin-writer.h"
 
 /* Idempotency keys as clients make them: a UUID or 16+ random characters. */
 #define KEY_MIN 16
@@ -166,25 +168,34 @@ static int64_t pressed_time(const char *ms_text, int64_t received, char note[13]
 	return us < received ? us : received;
 }
 
-/* Binds a check-in's columns from day to check_code (a row of CHECKIN_INSERT_MANY without its
- * idem_key, the tail of CHECKIN_RECORD), its answers sealed to the row (answers.c) under keys
- * with key, the idempotency key the row holds (NULL: none). */
-static void bind_checkin(struct db_query *q, struct answer_keys *keys, const struct declaration_form *form,
-			 const struct actor *actor, const struct checkin_request *req, int64_t person,
-			 const char *day, const struct buf *answers, bool amber, int64_t pressed, int64_t received,
-			 const char *note, const char *code, const uint8_t *key)
+/* The check-in's answers sealed to its row (answers.c) under keys, with key, the idempotency key
+ * the row holds (NULL: none). */
+static void seal_answers(struct answer_keys *keys, int64_t person, int64_t venue, int64_t pressed,
+			 const uint8_t *key, const struct buf *answers, struct buf *sealed)
 {
-	struct buf sealed = BUF_INIT;
-	struct answers_row row = { person, req->venue_id, pressed, key };
-	answers_seal(keys, &row, buf_str(answers), answers->len, &sealed);
+	struct answers_row row = { person, venue, pressed, key };
+	answers_seal(keys, &row, buf_str(answers), answers->len, sealed);
+}
+
+/* The account that files a check-in for someone else, or 0 for none. */
+static int64_t filed_by(const struct actor *actor)
+{
+	return actor_known(actor) && actor->account_id > 0 ? actor->account_id : 0;
+}
+
+/* Binds a check-in's columns from day to check_code (a row of CHECKIN_INSERT_MANY without its
+ * idem_key, the tail of CHECKIN_RECORD), its answers sealed by seal_answers. */
+static void bind_checkin(struct db_query *q, const struct declaration_form *form, const struct actor *actor,
+			 const struct checkin_request *req, int64_t person, const char *day, const struct buf *sealed,
+			 bool amber, int64_t pressed, int64_t received, const char *note, const char *code)
+{
 	db_bind_string(q, day);
 	db_bind_int(q, req->venue_id);
 	db_bind_int(q, person);
 	db_bind_string(q, req->direction);
 	db_bind_string(q, checkin_method_names[req->method]);
-	db_bind_int_or_null(q, actor_known(actor) && actor->account_id > 0, actor_known(actor) ? actor->account_id : 0);
-	db_bind_text(q, sealed.data, sealed.len);
-	buf_free(&sealed);
+	db_bind_int_or_null(q, filed_by(actor) > 0, filed_by(actor));
+	db_bind_text(q, sealed->data, sealed->len);
 	db_bind_int(q, amber);
 	db_bind_int(q, declaration_form_version(form));
 	db_bind_time(q, pressed);
@@ -211,6 +222,9 @@ struct checkin_state {
 	char client_day[11];		/* the day of the time the client sent, or "" */
 	bool in_row;			/* the key goes in the row, else in checkin_keys */
 	int64_t person;			/* the known person, or the one stored with the check-in */
+	struct buf sealed;		/* the answers sealed to the row (prepare) */
+	char code[5];			/* the check code */
+	int64_t recent_from;		/* the two-minute rule's start */
 	bool unlocked;			/* the request's lock was given back by step 4's call */
 };
 
@@ -334,12 +348,92 @@ static enum db_status answer(struct db_query *q, const struct tenant *t, const s
 	return DB_OK;
 }
 
-/* Steps 4 and 5 in one round trip (schema/033's checkin_record_at): the venue checked when
- * asked, the key looked up, the known person checked, the two-minute rule, the insert with its
- * answers sealed to the row, the commit; then step 6 reads its answer. */
-static enum db_status record(struct db *db, const struct tenant *t, const struct keyring *keys,
-			     const struct declaration_form *form, const struct actor *actor, struct checkin_state *s,
-			     struct field_errors *errors, struct checkin_result *result)
+/* Step 4: what the database is sent, made once whoever records it: the check code, the two-minute
+ * rule's start, the answers sealed to the row. */
+static void prepare(const struct tenant *t, const struct keyring *keys, struct checkin_state *s)
+{
+	struct answer_keys answer_keys;
+	new_check_code(s->code);
+	s->recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
+	answer_keys_begin(&answer_keys, keys, t);
+	seal_answers(&answer_keys, s->person, s->req->venue_id, s->pressed, s->in_row ? s->key : NULL, &s->answers,
+		     &s->sealed);
+	answer_keys_end(&answer_keys);
+}
+
+/* Whether the check-in is of the plain case the check-in writer records (checkin-batch.h): a
+ * known person, the key in the row, no lock to give back. */
+static bool writer_takes(const struct checkin_state *s)
+{
+	const struct checkin_request *req = s->req;
+	return s->in_row && !req->unlock && req->person_id && !req->person_made &&
+	       s->sealed.len <= CHECKIN_BATCH_ANSWERS_MAX;
+}
+
+/* The check-in as the writer is sent it. */
+static void batch_row(const struct tenant *t, const struct declaration_form *form, const struct actor *actor,
+		      const struct checkin_state *s, struct checkin_batch_row *row)
+{
+	const struct checkin_request *req = s->req;
+	memset(row, 0, sizeof(*row));
+	snprintf(row->province, sizeof(row->province), "%s", t->code);
+	row->shard = (uint32_t)t->shard;
+	row->venue = req->venue_id;
+	row->venue_version = req->venue_version;
+	memcpy(row->key, s->key, sizeof(row->key));
+	row->person = s->person;
+	row->person_version = req->person_version;
+	row->consent_version = CONSENT_NOTICE_VERSION;
+	row->recent_from_us = s->recent_from;
+	row->pressed_us = s->pressed;
+	row->received_us = s->received;
+	snprintf(row->day, sizeof(row->day), "%s", s->day);
+	snprintf(row->direction, sizeof(row->direction), "%s", req->direction);
+	snprintf(row->method, sizeof(row->method), "%s", checkin_method_names[req->method]);
+	row->filed_by = filed_by(actor);
+	row->answers_len = (uint32_t)s->sealed.len;
+	memcpy(row->answers, s->sealed.data, s->sealed.len);
+	row->amber = s->amber;
+	row->form_version = (uint32_t)declaration_form_version(form);
+	snprintf(row->note, sizeof(row->note), "%s", s->note);
+	snprintf(row->code, sizeof(row->code), "%s", s->code);
+}
+
+/* Step 5 by the check-in writer, many check-ins of the host to a transaction: true when it
+ * recorded this one (and *r is its result), false when it is to be recorded alone (a check
+ * stopped it in the batch, the batch failed, or there is no writer). */
+static bool record_by_writer(const struct tenant *t, const struct keyring *keys, const struct declaration_form *form,
+			     const struct actor *actor, const struct checkin_state *s, struct checkin_result *r)
+{
+	if (!writer_takes(s))
+		return false;
+	/* Static: 3 KB and more, not on every call's stack; a worker records one at a time. */
+	static struct checkin_batch_row row;
+	static struct checkin_batch_answer answer;
+	batch_row(t, form, actor, s, &row);
+	if (!checkin_writer_record(&row, &answer))
+		return false;
+	r->id = answer.id;
+	r->person_id = s->person;
+	snprintf(r->check_code, sizeof(r->check_code), "%s", s->code);
+	r->amber = s->amber;
+	snprintf(r->direction, sizeof(r->direction), "%s", s->req->direction);
+	utc_datetime_format(s->pressed, r->pressed_at);
+	utc_datetime_format(s->received, r->received_at);
+	snprintf(r->time_note, sizeof(r->time_note), "%s", s->note);
+	people_given_name_sealed(keys, t, answer.key_version, (const char *)answer.name, answer.name_len,
+				 r->given_name, sizeof(r->given_name));
+	r->device_version = answer.device_version;
+	r->card_version = answer.card_version;
+	return true;
+}
+
+/* Step 5 alone, in one round trip (schema/033's checkin_record_at): the venue checked when
+ * asked, the key looked up, the known person checked, the two-minute rule, the insert, the
+ * commit; then step 6 reads its answer. */
+static enum db_status record_alone(struct db *db, const struct tenant *t, const struct keyring *keys,
+				   const struct declaration_form *form, const struct actor *actor,
+				   struct checkin_state *s, struct field_errors *errors, struct checkin_result *result)
 {
 	const struct checkin_request *req = s->req;
 	struct db_query *q;
@@ -349,10 +443,6 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 		return status;
 	if (req->unlock)
 		db_bind_string(q, req->unlock);
-	struct answer_keys answer_keys;
-	char code[5];
-	new_check_code(code);
-	int64_t recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
 	bool known = req->person_id != 0 && !req->person_made;
 	db_bind_int(q, req->venue_version);
 	db_bind_int(q, known);	/* a new person's transaction is open */
@@ -363,12 +453,10 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 	db_bind_int(q, req->person_version);
 	db_bind_int(q, req->consent);
 	db_bind_int(q, CONSENT_NOTICE_VERSION);
-	db_bind_time(q, recent_from);
-	db_bind_day(q, recent_from);
-	answer_keys_begin(&answer_keys, keys, t);
-	bind_checkin(q, &answer_keys, form, actor, req, s->person, s->day, &s->answers, s->amber, s->pressed,
-		     s->received, s->note, code, s->in_row ? s->key : NULL);
-	answer_keys_end(&answer_keys);
+	db_bind_time(q, s->recent_from);
+	db_bind_day(q, s->recent_from);
+	bind_checkin(q, form, actor, req, s->person, s->day, &s->sealed, s->amber, s->pressed, s->received, s->note,
+		     s->code);
 	status = db_execute(q);
 	if (status == DB_OK)
 		status = db_fetch(q) > 0 ? answer(q, t, keys, s, errors, result) : DB_ERROR;
@@ -384,15 +472,18 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 			       const struct checkin_request *req, struct field_errors *errors,
 			       struct checkin_result *result)
 {
-	struct checkin_state s = { .req = req, .answers = BUF_INIT };
+	struct checkin_state s = { .req = req, .answers = BUF_INIT, .sealed = BUF_INIT };
 	memset(result, 0, sizeof(*result));
 	enum db_status status = validate(db, t, form, &s, errors);
 	if (status == DB_OK && !errors->count) {
 		locate_key(&s);
 		status = find_or_create_person(db, t, keys, actor, &s, errors);
 	}
-	if (status == DB_OK && !errors->count)
-		status = record(db, t, keys, form, actor, &s, errors, result);
+	if (status == DB_OK && !errors->count) {
+		prepare(t, keys, &s);
+		if (!record_by_writer(t, keys, form, actor, &s, result))
+			status = record_alone(db, t, keys, form, actor, &s, errors, result);
+	}
 	if (status == DB_OK && !errors->count && result->replayed)
 		metrics_replay(t->code);
 	else if (status == DB_OK && !errors->count)
@@ -405,6 +496,7 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 		db_unlock(db, t->shard, req->unlock);
 	people_valid_free(s.person_in);
 	buf_free(&s.answers);
+	buf_free(&s.sealed);
 	return status;
 }
 
@@ -678,8 +770,12 @@ enum db_status checkins_record_paper_many_within(struct db *db, const struct ten
 		char day[11], code[5];
 		checkins_day_of(rows[i].pressed_us, day);
 		new_check_code(code);
-		bind_checkin(q, keys, form, actor, &req, rows[i].person_id, day, rows[i].answers, rows[i].amber,
-			     rows[i].pressed_us, clock_now_us(), "", code, rows[i].key);
+		struct buf sealed = BUF_INIT;
+		seal_answers(keys, rows[i].person_id, rows[i].venue_id, rows[i].pressed_us, rows[i].key, rows[i].answers,
+			     &sealed);
+		bind_checkin(q, form, actor, &req, rows[i].person_id, day, &sealed, rows[i].amber, rows[i].pressed_us,
+			     clock_now_us(), "", code);
+		buf_free(&sealed);
 		db_bind_text(q, (const char *)rows[i].key, KEY_HASH_BYTES);
 	}
 	status = db_execute(q);

@@ -193,13 +193,6 @@ struct chunk {
 	size_t *lengths;
 };
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int fail(struct move *m, const char *what, const char *table)
 {
 	snprintf(m->err, m->errlen, "%s%s%s", what, table ? ": table " : "", table ? table : "");
@@ -606,7 +599,7 @@ static int sync_table(struct move *m, struct move_table *t, int64_t *compared, i
 /* One pass over every table; prints what it did. Returns 0 with *copied, or -1. */
 static int sync_all(struct move *m, const char *label, int64_t *copied)
 {
-	int64_t started = monotonic_ms(), compared = 0;
+	int64_t started = clock_monotonic_ms(), compared = 0;
 	*copied = 0;
 	struct buf tables = BUF_INIT;
 	for (size_t i = 0; i < m->count; i++) {
@@ -619,7 +612,7 @@ static int sync_all(struct move *m, const char *label, int64_t *copied)
 			buf_printf(&tables, " %s %lld", m->tables[i].name, (long long)(*copied - before));
 	}
 	fprintf(m->out, "%s: %lld rows compared, %lld copied, %.1f s", label, (long long)compared, (long long)*copied,
-		(double)(monotonic_ms() - started) / 1000.0);
+		(double)(clock_monotonic_ms() - started) / 1000.0);
 	if (tables.len)
 		fprintf(m->out, " (%s)", buf_str(&tables) + 1);
 	fputc('\n', m->out);
@@ -732,7 +725,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 {
 	const char *from_name = m->config->shards[m->from.shard].name;
 	const char *to_name = m->config->shards[m->to.shard].name;
-	int64_t paused_at = monotonic_ms();
+	int64_t paused_at = clock_monotonic_ms();
 	if (state_run(m, STATE_ROUTE, from_name, NULL, 1) != DB_OK)
 		return fail(m, "cannot pause the province's requests (instance shard down?)", NULL);
 	/* Every worker, and the counters' folder, reads the pause within ROUTING_REFRESH_MS; what
@@ -750,7 +743,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 		state_run(m, STATE_ROUTE, from_name, NULL, 0);
 		return -1;
 	}
-	int64_t pause_ms = monotonic_ms() - paused_at;
+	int64_t pause_ms = clock_monotonic_ms() - paused_at;
 	enum db_status status = db_begin(m->db, m->config->instance_shard);
 	if (status == DB_OK)
 		status = state_run(m, STATE_ROUTE, to_name, NULL, 0);
@@ -761,7 +754,7 @@ static int pause_and_switch(struct move *m, const struct actor *actor)
 		state_run(m, STATE_ROUTE, from_name, NULL, 0);
 		return fail(m, "cannot switch the routing (instance shard down?)", NULL);
 	}
-	pause_ms = monotonic_ms() - paused_at;
+	pause_ms = clock_monotonic_ms() - paused_at;
 	fprintf(m->out, "switched: %s now on %s; requests held %.1f s\n", m->from.code, to_name,
 		(double)pause_ms / 1000.0);
 	char detail[128];

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/xmalloc.h"
 
@@ -27,14 +28,6 @@ struct routing {
 	int64_t read_at_ms;			/* monotonic; 0 before the first read */
 	bool failing;				/* the last read failed: logged once until one succeeds */
 };
-
-/* Not the settable clock: tests move that by days, and the refresh must still come. */
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct routing *routing_new(struct config *config)
 {
@@ -71,7 +64,7 @@ static size_t tenant_index(const struct config *c, const char *code)
 enum db_status routing_read(struct routing *r, struct db *db)
 {
 	struct config *c = r->config;
-	r->read_at_ms = monotonic_ms();
+	r->read_at_ms = clock_monotonic_ms();
 	struct db_query *q;
 	enum db_status status = db_query_shard(db, c->instance_shard, &routing_statements, ROUTING_SELECT, &q);
 	if (status == DB_OK)
@@ -115,7 +108,7 @@ enum db_status routing_read(struct routing *r, struct db *db)
 
 void routing_refresh(struct routing *r, struct db *db)
 {
-	if (monotonic_ms() - r->read_at_ms >= ROUTING_REFRESH_MS)
+	if (clock_monotonic_ms() - r->read_at_ms >= ROUTING_REFRESH_MS)
 		routing_read(r, db);
 }
 

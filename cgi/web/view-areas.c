@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "base/xmalloc.h"
 #include "domain/areas.h"
 #include "domain/stats.h"
@@ -42,13 +43,6 @@ void area_cache_free(struct area_cache *c)
 	free(c);
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The province's list read from the database; NULL when it does not answer. New reference. */
 static json_t *areas_read(const struct app *app, const struct tenant *t)
 {
@@ -71,7 +65,7 @@ json_t *area_choices_list(const struct app *app, const struct tenant *t)
 	if (!app->area_cache || slot >= app->config->tenant_count)
 		return areas_read(app, t);
 	struct area_cache_entry *e = &app->area_cache->slots[slot];
-	int64_t now = monotonic_ms();
+	int64_t now = clock_monotonic_ms();
 	if (!e->list || now - e->loaded_ms >= AREA_CACHE_SECONDS * 1000) {
 		json_t *fresh = areas_read(app, t);
 		if (fresh) {

@@ -198,20 +198,29 @@ def card_token(stack, code):
     return card_url(stack, phone).rsplit("/", 1)[1]
 
 
-# The counters' folder's process name (cgi/serve.c).
+# The process names of the counters' folder and the check-in writer (cgi/serve.c).
 FOLDER_NAME = "vaora-folder"
+WRITER_NAME = "vaora-writer"
+
+
+def child_pid_named(pid, name):
+    """Whether process pid is named name (and alive: not a child its master has yet to reap)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.index("(") + 1:stat.rindex(")")] == name and stat[stat.rindex(")") + 2] != "Z"
+
+
+def child_pid(stack, name):
+    """The pid of the stack's live child process of that name, or None."""
+    return next((pid for pid in stack.worker_pids() if child_pid_named(pid, name)), None)
 
 
 def folder_pid(stack):
     """The pid of the stack's counters' folder (schema/025), or None."""
-    for pid in stack.worker_pids():
-        try:
-            with open(f"/proc/{pid}/comm") as f:
-                if f.read().strip() == FOLDER_NAME:
-                    return pid
-        except OSError:
-            pass
-    return None
+    return child_pid(stack, FOLDER_NAME)
 
 
 @contextlib.contextmanager

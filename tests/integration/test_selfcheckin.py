@@ -4,6 +4,7 @@ remembered people and their one tap, the two-minute rule and queued times with t
 clock, the confirmation, and "my data" (view, correct, delete, forget). Every test checks what
 was stored, in the database or through `vaora people show`."""
 import concurrent.futures
+import contextlib
 import difflib
 import gzip
 import os
@@ -609,6 +610,108 @@ def test_a_checkin_is_one_call_to_the_database(stack):
             phone.request("POST", other.path, body=urllib.parse.urlencode(data)))))
         confirmation(answers[-1])
     check(min(one_taps) <= 2 and min(news) <= 3, f"statements sent: one tap {one_taps}, new person {news}")
+
+
+def one_tap_sender(phone, venue):
+    """A function that sends the phone's one-tap check-in at venue (its remembered person, the
+    page's key, the time of the tap as the page's script adds it) and returns the answer."""
+    form = re.search(r'<form method="post"[^>]*one-tap.*?</form>', phone.open(venue).text, re.S).group(0)
+    fields = dict(HIDDEN.findall(form), direction="in", pressed_at_ms=str(int(time.time() * 1000)))
+    body = urllib.parse.urlencode(fields)
+    return lambda: phone.request("POST", venue.path, body=body)
+
+
+def remembered_phones(stack, venue, n):
+    """n phones that each remember a person of their own, made by a first check-in at venue."""
+    phones = [Phone(stack) for _ in range(n)]
+    for phone in phones:
+        confirmation(phone.first_checkin(venue))
+    return phones
+
+
+@contextlib.contextmanager
+def writer_stopped(stack):
+    """The stack's check-in writer stopped (SIGSTOP), continued afterwards."""
+    pid = fixtures.child_pid(stack, fixtures.WRITER_NAME)
+    check(pid, "no check-in writer")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield pid
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+# How long the tests below hold the writer while the workers' one-taps reach it: far less than
+# the age past which the writer no longer begins a check-in (WRITER_MAX_AGE_MS, 500 ms).
+WRITER_HOLD_SECONDS = 0.3
+
+
+def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
+    """Issue #14: the check-in writer records what the workers hand it meanwhile in one CALL
+    (schema/039): four one-taps reaching it while it is held are one procedure call, and each is
+    confirmed with its own code and stored once."""
+    venue, other = Venue(stack, "Chợ Đồng Xuân batch"), Venue(stack, "Chợ Hôm batch")
+    phones = remembered_phones(stack, venue, 4)
+    senders = [one_tap_sender(phone, other) for phone in phones]
+    answers = []
+
+    def send_together():
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
+            with writer_stopped(stack):
+                futures = [pool.submit(send) for send in senders]
+                time.sleep(WRITER_HOLD_SECONDS)
+            answers.extend(f.result() for f in futures)
+
+    calls = fixtures.status_while(stack, ("Com_call_procedure",), send_together)["Com_call_procedure"]
+    codes = {confirmation(r)[0] for r in answers}
+    print(f"    4 one-taps held together: {calls} procedure call(s)")
+    check(len(codes) == 4, f"check codes {codes}")
+    check(rows(stack, f"venue_id = {other.id}") == 4, "rows at the venue")
+    check(calls == 1, f"{calls} procedure calls for 4 one-taps")
+
+
+def test_a_writer_that_does_not_answer_leaves_each_checkin_to_its_worker(stack):
+    """A held writer (as a stalled or dead one): the worker stops waiting after its bound and
+    records the one-tap alone, once; the writer, continued, does not record it again (too old to
+    begin), and the next one-tap goes through it."""
+    venue, other, third = (Venue(stack, f"Phố sách {n}") for n in range(3))
+    phone = remembered_phones(stack, venue, 1)[0]
+    send = one_tap_sender(phone, other)
+    with writer_stopped(stack):
+        started = time.time()
+        answer = send()
+        waited = time.time() - started
+    confirmation(answer)
+    print(f"    answered after {waited:.1f} s with the writer held")
+    time.sleep(1)
+    check(rows(stack, f"venue_id = {other.id}") == 1, "rows at the venue after the writer went on")
+    calls = fixtures.status_while(stack, ("Com_call_procedure",), lambda: confirmation(
+        one_tap_sender(phone, third)()))["Com_call_procedure"]
+    check(rows(stack, f"venue_id = {third.id}") == 1 and calls == 1, (calls, rows(stack, f"venue_id = {third.id}")))
+
+
+def test_a_killed_writer_is_replaced_and_its_checkins_are_recorded_once(stack):
+    """kill -9 of the writer while it holds one-taps: each is recorded once (its batch never
+    began, and its worker records it alone), and the master starts a new writer that takes the
+    next ones."""
+    venue, other, third = (Venue(stack, f"Bến xe {n}") for n in range(3))
+    phones = remembered_phones(stack, venue, 3)
+    senders = [one_tap_sender(phone, other) for phone in phones]
+    pid = fixtures.child_pid(stack, fixtures.WRITER_NAME)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
+        os.kill(pid, signal.SIGSTOP)
+        futures = [pool.submit(send) for send in senders]
+        time.sleep(WRITER_HOLD_SECONDS)
+        os.kill(pid, signal.SIGKILL)
+        answers = [f.result() for f in futures]
+    codes = {confirmation(r)[0] for r in answers}
+    check(len(codes) == 3 and rows(stack, f"venue_id = {other.id}") == 3, (codes, rows(stack, f"venue_id = {other.id}")))
+    def writers():
+        return {p for p in stack.worker_pids() if fixtures.child_pid_named(p, fixtures.WRITER_NAME)} - {pid}
+    check(poll(writers, 10) is not None, "no new writer")
+    for phone in phones:
+        confirmation(one_tap_sender(phone, third)())
+    check(rows(stack, f"venue_id = {third.id}") == 3, "rows after the new writer")
 
 
 def test_a_fresh_form_shows_every_time_its_own_venue_escaped_and_a_new_key(stack):
