@@ -318,18 +318,24 @@ static void writer_run(struct master *m)
 	_exit(0);
 }
 
-/* Forks a child of kind (the folder or the writer) that runs run, in no pool. */
+/* Forks a child of kind (the folder or the writer) that runs run, in no pool; its metrics slot
+ * counts what it does (its pool POOL_COUNT: no pool's worker). */
 static void spawn_helper(struct master *m, enum child kind, void (*run)(struct master *))
 {
 	struct worker *w = free_slot(m);
+	int slot = metrics_slot_take(POOL_COUNT);
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_msg(LOG_ERROR, "serve: fork of the %s failed: %s", child_names[kind], strerror(errno));
+		metrics_slot_release(slot);
 		return;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		metrics_slot_enter(slot);
 		run(m);
-	*w = (struct worker){ pid, POOL_FAST, kind, m->generation, clock_monotonic_ms(), -1 };
+	}
+	metrics_slot_bind(slot, pid);
+	*w = (struct worker){ pid, POOL_FAST, kind, m->generation, clock_monotonic_ms(), slot };
 }
 
 static void spawn_generation(struct master *m)

@@ -31,6 +31,8 @@ struct slot {
 	uint64_t queue_wait_sum_us;
 	uint64_t checkins[METRICS_PROVINCES][METRICS_METHODS];
 	uint64_t replays[METRICS_PROVINCES];
+	uint64_t batches[2];		/* the check-in writer's: recorded, failed */
+	uint64_t batch_rows;
 	uint64_t db_connects[METRICS_SHARDS];
 	uint64_t db_errors[METRICS_SHARDS][METRICS_DB_ERROR_COUNT];
 };
@@ -159,6 +161,14 @@ void metrics_replay(const char *province)
 	int p = province_index(province);
 	if (self && p >= 0)
 		bump(&self->replays[p], 1);
+}
+
+void metrics_checkin_batch(size_t rows, bool failed)
+{
+	if (!self)
+		return;
+	bump(&self->batches[failed], 1);
+	bump(&self->batch_rows, rows);
 }
 
 void metrics_db_connected(size_t shard)
@@ -304,6 +314,14 @@ static void render_checkins(struct buf *out, const struct metrics_labels *l, con
 		if (t->replays[p])
 			buf_printf(out, "vaora_checkin_replays_total{province=\"%02zu\"} %llu\n", p,
 				   (unsigned long long)t->replays[p]);
+	family(out, "vaora_checkin_batches_total", "counter",
+	       "Batches of check-ins the check-in writer sent to the database, recorded or failed (each "
+	       "check-in of a failed one recorded alone by its worker).");
+	buf_printf(out, "vaora_checkin_batches_total{outcome=\"recorded\"} %llu\n", (unsigned long long)t->batches[0]);
+	buf_printf(out, "vaora_checkin_batches_total{outcome=\"failed\"} %llu\n", (unsigned long long)t->batches[1]);
+	family(out, "vaora_checkin_batch_rows_total", "counter",
+	       "Check-ins sent to the database in the check-in writer's batches.");
+	buf_printf(out, "vaora_checkin_batch_rows_total %llu\n", (unsigned long long)t->batch_rows);
 }
 
 static void render_db(struct buf *out, const struct metrics_labels *l, const struct slot *t)

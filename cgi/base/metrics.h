@@ -51,6 +51,8 @@ void metrics_request_begin(int64_t queue_wait_us);
 void metrics_request_end(size_t route, int status, int64_t elapsed_us);
 void metrics_checkins(const char *province, unsigned method, uint64_t n);
 void metrics_replay(const char *province);
+/* The check-in writer: a batch of rows check-ins sent to the database, failed or not. */
+void metrics_checkin_batch(size_t rows, bool failed);
 void metrics_db_connected(size_t shard);
 void metrics_db_failed(size_t shard, enum metrics_db_error why);
 

@@ -14,6 +14,7 @@
 #include "adapters/db.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/metrics.h"
 #include "base/xmalloc.h"
 
 /* The messages' layout, the first word of each: a writer answers a message of another layout
@@ -183,6 +184,7 @@ static void record_batch(struct writer *w, const size_t *picked, size_t n)
 			w->rows[i] = w->clients[picked[i]].request.row;
 		status = checkin_batch_record(w->db, &routed, w->rows, n, w->answers);
 	}
+	metrics_checkin_batch(n, status != DB_OK);
 	if (status != DB_OK)
 		log_msg(LOG_WARN, "checkin writer: a batch of %zu check-ins of province %s failed: each is recorded "
 			"alone", n, first->province);

@@ -1,6 +1,9 @@
 """What the fault drills share: clients that post check-ins and retry each with its own
 idempotency key until confirmed (as the phone's queue does), what they saw while something was
-down, and the count afterwards: acknowledged, lost, doubled, stall."""
+down, and the count afterwards: acknowledged, lost, doubled, stall. Each client checks in someone
+new, then that person at RETURNING_VISITS other venues by their card with the time of the tap
+(the plain check-ins the check-in writer records in batches, cgi/domain/checkin-writer.h), and
+so on: both ways a check-in is written are under every fault."""
 import json
 import os
 import re
@@ -27,15 +30,18 @@ HANG_SECONDS = 15
 # How long the default and the short (CI) drills run before the fault and after its repair.
 DEFAULT_SECONDS = 5.0
 SHORT_SECONDS = 2.0
+# Check-ins of a returning person after their first, each at another venue (the two-minute rule
+# would make a second at the same venue the first again).
+RETURNING_VISITS = 3
 
 
 class RetryingClient(threading.Thread):
     """Posts new people's check-ins through the JSON API with fresh keys, each retried with
     its key until confirmed; counts every answer that was not a confirmation by its kind."""
 
-    def __init__(self, stack, headers, code, n):
+    def __init__(self, stack, headers, codes, n):
         super().__init__(daemon=True)
-        self.stack, self.headers, self.code, self.n = stack, headers, code, n
+        self.stack, self.headers, self.codes, self.n = stack, headers, codes, n
         self.running = True
         self.confirmed = {}  # key -> check-in id
         self.refusals = {}  # "503+Retry-After", "502", "no answer", ... -> count
@@ -46,7 +52,7 @@ class RetryingClient(threading.Thread):
         self.refusals[kind] = self.refusals.get(kind, 0) + 1
 
     def try_once(self, body):
-        """The check-in id of a confirmation, or None after counting the refusal."""
+        """The confirmation's JSON, or None after counting the refusal."""
         sent = time.monotonic()
         try:
             r = self.stack.post("/ha-noi/api/v1/checkins", body, headers=self.headers, timeout=HANG_SECONDS * 2)
@@ -56,14 +62,13 @@ class RetryingClient(threading.Thread):
             return None
         self.hangs += time.monotonic() - sent > HANG_SECONDS
         if r.status in (200, 201):
-            return json.loads(r.body)["id"]
+            return json.loads(r.body)
         self.refused(f"{r.status}+Retry-After" if r.header("Retry-After") else str(r.status))
         return None
 
-    def post_until_confirmed(self, key, i):
-        body = json.dumps({"venue": self.code, "direction": "in", "key": key, "consent": True, "answers": NO,
-                           "person": {"full_name": f"Người Thử Lỗi {self.n} {i}",
-                                      "phone": f"09{self.n:02d}{i:06d}", "birth_year": 1980}})
+    def post_until_confirmed(self, body):
+        """The confirmation's JSON of the check-in body, sent until it is confirmed."""
+        body = json.dumps(body)
         first = time.monotonic()
         while time.monotonic() - first < RETRY_SECONDS:
             confirmed = self.try_once(body)
@@ -73,11 +78,24 @@ class RetryingClient(threading.Thread):
             time.sleep(RETRY_PAUSE)
         raise RuntimeError(f"no confirmation for {key} in {RETRY_SECONDS} s")
 
+    def check_in(self, venue, **fields):
+        """One check-in at venue (an index of codes) with a key of its own, confirmed; returns the
+        confirmation's JSON."""
+        key = uuid.uuid4().hex
+        answer = self.post_until_confirmed(dict(fields, venue=self.codes[venue], direction="in", key=key, answers=NO))
+        self.confirmed[key] = answer["id"]
+        return answer
+
     def run(self):
         i = 0
         while self.running:
-            key = uuid.uuid4().hex
-            self.confirmed[key] = self.post_until_confirmed(key, i)
+            first = self.check_in(0, consent=True, person={"full_name": f"Người Thử Lỗi {self.n} {i}",
+                                                           "phone": f"09{self.n:02d}{i:06d}", "birth_year": 1980})
+            for venue in range(1, len(self.codes)):
+                if not self.running:
+                    break
+                # The time of the tap, resent with each retry as a phone's queue does.
+                self.check_in(venue, card=first["card"], pressed_at_ms=str(int(time.time() * 1000)))
             i += 1
 
     def stop(self):
@@ -86,7 +104,7 @@ class RetryingClient(threading.Thread):
 
 
 class Load:
-    """CLIENTS retrying clients posting to a fresh verified venue of Hà Nội on stack."""
+    """CLIENTS retrying clients posting to fresh verified venues of Hà Nội on stack."""
 
     def __init__(self, stack):
         admin = logged_in(stack, "hn.admin")
@@ -94,9 +112,10 @@ class Load:
         token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
         headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
         self.stack = stack
-        self.venue = fixtures.add_venue(stack, "01", "Điểm thử lỗi", "00070", verified=True)
-        code = fixtures.venue_code(admin, self.venue)
-        self.clients = [RetryingClient(stack, headers, code, n) for n in range(CLIENTS)]
+        self.venues = [fixtures.add_venue(stack, "01", f"Điểm thử lỗi {n}", "00070", verified=True)
+                       for n in range(1 + RETURNING_VISITS)]
+        codes = [fixtures.venue_code(admin, venue) for venue in self.venues]
+        self.clients = [RetryingClient(stack, headers, codes, n) for n in range(CLIENTS)]
 
     def start(self):
         for c in self.clients:
@@ -113,12 +132,16 @@ class Load:
                 total[kind] = total.get(kind, 0) + n
         return total
 
+    def where(self):
+        """The SQL condition of the drill's check-ins: Hà Nội's at its venues."""
+        return f"province = '01' AND venue_id IN ({','.join(str(v) for v in self.venues)})"
+
     def count(self, database="vaora_s1"):
         """(acknowledged, lost, doubled, stall seconds, hangs) from the shard's database."""
         confirmed = {k: v for c in self.clients for k, v in c.confirmed.items()}
         ids = sorted(set(confirmed.values()))
         present = set()
-        where = f"province = '01' AND venue_id = {self.venue}"
+        where = self.where()
         for start in range(0, len(ids), 1000):
             chunk = ",".join(str(i) for i in ids[start:start + 1000])
             present |= set(fixtures.sql(self.stack, f"SELECT id FROM {database}.checkins WHERE {where}"

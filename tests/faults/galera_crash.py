@@ -119,15 +119,14 @@ def writing_node(stack):
 
 
 def held_by_every_node(cluster, load):
-    """Per node: (confirmed check-ins present, rows of the drill's venue)."""
+    """Per node: (confirmed check-ins present, rows of the drill's venues)."""
     confirmed = sorted({v for c in load.clients for v in c.confirmed.values()})
     ids = ",".join(str(i) for i in confirmed) or "0"
     per_node = []
     for n in range(1, NODES + 1):
         present = int(cluster.sql(n, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01'"
                                      f" AND id IN ({ids})"))
-        rows = int(cluster.sql(n, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01'"
-                                  f" AND venue_id = {load.venue}"))
+        rows = int(cluster.sql(n, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE {load.where()}"))
         per_node.append((present, rows))
     return len(confirmed), per_node
 

@@ -56,7 +56,7 @@ def run(before_move, after_move):
     with SameRetentionStack(FAST_WORKERS).running() as stack:
         load = drill.Load(stack)
         admin = logged_in(stack, "hn.admin")
-        code = fixtures.venue_code(admin, load.venue)
+        code = fixtures.venue_code(admin, load.venues[0])
         added = stack.vaora("people", "add", "--province", "01", "--name", PERSON_NAME, "--phone", PERSON_PHONE)
         if added.returncode != 0:
             return failed(f"people add: {added.stderr.decode()}")
@@ -111,7 +111,7 @@ def run(before_move, after_move):
         differences = fixtures.counter_differences(stack, "vaora_s2", "01")
         if differences:
             ok = failed(f"s2's counters against a recount of its check-ins: {differences}")
-        where = f"province = '01' AND venue_id = {load.venue}"
+        where = load.where()
         counted = fixtures.sql(stack, f"SELECT COALESCE(SUM(scans), 0) FROM vaora_s2.venue_day_counts WHERE {where}")
         rows = fixtures.sql(stack, f"SELECT COUNT(*) FROM vaora_s2.checkins WHERE {where}")
         # The admin's session was made on s1 before the move.
