@@ -109,10 +109,11 @@ test-browser: browser-deps
 DRILLS := $(wildcard tests/faults/*_crash.py) tests/faults/province_move.py
 # The drills .ci/run runs short: the quick ones to set up (a Galera cluster or a tmpfs datadir
 # takes minutes), so CI stays well under 15 minutes. hosts_crash short took 25–54 s here (the
-# longer on a busier machine), the three together 66 s. province_move (1.5–2.5 min short, bound
+# longer on a busier machine), the three together 66 s; writer_crash short about 40 s. province_move (1.5–2.5 min short, bound
 # by how fast its passes catch up with the load) is left to make drills: make test's
 # test_province_move already moves a province under load and counts every check-in.
-CI_DRILLS := tests/faults/checkin_crash.py tests/faults/serve_crash.py tests/faults/hosts_crash.py
+CI_DRILLS := tests/faults/checkin_crash.py tests/faults/serve_crash.py tests/faults/hosts_crash.py \
+	tests/faults/writer_crash.py
 DRILL_ARGS ?=
 drills: deps
 	@$(MAKE) --no-print-directory all
