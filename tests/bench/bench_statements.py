@@ -2,8 +2,8 @@
 sent, from one client (one `mariadb` process reading a file of statements) so that nothing but
 the statements differs: the check-in's CALL as vaora sends it (checkin_record_at, one
 check-in, one transaction and one commit each); a bare INSERT of the same row (autocommit: no
-checks, the floor of recording one at a time); and a set-based prototype recording
-BATCH_ROWS check-ins in one CALL and one transaction (checkin-batch.sql, not used by vaora).
+checks, the floor of recording one at a time); and checkin_record_batch (schema/039), which the
+check-in writer sends, recording BATCH_ROWS check-ins in one CALL and one transaction.
 Interleaved over ROUNDS rounds; prints MariaDB's CPU per check-in (from /proc, so other load
 does not count), the wall time per check-in, each way's ratio to the CALL, and the outcomes
 and rows written against what was sent. The rows are written on today's partition by the
@@ -20,7 +20,7 @@ import bench_load
 import fixtures
 
 PARTS = ("statements",)
-# What checkin_record_at and the prototype answer (the other columns hold sealed bytes).
+# What checkin_record_at and checkin_record_batch answer (the other columns hold sealed bytes).
 OUTCOMES = {b"recorded", b"replayed", b"already", b"person_unknown", b"consent_required", b"venue_refused"}
 ROWS = int(os.environ.get("BENCH_STATEMENTS_ROWS", "2048"))
 ROUNDS = int(os.environ.get("BENCH_STATEMENTS_ROUNDS", "3"))
@@ -33,7 +33,7 @@ COLUMNS = ("province, day, venue_id, person_id, direction, method, filed_by, ans
            "pressed_at, received_at, time_note, check_code, idem_key")
 WAYS = ("call", "insert", "batch")
 LABELS = {"call": "checkin_record_at, one CALL each", "insert": "bare INSERT, autocommit each",
-          "batch": f"set-based prototype, {BATCH_ROWS} a CALL"}
+          "batch": f"checkin_record_batch, {BATCH_ROWS} a CALL"}
 
 
 def vietnam_day(utc):
@@ -69,9 +69,9 @@ class Sent:
 
     def batch(self, rows, first):
         items = [[first + n, r["venue"], 1, r["key"], r["person"], r["device_version"], r["consent_version"],
-                  r["recent_from"], r["recent_day"], r["day"], "in", "self", self.answers, 0, 1, r["pressed"],
+                  r["recent_from"], r["recent_day"], r["day"], "in", "self", None, self.answers, 0, 1, r["pressed"],
                   r["pressed"], "", "ABCD"] for n, r in enumerate(rows)]
-        return f"CALL bench_checkin_batch('01', '{json.dumps(items)}');"
+        return f"CALL checkin_record_batch('01', '{json.dumps(items)}');"
 
     def script(self, way):
         rows = [self.row(i) for i in range(ROWS)]
@@ -87,13 +87,6 @@ def mariadb(stack, script):
     if r.returncode != 0:
         raise RuntimeError(f"bench: statements: mariadb failed: {r.stderr.decode(errors='replace')[:500]}")
     return r.stdout.splitlines()
-
-
-def load_prototype(stack):
-    with open(os.path.join(os.path.dirname(__file__), "checkin-batch.sql"), encoding="utf-8") as f:
-        body = f.read().rstrip()
-    mariadb(stack, "DELIMITER //\n" + body[:-1] + "//\nDELIMITER ;\n"
-            "ALTER TABLE checkins ADD INDEX bench_checkins_recent (province, person_id, venue_id, direction, pressed_at);\n")
 
 
 def outcomes(way, lines):
@@ -120,8 +113,8 @@ def run_way(stack, way, sent):
     return {"cpu": cpu / ROWS, "wall": wall * 1e6 / ROWS, "written": written, "outcomes": outcomes(way, lines)}
 
 
-def prototype_checks(stack, people, venues, answers, start):
-    """The prototype's checks at work, so that its figure is of a batch that checks: a batch sent
+def batch_checks(stack, people, venues, answers, start):
+    """The batch's checks at work, so that its figure is of a batch that checks: a batch sent
     twice answers "replayed" the second time; the same people at the same venues a second later
     with new keys, "already"."""
     first = Sent(people, venues, answers, start, "checks")
@@ -141,7 +134,6 @@ def run():
         bench_ceiling.PEOPLE, bench_ceiling.VENUES = PEOPLE, VENUES
         ceiling = bench_ceiling.Ceiling(stack, ("onetap",))
         ceiling.prepare()
-        load_prototype(stack)
         people = [tuple(int(x) for x in line.split("\t")) for line in fixtures.sql(
             stack, "SELECT id, device_version, consent_version FROM vaora_s1.people"
                    f" WHERE province = '01' ORDER BY id LIMIT {PEOPLE}").splitlines()]
@@ -160,8 +152,8 @@ def run():
                 shown = f["outcomes"] or {"(no answer: a bare insert)": ROWS}
                 print(f"bench: statements: round {n + 1} {way:<6} mariadbd {f['cpu']:6.0f} us/check-in, "
                       f"wall {f['wall']:6.0f} us, rows written {f['written']} of {ROWS} sent, answers {shown}")
-        checks = prototype_checks(stack, people, venues, answers, now - ROUND_GAP * (1 + ROUNDS * len(WAYS)))
-        print(f"bench: statements: the prototype's checks: a batch {checks[0]}, sent again {checks[1]}, "
+        checks = batch_checks(stack, people, venues, answers, now - ROUND_GAP * (1 + ROUNDS * len(WAYS)))
+        print(f"bench: statements: the batch's checks: a batch {checks[0]}, sent again {checks[1]}, "
               f"the same people and venues a second later {checks[2]}")
         call_cpu = median([f["cpu"] for f in figures["call"]])
         print("bench: statements: medians of the rounds (MariaDB CPU per check-in, one client)")
@@ -173,4 +165,4 @@ def run():
             f["outcomes"] == {"recorded": ROWS} for way in ("call", "batch") for f in figures[way])
         checked = checks == [{"recorded": BATCH_ROWS}, {"replayed": BATCH_ROWS}, {"already": BATCH_ROWS}]
         print(f"bench: statements: every check-in sent recorded once, every way and round: {'yes' if complete else 'NO'};"
-              f" the prototype's checks answered as the CALL would: {'yes' if checked else 'NO'}")
+              f" the batch's checks answered as the CALL would: {'yes' if checked else 'NO'}")

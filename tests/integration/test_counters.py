@@ -83,7 +83,8 @@ def test_counters_equal_a_recount_after_kill_9_of_the_folder_and_of_mariadb_mid_
     r = admin.post_form("/ha-noi/api-tokens", {"label": "Counters kiosk", "role": "volunteer"})
     token = re.search(r'id="new-token">([^<]+)<', r.text).group(1)
     headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
-    clients = [drill.RetryingClient(stack, headers, fixtures.venue_code(admin, venue), 90 + n) for n in range(CLIENTS)]
+    codes = [fixtures.venue_code(admin, venue)]
+    clients = [drill.RetryingClient(stack, headers, codes, 90 + n) for n in range(CLIENTS)]
     for c in clients:
         c.start()
     try:

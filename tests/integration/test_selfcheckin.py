@@ -705,10 +705,12 @@ def test_a_killed_writer_is_replaced_and_its_checkins_are_recorded_once(stack):
         os.kill(pid, signal.SIGKILL)
         answers = [f.result() for f in futures]
     codes = {confirmation(r)[0] for r in answers}
-    check(len(codes) == 3 and rows(stack, f"venue_id = {other.id}") == 3, (codes, rows(stack, f"venue_id = {other.id}")))
-    def writers():
+    stored = rows(stack, f"venue_id = {other.id}")
+    check(len(codes) == 3 and stored == 3, (codes, stored))
+
+    def new_writers():
         return {p for p in stack.worker_pids() if fixtures.child_pid_named(p, fixtures.WRITER_NAME)} - {pid}
-    check(poll(writers, 10) is not None, "no new writer")
+    check(poll(new_writers, 10) is not None, "no new writer")
     for phone in phones:
         confirmation(one_tap_sender(phone, third)())
     check(rows(stack, f"venue_id = {third.id}") == 3, "rows after the new writer")
