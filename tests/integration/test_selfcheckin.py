@@ -670,6 +670,25 @@ def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
     check(calls == 1, f"{calls} procedure calls for 4 one-taps")
 
 
+def test_through_the_writer_a_key_sent_again_and_a_second_tap_are_the_first_checkin(stack):
+    """The writer's batch applies the one-by-one checks: the same submission sent again (its key)
+    and a new tap of the same person at the same venue within two minutes store nothing and show
+    the first check-in's code; a venue closed meanwhile takes nothing."""
+    venue, other = Venue(stack, "Chợ Long Biên writer"), Venue(stack, "Chợ Châu Long writer")
+    phone = remembered_phones(stack, venue, 1)[0]
+    send = one_tap_sender(phone, other)
+    first = confirmation(send())[0]
+    again = confirmation(send())[0]
+    second_tap = confirmation(one_tap_sender(phone, other)())[0]
+    check(first == again == second_tap, (first, again, second_tap))
+    check(rows(stack, f"venue_id = {other.id}") == 1, "rows at the venue")
+    closed = one_tap_sender(phone, venue)
+    fixtures.sql(stack, f"UPDATE vaora_s1.venues SET status = 'inactive' WHERE province = '01' AND id = {venue.id}")
+    before = rows(stack, f"venue_id = {venue.id}")
+    answer = closed()
+    check(answer.status == 410 and rows(stack, f"venue_id = {venue.id}") == before, (answer.status, answer.text[:300]))
+
+
 def test_a_writer_that_does_not_answer_leaves_each_checkin_to_its_worker(stack):
     """A held writer (as a stalled or dead one): the worker stops waiting after its bound and
     records the one-tap alone, once; the writer, continued, does not record it again (too old to
