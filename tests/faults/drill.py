@@ -48,9 +48,11 @@ class RetryingClient(threading.Thread):
         self.hangs = 0
         self.longest_wait = 0.0
         self.error = None  # what ended the client, if anything did
+        self.samples = {}  # the first body of each kind of refusal, for the report
 
-    def refused(self, kind):
+    def refused(self, kind, body=b""):
         self.refusals[kind] = self.refusals.get(kind, 0) + 1
+        self.samples.setdefault(kind, body[:300])
 
     def try_once(self, body):
         """The confirmation's JSON, or None after counting the refusal."""
@@ -64,7 +66,7 @@ class RetryingClient(threading.Thread):
         self.hangs += time.monotonic() - sent > HANG_SECONDS
         if r.status in (200, 201):
             return json.loads(r.body)
-        self.refused(f"{r.status}+Retry-After" if r.header("Retry-After") else str(r.status))
+        self.refused(f"{r.status}+Retry-After" if r.header("Retry-After") else str(r.status), r.body)
         return None
 
     def post_until_confirmed(self, body):
@@ -77,7 +79,7 @@ class RetryingClient(threading.Thread):
                 self.longest_wait = max(self.longest_wait, time.monotonic() - first)
                 return confirmed
             time.sleep(RETRY_PAUSE)
-        raise RuntimeError(f"no confirmation for {key} in {RETRY_SECONDS} s")
+        raise RuntimeError(f"no confirmation in {RETRY_SECONDS} s of {body}; answers seen: {self.samples}")
 
     def check_in(self, venue, **fields):
         """One check-in at venue (an index of codes) with a key of its own, confirmed; returns the
@@ -171,6 +173,9 @@ def report(name, load, detail, database="vaora_s1"):
     print(f"drill {name}: acknowledged {acknowledged}, lost {lost}, doubled {doubled}, stall {stall:.1f} s "
           f"({detail}; refused tries, all retried: {refusals}; hangs {hangs}; clients ended by an error: "
           f"{errors or 'none'})")
+    odd = {kind: body for c in load.clients for kind, body in c.samples.items() if not kind.startswith("50")}
+    if odd:
+        print(f"drill {name}: the first answer of each other kind: {odd}")
     return lost == 0 and doubled == 0 and hangs == 0 and acknowledged > 0 and not errors
 
 

@@ -67,7 +67,8 @@ class Cluster:
         finally:
             subprocess.run([CLUSTER, "stop"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            timeout=300)
-            shutil.rmtree(self.dir, ignore_errors=True)
+            if not os.environ.get("KEEP_GALERA"):
+                shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def free_base():
@@ -118,14 +119,19 @@ def writing_node(stack):
     return max(set(seen), key=seen.count), nodes
 
 
+# Ids of confirmed check-ins looked up per statement.
+ID_CHUNK = 5000
+
+
 def held_by_every_node(cluster, load):
     """Per node: (confirmed check-ins present, rows of the drill's venues)."""
     confirmed = sorted({v for c in load.clients for v in c.confirmed.values()})
-    ids = ",".join(str(i) for i in confirmed) or "0"
+    # In chunks: one argument of cluster.sh holds at most 128 KiB (the kernel's MAX_ARG_STRLEN).
+    chunks = [",".join(str(i) for i in confirmed[at:at + ID_CHUNK]) for at in range(0, len(confirmed), ID_CHUNK)]
     per_node = []
     for n in range(1, NODES + 1):
-        present = int(cluster.sql(n, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01'"
-                                     f" AND id IN ({ids})"))
+        present = sum(int(cluster.sql(n, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE province = '01'"
+                                         f" AND id IN ({ids})")) for ids in chunks)
         rows = int(cluster.sql(n, f"SELECT COUNT(*) FROM vaora_s1.checkins WHERE {load.where()}"))
         per_node.append((present, rows))
     return len(confirmed), per_node
