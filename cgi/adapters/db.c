@@ -64,6 +64,12 @@ struct shard_conn {
 	size_t try_first;	/* the node the next connect tries first: after a failure, the next one */
 	int64_t connected_ms;	/* monotonic */
 	bool in_transaction;	/* between db_begin and its commit or rollback */
+	/* The connection went with a transaction open (db_begin's, or one a procedure started and
+	 * left to the next call: checkin_person_new, gate_holder_or_new): its next statement is
+	 * refused (DB_DOWN) rather than run outside that transaction on a new connection (a
+	 * check-in committed alone, its person rolled back with the old one), unless the caller
+	 * rolls back first. */
+	bool transaction_lost;
 	unsigned locks_held;	/* named locks taken with db_lock and not given back */
 	/* A CALL whose own closing status is still to be read (db_query_free leaves it): the server
 	 * sends it once the procedure ends, after the result its caller used, and waiting for it
@@ -183,9 +189,18 @@ static void shard_disconnect(struct shard_conn *c)
 
 /* Drops a connection that failed: the next connect starts at the node after this one, so a
  * frozen node costs each worker one timeout, not one per request. */
+/* Whether the server's last answer on m said a transaction is open, however it was started. */
+static bool server_in_transaction(MYSQL *m)
+{
+	unsigned int status = 0;
+	return m && mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0 &&
+	       (status & SERVER_STATUS_IN_TRANS);
+}
+
 static void shard_lost(struct db *db, size_t shard)
 {
 	struct shard_conn *c = &db->conns[shard];
+	c->transaction_lost = c->in_transaction || server_in_transaction(c->mysql);
 	shard_disconnect(c);
 	metrics_db_failed(shard, METRICS_DB_LOST);
 	c->try_first = (c->node + 1) % db->config->shards[shard].node_count;
@@ -269,12 +284,12 @@ static enum db_status shard_connect(struct db *db, size_t shard)
 	return DB_DOWN;
 }
 
-/* Whether to leave a node other than the preferred one: only between transactions and with
- * no named lock, which live in the connection. */
+/* Whether to leave a node other than the preferred one: only between transactions (a
+ * procedure's too) and with no named lock, which live in the connection. */
 static bool time_to_fail_back(const struct shard_conn *c, int64_t now)
 {
 	return c->mysql && c->node != 0 && !c->in_transaction && c->locks_held == 0 &&
-	       now - c->connected_ms > DB_FAILBACK_MS;
+	       now - c->connected_ms > DB_FAILBACK_MS && !server_in_transaction(c->mysql);
 }
 
 /* Reads what the last CALL left unread on shard's connection (its closing status, any result
@@ -313,6 +328,12 @@ static enum db_status shard_ready(struct db *db, size_t shard)
 				db->config->shards[shard].name, mysql_error(c->mysql));
 			shard_lost(db, shard);
 		}
+	}
+	if (c->transaction_lost) {
+		c->transaction_lost = false;
+		log_msg(LOG_WARN, "db: shard %s: the connection went with a transaction open: its next statement "
+			"is refused", db->config->shards[shard].name);
+		return DB_DOWN;
 	}
 	if (!c->mysql && shard_connect(db, shard) != DB_OK)
 		return DB_DOWN;
@@ -1008,6 +1029,7 @@ void db_rollback(struct db *db, size_t shard)
 	finish_unread(db, shard);
 	MYSQL *m = db->conns[shard].mysql;
 	db->conns[shard].in_transaction = false;
+	db->conns[shard].transaction_lost = false;
 	if (m && mysql_real_query(m, "ROLLBACK", 8) != 0)
 		shard_failure(db, shard, mysql_errno(m), mysql_error(m), "rollback");
 }
