@@ -220,13 +220,10 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	_exit(rc == 0 ? 0 : 1);
 }
 
-/* The counters' folder: one process with its own connections that folds the check-ins queued by
- * every worker's transactions into the counters (domain/counters.h) every FOLD_INTERVAL_MS, until
- * its master stops it. Killed mid-fold, its transaction rolls back and its successor folds the
- * same rows. Each round reads the routing first (province_shards), so a moved province is folded
- * on the shard it lives on from the round after its switch, and not at all while its move holds
- * it (domain/province-move.c). */
-static void folder_run(struct master *m)
+/* The start of a child in no pool (the folder, the writer): stopped by SIGTERM (its master's
+ * death too), named for an operator (and the drills) to tell it in ps and /proc/PID/comm (at
+ * most 15 bytes, the kernel's limit), without the FastCGI sockets. */
+static void helper_enter(struct master *m, const char *name)
 {
 	set_handler(SIGTERM, on_stop);
 	set_handler(SIGINT, SIG_IGN);
@@ -235,13 +232,23 @@ static void folder_run(struct master *m)
 	set_handler(SIGPIPE, SIG_IGN);
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->pid)
 		_exit(0);
-	/* Its own name in ps and /proc/PID/comm, for an operator (and the drills) to tell it. */
-	prctl(PR_SET_NAME, FOLDER_NAME);
+	prctl(PR_SET_NAME, name);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	close(m->fds[POOL_FAST]);
 	close(m->fds[POOL_SLOW]);
+}
+
+/* The counters' folder: one process with its own connections that folds the check-ins queued by
+ * every worker's transactions into the counters (domain/counters.h) every FOLD_INTERVAL_MS, until
+ * its master stops it. Killed mid-fold, its transaction rolls back and its successor folds the
+ * same rows. Each round reads the routing first (province_shards), so a moved province is folded
+ * on the shard it lives on from the round after its switch, and not at all while its move holds
+ * it (domain/province-move.c). */
+static void folder_run(struct master *m)
+{
+	helper_enter(m, FOLDER_NAME);
 	if (m->writer_fd >= 0)
 		close(m->writer_fd);
 	struct db *db = db_open(m->config);
@@ -296,19 +303,7 @@ static void spawn(struct master *m, enum pool pool)
  * listening socket from the master, so a writer started after one died takes the same name. */
 static void writer_run(struct master *m)
 {
-	set_handler(SIGTERM, on_stop);
-	set_handler(SIGINT, SIG_IGN);
-	set_handler(SIGHUP, SIG_IGN);
-	set_handler(SIGCHLD, SIG_DFL);
-	set_handler(SIGPIPE, SIG_IGN);
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != m->pid)
-		_exit(0);
-	prctl(PR_SET_NAME, WRITER_NAME);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	close(m->fds[POOL_FAST]);
-	close(m->fds[POOL_SLOW]);
+	helper_enter(m, WRITER_NAME);
 	checkin_writer_run(m->writer_fd, m->config, &stop_requested);
 	resources_free(&m->res);
 	config_free(m->config);
