@@ -4,7 +4,6 @@ answer in about the same time."""
 import os
 import re
 import signal
-import statistics
 import threading
 import time
 import urllib.parse
@@ -182,11 +181,14 @@ def test_wrong_password_and_unknown_login_look_alike(stack):
         check(normalized(rw, existing) == normalized(rm, unknown), "the two pages differ")
         check(sorted(k.lower() for k, _ in rw.headers) == sorted(k.lower() for k, _ in rm.headers),
               ("the headers differ", rw.headers, rm.headers))
-    w = statistics.median(s for _, s in wrong)
-    m = statistics.median(s for _, s in missing)
+    # The fastest of each: the work an answer takes, without the pauses a busy machine adds to
+    # some attempts (a CI run saw two of four wrong passwords take 1.9 s and the rest 0.53 s).
+    # An unknown login that skipped PBKDF2 would still be several times faster than any.
+    w = min(s for _, s in wrong)
+    m = min(s for _, s in missing)
     check(abs(w - m) < 0.5 * max(w, m), ("timing differs", [round(s, 3) for _, s in wrong],
                                           [round(s, 3) for _, s in missing]))
-    print(f"    wrong password {w:.3f}s, unknown login {m:.3f}s (medians)")
+    print(f"    wrong password {w:.3f}s, unknown login {m:.3f}s (the fastest of each)")
 
 
 def test_a_burst_cannot_slip_past_the_limit(stack):
