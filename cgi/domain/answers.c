@@ -15,6 +15,11 @@
 /* Sealed answers start with this byte, which answers in clear (ids and values of the
  * declaration, validated text) never hold; then the key version, the nonce, the text, the tag. */
 #define SEALED_MARKER '\0'
+/* Or with this one: sealed before the row's person had an id (a new person stored with the
+ * check-in by the check-in writer, schema/040), bound to the row by its idempotency key, venue
+ * and time, and to no person. A row's key is unique on its day, so they open in no other row;
+ * only rows whose key is in the row are sealed so. */
+#define SEALED_BY_KEY_MARKER '\1'
 #define SEALED_HEADER 2
 /* Rows sealed per transaction by answers_seal_clear: short enough not to hold check-ins back. */
 #define SEAL_BATCH 500
@@ -58,14 +63,16 @@ void answers_seal(struct answer_keys *k, const struct answers_row *row, const ch
 {
 	unsigned version = keyring_current(k->keys, KEY_HEALTH_DATA);
 	struct crypto_key *key = key_of(k, version);
-	uint8_t head[SEALED_HEADER] = { SEALED_MARKER, (uint8_t)version };
+	bool by_key = row->person_id == 0;
+	uint8_t head[SEALED_HEADER] = { by_key ? SEALED_BY_KEY_MARKER : SEALED_MARKER, (uint8_t)version };
 	uint8_t nonce[CRYPTO_GCM_NONCE_BYTES], tag[CRYPTO_GCM_TAG_BYTES];
 	uint8_t *cipher = xmalloc(n ? n : 1);
 	struct buf aad = BUF_INIT;
 	row_aad(k->t, row, &aad);
 	crypto_random(nonce, sizeof(nonce));
-	/* The current version is always in the secret; OpenSSL failing is crypto_random's case. */
-	if (!key || crypto_key_gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
+	/* The current version is always in the secret; OpenSSL failing is crypto_random's case. A
+	 * row without its person must have its key. */
+	if (!key || (by_key && !row->idem_key) || crypto_key_gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
 		abort();
 	buf_append(out, (const char *)head, sizeof(head));
 	buf_append(out, (const char *)nonce, sizeof(nonce));
@@ -80,15 +87,20 @@ int answers_open(struct answer_keys *k, const struct answers_row *row, const cha
 {
 	out[0] = '\0';
 	const uint8_t *s = (const uint8_t *)stored;
-	if (len < ANSWERS_SEALED_OVERHEAD || s[0] != SEALED_MARKER || len - ANSWERS_SEALED_OVERHEAD >= cap)
+	bool by_key = len > 0 && s[0] == SEALED_BY_KEY_MARKER;
+	if (len < ANSWERS_SEALED_OVERHEAD || (s[0] != SEALED_MARKER && !by_key) || (by_key && !row->idem_key) ||
+	    len - ANSWERS_SEALED_OVERHEAD >= cap)
 		return -1;
 	struct crypto_key *key = key_of(k, s[1]);
 	if (!key)
 		return -1;
 	size_t n = len - ANSWERS_SEALED_OVERHEAD;
 	const uint8_t *nonce = s + SEALED_HEADER, *cipher = nonce + CRYPTO_GCM_NONCE_BYTES;
+	struct answers_row bound = *row;
+	if (by_key)
+		bound.person_id = 0;
 	struct buf aad = BUF_INIT;
-	row_aad(k->t, row, &aad);
+	row_aad(k->t, &bound, &aad);
 	int rc = crypto_key_gcm_decrypt(key, nonce, aad.data, aad.len, cipher, n, cipher + n, (uint8_t *)out);
 	out[rc == 0 ? n : 0] = '\0';
 	buf_free(&aad);
@@ -105,7 +117,7 @@ static const char *const answers_sql[] = {
 	 * and the whole run reads the province's rows once. */
 	[ANSWERS_CLEAR] = "SELECT day, id, person_id, venue_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at),"
 			  " idem_key, answers FROM checkins WHERE province = {province}"
-			  " AND (day > ? OR (day = ? AND id > ?)) AND (answers = '' OR LEFT(answers, 1) <> X'00')"
+			  " AND (day > ? OR (day = ? AND id > ?)) AND (answers = '' OR LEFT(answers, 1) NOT IN (X'00', X'01'))"
 			  " ORDER BY day, id LIMIT ?",
 	/* Only when unchanged since it was read. */
 	[ANSWERS_UPDATE] = "UPDATE checkins SET answers = ? WHERE province = {province} AND day = ? AND id = ?"

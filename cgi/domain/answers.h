@@ -22,7 +22,8 @@
  * insert is its only statement). The associated data holds them all, so answers copied to
  * another row (another person, venue, time or idempotency key) or province do not decrypt. */
 struct answers_row {
-	int64_t person_id;
+	int64_t person_id;		/* 0 when sealing: a person stored with the check-in, who has
+					 * no id yet (the row's key binds them; it must be given) */
 	int64_t venue_id;
 	int64_t pressed_us;		/* pressed_at, µs since the epoch (UTC) */
 	const uint8_t *idem_key;	/* the key in the row (CHECKIN_KEY_BYTES), or NULL when it is

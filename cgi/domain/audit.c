@@ -70,14 +70,23 @@ static const char *const audit_sql[] = {
 static const struct db_statements audit_statements = DB_STATEMENTS("audit", audit_sql);
 
 
-void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action)
+void audit_actor_columns(const struct actor *actor, struct audit_actor *out)
 {
 	bool known = actor_known(actor);
 	/* The command line names its Unix user in login, without an account. */
 	bool cli = !known && actor && actor->login[0];
-	db_bind_int_or_null(q, known && actor->account_id > 0, known ? actor->account_id : 0);
-	db_bind_string(q, known || cli ? actor->login : "-");
-	db_bind_string(q, known ? role_names[actor->role] : cli ? "command-line" : "anonymous");
+	out->account_id = known && actor->account_id > 0 ? actor->account_id : 0;
+	out->login = known || cli ? actor->login : "-";
+	out->role = known ? role_names[actor->role] : cli ? "command-line" : "anonymous";
+}
+
+void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action)
+{
+	struct audit_actor columns;
+	audit_actor_columns(actor, &columns);
+	db_bind_int_or_null(q, columns.account_id > 0, columns.account_id);
+	db_bind_string(q, columns.login);
+	db_bind_string(q, columns.role);
 	db_bind_string(q, audit_action_names[action]);
 }
 

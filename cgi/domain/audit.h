@@ -79,6 +79,15 @@ enum db_status audit_end(struct db *db, const struct tenant *t, const struct act
  * statement that writes the entry with other rows (a new person stored with their check-in). */
 void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action);
 
+/* The audit log's actor columns, as audit_bind_actor binds them. */
+struct audit_actor {
+	int64_t account_id;	/* 0: none (NULL) */
+	const char *login;	/* borrowed from the actor, or a constant */
+	const char *role;
+};
+
+void audit_actor_columns(const struct actor *actor, struct audit_actor *out);
+
 struct audit_filter {
 	const char *action;	/* exact action name, or NULL */
 	const char *actor_login;	/* exact login, or NULL */

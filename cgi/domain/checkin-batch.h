@@ -1,4 +1,4 @@
-/* Check-ins recorded many to a transaction (schema/039's checkin_record_batch): the rows the
+/* Check-ins recorded many to a transaction (schema/040's checkin_record_batch_people): the rows the
  * check-in writer (checkin-writer.h) gathers from the workers, and the one CALL that records them. */
 #ifndef VAORA_CHECKIN_BATCH_H
 #define VAORA_CHECKIN_BATCH_H
@@ -12,21 +12,52 @@
 
 /* Most check-ins in one batch: as many as a host's workers have in flight under load. */
 #define CHECKIN_BATCH_MAX 64
-/* The columns' sizes (schema/004, 039): sealed answers, a sealed name. */
+/* The columns' sizes (schema/002, 004, 018, 039): sealed answers, a person's sealed fields, the
+ * audit log's actor login and address. */
 #define CHECKIN_BATCH_ANSWERS_MAX 2048
 #define CHECKIN_BATCH_NAME_MAX 1024
+#define CHECKIN_BATCH_PHONE_MAX 64
+#define CHECKIN_BATCH_ID_NUMBER_MAX 64
+#define CHECKIN_BATCH_ADDRESS_MAX 2048
+#define CHECKIN_BATCH_INDEX_BYTES 32
+#define CHECKIN_BATCH_LOGIN_MAX 64
+#define CHECKIN_BATCH_ROLE_MAX 20
+#define CHECKIN_BATCH_ACTION_MAX 40
+#define CHECKIN_BATCH_ADDRESS_SEEN_MAX 45
+
+/* A new person stored with their first check-in, as checkin_person_new (schema/018) stores one:
+ * sealed and indexed by people.c (people_sealed_for_batch), with what the audit log says made
+ * them. Lengths 0: the field is not given. */
+struct checkin_batch_person {
+	uint32_t key_version, index_version;
+	uint32_t name_len, phone_len, id_number_len, address_len;
+	uint8_t name[CHECKIN_BATCH_NAME_MAX];
+	uint8_t phone[CHECKIN_BATCH_PHONE_MAX];
+	uint8_t id_number[CHECKIN_BATCH_ID_NUMBER_MAX];
+	uint8_t address[CHECKIN_BATCH_ADDRESS_MAX];
+	uint8_t phone_index[CHECKIN_BATCH_INDEX_BYTES];	/* when phone_len */
+	uint8_t id_index[CHECKIN_BATCH_INDEX_BYTES];		/* when id_number_len */
+	uint32_t birth_year;		/* 0: not given */
+	char gender[8];			/* "": not given */
+	char area[11];			/* the commune's code, "": not given */
+	int64_t actor_id;		/* the account, or 0 for none */
+	char actor_login[CHECKIN_BATCH_LOGIN_MAX + 1];
+	char actor_role[CHECKIN_BATCH_ROLE_MAX + 1];
+	char action[CHECKIN_BATCH_ACTION_MAX + 1];
+	char actor_address[CHECKIN_BATCH_ADDRESS_SEEN_MAX + 1];	/* the client's, for the audit log */
+};
 
 /* One check-in as checkins.c has made it ready for checkin_record_at: validated, its key hashed,
- * its answers sealed to its row, its times and days fixed. Only the plain case: a known person,
- * the key in the row, no consent to store, no lock to give back. Plain data (no pointers): the
- * workers send it to the writer as it is. */
+ * its answers sealed to its row, its times and days fixed. Only the plain case: a known person or
+ * a new one (person 0, new_person given), the key in the row, no consent to store, no lock to
+ * give back. Plain data (no pointers): the workers send it to the writer as it is. */
 struct checkin_batch_row {
 	char province[3];
 	uint32_t shard;			/* the province's shard as the worker routes it */
 	int64_t venue;
 	uint32_t venue_version;		/* 0: the caller checked the venue */
 	uint8_t key[CHECKIN_KEY_BYTES];
-	int64_t person;
+	int64_t person;			/* 0: new_person, stored with the check-in */
 	uint32_t person_version;	/* 0: not checked */
 	uint32_t consent_version;	/* the notice in force, which the person must have agreed */
 	int64_t recent_from_us;		/* the two-minute rule's start */
@@ -41,12 +72,14 @@ struct checkin_batch_row {
 	uint32_t form_version;
 	char note[13];
 	char code[5];
+	struct checkin_batch_person new_person;
 };
 
 /* What the batch made of one row. */
 struct checkin_batch_answer {
 	bool recorded;		/* stored and committed; else nothing stored: record it alone */
 	int64_t id;
+	int64_t person;		/* the row's, or the new person's */
 	uint32_t key_version;	/* the person's sealed name and versions */
 	uint32_t device_version;
 	uint32_t card_version;

@@ -348,11 +348,12 @@ static enum db_status answer(struct db_query *q, const struct tenant *t, const s
 	return DB_OK;
 }
 
-/* Step 4: what the database is sent, made once whoever records it: the check code, the two-minute
- * rule's start, the answers sealed to the row. */
+/* Step 4: what the database is sent: the check code, the two-minute rule's start, the answers
+ * sealed to the row (of a new person the writer stores, s->person 0, to the row by its key). */
 static void prepare(const struct tenant *t, const struct keyring *keys, struct checkin_state *s)
 {
 	struct answer_keys answer_keys;
+	buf_reset(&s->sealed);
 	new_check_code(s->code);
 	s->recent_from = s->pressed - (int64_t)SAME_CHECKIN_SECONDS * 1000000;
 	answer_keys_begin(&answer_keys, keys, t);
@@ -362,12 +363,12 @@ static void prepare(const struct tenant *t, const struct keyring *keys, struct c
 }
 
 /* Whether the check-in is of the plain case the check-in writer records (checkin-batch.h): a
- * known person, the key in the row, no lock to give back. */
+ * known person or a new one, the key in the row, no lock to give back, answers that fit. */
 static bool writer_takes(const struct checkin_state *s)
 {
 	const struct checkin_request *req = s->req;
-	return s->in_row && !req->unlock && req->person_id && !req->person_made &&
-	       s->sealed.len <= CHECKIN_BATCH_ANSWERS_MAX;
+	return s->in_row && !req->unlock && !req->person_made && (req->person_id || s->person_in) &&
+	       s->answers.len + ANSWERS_SEALED_OVERHEAD <= CHECKIN_BATCH_ANSWERS_MAX;
 }
 
 /* The check-in as the writer is sent it. */
@@ -375,7 +376,6 @@ static void batch_row(const struct tenant *t, const struct declaration_form *for
 		      const struct checkin_state *s, struct checkin_batch_row *row)
 {
 	const struct checkin_request *req = s->req;
-	memset(row, 0, sizeof(*row));
 	snprintf(row->province, sizeof(row->province), "%s", t->code);
 	row->shard = (uint32_t)t->shard;
 	row->venue = req->venue_id;
@@ -399,22 +399,28 @@ static void batch_row(const struct tenant *t, const struct declaration_form *for
 	snprintf(row->code, sizeof(row->code), "%s", s->code);
 }
 
-/* Step 5 by the check-in writer, many check-ins of the host to a transaction: true when it
- * recorded this one (and *r is its result), false when it is to be recorded alone (a check
- * stopped it in the batch, the batch failed, or there is no writer). */
+/* Steps 3 to 5 by the check-in writer, many check-ins of the host to a transaction (a new person
+ * stored in it too): true when it recorded this one (and *r is its result), false when it is to
+ * be recorded alone (a check stopped it in the batch, the batch failed, or there is no writer). */
 static bool record_by_writer(const struct tenant *t, const struct keyring *keys, const struct declaration_form *form,
-			     const struct actor *actor, const struct checkin_state *s, struct checkin_result *r)
+			     const struct actor *actor, struct checkin_state *s, struct checkin_result *r)
 {
 	if (!writer_takes(s))
 		return false;
-	/* Static: 3 KB and more, not on every call's stack; a worker records one at a time. */
+	/* Static: 7 KB and more, not on every call's stack; a worker records one at a time. */
 	static struct checkin_batch_row row;
 	static struct checkin_batch_answer answer;
+	memset(&row, 0, sizeof(row));
+	s->person = s->req->person_id;
+	if (!s->person && !people_sealed_for_batch(t, keys, actor, s->person_in, &row.new_person))
+		return false;
+	prepare(t, keys, s);
 	batch_row(t, form, actor, s, &row);
 	if (!checkin_writer_record(&row, &answer))
 		return false;
 	r->id = answer.id;
-	r->person_id = s->person;
+	r->person_id = answer.person;
+	r->person_created = !s->person;
 	snprintf(r->check_code, sizeof(r->check_code), "%s", s->code);
 	r->amber = s->amber;
 	snprintf(r->direction, sizeof(r->direction), "%s", s->req->direction);
@@ -475,14 +481,16 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	struct checkin_state s = { .req = req, .answers = BUF_INIT, .sealed = BUF_INIT };
 	memset(result, 0, sizeof(*result));
 	enum db_status status = validate(db, t, form, &s, errors);
+	bool by_writer = false;
 	if (status == DB_OK && !errors->count) {
 		locate_key(&s);
-		status = find_or_create_person(db, t, keys, actor, &s, errors);
+		by_writer = record_by_writer(t, keys, form, actor, &s, result);
+		if (!by_writer)
+			status = find_or_create_person(db, t, keys, actor, &s, errors);
 	}
-	if (status == DB_OK && !errors->count) {
+	if (!by_writer && status == DB_OK && !errors->count) {
 		prepare(t, keys, &s);
-		if (!record_by_writer(t, keys, form, actor, &s, result))
-			status = record_alone(db, t, keys, form, actor, &s, errors, result);
+		status = record_alone(db, t, keys, form, actor, &s, errors, result);
 	}
 	if (status == DB_OK && !errors->count && result->replayed)
 		metrics_replay(t->code);

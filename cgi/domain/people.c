@@ -12,6 +12,7 @@
 #include "base/num.h"
 #include "base/xmalloc.h"
 #include "domain/audit.h"
+#include "domain/checkin-batch.h"
 #include "domain/desk-trust.h"
 #include "domain/identity.h"
 #include "domain/text.h"
@@ -521,6 +522,47 @@ enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, 
 	db_query_free(q);
 	sealed_person_free(&sealed);
 	return status;
+}
+
+/* Copies a sealed field into cap bytes of out, with its length: false when it does not fit. */
+static bool copy_sealed(const struct buf *field, uint8_t *out, size_t cap, uint32_t *len)
+{
+	if (field->len > cap)
+		return false;
+	if (field->len)
+		memcpy(out, field->data, field->len);
+	*len = (uint32_t)field->len;
+	return true;
+}
+
+bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys, const struct actor *actor,
+			     const struct person_valid *v, struct checkin_batch_person *out)
+{
+	const struct clean_person *c = &v->c;
+	struct sealed_person sealed;
+	struct audit_actor by;
+	memset(out, 0, sizeof(*out));
+	seal_person(t, keys, c, &sealed);
+	out->key_version = sealed.key_version;
+	out->index_version = sealed.index_version;
+	bool fits = copy_sealed(&sealed.name, out->name, sizeof(out->name), &out->name_len) &&
+		    copy_sealed(&sealed.phone, out->phone, sizeof(out->phone), &out->phone_len) &&
+		    copy_sealed(&sealed.id_number, out->id_number, sizeof(out->id_number), &out->id_number_len) &&
+		    copy_sealed(&sealed.address, out->address, sizeof(out->address), &out->address_len);
+	memcpy(out->phone_index, sealed.phone_index, sizeof(out->phone_index));
+	memcpy(out->id_index, sealed.id_index, sizeof(out->id_index));
+	sealed_person_free(&sealed);
+	out->birth_year = (uint32_t)c->birth_year;
+	if (c->gender != GENDER_UNSAID)
+		snprintf(out->gender, sizeof(out->gender), "%s", person_gender_names[c->gender]);
+	snprintf(out->area, sizeof(out->area), "%s", c->area_code ? c->area_code : "");
+	audit_actor_columns(actor, &by);
+	out->actor_id = by.account_id;
+	snprintf(out->actor_login, sizeof(out->actor_login), "%s", by.login);
+	snprintf(out->actor_role, sizeof(out->actor_role), "%s", by.role);
+	snprintf(out->action, sizeof(out->action), "%s", audit_action_names[AUDIT_PERSON_CREATE]);
+	snprintf(out->actor_address, sizeof(out->actor_address), "%s", actor && actor->address ? actor->address : "-");
+	return fits;
 }
 
 void people_given_name_sealed(const struct keyring *keys, const struct tenant *t, unsigned key_version,

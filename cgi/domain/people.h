@@ -135,6 +135,13 @@ enum db_status people_valid_check_area(struct db *db, const struct tenant *t, co
 enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, const struct keyring *keys,
 					 const struct actor *actor, const struct person_valid *v,
 					 const char *checkin_day, struct field_errors *errors, int64_t *id);
+/* The new person of v sealed and indexed for the check-in writer, which stores them with their
+ * check-in as people_begin_with_checkin would (schema/040), with the audit entry's actor and
+ * address: false when a sealed field is longer than the batch carries (the caller then stores
+ * them by people_begin_with_checkin). */
+struct checkin_batch_person;
+bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys, const struct actor *actor,
+			     const struct person_valid *v, struct checkin_batch_person *out);
 /* The given name (people_given_name_of) in a full name sealed as stored under the personal-data
  * key of key_version; "" when it does not decrypt. */
 void people_given_name_sealed(const struct keyring *keys, const struct tenant *t, unsigned key_version,

@@ -2,8 +2,9 @@
 sent, from one client (one `mariadb` process reading a file of statements) so that nothing but
 the statements differs: the check-in's CALL as vaora sends it (checkin_record_at, one
 check-in, one transaction and one commit each); a bare INSERT of the same row (autocommit: no
-checks, the floor of recording one at a time); and checkin_record_batch (schema/039), which the
-check-in writer sends, recording BATCH_ROWS check-ins in one CALL and one transaction.
+checks, the floor of recording one at a time); and checkin_record_batch_people (schema/040), which
+the check-in writer sends, recording BATCH_ROWS check-ins in one CALL and one transaction, and
+SMALL_BATCH_ROWS, about what a batch holds under load, where its cost per batch shows.
 Interleaved over ROUNDS rounds; prints MariaDB's CPU per check-in (from /proc, so other load
 does not count), the wall time per check-in, each way's ratio to the CALL, and the outcomes
 and rows written against what was sent. The rows are written on today's partition by the
@@ -20,20 +21,24 @@ import bench_load
 import fixtures
 
 PARTS = ("statements",)
-# What checkin_record_at and checkin_record_batch answer (the other columns hold sealed bytes).
+# What checkin_record_at and checkin_record_batch_people answer (the other columns hold sealed bytes).
 OUTCOMES = {b"recorded", b"replayed", b"already", b"person_unknown", b"consent_required", b"venue_refused"}
 ROWS = int(os.environ.get("BENCH_STATEMENTS_ROWS", "2048"))
 ROUNDS = int(os.environ.get("BENCH_STATEMENTS_ROUNDS", "3"))
 BATCH_ROWS = int(os.environ.get("BENCH_STATEMENTS_BATCH", "64"))
+# About what a batch holds under the ceiling part's one-tap load: its fixed cost shows here.
+SMALL_BATCH_ROWS = int(os.environ.get("BENCH_STATEMENTS_SMALL_BATCH", "8"))
 PEOPLE = 1000
 VENUES = 200
 # The people's check-ins of one round start this far apart, past the two-minute rule.
 ROUND_GAP = datetime.timedelta(hours=1)
 COLUMNS = ("province, day, venue_id, person_id, direction, method, filed_by, answers, amber, form_version, "
            "pressed_at, received_at, time_note, check_code, idem_key")
-WAYS = ("call", "insert", "batch")
+WAYS = ("call", "insert", "batch", "small")
 LABELS = {"call": "checkin_record_at, one CALL each", "insert": "bare INSERT, autocommit each",
-          "batch": f"checkin_record_batch, {BATCH_ROWS} a CALL"}
+          "batch": f"checkin_record_batch_people, {BATCH_ROWS} a CALL",
+          "small": f"checkin_record_batch_people, {SMALL_BATCH_ROWS} a CALL"}
+BATCH_SIZES = {"batch": BATCH_ROWS, "small": SMALL_BATCH_ROWS}
 
 
 def vietnam_day(utc):
@@ -71,12 +76,13 @@ class Sent:
         items = [[first + n, r["venue"], 1, r["key"], r["person"], r["device_version"], r["consent_version"],
                   r["recent_from"], r["recent_day"], r["day"], "in", "self", None, self.answers, 0, 1, r["pressed"],
                   r["pressed"], "", "ABCD"] for n, r in enumerate(rows)]
-        return f"CALL checkin_record_batch('01', '{json.dumps(items)}');"
+        return f"CALL checkin_record_batch_people('01', '{json.dumps(items)}', '[]');"
 
     def script(self, way):
         rows = [self.row(i) for i in range(ROWS)]
-        if way == "batch":
-            return "\n".join(self.batch(rows[i:i + BATCH_ROWS], i) for i in range(0, ROWS, BATCH_ROWS)) + "\n"
+        if way in BATCH_SIZES:
+            size = BATCH_SIZES[way]
+            return "\n".join(self.batch(rows[i:i + size], i) for i in range(0, ROWS, size)) + "\n"
         return "\n".join(getattr(self, way)(r) for r in rows) + "\n"
 
 
@@ -94,7 +100,7 @@ def outcomes(way, lines):
     counted = {}
     if way == "insert":
         return counted
-    column = 0 if way == "call" else 1
+    column = 1 if way in BATCH_SIZES else 0
     for line in lines:
         cells = line.split(b"\t")
         if len(cells) > column and cells[column] in OUTCOMES:
@@ -162,7 +168,7 @@ def run():
             cpu, wall = median([f["cpu"] for f in figures[way]]), median([f["wall"] for f in figures[way]])
             print(f"bench:   {LABELS[way]:<42} {cpu:6.0f} {cpu / max(call_cpu, 1):7.2f} {wall:8.0f}")
         complete = all(f["written"] == ROWS for way in WAYS for f in figures[way]) and all(
-            f["outcomes"] == {"recorded": ROWS} for way in ("call", "batch") for f in figures[way])
+            f["outcomes"] == {"recorded": ROWS} for way in ("call", *BATCH_SIZES) for f in figures[way])
         checked = checks == [{"recorded": BATCH_ROWS}, {"replayed": BATCH_ROWS}, {"already": BATCH_ROWS}]
         print(f"bench: statements: every check-in sent recorded once, every way and round: {'yes' if complete else 'NO'};"
               f" the batch's checks answered as the CALL would: {'yes' if checked else 'NO'}")

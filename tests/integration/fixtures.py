@@ -55,16 +55,19 @@ def printed_venue_code(stack, province, venue_id, version=1):
 def stored_answers(stack, where, database="vaora_s1"):
     """{check-in id: (raw bytes, answers decrypted as cgi/domain/answers.c does, or None when they
     do not decrypt in their row)}, read straight from the table: an independent check of the
-    format (marker byte 0, key version, nonce, text, tag) and of the row binding."""
+    format (marker byte 0, key version, nonce, text, tag) and of the row binding (marker byte 1:
+    sealed before a new person had an id, bound to the row by its key and not to its person)."""
     out = {}
     rows = sql(stack, "SELECT id, province, person_id, venue_id, TIMESTAMPDIFF(MICROSECOND, '1970-01-01', pressed_at),"
                       f" LOWER(HEX(idem_key)), HEX(answers) FROM {database}.checkins WHERE {where} ORDER BY id")
     for line in rows.splitlines():
         cid, province, person, venue, pressed, idem, raw = line.split("\t")
         data = bytes.fromhex(raw)
-        aad = f"vaora/answers/{province}/{person}/{venue}/{pressed}/{idem if idem != 'NULL' else '-'}".encode()
+        by_key = len(data) >= 1 and data[0] == 1 and idem != "NULL"
+        bound = 0 if by_key else person
+        aad = f"vaora/answers/{province}/{bound}/{venue}/{pressed}/{idem if idem != 'NULL' else '-'}".encode()
         text = None
-        if len(data) >= 30 and data[0] == 0:
+        if len(data) >= 30 and (data[0] == 0 or by_key):
             try:
                 text = AESGCM(health_key(stack, province, data[1])).decrypt(data[2:14], data[14:], aad).decode()
             except Exception:  # InvalidTag: not this row's

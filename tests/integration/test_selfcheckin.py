@@ -670,6 +670,70 @@ def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
     check(calls == 1, f"{calls} procedure calls for 4 one-taps")
 
 
+def first_checkin_sender(phone, venue, **extra):
+    """A function that sends the phone's first check-in at venue, the full form of a new person
+    with the time of the tap as the page's script adds it, and returns the answer."""
+    page = phone.open(venue, "?new=1")
+    fields = {"csrf": re.findall(r'name="csrf" value="([^"]+)"', page.text)[0], "key": KEY.findall(page.text)[0],
+              "direction": "in", "full_name": NAME, "phone": "0903 111 222", "birth_year": "1985",
+              "gender": "female", "area_code": "00070", "address": "12 Hàng Đào", "contact": "no", "travel": "no",
+              "fever": "yes", "doses": "2", "consent": "1", "remember": "1", "pressed_at_ms": str(int(time.time() * 1000))}
+    fields.update(extra)
+    body = urllib.parse.urlencode(fields)
+    return lambda: phone.request("POST", venue.path, body=body)
+
+
+def test_new_peoples_first_checkins_sent_together_are_one_batch_each_person_stored_once(stack):
+    """Issue #14: a new person's first check-in goes through the writer too, the person stored in
+    the batch's transaction as checkin_person_new stores one: four first check-ins reaching it
+    while it is held are one procedure call; each makes one person with their audit entry and
+    one check-in whose answers open in their row; each phone is remembered and its next tap
+    is a one-tap of its own person."""
+    venue = Venue(stack, "Chợ Bưởi new people")
+    phones = [Phone(stack) for _ in range(4)]
+    senders = [first_checkin_sender(phone, venue) for phone in phones]
+    people_before = people(stack)
+    answers = []
+
+    def send_together():
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
+            with writer_stopped(stack):
+                futures = [pool.submit(send) for send in senders]
+                time.sleep(WRITER_HOLD_SECONDS)
+            answers.extend(f.result() for f in futures)
+
+    calls = fixtures.status_while(stack, ("Com_call_procedure",), send_together)["Com_call_procedure"]
+    print(f"    4 new people's first check-ins held together: {calls} procedure call(s)")
+    codes = {confirmation(r)[0] for r in answers}
+    made = fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE province = '01'"
+                                 f" AND venue_id = {venue.id}").split()
+    audited = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.audit_log WHERE province = '01'"
+                                      " AND action = 'person-create' AND object IN (" +
+                                      ", ".join(f"'person:{p}'" for p in made) + ")"))
+    people_after = people(stack)
+    check(len(codes) == 4 and len(made) == 4 and len(set(made)) == 4, (codes, made))
+    check(people_after - people_before == 4 and audited == 4, (people_after - people_before, audited))
+    stored = fixtures.stored_answers(stack, f"venue_id = {venue.id}")
+    check(all(data[:1] == b"\1" and text and "fever=yes" in text for data, text in stored.values()), stored)
+    check(calls == 1, f"{calls} procedure calls for 4 new people")
+    other = Venue(stack, "Chợ Bưởi new people, next")
+    confirmation(one_tap_sender(phones[0], other)())
+    check(fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE venue_id = {other.id}") in made,
+          "the one-tap's person is not the one the batch made")
+
+
+def test_through_the_writer_a_new_person_of_a_commune_not_the_provinces_is_refused_and_not_stored(stack):
+    """A commune the province does not have stops the row in the batch; its worker records it
+    alone, which answers the field error as before, and nothing of the person is stored."""
+    venue = Venue(stack, "Chợ Mơ wrong commune")
+    people_before = people(stack)
+    r = first_checkin_sender(Phone(stack), venue, area_code="79999")()
+    people_after = people(stack)
+    check(r.status == 400 and "area_code" in dict(ERRORS.findall(r.text)), (r.status, r.text[:300]))
+    check(people_after == people_before and rows(stack, f"venue_id = {venue.id}") == 0,
+          (people_after - people_before, rows(stack, f"venue_id = {venue.id}")))
+
+
 def test_through_the_writer_a_key_sent_again_and_a_second_tap_are_the_first_checkin(stack):
     """The writer's batch applies the one-by-one checks: the same submission sent again (its key)
     and a new tap of the same person at the same venue within two minutes store nothing and show

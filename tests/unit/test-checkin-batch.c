@@ -1,5 +1,5 @@
 /* Unit tests for the check-in writer's rows: what it takes from a socket before its JSON is made
- * without escaping (checkin_batch_row_valid). */
+ * without escaping (checkin_batch_row_valid), a new person's among them. */
 #include "unit.h"
 
 #include <string.h>
@@ -74,6 +74,54 @@ static void test_answers_longer_than_their_buffer_or_no_person_or_venue_is_refus
 	assert_false(checkin_batch_row_valid(&row));
 }
 
+/* A new person's row as checkins.c makes one (people_sealed_for_batch). */
+static struct checkin_batch_row new_person_row(void)
+{
+	struct checkin_batch_row row = plain_row();
+	row.person = 0;
+	row.new_person.name_len = 60;
+	row.new_person.phone_len = CHECKIN_BATCH_PHONE_MAX;
+	strcpy(row.new_person.gender, "female");
+	strcpy(row.new_person.area, "00004");
+	strcpy(row.new_person.actor_login, "a.b_c@d\"'");
+	strcpy(row.new_person.actor_role, "anonymous");
+	strcpy(row.new_person.action, "person-create");
+	strcpy(row.new_person.actor_address, "::ffff:127.0.0.1");
+	return row;
+}
+
+static void test_a_new_persons_row_is_valid_its_login_and_address_any_text(void **state)
+{
+	(void)state;
+	struct checkin_batch_row row = new_person_row();
+	assert_true(checkin_batch_row_valid(&row));
+	row.new_person.gender[0] = row.new_person.area[0] = '\0';
+	assert_true(checkin_batch_row_valid(&row));
+}
+
+static void test_a_new_person_without_a_name_or_with_fields_too_long_or_not_plain_is_refused(void **state)
+{
+	(void)state;
+	struct checkin_batch_row row = new_person_row();
+	row.new_person.name_len = 0;
+	assert_false(checkin_batch_row_valid(&row));
+	row = new_person_row();
+	row.new_person.name_len = CHECKIN_BATCH_NAME_MAX + 1;
+	assert_false(checkin_batch_row_valid(&row));
+	row = new_person_row();
+	row.new_person.address_len = CHECKIN_BATCH_ADDRESS_MAX + 1;
+	assert_false(checkin_batch_row_valid(&row));
+	row = new_person_row();
+	strcpy(row.new_person.area, "0\"1");
+	assert_false(checkin_batch_row_valid(&row));
+	row = new_person_row();
+	strcpy(row.new_person.actor_role, "x y");
+	assert_false(checkin_batch_row_valid(&row));
+	row = new_person_row();
+	memset(row.new_person.actor_login, 'a', sizeof(row.new_person.actor_login));
+	assert_false(checkin_batch_row_valid(&row));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -81,6 +129,8 @@ int main(void)
 		cmocka_unit_test(test_a_quote_backslash_or_space_in_a_text_field_is_refused),
 		cmocka_unit_test(test_an_unterminated_field_is_refused),
 		cmocka_unit_test(test_answers_longer_than_their_buffer_or_no_person_or_venue_is_refused),
+		cmocka_unit_test(test_a_new_persons_row_is_valid_its_login_and_address_any_text),
+		cmocka_unit_test(test_a_new_person_without_a_name_or_with_fields_too_long_or_not_plain_is_refused),
 	};
 	return UNIT_RUN("checkin-batch", tests);
 }
