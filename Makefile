@@ -59,7 +59,7 @@ build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) -DVAORA_VERSION='"$(VERSION)"' $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
 
-build/asan/unit/%: tests/unit/%.c tests/unit/unit.h build/asan/libvaora.a
+build/asan/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit-keyring.h build/asan/libvaora.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(ASAN_FLAGS) -o $@ $< build/asan/libvaora.a $(PKG_LIBS) -lcmocka
 

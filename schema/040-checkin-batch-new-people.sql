@@ -23,13 +23,14 @@
 --   until the batch committed. The unique key still refuses a key stored twice (1062: the
 --   batch rolls back whole and checkin_record_at answers each row), as for checkin_record_at,
 --   whose look-ups never locked;
--- * the ids and the person's sealed name and versions are read by the final SELECT's joins.
+-- * the ids are read by the final SELECT's join, not by an UPDATE before it.
 CREATE PROCEDURE checkin_record_batch_people(IN p_province CHAR(2), IN p_rows LONGTEXT, IN p_people LONGTEXT)
 BEGIN
   DECLARE v_first_day DATE;
   DECLARE v_last_day DATE;
   DECLARE v_seq INT;
   DECLARE v_person BIGINT UNSIGNED;
+  DECLARE v_new_people TINYINT DEFAULT JSON_LENGTH(p_people) > 0;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
   BEGIN
     ROLLBACK;
@@ -43,7 +44,8 @@ BEGIN
       recent_from DATETIME(6), recent_day DATE, day DATE, direction VARCHAR(3), method VARCHAR(16),
       filed_by BIGINT UNSIGNED, answers VARBINARY(2048), amber TINYINT, form_version INT UNSIGNED,
       pressed DATETIME(6), received DATETIME(6), note VARCHAR(12), code CHAR(4),
-      outcome VARCHAR(16) NOT NULL DEFAULT 'recorded'
+      outcome VARCHAR(16) NOT NULL DEFAULT 'recorded', key_version INT UNSIGNED, name VARBINARY(1024),
+      device_version INT UNSIGNED, card_version INT UNSIGNED
     ) ENGINE=MEMORY;
     CREATE TEMPORARY TABLE IF NOT EXISTS checkin_batch_new_people (
       seq INT NOT NULL PRIMARY KEY, key_version INT UNSIGNED, name VARBINARY(1024), phone VARBINARY(64),
@@ -74,7 +76,7 @@ BEGIN
     DELETE FROM checkin_batch_new_people;
     SET @checkin_batch_people_held = NULL;
   END IF;
-  IF JSON_LENGTH(p_people) > 0 THEN
+  IF v_new_people THEN
     SET @checkin_batch_people_held = 1;
     INSERT INTO checkin_batch_new_people (seq, key_version, name, phone, id_number, address, index_version,
                                           phone_index, id_index, birth_year, gender, area, actor_id, actor_login,
@@ -108,7 +110,9 @@ BEGIN
           WHEN b.person IS NULL THEN 'recorded'
           WHEN p.id IS NULL OR (b.person_version <> 0 AND p.device_version <> b.person_version) THEN 'person_unknown'
           WHEN p.consent_version <> b.consent_version THEN 'consent_required'
-          ELSE 'recorded' END;
+          ELSE 'recorded' END,
+        b.key_version = p.key_version, b.name = p.full_name_enc, b.device_version = p.device_version,
+        b.card_version = p.card_version;
   UPDATE checkin_batch_sent b JOIN checkins c ON c.province = p_province AND c.day = b.day AND c.idem_key = b.idem_key
       AND c.day BETWEEN v_first_day AND v_last_day
     SET b.outcome = 'replayed'
@@ -122,7 +126,9 @@ BEGIN
   -- Each new person as checkin_person_new stores one. One at a time: the ids of a multi-row
   -- insert are not consecutive under innodb_autoinc_lock_mode 2 (Galera's), and a person has
   -- no other column to read theirs back by.
-  SELECT MIN(seq) INTO v_seq FROM checkin_batch_sent WHERE person IS NULL AND outcome = 'recorded';
+  IF v_new_people THEN
+    SELECT MIN(seq) INTO v_seq FROM checkin_batch_sent WHERE person IS NULL AND outcome = 'recorded';
+  END IF;
   WHILE v_seq IS NOT NULL DO
     INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, index_version,
                         phone_index, id_number_index, birth_year, gender, area_code, consent_version, consent_at,
@@ -135,7 +141,10 @@ BEGIN
       SELECT p_province, b.received, n.actor_id, n.actor_login, n.actor_role, n.action, CONCAT('person:', v_person),
              n.actor_address, ''
       FROM checkin_batch_sent b JOIN checkin_batch_new_people n ON n.seq = b.seq WHERE b.seq = v_seq;
-    UPDATE checkin_batch_sent SET person = v_person WHERE seq = v_seq;
+    UPDATE checkin_batch_sent b JOIN people p ON p.province = p_province AND p.id = v_person
+      SET b.person = v_person, b.key_version = p.key_version, b.name = p.full_name_enc,
+          b.device_version = p.device_version, b.card_version = p.card_version
+      WHERE b.seq = v_seq;
     SET v_seq = (SELECT MIN(seq) FROM checkin_batch_sent WHERE person IS NULL AND outcome = 'recorded');
   END WHILE;
   INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by, answers, amber,
@@ -145,10 +154,9 @@ BEGIN
     FROM checkin_batch_sent WHERE outcome = 'recorded' ORDER BY seq;
   COMMIT;
   -- The ids of a multi-row insert are not consecutive either: each row's is read back by its key.
-  SELECT b.seq, b.outcome, c.id, b.person, p.key_version, p.full_name_enc, p.device_version, p.card_version
+  SELECT b.seq, b.outcome, c.id, b.person, b.key_version, b.name, b.device_version, b.card_version
     FROM checkin_batch_sent b
     LEFT JOIN checkins c ON b.outcome = 'recorded' AND c.province = p_province AND c.day = b.day
       AND c.idem_key = b.idem_key AND c.day BETWEEN v_first_day AND v_last_day
-    LEFT JOIN people p ON b.outcome = 'recorded' AND p.province = p_province AND p.id = b.person
     ORDER BY b.seq;
 END;

@@ -50,6 +50,12 @@ class Venue:
         self.path = f"/ha-noi/c/{self.code}"
 
 
+# A new person's first check-in as a phone without JavaScript fills the form.
+FIRST_CHECKIN_FIELDS = {"full_name": NAME, "phone": "0903 111 222", "birth_year": "1985", "gender": "female",
+                        "area_code": "00070", "address": "12 Hàng Đào", "contact": "no", "travel": "no", "doses": "2",
+                        "consent": "1", "remember": "1"}
+
+
 class Phone(Browser):
     """A phone's browser without JavaScript: it fills the form of the page it was given."""
 
@@ -65,10 +71,7 @@ class Phone(Browser):
         return self.request("POST", venue.path, body=urllib.parse.urlencode(data))
 
     def first_checkin(self, venue, direction="in", **extra):
-        fields = {"full_name": NAME, "phone": "0903 111 222", "birth_year": "1985", "gender": "female",
-                  "area_code": "00070", "address": "12 Hàng Đào", "contact": "no", "travel": "no", "doses": "2",
-                  "consent": "1", "remember": "1"}
-        fields.update(extra)
+        fields = dict(FIRST_CHECKIN_FIELDS, **extra)
         return self.submit(venue, self.open(venue, "?new=1"), fields, direction)
 
 
@@ -646,13 +649,9 @@ def writer_stopped(stack):
 WRITER_HOLD_SECONDS = 0.3
 
 
-def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
-    """Issue #14: the check-in writer records what the workers hand it meanwhile in one CALL
-    (schema/039): four one-taps reaching it while it is held are one procedure call, and each is
-    confirmed with its own code and stored once."""
-    venue, other = Venue(stack, "Chợ Đồng Xuân batch"), Venue(stack, "Chợ Hôm batch")
-    phones = remembered_phones(stack, venue, 4)
-    senders = [one_tap_sender(phone, other) for phone in phones]
+def sent_together(stack, senders):
+    """Each sender's request sent at once while the writer is held, so that all reach it before
+    it goes on: (procedure calls MariaDB counted meanwhile, the answers)."""
     answers = []
 
     def send_together():
@@ -663,6 +662,16 @@ def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
             answers.extend(f.result() for f in futures)
 
     calls = fixtures.status_while(stack, ("Com_call_procedure",), send_together)["Com_call_procedure"]
+    return calls, answers
+
+
+def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
+    """Issue #14: the check-in writer records what the workers hand it meanwhile in one CALL
+    (schema/039, 040): four one-taps reaching it while it is held are one procedure call, and each is
+    confirmed with its own code and stored once."""
+    venue, other = Venue(stack, "Chợ Đồng Xuân batch"), Venue(stack, "Chợ Hôm batch")
+    phones = remembered_phones(stack, venue, 4)
+    calls, answers = sent_together(stack, [one_tap_sender(phone, other) for phone in phones])
     codes = {confirmation(r)[0] for r in answers}
     print(f"    4 one-taps held together: {calls} procedure call(s)")
     check(len(codes) == 4, f"check codes {codes}")
@@ -674,11 +683,9 @@ def first_checkin_sender(phone, venue, **extra):
     """A function that sends the phone's first check-in at venue, the full form of a new person
     with the time of the tap as the page's script adds it, and returns the answer."""
     page = phone.open(venue, "?new=1")
-    fields = {"csrf": re.findall(r'name="csrf" value="([^"]+)"', page.text)[0], "key": KEY.findall(page.text)[0],
-              "direction": "in", "full_name": NAME, "phone": "0903 111 222", "birth_year": "1985",
-              "gender": "female", "area_code": "00070", "address": "12 Hàng Đào", "contact": "no", "travel": "no",
-              "fever": "yes", "doses": "2", "consent": "1", "remember": "1", "pressed_at_ms": str(int(time.time() * 1000))}
-    fields.update(extra)
+    fields = dict(FIRST_CHECKIN_FIELDS, csrf=re.findall(r'name="csrf" value="([^"]+)"', page.text)[0],
+                  key=KEY.findall(page.text)[0], direction="in", fever="yes",
+                  pressed_at_ms=str(int(time.time() * 1000)), **extra)
     body = urllib.parse.urlencode(fields)
     return lambda: phone.request("POST", venue.path, body=body)
 
@@ -691,18 +698,8 @@ def test_new_peoples_first_checkins_sent_together_are_one_batch_each_person_stor
     is a one-tap of its own person."""
     venue = Venue(stack, "Chợ Bưởi new people")
     phones = [Phone(stack) for _ in range(4)]
-    senders = [first_checkin_sender(phone, venue) for phone in phones]
     people_before = people(stack)
-    answers = []
-
-    def send_together():
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
-            with writer_stopped(stack):
-                futures = [pool.submit(send) for send in senders]
-                time.sleep(WRITER_HOLD_SECONDS)
-            answers.extend(f.result() for f in futures)
-
-    calls = fixtures.status_while(stack, ("Com_call_procedure",), send_together)["Com_call_procedure"]
+    calls, answers = sent_together(stack, [first_checkin_sender(phone, venue) for phone in phones])
     print(f"    4 new people's first check-ins held together: {calls} procedure call(s)")
     codes = {confirmation(r)[0] for r in answers}
     made = fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE province = '01'"

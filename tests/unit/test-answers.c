@@ -1,9 +1,9 @@
 /* Health answers at rest: sealed answers open in their own row only, whether bound to the row's
  * person or, for a new person stored with the check-in, to the row by its idempotency key. */
 #include "unit.h"
+#include "unit-keyring.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "domain/answers.h"
 #include "domain/checkins.h"
@@ -14,19 +14,6 @@ static const struct tenant hcm = { .code = "79", .slug = "ho-chi-minh" };
 static const uint8_t row_key[CHECKIN_KEY_BYTES] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 static const uint8_t other_key[CHECKIN_KEY_BYTES] = { 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 };
 static const char plain[] = "1=no;2=no;3=yes";
-
-static int load_keys(void)
-{
-	char path[] = "/tmp/vaora-unit-secret.XXXXXX", err[256];
-	int fd = mkstemp(path);
-	close(fd);
-	unlink(path);
-	if (keyring_init(path, err, sizeof(err)) != 1)
-		return -1;
-	keys = keyring_load(path, err, sizeof(err));
-	unlink(path);
-	return keys ? 0 : -1;
-}
 
 /* plain sealed for row in province t. */
 static void seal(const struct tenant *t, const struct answers_row *row, struct buf *out)
@@ -106,7 +93,7 @@ int main(void)
 		cmocka_unit_test(test_answers_sealed_before_their_person_had_an_id_open_by_the_rows_key_only),
 		cmocka_unit_test(test_a_changed_marker_opens_neither_way),
 	};
-	if (load_keys() != 0) {
+	if (!(keys = unit_keyring())) {
 		fprintf(stderr, "answers: cannot make a test keyring\n");
 		return 1;
 	}

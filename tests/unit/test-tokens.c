@@ -1,9 +1,9 @@
 /* Signed tokens: venue posters, personal cards and device tokens round-trip, refuse tampering
  * and never verify as one another. */
 #include "unit.h"
+#include "unit-keyring.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "domain/person-token.h"
 #include "domain/posters.h"
@@ -13,19 +13,6 @@
 static struct keyring *keys;
 static const struct tenant hanoi = { .code = "01", .slug = "ha-noi", .base_url = "https://qr.example.vn" };
 static const struct tenant hcm = { .code = "79", .slug = "ho-chi-minh", .base_url = "https://qr.example.vn" };
-
-static int load_keys(void)
-{
-	char path[] = "/tmp/vaora-unit-secret.XXXXXX", err[256];
-	int fd = mkstemp(path);
-	close(fd);
-	unlink(path);
-	if (keyring_init(path, err, sizeof(err)) != 1)
-		return -1;
-	keys = keyring_load(path, err, sizeof(err));
-	unlink(path);
-	return keys ? 0 : -1;
-}
 
 static void test_card_round_trip(void **state)
 {
@@ -205,7 +192,7 @@ int main(void)
 		cmocka_unit_test(test_old_printed_venue_tokens_still_read),
 		cmocka_unit_test(test_every_changed_character_of_a_venue_code_is_refused),
 	};
-	if (load_keys() != 0) {
+	if (!(keys = unit_keyring())) {
 		fprintf(stderr, "tokens: cannot make a test keyring\n");
 		return 1;
 	}
