@@ -187,8 +187,6 @@ static void shard_disconnect(struct shard_conn *c)
 	c->locks_held = 0;
 }
 
-/* Drops a connection that failed: the next connect starts at the node after this one, so a
- * frozen node costs each worker one timeout, not one per request. */
 /* Whether the server's last answer on m said a transaction is open, however it was started. */
 static bool server_in_transaction(MYSQL *m)
 {
@@ -196,6 +194,9 @@ static bool server_in_transaction(MYSQL *m)
 	return m && mariadb_get_infov(m, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0 &&
 	       (status & SERVER_STATUS_IN_TRANS);
 }
+
+/* Drops a connection that failed: the next connect starts at the node after this one, so a
+ * frozen node costs each worker one timeout, not one per request. */
 
 static void shard_lost(struct db *db, size_t shard)
 {

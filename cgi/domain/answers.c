@@ -72,7 +72,8 @@ void answers_seal(struct answer_keys *k, const struct answers_row *row, const ch
 	crypto_random(nonce, sizeof(nonce));
 	/* The current version is always in the secret; OpenSSL failing is crypto_random's case. A
 	 * row without its person must have its key. */
-	if (!key || (by_key && !row->idem_key) || crypto_key_gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
+	if (!key || (by_key && !row->idem_key) ||
+	    crypto_key_gcm_encrypt(key, nonce, aad.data, aad.len, plain, n, cipher, tag) != 0)
 		abort();
 	buf_append(out, (const char *)head, sizeof(head));
 	buf_append(out, (const char *)nonce, sizeof(nonce));

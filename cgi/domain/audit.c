@@ -80,6 +80,11 @@ void audit_actor_columns(const struct actor *actor, struct audit_actor *out)
 	out->role = known ? role_names[actor->role] : cli ? "command-line" : "anonymous";
 }
 
+const char *audit_actor_address(const struct actor *actor)
+{
+	return actor && actor->address ? actor->address : "-";
+}
+
 void audit_bind_actor(struct db_query *q, const struct actor *actor, enum audit_action action)
 {
 	struct audit_actor columns;
@@ -110,7 +115,7 @@ enum db_status audit_record(struct db *db, const struct tenant *t, const struct 
 	db_bind_time(q, clock_now_us());
 	audit_bind_actor(q, actor, action);
 	db_bind_string(q, object);
-	db_bind_string(q, actor && actor->address ? actor->address : "-");
+	db_bind_string(q, audit_actor_address(actor));
 	db_bind_string(q, detail ? detail : "");
 	status = db_execute(q);
 	db_query_free(q);

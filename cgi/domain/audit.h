@@ -88,6 +88,9 @@ struct audit_actor {
 
 void audit_actor_columns(const struct actor *actor, struct audit_actor *out);
 
+/* The client address an entry names: the actor's, or "-" (the command line, a job). */
+const char *audit_actor_address(const struct actor *actor);
+
 struct audit_filter {
 	const char *action;	/* exact action name, or NULL */
 	const char *actor_login;	/* exact login, or NULL */

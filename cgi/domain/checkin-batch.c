@@ -117,7 +117,7 @@ static void person_json(struct buf *out, bool first, size_t seq, const struct ch
 	buf_putc(out, ']');
 }
 
-/* The row as one array of JSON_TABLE's columns (schema/039), in their order. Its text fields are
+/* The row as one array of JSON_TABLE's columns (schema/039, 040), in their order. Its text fields are
  * plain (checkin_batch_row_valid): quoted as they are. */
 static void row_json(struct buf *out, size_t seq, const struct checkin_batch_row *row)
 {

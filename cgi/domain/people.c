@@ -511,7 +511,7 @@ enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, 
 	db_bind_time(q, clock_now_us());
 	db_bind_string(q, checkin_day);
 	audit_bind_actor(q, actor, AUDIT_PERSON_CREATE);
-	db_bind_string(q, actor && actor->address ? actor->address : "-");
+	db_bind_string(q, audit_actor_address(actor));
 	status = db_execute(q);
 	if (status == DB_OK && db_fetch(q) > 0)
 		*id = db_col_int(q, 0);
@@ -561,7 +561,7 @@ bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys,
 	snprintf(out->actor_login, sizeof(out->actor_login), "%s", by.login);
 	snprintf(out->actor_role, sizeof(out->actor_role), "%s", by.role);
 	snprintf(out->action, sizeof(out->action), "%s", audit_action_names[AUDIT_PERSON_CREATE]);
-	snprintf(out->actor_address, sizeof(out->actor_address), "%s", actor && actor->address ? actor->address : "-");
+	snprintf(out->actor_address, sizeof(out->actor_address), "%s", audit_actor_address(actor));
 	return fits;
 }
 
