@@ -225,6 +225,31 @@ shard_value() { # name key
 	sed -n "s|^shard\.$1\.$2[[:space:]]*=[[:space:]]*||p" "$CONF" | tail -n 1
 }
 
+conf_value() { # key, default
+	local v
+	v=$(sed -n "s|^$1[[:space:]]*=[[:space:]]*||p" "$CONF" | tail -n 1)
+	echo "${v:-$2}"
+}
+
+# The connections this host's vaora holds to each shard: one per worker (fast_workers 0 is 24
+# per core, config.c), and a few more for the check-in writer, the counters' folder and a
+# command run meanwhile.
+connections_needed() {
+	local fast
+	fast=$(conf_value fast_workers 0)
+	[ "$fast" != 0 ] || fast=$((24 * $(nproc)))
+	echo $((fast + $(conf_value slow_workers 2) + 8))
+}
+
+# MariaDB refuses connections past max_connections (Debian's default: 151).
+check_connections() { # socket, shard name
+	local allowed needed
+	allowed=$(admin_sql "$1" "SELECT @@max_connections") || return 0
+	needed=$(connections_needed)
+	[ "$allowed" -ge "$needed" ] ||
+		todo "shard $2: MariaDB allows $allowed connections and this host's vaora holds $needed (fast_workers + slow_workers + 8): set max_connections to at least $needed times the hosts writing to it (OPERATIONS.md, Capacity) and restart MariaDB"
+}
+
 # Every password_file / migrate_password_file the configuration names, made when missing.
 make_secrets() {
 	local name file
@@ -316,6 +341,7 @@ setup_shard() { # name
 	if [ -n "$muser" ] && [ "$muser" != "$user" ]; then
 		grant_exactly "$socket" "$name" "$db" "$muser" "ALL PRIVILEGES"
 	fi
+	check_connections "$socket" "$name"
 	return 0
 }
 

@@ -213,6 +213,25 @@ def test_a_second_install_changes_nothing(stack):
           again.stdout[-2000:])
 
 
+def test_install_says_when_a_shard_allows_fewer_connections_than_the_hosts_workers_hold(stack):
+    """Each worker holds a connection to every shard: a MariaDB that allows fewer than this host's
+    workers and a few more is named in what is left to do, and one that allows enough is not
+    (the test stack's allows 500)."""
+    inst = relocated(stack)
+    check("max_connections" not in inst["output"], inst["output"][-2000:])
+    with open(inst["conf"]) as f:
+        kept = f.read()
+    try:
+        with open(inst["conf"], "w") as f:
+            f.write(re.sub(r"^fast_workers = .*$", "fast_workers = 600", kept, flags=re.M))
+        out = run([INSTALL], env=inst["env"]).stdout
+    finally:
+        with open(inst["conf"], "w") as f:
+            f.write(kept)
+    for name in DATABASES:
+        check(f"shard {name}: MariaDB allows 500 connections and this host's vaora holds 610" in out, out[-3000:])
+
+
 def test_the_installed_units_pass_systemd_analyze_verify_and_score_as_hardened(stack):
     inst = relocated(stack)
     units = [f"{inst['root']}/etc/systemd/system/{u}" for u in ("vaora.service", "vaora-purge.service",
