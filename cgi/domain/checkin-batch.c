@@ -1,5 +1,5 @@
 /* Check-ins recorded many to a transaction: the batch as JSON for checkin_record_batch_people
- * (schema/040), and its answer row by row. */
+ * (schema/040, 041), and its answer row by row. */
 #include "domain/checkin-batch.h"
 
 #include <string.h>
@@ -19,8 +19,8 @@ static const char *const checkin_batch_sql[] = {
 
 static const struct db_statements checkin_batch_statements = DB_STATEMENTS("checkin-batch", checkin_batch_sql);
 
-/* Whether field (of cap bytes) is terminated and holds only letters, digits and '-'
- * (what a day, a direction, a method, a time note or a check code are made of). */
+/* Whether field (of cap bytes) is terminated and holds only letters, digits, '-' and '_' (what a
+ * day, a direction, a method, a time note, a check code or a holder's lock name are made of). */
 static bool plain_text(const char *field, size_t cap)
 {
 	size_t len = strnlen(field, cap);
@@ -28,7 +28,7 @@ static bool plain_text(const char *field, size_t cap)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = field[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return false;
 	}
 	return true;
@@ -42,6 +42,7 @@ static bool new_person_valid(const struct checkin_batch_person *p)
 	       p->id_number_len <= sizeof(p->id_number) && p->address_len <= sizeof(p->address) &&
 	       plain_text(p->gender, sizeof(p->gender)) && plain_text(p->area, sizeof(p->area)) &&
 	       plain_text(p->actor_role, sizeof(p->actor_role)) && plain_text(p->action, sizeof(p->action)) &&
+	       plain_text(p->holder_lock, sizeof(p->holder_lock)) && (!*p->holder_lock || p->id_number_len) &&
 	       strnlen(p->actor_login, sizeof(p->actor_login)) < sizeof(p->actor_login) &&
 	       strnlen(p->actor_address, sizeof(p->actor_address)) < sizeof(p->actor_address);
 }
@@ -85,8 +86,8 @@ static void json_plain_or_null(struct buf *out, const char *text)
 		buf_puts(out, "null");
 }
 
-/* The new person of row seq as one array of the people list's JSON_TABLE columns (schema/040),
- * in their order. */
+/* The new person of row seq as one array of the people list's JSON_TABLE columns (schema/040,
+ * 041), in their order. */
 static void person_json(struct buf *out, bool first, size_t seq, const struct checkin_batch_person *p)
 {
 	buf_printf(out, "%s[%zu,%u,", first ? "" : ",", seq, p->key_version);
@@ -114,6 +115,8 @@ static void person_json(struct buf *out, bool first, size_t seq, const struct ch
 	json_hex_or_null(out, p->actor_login, strlen(p->actor_login));
 	buf_printf(out, ",\"%s\",\"%s\",", p->actor_role, p->action);
 	json_hex_or_null(out, p->actor_address, strlen(p->actor_address));
+	buf_putc(out, ',');
+	json_plain_or_null(out, p->holder_lock);
 	buf_putc(out, ']');
 }
 
@@ -139,8 +142,8 @@ static void row_json(struct buf *out, size_t seq, const struct checkin_batch_row
 		   received, row->note, row->code);
 }
 
-/* One answer row (seq, outcome, checkin_id, person, key_version, name, device_version, card_version)
- * into answers[seq]; false when it is not one the batch was sent. */
+/* One answer row (seq, outcome, checkin_id, person, key_version, name, device_version, card_version,
+ * made) into answers[seq]; false when it is not one the batch was sent. */
 static bool read_answer(struct db_query *q, size_t n, struct checkin_batch_answer *answers)
 {
 	int64_t seq = db_col_int(q, 0);
@@ -161,6 +164,7 @@ static bool read_answer(struct db_query *q, size_t n, struct checkin_batch_answe
 	a->name_len = (uint32_t)len;
 	a->device_version = (uint32_t)db_col_int(q, 6);
 	a->card_version = (uint32_t)db_col_int(q, 7);
+	a->person_made = db_col_int(q, 8) == 1;
 	return true;
 }
 

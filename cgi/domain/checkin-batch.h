@@ -1,4 +1,4 @@
-/* Check-ins recorded many to a transaction (schema/040's checkin_record_batch_people): the rows the
+/* Check-ins recorded many to a transaction (schema/041's checkin_record_batch_people): the rows the
  * check-in writer (checkin-writer.h) gathers from the workers, and the one CALL that records them. */
 #ifndef VAORA_CHECKIN_BATCH_H
 #define VAORA_CHECKIN_BATCH_H
@@ -45,6 +45,9 @@ struct checkin_batch_person {
 	char actor_role[CHECKIN_BATCH_ROLE_MAX + 1];
 	char action[CHECKIN_BATCH_ACTION_MAX + 1];
 	char actor_address[CHECKIN_BATCH_ADDRESS_SEEN_MAX + 1];	/* the client's, for the audit log */
+	/* "": a new person. Else an ID card's holder (a gate's scan): found by id_index, or made
+	 * under this named lock (people.c names it), else the row goes back to its worker. */
+	char holder_lock[PEOPLE_HOLDER_LOCK_CAP];
 };
 
 /* One check-in as checkins.c has made it ready for checkin_record_at: validated, its key hashed,
@@ -79,7 +82,8 @@ struct checkin_batch_row {
 struct checkin_batch_answer {
 	bool recorded;		/* stored and committed; else nothing stored: record it alone */
 	int64_t id;
-	int64_t person;		/* the row's, or the new person's */
+	int64_t person;		/* the row's, the card holder found, or the new person's */
+	bool person_made;	/* the batch made the person (not a holder it found) */
 	uint32_t key_version;	/* the person's sealed name and versions */
 	uint32_t device_version;
 	uint32_t card_version;

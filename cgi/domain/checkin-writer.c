@@ -20,7 +20,7 @@
 /* The messages' layout, the first word of each: a writer answers a message of another layout
  * (a worker of another binary, during an upgrade) "not recorded" without reading on, and a
  * worker takes no answer of another layout. */
-#define WRITER_LAYOUT 2
+#define WRITER_LAYOUT 3
 /* A check-in sent longer ago than this is not begun by the writer: its worker records it alone
  * once it stops waiting, and a province move's pause counts on writes begun before it ending
  * within MOVE_INFLIGHT_MS (a second). */
@@ -163,14 +163,16 @@ static bool same_batch(const struct checkin_batch_row *a, const struct checkin_b
 	return a->shard == b->shard && strcmp(a->province, b->province) == 0;
 }
 
-/* Whether row is of a known person, or has a key, that a row of picked[0 .. n) has: the batch
- * checks its rows against what is stored, not against each other (a new person, 0, is no other
- * row's). */
+/* Whether row is of a known person, or of an ID card, or has a key, that a row of picked[0 .. n)
+ * has: the batch checks its rows against what is stored, not against each other (a new person,
+ * 0 with no card, is no other row's). */
 static bool repeats_picked(const struct writer *w, const size_t *picked, size_t n, const struct checkin_batch_row *row)
 {
+	const char *card = row->person ? "" : row->new_person.holder_lock;
 	for (size_t i = 0; i < n; i++) {
 		const struct checkin_batch_row *other = &w->clients[picked[i]].request.row;
-		if ((row->person && other->person == row->person) || memcmp(other->key, row->key, sizeof(row->key)) == 0)
+		if ((row->person && other->person == row->person) || memcmp(other->key, row->key, sizeof(row->key)) == 0 ||
+		    (*card && !other->person && strcmp(other->new_person.holder_lock, card) == 0))
 			return true;
 	}
 	return false;

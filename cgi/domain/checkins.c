@@ -412,7 +412,7 @@ static bool record_by_writer(const struct tenant *t, const struct keyring *keys,
 	static struct checkin_batch_answer answer;
 	memset(&row, 0, sizeof(row));
 	s->person = s->req->person_id;
-	if (!s->person && !people_sealed_for_batch(t, keys, actor, s->person_in, &row.new_person))
+	if (!s->person && !people_sealed_for_batch(t, keys, actor, s->person_in, s->req->card_holder, &row.new_person))
 		return false;
 	prepare(t, keys, s);
 	batch_row(t, form, actor, s, &row);
@@ -420,7 +420,7 @@ static bool record_by_writer(const struct tenant *t, const struct keyring *keys,
 		return false;
 	r->id = answer.id;
 	r->person_id = answer.person;
-	r->person_created = !s->person;
+	r->person_created = answer.person_made;
 	snprintf(r->check_code, sizeof(r->check_code), "%s", s->code);
 	r->amber = s->amber;
 	snprintf(r->direction, sizeof(r->direction), "%s", s->req->direction);
@@ -485,16 +485,18 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	if (status == DB_OK && !errors->count) {
 		locate_key(&s);
 		by_writer = record_by_writer(t, keys, form, actor, &s, result);
-		if (!by_writer)
+		result->holder_left = !by_writer && req->card_holder;
+		if (!by_writer && !result->holder_left)
 			status = find_or_create_person(db, t, keys, actor, &s, errors);
 	}
-	if (!by_writer && status == DB_OK && !errors->count) {
+	bool alone = !by_writer && !result->holder_left;
+	if (alone && status == DB_OK && !errors->count) {
 		prepare(t, keys, &s);
 		status = record_alone(db, t, keys, form, actor, &s, errors, result);
 	}
 	if (status == DB_OK && !errors->count && result->replayed)
 		metrics_replay(t->code);
-	else if (status == DB_OK && !errors->count)
+	else if (status == DB_OK && !errors->count && !result->holder_left)
 		metrics_checkins(t->code, req->method, 1);
 	/* Whatever failed half-way leaves nothing: the transaction, when one is open, goes (a
 	 * person made for this check-in too, refused or not). */

@@ -66,6 +66,9 @@ struct checkin_request {
 	unsigned person_version;	/* with person_id: the device token's version that must still
 					 * be current (a forgotten phone), or 0 not to check */
 	const struct person_input *person;
+	bool card_holder;		/* with person_id 0: person is an ID card read at a gate, whose
+					 * holder the check-in writer finds or makes; when it cannot,
+					 * nothing is stored and the result says holder_left */
 	bool consent;			/* the privacy notice was accepted */
 	bool verbal;			/* declared verbally at a gate (declaration_verbal); answers
 					 * are then not read */
@@ -88,6 +91,9 @@ struct checkin_result {
 	bool amber;		/* symptoms or contact declared */
 	bool replayed;		/* the key was seen: this is the first submission's record */
 	bool already;		/* the same check-in within two minutes: nothing new stored */
+	bool holder_left;	/* card_holder: the writer could not settle the holder (busy,
+				 * made meanwhile, no writer...): nothing stored; the caller looks
+				 * the holder up itself (people_holder_find_or_lock) */
 	char direction[4];
 	char pressed_at[27];	/* UTC */
 	char received_at[27];

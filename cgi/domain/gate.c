@@ -81,7 +81,7 @@ static enum db_status record(struct db *db, const struct tenant *t, const struct
 			     const struct checkin_request *req, struct field_errors *errors, struct gate_result *out)
 {
 	enum db_status status = checkins_record(db, t, keys, form, actor, req, errors, &out->checkin);
-	if (status != DB_OK)
+	if (status != DB_OK || out->checkin.holder_left)
 		return status;
 	for (size_t i = 0; i < errors->count; i++) {
 		if (person_field(errors->items[i].field)) {
@@ -177,6 +177,16 @@ enum db_status gate_scan(struct db *db, const struct tenant *t, const struct key
 	checkins_request_day(&req, day);
 	struct people_new_holder make = { actor, req.person, day };
 	bool make_now = read_whole && checkins_valid_for_new(form, &req);
+	/* Such a scan goes to the check-in writer first, which finds or makes the holder in its
+	 * batch (schema/041): one round trip of many scans. Only when it cannot (the card's lock
+	 * held elsewhere, a re-key under way, no writer) does the look-up below run. */
+	if (make_now) {
+		req.card_holder = true;
+		status = record(db, t, keys, form, actor, &req, errors, out);
+		if (status != DB_OK || !out->checkin.holder_left)
+			return status;
+		req.card_holder = false;
+	}
 	/* No holder yet: the card's lock is taken and the holder looked for again under it; it is
 	 * kept until this scan's check-in (and with it the new holder) is committed. */
 	char lock[PEOPLE_HOLDER_LOCK_CAP];

@@ -535,13 +535,26 @@ static bool copy_sealed(const struct buf *field, uint8_t *out, size_t cap, uint3
 	return true;
 }
 
+/* The lock of an ID number's holder, named by the number's current blind index (its first 20
+ * bytes: lock names end at 64 characters), so only scans of the same card wait for each other. */
+static void holder_lock_name(const struct tenant *t, const uint8_t index[CRYPTO_SHA256_BYTES],
+			     char name[PEOPLE_HOLDER_LOCK_CAP])
+{
+	struct buf text = BUF_INIT;
+	hex_encode(&text, index, 20);
+	snprintf(name, PEOPLE_HOLDER_LOCK_CAP, "vaora_holder_%s_%s", t->code, buf_str(&text));
+	buf_free(&text);
+}
+
 bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys, const struct actor *actor,
-			     const struct person_valid *v, struct checkin_batch_person *out)
+			     const struct person_valid *v, bool card_holder, struct checkin_batch_person *out)
 {
 	const struct clean_person *c = &v->c;
 	struct sealed_person sealed;
 	struct audit_actor by;
 	memset(out, 0, sizeof(*out));
+	if (card_holder && (!c->id_number[0] || keyring_current(keys, KEY_LOOKUP) != 1))
+		return false;
 	seal_person(t, keys, c, &sealed);
 	out->key_version = sealed.key_version;
 	out->index_version = sealed.index_version;
@@ -551,6 +564,8 @@ bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys,
 		    copy_sealed(&sealed.address, out->address, sizeof(out->address), &out->address_len);
 	memcpy(out->phone_index, sealed.phone_index, sizeof(out->phone_index));
 	memcpy(out->id_index, sealed.id_index, sizeof(out->id_index));
+	if (card_holder)
+		holder_lock_name(t, sealed.id_index, out->holder_lock);
 	sealed_person_free(&sealed);
 	out->birth_year = (uint32_t)c->birth_year;
 	if (c->gender != GENDER_UNSAID)
@@ -780,17 +795,6 @@ enum db_status people_find_at_desk(struct db *db, const struct tenant *t, const 
 bool people_consent_current(const struct person *p)
 {
 	return p->consent_version == CONSENT_NOTICE_VERSION;
-}
-
-/* The lock of an ID number's holder, named by the number's current blind index (its first 20
- * bytes: lock names end at 64 characters), so only scans of the same card wait for each other. */
-static void holder_lock_name(const struct tenant *t, const uint8_t index[CRYPTO_SHA256_BYTES],
-			     char name[PEOPLE_HOLDER_LOCK_CAP])
-{
-	struct buf text = BUF_INIT;
-	hex_encode(&text, index, 20);
-	snprintf(name, PEOPLE_HOLDER_LOCK_CAP, "vaora_holder_%s_%s", t->code, buf_str(&text));
-	buf_free(&text);
 }
 
 /* Parameters of PEOPLE_HOLDER_OR_LOCK after its "make" flag. */

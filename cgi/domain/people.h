@@ -138,10 +138,13 @@ enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, 
 /* The new person of v sealed and indexed for the check-in writer, which stores them with their
  * check-in as people_begin_with_checkin would (schema/040), with the audit entry's actor and
  * address: false when a sealed field is longer than the batch carries (the caller then stores
- * them by people_begin_with_checkin). */
+ * them by people_begin_with_checkin). With card_holder, v is an ID card read at a gate: the
+ * writer finds its holder, or makes them from v under the lock people_holder_find_or_lock
+ * takes (schema/041); false too when v has no ID number or older lookup keys are in the secret
+ * (a holder indexed under one is looked for by people_holder_find_or_lock only). */
 struct checkin_batch_person;
 bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys, const struct actor *actor,
-			     const struct person_valid *v, struct checkin_batch_person *out);
+			     const struct person_valid *v, bool card_holder, struct checkin_batch_person *out);
 /* The given name (people_given_name_of) in a full name sealed as stored under the personal-data
  * key of key_version; "" when it does not decrypt. */
 void people_given_name_sealed(const struct keyring *keys, const struct tenant *t, unsigned key_version,

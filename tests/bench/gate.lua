@@ -1,6 +1,7 @@
 -- wrk script: gate scans as the gate page's script posts them (session cookie and CSRF token,
 -- a fresh idempotency key each): the QR of a chip ID card (CCCD) of a new holder each time, so
--- every scan creates its person and records a check-in. Environment: BENCH_GATE_PATH (the scan
+-- every scan creates its person and records a check-in; the time of the scan as gate.js sends
+-- it. Environment: BENCH_GATE_PATH (the scan
 -- endpoint), BENCH_CSRF, BENCH_COOKIE; and answers.lua's BENCH_START and BENCH_THREADS.
 
 local path = os.getenv("BENCH_GATE_PATH")
@@ -22,7 +23,8 @@ function request()
 		givens[math.floor(n / 3) % #givens + 1]
 	local card = string.format("009%09d", n) .. "%7C%7C" .. name .. tail
 	local body = "csrf=" .. csrf .. "&key=bench-gate-" .. string.format("%012d", n) .. "&code=" .. card ..
-		"&method=gate-reader&direction=in&declaration=verbal&consent=1&reply=json&pressed_at_ms="
+		"&method=gate-reader&direction=in&declaration=verbal&consent=1&reply=json&pressed_at_ms=" ..
+		(os.time() * 1000)
 	return wrk.format("POST", path,
 		{ ["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie }, body)
 end

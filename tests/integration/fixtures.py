@@ -3,6 +3,7 @@ Hà Nội (01) and in Hồ Chí Minh (79, another shard), made through the CLI a
 product has no way yet (venues before the venue issue), by SQL as test set-up; and a phone
 that remembers a resident, made as a resident makes one."""
 import base64
+import concurrent.futures
 import contextlib
 import hashlib
 import hmac
@@ -343,3 +344,36 @@ def counter_differences(stack, database, province):
         if got != want:
             out.append((name, len(got), got[:3], len(want), want[:3]))
     return out
+
+
+@contextlib.contextmanager
+def writer_stopped(stack):
+    """The stack's check-in writer stopped (SIGSTOP), continued afterwards."""
+    pid = child_pid(stack, WRITER_NAME)
+    check(pid, "no check-in writer")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield pid
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+# How long sent_together holds the writer while the workers' check-ins reach it: far less than
+# the age past which the writer no longer begins a check-in (WRITER_MAX_AGE_MS, 500 ms).
+WRITER_HOLD_SECONDS = 0.3
+
+
+def sent_together(stack, senders):
+    """Each sender's request sent at once while the writer is held, so that all reach it before
+    it goes on: (procedure calls MariaDB counted meanwhile, the answers)."""
+    answers = []
+
+    def send_together():
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
+            with writer_stopped(stack):
+                futures = [pool.submit(send) for send in senders]
+                time.sleep(WRITER_HOLD_SECONDS)
+            answers.extend(f.result() for f in futures)
+
+    calls = status_while(stack, ("Com_call_procedure",), send_together)["Com_call_procedure"]
+    return calls, answers

@@ -4,7 +4,6 @@ remembered people and their one tap, the two-minute rule and queued times with t
 clock, the confirmation, and "my data" (view, correct, delete, forget). Every test checks what
 was stored, in the database or through `vaora people show`."""
 import concurrent.futures
-import contextlib
 import difflib
 import gzip
 import os
@@ -41,9 +40,9 @@ def set_clock(stack, seconds):
 class Venue:
     """A venue of its own per test, so counts of rows are the test's alone."""
 
-    def __init__(self, stack, name):
+    def __init__(self, stack, name, verified=False):
         self.stack = stack
-        self.id = fixtures.add_venue(stack, "01", name, "00070")
+        self.id = fixtures.add_venue(stack, "01", name, "00070", verified=verified)
         admin = logged_in(stack, "hn.admin")
         page = admin.get(f"/ha-noi/venues/{self.id}").text
         self.code = re.search(r'id="short-code">([A-Z2-7-]+)<', page).group(1).replace("-", "")
@@ -632,46 +631,13 @@ def remembered_phones(stack, venue, n):
     return phones
 
 
-@contextlib.contextmanager
-def writer_stopped(stack):
-    """The stack's check-in writer stopped (SIGSTOP), continued afterwards."""
-    pid = fixtures.child_pid(stack, fixtures.WRITER_NAME)
-    check(pid, "no check-in writer")
-    os.kill(pid, signal.SIGSTOP)
-    try:
-        yield pid
-    finally:
-        os.kill(pid, signal.SIGCONT)
-
-
-# How long the tests below hold the writer while the workers' one-taps reach it: far less than
-# the age past which the writer no longer begins a check-in (WRITER_MAX_AGE_MS, 500 ms).
-WRITER_HOLD_SECONDS = 0.3
-
-
-def sent_together(stack, senders):
-    """Each sender's request sent at once while the writer is held, so that all reach it before
-    it goes on: (procedure calls MariaDB counted meanwhile, the answers)."""
-    answers = []
-
-    def send_together():
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
-            with writer_stopped(stack):
-                futures = [pool.submit(send) for send in senders]
-                time.sleep(WRITER_HOLD_SECONDS)
-            answers.extend(f.result() for f in futures)
-
-    calls = fixtures.status_while(stack, ("Com_call_procedure",), send_together)["Com_call_procedure"]
-    return calls, answers
-
-
 def test_one_taps_sent_together_are_recorded_in_one_batch_each_once(stack):
     """Issue #14: the check-in writer records what the workers hand it meanwhile in one CALL
     (schema/039, 040): four one-taps reaching it while it is held are one procedure call, and each is
     confirmed with its own code and stored once."""
     venue, other = Venue(stack, "Chợ Đồng Xuân batch"), Venue(stack, "Chợ Hôm batch")
     phones = remembered_phones(stack, venue, 4)
-    calls, answers = sent_together(stack, [one_tap_sender(phone, other) for phone in phones])
+    calls, answers = fixtures.sent_together(stack, [one_tap_sender(phone, other) for phone in phones])
     codes = {confirmation(r)[0] for r in answers}
     print(f"    4 one-taps held together: {calls} procedure call(s)")
     check(len(codes) == 4, f"check codes {codes}")
@@ -699,7 +665,7 @@ def test_new_peoples_first_checkins_sent_together_are_one_batch_each_person_stor
     venue = Venue(stack, "Chợ Bưởi new people")
     phones = [Phone(stack) for _ in range(4)]
     people_before = people(stack)
-    calls, answers = sent_together(stack, [first_checkin_sender(phone, venue) for phone in phones])
+    calls, answers = fixtures.sent_together(stack, [first_checkin_sender(phone, venue) for phone in phones])
     print(f"    4 new people's first check-ins held together: {calls} procedure call(s)")
     codes = {confirmation(r)[0] for r in answers}
     made = fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE province = '01'"
@@ -757,7 +723,7 @@ def test_a_writer_that_does_not_answer_leaves_each_checkin_to_its_worker(stack):
     venue, other, third = (Venue(stack, f"Phố sách {n}") for n in range(3))
     phone = remembered_phones(stack, venue, 1)[0]
     send = one_tap_sender(phone, other)
-    with writer_stopped(stack):
+    with fixtures.writer_stopped(stack):
         started = time.time()
         answer = send()
         waited = time.time() - started
@@ -781,7 +747,7 @@ def test_a_killed_writer_is_replaced_and_its_checkins_are_recorded_once(stack):
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(senders)) as pool:
         os.kill(pid, signal.SIGSTOP)
         futures = [pool.submit(send) for send in senders]
-        time.sleep(WRITER_HOLD_SECONDS)
+        time.sleep(fixtures.WRITER_HOLD_SECONDS)
         os.kill(pid, signal.SIGKILL)
         answers = [f.result() for f in futures]
     codes = {confirmation(r)[0] for r in answers}

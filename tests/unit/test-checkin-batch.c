@@ -122,6 +122,20 @@ static void test_a_new_person_without_a_name_or_with_fields_too_long_or_not_plai
 	assert_false(checkin_batch_row_valid(&row));
 }
 
+static void test_a_card_holders_row_needs_an_id_number_and_a_plain_lock_name(void **state)
+{
+	(void)state;
+	struct checkin_batch_row row = new_person_row();
+	strcpy(row.new_person.holder_lock, "vaora_holder_01_0123abcd");
+	assert_false(checkin_batch_row_valid(&row));
+	row.new_person.id_number_len = 40;
+	assert_true(checkin_batch_row_valid(&row));
+	strcpy(row.new_person.holder_lock, "vaora_holder_01\",\"x");
+	assert_false(checkin_batch_row_valid(&row));
+	memset(row.new_person.holder_lock, 'a', sizeof(row.new_person.holder_lock));
+	assert_false(checkin_batch_row_valid(&row));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +145,7 @@ int main(void)
 		cmocka_unit_test(test_answers_longer_than_their_buffer_or_no_person_or_venue_is_refused),
 		cmocka_unit_test(test_a_new_persons_row_is_valid_its_login_and_address_any_text),
 		cmocka_unit_test(test_a_new_person_without_a_name_or_with_fields_too_long_or_not_plain_is_refused),
+		cmocka_unit_test(test_a_card_holders_row_needs_an_id_number_and_a_plain_lock_name),
 	};
 	return UNIT_RUN("checkin-batch", tests);
 }

@@ -1,0 +1,210 @@
+-- A gate's scan of an ID card recorded by the check-in writer (issue #14). Until now a card's
+-- holder was looked up (and, for a new card, made under the card's named lock) by a CALL of its
+-- own before the check-in (gate_holder_or_new, schema/035): a new card cost two CALLs and a
+-- commit of its own, at a third of a new person's rate from a phone.
+--
+-- checkin_record_batch_people now takes card holders among its new people: a person whose
+-- holder_lock (18th column) is given is the holder of their ID number, found by its blind index
+-- (the current lookup key's; the worker sends none while the secret holds older ones) or made
+-- under that lock, as gate_holder_or_new does it:
+-- * the holders are looked up first, together, without the lock. A holder found is the row's
+--   known person, checked as any (the notice they agreed, the two-minute rule), unless their
+--   fields are sealed under another key than the worker's (a re-key under way) or another row of
+--   the batch is theirs (the two-minute rule looks at what is stored, not at the batch's other
+--   rows): then 'holder_busy' sends the row back to its worker, which looks the holder up itself;
+-- * a holder not found is made under the lock, taken without waiting (GET_LOCK(lock, 0)) and
+--   looked for again under it: a lock another connection holds, or a holder made meanwhile,
+--   is 'holder_busy' too. The locks are given back after the commit (or the rollback), all at
+--   once: the writer's connection takes no named lock but these;
+-- * the answer has a ninth column: whether the batch made the row's person.
+-- The writer never puts two scans of one card in a batch (checkin-writer.c), so a batch makes
+-- one holder at most of one number.
+--
+-- The signature is unchanged and a people list without the 18th column makes no holders: the
+-- writer of the previous binary calls this one as it called 040's during an upgrade. Its
+-- temporary tables have new names (a column more each): a connection that made 040's keeps
+-- them beside these.
+CREATE OR REPLACE PROCEDURE checkin_record_batch_people(IN p_province CHAR(2), IN p_rows LONGTEXT,
+                                                       IN p_people LONGTEXT)
+BEGIN
+  DECLARE v_first_day DATE;
+  DECLARE v_last_day DATE;
+  DECLARE v_seq INT;
+  DECLARE v_person BIGINT UNSIGNED;
+  DECLARE v_lock VARCHAR(64);
+  DECLARE v_store TINYINT;
+  DECLARE v_locks INT DEFAULT 0;
+  DECLARE v_holders INT DEFAULT 0;
+  DECLARE v_new_people TINYINT DEFAULT JSON_LENGTH(p_people) > 0;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION
+  BEGIN
+    ROLLBACK;
+    IF v_locks THEN
+      DO RELEASE_ALL_LOCKS();
+    END IF;
+    RESIGNAL;
+  END;
+  -- The connection's own (the writer's): MEMORY tables kept from one batch to the next.
+  IF @checkin_batch_holder_tables_made IS NULL THEN
+    CREATE TEMPORARY TABLE IF NOT EXISTS checkin_batch_rows (
+      seq INT NOT NULL PRIMARY KEY, venue BIGINT UNSIGNED, venue_version INT UNSIGNED, idem_key BINARY(16),
+      person BIGINT UNSIGNED, person_version INT UNSIGNED, consent_version INT UNSIGNED,
+      recent_from DATETIME(6), recent_day DATE, day DATE, direction VARCHAR(3), method VARCHAR(16),
+      filed_by BIGINT UNSIGNED, answers VARBINARY(2048), amber TINYINT, form_version INT UNSIGNED,
+      pressed DATETIME(6), received DATETIME(6), note VARCHAR(12), code CHAR(4),
+      outcome VARCHAR(16) NOT NULL DEFAULT 'recorded', key_version INT UNSIGNED, name VARBINARY(1024),
+      device_version INT UNSIGNED, card_version INT UNSIGNED, made TINYINT NOT NULL DEFAULT 0
+    ) ENGINE=MEMORY;
+    CREATE TEMPORARY TABLE IF NOT EXISTS checkin_batch_people (
+      seq INT NOT NULL PRIMARY KEY, key_version INT UNSIGNED, name VARBINARY(1024), phone VARBINARY(64),
+      id_number VARBINARY(64), address VARBINARY(2048), index_version INT UNSIGNED, phone_index BINARY(32),
+      id_index BINARY(32), birth_year SMALLINT UNSIGNED, gender VARCHAR(10), area VARCHAR(10),
+      actor_id BIGINT UNSIGNED, actor_login VARCHAR(64), actor_role VARCHAR(20), action VARCHAR(40),
+      actor_address VARCHAR(45), holder_lock VARCHAR(64)
+    ) ENGINE=MEMORY;
+    -- The persons of the rows, for the look-up of a found holder among them (a temporary table
+    -- cannot be joined to itself).
+    CREATE TEMPORARY TABLE IF NOT EXISTS checkin_batch_persons (
+      seq INT NOT NULL PRIMARY KEY, person BIGINT UNSIGNED, KEY (person)
+    ) ENGINE=MEMORY;
+    SET @checkin_batch_holder_tables_made = 1;
+  END IF;
+  DELETE FROM checkin_batch_rows;
+  INSERT INTO checkin_batch_rows (seq, venue, venue_version, idem_key, person, person_version, consent_version,
+                                  recent_from, recent_day, day, direction, method, filed_by, answers, amber,
+                                  form_version, pressed, received, note, code)
+    SELECT seq, venue, venue_version, UNHEX(idem_key), person, person_version, consent_version, recent_from,
+           recent_day, day, direction, method, filed_by, UNHEX(answers), amber, form_version, pressed, received,
+           note, code
+    FROM JSON_TABLE(p_rows, '$[*]' COLUMNS (
+      seq INT PATH '$[0]', venue BIGINT UNSIGNED PATH '$[1]', venue_version INT UNSIGNED PATH '$[2]',
+      idem_key VARCHAR(32) PATH '$[3]', person BIGINT UNSIGNED PATH '$[4]', person_version INT UNSIGNED PATH '$[5]',
+      consent_version INT UNSIGNED PATH '$[6]', recent_from DATETIME(6) PATH '$[7]', recent_day DATE PATH '$[8]',
+      day DATE PATH '$[9]', direction VARCHAR(3) PATH '$[10]', method VARCHAR(16) PATH '$[11]',
+      filed_by BIGINT UNSIGNED PATH '$[12]', answers VARCHAR(4096) PATH '$[13]', amber TINYINT PATH '$[14]',
+      form_version INT UNSIGNED PATH '$[15]', pressed DATETIME(6) PATH '$[16]', received DATETIME(6) PATH '$[17]',
+      note VARCHAR(12) PATH '$[18]', code CHAR(4) PATH '$[19]')) sent;
+  -- Emptied only after a batch that had people in it (most have none).
+  IF @checkin_batch_holder_people_held IS NOT NULL THEN
+    DELETE FROM checkin_batch_people;
+    SET @checkin_batch_holder_people_held = NULL;
+  END IF;
+  IF v_new_people THEN
+    SET @checkin_batch_holder_people_held = 1;
+    INSERT INTO checkin_batch_people (seq, key_version, name, phone, id_number, address, index_version,
+                                      phone_index, id_index, birth_year, gender, area, actor_id, actor_login,
+                                      actor_role, action, actor_address, holder_lock)
+      SELECT seq, key_version, UNHEX(name), UNHEX(phone), UNHEX(id_number), UNHEX(address), index_version,
+             UNHEX(phone_index), UNHEX(id_index), birth_year, gender, area, actor_id,
+             CONVERT(UNHEX(actor_login) USING utf8mb4), actor_role, action,
+             CONVERT(UNHEX(actor_address) USING utf8mb4), holder_lock
+      FROM JSON_TABLE(p_people, '$[*]' COLUMNS (
+        seq INT PATH '$[0]', key_version INT UNSIGNED PATH '$[1]', name VARCHAR(2048) PATH '$[2]',
+        phone VARCHAR(128) PATH '$[3]', id_number VARCHAR(128) PATH '$[4]', address VARCHAR(4096) PATH '$[5]',
+        index_version INT UNSIGNED PATH '$[6]', phone_index VARCHAR(64) PATH '$[7]', id_index VARCHAR(64) PATH '$[8]',
+        birth_year SMALLINT UNSIGNED PATH '$[9]', gender VARCHAR(10) PATH '$[10]', area VARCHAR(10) PATH '$[11]',
+        actor_id BIGINT UNSIGNED PATH '$[12]', actor_login VARCHAR(128) PATH '$[13]', actor_role VARCHAR(20) PATH '$[14]',
+        action VARCHAR(40) PATH '$[15]', actor_address VARCHAR(90) PATH '$[16]',
+        holder_lock VARCHAR(64) PATH '$[17]')) sent;
+    SELECT COUNT(*) INTO v_holders FROM checkin_batch_people WHERE holder_lock IS NOT NULL;
+  END IF;
+  -- The days the batch's look-ups may find rows on, as values: checkins is partitioned by day,
+  -- and a join's c.day = b.day alone leaves MariaDB to look in every partition (schema/039).
+  SELECT MIN(LEAST(recent_day, day)), MAX(day) INTO v_first_day, v_last_day FROM checkin_batch_rows;
+  SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+  START TRANSACTION;
+  -- Card holders known already, looked up together (their first by id, as gate_holder_or_new).
+  IF v_holders THEN
+    UPDATE checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq AND n.holder_lock IS NOT NULL
+      SET b.person = (SELECT MIN(p.id) FROM people p WHERE p.province = p_province
+                        AND p.index_version = n.index_version AND p.id_number_index = n.id_index);
+    DELETE FROM checkin_batch_persons;
+    INSERT INTO checkin_batch_persons (seq, person) SELECT seq, person FROM checkin_batch_rows WHERE person IS NOT NULL;
+    UPDATE checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq AND n.holder_lock IS NOT NULL
+      JOIN checkin_batch_persons o ON o.person = b.person AND o.seq <> b.seq
+      SET b.outcome = 'holder_busy';
+  END IF;
+  UPDATE checkin_batch_rows b
+    LEFT JOIN venues v ON v.province = p_province AND v.id = b.venue
+    LEFT JOIN people p ON p.province = p_province AND p.id = b.person
+    LEFT JOIN checkin_batch_people n ON n.seq = b.seq
+    LEFT JOIN areas a ON a.province = p_province AND a.code = n.area
+    SET b.outcome = CASE
+          WHEN b.outcome <> 'recorded' THEN b.outcome
+          WHEN b.venue_version <> 0 AND (v.id IS NULL OR v.status <> 'active' OR v.token_version <> b.venue_version)
+            THEN 'venue_refused'
+          WHEN b.person IS NULL AND n.seq IS NULL THEN 'person_unknown'
+          WHEN b.person IS NULL AND n.area IS NOT NULL AND a.code IS NULL THEN 'area_unknown'
+          WHEN b.person IS NULL THEN 'recorded'
+          WHEN p.id IS NULL OR (b.person_version <> 0 AND p.device_version <> b.person_version) THEN 'person_unknown'
+          WHEN p.consent_version <> b.consent_version THEN 'consent_required'
+          WHEN n.holder_lock IS NOT NULL AND p.key_version <> n.key_version THEN 'holder_busy'
+          ELSE 'recorded' END,
+        b.key_version = p.key_version, b.name = p.full_name_enc, b.device_version = p.device_version,
+        b.card_version = p.card_version;
+  UPDATE checkin_batch_rows b JOIN checkins c ON c.province = p_province AND c.day = b.day AND c.idem_key = b.idem_key
+      AND c.day BETWEEN v_first_day AND v_last_day
+    SET b.outcome = 'replayed'
+    WHERE b.outcome = 'recorded';
+  UPDATE checkin_batch_rows b STRAIGHT_JOIN checkins c FORCE INDEX (checkins_recent)
+      ON c.province = p_province AND c.person_id = b.person AND c.venue_id = b.venue AND c.direction = b.direction
+        AND c.pressed_at > b.recent_from AND c.pressed_at <= b.pressed AND c.day IN (b.recent_day, b.day)
+        AND c.day BETWEEN v_first_day AND v_last_day
+    SET b.outcome = 'already'
+    WHERE b.outcome = 'recorded';
+  -- Each new person as checkin_person_new stores one. One at a time: the ids of a multi-row
+  -- insert are not consecutive under innodb_autoinc_lock_mode 2 (Galera's), and a person has
+  -- no other column to read theirs back by. A card's holder under the card's lock, looked for
+  -- again under it.
+  IF v_new_people THEN
+    SELECT MIN(seq) INTO v_seq FROM checkin_batch_rows WHERE person IS NULL AND outcome = 'recorded';
+  END IF;
+  WHILE v_seq IS NOT NULL DO
+    SET v_lock = (SELECT holder_lock FROM checkin_batch_people WHERE seq = v_seq), v_store = 1;
+    IF v_lock IS NOT NULL THEN
+      SET v_store = IFNULL(GET_LOCK(v_lock, 0), 0);
+      IF v_store THEN
+        SET v_locks = v_locks + 1;
+        SET v_store = NOT EXISTS (SELECT 1 FROM people p JOIN checkin_batch_people n ON n.seq = v_seq
+                                  WHERE p.province = p_province AND p.index_version = n.index_version
+                                    AND p.id_number_index = n.id_index);
+      END IF;
+      IF NOT v_store THEN
+        UPDATE checkin_batch_rows SET outcome = 'holder_busy' WHERE seq = v_seq;
+      END IF;
+    END IF;
+    IF v_store THEN
+      INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, index_version,
+                          phone_index, id_number_index, birth_year, gender, area_code, consent_version, consent_at,
+                          created_at, card_issued_at, last_checkin_day)
+        SELECT p_province, n.key_version, n.name, n.phone, n.id_number, n.address, n.index_version, n.phone_index,
+               n.id_index, n.birth_year, n.gender, n.area, b.consent_version, b.received, b.received, b.received, b.day
+        FROM checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq WHERE b.seq = v_seq;
+      SET v_person = LAST_INSERT_ID();
+      INSERT INTO audit_log (province, at, actor_id, actor_login, actor_role, action, object, address, detail)
+        SELECT p_province, b.received, n.actor_id, n.actor_login, n.actor_role, n.action, CONCAT('person:', v_person),
+               n.actor_address, ''
+        FROM checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq WHERE b.seq = v_seq;
+      UPDATE checkin_batch_rows b JOIN people p ON p.province = p_province AND p.id = v_person
+        SET b.person = v_person, b.made = 1, b.key_version = p.key_version, b.name = p.full_name_enc,
+            b.device_version = p.device_version, b.card_version = p.card_version
+        WHERE b.seq = v_seq;
+    END IF;
+    SET v_seq = (SELECT MIN(seq) FROM checkin_batch_rows WHERE person IS NULL AND outcome = 'recorded' AND seq > v_seq);
+  END WHILE;
+  INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by, answers, amber,
+                        form_version, pressed_at, received_at, time_note, check_code, idem_key)
+    SELECT p_province, day, venue, person, direction, method, filed_by, answers, amber, form_version, pressed,
+           received, note, code, idem_key
+    FROM checkin_batch_rows WHERE outcome = 'recorded' ORDER BY seq;
+  COMMIT;
+  IF v_locks THEN
+    DO RELEASE_ALL_LOCKS();
+  END IF;
+  -- The ids of a multi-row insert are not consecutive either: each row's is read back by its key.
+  SELECT b.seq, b.outcome, c.id, b.person, b.key_version, b.name, b.device_version, b.card_version, b.made
+    FROM checkin_batch_rows b
+    LEFT JOIN checkins c ON b.outcome = 'recorded' AND c.province = p_province AND c.day = b.day
+      AND c.idem_key = b.idem_key AND c.day BETWEEN v_first_day AND v_last_day
+    ORDER BY b.seq;
+END;
