@@ -5,13 +5,14 @@
 --
 -- checkin_record_batch_people now takes card holders among its new people: a person whose
 -- holder_lock (18th column) is given is the holder of their ID number, found by its blind index
--- (the current lookup key's; the worker sends none while the secret holds older ones) or made
--- under that lock, as gate_holder_or_new does it:
+-- (the current lookup key's, or an older one's: the 19th column lists them) or made under that
+-- lock, as gate_holder_or_new and people.c do it:
 -- * the holders are looked up first, together, without the lock. A holder found is the row's
 --   known person, checked as any (the notice they agreed, the two-minute rule), unless their
---   fields are sealed under another key than the worker's (a re-key under way) or another row of
---   the batch is theirs (the two-minute rule looks at what is stored, not at the batch's other
---   rows): then 'holder_busy' sends the row back to its worker, which looks the holder up itself;
+--   fields are sealed under a newer key than the worker's (a rotation the worker has not
+--   reloaded yet) or another row of the batch is theirs (the two-minute rule looks at what is
+--   stored, not at the batch's other rows): then 'holder_busy' sends the row back to its worker,
+--   which looks the holder up itself;
 -- * a holder not found is made under the lock, taken without waiting (GET_LOCK(lock, 0)) and
 --   looked for again under it: a lock another connection holds, or a holder made meanwhile,
 --   is 'holder_busy' too. The locks are given back after the commit (or the rollback), all at
@@ -61,6 +62,11 @@ BEGIN
       id_index BINARY(32), birth_year SMALLINT UNSIGNED, gender VARCHAR(10), area VARCHAR(10),
       actor_id BIGINT UNSIGNED, actor_login VARCHAR(64), actor_role VARCHAR(20), action VARCHAR(40),
       actor_address VARCHAR(45), holder_lock VARCHAR(64)
+    ) ENGINE=MEMORY;
+    -- A card's blind indexes, the current lookup key's and the older ones'.
+    CREATE TEMPORARY TABLE IF NOT EXISTS checkin_batch_card_indexes (
+      seq INT NOT NULL, index_version INT UNSIGNED NOT NULL, id_index BINARY(32),
+      PRIMARY KEY USING BTREE (seq, index_version)
     ) ENGINE=MEMORY;
     -- The persons of the rows, for the look-up of a found holder among them (a temporary table
     -- cannot be joined to itself).
@@ -113,11 +119,20 @@ BEGIN
   SELECT MIN(LEAST(recent_day, day)), MAX(day) INTO v_first_day, v_last_day FROM checkin_batch_rows;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
-  -- Card holders known already, looked up together (their first by id, as gate_holder_or_new).
+  -- Card holders known already, looked up together under every lookup key (their first by id).
   IF v_holders THEN
+    DELETE FROM checkin_batch_card_indexes;
+    INSERT INTO checkin_batch_card_indexes (seq, index_version, id_index)
+      SELECT seq, index_version, id_index FROM checkin_batch_people WHERE holder_lock IS NOT NULL;
+    INSERT INTO checkin_batch_card_indexes (seq, index_version, id_index)
+      SELECT seq, index_version, UNHEX(id_index)
+      FROM JSON_TABLE(p_people, '$[*]' COLUMNS (seq INT PATH '$[0]', NESTED PATH '$[18][*]' COLUMNS (
+        index_version INT UNSIGNED PATH '$[0]', id_index VARCHAR(64) PATH '$[1]'))) older
+      WHERE index_version IS NOT NULL;
     UPDATE checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq AND n.holder_lock IS NOT NULL
-      SET b.person = (SELECT MIN(p.id) FROM people p WHERE p.province = p_province
-                        AND p.index_version = n.index_version AND p.id_number_index = n.id_index);
+      SET b.person = (SELECT MIN(p.id) FROM checkin_batch_card_indexes o JOIN people p ON p.province = p_province
+                        AND p.index_version = o.index_version AND p.id_number_index = o.id_index
+                      WHERE o.seq = b.seq);
     DELETE FROM checkin_batch_persons;
     INSERT INTO checkin_batch_persons (seq, person) SELECT seq, person FROM checkin_batch_rows WHERE person IS NOT NULL;
     UPDATE checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq AND n.holder_lock IS NOT NULL
@@ -138,7 +153,7 @@ BEGIN
           WHEN b.person IS NULL THEN 'recorded'
           WHEN p.id IS NULL OR (b.person_version <> 0 AND p.device_version <> b.person_version) THEN 'person_unknown'
           WHEN p.consent_version <> b.consent_version THEN 'consent_required'
-          WHEN n.holder_lock IS NOT NULL AND p.key_version <> n.key_version THEN 'holder_busy'
+          WHEN n.holder_lock IS NOT NULL AND p.key_version > n.key_version THEN 'holder_busy'
           ELSE 'recorded' END,
         b.key_version = p.key_version, b.name = p.full_name_enc, b.device_version = p.device_version,
         b.card_version = p.card_version;
@@ -165,9 +180,10 @@ BEGIN
       SET v_store = IFNULL(GET_LOCK(v_lock, 0), 0);
       IF v_store THEN
         SET v_locks = v_locks + 1;
-        SET v_store = NOT EXISTS (SELECT 1 FROM people p JOIN checkin_batch_people n ON n.seq = v_seq
-                                  WHERE p.province = p_province AND p.index_version = n.index_version
-                                    AND p.id_number_index = n.id_index);
+        SET v_store = NOT EXISTS (SELECT 1 FROM checkin_batch_card_indexes o JOIN people p
+                                    ON p.province = p_province AND p.index_version = o.index_version
+                                      AND p.id_number_index = o.id_index
+                                  WHERE o.seq = v_seq);
       END IF;
       IF NOT v_store THEN
         UPDATE checkin_batch_rows SET outcome = 'holder_busy' WHERE seq = v_seq;

@@ -43,6 +43,7 @@ static bool new_person_valid(const struct checkin_batch_person *p)
 	       plain_text(p->gender, sizeof(p->gender)) && plain_text(p->area, sizeof(p->area)) &&
 	       plain_text(p->actor_role, sizeof(p->actor_role)) && plain_text(p->action, sizeof(p->action)) &&
 	       plain_text(p->holder_lock, sizeof(p->holder_lock)) && (!*p->holder_lock || p->id_number_len) &&
+	       p->older_count <= CHECKIN_BATCH_OLDER_INDEXES_MAX && (!p->older_count || *p->holder_lock) &&
 	       strnlen(p->actor_login, sizeof(p->actor_login)) < sizeof(p->actor_login) &&
 	       strnlen(p->actor_address, sizeof(p->actor_address)) < sizeof(p->actor_address);
 }
@@ -86,6 +87,22 @@ static void json_plain_or_null(struct buf *out, const char *text)
 		buf_puts(out, "null");
 }
 
+/* A card holder's indexes under older lookup keys as [[version, "hex"], ...], or null for none. */
+static void older_indexes_json(struct buf *out, const struct checkin_batch_person *p)
+{
+	if (!p->older_count) {
+		buf_puts(out, "null");
+		return;
+	}
+	buf_putc(out, '[');
+	for (uint32_t i = 0; i < p->older_count; i++) {
+		buf_printf(out, "%s[%u,", i ? "," : "", p->older_versions[i]);
+		json_hex_or_null(out, p->older_id_indexes[i], sizeof(p->older_id_indexes[i]));
+		buf_putc(out, ']');
+	}
+	buf_putc(out, ']');
+}
+
 /* The new person of row seq as one array of the people list's JSON_TABLE columns (schema/040,
  * 041), in their order. */
 static void person_json(struct buf *out, bool first, size_t seq, const struct checkin_batch_person *p)
@@ -117,6 +134,8 @@ static void person_json(struct buf *out, bool first, size_t seq, const struct ch
 	json_hex_or_null(out, p->actor_address, strlen(p->actor_address));
 	buf_putc(out, ',');
 	json_plain_or_null(out, p->holder_lock);
+	buf_putc(out, ',');
+	older_indexes_json(out, p);
 	buf_putc(out, ']');
 }
 

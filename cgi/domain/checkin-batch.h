@@ -24,6 +24,9 @@
 #define CHECKIN_BATCH_ROLE_MAX 20
 #define CHECKIN_BATCH_ACTION_MAX 40
 #define CHECKIN_BATCH_ADDRESS_SEEN_MAX 45
+/* Older lookup keys a card holder's row carries its ID number's index under (people.c sends a
+ * scan with more to the gate's own look-up). */
+#define CHECKIN_BATCH_OLDER_INDEXES_MAX 8
 
 /* A new person stored with their first check-in, as checkin_person_new (schema/018) stores one:
  * sealed and indexed by people.c (people_sealed_for_batch), with what the audit log says made
@@ -48,6 +51,11 @@ struct checkin_batch_person {
 	/* "": a new person. Else an ID card's holder (a gate's scan): found by id_index, or made
 	 * under this named lock (people.c names it), else the row goes back to its worker. */
 	char holder_lock[PEOPLE_HOLDER_LOCK_CAP];
+	/* With holder_lock: the ID number's blind index under each older lookup key in the secret
+	 * (a holder may be indexed under one), older_count of them. */
+	uint32_t older_count;
+	uint32_t older_versions[CHECKIN_BATCH_OLDER_INDEXES_MAX];
+	uint8_t older_id_indexes[CHECKIN_BATCH_OLDER_INDEXES_MAX][CHECKIN_BATCH_INDEX_BYTES];
 };
 
 /* One check-in as checkins.c has made it ready for checkin_record_at: validated, its key hashed,

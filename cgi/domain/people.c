@@ -553,7 +553,8 @@ bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys,
 	struct sealed_person sealed;
 	struct audit_actor by;
 	memset(out, 0, sizeof(*out));
-	if (card_holder && (!c->id_number[0] || keyring_current(keys, KEY_LOOKUP) != 1))
+	unsigned current = keyring_current(keys, KEY_LOOKUP);
+	if (card_holder && (!c->id_number[0] || current - 1 > CHECKIN_BATCH_OLDER_INDEXES_MAX))
 		return false;
 	seal_person(t, keys, c, &sealed);
 	out->key_version = sealed.key_version;
@@ -564,8 +565,13 @@ bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys,
 		    copy_sealed(&sealed.address, out->address, sizeof(out->address), &out->address_len);
 	memcpy(out->phone_index, sealed.phone_index, sizeof(out->phone_index));
 	memcpy(out->id_index, sealed.id_index, sizeof(out->id_index));
-	if (card_holder)
+	if (card_holder) {
 		holder_lock_name(t, sealed.id_index, out->holder_lock);
+		for (unsigned older = current - 1; older >= 1; older--) {
+			out->older_versions[out->older_count] = older;
+			blind_index(keys, t, older, "id_number", c->id_number, out->older_id_indexes[out->older_count++]);
+		}
+	}
 	sealed_person_free(&sealed);
 	out->birth_year = (uint32_t)c->birth_year;
 	if (c->gender != GENDER_UNSAID)

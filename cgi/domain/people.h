@@ -140,8 +140,9 @@ enum db_status people_begin_with_checkin(struct db *db, const struct tenant *t, 
  * address: false when a sealed field is longer than the batch carries (the caller then stores
  * them by people_begin_with_checkin). With card_holder, v is an ID card read at a gate: the
  * writer finds its holder, or makes them from v under the lock people_holder_find_or_lock
- * takes (schema/041); false too when v has no ID number or older lookup keys are in the secret
- * (a holder indexed under one is looked for by people_holder_find_or_lock only). */
+ * takes (schema/041), under the current lookup key's index or an older one's (all are sent);
+ * false too when v has no ID number or more older lookup keys are in the secret than a batch
+ * row carries. */
 struct checkin_batch_person;
 bool people_sealed_for_batch(const struct tenant *t, const struct keyring *keys, const struct actor *actor,
 			     const struct person_valid *v, bool card_holder, struct checkin_batch_person *out);

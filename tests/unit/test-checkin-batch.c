@@ -136,6 +136,20 @@ static void test_a_card_holders_row_needs_an_id_number_and_a_plain_lock_name(voi
 	assert_false(checkin_batch_row_valid(&row));
 }
 
+static void test_indexes_under_older_lookup_keys_come_only_with_a_card_and_as_many_as_fit(void **state)
+{
+	(void)state;
+	struct checkin_batch_row row = new_person_row();
+	row.new_person.id_number_len = 40;
+	row.new_person.older_count = 1;
+	assert_false(checkin_batch_row_valid(&row));
+	strcpy(row.new_person.holder_lock, "vaora_holder_01_0123abcd");
+	row.new_person.older_count = CHECKIN_BATCH_OLDER_INDEXES_MAX;
+	assert_true(checkin_batch_row_valid(&row));
+	row.new_person.older_count = CHECKIN_BATCH_OLDER_INDEXES_MAX + 1;
+	assert_false(checkin_batch_row_valid(&row));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +160,7 @@ int main(void)
 		cmocka_unit_test(test_a_new_persons_row_is_valid_its_login_and_address_any_text),
 		cmocka_unit_test(test_a_new_person_without_a_name_or_with_fields_too_long_or_not_plain_is_refused),
 		cmocka_unit_test(test_a_card_holders_row_needs_an_id_number_and_a_plain_lock_name),
+		cmocka_unit_test(test_indexes_under_older_lookup_keys_come_only_with_a_card_and_as_many_as_fit),
 	};
 	return UNIT_RUN("checkin-batch", tests);
 }
