@@ -7,16 +7,17 @@
 -- holder_lock (18th column) is given is the holder of their ID number, found by its blind index
 -- (the current lookup key's, or an older one's: the 19th column lists them) or made under that
 -- lock, as gate_holder_or_new and people.c do it:
--- * the holders are looked up first, together, without the lock. A holder found is the row's
---   known person, checked as any (the notice they agreed, the two-minute rule), unless their
---   fields are sealed under a newer key than the worker's (a rotation the worker has not
---   reloaded yet) or another row of the batch is theirs (the two-minute rule looks at what is
---   stored, not at the batch's other rows): then 'holder_busy' sends the row back to its worker,
---   which looks the holder up itself;
--- * a holder not found is made under the lock, taken without waiting (GET_LOCK(lock, 0)) and
---   looked for again under it: a lock another connection holds, or a holder made meanwhile,
---   is 'holder_busy' too. The locks are given back after the commit (or the rollback), all at
---   once: the writer's connection takes no named lock but these;
+-- * first every card's lock is taken, without waiting (GET_LOCK(lock, 0)), all in one
+--   statement; a lock another connection holds (a gate's own look-up making that card's holder)
+--   sends the row back to its worker ('holder_busy'), which looks the holder up itself;
+-- * then the holders are looked up together, under the locks (a holder made elsewhere under
+--   the same lock is committed and seen). A holder found is the row's known person, checked as
+--   any (the notice they agreed, the two-minute rule), unless their fields are sealed under a
+--   newer key than the worker's (a rotation the worker has not reloaded yet) or another row of
+--   the batch is theirs (the two-minute rule looks at what is stored, not at the batch's other
+--   rows): 'holder_busy' too. A holder not found is made in the batch;
+-- * the locks are given back after the commit (or the rollback), all at once: the writer's
+--   connection takes no named lock but these;
 -- * the answer has a ninth column: whether the batch made the row's person.
 -- The writer never puts two scans of one card in a batch (checkin-writer.c), so a batch makes
 -- one holder at most of one number.
@@ -32,9 +33,7 @@ BEGIN
   DECLARE v_last_day DATE;
   DECLARE v_seq INT;
   DECLARE v_person BIGINT UNSIGNED;
-  DECLARE v_lock VARCHAR(64);
-  DECLARE v_store TINYINT;
-  DECLARE v_locks INT DEFAULT 0;
+  DECLARE v_locks TINYINT DEFAULT 0;
   DECLARE v_holders INT DEFAULT 0;
   DECLARE v_new_people TINYINT DEFAULT JSON_LENGTH(p_people) > 0;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION
@@ -61,7 +60,7 @@ BEGIN
       id_number VARBINARY(64), address VARBINARY(2048), index_version INT UNSIGNED, phone_index BINARY(32),
       id_index BINARY(32), birth_year SMALLINT UNSIGNED, gender VARCHAR(10), area VARCHAR(10),
       actor_id BIGINT UNSIGNED, actor_login VARCHAR(64), actor_role VARCHAR(20), action VARCHAR(40),
-      actor_address VARCHAR(45), holder_lock VARCHAR(64)
+      actor_address VARCHAR(45), holder_lock VARCHAR(64), locked TINYINT
     ) ENGINE=MEMORY;
     -- A card's blind indexes, the current lookup key's and the older ones'.
     CREATE TEMPORARY TABLE IF NOT EXISTS checkin_batch_card_indexes (
@@ -119,8 +118,14 @@ BEGIN
   SELECT MIN(LEAST(recent_day, day)), MAX(day) INTO v_first_day, v_last_day FROM checkin_batch_rows;
   SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
   START TRANSACTION;
-  -- Card holders known already, looked up together under every lookup key (their first by id).
+  -- Every card's lock, taken without waiting before its holder is looked for, so a holder made
+  -- elsewhere under it is committed and seen; a lock held elsewhere sends the row back. Then the
+  -- holders, looked up together under every lookup key (their first by id).
   IF v_holders THEN
+    UPDATE checkin_batch_people SET locked = IFNULL(GET_LOCK(holder_lock, 0), 0) WHERE holder_lock IS NOT NULL;
+    SET v_locks = 1;
+    UPDATE checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq AND n.locked = 0
+      SET b.outcome = 'holder_busy';
     DELETE FROM checkin_batch_card_indexes;
     INSERT INTO checkin_batch_card_indexes (seq, index_version, id_index)
       SELECT seq, index_version, id_index FROM checkin_batch_people WHERE holder_lock IS NOT NULL;
@@ -167,45 +172,29 @@ BEGIN
         AND c.day BETWEEN v_first_day AND v_last_day
     SET b.outcome = 'already'
     WHERE b.outcome = 'recorded';
-  -- Each new person as checkin_person_new stores one. One at a time: the ids of a multi-row
-  -- insert are not consecutive under innodb_autoinc_lock_mode 2 (Galera's), and a person has
-  -- no other column to read theirs back by. A card's holder under the card's lock, looked for
-  -- again under it.
+  -- Each new person as checkin_person_new stores one (a card's holder under the card's lock).
+  -- One at a time: the ids of a multi-row insert are not consecutive under
+  -- innodb_autoinc_lock_mode 2 (Galera's), and a person has no other column to read theirs back
+  -- by.
   IF v_new_people THEN
     SELECT MIN(seq) INTO v_seq FROM checkin_batch_rows WHERE person IS NULL AND outcome = 'recorded';
   END IF;
   WHILE v_seq IS NOT NULL DO
-    SET v_lock = (SELECT holder_lock FROM checkin_batch_people WHERE seq = v_seq), v_store = 1;
-    IF v_lock IS NOT NULL THEN
-      SET v_store = IFNULL(GET_LOCK(v_lock, 0), 0);
-      IF v_store THEN
-        SET v_locks = v_locks + 1;
-        SET v_store = NOT EXISTS (SELECT 1 FROM checkin_batch_card_indexes o JOIN people p
-                                    ON p.province = p_province AND p.index_version = o.index_version
-                                      AND p.id_number_index = o.id_index
-                                  WHERE o.seq = v_seq);
-      END IF;
-      IF NOT v_store THEN
-        UPDATE checkin_batch_rows SET outcome = 'holder_busy' WHERE seq = v_seq;
-      END IF;
-    END IF;
-    IF v_store THEN
-      INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, index_version,
-                          phone_index, id_number_index, birth_year, gender, area_code, consent_version, consent_at,
-                          created_at, card_issued_at, last_checkin_day)
-        SELECT p_province, n.key_version, n.name, n.phone, n.id_number, n.address, n.index_version, n.phone_index,
-               n.id_index, n.birth_year, n.gender, n.area, b.consent_version, b.received, b.received, b.received, b.day
-        FROM checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq WHERE b.seq = v_seq;
-      SET v_person = LAST_INSERT_ID();
-      INSERT INTO audit_log (province, at, actor_id, actor_login, actor_role, action, object, address, detail)
-        SELECT p_province, b.received, n.actor_id, n.actor_login, n.actor_role, n.action, CONCAT('person:', v_person),
-               n.actor_address, ''
-        FROM checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq WHERE b.seq = v_seq;
-      UPDATE checkin_batch_rows b JOIN people p ON p.province = p_province AND p.id = v_person
-        SET b.person = v_person, b.made = 1, b.key_version = p.key_version, b.name = p.full_name_enc,
-            b.device_version = p.device_version, b.card_version = p.card_version
-        WHERE b.seq = v_seq;
-    END IF;
+    INSERT INTO people (province, key_version, full_name_enc, phone_enc, id_number_enc, address_enc, index_version,
+                        phone_index, id_number_index, birth_year, gender, area_code, consent_version, consent_at,
+                        created_at, card_issued_at, last_checkin_day)
+      SELECT p_province, n.key_version, n.name, n.phone, n.id_number, n.address, n.index_version, n.phone_index,
+             n.id_index, n.birth_year, n.gender, n.area, b.consent_version, b.received, b.received, b.received, b.day
+      FROM checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq WHERE b.seq = v_seq;
+    SET v_person = LAST_INSERT_ID();
+    INSERT INTO audit_log (province, at, actor_id, actor_login, actor_role, action, object, address, detail)
+      SELECT p_province, b.received, n.actor_id, n.actor_login, n.actor_role, n.action, CONCAT('person:', v_person),
+             n.actor_address, ''
+      FROM checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq WHERE b.seq = v_seq;
+    UPDATE checkin_batch_rows b JOIN people p ON p.province = p_province AND p.id = v_person
+      SET b.person = v_person, b.made = 1, b.key_version = p.key_version, b.name = p.full_name_enc,
+          b.device_version = p.device_version, b.card_version = p.card_version
+      WHERE b.seq = v_seq;
     SET v_seq = (SELECT MIN(seq) FROM checkin_batch_rows WHERE person IS NULL AND outcome = 'recorded' AND seq > v_seq);
   END WHILE;
   INSERT INTO checkins (province, day, venue_id, person_id, direction, method, filed_by, answers, amber,

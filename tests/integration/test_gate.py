@@ -3,12 +3,15 @@
 page's script shows (or as the page again without script); what is stored each time, and
 that a garbled, unknown, replaced or half-read code stores nothing."""
 import concurrent.futures
+import hashlib
+import hmac
 import json
 import os
 import random
 import re
 import secrets
 import signal
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -512,3 +515,37 @@ def test_a_holder_indexed_under_an_older_lookup_key_is_found_in_the_writers_batc
     check(again["outcome"] == "recorded" and latest_person(stack) == holder, (again, latest_person(stack), holder))
     check(people(stack) == before, f"{people(stack) - before} holders made of a known card")
     check(calls == 1, f"{calls} procedure calls for the scan (the gate's own look-up and the check-in's: 2)")
+
+
+def holder_lock(stack, id_number):
+    """The named lock of an ID number's holder as people.c names it: by the number's blind index
+    under the current lookup key (its first 20 bytes in hex)."""
+    with open(os.path.join(stack.var, "secret")) as f:
+        current = sum(1 for line in f if line.startswith("lookup."))
+    key = fixtures.province_key(stack, "lookup", "01", current)
+    index = hmac.new(key, f"id_number:{id_number}".encode(), hashlib.sha256).digest()
+    return f"vaora_holder_01_{index[:20].hex()}"
+
+
+# How long the test below holds a card's lock from a connection of its own.
+LOCK_HELD_SECONDS = 2
+
+
+def test_a_card_whose_lock_is_held_elsewhere_waits_for_it_and_makes_one_holder(stack):
+    """The writer takes a card's lock without waiting; held by another connection (a gate's own
+    look-up making that card's holder), the scan goes back to its worker, whose look-up waits
+    for the lock as before: the scan is answered once the lock is given back, with one holder."""
+    number, gate = new_id_number(), Gate(stack)
+    holder = subprocess.Popen(["mariadb", *stack.mariadb_options(), "-u", "root", "-N", "-B", "--unbuffered", "-e",
+                               f"SELECT GET_LOCK('{holder_lock(stack, number)}', 10); SELECT 'held';"
+                               f" SELECT SLEEP({LOCK_HELD_SECONDS}); SELECT RELEASE_LOCK('{holder_lock(stack, number)}')"],
+                              stdout=subprocess.PIPE, text=True)
+    check(holder.stdout.readline().strip() == "1" and holder.stdout.readline().strip() == "held", "lock not taken")
+    before, started = people(stack), time.monotonic()
+    r, a = gate.scan(CCCD.format(id=number))
+    waited = time.monotonic() - started
+    holder.wait(timeout=30)
+    print(f"    scan answered after {waited:.1f} s with the card's lock held {LOCK_HELD_SECONDS} s elsewhere")
+    check(r.status == 200 and a["outcome"] == "recorded", (r.status, a))
+    check(people(stack) == before + 1, f"{people(stack) - before} holders made")
+    check(waited >= LOCK_HELD_SECONDS - 0.5, f"answered after {waited:.1f} s while the lock was held")
