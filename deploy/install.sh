@@ -231,13 +231,13 @@ conf_value() { # key, default
 	echo "${v:-$2}"
 }
 
-# The connections this host's vaora holds to each shard: one per worker (fast_workers 0 is 24
+# The connections this host's vaora holds to each shard: one per worker (fast_workers 0 is 16
 # per core, config.c), and a few more for the check-in writer, the counters' folder and a
 # command run meanwhile.
 connections_needed() {
 	local fast
 	fast=$(conf_value fast_workers 0)
-	[ "$fast" != 0 ] || fast=$((24 * $(nproc)))
+	[ "$fast" != 0 ] || fast=$((16 * $(nproc)))
 	echo $((fast + $(conf_value slow_workers 2) + 8))
 }
 

@@ -6,7 +6,7 @@
 #   VAORA_VAR           state folder (default: var/ in the checkout)
 #   VAORA_PORT          nginx port on 127.0.0.1 (default 8080)
 #   VAORA_BIN           the vaora binary (default: ./vaora in the checkout)
-#   VAORA_FAST_WORKERS  fast-pool workers (default 0: 24 per core)
+#   VAORA_FAST_WORKERS  fast-pool workers (default 0: 16 per core)
 #   VAORA_SERVE_HOSTS   `vaora serve` instances behind nginx (default 1), as worker hosts of
 #                       a production site would be: instance N>1 has its own config
 #                       (vaora2.conf, ...: the same but its sockets fastN.sock and slowN.sock),

@@ -20,8 +20,9 @@
 
 /* Without a setting, fast workers are this many per core: durable commits make them wait, and
  * the check-in writer's batches grow with the check-ins waiting on it (README "Performance":
- * 48 workers on 2 cores carried 15-25 % more one-taps and new people than 16). */
-#define FAST_WORKERS_PER_CORE 24
+ * 32 workers on 2 cores carried 15-25 % more one-taps and new people than 16, as many as 48,
+ * and 48 slowed the check-in page). */
+#define FAST_WORKERS_PER_CORE 16
 /* Bounds that catch typos rather than limit real deployments. */
 #define WORKERS_MAX 1024
 #define SECONDS_MAX 3600

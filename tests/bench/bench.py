@@ -33,8 +33,8 @@ PATHS = ["/healthz", "/", "/ha-noi/", "/static/style.css"]
 CHECKIN_CONNECTIONS = os.environ.get("BENCH_CHECKIN_CONNECTIONS", "64")
 CHECKIN_VENUES = 200
 # Fast workers for the check-in run: durable commits make workers wait on the disk, so the
-# production default (24 per core) rather than the test stack's 4.
-CHECKIN_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "48")
+# production default (16 per core) rather than the test stack's 4.
+CHECKIN_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "32")
 # The paper import run: rows in one file, imported by `vaora checkins import` (the issue's
 # target: under a minute for 100,000).
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))

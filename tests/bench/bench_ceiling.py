@@ -28,9 +28,9 @@ CONNECTIONS = os.environ.get("BENCH_CEILING_CONNECTIONS", "64")
 ROUNDS = int(os.environ.get("BENCH_CEILING_ROUNDS", "3"))
 # The hello's workers (see hello.c for why 4).
 HELLO_WORKERS = os.environ.get("BENCH_HELLO_WORKERS", "4")
-# vaora's fast workers: check-ins wait on durable commits, so the production default (24 per
+# vaora's fast workers: check-ins wait on durable commits, so the production default (16 per
 # core), as in the checkin and gate parts.
-FAST_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "48")
+FAST_WORKERS = os.environ.get("BENCH_FAST_WORKERS", "32")
 # Remembered people made before the rounds, and venues the page and check-ins spread over.
 PEOPLE = int(os.environ.get("BENCH_CEILING_PEOPLE", "4000"))
 VENUES = 200
