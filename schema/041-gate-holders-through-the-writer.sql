@@ -122,8 +122,10 @@ BEGIN
   -- elsewhere under it is committed and seen; a lock held elsewhere sends the row back. Then the
   -- holders, looked up together under every lookup key (their first by id).
   IF v_holders THEN
-    UPDATE checkin_batch_people SET locked = IFNULL(GET_LOCK(holder_lock, 0), 0) WHERE holder_lock IS NOT NULL;
+    -- Set first: a statement that fails half-way has taken some, which the handler gives back
+    -- (the writer's connection outlives the batch).
     SET v_locks = 1;
+    UPDATE checkin_batch_people SET locked = IFNULL(GET_LOCK(holder_lock, 0), 0) WHERE holder_lock IS NOT NULL;
     UPDATE checkin_batch_rows b JOIN checkin_batch_people n ON n.seq = b.seq AND n.locked = 0
       SET b.outcome = 'holder_busy';
     DELETE FROM checkin_batch_card_indexes;
