@@ -481,15 +481,15 @@ enum db_status checkins_record(struct db *db, const struct tenant *t, const stru
 	struct checkin_state s = { .req = req, .answers = BUF_INIT, .sealed = BUF_INIT };
 	memset(result, 0, sizeof(*result));
 	enum db_status status = validate(db, t, form, &s, errors);
-	bool by_writer = false;
+	bool alone = false;
 	if (status == DB_OK && !errors->count) {
 		locate_key(&s);
-		by_writer = record_by_writer(t, keys, form, actor, &s, result);
+		bool by_writer = record_by_writer(t, keys, form, actor, &s, result);
 		result->holder_left = !by_writer && req->card_holder;
-		if (!by_writer && !result->holder_left)
+		alone = !by_writer && !result->holder_left;
+		if (alone)
 			status = find_or_create_person(db, t, keys, actor, &s, errors);
 	}
-	bool alone = !by_writer && !result->holder_left;
 	if (alone && status == DB_OK && !errors->count) {
 		prepare(t, keys, &s);
 		status = record_alone(db, t, keys, form, actor, &s, errors, result);
