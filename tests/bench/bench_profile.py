@@ -4,8 +4,8 @@ deltas of MariaDB's global counters over each run: statements (Com_*), handler c
 row reads and writes, including those of triggers and procedures), InnoDB rows and log syncs,
 the CPU time MariaDB and vaora's processes (workers and the counters' folder) spent per row
 (from /proc, so other load on the machine does not count), and the commits per data-file sync (Innodb_data_fsyncs, the redo log's included: group commit) (group commit). With BENCH_PROFILE_PERF=1 it also
-records `perf` samples of mariadbd and of the workers during the one-tap run and prints their
-top symbols. Prints figures only."""
+records `perf` samples of mariadbd and of the workers during each run and prints their top
+symbols. BENCH_PROFILE_ROWS picks the rows (onetap,new by default; gate too). Prints figures only."""
 import os
 import subprocess
 import tempfile
@@ -23,6 +23,7 @@ SHOWN = ("Com_", "Handler_", "Innodb_rows_", "Innodb_data_fsyncs",
          "Innodb_log_writes", "Innodb_buffer_pool_write_requests", "Questions", "Innodb_row_lock_waits",
          "Innodb_row_lock_time")
 PERF_TOP = 25
+ROWS = tuple(r for r in os.environ.get("BENCH_PROFILE_ROWS", "onetap,new").split(",") if r)
 
 
 def status(stack):
@@ -62,15 +63,15 @@ def run():
     perf = os.environ.get("BENCH_PROFILE_PERF") == "1"
     with bench_load.BenchStack(bench_ceiling.FAST_WORKERS).running() as stack:
         bench_ceiling.PEOPLE, bench_ceiling.VENUES = PEOPLE, VENUES
-        c = bench_ceiling.Ceiling(stack, ("onetap", "new"))
+        c = bench_ceiling.Ceiling(stack, ROWS)
         c.prepare()
-        for row in ("onetap", "new"):
+        for row in ROWS:
             before = status(stack)
             pids = {"mariadbd": [stack.pid("mariadb")], "vaora": stack.worker_pids()}
             cpu_before = {k: bench_load.cpu_us(v) for k, v in pids.items()}
             rows_before = int(fixtures.sql(stack, bench_ceiling.CHECKINS))
             rec = None
-            if perf and row == "onetap":
+            if perf:
                 tmp = tempfile.mkdtemp(prefix="vaora-perf-")
                 data = os.path.join(tmp, "perf.data")
                 rec = perf_record([stack.pid("mariadb")] + stack.worker_pids(), SECONDS, data)
@@ -89,4 +90,4 @@ def run():
             print(f"bench: profile: {row}: commits per log sync (group commit): {rows / max(syncs, 1):.2f}")
             if rec:
                 rec.wait()
-                perf_report(data, "mariadbd and the workers during one-tap")
+                perf_report(data, f"mariadbd and the workers during {row}")
