@@ -657,32 +657,40 @@ def first_checkin_sender(phone, venue, **extra):
 
 
 def test_new_peoples_first_checkins_sent_together_are_one_batch_each_person_stored_once(stack):
-    """Issue #14: a new person's first check-in goes through the writer too, the person stored in
-    the batch's transaction as checkin_person_new stores one: four first check-ins reaching it
+    """Issue #14: a new person's first check-in goes through the writer too, the people of a
+    batch stored together in its transaction (schema/042): four first check-ins reaching it
     while it is held are one procedure call; each makes one person with their audit entry and
-    one check-in whose answers open in their row; each phone is remembered and its next tap
-    is a one-tap of its own person."""
+    one check-in whose answers open in their row; each confirmation greets its own person, and
+    each phone is remembered, its next tap a one-tap of the person its first check-in made."""
     venue = Venue(stack, "Chợ Bưởi new people")
-    phones = [Phone(stack) for _ in range(4)]
+    names = ["Nguyễn Thị Lan", "Trần Văn Minh", "Lê Thị Hoa", "Phạm Văn Đức"]
+    phones = [Phone(stack) for _ in names]
     people_before = people(stack)
-    calls, answers = fixtures.sent_together(stack, [first_checkin_sender(phone, venue) for phone in phones])
+    calls, answers = fixtures.sent_together(stack, [first_checkin_sender(phone, venue, full_name=name)
+                                                    for phone, name in zip(phones, names)])
     print(f"    4 new people's first check-ins held together: {calls} procedure call(s)")
-    codes = {confirmation(r)[0] for r in answers}
+    codes = [confirmation(r)[0] for r in answers]
+    greeted = [re.search(r'class="confirm-name">([^<]*)<', r.text).group(1) for r in answers]
     made = fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE province = '01'"
                                  f" AND venue_id = {venue.id}").split()
     audited = int(fixtures.sql(stack, "SELECT COUNT(*) FROM vaora_s1.audit_log WHERE province = '01'"
                                       " AND action = 'person-create' AND object IN (" +
                                       ", ".join(f"'person:{p}'" for p in made) + ")"))
     people_after = people(stack)
-    check(len(codes) == 4 and len(made) == 4 and len(set(made)) == 4, (codes, made))
+    check(len(set(codes)) == 4 and len(made) == 4 and len(set(made)) == 4, (codes, made))
     check(people_after - people_before == 4 and audited == 4, (people_after - people_before, audited))
+    check(greeted == [name.split()[-1] for name in names], greeted)
     stored = fixtures.stored_answers(stack, f"venue_id = {venue.id}")
     check(all(data[:1] == b"\1" and text and "fever=yes" in text for data, text in stored.values()), stored)
     check(calls == 1, f"{calls} procedure calls for 4 new people")
     other = Venue(stack, "Chợ Bưởi new people, next")
-    confirmation(one_tap_sender(phones[0], other)())
-    check(fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE venue_id = {other.id}") in made,
-          "the one-tap's person is not the one the batch made")
+    for phone, code in zip(phones, codes):
+        first = fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE venue_id = {venue.id}"
+                                    f" AND check_code = '{code}'")
+        again = confirmation(one_tap_sender(phone, other)())[0]
+        tapped = fixtures.sql(stack, f"SELECT person_id FROM vaora_s1.checkins WHERE venue_id = {other.id}"
+                                     f" AND check_code = '{again}'")
+        check(tapped == first, f"the phone's one-tap is person {tapped}, its first check-in made {first}")
 
 
 def test_through_the_writer_a_new_person_of_a_commune_not_the_provinces_is_refused_and_not_stored(stack):
