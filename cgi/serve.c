@@ -26,6 +26,7 @@
 #include "domain/checkin-writer.h"
 #include "domain/counters.h"
 #include "domain/routing.h"
+#include "domain/session-cache.h"
 #include "domain/venue-cache.h"
 #include "entry.h"
 #include "web/app.h"
@@ -206,7 +207,9 @@ static void worker_run(struct master *m, enum pool pool, int metrics_slot)
 	app.checkin_fragments = checkin_fragments_new();
 	app.routing = routing_new(m->config);
 	app.venue_cache = venue_cache_new();
+	app.session_cache = session_cache_new();
 	int rc = fcgi_serve(m->fds[pool], &stop_requested, handle_request, &app);
+	session_cache_free(app.session_cache);
 	venue_cache_free(app.venue_cache);
 	routing_free(app.routing);
 	checkin_fragments_free(app.checkin_fragments);

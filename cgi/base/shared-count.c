@@ -24,6 +24,11 @@ void shared_count_bump(enum shared_count c)
 		__atomic_add_fetch(&counts[c], 1, __ATOMIC_SEQ_CST);
 }
 
+bool shared_count_shared(void)
+{
+	return counts != NULL;
+}
+
 uint64_t shared_count_read(enum shared_count c)
 {
 	return counts ? __atomic_load_n(&counts[c], __ATOMIC_SEQ_CST) : 0;

@@ -2,11 +2,13 @@
 #ifndef VAORA_SHARED_COUNT_H
 #define VAORA_SHARED_COUNT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* What is counted. */
 enum shared_count {
 	SHARED_VENUE_CHANGES,	/* SHARED_VENUE_CHANGES: venues changed by a worker (domain/venue-cache.h) */
+	SHARED_ACCESS_CHANGES,	/* changes a signed-in actor made through a worker (domain/session-cache.h) */
 	SHARED_COUNTS,
 };
 
@@ -15,6 +17,8 @@ enum shared_count {
 int shared_count_init(void);
 /* Adds one to count c (nothing before shared_count_init or after it failed). */
 void shared_count_bump(enum shared_count c);
+/* Whether the counts are shared (shared_count_init succeeded): a bump reaches every worker. */
+bool shared_count_shared(void);
 /* The value of count c now; 0 without shared_count_init. */
 uint64_t shared_count_read(enum shared_count c);
 

@@ -13,6 +13,7 @@ struct area_cache;
 struct routing;
 struct checkin_fragments;
 struct venue_cache;
+struct session_cache;
 
 struct app {
 	const struct config *config;
@@ -25,6 +26,7 @@ struct app {
 	struct checkin_fragments *checkin_fragments;	/* its rendered form parts (web/view-checkin-parts.h) */
 	struct routing *routing;	/* its provinces' shards and paused moves (domain/routing.h) */
 	struct venue_cache *venue_cache;	/* the venues its check-in pages showed (domain/venue-cache.h) */
+	struct session_cache *session_cache;	/* the sessions its gate scans came with (domain/session-cache.h) */
 };
 
 #endif

@@ -15,6 +15,7 @@
 #include "domain/roles.h"
 #include "domain/routing.h"
 #include "domain/scope.h"
+#include "domain/session-cache.h"
 #include "domain/sessions.h"
 #include "web/app.h"
 #include "web/cookies.h"
@@ -134,7 +135,10 @@ static int find_actor(struct app *app, struct request *req, const char **error_k
 	} else if (session) {
 		/* A desk's route reads the account's standing at its venue with the session. */
 		int64_t desk_venue = req->route->scope == SCOPE_VENUE_DESK ? req->route_id : 0;
-		status = session_resolve(app->db, app->config, session, desk_venue, &live, &found, &desk);
+		status = req->route->session_cached
+				 ? session_cache_resolve(app->session_cache, app->db, app->config, session, desk_venue,
+							 &live, &found, &desk)
+				 : session_resolve(app->db, app->config, session, desk_venue, &live, &found, &desk);
 		desk_read = desk_venue > 0;
 	}
 	memset(&req->actor, 0, sizeof(req->actor));
@@ -360,6 +364,13 @@ void pipeline_handle(struct app *app, struct request_io *io)
 	if (!status) {
 		prepare_csrf(app, &req, &resp);
 		status = req.route->handler(app, &req, &resp);
+		/* Anything a signed-in actor changes, and any credential, may end sessions, disable
+		 * accounts or change a desk's standing: the workers' cached sessions are dropped
+		 * before the answer goes out, so the next request sees the change. Only the gate's
+		 * scans (which change none of these) and residents' check-ins keep them. */
+		if (req.method != HTTP_GET && !req.route->session_cached &&
+		    (actor_known(&req.actor) || req.route->makes_credentials))
+			session_cache_access_changed();
 	}
 	if (resp.streamed) {
 		/* The body went out as it was made; a failure midway can only be logged. */

@@ -40,5 +40,5 @@ void resources_free(struct resources *r)
 
 struct app resources_app(const struct config *config, const struct resources *r, struct db *db)
 {
-	return (struct app){ config, db, r->views, r->keys, r->layouts, r->declarations, NULL, NULL, NULL, NULL };
+	return (struct app){ config, db, r->views, r->keys, r->layouts, r->declarations, NULL, NULL, NULL, NULL, NULL };
 }

@@ -109,7 +109,8 @@ const struct route routes[] = {
 
 	/* Gate mode: the venue's managers and volunteers, and who oversees it. */
 	GET("/{province}/venues/{id}/gate", page_gate, DESK, .scope = SCOPE_VENUE_DESK),
-	POST("/{province}/venues/{id}/gate/scans", page_gate_scan, DESK, .scope = SCOPE_VENUE_DESK),
+	POST("/{province}/venues/{id}/gate/scans", page_gate_scan, DESK, .scope = SCOPE_VENUE_DESK,
+	     .session_cached = true),
 
 	GET("/{province}/imports", page_imports, ADMIN | OFFICER | VOLUNTEER),
 	GET("/{province}/imports/template.csv", page_imports_template, ADMIN | OFFICER | VOLUNTEER),

@@ -43,6 +43,8 @@ struct route {
 				 * revokes API tokens: never with a Bearer token */
 	bool before_password_change;	/* open to an account that must change its password first */
 	bool csrf_exempt;	/* only the test build's echo: every other POST proves its origin */
+	bool session_cached;	/* the session may be answered from what the worker read of it less than
+				 * a second ago (domain/session-cache.h): the gate's scans alone */
 };
 
 /* Whether route's {province} must name a known tenant: its pattern starts with /{province}/. */
