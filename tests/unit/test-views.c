@@ -2,6 +2,8 @@
  * what the page would have rendered in its place. */
 #include "unit.h"
 
+#include <ftw.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,6 +49,20 @@ static struct views *load_views(char dir[])
 	return v;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The folder load_views made, with all in it: a run leaves nothing in /tmp. */
+static void remove_views_folder(const char *dir)
+{
+	assert_int_equal(nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 static char *page_with(struct views *v, const char *key, json_t *part)
 {
 	struct request req;
@@ -81,6 +97,7 @@ static void test_a_kept_part_shows_what_the_page_renders_in_its_place(void **sta
 	free(reused);
 	assert_null(views_fragment(v, LANG_VI, NULL, "missing", NULL));
 	views_free(v);
+	remove_views_folder(dir);
 }
 
 /* The URL carries the first hex digits of the file's SHA-256 (`printf 'body{}' | sha256sum`). */
@@ -97,6 +114,7 @@ static void test_a_static_file_is_linked_by_its_content_hash(void **state)
 	snprintf(missing, sizeof(missing), "%s/nowhere", dir);
 	assert_null(views_load(dir, missing, err, sizeof(err)));
 	assert_non_null(strstr(err, "nowhere"));
+	remove_views_folder(dir);
 }
 
 int main(void)
