@@ -227,12 +227,23 @@ def folder_pid(stack):
     return child_pid(stack, FOLDER_NAME)
 
 
+def only_folder_pid(stack, seconds=30):
+    """The pid of the stack's one counters' folder: just after a reload the old one may still
+    be finishing its fold beside the new one, and is waited for."""
+    deadline = time.monotonic() + seconds
+    while True:
+        pids = [pid for pid in stack.worker_pids() if child_pid_named(pid, FOLDER_NAME)]
+        if len(pids) == 1:
+            return pids[0]
+        check(time.monotonic() < deadline, f"{len(pids)} counters' folders after {seconds} s")
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def folder_paused(stack):
     """The counters' folder stopped (SIGSTOP) between two folds, for a test that counts the
     statements of one command in MariaDB's global counters; continued afterwards."""
-    pid = folder_pid(stack)
-    check(pid, "no counters' folder")
+    pid = only_folder_pid(stack)
     while True:
         os.kill(pid, signal.SIGSTOP)
         # Not stopped in the middle of a fold: its lock is free.
